@@ -1,0 +1,35 @@
+//! Reading workbooks and CSV files into typed rows: find each sheet's role by its headers,
+//! parse every value, report every problem with its cell.
+
+use crate::model::{Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger};
+use crate::settings::Role;
+
+/// What was found in one sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetInfo {
+    pub name: String,
+    pub role: Option<Role>,
+    /// 0-based header row.
+    pub header_row: u32,
+    /// field name → (column index, header text)
+    pub columns: Vec<(&'static str, u32, String)>,
+    /// Data rows read (below the header, non-blank).
+    pub rows: u64,
+    /// Rows that could not be used.
+    pub bad_rows: u64,
+}
+
+/// Everything read from one workbook.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub sheets: Vec<SheetInfo>,
+    pub sales: SalesLedger,
+    pub quotes: Vec<QuoteRow>,
+    pub customers: Vec<CustomerRow>,
+    pub pipeline: Vec<PipelineRow>,
+    pub problems: Vec<Problem>,
+    /// Currency inferred from signs in the data.
+    pub currency_seen: Option<Currency>,
+    /// Language of the recognised headers (most of them).
+    pub header_lang: Option<Lang>,
+}

@@ -1,0 +1,140 @@
+//! Effective settings: defaults, the Settings sheet, `dangol.toml` and flags merged into one
+//! typed, validated value that remembers where each value came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::Weekday;
+use rust_decimal::Decimal;
+
+use crate::model::values::DateOrder;
+use crate::model::{Currency, Lang};
+use crate::rules::Rule;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    /// A cell of the Settings (or Grades/Templates) sheet, e.g. `Settings!B7`.
+    Sheet(String),
+    /// `dangol.toml:12`
+    Toml(String),
+    /// `--lang`
+    Flag(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::Sheet(s) | Origin::Toml(s) | Origin::Flag(s) => f.write_str(s),
+        }
+    }
+}
+
+/// `lang` setting: auto-detect from headers, or fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LangSetting {
+    #[default]
+    Auto,
+    Fixed(Lang),
+}
+
+/// RFM scoring method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RfmMethod {
+    #[default]
+    Quintile,
+    Fixed,
+}
+
+/// Funnel counting mode (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FunnelMode {
+    #[default]
+    Reach,
+    Strict,
+}
+
+/// Funnel unit (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FunnelUnit {
+    #[default]
+    Quote,
+    Customer,
+}
+
+/// The kind of a grade table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GradeKind {
+    Vip,
+    Responder,
+}
+
+/// A grade's name: built-in grades have both languages; owner-defined ones are as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GradeName {
+    pub en: String,
+    pub ko: String,
+}
+
+impl GradeName {
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        lang.pick(&self.ko, &self.en)
+    }
+}
+
+/// One ordered grade rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeRule {
+    pub grade: GradeName,
+    pub rule: Rule,
+    pub origin: Origin,
+}
+
+/// Sheet roles (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Sales,
+    Quotes,
+    Customers,
+    Pipeline,
+    Settings,
+    Grades,
+    Templates,
+}
+
+/// Every effective setting, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub shop_name: String,
+    /// `None` = infer from the data, else KRW.
+    pub currency: Option<Currency>,
+    pub lang: LangSetting,
+    pub week_start: Weekday,
+    pub date_order: DateOrder,
+    pub lookback_days: u32,
+    /// Lower-cased.
+    pub cancel_words: Vec<String>,
+    pub cancel_prefix: String,
+    pub backups: u32,
+    /// `sheet.<role>`: sheets pinned to a role.
+    pub sheet_pins: BTreeMap<Role, Vec<String>>,
+    pub vip_rules: Vec<GradeRule>,
+    pub responder_rules: Vec<GradeRule>,
+    pub rfm_method: RfmMethod,
+    /// Four ascending cut points each (score 1..5), used when `rfm_method` is `Fixed`.
+    pub rfm_recency_days: Vec<Decimal>,
+    pub rfm_frequency: Vec<Decimal>,
+    pub rfm_monetary: Vec<Decimal>,
+    pub reminder_after_days: u32,
+    pub reminder_max: u32,
+    pub reminder_gap_days: u32,
+    /// Empty = order of first appearance.
+    pub funnel_stages: Vec<String>,
+    pub funnel_mode: FunnelMode,
+    pub funnel_unit: FunnelUnit,
+    pub report_top_n: u32,
+    /// Where each key's value came from.
+    pub origins: BTreeMap<String, Origin>,
+}
