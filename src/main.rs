@@ -1,1 +1,5 @@
-fn main() {}
+//! The `dangol` binary: parse the command line, run, map the outcome to an exit code.
+
+fn main() {
+    std::process::exit(dangol::main_with_args(std::env::args_os()));
+}

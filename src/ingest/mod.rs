@@ -1,7 +1,16 @@
 //! Reading workbooks and CSV files into typed rows: find each sheet's role by its headers,
 //! parse every value, report every problem with its cell.
 
-use crate::model::{Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger};
+pub mod cells;
+pub mod csv;
+pub mod headers;
+pub mod load;
+pub mod rows;
+pub mod source;
+
+use crate::model::{
+    CellRef, Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger,
+};
 use crate::settings::Role;
 
 /// What was found in one sheet.
@@ -27,9 +36,25 @@ pub struct Dataset {
     pub quotes: Vec<QuoteRow>,
     pub customers: Vec<CustomerRow>,
     pub pipeline: Vec<PipelineRow>,
+    /// Reminder e-mail templates from the Templates sheet.
+    pub templates: Vec<TemplateRow>,
     pub problems: Vec<Problem>,
     /// Currency inferred from signs in the data.
     pub currency_seen: Option<Currency>,
+    /// Money cells seen with each currency sign.
+    pub currency_votes: std::collections::BTreeMap<Currency, u64>,
     /// Language of the recognised headers (most of them).
     pub header_lang: Option<Lang>,
 }
+
+/// One reminder template row (grade | subject | body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRow {
+    pub grade: String,
+    pub subject: String,
+    pub body: String,
+    pub subject_cell: CellRef,
+    pub body_cell: CellRef,
+}
+
+pub use load::{LoadError, Loaded, ReadOptions, load};

@@ -93,3 +93,15 @@ pub fn phone_digits(s: &str) -> Option<String> {
     let _ = s;
     unimplemented!()
 }
+
+/// A non-negative whole count (`3`, `３`, `3회`).
+pub fn parse_count(text: &str) -> Result<u32, ()> {
+    let _ = text;
+    unimplemented!()
+}
+
+/// `Some(Dmy)` when the first part of a day/month/year text is > 12, `Some(Mdy)` when the second is.
+pub fn date_order_hint(text: &str) -> Option<DateOrder> {
+    let _ = text;
+    unimplemented!()
+}

@@ -1,6 +1,9 @@
 //! Effective settings: defaults, the Settings sheet, `dangol.toml` and flags merged into one
 //! typed, validated value that remembers where each value came from.
 
+mod defaults;
+pub mod load;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -1,0 +1,84 @@
+//! The command line: global flags shared by every command, and the command enum.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+
+/// dangol — your shop's spreadsheet, turned into a micro-ERP.
+#[derive(Debug, Parser)]
+#[command(name = "dangol", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of analysis commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A readable table (the default).
+    #[default]
+    Table,
+    Json,
+    /// CSV with a UTF-8 BOM (so Excel opens Korean text correctly).
+    Csv,
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Auto,
+    Ko,
+    En,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The day to analyse as of (YYYY-MM-DD); default today.
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<NaiveDate>,
+    /// Output language (default: the workbook's).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Settings file (default: `dangol.toml` beside the workbook).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Set any setting: `--set lookback_days=180` (repeatable).
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Text encoding of CSV input (default: detected; e.g. utf-8, cp949, utf-16le).
+    #[arg(long, global = true, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Print nothing on success.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print more detail.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// No colours.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Write even when Excel seems to have the workbook open.
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date like 2025-04-15, found {s:?}"))
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(cmd::check::Args),
+    Config(cmd::config::Args),
+}

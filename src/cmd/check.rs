@@ -1,0 +1,217 @@
+//! `dangol check`: what was found where, and every data problem.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::cli::{Format, Global};
+use crate::exit::Exit;
+use crate::ingest::Loaded;
+use crate::ingest::headers::role_name;
+use crate::model::{CellRef, Severity};
+
+/// Show which sheet holds what, how each column was understood, and every problem.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  dangol check shop.xlsx                 # sheets, header rows, columns, problems
+  dangol check sales.csv --encoding cp949
+  dangol check shop.xlsx --format json   # for scripts
+Exit status: 0 when no errors were found, 1 when any were.")]
+pub struct Args {
+    /// The workbook or CSV file.
+    pub workbook: PathBuf,
+}
+
+#[derive(Serialize)]
+struct SheetJson<'a> {
+    sheet: &'a str,
+    role: Option<&'static str>,
+    header_row: Option<u32>,
+    columns: Vec<ColumnJson<'a>>,
+    rows: u64,
+    unusable_rows: u64,
+}
+
+#[derive(Serialize)]
+struct ColumnJson<'a> {
+    field: &'static str,
+    column: String,
+    header: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    workbook: String,
+    lang: crate::model::Lang,
+    currency: &'static str,
+    sheets: Vec<SheetJson<'a>>,
+    customers: usize,
+    orders: usize,
+    quotes: usize,
+    problems: &'a [crate::model::Problem],
+    errors: usize,
+}
+
+/// Run the command.
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    let loaded = super::load(&args.workbook, g)?;
+    let errors = loaded
+        .data
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let text = match g.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&to_json(&loaded, errors))?;
+            s.push('\n');
+            s
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["severity", "place", "found", "expected"])?;
+            for p in &loaded.data.problems {
+                let sev = format!("{:?}", p.severity).to_lowercase();
+                w.write_record([sev.as_str(), &p.place, &p.found, &p.expected])?;
+            }
+            let mut bytes = "\u{feff}".as_bytes().to_vec();
+            bytes.extend(w.into_inner()?);
+            String::from_utf8(bytes)?
+        }
+        Format::Table => report(&loaded, errors),
+    };
+    if !(g.quiet && errors == 0) {
+        super::emit(&text)?;
+    }
+    Ok(if errors > 0 { Exit::Failure } else { Exit::Ok })
+}
+
+fn order_count(l: &Loaded) -> usize {
+    l.data
+        .sales
+        .customers
+        .values()
+        .map(|c| c.orders.len())
+        .sum::<usize>()
+        + l.data.sales.anonymous_orders.len()
+}
+
+fn to_json(l: &Loaded, errors: usize) -> CheckJson<'_> {
+    CheckJson {
+        workbook: l.path.display().to_string(),
+        lang: l.lang,
+        currency: l.currency.code(),
+        sheets: l
+            .data
+            .sheets
+            .iter()
+            .map(|s| SheetJson {
+                sheet: &s.name,
+                role: s.role.map(role_name),
+                header_row: s.role.map(|_| s.header_row + 1),
+                columns: s
+                    .columns
+                    .iter()
+                    .map(|(f, c, h)| ColumnJson {
+                        field: f,
+                        column: CellRef::col_letters(*c),
+                        header: h,
+                    })
+                    .collect(),
+                rows: s.rows,
+                unusable_rows: s.bad_rows,
+            })
+            .collect(),
+        customers: l.data.sales.customers.len(),
+        orders: order_count(l),
+        quotes: l.data.quotes.len(),
+        problems: &l.data.problems,
+        errors,
+    }
+}
+
+fn n(v: impl Into<u64>) -> String {
+    let s = v.into().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn report(l: &Loaded, errors: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", l.path.display());
+    for s in &l.data.sheets {
+        match s.role {
+            Some(role) => {
+                let _ = writeln!(
+                    o,
+                    "  sheet '{}': {} (header row {})",
+                    s.name,
+                    role_name(role),
+                    s.header_row + 1
+                );
+                let cols: Vec<String> = s
+                    .columns
+                    .iter()
+                    .map(|(f, c, h)| format!("{f}={}({h})", CellRef::col_letters(*c)))
+                    .collect();
+                if !cols.is_empty() {
+                    let _ = writeln!(o, "    columns: {}", cols.join(", "));
+                }
+                if matches!(
+                    role,
+                    crate::settings::Role::Sales
+                        | crate::settings::Role::Quotes
+                        | crate::settings::Role::Customers
+                        | crate::settings::Role::Pipeline
+                ) {
+                    let _ = writeln!(o, "    rows: {}, unusable: {}", n(s.rows), n(s.bad_rows));
+                }
+            }
+            None => {
+                let _ = writeln!(o, "  sheet '{}': no recognised table (left alone)", s.name);
+            }
+        }
+    }
+    let sales = &l.data.sales;
+    let _ = writeln!(
+        o,
+        "  customers: {}, orders: {}, quotes: {}, pipeline rows: {}; language {}, currency {}",
+        n(sales.customers.len() as u64),
+        n(order_count(l) as u64),
+        n(l.data.quotes.len() as u64),
+        n(l.data.pipeline.len() as u64),
+        if l.lang == crate::model::Lang::Ko {
+            "ko"
+        } else {
+            "en"
+        },
+        l.currency.code()
+    );
+    let warnings = l
+        .data
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .count();
+    if l.data.problems.is_empty() {
+        let _ = writeln!(o, "No problems found.");
+    } else {
+        let _ = writeln!(o, "{errors} error(s), {warnings} warning(s):");
+        for p in &l.data.problems {
+            let tag = match p.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            };
+            let _ = writeln!(o, "  {tag}: {p}");
+        }
+    }
+    o
+}

@@ -1,0 +1,318 @@
+//! Known column names (SPEC §2 alias tables) and recognising a sheet's role from its headers.
+
+use crate::model::values::header_key;
+use crate::settings::Role;
+
+/// One field a role knows, with every header that names it.
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub field: &'static str,
+    pub aliases: &'static [&'static str],
+}
+
+macro_rules! fields {
+    ($($field:literal => [$($alias:literal),* $(,)?]),* $(,)?) => {
+        &[$(FieldSpec { field: $field, aliases: &[$($alias),*] }),*]
+    };
+}
+
+/// Sales fields.
+pub const SALES: &[FieldSpec] = fields! {
+    "date" => ["date", "order date", "ordered at", "invoice date", "InvoiceDate", "sale date", "sales date",
+        "주문일", "주문일자", "날짜", "판매일", "판매일자", "거래일", "거래일자", "일자", "주문일시"],
+    "customer" => ["customer", "customer name", "name", "customer id", "CustomerID", "Customer ID", "client",
+        "buyer", "고객", "고객명", "거래처", "거래처명", "구매자", "주문자", "고객번호", "고객ID"],
+    "email" => ["email", "e-mail", "mail", "email address", "이메일", "메일", "이메일주소"],
+    "phone" => ["phone", "tel", "mobile", "phone number", "telephone", "전화", "전화번호", "연락처", "휴대폰", "핸드폰", "휴대전화"],
+    "order_id" => ["order id", "order no", "order number", "order", "invoice", "InvoiceNo", "Invoice", "invoice no",
+        "주문번호", "거래번호", "주문ID"],
+    "product" => ["product", "item", "description", "Description", "product name", "StockCode", "상품", "상품명", "품목", "품명", "제품", "제품명"],
+    "quantity" => ["quantity", "qty", "Quantity", "수량", "주문수량"],
+    "unit_price" => ["unit price", "price", "UnitPrice", "Price", "단가", "판매단가"],
+    "amount" => ["amount", "total", "sales", "revenue", "line total", "금액", "주문금액", "판매금액", "합계", "매출", "결제금액", "매출액"],
+    "status" => ["status", "상태", "주문상태", "order status"],
+    "channel" => ["channel", "source", "채널", "유입경로", "경로", "판매채널"],
+};
+
+/// Quote log fields.
+pub const QUOTES: &[FieldSpec] = fields! {
+    "quote_id" => ["quote id", "quote no", "quote", "quote number", "견적번호", "견적서번호", "견적ID"],
+    "customer" => ["customer", "customer name", "name", "customer id", "CustomerID", "client", "고객", "고객명", "거래처", "거래처명"],
+    "email" => ["email", "e-mail", "mail", "이메일", "메일"],
+    "phone" => ["phone", "tel", "mobile", "전화", "전화번호", "연락처", "휴대폰"],
+    "sent" => ["sent", "sent at", "sent date", "date sent", "quote date", "발송일", "견적발송일", "발송일자", "견적일", "견적일자"],
+    "opened" => ["opened", "opened at", "viewed", "열람", "열람여부", "열람일"],
+    "opens" => ["opens", "open count", "views", "view count", "열람횟수", "조회수"],
+    "responded" => ["responded", "replied", "reply", "response", "응답", "응답여부", "회신", "응답일", "회신일"],
+    "converted" => ["converted", "ordered", "won", "전환", "전환여부", "주문여부", "주문전환", "전환일"],
+    "order_id" => ["order id", "order no", "order", "invoice", "주문번호", "거래번호"],
+    "amount" => ["amount", "quote amount", "total", "견적금액", "금액"],
+    "channel" => ["channel", "source", "채널", "유입경로", "경로"],
+    "status" => ["status", "상태"],
+    "reminded" => ["reminded", "reminded at", "last reminder", "리마인드일", "최근리마인드"],
+    "reminders" => ["reminders", "reminder count", "리마인드횟수"],
+};
+
+/// Customer master list fields.
+pub const CUSTOMERS: &[FieldSpec] = fields! {
+    "customer" => ["customer", "customer name", "name", "customer id", "CustomerID", "client", "고객", "고객명", "거래처", "거래처명"],
+    "email" => ["email", "e-mail", "mail", "이메일", "메일"],
+    "phone" => ["phone", "tel", "mobile", "전화", "전화번호", "연락처", "휴대폰"],
+    "group" => ["group", "customer group", "segment", "그룹", "고객그룹", "고객구분"],
+    "joined" => ["joined", "joined at", "join date", "signup date", "since", "가입일", "등록일"],
+    "opt_out" => ["opt out", "opt-out", "optout", "unsubscribed", "do not contact", "수신거부"],
+    "consent" => ["consent", "marketing consent", "opt in", "수신동의", "마케팅수신동의"],
+    "note" => ["note", "notes", "memo", "메모", "비고"],
+};
+
+/// CRM pipeline fields.
+pub const PIPELINE: &[FieldSpec] = fields! {
+    "deal" => ["deal", "deal id", "deal name", "opportunity", "opportunity id", "opportunity_id", "거래ID", "딜", "딜ID", "건명"],
+    "customer" => ["customer", "customer name", "account", "company", "client", "고객", "고객명", "거래처"],
+    "stage" => ["stage", "deal stage", "deal_stage", "단계", "진행단계"],
+    "date" => ["date", "stage date", "entered at", "changed at", "날짜", "일자", "변경일"],
+    "amount" => ["amount", "value", "deal value", "close value", "close_value", "금액", "예상금액"],
+    "owner" => ["owner", "sales agent", "sales_agent", "rep", "담당자", "영업담당"],
+    "channel" => ["source", "channel", "lead source", "유입경로", "채널", "경로"],
+};
+
+/// Settings sheet fields.
+pub const SETTINGS: &[FieldSpec] = fields! {
+    "key" => ["key", "setting", "name", "키", "항목", "설정"],
+    "value" => ["value", "값", "설정값"],
+    "note" => ["note", "description", "comment", "메모", "비고", "설명"],
+};
+
+/// Grades sheet fields.
+pub const GRADES: &[FieldSpec] = fields! {
+    "kind" => ["kind", "type", "종류", "구분"],
+    "grade" => ["grade", "등급"],
+    "rule" => ["rule", "condition", "조건", "규칙", "기준"],
+    "note" => ["note", "description", "메모", "비고", "설명"],
+};
+
+/// Templates sheet fields.
+pub const TEMPLATES: &[FieldSpec] = fields! {
+    "grade" => ["grade", "등급"],
+    "subject" => ["subject", "제목"],
+    "body" => ["body", "text", "message", "본문", "내용"],
+};
+
+/// The field table of a role.
+pub fn fields_of(role: Role) -> &'static [FieldSpec] {
+    match role {
+        Role::Sales => SALES,
+        Role::Quotes => QUOTES,
+        Role::Customers => CUSTOMERS,
+        Role::Pipeline => PIPELINE,
+        Role::Settings => SETTINGS,
+        Role::Grades => GRADES,
+        Role::Templates => TEMPLATES,
+    }
+}
+
+/// Data roles first, so a tie goes to the data.
+pub const ROLES: [Role; 7] = [
+    Role::Sales,
+    Role::Quotes,
+    Role::Pipeline,
+    Role::Customers,
+    Role::Settings,
+    Role::Grades,
+    Role::Templates,
+];
+
+/// Column mapping of one header row for one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    /// (field, column, header text), in column order.
+    pub columns: Vec<(&'static str, u32, String)>,
+    /// How many recognised headers are Korean.
+    pub korean: u32,
+    /// Other non-empty headers: (column, text).
+    pub others: Vec<(u32, String)>,
+}
+
+impl Mapping {
+    pub fn col(&self, field: &str) -> Option<u32> {
+        self.columns.iter().find(|c| c.0 == field).map(|c| c.1)
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.col(field).is_some()
+    }
+}
+
+fn is_hangul(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c))
+}
+
+/// Map the headers of one row to a role's fields. The first column naming a field wins.
+pub fn map_headers(role: Role, headers: &[(u32, String)]) -> Mapping {
+    let specs = fields_of(role);
+    let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
+    let mut korean = 0;
+    let mut others = Vec::new();
+    for (col, text) in headers {
+        let key = header_key(text);
+        if key.is_empty() {
+            continue;
+        }
+        let hit = specs
+            .iter()
+            .find(|s| s.aliases.iter().any(|a| header_key(a) == key))
+            .map(|s| s.field);
+        match hit {
+            Some(f) if !columns.iter().any(|c| c.0 == f) => {
+                if is_hangul(text) {
+                    korean += 1;
+                }
+                columns.push((f, *col, text.clone()));
+            }
+            _ => others.push((*col, text.clone())),
+        }
+    }
+    Mapping {
+        columns,
+        korean,
+        others,
+    }
+}
+
+/// Whether a mapping has what the role requires.
+pub fn satisfies(role: Role, m: &Mapping) -> bool {
+    match role {
+        Role::Sales => {
+            m.has("date")
+                && (m.has("customer") || m.has("email"))
+                && (m.has("amount") || (m.has("quantity") && m.has("unit_price")))
+        }
+        Role::Quotes => m.has("sent") && (m.has("customer") || m.has("email")),
+        Role::Customers => {
+            (m.has("customer") || m.has("email"))
+                && (m.has("group")
+                    || m.has("joined")
+                    || m.has("opt_out")
+                    || m.has("consent")
+                    || m.has("note")
+                    || m.has("phone"))
+        }
+        Role::Pipeline => m.has("deal") && m.has("stage"),
+        Role::Settings => m.has("key") && m.has("value"),
+        Role::Grades => m.has("kind") && m.has("grade") && m.has("rule"),
+        Role::Templates => m.has("grade") && m.has("subject") && m.has("body"),
+    }
+}
+
+/// Fields a role requires that are missing, as text for an error: `amount (or quantity and unit_price)`.
+pub fn missing_required(role: Role, m: &Mapping) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let need = |f: &str| !m.has(f);
+    match role {
+        Role::Sales => {
+            if need("date") {
+                out.push("date");
+            }
+            if need("customer") && need("email") {
+                out.push("customer");
+            }
+            if need("amount") && (need("quantity") || need("unit_price")) {
+                out.push("amount");
+            }
+        }
+        Role::Quotes => {
+            if need("sent") {
+                out.push("sent");
+            }
+            if need("customer") && need("email") {
+                out.push("customer");
+            }
+        }
+        Role::Pipeline => {
+            if need("deal") {
+                out.push("deal");
+            }
+            if need("stage") {
+                out.push("stage");
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The role's name as the user sees it in messages and `sheet.<role>` settings.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Sales => "sales",
+        Role::Quotes => "quotes",
+        Role::Customers => "customers",
+        Role::Pipeline => "pipeline",
+        Role::Settings => "settings",
+        Role::Grades => "grades",
+        Role::Templates => "templates",
+    }
+}
+
+/// Edit distance, for "closest alias" hints.
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// For a missing field: the unrecognised header closest to one of its aliases, if close.
+pub fn closest_header(role: Role, field: &str, m: &Mapping) -> Option<(String, &'static str)> {
+    let spec = fields_of(role).iter().find(|s| s.field == field)?;
+    let mut best: Option<(usize, String, &'static str)> = None;
+    for (_, text) in &m.others {
+        let k = header_key(text);
+        for a in spec.aliases {
+            let d = distance(&k, &header_key(a));
+            let limit = (header_key(a).chars().count() / 3).max(1);
+            if d <= limit && best.as_ref().is_none_or(|b| d < b.0) {
+                best = Some((d, text.clone(), a));
+            }
+        }
+    }
+    best.map(|(_, t, a)| (t, a))
+}
+
+/// Best (role, mapping) for a header row, with its score (recognised fields).
+pub fn detect(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
+    let mut best: Option<(usize, Role, Mapping)> = None;
+    for role in ROLES {
+        let m = map_headers(role, headers);
+        if !satisfies(role, &m) {
+            continue;
+        }
+        let score = m.columns.len();
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, role, m));
+        }
+    }
+    best.map(|(_, r, m)| (r, m))
+}
+
+/// The best partial match (a role that recognises at least two headers but lacks a required one).
+pub fn near_miss(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
+    let mut best: Option<(usize, Role, Mapping)> = None;
+    for role in [Role::Sales, Role::Quotes, Role::Pipeline] {
+        let m = map_headers(role, headers);
+        let score = m.columns.len();
+        if score >= 2 && best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, role, m));
+        }
+    }
+    best.map(|(_, r, m)| (r, m))
+}

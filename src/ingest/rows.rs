@@ -1,0 +1,623 @@
+//! Turning the rows of one recognised sheet into typed rows, streaming, with every problem
+//! reported by cell.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::Dataset;
+use super::cells::{self, DateHint};
+use super::headers::Mapping;
+use super::source::Cell;
+use crate::model::values::{self, DateOrder};
+use crate::model::{
+    CellRef, Currency, CustomerRow, Flag, PipelineRow, Problem, QuoteRow, SaleKind, SaleRow,
+    Severity,
+};
+use crate::settings::{Role, Settings};
+
+/// How many rows are looked at before deciding what each date column holds.
+pub const PREFIX_ROWS: usize = 200;
+/// Problems kept per sheet and field before they are only counted.
+const MAX_PROBLEMS_PER_FIELD: u32 = 100;
+
+/// Which fields of a role hold dates.
+fn date_fields(role: Role) -> &'static [&'static str] {
+    match role {
+        Role::Sales => &["date"],
+        Role::Quotes => &["sent", "opened", "responded", "converted", "reminded"],
+        Role::Customers => &["joined"],
+        Role::Pipeline => &["date"],
+        _ => &[],
+    }
+}
+
+/// Reads one data sheet.
+pub struct SheetRows<'s> {
+    pub sheet: String,
+    pub role: Role,
+    pub map: Mapping,
+    settings: &'s Settings,
+    hints: BTreeMap<u32, DateHint>,
+    prefix: Vec<(u32, Vec<Cell<'static>>)>,
+    decided: bool,
+    pub rows: u64,
+    pub bad_rows: u64,
+    problem_counts: BTreeMap<&'static str, u32>,
+    /// Columns of the pipeline's per-stage dates (`engage_date`).
+    stage_date_cols: Vec<(u32, String)>,
+    cancel_words: Vec<String>,
+    currency_votes: BTreeMap<Currency, u64>,
+}
+
+fn owned(cells: &[Cell<'_>]) -> Vec<Cell<'static>> {
+    cells
+        .iter()
+        .map(|c| match c {
+            Cell::Text(t) => Cell::Text(std::borrow::Cow::Owned(t.to_string())),
+            Cell::Empty => Cell::Empty,
+            Cell::Float(f) => Cell::Float(*f),
+            Cell::Int(i) => Cell::Int(*i),
+            Cell::Bool(b) => Cell::Bool(*b),
+            Cell::Date(d) => Cell::Date(*d),
+            Cell::Error(e) => Cell::Error(e.clone()),
+        })
+        .collect()
+}
+
+fn norm_word(s: &str) -> String {
+    values::header_key(s)
+}
+
+impl<'s> SheetRows<'s> {
+    pub fn new(sheet: &str, role: Role, map: Mapping, settings: &'s Settings) -> Self {
+        let stage_date_cols = if role == Role::Pipeline {
+            map.others
+                .iter()
+                .filter(|(_, t)| {
+                    let k = values::header_key(t);
+                    k.ends_with("date") || k.ends_with("일") || k.ends_with("일자")
+                })
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        SheetRows {
+            sheet: sheet.to_string(),
+            role,
+            map,
+            settings,
+            hints: BTreeMap::new(),
+            prefix: Vec::new(),
+            decided: false,
+            rows: 0,
+            bad_rows: 0,
+            problem_counts: BTreeMap::new(),
+            stage_date_cols,
+            cancel_words: settings.cancel_words.iter().map(|w| norm_word(w)).collect(),
+            currency_votes: BTreeMap::new(),
+        }
+    }
+
+    /// Feed one data row (below the header).
+    pub fn push(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) {
+        if !self.decided {
+            if self.prefix.len() < PREFIX_ROWS {
+                self.prefix.push((row, owned(cells)));
+                return;
+            }
+            self.decide();
+            let prefix = std::mem::take(&mut self.prefix);
+            for (r, c) in &prefix {
+                self.process(*r, c, out);
+            }
+        }
+        self.process(row, cells, out);
+    }
+
+    /// Flush what is buffered and add the sheet-level notes.
+    pub fn finish(&mut self, out: &mut Dataset) {
+        if !self.decided {
+            self.decide();
+            let prefix = std::mem::take(&mut self.prefix);
+            for (r, c) in &prefix {
+                self.process(*r, c, out);
+            }
+        }
+        for (field, n) in &self.problem_counts {
+            if *n > MAX_PROBLEMS_PER_FIELD {
+                out.problems.push(Problem {
+                    severity: Severity::Error,
+                    place: self.sheet.clone(),
+                    found: String::new(),
+                    expected: format!(
+                        "{} more unusable values in column '{}' not listed",
+                        n - MAX_PROBLEMS_PER_FIELD,
+                        field
+                    ),
+                });
+            }
+        }
+        for (cur, n) in &self.currency_votes {
+            *out.currency_votes.entry(*cur).or_default() += n;
+        }
+    }
+
+    /// Decide what each date column holds from the buffered rows.
+    fn decide(&mut self) {
+        self.decided = true;
+        let mut cols: Vec<u32> = date_fields(self.role)
+            .iter()
+            .filter_map(|f| self.map.col(f))
+            .collect();
+        cols.extend(self.stage_date_cols.iter().map(|c| c.0));
+        for col in cols {
+            let mut all_serial = true;
+            let mut any = false;
+            let mut order: Option<DateOrder> = None;
+            let mut conflict = false;
+            for (_, cells) in &self.prefix {
+                let Some(c) = cells.get(col as usize) else {
+                    continue;
+                };
+                match cells::looks_serial(c) {
+                    None => continue,
+                    Some(s) => {
+                        any = true;
+                        all_serial &= s;
+                    }
+                }
+                if let Cell::Text(t) = c
+                    && let Some(h) = values::date_order_hint(t)
+                {
+                    match order {
+                        None => order = Some(h),
+                        Some(o) if o != h => conflict = true,
+                        _ => {}
+                    }
+                }
+            }
+            let order = match self.settings.date_order {
+                DateOrder::Auto if !conflict => order.unwrap_or(DateOrder::Auto),
+                o => o,
+            };
+            self.hints.insert(
+                col,
+                DateHint {
+                    serials: any && all_serial,
+                    order,
+                },
+            );
+        }
+    }
+
+    fn problem(
+        &mut self,
+        out: &mut Dataset,
+        field: &'static str,
+        row: u32,
+        col: u32,
+        found: String,
+        expected: &str,
+    ) {
+        let n = self.problem_counts.entry(field).or_default();
+        *n += 1;
+        if *n <= MAX_PROBLEMS_PER_FIELD {
+            out.problems.push(Problem {
+                severity: Severity::Error,
+                place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                found,
+                expected: expected.to_string(),
+            });
+        }
+    }
+
+    fn hint(&self, col: u32) -> DateHint {
+        self.hints.get(&col).copied().unwrap_or(DateHint {
+            serials: false,
+            order: self.settings.date_order,
+        })
+    }
+
+    fn process(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) {
+        self.rows += 1;
+        let ok = match self.role {
+            Role::Sales => self.sale(row, cells, out),
+            Role::Quotes => self.quote(row, cells, out),
+            Role::Customers => self.customer(row, cells, out),
+            Role::Pipeline => self.pipeline(row, cells, out),
+            _ => true,
+        };
+        if !ok {
+            self.bad_rows += 1;
+        }
+    }
+
+    fn get<'c>(&self, cells: &'c [Cell<'c>], field: &str) -> Option<(u32, &'c Cell<'c>)> {
+        let col = self.map.col(field)?;
+        let c = cells.get(col as usize)?;
+        if c.is_blank() { None } else { Some((col, c)) }
+    }
+
+    fn text_of(&self, cells: &[Cell<'_>], field: &str) -> Option<String> {
+        let col = self.map.col(field)?;
+        cells.get(col as usize).and_then(cells::text)
+    }
+
+    /// A required date; reports and returns None when missing or bad.
+    fn req_date(
+        &mut self,
+        cells: &[Cell<'_>],
+        field: &'static str,
+        row: u32,
+        out: &mut Dataset,
+    ) -> Option<chrono::NaiveDateTime> {
+        let col = self.map.col(field)?;
+        match cells.get(col as usize).filter(|c| !c.is_blank()) {
+            None => {
+                self.problem(
+                    out,
+                    field,
+                    row,
+                    col,
+                    String::new(),
+                    &format!("a {field} date (the cell is blank)"),
+                );
+                None
+            }
+            Some(c) => match cells::date(c, self.hint(col)) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    self.problem(out, field, row, col, c.display(), e);
+                    None
+                }
+            },
+        }
+    }
+
+    fn opt_money(
+        &mut self,
+        cells: &[Cell<'_>],
+        field: &'static str,
+        row: u32,
+        out: &mut Dataset,
+    ) -> Result<Option<Decimal>, ()> {
+        let Some((col, c)) = self.get(cells, field) else {
+            return Ok(None);
+        };
+        match cells::money(c) {
+            Ok((d, cur)) => {
+                if let Some(cur) = cur {
+                    *self.currency_votes.entry(cur).or_default() += 1;
+                }
+                Ok(Some(d))
+            }
+            Err(e) => {
+                let found = c.display();
+                self.problem(out, field, row, col, found, e);
+                Err(())
+            }
+        }
+    }
+
+    fn identity(
+        &self,
+        cells: &[Cell<'_>],
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) {
+        let name = self.text_of(cells, "customer");
+        let email = self.text_of(cells, "email").filter(|e| e.contains('@'));
+        let phone = self
+            .text_of(cells, "phone")
+            .and_then(|p| values::phone_digits(&p));
+        let key = values::customer_key(email.as_deref(), name.as_deref());
+        (key, name, email.map(|e| e.trim().to_lowercase()), phone)
+    }
+
+    fn sale(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
+        let at = self.req_date(cells, "date", row, out);
+        let amount = self.opt_money(cells, "amount", row, out);
+        let qty = match self.get(cells, "quantity") {
+            None => Ok(None),
+            Some((col, c)) => cells::quantity(c)
+                .map(Some)
+                .map_err(|e| (col, c.display(), e)),
+        };
+        let qty = match qty {
+            Ok(q) => Ok(q),
+            Err((col, found, e)) => {
+                self.problem(out, "quantity", row, col, found, e);
+                Err(())
+            }
+        };
+        let price = self.opt_money(cells, "unit_price", row, out);
+        let (Some(at), Ok(amount), Ok(qty), Ok(price)) = (at, amount, qty, price) else {
+            return false;
+        };
+        let amount = match (amount, qty, price) {
+            (Some(a), _, _) => a,
+            (None, Some(q), Some(p)) => q * p,
+            (None, _, _) => {
+                let col = self
+                    .map
+                    .col("amount")
+                    .or(self.map.col("unit_price"))
+                    .or(self.map.col("quantity"))
+                    .unwrap_or(0);
+                let expected = if self.map.has("amount") {
+                    "an amount (the cell is blank)"
+                } else {
+                    "a quantity and a unit price (one is blank)"
+                };
+                self.problem(out, "amount", row, col, String::new(), expected);
+                return false;
+            }
+        };
+        let (customer, name, email, phone) = self.identity(cells);
+        let order_id = self.text_of(cells, "order_id");
+        let status = self.text_of(cells, "status");
+        let prefix = &self.settings.cancel_prefix;
+        let prefixed = order_id.as_deref().is_some_and(|id| {
+            !prefix.is_empty()
+                && id.starts_with(prefix.as_str())
+                // `C536379`: only a prefix followed by a digit marks a credit note, so an order id
+                // like `CO-2025-001` is not taken for one.
+                && id[prefix.len()..].starts_with(|c: char| c.is_ascii_digit())
+        });
+        let negative = amount < Decimal::ZERO || qty.is_some_and(|q| q < Decimal::ZERO);
+        let cancel_status = status
+            .as_deref()
+            .is_some_and(|s| self.cancel_words.contains(&norm_word(s)));
+        let kind = if negative || prefixed {
+            SaleKind::Return
+        } else if cancel_status {
+            SaleKind::Void
+        } else {
+            SaleKind::Order
+        };
+        let amount = if kind == SaleKind::Return {
+            -amount.abs()
+        } else {
+            amount
+        };
+        let sale = SaleRow {
+            cell: CellRef::new(self.sheet.clone(), row, 0),
+            at,
+            customer,
+            name,
+            email,
+            phone,
+            order_id: order_id.clone(),
+            product: None,
+            amount,
+            kind,
+            channel: self.text_of(cells, "channel"),
+        };
+        let key = match (&order_id, self.map.has("order_id")) {
+            (Some(id), _) => id.clone(),
+            // No order id: each row is an order.
+            _ => format!("#{}!{}", self.sheet, row + 1),
+        };
+        out.sales.add(&sale, &key);
+        true
+    }
+
+    fn flag_of(
+        &mut self,
+        cells: &[Cell<'_>],
+        field: &'static str,
+        row: u32,
+        out: &mut Dataset,
+    ) -> Flag {
+        let Some((col, c)) = self.get(cells, field) else {
+            return Flag::No;
+        };
+        match cells::flag(c, self.hint(col)) {
+            Ok(f) => f,
+            Err(e) => {
+                let found = c.display();
+                self.problem(out, field, row, col, found, e);
+                Flag::No
+            }
+        }
+    }
+
+    fn count_of(
+        &mut self,
+        cells: &[Cell<'_>],
+        field: &'static str,
+        row: u32,
+        out: &mut Dataset,
+    ) -> Option<u32> {
+        let (col, c) = self.get(cells, field)?;
+        match cells::count(c) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                let found = c.display();
+                self.problem(out, field, row, col, found, e);
+                None
+            }
+        }
+    }
+
+    fn quote(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
+        let sent = self.req_date(cells, "sent", row, out);
+        let (customer, name, email, phone) = self.identity(cells);
+        let Some(customer) = customer else {
+            let col = self
+                .map
+                .col("customer")
+                .or(self.map.col("email"))
+                .unwrap_or(0);
+            self.problem(
+                out,
+                "customer",
+                row,
+                col,
+                String::new(),
+                "a customer name or e-mail (both are blank)",
+            );
+            return false;
+        };
+        let opened = self.flag_of(cells, "opened", row, out);
+        let opens = self.count_of(cells, "opens", row, out);
+        let responded = self.flag_of(cells, "responded", row, out);
+        let converted = self.flag_of(cells, "converted", row, out);
+        let amount = self.opt_money(cells, "amount", row, out).ok().flatten();
+        let reminded_at = match self.get(cells, "reminded") {
+            None => None,
+            Some((col, c)) => match cells::date(c, self.hint(col)) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let found = c.display();
+                    self.problem(out, "reminded", row, col, found, e);
+                    None
+                }
+            },
+        };
+        let reminders = self
+            .count_of(cells, "reminders", row, out)
+            .unwrap_or(u32::from(reminded_at.is_some()));
+        let Some(sent) = sent else { return false };
+        let opens = match opens {
+            Some(n) => n,
+            None => u32::from(opened.is_yes()),
+        };
+        let opened = if opened == Flag::No && opens > 0 {
+            Flag::Yes
+        } else {
+            opened
+        };
+        out.quotes.push(QuoteRow {
+            cell: CellRef::new(self.sheet.clone(), row, 0),
+            quote_id: self.text_of(cells, "quote_id"),
+            customer: Some(customer),
+            name,
+            email,
+            phone,
+            sent,
+            opened,
+            opens,
+            responded,
+            converted,
+            order_id: self.text_of(cells, "order_id"),
+            amount,
+            channel: self.text_of(cells, "channel"),
+            status: self.text_of(cells, "status"),
+            reminded_at,
+            reminders,
+        });
+        true
+    }
+
+    fn customer(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
+        let (customer, name, email, phone) = self.identity(cells);
+        let Some(customer) = customer else {
+            let col = self
+                .map
+                .col("customer")
+                .or(self.map.col("email"))
+                .unwrap_or(0);
+            self.problem(
+                out,
+                "customer",
+                row,
+                col,
+                String::new(),
+                "a customer name or e-mail (both are blank)",
+            );
+            return false;
+        };
+        let joined = match self.get(cells, "joined") {
+            None => None,
+            Some((col, c)) => match cells::date(c, self.hint(col)) {
+                Ok(d) => Some(d.date()),
+                Err(e) => {
+                    let found = c.display();
+                    self.problem(out, "joined", row, col, found, e);
+                    None
+                }
+            },
+        };
+        let opt_out = self.flag_of(cells, "opt_out", row, out).is_yes()
+            || (self.get(cells, "consent").is_some()
+                && !self.flag_of(cells, "consent", row, out).is_yes());
+        out.customers.push(CustomerRow {
+            cell: CellRef::new(self.sheet.clone(), row, 0),
+            customer,
+            name,
+            email,
+            phone,
+            group: self.text_of(cells, "group"),
+            joined,
+            opt_out,
+            note: self.text_of(cells, "note"),
+        });
+        true
+    }
+
+    fn pipeline(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
+        let deal = self.text_of(cells, "deal");
+        let stage = self.text_of(cells, "stage");
+        let (Some(deal), Some(stage)) = (deal, stage) else {
+            let (field, col) = if self.text_of(cells, "deal").is_none() {
+                ("deal", self.map.col("deal"))
+            } else {
+                ("stage", self.map.col("stage"))
+            };
+            self.problem(
+                out,
+                field,
+                row,
+                col.unwrap_or(0),
+                String::new(),
+                &format!("a {field} (the cell is blank)"),
+            );
+            return false;
+        };
+        let date = match self.get(cells, "date") {
+            None => None,
+            Some((col, c)) => match cells::date(c, self.hint(col)) {
+                Ok(d) => Some(d.date()),
+                Err(e) => {
+                    let found = c.display();
+                    self.problem(out, "date", row, col, found, e);
+                    None
+                }
+            },
+        };
+        let mut stage_dates = Vec::new();
+        for (col, header) in self.stage_date_cols.clone() {
+            let v = match cells.get(col as usize).filter(|c| !c.is_blank()) {
+                None => None,
+                Some(c) => match cells::date(c, self.hint(col)) {
+                    Ok(d) => Some(d.date()),
+                    Err(e) => {
+                        let found = c.display();
+                        self.problem(out, "stage date", row, col, found, e);
+                        None
+                    }
+                },
+            };
+            stage_dates.push((header, v));
+        }
+        let amount = self.opt_money(cells, "amount", row, out).ok().flatten();
+        out.pipeline.push(PipelineRow {
+            cell: CellRef::new(self.sheet.clone(), row, 0),
+            deal,
+            customer: self.identity(cells).0,
+            stage,
+            date,
+            amount,
+            owner: self.text_of(cells, "owner"),
+            channel: self.text_of(cells, "channel"),
+            stage_dates,
+        });
+        true
+    }
+}

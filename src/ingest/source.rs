@@ -1,0 +1,472 @@
+//! Opening a workbook or CSV and walking a sheet row by row without building a dense grid.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Reader, Sheets};
+use chrono::NaiveDateTime;
+
+use super::csv::CsvSource;
+
+/// One cell's value, borrowed where the reader allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    /// A date-formatted number (either date system) or an ISO date from ODS.
+    Date(NaiveDateTime),
+    /// An error value such as `#N/A`.
+    Error(String),
+}
+
+impl Cell<'_> {
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as the user would read it, for messages and header text.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.to_string(),
+            Cell::Float(f) => format!("{f}"),
+            Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Date(d) => {
+                if d.time() == chrono::NaiveTime::MIN {
+                    d.format("%Y-%m-%d").to_string()
+                } else {
+                    d.format("%Y-%m-%d %H:%M:%S").to_string()
+                }
+            }
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+fn from_dataref(d: DataRef<'_>) -> Cell<'_> {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(Cow::Owned(s)),
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
+        DataRef::Float(f) => Cell::Float(f),
+        DataRef::Int(i) => Cell::Int(i),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) if dt.is_datetime() => Cell::Date(d),
+            _ => Cell::Float(dt.as_f64()),
+        },
+        DataRef::DateTimeIso(s) => iso_cell(s),
+        DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s)),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+fn iso_cell<'a>(s: String) -> Cell<'a> {
+    let parsed = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        });
+    match parsed {
+        Some(d) => Cell::Date(d),
+        None => Cell::Text(Cow::Owned(s)),
+    }
+}
+
+fn from_data(d: &Data) -> Cell<'_> {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(Cow::Borrowed(s)),
+        Data::Float(f) => Cell::Float(*f),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(x) if dt.is_datetime() => Cell::Date(x),
+            _ => Cell::Float(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) => iso_cell(s.clone()),
+        Data::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// The kinds of input file dangol reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
+    Csv,
+}
+
+/// Why an input file could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{path}: file not found")]
+    NotFound { path: String },
+    #[error("{path}: the file is empty (0 bytes)")]
+    Empty { path: String },
+    #[error(
+        "{path}: the workbook is password-protected (encrypted); save an unprotected copy in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it) and try again"
+    )]
+    Encrypted { path: String },
+    #[error("{path}: {detail}")]
+    WrongContent { path: String, detail: String },
+    #[error(
+        "{path}: unsupported file type '.{ext}'; dangol reads .xlsx .xlsm .xls .xlsb .ods .csv .tsv"
+    )]
+    Unsupported { path: String, ext: String },
+    #[error("{path}: the workbook is damaged and cannot be read ({detail})")]
+    Corrupt { path: String, detail: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Csv(#[from] super::csv::CsvError),
+}
+
+/// Sniff what the bytes really are, whatever the extension says.
+fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        Some("zip")
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("ole")
+    } else {
+        let t = String::from_utf8_lossy(head)
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .to_ascii_lowercase();
+        if t.starts_with("<!doctype html") || t.starts_with("<html") || t.starts_with("<table") {
+            Some("html")
+        } else if t.starts_with("<?xml") {
+            Some("xml")
+        } else {
+            None
+        }
+    }
+}
+
+/// Decide how to read a file from its extension and its first bytes.
+pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
+    let p = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => OpenError::NotFound { path: p.clone() },
+        _ => OpenError::Io {
+            path: p.clone(),
+            source: e,
+        },
+    })?;
+    if meta.len() == 0 {
+        return Err(OpenError::Empty { path: p });
+    }
+    let mut head = [0u8; 512];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| OpenError::Io {
+            path: p.clone(),
+            source: e,
+        })?;
+    let head = &head[..n];
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let what = sniff(head);
+    let wrong = |detail: &str| OpenError::WrongContent {
+        path: p.clone(),
+        detail: detail.to_string(),
+    };
+    match ext.as_str() {
+        "xlsx" | "xlsm" => match what {
+            Some("zip") => Ok(FileKind::Xlsx),
+            // Office writes encrypted OOXML inside an OLE container.
+            Some("ole") => {
+                if is_encrypted_ole(path) {
+                    Err(OpenError::Encrypted { path: p })
+                } else {
+                    Err(wrong(
+                        "the file is named .xlsx but is an old-format Excel (.xls) workbook; rename it to .xls",
+                    ))
+                }
+            }
+            Some("html") => Err(wrong(
+                "the file is named .xlsx but is an HTML page (some web shops export tables this way); open it in Excel and save as .xlsx, or export CSV",
+            )),
+            _ if looks_like_text(head) => Err(wrong(
+                "the file is named .xlsx but is plain text (probably CSV); rename it to .csv",
+            )),
+            _ => Err(OpenError::Corrupt {
+                path: p,
+                detail: "not a zip package".into(),
+            }),
+        },
+        "xlsb" => match what {
+            Some("zip") => Ok(FileKind::Xlsb),
+            _ => Err(wrong(
+                "the file is named .xlsb but is not an Excel binary workbook",
+            )),
+        },
+        "xls" => match what {
+            Some("ole") => {
+                if is_encrypted_ole(path) {
+                    Err(OpenError::Encrypted { path: p })
+                } else {
+                    Ok(FileKind::Xls)
+                }
+            }
+            Some("zip") => Err(wrong(
+                "the file is named .xls but is an .xlsx workbook; rename it to .xlsx",
+            )),
+            Some("html") => Err(wrong(
+                "the file is named .xls but is an HTML page (some web shops export tables this way); open it in Excel and save as .xlsx, or export CSV",
+            )),
+            _ if looks_like_text(head) => Err(wrong(
+                "the file is named .xls but is plain text (probably CSV); rename it to .csv",
+            )),
+            _ => Err(OpenError::Corrupt {
+                path: p,
+                detail: "not an Excel 97-2003 file".into(),
+            }),
+        },
+        "ods" => match what {
+            Some("zip") => Ok(FileKind::Ods),
+            _ => Err(wrong(
+                "the file is named .ods but is not an OpenDocument spreadsheet",
+            )),
+        },
+        "csv" | "tsv" | "txt" => match what {
+            Some("zip") => Err(wrong(
+                "the file is named .csv but is a zip package (probably an .xlsx workbook); rename it to .xlsx",
+            )),
+            Some("ole") => Err(wrong(
+                "the file is named .csv but is an Excel 97-2003 (.xls) workbook; rename it to .xls",
+            )),
+            _ => Ok(FileKind::Csv),
+        },
+        _ => Err(OpenError::Unsupported { path: p, ext }),
+    }
+}
+
+fn looks_like_text(head: &[u8]) -> bool {
+    !head.is_empty() && !head.contains(&0) && std::str::from_utf8(head).is_ok()
+}
+
+fn is_encrypted_ole(path: &Path) -> bool {
+    // Encrypted OOXML is an OLE file holding an `EncryptionInfo` stream; its UTF-16 name
+    // appears in the directory. Encrypted .xls has a FILEPASS record, which calamine reports.
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let needle: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// An opened input.
+pub enum Input {
+    Book {
+        sheets: Box<Sheets<BufReader<File>>>,
+        kind: FileKind,
+    },
+    Csv {
+        path: std::path::PathBuf,
+        encoding: Option<String>,
+    },
+}
+
+impl Input {
+    pub fn open(path: &Path, encoding: Option<&str>) -> Result<Input, OpenError> {
+        let kind = file_kind(path)?;
+        let p = path.display().to_string();
+        if kind == FileKind::Csv {
+            return Ok(Input::Csv {
+                path: path.to_path_buf(),
+                encoding: encoding.map(str::to_string),
+            });
+        }
+        let sheets = calamine::open_workbook_auto(path).map_err(|e| classify(&p, &e))?;
+        Ok(Input::Book {
+            sheets: Box::new(sheets),
+            kind,
+        })
+    }
+
+    /// Sheet names in workbook order (a CSV is one sheet named after the file).
+    pub fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Input::Book { sheets, .. } => sheets.sheet_names(),
+            Input::Csv { path, .. } => {
+                vec![
+                    path.file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or("csv")
+                        .to_string(),
+                ]
+            }
+        }
+    }
+
+    /// Visit the rows of a sheet in order; `f` gets the 0-based row index and the row's cells
+    /// (index = column); it returns `false` to stop early. Blank rows are skipped.
+    pub fn for_each_row<F>(&mut self, sheet: &str, mut f: F) -> Result<(), OpenError>
+    where
+        F: FnMut(u32, &[Cell<'_>]) -> bool,
+    {
+        match self {
+            Input::Csv { path, encoding } => {
+                let mut src = CsvSource::open(path, encoding.as_deref())?;
+                let mut fields = Vec::new();
+                while src.next_record(&mut fields)? {
+                    let row: Vec<Cell<'_>> = fields
+                        .iter()
+                        .map(|s| Cell::Text(Cow::Borrowed(s.as_str())))
+                        .collect();
+                    if row.iter().all(Cell::is_blank) {
+                        continue;
+                    }
+                    if !f(src.row_index(), &row) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Input::Book { sheets, kind } => {
+                let p = String::new();
+                match sheets.as_mut() {
+                    Sheets::Xlsx(x) => {
+                        let mut rd = x
+                            .worksheet_cells_reader(sheet)
+                            .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
+                        let mut row: Vec<Cell<'_>> = Vec::new();
+                        let mut cur: Option<u32> = None;
+                        loop {
+                            let next = rd
+                                .next_cell()
+                                .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
+                            let Some(cell) = next else { break };
+                            let (r, c) = cell.get_position();
+                            if cur != Some(r) {
+                                if let Some(cr) = cur
+                                    && !row.iter().all(Cell::is_blank)
+                                    && !f(cr, &row)
+                                {
+                                    return Ok(());
+                                }
+                                row.clear();
+                                cur = Some(r);
+                            }
+                            let c = c as usize;
+                            // Guard against absurd column indices in hostile files.
+                            if c > 16_384 {
+                                continue;
+                            }
+                            if row.len() <= c {
+                                row.resize(c + 1, Cell::Empty);
+                            }
+                            row[c] = from_dataref(cell.get_value().clone());
+                        }
+                        if let Some(cr) = cur
+                            && !row.iter().all(Cell::is_blank)
+                        {
+                            f(cr, &row);
+                        }
+                        Ok(())
+                    }
+                    Sheets::Xlsb(x) => {
+                        let mut rd = x
+                            .worksheet_cells_reader(sheet)
+                            .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
+                        let mut row: Vec<Cell<'_>> = Vec::new();
+                        let mut cur: Option<u32> = None;
+                        loop {
+                            let next = rd
+                                .next_cell()
+                                .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
+                            let Some(cell) = next else { break };
+                            let (r, c) = cell.get_position();
+                            if cur != Some(r) {
+                                if let Some(cr) = cur
+                                    && !row.iter().all(Cell::is_blank)
+                                    && !f(cr, &row)
+                                {
+                                    return Ok(());
+                                }
+                                row.clear();
+                                cur = Some(r);
+                            }
+                            let c = c as usize;
+                            if c > 16_384 {
+                                continue;
+                            }
+                            if row.len() <= c {
+                                row.resize(c + 1, Cell::Empty);
+                            }
+                            row[c] = from_dataref(cell.get_value().clone());
+                        }
+                        if let Some(cr) = cur
+                            && !row.iter().all(Cell::is_blank)
+                        {
+                            f(cr, &row);
+                        }
+                        Ok(())
+                    }
+                    Sheets::Xls(_) | Sheets::Ods(_) => {
+                        let _ = kind;
+                        let range = sheets
+                            .worksheet_range(sheet)
+                            .map_err(|e| classify(&p, &e))?;
+                        let (r0, c0) = range.start().unwrap_or((0, 0));
+                        let mut row: Vec<Cell<'_>> = Vec::new();
+                        for (i, cells) in range.rows().enumerate() {
+                            row.clear();
+                            row.resize(c0 as usize, Cell::Empty);
+                            row.extend(cells.iter().map(from_data));
+                            if row.iter().all(Cell::is_blank) {
+                                continue;
+                            }
+                            if !f(r0 + i as u32, &row) {
+                                break;
+                            }
+                        }
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Turn calamine's errors into the user's words.
+fn classify(path: &str, e: &calamine::Error) -> OpenError {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        OpenError::Encrypted {
+            path: path.to_string(),
+        }
+    } else {
+        OpenError::Corrupt {
+            path: path.to_string(),
+            detail: text,
+        }
+    }
+}
