@@ -1,0 +1,6 @@
+//! Integration tests: one binary, a module per area.
+
+mod support;
+
+mod check;
+mod ingest;
