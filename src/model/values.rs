@@ -556,19 +556,25 @@ pub fn parse_count(text: &str) -> Result<u32, ()> {
 
 /// Parse a yes/no flag text (not a date; the caller tries dates first).
 ///
-/// Yes: `Y`, `yes`, `TRUE`, `1`, `O`, `○`, `◯`, `예`, `네`, `있음`, `완료`, `v`, `✓`, `✔`.
-/// No: blank, `N`, `no`, `FALSE`, `0`, `X`, `×`, `✗`, `아니오`, `아니요`, `없음`, `-`.
+/// Yes: `Y`, `yes`, `TRUE`, `1`, `O`, `○`, `◯`, `예`, `네`, `있음`, `완료`, `v`, `✓`, `✔`,
+/// `✅`, `☑`.
+/// No: blank, `N`, `no`, `FALSE`, `0`, `X`, `×`, `✗`, `✕`, `❌`, `아니오`, `아니요`, `없음`, `-`.
 /// Case-insensitive, trimmed, full-width folded; `1.0`/`0.0` (float cells) count as `1`/`0`.
 // `Err(())` is the skeleton's contract: the caller names the cell and what it expected.
 #[allow(clippy::result_unit_err)]
 pub fn parse_flag(text: &str) -> Result<Flag, ()> {
-    let folded = fold_fullwidth(text);
-    let s = folded.trim().to_lowercase();
+    // Emoji check marks arrive with a variation selector (`✔️` = U+2714 U+FE0F).
+    let s: String = fold_fullwidth(text)
+        .chars()
+        .filter(|c| !matches!(c, '\u{FE0E}' | '\u{FE0F}'))
+        .collect::<String>()
+        .trim()
+        .to_lowercase();
     match s.as_str() {
         "y" | "yes" | "true" | "1" | "1.0" | "o" | "○" | "◯" | "예" | "네" | "있음" | "완료"
-        | "v" | "✓" | "✔" => Ok(Flag::Yes),
-        "" | "n" | "no" | "false" | "0" | "0.0" | "x" | "×" | "✗" | "아니오" | "아니요"
-        | "없음" | "-" => Ok(Flag::No),
+        | "v" | "✓" | "✔" | "✅" | "☑" => Ok(Flag::Yes),
+        "" | "n" | "no" | "false" | "0" | "0.0" | "x" | "×" | "✗" | "✕" | "❌" | "아니오"
+        | "아니요" | "없음" | "-" => Ok(Flag::No),
         _ => Err(()),
     }
 }
@@ -589,6 +595,11 @@ pub fn parse_flag(text: &str) -> Result<Flag, ()> {
 ///   parts is above 12 the reading is fixed; when both are ≤ 12 and differ the result is
 ///   `Ambiguous` unless `order` is `Dmy` or `Mdy` (which then is applied strictly).
 ///
+/// - a named month: `15-Apr-2025`, `15 Apr 25` (Excel's `d-mmm-yy`), `Apr 15, 2025`,
+///   `April 15 2025`;
+/// - a weekday name before or after the date is skipped, unchecked: `2025년 4월 15일 화요일`,
+///   `2025-04-15 (화)`, `Tue, 15 Apr 2025`.
+///
 /// Then an optional time: `T` or space, `h:mm`, `h:mm:ss`, `h:mm:ss.fff`, `14시 3분 5초`,
 /// with `AM`/`PM` or `오전`/`오후` before or after (`오후 2:03`), and an ignored `Z` (days are
 /// local: no time-zone conversion).
@@ -599,7 +610,11 @@ pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDateTime, DateErr
         toks: &tokens,
         pos: 0,
     };
+    if p.weekday() {
+        p.sym(',');
+    }
     let date = p.date(order)?;
+    p.weekday();
     let time = p.time().ok_or(DateError::Invalid)?;
     if p.pos != tokens.len() {
         return Err(DateError::Invalid);
@@ -641,6 +656,11 @@ enum Tok<'a> {
 }
 
 fn tokenize(s: &str) -> Option<Vec<Tok<'_>>> {
+    // The longest real form (`Tuesday, September 30, 2025 12:59:59.123456 p.m.`) is far
+    // shorter; a long text is not a date and is not worth scanning.
+    if s.len() > 80 {
+        return None;
+    }
     let mut toks = Vec::new();
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
@@ -652,6 +672,11 @@ fn tokenize(s: &str) -> Option<Vec<Tok<'_>>> {
             n
         } else if c.is_whitespace() {
             c.len_utf8()
+        } else if KO_WEEKDAYS.contains(&c) && rest[c.len_utf8()..].starts_with("요일") {
+            // `월요일`/`일요일` must not split at their `월`/`일`.
+            let n = c.len_utf8() + "요일".len();
+            toks.push(Tok::Word(rest[..n].to_string()));
+            n
         } else if "년월일시분초".contains(c) {
             toks.push(Tok::Word(c.to_string()));
             c.len_utf8()
@@ -667,8 +692,53 @@ fn tokenize(s: &str) -> Option<Vec<Tok<'_>>> {
         };
         rest = &rest[len..];
     }
-    // A very long text is not a date; bail out before matching.
-    (toks.len() <= 32).then_some(toks)
+    Some(toks)
+}
+
+const KO_WEEKDAYS: [char; 7] = ['월', '화', '수', '목', '금', '토', '일'];
+
+/// `월`, `화요일`, `Tue`, `tuesday` (lower-cased token).
+fn is_weekday(w: &str) -> bool {
+    const EN: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let mut chars = w.chars();
+    let ko = chars.next().is_some_and(|c| KO_WEEKDAYS.contains(&c))
+        && matches!(chars.as_str(), "" | "요일");
+    ko || EN
+        .iter()
+        .any(|e| w == *e || (w.len() == 3 && e.starts_with(w)))
+        || matches!(w, "tues" | "wed" | "thur" | "thurs")
+}
+
+/// `apr`, `april`, `sept` → the month number.
+fn month_name(w: &str) -> Option<u32> {
+    const EN: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if w == "sept" {
+        return Some(9);
+    }
+    EN.iter()
+        .position(|m| w == *m || (w.len() == 3 && m.starts_with(w)))
+        .map(|i| i as u32 + 1)
 }
 
 struct Parser<'t, 'a> {
@@ -741,6 +811,9 @@ impl Parser<'_, '_> {
         if let Some((y, m, d)) = self.attempt(Parser::year_first) {
             return ymd(y, m, d);
         }
+        if let Some((y, m, d)) = self.attempt(Parser::named_month) {
+            return ymd(y, m, d);
+        }
         if let Some(n) = self.num(8, 8) {
             if n / 10_000 < 1000 {
                 return Err(DateError::Invalid);
@@ -760,6 +833,56 @@ impl Parser<'_, '_> {
                 (None, None) => Err(DateError::Invalid),
             },
         }
+    }
+
+    /// A weekday name, bare or in parentheses (`(화)`, `화요일`, `Tue`); its value is not
+    /// checked against the date: a wrong label should not lose a clear date.
+    fn weekday(&mut self) -> bool {
+        self.attempt(|p| {
+            let open = p.sym('(');
+            if !matches!(p.peek(), Some(Tok::Word(w)) if is_weekday(w)) {
+                return None;
+            }
+            p.pos += 1;
+            p.sym('.');
+            (!open || p.sym(')')).then_some(())
+        })
+        .is_some()
+    }
+
+    fn month_word(&mut self) -> Option<u32> {
+        let m = match self.peek() {
+            Some(Tok::Word(w)) => month_name(w)?,
+            _ => return None,
+        };
+        self.pos += 1;
+        self.sym('.');
+        Some(m)
+    }
+
+    /// `15-Apr-2025`, `15 Apr 25`, `Apr 15, 2025`, `April 15 2025`: the month is named, so
+    /// there is no day/month question.
+    fn named_month(&mut self) -> Option<(u32, u32, u32)> {
+        if let Some(m) = self.attempt(Parser::month_word) {
+            let d = self.num(1, 2)?;
+            self.sym(',');
+            let y = self.num(4, 4).filter(|&y| y >= 1000)?;
+            return Some((y, m, d));
+        }
+        let d = self.num(1, 2)?;
+        let sep = self.any_sym(&['-', '/', '.']);
+        let m = self.month_word()?;
+        if let Some(sep) = sep
+            && !self.sym(sep)
+        {
+            return None;
+        }
+        let y = match self.peek() {
+            Some(Tok::Num(n)) if n.len() == 4 => self.num(4, 4).filter(|&y| y >= 1000)?,
+            Some(Tok::Num(n)) if n.len() == 2 => 2000 + self.num(2, 2)?,
+            _ => return None,
+        };
+        Some((y, m, d))
     }
 
     fn korean_date(&mut self) -> Option<(u32, u32, u32)> {
@@ -1310,8 +1433,32 @@ mod tests {
     #[test]
     fn flag_yes_words() {
         for yes in [
-            "Y", "y", "yes", "YES", "Yes", "TRUE", "true", "1", "1.0", "O", "o", "○", "◯", "예",
-            "네", "있음", "완료", "v", "V", "✓", "✔", " Y ", "Ｙ",
+            "Y",
+            "y",
+            "yes",
+            "YES",
+            "Yes",
+            "TRUE",
+            "true",
+            "1",
+            "1.0",
+            "O",
+            "o",
+            "○",
+            "◯",
+            "예",
+            "네",
+            "있음",
+            "완료",
+            "v",
+            "V",
+            "✓",
+            "✔",
+            "✔\u{FE0F}",
+            "✅",
+            "☑",
+            " Y ",
+            "Ｙ",
         ] {
             assert_eq!(parse_flag(yes), Ok(Flag::Yes), "{yes:?}");
         }
@@ -1572,5 +1719,147 @@ mod tests {
         assert_eq!(excel_serial(2_958_466.0, false), None);
         assert_eq!(excel_serial(f64::NAN, false), None);
         assert_eq!(excel_serial(f64::INFINITY, true), None);
+    }
+
+    #[test]
+    fn date_weekday_names_are_skipped() {
+        assert_eq!(auto("2025년 4월 15일 화요일"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("2025년 4월 13일 일요일"), Ok(day(2025, 4, 13)));
+        assert_eq!(auto("2025년 4월 14일 (월)"), Ok(day(2025, 4, 14)));
+        assert_eq!(auto("2025-04-15 (화) 14:03"), Ok(dt(2025, 4, 15, 14, 3, 0)));
+        assert_eq!(
+            auto("2025. 4. 15.(화) 오후 2:03"),
+            Ok(dt(2025, 4, 15, 14, 3, 0))
+        );
+        assert_eq!(auto("Tue, 15 Apr 2025"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("Tuesday, April 15, 2025"), Ok(day(2025, 4, 15)));
+        // The label is not checked against the date.
+        assert_eq!(auto("2025-04-15 (월)"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("2025-04-15 (화"), Err(DateError::Invalid));
+        assert_eq!(auto("2025-04-15 (호)"), Err(DateError::Invalid));
+        assert_eq!(auto("화요일"), Err(DateError::Invalid));
+    }
+
+    #[test]
+    fn date_named_months() {
+        assert_eq!(auto("15-Apr-2025"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("15-Apr-25"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("15 Apr 2025"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("15 April 2025 14:03"), Ok(dt(2025, 4, 15, 14, 3, 0)));
+        assert_eq!(auto("Apr 15, 2025"), Ok(day(2025, 4, 15)));
+        assert_eq!(auto("Sept. 5, 2025"), Ok(day(2025, 9, 5)));
+        assert_eq!(auto("1 DEC 2010 8:26 AM"), Ok(dt(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(
+            parse_date("4-May-2025", DateOrder::Mdy),
+            Ok(day(2025, 5, 4))
+        );
+        for bad in [
+            "31-Apr-2025",
+            "15-Apx-2025",
+            "15-Apr/2025",
+            "Apr 2025",
+            "15 Apr",
+            "Ap 15, 2025",
+        ] {
+            assert_eq!(auto(bad), Err(DateError::Invalid), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn date_long_text_is_invalid() {
+        let long = format!("2025-04-15 {}", "x".repeat(100));
+        assert_eq!(auto(&long), Err(DateError::Invalid));
+    }
+
+    // Exact float equality is the property under test (shortest form reads back bit-equal).
+    #[allow(clippy::float_cmp)]
+    mod props {
+        use chrono::Datelike;
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn currency() -> impl Strategy<Value = Currency> {
+            prop_oneof![
+                Just(Currency::Krw),
+                Just(Currency::Gbp),
+                Just(Currency::Usd),
+                Just(Currency::Eur),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn format_number_reads_back(m in -1_000_000_000_000_000_i64..1_000_000_000_000_000, scale in 0_u32..8) {
+                let d = Decimal::new(m, scale);
+                prop_assert_eq!(parse_money(&format_number(d)), Ok((d.normalize(), None)));
+            }
+
+            #[test]
+            fn format_money_reads_back(m in -1_000_000_000_000_i64..1_000_000_000_000, cur in currency()) {
+                let d = Decimal::new(m, cur.decimals());
+                prop_assert_eq!(parse_money(&format_money(d, cur)), Ok((d.normalize(), Some(cur))));
+            }
+
+            #[test]
+            fn money_from_f64_round_trips(f in prop_oneof![-1e20_f64..1e20, -1.0_f64..1.0]) {
+                prop_assume!(f == 0.0 || f.abs() > 1e-10);
+                let d = money_from_f64(f).unwrap();
+                let back: f64 = d.to_string().parse().unwrap();
+                prop_assert_eq!(back, f);
+                // Never longer than the shortest form.
+                let shortest = f.to_string();
+                prop_assert!(d.to_string().len() <= shortest.len());
+            }
+
+            #[test]
+            fn date_forms_agree(days in 0_i64..3_000_000, secs in 0_u32..86_400) {
+                let date = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap() + Duration::days(days);
+                prop_assume!(date.year() <= 9999);
+                let at = date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
+                for text in [
+                    at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    at.format("%Y. %-m. %-d. %H:%M:%S").to_string(),
+                    at.format("%Y년 %-m월 %-d일 %H:%M:%S").to_string(),
+                    at.format("%Y/%m/%d %I:%M:%S %p").to_string(),
+                    at.format("%d-%b-%Y %H:%M:%S").to_string(),
+                ] {
+                    prop_assert_eq!(parse_date(&text, DateOrder::Auto), Ok(at), "{}", text);
+                }
+                prop_assert_eq!(parse_date(&date.format("%Y%m%d").to_string(), DateOrder::Auto), Ok(date.and_hms_opt(0, 0, 0).unwrap()));
+                let dmy = at.format("%d/%m/%Y %H:%M:%S").to_string();
+                prop_assert_eq!(parse_date(&dmy, DateOrder::Dmy), Ok(at));
+                let mdy = at.format("%m/%d/%Y %H:%M:%S").to_string();
+                prop_assert_eq!(parse_date(&mdy, DateOrder::Mdy), Ok(at));
+            }
+
+            #[test]
+            fn excel_serial_matches_day_count(days in 61_i64..2_958_466, secs in 0_u32..86_400) {
+                let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                let at = (base + Duration::days(days))
+                    .and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
+                let serial = days as f64 + f64::from(secs) / 86_400.0;
+                prop_assert_eq!(excel_serial(serial, false), Some(at));
+                prop_assert_eq!(excel_serial(serial - 1462.0, true), Some(at));
+            }
+
+            #[test]
+            fn parsers_never_panic(s in "\\PC{0,40}") {
+                let _ = parse_money(&s);
+                let _ = parse_date(&s, DateOrder::Auto);
+                let _ = date_order_hint(&s);
+                let _ = parse_flag(&s);
+                let _ = parse_count(&s);
+                let _ = phone_digits(&s);
+                let _ = customer_key(Some(&s), Some(&s));
+                let _ = header_key(&s);
+            }
+
+            #[test]
+            fn korean_like_text_never_panics(s in "[0-9., 십백천만억조원₩()+-]{0,20}") {
+                let _ = parse_money(&s);
+            }
+        }
     }
 }
