@@ -68,8 +68,9 @@ pub fn header_key(s: &str) -> String {
 /// The customer identity key.
 ///
 /// - An email (trimmed, full-width folded, lower-cased) when it is non-empty and holds an `@`.
-/// - Otherwise the name with all white space removed, full-width forms folded and Latin letters
-///   lower-cased, so `김 철수` = `김철수` and `Kim Chul` = `kim chul` = `KIMCHUL`.
+/// - Otherwise the name with all white space removed, full-width forms folded and letters
+///   lower-cased (Hangul has no case; Latin names are lower-cased on purpose so that casing
+///   never splits a customer): `김 철수` = `김철수`, `Kim Chul` = `kim chul` = `KIMCHUL`.
 /// - A name that is only digits — a customer-id column, possibly read from a float cell as
 ///   `12346.0` — is the id itself (`12346`).
 ///
