@@ -1,6 +1,8 @@
 //! Reading workbooks and CSV files into typed rows: find each sheet's role by its headers,
 //! parse every value, report every problem with its cell.
 
+pub mod csv;
+
 use crate::model::{Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger};
 use crate::settings::Role;
 
