@@ -65,8 +65,8 @@ const GUESSED_1252: &str = "windows-1252 (guessed)";
 /// A problem reading a CSV file, worded for the shop owner.
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
-    /// The file has no bytes at all.
-    #[error("{}: the file is empty (0 bytes)", path.display())]
+    /// The file has no bytes at all, or only a byte-order mark.
+    #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
     /// The file is binary: a workbook with the wrong extension, a PDF, or bytes with NULs.
     #[error("{}: not a CSV text file: {detail}", path.display())]
@@ -259,7 +259,7 @@ impl CsvSource {
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| self.csv_error(&e))?;
+                .map_err(|e| self.csv_error(e))?;
             if !more {
                 return Ok(false);
             }
@@ -367,16 +367,19 @@ impl CsvSource {
         }
     }
 
-    fn csv_error(&self, e: &csv::Error) -> CsvError {
-        match e.kind() {
-            csv::ErrorKind::Io(io) => CsvError::Io {
+    fn csv_error(&self, e: csv::Error) -> CsvError {
+        let message = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => CsvError::Io {
                 path: self.path.clone(),
-                source: io::Error::new(io.kind(), io.to_string()),
+                source,
             },
+            // Reading flexible byte records, csv reports nothing but I/O errors; should that
+            // change, blame the record after the last one returned.
             _ => CsvError::Parse {
                 path: self.path.clone(),
                 row: self.row + 2,
-                message: e.to_string(),
+                message,
             },
         }
     }
@@ -444,7 +447,8 @@ fn detect(
     at_eof: bool,
     forced: Option<&'static Encoding>,
 ) -> Result<Detected, Option<String>> {
-    if sample.is_empty() {
+    // A BOM alone is what Excel saves for an empty sheet.
+    if sample.is_empty() || Encoding::for_bom(sample).is_some_and(|(_, len)| len == sample.len()) {
         return Err(None);
     }
     if let Some(what) = binary_kind(sample) {
@@ -980,14 +984,11 @@ mod tests {
 
     #[test]
     fn ascii_start_then_bytes_neither_utf8_nor_cp949() {
-        let mut bytes = b"a,b\n".to_vec();
-        bytes.extend_from_slice(&[b'x', b',', 0xFF, b'\n']);
+        // ASCII filling the whole sample, then a byte that starts nothing in UTF-8 or CP949.
+        let mut bytes = b"a,b\n".repeat(SAMPLE_LEN / 4 + 1);
+        bytes.extend_from_slice(b"a,b\nx,\xFF\n");
         let dir = tempfile::tempdir().unwrap();
         let path = write(&dir, "odd.csv", &bytes);
-        // The sample is not ASCII here, so pad it out of the sample first.
-        let mut padded = b"a,b\n".repeat(SAMPLE_LEN / 4 + 1);
-        padded.extend_from_slice(&bytes);
-        std::fs::write(&path, &padded).unwrap();
         let mut src = CsvSource::open(&path, None).unwrap();
         let mut fields = Vec::new();
         let err = loop {
@@ -1032,7 +1033,11 @@ mod tests {
     fn empty_file() {
         assert_eq!(
             open_err("empty.csv", b"", None),
-            "DIR/empty.csv: the file is empty (0 bytes)"
+            "DIR/empty.csv: the file is empty"
+        );
+        assert_eq!(
+            open_err("bom.csv", b"\xEF\xBB\xBF", None),
+            "DIR/bom.csv: the file is empty"
         );
     }
 
