@@ -724,16 +724,15 @@ fn metric_named(t: &Token<'_>) -> Result<Metric, RuleError> {
     if let Some(m) = Metric::from_name(t.text) {
         return Ok(m);
     }
-    let message = match suggest(t.text) {
-        Some(m) => format!("unknown metric '{}'; did you mean '{}'?", t.text, m.name()),
-        None => {
-            let all: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-            format!(
-                "unknown metric '{}'; metrics are: {}",
-                t.text,
-                all.join(", ")
-            )
-        }
+    let message = if let Some(m) = suggest(t.text) {
+        format!("unknown metric '{}'; did you mean '{}'?", t.text, m.name())
+    } else {
+        let all: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        format!(
+            "unknown metric '{}'; metrics are: {}",
+            t.text,
+            all.join(", ")
+        )
     };
     Err(RuleError {
         message,
