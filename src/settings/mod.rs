@@ -11,6 +11,8 @@ use crate::model::values::DateOrder;
 use crate::model::{Currency, Lang};
 use crate::rules::Rule;
 
+mod defaults;
+
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
