@@ -1198,3 +1198,137 @@ mod proptests {
         }
     }
 }
+
+/// A check against real data: the UCI Online Retail workbook read cell by cell with calamine,
+/// compared with `scripts/uci_customer_totals.py` (an independent Python calculation).
+#[cfg(test)]
+mod uci_check {
+    use super::*;
+    use crate::model::{CellRef, SaleKind, SaleRow};
+    use calamine::{DataRef, Reader, Xlsx, open_workbook};
+
+    fn text(v: &DataRef<'_>) -> Option<String> {
+        match v {
+            DataRef::String(s) => Some(s.trim().to_string()),
+            DataRef::SharedString(s) => Some(s.trim().to_string()),
+            DataRef::Int(i) => Some(i.to_string()),
+            DataRef::Float(f) if f.fract() == 0.0 => Some(format!("{f:.0}")),
+            DataRef::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+        .filter(|s| !s.is_empty())
+    }
+
+    fn number(v: &DataRef<'_>) -> Decimal {
+        match v {
+            // `Display` of an f64 is its shortest round-trip form: 2.55 stays 2.55.
+            DataRef::Float(f) => f.to_string().parse().unwrap(),
+            DataRef::Int(i) => Decimal::from(*i),
+            other => text(other).unwrap().parse().unwrap(),
+        }
+    }
+
+    #[test]
+    #[ignore = "reads the 541,909-row UCI workbook (about a minute); run with --ignored"]
+    fn uci_online_retail_per_customer_totals() {
+        let path = std::env::var("DANGOL_UCI_XLSX").unwrap_or_else(|_| {
+            "../shared/data/online-retail/derived/Online Retail (rebuilt from parquet).xlsx".into()
+        });
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let sheet = wb.sheet_names()[0].clone();
+        let mut reader = wb.worksheet_cells_reader(&sheet).unwrap();
+        let mut ledger = SalesLedger::default();
+        let mut header: Vec<String> = Vec::new();
+        let mut row: Vec<DataRef<'_>> = Vec::new();
+        let mut row_no = 0u32;
+        let mut lines = 0u64;
+        let mut flush = |row: &mut Vec<DataRef<'_>>, header: &mut Vec<String>, row_no: u32| {
+            if row_no == 0 {
+                *header = row.iter().map(|v| text(v).unwrap_or_default()).collect();
+            } else if !row.is_empty() {
+                let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+                let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
+                let invoice = text(&get("InvoiceNo")).unwrap();
+                let qty = number(&get("Quantity"));
+                let amount = qty * number(&get("UnitPrice"));
+                let at = match get("InvoiceDate") {
+                    DataRef::DateTime(d) => d.as_datetime().unwrap(),
+                    other => panic!("row {row_no}: date {other:?}"),
+                };
+                let kind =
+                    if qty < Decimal::ZERO || amount < Decimal::ZERO || invoice.starts_with('C') {
+                        SaleKind::Return
+                    } else {
+                        SaleKind::Order
+                    };
+                let customer = text(&get("CustomerID"));
+                let sale = SaleRow {
+                    cell: CellRef::new(sheet.clone(), row_no, 0),
+                    at,
+                    name: customer.clone(),
+                    customer,
+                    email: None,
+                    phone: None,
+                    order_id: Some(invoice.clone()),
+                    product: None,
+                    amount,
+                    kind,
+                    channel: None,
+                };
+                ledger.add(&sale, &invoice);
+                lines += 1;
+            }
+            row.clear();
+        };
+        while let Some(cell) = reader.next_cell().unwrap() {
+            let (r, c) = cell.get_position();
+            if r != row_no {
+                flush(&mut row, &mut header, row_no);
+                row_no = r;
+            }
+            let c = c as usize;
+            if row.len() <= c {
+                row.resize(c + 1, DataRef::Empty);
+            }
+            row[c] = cell.get_value().clone();
+        }
+        flush(&mut row, &mut header, row_no);
+
+        let mut settings = Settings::defaults();
+        settings.lookback_days = 100_000;
+        let as_of = NaiveDate::from_ymd_opt(2011, 12, 9).unwrap();
+        let t = customer_table(&ledger, &[], &[], &settings, as_of);
+        assert_eq!(t.shop_total_all(), ledger.shop_total());
+        let grand: Decimal = t.rows.iter().map(|r| r.total_all).sum();
+        eprintln!(
+            "{lines} lines, {} customers, customer net total {grand}, shop net total {}",
+            t.rows.len(),
+            ledger.shop_total()
+        );
+        if let Ok(reference) = std::env::var("DANGOL_UCI_REFERENCE") {
+            let text = std::fs::read_to_string(reference).unwrap();
+            let mut checked = 0;
+            for line in text.lines().skip(1) {
+                let f: Vec<&str> = line.split(',').collect();
+                let row = t
+                    .get(f[0])
+                    .unwrap_or_else(|| panic!("customer {} missing", f[0]));
+                let want_total: Decimal = f[2].parse().unwrap();
+                let last = row.last_order.map(|d| d.to_string()).unwrap_or_default();
+                assert_eq!(
+                    (
+                        row.orders_all.to_string().as_str(),
+                        row.total_all,
+                        last.as_str()
+                    ),
+                    (f[1], want_total, f[3]),
+                    "customer {}",
+                    f[0]
+                );
+                checked += 1;
+            }
+            assert_eq!(checked, t.rows.len());
+            eprintln!("all {checked} customers agree with the reference");
+        }
+    }
+}
