@@ -116,6 +116,7 @@ impl Metric {
 
 /// Values of the metrics for one customer. `None` = no value (every comparison is false).
 pub trait Metrics {
+    /// The value of `m`, in its own unit (rates as fractions 0..1, days, money, counts).
     fn metric(&self, m: Metric) -> Option<Decimal>;
 }
 
