@@ -1,7 +1,33 @@
 //! The grade-rule language (SPEC §3 "Grade rules"): parse, evaluate, explain.
-//! (Skeleton: bodies filled in by the rules work.)
+//!
+//! Grammar (precedence `not` > `and` > `or`):
+//!
+//! ```text
+//! rule       := or
+//! or         := and (("or" | "||" | "또는") and)*
+//! and        := not (("and" | "&&" | "그리고") not)*
+//! not        := ("not" | "!" | "아님") not | primary
+//! primary    := "(" or ")" | "true" | "false" | comparison
+//! comparison := metric op number | number op metric
+//! op         := ">=" | "≥" | ">" | "<=" | "≤" | "<" | "==" | "=" | "!=" | "≠" | "<>"
+//! number     := digits with optional "_" or ","-grouping, optional ".fraction", optional "%"
+//! ```
+//!
+//! Keywords and metric names are case-insensitive. `10%` is 0.10: rates (`open_rate`,
+//! `conversion_rate`) are fractions 0..1, so `open_rate >= 30%` and `open_rate >= 0.3` mean the
+//! same; a rate compared with a plain number above 1 (`open_rate >= 30`) is an error rather than
+//! a rule that can never hold. `total_rank_pct` is itself in percent (1 = top 1 %), so a `%`
+//! literal compared with it keeps its number: `total_rank_pct <= 10%` is `total_rank_pct <= 10`.
+//!
+//! A metric with no value for a customer (`recency_days` with no orders) makes every comparison
+//! with it false — including `!=` — so `not (recency_days < 30)` is *true* for a customer who
+//! never ordered. Write `orders >= 1 and not (recency_days < 30)` to exclude them.
+
+use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
+
+use crate::model::Lang;
 
 /// A per-customer metric a rule can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,10 +101,22 @@ impl Metric {
             Metric::Reminders => "reminders",
         }
     }
+
+    /// The metric named `name` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<Metric> {
+        let lower = name.to_lowercase();
+        Metric::ALL.into_iter().find(|m| m.name() == lower)
+    }
+
+    /// Whether the metric is a fraction 0..1 (shown as a percent).
+    pub fn is_rate(self) -> bool {
+        matches!(self, Metric::OpenRate | Metric::ConversionRate)
+    }
 }
 
 /// Values of the metrics for one customer. `None` = no value (every comparison is false).
 pub trait Metrics {
+    /// The value of `m`, in its own unit (rates as fractions 0..1, days, money, counts).
     fn metric(&self, m: Metric) -> Option<Decimal>;
 }
 
@@ -97,16 +135,218 @@ impl std::fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CmpOp {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    fn holds(self, left: Decimal, right: Decimal) -> bool {
+        match self {
+            CmpOp::Ge => left >= right,
+            CmpOp::Gt => left > right,
+            CmpOp::Le => left <= right,
+            CmpOp::Lt => left < right,
+            CmpOp::Eq => left == right,
+            CmpOp::Ne => left != right,
+        }
+    }
+    /// How reasons show the operator.
+    fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Ge => "≥",
+            CmpOp::Gt => ">",
+            CmpOp::Le => "≤",
+            CmpOp::Lt => "<",
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "≠",
+        }
+    }
+}
+
+/// The parsed form of a rule.
+#[derive(Debug, Clone, PartialEq)]
+enum Expr {
+    Const(bool),
+    Cmp {
+        metric: Metric,
+        op: CmpOp,
+        /// The literal in the metric's own unit (rates as fractions).
+        value: Decimal,
+        /// `total >= 5` (true) or `5 <= total` (false): reasons keep the order as written.
+        metric_left: bool,
+    },
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+}
+
+impl Expr {
+    fn eval(&self, m: &dyn Metrics) -> bool {
+        match self {
+            Expr::Const(b) => *b,
+            Expr::Cmp {
+                metric,
+                op,
+                value,
+                metric_left,
+            } => match m.metric(*metric) {
+                None => false,
+                Some(v) if *metric_left => op.holds(v, *value),
+                Some(v) => op.holds(*value, v),
+            },
+            Expr::Not(e) => !e.eval(m),
+            Expr::And(es) => es.iter().all(|e| e.eval(m)),
+            Expr::Or(es) => es.iter().any(|e| e.eval(m)),
+        }
+    }
+
+    /// Binding strength, for deciding where reasons need parentheses.
+    fn level(&self) -> u8 {
+        match self {
+            Expr::Or(_) => 0,
+            Expr::And(_) => 1,
+            Expr::Not(_) => 2,
+            Expr::Const(_) | Expr::Cmp { .. } => 3,
+        }
+    }
+
+    fn render(&self, m: &dyn Metrics, lang: Lang, out: &mut String) {
+        match self {
+            Expr::Const(b) => out.push_str(match (b, lang) {
+                (true, Lang::En) => "always",
+                (true, Lang::Ko) => "항상",
+                (false, Lang::En) => "never",
+                (false, Lang::Ko) => "해당 없음",
+            }),
+            Expr::Cmp {
+                metric,
+                op,
+                value,
+                metric_left,
+            } => {
+                let shown = match m.metric(*metric) {
+                    Some(v) => show_value(*metric, v),
+                    None => "–".to_string(),
+                };
+                let lit = show_value(*metric, *value);
+                if *metric_left {
+                    let _ = write!(out, "{} {shown} {} {lit}", metric.name(), op.symbol());
+                } else {
+                    let _ = write!(out, "{lit} {} {} {shown}", op.symbol(), metric.name());
+                }
+            }
+            Expr::Not(e) => {
+                out.push_str(lang.pick("아님 ", "not "));
+                // Bracket everything but a constant: `not orders 3 ≥ 1` misreads.
+                e.render_child(m, lang, out, !matches!(**e, Expr::Const(_)));
+            }
+            Expr::And(es) | Expr::Or(es) => {
+                let (word, level) = if matches!(self, Expr::And(_)) {
+                    (lang.pick(" 그리고 ", " and "), 1)
+                } else {
+                    (lang.pick(" 또는 ", " or "), 0)
+                };
+                for (i, e) in es.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(word);
+                    }
+                    e.render_child(m, lang, out, e.level() <= level);
+                }
+            }
+        }
+    }
+
+    fn render_child(&self, m: &dyn Metrics, lang: Lang, out: &mut String, bracket: bool) {
+        if bracket {
+            out.push('(');
+            self.render(m, lang, out);
+            out.push(')');
+        } else {
+            self.render(m, lang, out);
+        }
+    }
+}
+
+/// A metric value or literal as reasons show it: rates as percent, other numbers grouped.
+fn show_value(metric: Metric, v: Decimal) -> String {
+    if metric.is_rate() {
+        format!("{}%", group_number((v * Decimal::ONE_HUNDRED).round_dp(1)))
+    } else {
+        group_number(v)
+    }
+}
+
+/// `1,250,000`, `12.5`, `-3`: thousands grouping, no trailing zeros.
+// A private formatter so that rules do not depend on the display module; it follows the same
+// convention as `model::values::format_number`.
+fn group_number(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// A parsed rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     source: String,
+    expr: Expr,
 }
 
 impl Rule {
     /// Parse rule text (`total >= 1_000_000 and orders >= 5`).
     pub fn parse(source: &str) -> Result<Rule, RuleError> {
-        unimplemented!("{source}")
+        let tokens = lex(source)?;
+        if tokens.is_empty() {
+            return Err(RuleError {
+                message: "empty rule".into(),
+                offset: 0,
+            });
+        }
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            end: source.len(),
+        };
+        let expr = p.or()?;
+        if let Some(t) = p.peek() {
+            let message = if t.kind == Tok::RParen {
+                "unexpected ')'".to_string()
+            } else {
+                format!(
+                    "unexpected '{}'; expected 'and', 'or' or the end of the rule",
+                    t.text
+                )
+            };
+            return Err(RuleError {
+                message,
+                offset: t.offset,
+            });
+        }
+        Ok(Rule {
+            source: source.to_string(),
+            expr,
+        })
     }
     /// The text as written.
     pub fn source(&self) -> &str {
@@ -114,16 +354,803 @@ impl Rule {
     }
     /// Whether the rule is the constant `true`.
     pub fn is_true(&self) -> bool {
-        unimplemented!()
+        self.expr == Expr::Const(true)
     }
     /// Evaluate for one customer.
     pub fn eval(&self, m: &dyn Metrics) -> bool {
-        let _ = m;
-        unimplemented!()
+        self.expr.eval(m)
     }
     /// The rule with the customer's numbers: `total 1,250,000 ≥ 1,000,000 and orders 7 ≥ 5`.
     pub fn reason(&self, m: &dyn Metrics) -> String {
-        let _ = m;
-        unimplemented!()
+        self.reason_in(m, Lang::En)
+    }
+    /// The reason with the keywords in `lang` (`그리고`, `또는`, `아님`, `항상`); metric names
+    /// and numbers are the same in both languages.
+    pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
+        let mut out = String::new();
+        self.expr.render(m, lang, &mut out);
+        out
+    }
+    /// The metrics the rule names, in order of first appearance.
+    pub fn metrics(&self) -> Vec<Metric> {
+        fn walk(e: &Expr, out: &mut Vec<Metric>) {
+            match e {
+                Expr::Const(_) => {}
+                Expr::Cmp { metric, .. } => {
+                    if !out.contains(metric) {
+                        out.push(*metric);
+                    }
+                }
+                Expr::Not(e) => walk(e, out),
+                Expr::And(es) | Expr::Or(es) => es.iter().for_each(|e| walk(e, out)),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.expr, &mut out);
+        out
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident,
+    Number { value: Decimal, percent: bool },
+    Op(CmpOp),
+    And,
+    Or,
+    Not,
+    Const(bool),
+    LParen,
+    RParen,
+}
+
+#[derive(Debug, Clone)]
+struct Token<'a> {
+    kind: Tok,
+    text: &'a str,
+    offset: usize,
+}
+
+fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
+    let mut out = Vec::new();
+    let mut it = src.char_indices().peekable();
+    while let Some(&(start, c)) = it.peek() {
+        if c.is_whitespace() {
+            it.next();
+            continue;
+        }
+        let next = src[start + c.len_utf8()..].chars().next();
+        let one = |kind| (kind, c.len_utf8());
+        let (kind, len) = match (c, next) {
+            ('(', _) => one(Tok::LParen),
+            (')', _) => one(Tok::RParen),
+            ('>', Some('=')) => (Tok::Op(CmpOp::Ge), 2),
+            ('<', Some('=')) => (Tok::Op(CmpOp::Le), 2),
+            ('<', Some('>')) | ('!', Some('=')) => (Tok::Op(CmpOp::Ne), 2),
+            ('=', Some('=')) => (Tok::Op(CmpOp::Eq), 2),
+            ('&', Some('&')) => (Tok::And, 2),
+            ('|', Some('|')) => (Tok::Or, 2),
+            ('>', _) => one(Tok::Op(CmpOp::Gt)),
+            ('<', _) => one(Tok::Op(CmpOp::Lt)),
+            ('=', _) => one(Tok::Op(CmpOp::Eq)),
+            ('≥', _) => one(Tok::Op(CmpOp::Ge)),
+            ('≤', _) => one(Tok::Op(CmpOp::Le)),
+            ('≠', _) => one(Tok::Op(CmpOp::Ne)),
+            ('!', _) => one(Tok::Not),
+            _ if c.is_ascii_digit()
+                || (c == '-' || c == '.') && next.is_some_and(|n| n.is_ascii_digit()) =>
+            {
+                let len = src[start..]
+                    .char_indices()
+                    .skip(1)
+                    .find(|&(_, ch)| !(ch.is_alphanumeric() || matches!(ch, '_' | ',' | '.' | '%')))
+                    .map_or(src.len() - start, |(i, _)| i);
+                let text = &src[start..start + len];
+                let kind = parse_number(text).ok_or_else(|| RuleError {
+                    message: format!("bad number '{text}'"),
+                    offset: start,
+                })?;
+                (kind, len)
+            }
+            _ if c.is_alphabetic() || c == '_' => {
+                let len = src[start..]
+                    .char_indices()
+                    .find(|&(_, ch)| !(ch.is_alphanumeric() || ch == '_'))
+                    .map_or(src.len() - start, |(i, _)| i);
+                let word = &src[start..start + len];
+                let kind = match word.to_lowercase().as_str() {
+                    "and" | "그리고" => Tok::And,
+                    "or" | "또는" => Tok::Or,
+                    "not" | "아님" => Tok::Not,
+                    "true" => Tok::Const(true),
+                    "false" => Tok::Const(false),
+                    _ => Tok::Ident,
+                };
+                (kind, len)
+            }
+            _ => {
+                return Err(RuleError {
+                    message: format!("unexpected character '{c}'"),
+                    offset: start,
+                });
+            }
+        };
+        out.push(Token {
+            kind,
+            text: &src[start..start + len],
+            offset: start,
+        });
+        while it.peek().is_some_and(|&(i, _)| i < start + len) {
+            it.next();
+        }
+    }
+    Ok(out)
+}
+
+/// `1000000`, `1_000_000`, `1,000,000`, `12.5`, `-3`, `10%`. `None` for anything else
+/// (`1,0.0`, `1__0`, `10k`).
+fn parse_number(text: &str) -> Option<Tok> {
+    let (body, percent) = match text.strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (text, false),
+    };
+    let (neg, body) = body.strip_prefix('-').map_or((false, body), |b| (true, b));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // `_` between digits anywhere in the integer part, as in Rust.
+    let underscored = |s: &str| s.split('_').all(digits_ok);
+    // `,` only as strict thousands grouping: `1,000` but not `1,0` or `10,00`.
+    let grouped = |s: &str| {
+        let mut parts = s.split(',');
+        let first = parts.next().unwrap_or_default();
+        digits_ok(first) && first.len() <= 3 && parts.all(|p| digits_ok(p) && p.len() == 3)
+    };
+    let int_ok = if int.is_empty() {
+        frac.is_some()
+    } else if int.contains(',') {
+        !int.contains('_') && grouped(int)
+    } else {
+        underscored(int)
+    };
+    if !int_ok || frac.is_some_and(|f| !digits_ok(f)) {
+        return None;
+    }
+    let mut plain: String = int.chars().filter(char::is_ascii_digit).collect();
+    if plain.is_empty() {
+        plain.push('0');
+    }
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    let mut value: Decimal = plain.parse().ok()?;
+    if neg {
+        value = -value;
+    }
+    Some(Tok::Number { value, percent })
+}
+
+struct Parser<'t, 'a> {
+    tokens: &'t [Token<'a>],
+    pos: usize,
+    /// Byte length of the source: the offset of errors at the end of the rule.
+    end: usize,
+}
+
+impl<'a> Parser<'_, 'a> {
+    fn peek(&self) -> Option<&Token<'a>> {
+        self.tokens.get(self.pos)
+    }
+    fn bump(&mut self) -> Option<Token<'a>> {
+        let t = self.tokens.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+    fn here(&self) -> usize {
+        self.peek().map_or(self.end, |t| t.offset)
+    }
+    fn found(&self) -> String {
+        self.peek().map_or_else(
+            || "the end of the rule".to_string(),
+            |t| format!("'{}'", t.text),
+        )
+    }
+
+    fn or(&mut self) -> Result<Expr, RuleError> {
+        let mut items = vec![self.and()?];
+        while self.peek().is_some_and(|t| t.kind == Tok::Or) {
+            self.pos += 1;
+            items.push(self.and()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, RuleError> {
+        let mut items = vec![self.not()?];
+        while self.peek().is_some_and(|t| t.kind == Tok::And) {
+            self.pos += 1;
+            items.push(self.not()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::And(items)
+        })
+    }
+
+    fn not(&mut self) -> Result<Expr, RuleError> {
+        if self.peek().is_some_and(|t| t.kind == Tok::Not) {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.not()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, RuleError> {
+        let Some(t) = self.peek().cloned() else {
+            return Err(RuleError {
+                message: "expected a condition, found the end of the rule".into(),
+                offset: self.end,
+            });
+        };
+        match t.kind {
+            Tok::LParen => {
+                self.pos += 1;
+                let e = self.or()?;
+                match self.peek() {
+                    Some(Token {
+                        kind: Tok::RParen, ..
+                    }) => {
+                        self.pos += 1;
+                        Ok(e)
+                    }
+                    _ => Err(RuleError {
+                        message: "missing ')'".into(),
+                        offset: self.here(),
+                    }),
+                }
+            }
+            Tok::Const(b) => {
+                self.pos += 1;
+                Ok(Expr::Const(b))
+            }
+            Tok::Ident | Tok::Number { .. } => self.comparison(),
+            Tok::RParen => Err(RuleError {
+                message: "unexpected ')'".into(),
+                offset: t.offset,
+            }),
+            _ => Err(RuleError {
+                message: format!("expected a condition, found '{}'", t.text),
+                offset: t.offset,
+            }),
+        }
+    }
+
+    fn comparison(&mut self) -> Result<Expr, RuleError> {
+        let first = self.bump().ok_or_else(|| RuleError {
+            message: "empty rule".into(),
+            offset: 0,
+        })?;
+        let op = match self.peek() {
+            Some(Token {
+                kind: Tok::Op(op), ..
+            }) => *op,
+            _ => {
+                return Err(RuleError {
+                    message: format!(
+                        "expected a comparison (>=, >, <=, <, ==, !=) after '{}', found {}",
+                        first.text,
+                        self.found()
+                    ),
+                    offset: self.here(),
+                });
+            }
+        };
+        let op_text = self.bump().map(|t| t.text).unwrap_or_default();
+        let Some(second) = self.peek().cloned() else {
+            return Err(RuleError {
+                message: format!("expected a number after '{op_text}', found the end of the rule"),
+                offset: self.end,
+            });
+        };
+        let (metric_tok, number_tok, metric_left) = match (&first.kind, &second.kind) {
+            (Tok::Ident, Tok::Number { .. }) => (&first, &second, true),
+            (Tok::Number { .. }, Tok::Ident) => (&second, &first, false),
+            (Tok::Ident, _) => {
+                // Validate the metric first: a typo is the more useful message.
+                metric_named(&first)?;
+                return Err(RuleError {
+                    message: format!(
+                        "expected a number after '{op_text}', found '{}'",
+                        second.text
+                    ),
+                    offset: second.offset,
+                });
+            }
+            _ => {
+                return Err(RuleError {
+                    message: format!(
+                        "expected a metric after '{op_text}', found '{}'",
+                        second.text
+                    ),
+                    offset: second.offset,
+                });
+            }
+        };
+        self.pos += 1;
+        let metric = metric_named(metric_tok)?;
+        let Tok::Number { value, percent } = number_tok.kind else {
+            unreachable!("matched as a number above")
+        };
+        let value = match (metric, percent) {
+            // Already a percent: `10%` means 10.
+            (Metric::TotalRankPct, true) => value,
+            (_, true) => value / Decimal::ONE_HUNDRED,
+            (m, false) if m.is_rate() && value > Decimal::ONE => {
+                return Err(RuleError {
+                    message: format!(
+                        "{} is a fraction between 0 and 1; write '{}%' or '{}'",
+                        m.name(),
+                        number_tok.text,
+                        (value / Decimal::ONE_HUNDRED).normalize()
+                    ),
+                    offset: number_tok.offset,
+                });
+            }
+            (_, false) => value,
+        };
+        Ok(Expr::Cmp {
+            metric,
+            op,
+            value,
+            metric_left,
+        })
+    }
+}
+
+/// The metric an identifier names, or the error with the closest suggestion.
+fn metric_named(t: &Token<'_>) -> Result<Metric, RuleError> {
+    if let Some(m) = Metric::from_name(t.text) {
+        return Ok(m);
+    }
+    let message = if let Some(m) = suggest(t.text) {
+        format!("unknown metric '{}'; did you mean '{}'?", t.text, m.name())
+    } else {
+        let all: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        format!(
+            "unknown metric '{}'; metrics are: {}",
+            t.text,
+            all.join(", ")
+        )
+    };
+    Err(RuleError {
+        message,
+        offset: t.offset,
+    })
+}
+
+/// The closest metric name: by edit distance (adjacent swaps count as one edit), close enough
+/// when at most 1 edit per 3 letters (at least 1, at most 2), or when the text is a prefix of
+/// the name (`recency` → `recency_days`). Ties go to the earlier metric in SPEC order.
+fn suggest(text: &str) -> Option<Metric> {
+    let lower = text.to_lowercase();
+    let n = lower.chars().count();
+    let limit = (n / 3).clamp(1, 2);
+    let best = Metric::ALL
+        .into_iter()
+        .map(|m| (osa_distance(&lower, m.name()), m))
+        .min_by_key(|&(d, _)| d)?;
+    if best.0 <= limit {
+        return Some(best.1);
+    }
+    if n >= 3 {
+        return Metric::ALL
+            .into_iter()
+            .find(|m| m.name().starts_with(&lower));
+    }
+    None
+}
+
+#[allow(clippy::many_single_char_names)] // the textbook names of the recurrence
+/// Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of a substring).
+fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct M(HashMap<Metric, Decimal>);
+
+    impl Metrics for M {
+        fn metric(&self, m: Metric) -> Option<Decimal> {
+            self.0.get(&m).copied()
+        }
+    }
+
+    fn m(pairs: &[(Metric, i64)]) -> M {
+        M(pairs.iter().map(|&(k, v)| (k, Decimal::from(v))).collect())
+    }
+
+    fn err(src: &str) -> (String, usize) {
+        let e = Rule::parse(src).expect_err(src);
+        (e.message, e.offset)
+    }
+
+    fn holds(src: &str, metrics: &M) -> bool {
+        Rule::parse(src).expect(src).eval(metrics)
+    }
+
+    #[test]
+    fn default_rules_parse_and_evaluate() {
+        let c = m(&[(Metric::Total, 1_250_000), (Metric::Orders, 7)]);
+        let r = Rule::parse("total >= 1000000 and orders >= 5").unwrap();
+        assert!(r.eval(&c));
+        assert_eq!(r.reason(&c), "total 1,250,000 ≥ 1,000,000 and orders 7 ≥ 5");
+        assert_eq!(r.source(), "total >= 1000000 and orders >= 5");
+        assert!(!r.is_true());
+        assert!(!holds("total >= 1000000 and orders >= 8", &c));
+        assert!(holds("total >= 2000000 or orders >= 3", &c));
+    }
+
+    #[test]
+    fn number_forms() {
+        let c = m(&[(Metric::Total, 1_000_000)]);
+        for src in [
+            "total == 1000000",
+            "total == 1_000_000",
+            "total == 1,000,000",
+            "total = 1000000",
+            "total == 1000000.00",
+            "total == 100_0000",
+        ] {
+            assert!(holds(src, &c), "{src}");
+        }
+        let t = M([(Metric::Total, Decimal::new(125, 1))].into());
+        assert!(holds("total == 12.5", &t));
+        assert!(holds("total > .5", &t));
+        assert!(holds("total > -3", &t));
+        assert!(holds("total <= 1250%", &t));
+    }
+
+    #[test]
+    fn every_comparison_operator() {
+        let c = m(&[(Metric::Orders, 5)]);
+        let cases = [
+            ("orders >= 5", true),
+            ("orders ≥ 5", true),
+            ("orders > 5", false),
+            ("orders > 4", true),
+            ("orders <= 5", true),
+            ("orders ≤ 4", false),
+            ("orders < 6", true),
+            ("orders < 5", false),
+            ("orders == 5", true),
+            ("orders = 5", true),
+            ("orders != 5", false),
+            ("orders ≠ 4", true),
+            ("orders <> 4", true),
+        ];
+        for (src, want) in cases {
+            assert_eq!(holds(src, &c), want, "{src}");
+        }
+    }
+
+    #[test]
+    fn number_on_the_left() {
+        let c = m(&[(Metric::Total, 1_250_000)]);
+        let r = Rule::parse("1000 <= total").unwrap();
+        assert!(r.eval(&c));
+        assert_eq!(r.reason(&c), "1,000 ≤ total 1,250,000");
+        assert!(!holds("2000000 < total", &c));
+        assert!(holds("2000000 > total", &c));
+    }
+
+    #[test]
+    fn boolean_operators_and_their_spellings() {
+        let c = m(&[(Metric::Orders, 2), (Metric::Quotes, 0)]);
+        for src in [
+            "orders >= 1 and quotes >= 0",
+            "orders >= 1 && quotes >= 0",
+            "orders >= 1 그리고 quotes >= 0",
+            "orders >= 1 AND quotes >= 0",
+            "orders >= 9 or quotes == 0",
+            "orders >= 9 || quotes == 0",
+            "orders >= 9 또는 quotes == 0",
+            "not orders >= 9",
+            "!orders >= 9",
+            "! (orders >= 9)",
+            "아님 orders >= 9",
+            "NOT NOT orders >= 1",
+            "true",
+            "TRUE",
+            "not false",
+        ] {
+            assert!(holds(src, &c), "{src}");
+        }
+        assert!(!holds("false", &c));
+        assert!(Rule::parse("true").unwrap().is_true());
+        assert!(Rule::parse(" True ").unwrap().is_true());
+        assert!(!Rule::parse("not false").unwrap().is_true());
+    }
+
+    #[test]
+    fn precedence_not_over_and_over_or() {
+        let c = m(&[(Metric::Orders, 1)]);
+        // or binds loosest: (true) or (false and false)
+        assert!(holds("orders == 1 or orders == 2 and orders == 3", &c));
+        // parentheses change it: (true or false) and false
+        assert!(!holds("(orders == 1 or orders == 2) and orders == 3", &c));
+        // not binds tighter than and: (not false) and true
+        assert!(holds("not orders == 2 and orders == 1", &c));
+        assert!(!holds("not (orders == 1 and orders == 1)", &c));
+    }
+
+    #[test]
+    fn missing_value_makes_comparisons_false_and_not_true() {
+        let c = m(&[(Metric::Orders, 0)]);
+        for src in [
+            "recency_days < 30",
+            "recency_days >= 0",
+            "recency_days == 0",
+            "recency_days != 0",
+            "0 <= recency_days",
+        ] {
+            assert!(!holds(src, &c), "{src}");
+        }
+        let r = Rule::parse("not recency_days < 30").unwrap();
+        assert!(r.eval(&c));
+        assert_eq!(r.reason(&c), "not (recency_days – < 30)");
+    }
+
+    #[test]
+    fn rates_are_fractions_and_render_as_percent() {
+        let c = M([(Metric::OpenRate, Decimal::new(5, 1))].into());
+        let r = Rule::parse("open_rate >= 30%").unwrap();
+        assert!(r.eval(&c));
+        assert_eq!(r.reason(&c), "open_rate 50% ≥ 30%");
+        assert!(holds("open_rate >= 0.3", &c));
+        assert!(holds("open_rate == 50%", &c));
+        assert!(!holds("open_rate > 50%", &c));
+        let third = M([(Metric::ConversionRate, Decimal::ONE / Decimal::from(3))].into());
+        assert_eq!(
+            Rule::parse("conversion_rate < 1").unwrap().reason(&third),
+            "conversion_rate 33.3% < 100%"
+        );
+    }
+
+    #[test]
+    fn total_rank_pct_percent_literal_keeps_its_number() {
+        let c = m(&[(Metric::TotalRankPct, 7)]);
+        assert!(holds("total_rank_pct <= 10%", &c));
+        assert!(holds("total_rank_pct <= 10", &c));
+        assert!(!holds("total_rank_pct <= 5%", &c));
+    }
+
+    #[test]
+    fn reasons_render_structure() {
+        let c = m(&[
+            (Metric::Orders, 2),
+            (Metric::Opens, 0),
+            (Metric::Responses, 1),
+        ]);
+        let r = Rule::parse("(opens >= 1 or responses >= 1) and not orders > 3").unwrap();
+        assert_eq!(
+            r.reason(&c),
+            "(opens 0 ≥ 1 or responses 1 ≥ 1) and not (orders 2 > 3)"
+        );
+        assert_eq!(
+            r.reason_in(&c, Lang::Ko),
+            "(opens 0 ≥ 1 또는 responses 1 ≥ 1) 그리고 아님 (orders 2 > 3)"
+        );
+        let t = Rule::parse("true").unwrap();
+        assert_eq!(t.reason(&c), "always");
+        assert_eq!(t.reason_in(&c, Lang::Ko), "항상");
+        assert_eq!(Rule::parse("false").unwrap().reason(&c), "never");
+        let nested =
+            Rule::parse("orders >= 1 or (opens >= 1 and (responses >= 1 or orders >= 9))").unwrap();
+        assert_eq!(
+            nested.reason(&c),
+            "orders 2 ≥ 1 or opens 0 ≥ 1 and (responses 1 ≥ 1 or orders 2 ≥ 9)"
+        );
+        let neg = M([(Metric::Total, Decimal::new(-12_345_675, 1))].into());
+        assert_eq!(
+            Rule::parse("total < 0").unwrap().reason(&neg),
+            "total -1,234,567.5 < 0"
+        );
+    }
+
+    #[test]
+    fn metrics_named() {
+        let r = Rule::parse("opens >= 1 or responses >= 1 or opens >= 3").unwrap();
+        assert_eq!(r.metrics(), vec![Metric::Opens, Metric::Responses]);
+        assert!(Rule::parse("TOTAL >= 1").is_ok());
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+            assert!(Rule::parse(&format!("{} >= 0", m.name())).is_ok());
+        }
+    }
+
+    #[test]
+    fn unknown_metric_suggests_the_closest() {
+        assert_eq!(
+            err("totl >= 5"),
+            ("unknown metric 'totl'; did you mean 'total'?".into(), 0)
+        );
+        assert_eq!(
+            err("orders >= 1 and ordres >= 2"),
+            ("unknown metric 'ordres'; did you mean 'orders'?".into(), 16)
+        );
+        assert_eq!(
+            err("5 < recency"),
+            (
+                "unknown metric 'recency'; did you mean 'recency_days'?".into(),
+                4
+            )
+        );
+        assert_eq!(
+            err("open_rat >= 10%"),
+            (
+                "unknown metric 'open_rat'; did you mean 'open_rate'?".into(),
+                0
+            )
+        );
+        let (msg, off) = err("xyz > 1");
+        assert_eq!(off, 0);
+        assert_eq!(
+            msg,
+            "unknown metric 'xyz'; metrics are: orders, total, avg_order, recency_days, tenure_days, \
+             orders_all, total_all, r, f, m, total_rank_pct, quotes, opens, responses, conversions, \
+             open_rate, conversion_rate, days_since_last_quote, reminders"
+        );
+    }
+
+    #[test]
+    fn bad_numbers() {
+        assert_eq!(err("total >= 1,0.0"), ("bad number '1,0.0'".into(), 9));
+        assert_eq!(err("total >= 10k"), ("bad number '10k'".into(), 9));
+        assert_eq!(err("total >= 1__0"), ("bad number '1__0'".into(), 9));
+        assert_eq!(err("total >= 1.2.3"), ("bad number '1.2.3'".into(), 9));
+        assert_eq!(err("total >= 10,00"), ("bad number '10,00'".into(), 9));
+        assert_eq!(err("total >= 5%%"), ("bad number '5%%'".into(), 9));
+        assert_eq!(
+            err("total >= 1_000,000"),
+            ("bad number '1_000,000'".into(), 9)
+        );
+    }
+
+    #[test]
+    fn unbalanced_parentheses() {
+        assert_eq!(err("(orders >= 1"), ("missing ')'".into(), 12));
+        assert_eq!(err("((orders >= 1) or true"), ("missing ')'".into(), 22));
+        assert_eq!(err("(orders >= 1 true)"), ("missing ')'".into(), 13));
+        assert_eq!(err("orders >= 1)"), ("unexpected ')'".into(), 11));
+        assert_eq!(err(")"), ("unexpected ')'".into(), 0));
+        assert_eq!(err("()"), ("unexpected ')'".into(), 1));
+    }
+
+    #[test]
+    fn empty_and_trailing_input_and_malformed() {
+        assert_eq!(err(""), ("empty rule".into(), 0));
+        assert_eq!(err("   "), ("empty rule".into(), 0));
+        assert_eq!(
+            err("orders >= 1 orders >= 2"),
+            (
+                "unexpected 'orders'; expected 'and', 'or' or the end of the rule".into(),
+                12
+            )
+        );
+        assert_eq!(
+            err("1 < orders < 5"),
+            (
+                "unexpected '<'; expected 'and', 'or' or the end of the rule".into(),
+                11
+            )
+        );
+        assert_eq!(
+            err("orders"),
+            ("expected a comparison (>=, >, <=, <, ==, !=) after 'orders', found the end of the rule".into(), 6)
+        );
+        assert_eq!(
+            err("orders and true"),
+            (
+                "expected a comparison (>=, >, <=, <, ==, !=) after 'orders', found 'and'".into(),
+                7
+            )
+        );
+        assert_eq!(
+            err("orders >="),
+            (
+                "expected a number after '>=', found the end of the rule".into(),
+                9
+            )
+        );
+        assert_eq!(
+            err("orders >= total"),
+            ("expected a number after '>=', found 'total'".into(), 10)
+        );
+        assert_eq!(
+            err("ordrs >= total"),
+            ("unknown metric 'ordrs'; did you mean 'orders'?".into(), 0)
+        );
+        assert_eq!(
+            err("5 >= 3"),
+            ("expected a metric after '>=', found '3'".into(), 5)
+        );
+        assert_eq!(err(">= 3"), ("expected a condition, found '>='".into(), 0));
+        assert_eq!(
+            err("orders >= 1 and"),
+            ("expected a condition, found the end of the rule".into(), 15)
+        );
+        assert_eq!(
+            err("not"),
+            ("expected a condition, found the end of the rule".into(), 3)
+        );
+        assert_eq!(
+            err("orders >= 1 & quotes >= 1"),
+            ("unexpected character '&'".into(), 12)
+        );
+        assert_eq!(err("orders ≥ 1 @"), ("unexpected character '@'".into(), 13));
+        assert_eq!(
+            err("open_rate >= 30"),
+            (
+                "open_rate is a fraction between 0 and 1; write '30%' or '0.3'".into(),
+                13
+            )
+        );
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(osa_distance("totl", "total"), 1);
+        assert_eq!(osa_distance("ordres", "orders"), 1);
+        assert_eq!(osa_distance("", "abc"), 3);
+        assert_eq!(osa_distance("abc", "abc"), 0);
+        assert_eq!(osa_distance("ca", "abc"), 3);
+    }
+
+    #[test]
+    fn number_grouping() {
+        assert_eq!(group_number(Decimal::from(1_250_000)), "1,250,000");
+        assert_eq!(group_number(Decimal::from(999)), "999");
+        assert_eq!(group_number(Decimal::new(12_50, 2)), "12.5");
+        assert_eq!(group_number(Decimal::from(-1000)), "-1,000");
+        assert_eq!(group_number(Decimal::ZERO), "0");
     }
 }

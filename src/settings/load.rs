@@ -304,7 +304,7 @@ fn set_rules(s: &mut Settings, kind: GradeKind, rows: &[RawGrade]) -> Result<(),
             return Err(err(&r.origin, "a grade rule has no grade name"));
         }
         // Built-in grade names keep both languages so JSON stays English.
-        let builtin = super::defaults::default_grade_rules(kind)
+        let builtin = Settings::default_grade_rules(kind)
             .into_iter()
             .map(|r| r.grade)
             .find(|g| g.en == name || g.ko == name);

@@ -1,0 +1,1334 @@
+//! Per-customer statistics, RFM, VIP and responder grades with reasons, grade movement and
+//! possible duplicates — as of a given day, from the sales ledger, quote log and customer list.
+//!
+//! Everything here is a pure function of the data, the settings and `as_of`; nothing after
+//! `as_of` is seen, so "grades as of last week" is the same call with an earlier date.
+//!
+//! Definitions (SPEC §3 metrics):
+//! - **The window** is the `lookback_days` days ending on `as_of`: a day `d` is inside when
+//!   `as_of − lookback_days < d ≤ as_of`. With the default 365 and `as_of` 2025-04-15 the window
+//!   starts on 2024-04-16; a sale exactly 365 days before `as_of` is *outside*, one on `as_of`
+//!   itself is inside.
+//! - An order's day is its earliest line's day; a return's day is its own.
+//! - `orders`/`total` count orders and net amounts (returns subtracted) in the window;
+//!   `orders_all`/`total_all` everything up to `as_of`; `avg_order` = `total / orders`, rounded
+//!   to 2 decimal places (sums stay exact).
+//! - `first_order`, `last_order`, `recency_days`, `tenure_days` and `days_since_last_quote`
+//!   look at all history up to `as_of` (a window would turn a lapsed customer's recency into
+//!   "no value").
+//! - Quote metrics count quotes *sent* in the window. A flag dated after `as_of` (opened,
+//!   responded, converted) does not count yet; an undated "yes" counts. `opens` is the open
+//!   count of the quote log, `open_rate` the share of quotes opened at least once,
+//!   `conversion_rate` = conversions / quotes; both rates are `None` without quotes.
+//! - RFM uses R = `recency_days`, F = `orders_all`, M = `total_all` over the customers with at
+//!   least one order up to `as_of` (all history, as published RFM tables do).
+//! - `total_rank_pct` ranks `total` among customers with an order in the window: the share
+//!   of those customers with a strictly greater total plus oneself, as a percent rounded up
+//!   (1 = top 1 %).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use super::rfm::{self, RfmCuts, RfmInput, Segment};
+use crate::model::{CustomerRow, Lang, QuoteRow, SalesLedger};
+use crate::rules::{Metric, Metrics};
+use crate::settings::{GradeKind, GradeName, GradeRule, Origin, Settings};
+
+/// A customer's grade of one kind and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grade {
+    /// Position of the matched rule (0 = highest grade).
+    pub rank: usize,
+    pub name: GradeName,
+    /// Whether it is a built-in grade (shown in English in JSON/CSV).
+    pub builtin: bool,
+    /// The matched rule with the customer's numbers, English keywords.
+    pub reason: String,
+    /// The same with Korean keywords (`그리고`, `또는`, `아님`, `항상`).
+    pub reason_ko: String,
+}
+
+impl Grade {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> &str {
+        lang.pick(&self.reason_ko, &self.reason)
+    }
+}
+
+/// Everything computed about one customer as of a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerStats {
+    /// Identity key (email, normalised name or customer id).
+    pub key: String,
+    /// The name to show: the most frequent spelling in sales, else the Customers sheet's,
+    /// else the quote log's.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// A phone to show (digits only): from sales first, then the Customers sheet, then quotes.
+    pub phone: Option<String>,
+    /// Every phone seen, sorted.
+    pub phones: Vec<String>,
+    pub group: Option<String>,
+    pub opt_out: bool,
+    /// Listed in the Customers sheet.
+    pub listed: bool,
+    pub orders: u32,
+    pub total: Decimal,
+    pub avg_order: Option<Decimal>,
+    pub first_order: Option<NaiveDate>,
+    pub last_order: Option<NaiveDate>,
+    pub recency_days: Option<i64>,
+    pub tenure_days: Option<i64>,
+    pub orders_all: u32,
+    pub total_all: Decimal,
+    pub quotes: u32,
+    pub opens: u32,
+    /// Quotes opened at least once.
+    pub quotes_opened: u32,
+    pub responses: u32,
+    pub conversions: u32,
+    pub open_rate: Option<Decimal>,
+    pub conversion_rate: Option<Decimal>,
+    pub last_quote: Option<NaiveDate>,
+    pub days_since_last_quote: Option<i64>,
+    pub reminders: u32,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub segment: Option<Segment>,
+    pub total_rank_pct: Option<u32>,
+    pub vip: Grade,
+    pub responder: Grade,
+}
+
+impl CustomerStats {
+    /// The name, or the key when no name is known.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.key)
+    }
+    /// The grade of `kind`.
+    pub fn grade(&self, kind: GradeKind) -> &Grade {
+        match kind {
+            GradeKind::Vip => &self.vip,
+            GradeKind::Responder => &self.responder,
+        }
+    }
+}
+
+impl Metrics for CustomerStats {
+    fn metric(&self, m: Metric) -> Option<Decimal> {
+        let n = |v: u32| Some(Decimal::from(v));
+        let s = |v: Option<u8>| v.map(Decimal::from);
+        let d = |v: Option<i64>| v.map(Decimal::from);
+        match m {
+            Metric::Orders => n(self.orders),
+            Metric::Total => Some(self.total),
+            Metric::AvgOrder => self.avg_order,
+            Metric::RecencyDays => d(self.recency_days),
+            Metric::TenureDays => d(self.tenure_days),
+            Metric::OrdersAll => n(self.orders_all),
+            Metric::TotalAll => Some(self.total_all),
+            Metric::R => s(self.r),
+            Metric::F => s(self.f),
+            Metric::M => s(self.m),
+            Metric::TotalRankPct => self.total_rank_pct.map(Decimal::from),
+            Metric::Quotes => n(self.quotes),
+            Metric::Opens => n(self.opens),
+            Metric::Responses => n(self.responses),
+            Metric::Conversions => n(self.conversions),
+            Metric::OpenRate => self.open_rate,
+            Metric::ConversionRate => self.conversion_rate,
+            Metric::DaysSinceLastQuote => d(self.days_since_last_quote),
+            Metric::Reminders => n(self.reminders),
+        }
+    }
+}
+
+/// The customer table as of a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerTable {
+    pub as_of: NaiveDate,
+    /// First day inside the lookback window.
+    pub window_start: NaiveDate,
+    pub lookback_days: u32,
+    /// One row per customer, sorted by key.
+    pub rows: Vec<CustomerStats>,
+    pub rfm_cuts: RfmCuts,
+    /// Net revenue up to `as_of` of rows with no customer (SPEC: still shop revenue).
+    pub anonymous_total_all: Decimal,
+    /// Orders up to `as_of` with no customer.
+    pub anonymous_orders_all: u64,
+}
+
+impl CustomerTable {
+    /// The row of a customer key.
+    pub fn get(&self, key: &str) -> Option<&CustomerStats> {
+        self.rows
+            .binary_search_by(|r| r.key.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.rows[i])
+    }
+    /// Net revenue of the shop up to `as_of`: customers' `total_all` plus the anonymous part.
+    pub fn shop_total_all(&self) -> Decimal {
+        self.rows.iter().map(|r| r.total_all).sum::<Decimal>() + self.anonymous_total_all
+    }
+}
+
+/// Quote metrics of one customer being accumulated.
+#[derive(Default)]
+struct QuoteAgg<'a> {
+    name: Option<&'a str>,
+    email: Option<&'a str>,
+    phones: Vec<&'a str>,
+    quotes: u32,
+    opens: u32,
+    opened: u32,
+    responses: u32,
+    conversions: u32,
+    reminders: u32,
+    last: Option<NaiveDate>,
+}
+
+/// Whether a flag counts as of `as_of`: yes, and not dated after it.
+fn flag_by(flag: crate::model::Flag, as_of: NaiveDate) -> bool {
+    flag.is_yes() && flag.date().is_none_or(|d| d.date() <= as_of)
+}
+
+/// The first day of the lookback window ending on `as_of`.
+pub fn window_start(as_of: NaiveDate, lookback_days: u32) -> NaiveDate {
+    as_of - Duration::days(i64::from(lookback_days)) + Duration::days(1)
+}
+
+/// Compute the customer table as of `as_of` (see the module notes for every definition).
+pub fn customer_table(
+    ledger: &SalesLedger,
+    quotes: &[QuoteRow],
+    customers: &[CustomerRow],
+    settings: &Settings,
+    as_of: NaiveDate,
+) -> CustomerTable {
+    let start = window_start(as_of, settings.lookback_days);
+    let in_window = |d: NaiveDate| start <= d && d <= as_of;
+    let upto = |t: NaiveDateTime| t.date() <= as_of;
+
+    // Quotes by customer.
+    let mut qagg: BTreeMap<&str, QuoteAgg<'_>> = BTreeMap::new();
+    for q in quotes {
+        let (Some(key), sent) = (q.customer.as_deref(), q.sent.date()) else {
+            continue;
+        };
+        if sent > as_of {
+            continue;
+        }
+        let a = qagg.entry(key).or_default();
+        a.name = a.name.or(q.name.as_deref());
+        a.email = a.email.or(q.email.as_deref());
+        if let Some(p) = q.phone.as_deref()
+            && !a.phones.contains(&p)
+        {
+            a.phones.push(p);
+        }
+        a.last = a.last.max(Some(sent));
+        if in_window(sent) {
+            a.quotes += 1;
+            let opened = flag_by(q.opened, as_of) || (q.opens > 0 && q.opened.date().is_none());
+            if opened {
+                a.opened += 1;
+                a.opens += q.opens.max(1);
+            }
+            a.responses += u32::from(flag_by(q.responded, as_of));
+            a.conversions += u32::from(flag_by(q.converted, as_of));
+            a.reminders += q.reminders;
+        }
+    }
+
+    // The master list by key: first row wins, opt-out if any row says so.
+    let mut master: BTreeMap<&str, (&CustomerRow, bool)> = BTreeMap::new();
+    for c in customers {
+        master
+            .entry(c.customer.as_str())
+            .and_modify(|e| e.1 |= c.opt_out)
+            .or_insert((c, c.opt_out));
+    }
+
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    keys.extend(master.keys());
+    keys.extend(qagg.keys());
+    for (k, c) in &ledger.customers {
+        let seen = c.orders.values().any(|o| upto(o.at)) || c.returns.iter().any(|r| upto(r.at));
+        if seen {
+            keys.insert(k.as_str());
+        }
+    }
+
+    let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
+    for key in keys {
+        let led = ledger.customers.get(key);
+        let mas = master.get(key).map(|m| m.0);
+        let q = qagg.get(key);
+        let mut s = empty_stats(key);
+        if let Some(c) = led {
+            for o in c.orders.values().filter(|o| upto(o.at)) {
+                let day = o.at.date();
+                s.orders_all += 1;
+                s.total_all += o.amount;
+                s.first_order = Some(s.first_order.map_or(day, |f| f.min(day)));
+                s.last_order = s.last_order.max(Some(day));
+                if in_window(day) {
+                    s.orders += 1;
+                    s.total += o.amount;
+                }
+            }
+            for r in c.returns.iter().filter(|r| upto(r.at)) {
+                s.total_all += r.amount;
+                if in_window(r.at.date()) {
+                    s.total += r.amount;
+                }
+            }
+            s.name = c.display_name().map(str::to_string);
+            s.email.clone_from(&c.email);
+            s.phones.clone_from(&c.phones);
+        }
+        if let Some(m) = mas {
+            s.listed = true;
+            s.opt_out = master.get(key).is_some_and(|e| e.1);
+            s.group.clone_from(&m.group);
+            if s.name.is_none() {
+                s.name.clone_from(&m.name);
+            }
+            if s.email.is_none() {
+                s.email.clone_from(&m.email);
+            }
+            s.phones.extend(m.phone.iter().cloned());
+        }
+        if let Some(q) = q {
+            if s.name.is_none() {
+                s.name = q.name.map(str::to_string);
+            }
+            if s.email.is_none() {
+                s.email = q.email.map(str::to_string);
+            }
+            s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
+            s.quotes = q.quotes;
+            s.opens = q.opens;
+            s.quotes_opened = q.opened;
+            s.responses = q.responses;
+            s.conversions = q.conversions;
+            s.reminders = q.reminders;
+            s.last_quote = q.last;
+            s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
+            if q.quotes > 0 {
+                s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
+                s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
+            }
+        }
+        s.phone = s.phones.first().cloned();
+        s.phones.sort();
+        s.phones.dedup();
+        if s.orders > 0 {
+            s.avg_order = Some(
+                (s.total / Decimal::from(s.orders))
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+            );
+        }
+        s.recency_days = s.last_order.map(|d| (as_of - d).num_days());
+        s.tenure_days = s.first_order.map(|d| (as_of - d).num_days());
+        rows.push(s);
+    }
+
+    // RFM over customers with an order up to as_of.
+    let scored: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].orders_all > 0)
+        .collect();
+    let inputs: Vec<RfmInput> = scored
+        .iter()
+        .map(|&i| RfmInput {
+            recency_days: rows[i].recency_days.unwrap_or_default(),
+            orders: rows[i].orders_all,
+            total: rows[i].total_all,
+        })
+        .collect();
+    let (scores, rfm_cuts) = rfm::score_all(&inputs, settings);
+    for (&i, sc) in scored.iter().zip(&scores) {
+        let row = &mut rows[i];
+        row.r = Some(sc.r);
+        row.f = Some(sc.f);
+        row.m = Some(sc.m);
+        row.segment = Some(sc.segment());
+    }
+
+    // Rank by window total among customers with a window order.
+    let mut totals: Vec<Decimal> = rows
+        .iter()
+        .filter(|r| r.orders > 0)
+        .map(|r| r.total)
+        .collect();
+    totals.sort_unstable_by(|a, b| b.cmp(a));
+    let n = totals.len();
+    for row in rows.iter_mut().filter(|r| r.orders > 0) {
+        let above = totals.partition_point(|t| *t > row.total);
+        row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
+    }
+
+    for row in &mut rows {
+        row.vip = grade(&settings.vip_rules, row);
+        row.responder = grade(&settings.responder_rules, row);
+    }
+
+    let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
+    for o in ledger.anonymous_orders.values().filter(|o| upto(o.at)) {
+        anonymous_total_all += o.amount;
+        anonymous_orders_all += 1;
+    }
+    for r in ledger.anonymous_returns.iter().filter(|r| upto(r.at)) {
+        anonymous_total_all += r.amount;
+    }
+
+    CustomerTable {
+        as_of,
+        window_start: start,
+        lookback_days: settings.lookback_days,
+        rows,
+        rfm_cuts,
+        anonymous_total_all,
+        anonymous_orders_all,
+    }
+}
+
+fn empty_stats(key: &str) -> CustomerStats {
+    CustomerStats {
+        key: key.to_string(),
+        name: None,
+        email: None,
+        phone: None,
+        phones: Vec::new(),
+        group: None,
+        opt_out: false,
+        listed: false,
+        orders: 0,
+        total: Decimal::ZERO,
+        avg_order: None,
+        first_order: None,
+        last_order: None,
+        recency_days: None,
+        tenure_days: None,
+        orders_all: 0,
+        total_all: Decimal::ZERO,
+        quotes: 0,
+        opens: 0,
+        quotes_opened: 0,
+        responses: 0,
+        conversions: 0,
+        open_rate: None,
+        conversion_rate: None,
+        last_quote: None,
+        days_since_last_quote: None,
+        reminders: 0,
+        r: None,
+        f: None,
+        m: None,
+        segment: None,
+        total_rank_pct: None,
+        vip: ungraded(0),
+        responder: ungraded(0),
+    }
+}
+
+/// What a customer gets when no rule holds. Settings validation requires every table to end
+/// in `true`, so this only appears for a table built in code without one.
+fn ungraded(rank: usize) -> Grade {
+    Grade {
+        rank,
+        name: GradeName {
+            en: "Ungraded".into(),
+            ko: "미분류".into(),
+        },
+        builtin: true,
+        reason: "no rule matched".into(),
+        reason_ko: "해당 규칙 없음".into(),
+    }
+}
+
+/// The first rule of `rules` that holds for `m`, with its reason.
+pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
+    rules
+        .iter()
+        .enumerate()
+        .find(|(_, g)| g.rule.eval(m))
+        .map_or_else(
+            || ungraded(rules.len()),
+            |(rank, g)| Grade {
+                rank,
+                name: g.grade.clone(),
+                builtin: g.origin == Origin::Default,
+                reason: g.rule.reason_in(m, Lang::En),
+                reason_ko: g.rule.reason_in(m, Lang::Ko),
+            },
+        )
+}
+
+/// Up or down the grade table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Upgrade,
+    Downgrade,
+}
+
+/// A customer whose grade of one kind changed since the end of the previous week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeChange {
+    pub key: String,
+    pub name: String,
+    pub kind: GradeKind,
+    pub from: Grade,
+    pub to: Grade,
+    pub direction: Direction,
+}
+
+/// The last day of the week before the one containing `as_of` (weeks start on `week_start`).
+pub fn previous_week_end(as_of: NaiveDate, week_start: chrono::Weekday) -> NaiveDate {
+    let back = (7 + as_of.weekday().num_days_from_monday() - week_start.num_days_from_monday()) % 7;
+    as_of - Duration::days(i64::from(back) + 1)
+}
+
+/// Grade changes between the end of the previous week and `as_of`, VIP first, then by key.
+/// A customer with no data by the end of the previous week is compared with the grade an
+/// empty record gets (usually the lowest), so a first purchase shows as an upgrade.
+pub fn grade_changes(
+    ledger: &SalesLedger,
+    quotes: &[QuoteRow],
+    customers: &[CustomerRow],
+    settings: &Settings,
+    as_of: NaiveDate,
+) -> Vec<GradeChange> {
+    let now = customer_table(ledger, quotes, customers, settings, as_of);
+    let before = customer_table(
+        ledger,
+        quotes,
+        customers,
+        settings,
+        previous_week_end(as_of, settings.week_start),
+    );
+    changes_between(&before, &now, settings)
+}
+
+/// Grade changes between two tables (`before` earlier than `now`).
+pub fn changes_between(
+    before: &CustomerTable,
+    now: &CustomerTable,
+    settings: &Settings,
+) -> Vec<GradeChange> {
+    let mut out = Vec::new();
+    for kind in [GradeKind::Vip, GradeKind::Responder] {
+        let rules = match kind {
+            GradeKind::Vip => &settings.vip_rules,
+            GradeKind::Responder => &settings.responder_rules,
+        };
+        for row in &now.rows {
+            let to = row.grade(kind);
+            let from = match before.get(&row.key) {
+                Some(b) => b.grade(kind).clone(),
+                None => grade(rules, &empty_stats(&row.key)),
+            };
+            let direction = match to.rank.cmp(&from.rank) {
+                std::cmp::Ordering::Less => Direction::Upgrade,
+                std::cmp::Ordering::Greater => Direction::Downgrade,
+                std::cmp::Ordering::Equal => continue,
+            };
+            out.push(GradeChange {
+                key: row.key.clone(),
+                name: row.display_name().to_string(),
+                kind,
+                from,
+                to: to.clone(),
+                direction,
+            });
+        }
+    }
+    out
+}
+
+/// Why customers may be the same person.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by", content = "value")]
+pub enum DuplicateReason {
+    /// The same phone digits.
+    Phone(String),
+    /// The same name, ignoring case, white space and full-width forms.
+    Name(String),
+}
+
+/// Customer keys that may belong to one person, for the owner to review (never merged).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DuplicateGroup {
+    pub reason: DuplicateReason,
+    /// Two or more keys, sorted.
+    pub keys: Vec<String>,
+}
+
+/// A name compared for duplicates: white space removed, full-width folded, lower-cased.
+pub fn normalised_name(name: &str) -> String {
+    crate::model::values::fold_fullwidth(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Possible duplicates in a customer table: keys sharing a phone, or sharing a normalised name
+/// (a key made from a name counts as that name). Sorted by reason, then keys.
+pub fn possible_duplicates(table: &CustomerTable) -> Vec<DuplicateGroup> {
+    let mut by_phone: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for row in &table.rows {
+        for p in &row.phones {
+            by_phone.entry(p).or_default().insert(&row.key);
+        }
+        let name = row
+            .name
+            .as_deref()
+            .or_else(|| (!row.key.contains('@')).then_some(row.key.as_str()));
+        if let Some(n) = name {
+            let n = normalised_name(n);
+            if !n.is_empty() {
+                by_name.entry(n).or_default().insert(&row.key);
+            }
+        }
+    }
+    let group = |keys: BTreeSet<&str>| keys.into_iter().map(str::to_string).collect::<Vec<_>>();
+    let mut out: Vec<DuplicateGroup> = by_phone
+        .into_iter()
+        .filter(|(_, k)| k.len() > 1)
+        .map(|(p, k)| DuplicateGroup {
+            reason: DuplicateReason::Phone(p.to_string()),
+            keys: group(k),
+        })
+        .chain(
+            by_name
+                .into_iter()
+                .filter(|(_, k)| k.len() > 1)
+                .map(|(n, k)| DuplicateGroup {
+                    reason: DuplicateReason::Name(n),
+                    keys: group(k),
+                }),
+        )
+        .collect();
+    out.sort();
+    out
+}
+
+/// One customer as JSON/CSV rows show it (SPEC §5 field names; built-in names in English).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerJson {
+    pub customer: String,
+    pub key: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub group: Option<String>,
+    pub opt_out: bool,
+    pub orders: u32,
+    pub total: String,
+    pub avg_order: Option<String>,
+    pub first_order: Option<String>,
+    pub last_order: Option<String>,
+    pub recency_days: Option<i64>,
+    pub tenure_days: Option<i64>,
+    pub orders_all: u32,
+    pub total_all: String,
+    pub quotes: u32,
+    pub opens: u32,
+    pub responses: u32,
+    pub conversions: u32,
+    /// Fraction 0..1 as a decimal string (4 places).
+    pub open_rate: Option<String>,
+    pub conversion_rate: Option<String>,
+    pub days_since_last_quote: Option<i64>,
+    pub reminders: u32,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub segment: Option<Segment>,
+    pub total_rank_pct: Option<u32>,
+    pub vip_grade: String,
+    pub vip_reason: String,
+    pub responder_grade: String,
+    pub responder_reason: String,
+}
+
+fn money(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn rate(r: Option<Decimal>) -> Option<String> {
+    r.map(|r| money(r.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)))
+}
+
+impl From<&CustomerStats> for CustomerJson {
+    fn from(s: &CustomerStats) -> Self {
+        CustomerJson {
+            customer: s.display_name().to_string(),
+            key: s.key.clone(),
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            group: s.group.clone(),
+            opt_out: s.opt_out,
+            orders: s.orders,
+            total: money(s.total),
+            avg_order: s.avg_order.map(money),
+            first_order: day(s.first_order),
+            last_order: day(s.last_order),
+            recency_days: s.recency_days,
+            tenure_days: s.tenure_days,
+            orders_all: s.orders_all,
+            total_all: money(s.total_all),
+            quotes: s.quotes,
+            opens: s.opens,
+            responses: s.responses,
+            conversions: s.conversions,
+            open_rate: rate(s.open_rate),
+            conversion_rate: rate(s.conversion_rate),
+            days_since_last_quote: s.days_since_last_quote,
+            reminders: s.reminders,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment,
+            total_rank_pct: s.total_rank_pct,
+            // Owner-defined grades carry the name as written in both fields.
+            vip_grade: s.vip.name.en.clone(),
+            vip_reason: s.vip.reason.clone(),
+            responder_grade: s.responder.name.en.clone(),
+            responder_reason: s.responder.reason.clone(),
+        }
+    }
+}
+
+/// The JSON/CSV rows of a table, in table order.
+pub fn to_json_rows(table: &CustomerTable) -> Vec<CustomerJson> {
+    table.rows.iter().map(CustomerJson::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellRef, Flag, SaleKind, SaleRow};
+    use crate::rules::Rule;
+
+    pub(super) fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    pub(super) fn at(s: &str) -> NaiveDateTime {
+        day(s).and_hms_opt(10, 0, 0).unwrap()
+    }
+
+    pub(super) fn sale(customer: Option<&str>, date: &str, amount: i64, order: &str) -> SaleRow {
+        SaleRow {
+            cell: CellRef::new("Sales", 1, 0),
+            at: at(date),
+            customer: customer.map(str::to_string),
+            name: customer.map(str::to_uppercase),
+            email: None,
+            phone: None,
+            order_id: Some(order.to_string()),
+            product: None,
+            amount: Decimal::from(amount),
+            kind: if amount < 0 {
+                SaleKind::Return
+            } else {
+                SaleKind::Order
+            },
+            channel: None,
+        }
+    }
+
+    fn ledger(rows: &[SaleRow]) -> SalesLedger {
+        let mut l = SalesLedger::default();
+        for r in rows {
+            l.add(r, r.order_id.as_deref().unwrap_or_default());
+        }
+        l
+    }
+
+    fn quote(customer: &str, sent: &str) -> QuoteRow {
+        QuoteRow {
+            cell: CellRef::new("Quotes", 1, 0),
+            quote_id: None,
+            customer: Some(customer.to_string()),
+            name: Some(format!("Q {customer}")),
+            email: None,
+            phone: None,
+            sent: at(sent),
+            opened: Flag::No,
+            opens: 0,
+            responded: Flag::No,
+            converted: Flag::No,
+            order_id: None,
+            amount: None,
+            channel: None,
+            status: None,
+            reminded_at: None,
+            reminders: 0,
+        }
+    }
+
+    fn master(customer: &str, name: &str) -> CustomerRow {
+        CustomerRow {
+            cell: CellRef::new("Customers", 1, 0),
+            customer: customer.to_string(),
+            name: Some(name.to_string()),
+            email: None,
+            phone: None,
+            group: Some("wholesale".into()),
+            joined: None,
+            opt_out: false,
+            note: None,
+        }
+    }
+
+    fn table(rows: &[SaleRow], as_of: &str) -> CustomerTable {
+        customer_table(&ledger(rows), &[], &[], &Settings::defaults(), day(as_of))
+    }
+
+    #[test]
+    fn window_bounds_returns_and_future_rows() {
+        let rows = [
+            sale(Some("a"), "2024-04-15", 1000, "o1"), // exactly 365 days before: outside
+            sale(Some("a"), "2024-04-16", 2000, "o2"), // 364 days before: first day inside
+            sale(Some("a"), "2025-04-15", 4000, "o3"), // the as-of day: inside
+            sale(Some("a"), "2025-04-15", 500, "o3"),  // second line of the same order
+            sale(Some("a"), "2025-04-01", -700, "C9"), // a return inside
+            sale(Some("a"), "2023-01-01", -100, "C8"), // a return outside
+            sale(Some("a"), "2025-04-16", 9000, "o4"), // after as-of: ignored everywhere
+            sale(Some("a"), "2025-04-16", -9000, "C7"),
+        ];
+        let t = table(&rows, "2025-04-15");
+        assert_eq!(t.window_start, day("2024-04-16"));
+        let a = t.get("a").unwrap();
+        assert_eq!((a.orders, a.total), (2, Decimal::from(2000 + 4500 - 700)));
+        assert_eq!(
+            (a.orders_all, a.total_all),
+            (3, Decimal::from(1000 + 2000 + 4500 - 700 - 100))
+        );
+        assert_eq!(a.avg_order, Some(Decimal::from(2900)));
+        assert_eq!(a.first_order, Some(day("2024-04-15")));
+        assert_eq!(a.last_order, Some(day("2025-04-15")));
+        assert_eq!(a.recency_days, Some(0));
+        assert_eq!(a.tenure_days, Some(365));
+        assert_eq!(a.name.as_deref(), Some("A"));
+        // RFM with one customer: every score 1 (no one is worse).
+        assert_eq!(
+            (a.r, a.f, a.m, a.segment),
+            (Some(1), Some(1), Some(1), Some(Segment::Lost))
+        );
+        assert_eq!(a.total_rank_pct, Some(100));
+    }
+
+    #[test]
+    fn customer_with_only_future_rows_is_absent() {
+        let t = table(&[sale(Some("b"), "2025-05-01", 10, "o1")], "2025-04-15");
+        assert!(t.rows.is_empty());
+        assert_eq!(t.rfm_cuts.customers, 0);
+    }
+
+    #[test]
+    fn avg_order_rounds_to_two_places() {
+        let rows = [
+            sale(Some("a"), "2025-04-01", 10, "o1"),
+            sale(Some("a"), "2025-04-02", 10, "o2"),
+            sale(Some("a"), "2025-04-03", 0, "o3"),
+        ];
+        assert_eq!(
+            table(&rows, "2025-04-15").rows[0].avg_order,
+            Some(Decimal::new(667, 2))
+        );
+    }
+
+    #[test]
+    fn master_list_and_quote_only_customers_appear() {
+        let mut q = quote("q@x.kr", "2025-04-10");
+        q.opened = Flag::On(at("2025-04-11"));
+        q.opens = 3;
+        q.responded = Flag::On(at("2025-04-20")); // after as-of: not yet
+        q.converted = Flag::Yes;
+        q.reminders = 1;
+        let mut q2 = quote("q@x.kr", "2025-03-01");
+        q2.opened = Flag::No;
+        let future = quote("q@x.kr", "2025-04-16");
+        let old = quote("q@x.kr", "2023-04-16"); // outside the window, but the last quote date is all-time
+        let quotes = [q, q2, future, old];
+        let mut m = master("m", "김 철수");
+        m.opt_out = true;
+        let customers = [m];
+        let t = customer_table(
+            &SalesLedger::default(),
+            &quotes,
+            &customers,
+            &Settings::defaults(),
+            day("2025-04-15"),
+        );
+        assert_eq!(t.rows.len(), 2);
+        let c = t.get("m").unwrap();
+        assert_eq!(c.name.as_deref(), Some("김 철수"));
+        assert!(c.opt_out && c.listed);
+        assert_eq!(c.group.as_deref(), Some("wholesale"));
+        assert_eq!(
+            (c.orders, c.total, c.avg_order, c.r),
+            (0, Decimal::ZERO, None, None)
+        );
+        assert_eq!(c.vip.name.en, "Prospect");
+        assert_eq!(c.vip.reason, "always");
+        assert_eq!(c.responder.name.en, "No quotes");
+        let q = t.get("q@x.kr").unwrap();
+        assert_eq!(q.name.as_deref(), Some("Q q@x.kr"));
+        assert_eq!(
+            (
+                q.quotes,
+                q.opens,
+                q.quotes_opened,
+                q.responses,
+                q.conversions,
+                q.reminders
+            ),
+            (2, 3, 1, 0, 1, 1)
+        );
+        assert_eq!(q.open_rate, Some(Decimal::new(5, 1)));
+        assert_eq!(q.conversion_rate, Some(Decimal::new(5, 1)));
+        assert_eq!(q.days_since_last_quote, Some(5));
+        assert_eq!(q.responder.name.en, "Interested");
+        assert_eq!(
+            q.responder.reason,
+            "opens 3 ≥ 1 or responses 0 ≥ 1 or conversions 1 ≥ 1"
+        );
+        assert_eq!(
+            q.responder.reason_ko,
+            "opens 3 ≥ 1 또는 responses 0 ≥ 1 또는 conversions 1 ≥ 1"
+        );
+    }
+
+    #[test]
+    fn default_vip_grades_with_reasons() {
+        let mut rows = Vec::new();
+        for i in 0..5 {
+            rows.push(sale(
+                Some("vip"),
+                &format!("2025-04-0{}", i + 1),
+                250_000,
+                &format!("v{i}"),
+            ));
+        }
+        rows.push(sale(Some("gold"), "2025-04-01", 600_000, "g1"));
+        rows.push(sale(Some("reg"), "2025-04-01", 1, "r1"));
+        rows.push(sale(Some("reg"), "2025-04-02", 1, "r2"));
+        rows.push(sale(Some("new"), "2025-04-02", 1, "n1"));
+        rows.push(sale(Some("old"), "2023-04-02", 1, "x1"));
+        let t = table(&rows, "2025-04-15");
+        let g = |k: &str| {
+            let r = t.get(k).unwrap();
+            (r.vip.name.en.as_str(), r.vip.rank, r.vip.reason.as_str())
+        };
+        assert_eq!(
+            g("vip"),
+            ("VIP", 0, "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5")
+        );
+        assert_eq!(
+            g("gold"),
+            ("Gold", 1, "total 600,000 ≥ 500,000 or orders 1 ≥ 3")
+        );
+        assert_eq!(g("reg"), ("Regular", 2, "orders 2 ≥ 2"));
+        assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1"));
+        assert_eq!(g("old"), ("Prospect", 4, "always"));
+        assert!(t.rows.iter().all(|r| r.vip.builtin));
+        // Rank among the 4 customers with a window order.
+        let pct: Vec<_> = ["vip", "gold", "reg", "new", "old"]
+            .iter()
+            .map(|k| t.get(k).unwrap().total_rank_pct)
+            .collect();
+        assert_eq!(pct, [Some(25), Some(50), Some(75), Some(100), None]);
+    }
+
+    #[test]
+    fn custom_rules_and_ungraded_fallback() {
+        let mut s = Settings::defaults();
+        s.vip_rules = vec![GradeRule {
+            grade: GradeName {
+                en: "Top".into(),
+                ko: "Top".into(),
+            },
+            rule: Rule::parse("total_rank_pct <= 50% and recency_days < 30").unwrap(),
+            origin: Origin::Toml("dangol.toml:3".into()),
+        }];
+        let rows = [
+            sale(Some("a"), "2025-04-01", 10, "1"),
+            sale(Some("b"), "2025-04-01", 5, "2"),
+        ];
+        let t = customer_table(&ledger(&rows), &[], &[], &s, day("2025-04-15"));
+        let a = t.get("a").unwrap();
+        assert_eq!((a.vip.name.en.as_str(), a.vip.builtin), ("Top", false));
+        assert_eq!(
+            a.vip.reason,
+            "total_rank_pct 50 ≤ 50 and recency_days 14 < 30"
+        );
+        let b = t.get("b").unwrap();
+        assert_eq!(
+            (b.vip.name.en.as_str(), b.vip.rank, b.vip.reason.as_str()),
+            ("Ungraded", 1, "no rule matched")
+        );
+    }
+
+    #[test]
+    fn previous_week_end_follows_week_start() {
+        use chrono::Weekday;
+        // 2025-04-16 is a Wednesday.
+        assert_eq!(
+            previous_week_end(day("2025-04-16"), Weekday::Mon),
+            day("2025-04-13")
+        );
+        assert_eq!(
+            previous_week_end(day("2025-04-14"), Weekday::Mon),
+            day("2025-04-13")
+        );
+        assert_eq!(
+            previous_week_end(day("2025-04-20"), Weekday::Mon),
+            day("2025-04-13")
+        );
+        assert_eq!(
+            previous_week_end(day("2025-04-16"), Weekday::Sun),
+            day("2025-04-12")
+        );
+        assert_eq!(
+            previous_week_end(day("2025-04-13"), Weekday::Sun),
+            day("2025-04-12")
+        );
+    }
+
+    #[test]
+    fn grade_changes_since_last_week() {
+        let rows = [
+            // up: Regular → Gold by a third order this week
+            sale(Some("up"), "2025-04-01", 1, "u1"),
+            sale(Some("up"), "2025-04-02", 1, "u2"),
+            sale(Some("up"), "2025-04-15", 1, "u3"),
+            // down: New → Prospect, the only order leaves the window this week
+            sale(Some("down"), "2024-04-15", 1, "d1"),
+            // first order this week: Prospect → New
+            sale(Some("fresh"), "2025-04-14", 1, "f1"),
+            // unchanged
+            sale(Some("same"), "2025-01-01", 1, "s1"),
+        ];
+        let s = Settings::defaults();
+        let ch = grade_changes(&ledger(&rows), &[], &[], &s, day("2025-04-16"));
+        let got: Vec<_> = ch
+            .iter()
+            .map(|c| {
+                (
+                    c.key.as_str(),
+                    c.kind,
+                    c.from.name.en.as_str(),
+                    c.to.name.en.as_str(),
+                    c.direction,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "down",
+                    GradeKind::Vip,
+                    "New",
+                    "Prospect",
+                    Direction::Downgrade
+                ),
+                (
+                    "fresh",
+                    GradeKind::Vip,
+                    "Prospect",
+                    "New",
+                    Direction::Upgrade
+                ),
+                ("up", GradeKind::Vip, "Regular", "Gold", Direction::Upgrade),
+            ]
+        );
+        assert_eq!(ch[2].name, "UP");
+    }
+
+    #[test]
+    fn duplicates_by_phone_and_name() {
+        let mut rows = vec![
+            sale(Some("kim@a.kr"), "2025-04-01", 1, "1"),
+            sale(Some("kim@b.kr"), "2025-04-01", 1, "2"),
+            sale(Some("lee@a.kr"), "2025-04-01", 1, "3"),
+            sale(Some("park"), "2025-04-01", 1, "4"),
+        ];
+        rows[0].name = Some("김 철수".into());
+        rows[1].name = Some("김철수".into());
+        rows[2].phone = Some("01012345678".into());
+        rows[2].name = Some("Lee".into());
+        let mut m = master("박", "Park");
+        m.phone = Some("01012345678".into());
+        let l = ledger(&rows);
+        let t = customer_table(&l, &[], &[m], &Settings::defaults(), day("2025-04-15"));
+        let d = possible_duplicates(&t);
+        assert_eq!(
+            d,
+            [
+                DuplicateGroup {
+                    reason: DuplicateReason::Phone("01012345678".into()),
+                    keys: vec!["lee@a.kr".into(), "박".into()]
+                },
+                DuplicateGroup {
+                    reason: DuplicateReason::Name("park".into()),
+                    keys: vec!["park".into(), "박".into()]
+                },
+                DuplicateGroup {
+                    reason: DuplicateReason::Name("김철수".into()),
+                    keys: vec!["kim@a.kr".into(), "kim@b.kr".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn json_row_shape() {
+        let mut rows = vec![sale(Some("a@x.kr"), "2025-04-01", 1_250_000, "o1")];
+        rows[0].name = Some("Ann".into());
+        let t = table(&rows, "2025-04-15");
+        let json = serde_json::to_string(&to_json_rows(&t)[0]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":1,"f":1,"m":1,"segment":"Lost","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000 or orders 1 ≥ 3","responder_grade":"No quotes","responder_reason":"always"}"#
+        );
+        let cuts = serde_json::to_string(&t.rfm_cuts).unwrap();
+        assert_eq!(
+            cuts,
+            r#"{"method":"quintile","customers":1,"recency_days":[null,null,null,null],"frequency":[null,null,null,null],"monetary":[null,null,null,null]}"#
+        );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::tests::sale;
+    use super::*;
+    use crate::model::SaleRow;
+    use proptest::prelude::*;
+
+    fn rows_strategy() -> impl Strategy<Value = Vec<SaleRow>> {
+        let row = (0..6usize, 0..400i64, -50_000..200_000i64, 0..40u32).prop_map(
+            |(c, d, amount, order)| {
+                let customer = ["a", "b", "c", "d", "e"].get(c).copied();
+                let date = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap() + Duration::days(d);
+                let key = if amount < 0 {
+                    format!("C{order}")
+                } else {
+                    format!("{order}")
+                };
+                sale(customer, &date.format("%Y-%m-%d").to_string(), amount, &key)
+            },
+        );
+        prop::collection::vec(row, 0..60)
+    }
+
+    fn build(rows: &[SaleRow]) -> SalesLedger {
+        let mut l = SalesLedger::default();
+        for r in rows {
+            l.add(r, r.order_id.as_deref().unwrap_or_default());
+        }
+        l
+    }
+
+    proptest! {
+        #[test]
+        fn customer_totals_plus_anonymous_equal_shop_total(rows in rows_strategy()) {
+            let l = build(&rows);
+            let t = customer_table(&l, &[], &[], &Settings::defaults(), NaiveDate::from_ymd_opt(2030, 1, 1).unwrap());
+            prop_assert_eq!(t.shop_total_all(), l.shop_total());
+            let anon: Decimal = rows.iter().filter(|r| r.customer.is_none()).map(|r| r.amount).sum();
+            prop_assert_eq!(t.anonymous_total_all, anon);
+        }
+
+        #[test]
+        fn every_customer_has_one_grade_of_each_kind(rows in rows_strategy(), as_of in 0..500i64) {
+            let s = Settings::defaults();
+            let as_of = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap() + Duration::days(as_of);
+            let t = customer_table(&build(&rows), &[], &[], &s, as_of);
+            for r in &t.rows {
+                prop_assert!(r.vip.rank < s.vip_rules.len());
+                prop_assert!(r.responder.rank < s.responder_rules.len());
+                let first = s.vip_rules.iter().position(|g| g.rule.eval(r));
+                prop_assert_eq!(first, Some(r.vip.rank));
+                prop_assert_eq!(&r.vip.name, &s.vip_rules[r.vip.rank].grade);
+            }
+        }
+
+        #[test]
+        fn split_and_reordered_rows_give_the_same_table(
+            rows in rows_strategy(),
+            cut in 0..60usize,
+            seed in any::<u64>(),
+        ) {
+            let s = Settings::defaults();
+            let as_of = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+            let whole = build(&rows);
+            let cut = cut.min(rows.len());
+            // A deterministic shuffle of each part.
+            let mut first: Vec<SaleRow> = rows[..cut].to_vec();
+            let mut second: Vec<SaleRow> = rows[cut..].to_vec();
+            let n = first.len().max(1) as u64;
+            first.rotate_left((seed % n) as usize);
+            second.reverse();
+            let mut merged = build(&first);
+            merged.merge(&build(&second));
+            let mut whole_n = whole.clone();
+            whole_n.normalise();
+            merged.normalise();
+            prop_assert_eq!(merged.shop_total(), whole.shop_total());
+            let a = customer_table(&whole, &[], &[], &s, as_of);
+            let b = customer_table(&merged, &[], &[], &s, as_of);
+            prop_assert_eq!(a, b);
+        }
+    }
+}
+
+/// A check against real data: the UCI Online Retail workbook read cell by cell with calamine,
+/// compared with `scripts/uci_customer_totals.py` (an independent Python calculation).
+#[cfg(test)]
+mod uci_check {
+    use super::*;
+    use crate::model::{CellRef, SaleKind, SaleRow};
+    use calamine::{DataRef, Reader, Xlsx, open_workbook};
+
+    fn text(v: &DataRef<'_>) -> Option<String> {
+        match v {
+            DataRef::String(s) => Some(s.trim().to_string()),
+            DataRef::SharedString(s) => Some(s.trim().to_string()),
+            DataRef::Int(i) => Some(i.to_string()),
+            DataRef::Float(f) if f.fract() == 0.0 => Some(format!("{f:.0}")),
+            DataRef::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+        .filter(|s| !s.is_empty())
+    }
+
+    fn number(v: &DataRef<'_>) -> Decimal {
+        match v {
+            // `Display` of an f64 is its shortest round-trip form: 2.55 stays 2.55.
+            DataRef::Float(f) => f.to_string().parse().unwrap(),
+            DataRef::Int(i) => Decimal::from(*i),
+            other => text(other).unwrap().parse().unwrap(),
+        }
+    }
+
+    #[test]
+    #[ignore = "reads the 541,909-row UCI workbook (about a minute); run with --ignored"]
+    fn uci_online_retail_per_customer_totals() {
+        let path = std::env::var("DANGOL_UCI_XLSX").unwrap_or_else(|_| {
+            "../shared/data/online-retail/derived/Online Retail (rebuilt from parquet).xlsx".into()
+        });
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let sheet = wb.sheet_names()[0].clone();
+        let mut reader = wb.worksheet_cells_reader(&sheet).unwrap();
+        let mut ledger = SalesLedger::default();
+        let mut header: Vec<String> = Vec::new();
+        let mut row: Vec<DataRef<'_>> = Vec::new();
+        let mut row_no = 0u32;
+        let mut lines = 0u64;
+        let mut flush = |row: &mut Vec<DataRef<'_>>, header: &mut Vec<String>, row_no: u32| {
+            if row_no == 0 {
+                *header = row.iter().map(|v| text(v).unwrap_or_default()).collect();
+            } else if !row.is_empty() {
+                let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+                let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
+                let invoice = text(&get("InvoiceNo")).unwrap();
+                let qty = number(&get("Quantity"));
+                let amount = qty * number(&get("UnitPrice"));
+                let at = match get("InvoiceDate") {
+                    DataRef::DateTime(d) => d.as_datetime().unwrap(),
+                    other => panic!("row {row_no}: date {other:?}"),
+                };
+                let kind =
+                    if qty < Decimal::ZERO || amount < Decimal::ZERO || invoice.starts_with('C') {
+                        SaleKind::Return
+                    } else {
+                        SaleKind::Order
+                    };
+                let customer = text(&get("CustomerID"));
+                let sale = SaleRow {
+                    cell: CellRef::new(sheet.clone(), row_no, 0),
+                    at,
+                    name: customer.clone(),
+                    customer,
+                    email: None,
+                    phone: None,
+                    order_id: Some(invoice.clone()),
+                    product: None,
+                    amount,
+                    kind,
+                    channel: None,
+                };
+                ledger.add(&sale, &invoice);
+                lines += 1;
+            }
+            row.clear();
+        };
+        while let Some(cell) = reader.next_cell().unwrap() {
+            let (r, c) = cell.get_position();
+            if r != row_no {
+                flush(&mut row, &mut header, row_no);
+                row_no = r;
+            }
+            let c = c as usize;
+            if row.len() <= c {
+                row.resize(c + 1, DataRef::Empty);
+            }
+            row[c] = cell.get_value().clone();
+        }
+        flush(&mut row, &mut header, row_no);
+
+        let mut settings = Settings::defaults();
+        settings.lookback_days = 100_000;
+        let as_of = NaiveDate::from_ymd_opt(2011, 12, 9).unwrap();
+        let t = customer_table(&ledger, &[], &[], &settings, as_of);
+        assert_eq!(t.shop_total_all(), ledger.shop_total());
+        let grand: Decimal = t.rows.iter().map(|r| r.total_all).sum();
+        eprintln!(
+            "{lines} lines, {} customers, customer net total {grand}, shop net total {}",
+            t.rows.len(),
+            ledger.shop_total()
+        );
+        if let Ok(reference) = std::env::var("DANGOL_UCI_REFERENCE") {
+            let text = std::fs::read_to_string(reference).unwrap();
+            let mut checked = 0;
+            for line in text.lines().skip(1) {
+                let f: Vec<&str> = line.split(',').collect();
+                let row = t
+                    .get(f[0])
+                    .unwrap_or_else(|| panic!("customer {} missing", f[0]));
+                let want_total: Decimal = f[2].parse().unwrap();
+                let last = row.last_order.map(|d| d.to_string()).unwrap_or_default();
+                assert_eq!(
+                    (
+                        row.orders_all.to_string().as_str(),
+                        row.total_all,
+                        last.as_str()
+                    ),
+                    (f[1], want_total, f[3]),
+                    "customer {}",
+                    f[0]
+                );
+                checked += 1;
+            }
+            assert_eq!(checked, t.rows.len());
+            eprintln!("all {checked} customers agree with the reference");
+        }
+    }
+}
