@@ -1,1 +1,3 @@
-//! (to be built)
+//! Pure analysis: typed rows and settings in, plain tables out (no I/O, no clock).
+
+pub mod funnel;
