@@ -50,7 +50,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::settings::{FunnelMode, FunnelUnit, Settings};
 
-pub use pipeline::{PipelineFunnel, PipelineLayout, is_lost_stage};
+pub use pipeline::{PipelineFunnel, PipelineLayout, StageDays, is_lost_stage};
 pub use quote::{QUOTE_STAGES, QuoteFunnel};
 
 /// The group label for units with no channel or no grade.
@@ -342,7 +342,7 @@ pub fn pct(part: u64, whole: u64) -> Option<Decimal> {
 }
 
 /// Median of whole days: exact, the mean of the middle two for an even count.
-fn median(days: &mut [i64]) -> Option<Decimal> {
+pub(crate) fn median(days: &mut [i64]) -> Option<Decimal> {
     if days.is_empty() {
         return None;
     }

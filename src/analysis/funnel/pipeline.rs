@@ -45,7 +45,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Breakdown, CountUnit, FunnelKind, FunnelOptions, FunnelTable, GroupBy, Unit, build_breakdown,
-    build_table, pct,
+    build_table, median, pct,
 };
 use crate::model::PipelineRow;
 use crate::settings::FunnelMode;
@@ -78,6 +78,8 @@ pub struct PipelineFunnel {
     pub backward_moves: u64,
     /// Deals with at least one backward move, by deal id.
     pub backward_by_deal: Vec<(String, u32)>,
+    /// Days spent in each stage (history order of dated records), one row per real stage.
+    pub days_in_stage: Vec<StageDays>,
     /// Rows whose stage is neither configured nor lost, by stage as written (left out).
     pub unknown_stages: BTreeMap<String, u64>,
     units: Vec<Unit>,
@@ -106,6 +108,7 @@ impl PipelineFunnel {
         let mut units = Vec::with_capacity(by_deal.len());
         let mut backward_moves = 0u64;
         let mut backward_by_deal = Vec::new();
+        let mut stage_days: Vec<Vec<i64>> = vec![Vec::new(); stages.len()];
         for (deal, drows) in &by_deal {
             let mut recs: Vec<Rec> = Vec::new();
             for r in drows {
@@ -177,6 +180,9 @@ impl PipelineFunnel {
                     Stage::Lost(_) => usize::MAX,
                 }),
             }
+            for (k, d) in time_in_stages(&recs, stages.len()).into_iter().enumerate() {
+                stage_days[k].extend(d);
+            }
             let moves = backward(&recs);
             if moves > 0 {
                 backward_moves += u64::from(moves);
@@ -202,6 +208,16 @@ impl PipelineFunnel {
             .filter(|u| u.lost.is_some() || (!stages.is_empty() && u.level == stages.len()))
             .count() as u64;
         let lost_stages: BTreeSet<String> = lost_names.into_values().collect();
+        let days_in_stage = stages
+            .iter()
+            .zip(stage_days)
+            .map(|(stage, mut days)| StageDays {
+                stage: stage.clone(),
+                deals: days.len() as u64,
+                total_days: days.iter().sum(),
+                median_days: median(&mut days),
+            })
+            .collect();
         PipelineFunnel {
             table,
             layout,
@@ -212,6 +228,7 @@ impl PipelineFunnel {
             win_rate_pct: pct(won, closed),
             backward_moves,
             backward_by_deal,
+            days_in_stage,
             unknown_stages,
             units,
             week_start: opts.week_start,
@@ -231,6 +248,36 @@ impl PipelineFunnel {
             self.week_start,
         )
     }
+}
+
+/// Cumulative days deals spent in one stage.
+///
+/// A deal's time in a stage runs from a dated record of that stage to the next dated record
+/// (of any stage, lost ones included) and is summed over re-entries; the time in the stage a
+/// deal is still in is open-ended and not counted (analysis has no clock). In the one-row
+/// layout the records are the stage dates in stage order, so a won Maven deal spends
+/// `close_date − engage_date` days in Engaging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageDays {
+    pub stage: String,
+    /// Deals with a known time in the stage.
+    pub deals: u64,
+    /// Sum over those deals.
+    pub total_days: i64,
+    /// Median per deal (the mean of the middle two for an even count).
+    pub median_days: Option<Decimal>,
+}
+
+/// Per stage, the deal's cumulative days in it (`None` when unknown).
+fn time_in_stages(recs: &[Rec], n: usize) -> Vec<Option<i64>> {
+    let mut out: Vec<Option<i64>> = vec![None; n];
+    let dated: Vec<&Rec> = recs.iter().filter(|r| r.date.is_some()).collect();
+    for w in dated.windows(2) {
+        if let (Stage::Real(i), Some(a), Some(b)) = (&w[0].stage, w[0].date, w[1].date) {
+            out[*i] = Some(out[*i].unwrap_or(0) + (b - a).num_days());
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -643,6 +643,14 @@ fn maven_crm_pipeline() {
     assert_eq!(f.table.rows[2].median_days, Some(dec("57")));
     assert_eq!(f.table.rows[1].median_days, None);
 
+    // Days in Engaging: engage → close of the 6,711 closed deals, 322,030 days, median 45.
+    let engaging = &f.days_in_stage[1];
+    assert_eq!(
+        (engaging.deals, engaging.total_days, engaging.median_days),
+        (6711, 322_030, Some(dec("45")))
+    );
+    assert_eq!(f.days_in_stage[0].deals, 0);
+
     let s = PipelineFunnel::build(&rows, &opts(FunnelMode::Strict, FunnelUnit::Quote));
     assert_eq!(s.table.counts(), vec![500, 0, 0]);
 
