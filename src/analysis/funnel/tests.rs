@@ -721,15 +721,23 @@ fn arb_pipeline() -> impl Strategy<Value = Vec<PipelineRow>> {
             0usize..6,
             proptest::option::of(0i64..30),
             proptest::option::of(0u8..3),
+            proptest::option::of(0i64..30),
+            proptest::option::of(0i64..30),
         ),
-        1..30,
+        1..12,
     )
     .prop_map(move |v| {
+        let at = |d: i64| day("2025-03-01") + chrono::Duration::days(d);
         v.into_iter()
             .enumerate()
-            .map(|(i, (deal, st, d, ch))| {
+            .map(|(i, (deal, st, d, ch, demo, close))| {
                 let mut r = prow(i as u32, &format!("D{deal}"), stages[st], None);
-                r.date = d.map(|d| day("2025-03-01") + chrono::Duration::days(d));
+                r.date = d.map(at);
+                // Date columns as in one-row-per-deal exports (used when deals are unique).
+                r.stage_dates = vec![
+                    ("demo_date".into(), demo.map(at)),
+                    ("close_date".into(), close.map(at)),
+                ];
                 r.channel = ch.map(|c| format!("ch{c}"));
                 r.customer = Some(format!("c{}", deal % 3));
                 r
