@@ -1,4 +1,5 @@
-//! Analyses: pure functions from typed rows and settings to plain tables (no I/O, no clock).
+//! Pure analysis: typed rows and settings in, plain tables out (no I/O, no clock).
 
 pub mod customers;
+pub mod funnel;
 pub mod rfm;
