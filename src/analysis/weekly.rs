@@ -266,7 +266,7 @@ pub fn weekly_report(
         let d = (day - first).num_days();
         (0..7 * TREND_WEEKS as i64)
             .contains(&d)
-            .then(|| (d / 7) as usize)
+            .then_some((d / 7) as usize)
     };
     let (cur, prev) = (TREND_WEEKS - 1, TREND_WEEKS - 2);
 
@@ -396,7 +396,7 @@ pub fn pct_change(cur: Decimal, prev: Decimal) -> Option<Decimal> {
 impl WeeklyReport {
     /// The eight KPIs with this week, last week and the change, formatted for display.
     pub fn kpi_rows(&self) -> Vec<KpiRow> {
-        let (c, p, cur) = (&self.current, &self.previous, self.currency);
+        let (now_k, prev_k, cur) = (&self.current, &self.previous, self.currency);
         let money = |d: Decimal| display::money(d, cur);
         let pp = self.lang.pick("%p", " pp");
         let mut rows = Vec::with_capacity(8);
@@ -453,45 +453,57 @@ impl WeeklyReport {
         push(
             "Revenue",
             "매출",
-            Some(c.revenue),
-            Some(p.revenue),
+            Some(now_k.revenue),
+            Some(prev_k.revenue),
             Kind::Money,
         );
-        push("Orders", "주문 수", n(c.orders), n(p.orders), Kind::Count);
+        push(
+            "Orders",
+            "주문 수",
+            n(now_k.orders),
+            n(prev_k.orders),
+            Kind::Count,
+        );
         push(
             "Customers",
             "구매 고객",
-            n(c.customers),
-            n(p.customers),
+            n(now_k.customers),
+            n(prev_k.customers),
             Kind::Count,
         );
         push(
             "New customers",
             "신규 고객",
-            n(c.new_customers),
-            n(p.new_customers),
+            n(now_k.new_customers),
+            n(prev_k.new_customers),
             Kind::Count,
         );
         push(
             "Average order",
             "평균 주문액",
-            c.avg_order,
-            p.avg_order,
+            now_k.avg_order,
+            prev_k.avg_order,
             Kind::Money,
         );
         push(
             "Quotes sent",
             "견적 발송",
-            n(c.quotes_sent),
-            n(p.quotes_sent),
+            n(now_k.quotes_sent),
+            n(prev_k.quotes_sent),
             Kind::Count,
         );
-        push("Open rate", "열람률", c.open_rate, p.open_rate, Kind::Rate);
+        push(
+            "Open rate",
+            "열람률",
+            now_k.open_rate,
+            prev_k.open_rate,
+            Kind::Rate,
+        );
         push(
             "Conversion rate",
             "전환율",
-            c.conversion_rate,
-            p.conversion_rate,
+            now_k.conversion_rate,
+            prev_k.conversion_rate,
             Kind::Rate,
         );
         rows

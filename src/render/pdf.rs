@@ -13,7 +13,7 @@ use printpdf::{
 use crate::analysis::weekly::WeeklyReport;
 use canvas::{Canvas, Face, PAGE_H, PAGE_W};
 
-/// The embedded font: NanumGothic cut down to Hangul, Latin, punctuation and currency signs
+/// The embedded font: `NanumGothic` cut down to Hangul, Latin, punctuation and currency signs
 /// (`scripts/subset-font.sh`; SIL OFL 1.1, see `assets/fonts/OFL.txt`).
 pub const EMBEDDED_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DangolGothic-Regular.ttf");
 /// Its bold face, for the title, KPI values and section headings.
@@ -108,8 +108,8 @@ pub fn render_weekly_pdf(
         .map_or(0, |d| d.and_utc().timestamp());
     // (Out-of-range dates keep printpdf's default, the Unix epoch: still fixed.)
     if let Ok(date) = OffsetDateTime::from_unix_timestamp(ts) {
-        info.creation_date = date.clone();
-        info.modification_date = date.clone();
+        info.creation_date = date;
+        info.modification_date = date;
         info.metadata_date = date;
     }
 

@@ -64,7 +64,7 @@ impl Face {
             .is_some_and(|g| g != 0)
     }
 
-    /// Width of `s` at `size` points: Σ advance / units_per_em × size.
+    /// Width of `s` at `size` points: Σ advance / `units_per_em` × size.
     fn width(&self, s: &str, size: f32) -> f32 {
         let units: f32 = s
             .chars()

@@ -2,6 +2,9 @@
 //! funnel, the tables and the footers. Sections flow top to bottom onto at most two pages;
 //! a table that would need a third page is cut with an "and N more" line and a warning.
 
+// Drawing code reads best with the usual short names (x, y, w, h, c for the canvas).
+#![allow(clippy::many_single_char_names)]
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -633,7 +636,7 @@ fn footers(r: &WeeklyReport, c: &mut Canvas) {
             Lang::En => format!("Page {} of {}", i + 1, total),
         };
         c.text(M + CW, fy, &page, st(7.5, false, GREY), Align::Right);
-        done.extend(c.pages.drain(..));
+        done.append(&mut c.pages);
     }
     c.pages = done;
 }
