@@ -3,3 +3,4 @@
 pub mod customers;
 pub mod funnel;
 pub mod rfm;
+pub mod weekly;

@@ -1,1 +1,5 @@
-//! (to be built)
+//! Renderers: tables in, terminal text, JSON/CSV, sheets and PDF out.
+//!
+//! - [`pdf`]: the weekly PDF report with its embedded Hangul font.
+
+pub mod pdf;

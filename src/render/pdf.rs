@@ -1,0 +1,162 @@
+//! The weekly PDF report (SPEC §5): A4, one or two pages, Korean or English, with an
+//! embedded Hangul font that printpdf subsets per document. Byte-identical for the same report.
+
+mod canvas;
+mod layout;
+
+use std::path::PathBuf;
+
+use printpdf::{
+    FontId, OffsetDateTime, ParsedFont, PdfDocument, PdfFont, PdfPage, PdfSaveOptions, Pt,
+};
+
+use crate::analysis::weekly::WeeklyReport;
+use canvas::{Canvas, Face, PAGE_H, PAGE_W};
+
+/// The embedded font: `NanumGothic` cut down to Hangul, Latin, punctuation and currency signs
+/// (`scripts/subset-font.sh`; SIL OFL 1.1, see `assets/fonts/OFL.txt`).
+pub const EMBEDDED_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DangolGothic-Regular.ttf");
+/// Its bold face, for the title, KPI values and section headings.
+pub const EMBEDDED_BOLD: &[u8] = include_bytes!("../../assets/fonts/DangolGothic-Bold.ttf");
+
+/// Which font the report is drawn with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FontSource {
+    /// The font built into dangol (Regular and Bold).
+    #[default]
+    Embedded,
+    /// A TTF/OTF file given with `--font` (one face; headings use it too).
+    Path(PathBuf),
+    /// Font bytes already in memory (one face).
+    Bytes(Vec<u8>),
+}
+
+/// Why the PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("cannot read font file {path}: {source}")]
+    FontRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{what} is not a TrueType/OpenType font printpdf can use")]
+    FontParse { what: String },
+    #[error("cannot write the PDF: {message}")]
+    Write { message: String },
+    #[error("the report needs {pages} pages; at most 2 are allowed")]
+    TooManyPages { pages: usize },
+}
+
+fn parse_font(bytes: &[u8], what: &str) -> Result<ParsedFont, PdfError> {
+    ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| PdfError::FontParse {
+        what: what.to_string(),
+    })
+}
+
+/// Render the weekly report. Returns the PDF bytes and warnings (characters the font lacks,
+/// tables cut to fit two pages); a warning never stops the report.
+pub fn render_weekly_pdf(
+    report: &WeeklyReport,
+    font: &FontSource,
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let (regular, bold) = match font {
+        FontSource::Embedded => (
+            parse_font(EMBEDDED_REGULAR, "the embedded font")?,
+            Some(parse_font(EMBEDDED_BOLD, "the embedded bold font")?),
+        ),
+        FontSource::Path(p) => {
+            let bytes = std::fs::read(p).map_err(|source| PdfError::FontRead {
+                path: p.clone(),
+                source,
+            })?;
+            (parse_font(&bytes, &p.display().to_string())?, None)
+        }
+        FontSource::Bytes(b) => (parse_font(b, "the given font")?, None),
+    };
+    // Fixed resource names (printpdf would draw random ones) keep the output byte-identical.
+    let (rid, bid) = (FontId("F1".into()), FontId("F2".into()));
+    let mut doc = PdfDocument::new("");
+    doc.resources
+        .fonts
+        .map
+        .insert(rid.clone(), PdfFont::new(regular.clone()));
+    if let Some(b) = &bold {
+        doc.resources
+            .fonts
+            .map
+            .insert(bid.clone(), PdfFont::new(b.clone()));
+    }
+    let mut canvas = Canvas::new(Face::new(rid, regular), bold.map(|b| Face::new(bid, b)));
+
+    let clean = layout::clean_report(report, &mut canvas);
+    layout::draw(&clean, &mut canvas);
+    if canvas.page_count() > 2 {
+        return Err(PdfError::TooManyPages {
+            pages: canvas.page_count(),
+        });
+    }
+
+    let info = &mut doc.metadata.info;
+    info.document_title = layout::document_title(&clean);
+    info.creator = "dangol".into();
+    info.producer = format!("dangol {} (printpdf 0.12.8)", env!("CARGO_PKG_VERSION"));
+    // Dates pinned to the as-of day so the same data gives the same bytes.
+    let ts = report
+        .as_of
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |d| d.and_utc().timestamp());
+    // (Out-of-range dates keep printpdf's default, the Unix epoch: still fixed.)
+    if let Ok(date) = OffsetDateTime::from_unix_timestamp(ts) {
+        info.creation_date = date;
+        info.modification_date = date;
+        info.metadata_date = date;
+    }
+
+    let pages = std::mem::take(&mut canvas.pages)
+        .into_iter()
+        .map(|ops| PdfPage::new(Pt(PAGE_W).into(), Pt(PAGE_H).into(), ops))
+        .collect();
+    doc.with_pages(pages);
+
+    let mut pdf_warnings = Vec::new();
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    // printpdf writes a random trailer /ID; derive it from the content instead.
+    set_id(&mut lo, b"0");
+    let mut probe = Vec::new();
+    let _ = lo.clone().save_to(&mut probe);
+    let id = content_id(&probe);
+    set_id(&mut lo, id.as_bytes());
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(|e| PdfError::Write {
+        message: e.to_string(),
+    })?;
+    Ok((bytes, canvas.warnings))
+}
+
+fn set_id(doc: &mut lopdf::Document, id: &[u8]) {
+    let s = lopdf::Object::String(id.to_vec(), lopdf::StringFormat::Literal);
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![s.clone(), s]));
+}
+
+/// 32 hex digits from two FNV-1a passes over the document: stable and content-dependent.
+fn content_id(bytes: &[u8]) -> String {
+    let fnv = |seed: u64| {
+        bytes.iter().fold(seed, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x8422_2325_cbf2_9ce4)
+    )
+}

@@ -1,0 +1,683 @@
+//! Where everything goes on the page: header, KPI tiles, the 12-week revenue chart, the quote
+//! funnel, the tables and the footers. Sections flow top to bottom onto at most two pages;
+//! a table that would need a third page is cut with an "and N more" line and a warning.
+
+// Drawing code reads best with the usual short names (x, y, w, h, c for the canvas).
+#![allow(clippy::many_single_char_names)]
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::canvas::{Align, Canvas, PAGE_H, PAGE_W, Rgb8, Style};
+use crate::analysis::weekly::{Direction, NONE, WeeklyReport, display};
+use crate::model::{Currency, Lang};
+
+const M: f32 = 40.0;
+const CW: f32 = PAGE_W - 2.0 * M;
+/// Lowest baseline for content; the footer lives below.
+const BOTTOM: f32 = PAGE_H - 50.0;
+const ROW: f32 = 15.0;
+const SECTION_GAP: f32 = 16.0;
+
+const INK: Rgb8 = Rgb8(0x22, 0x25, 0x2b);
+const GREY: Rgb8 = Rgb8(0x6b, 0x72, 0x80);
+const RULE: Rgb8 = Rgb8(0xd5, 0xd9, 0xe0);
+const TILE: Rgb8 = Rgb8(0xf3, 0xf5, 0xf8);
+const ZEBRA: Rgb8 = Rgb8(0xf7, 0xf8, 0xfa);
+const ACCENT: Rgb8 = Rgb8(0x2f, 0x6f, 0xb0);
+const ACCENT_LIGHT: Rgb8 = Rgb8(0xa9, 0xc4, 0xe2);
+const UP: Rgb8 = Rgb8(0x1e, 0x8e, 0x3e);
+const DOWN: Rgb8 = Rgb8(0xc5, 0x22, 0x1f);
+
+fn st(size: f32, bold: bool, color: Rgb8) -> Style {
+    Style { size, bold, color }
+}
+
+/// A copy of the report whose every data string the font can draw: missing characters become
+/// `?` and are reported with where they came from.
+pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
+    let mut r = r.clone();
+    r.shop_name = c.clean(&r.shop_name, "shop name");
+    for t in &mut r.top_customers {
+        t.name = c.clean(&t.name, "customer name");
+    }
+    for f in &mut r.funnel {
+        f.label = c.clean(&f.label, "funnel stage");
+    }
+    for g in &mut r.grade_changes {
+        g.customer = c.clean(&g.customer, "customer name");
+        g.from = c.clean(&g.from, "grade name");
+        g.to = c.clean(&g.to, "grade name");
+    }
+    for m in &mut r.reminders {
+        m.customer = c.clean(&m.customer, "customer name");
+        m.quote_id = c.clean(&m.quote_id, "quote id");
+    }
+    r
+}
+
+/// The PDF's title metadata.
+pub fn document_title(r: &WeeklyReport) -> String {
+    let what = r.lang.pick("주간 리포트", "Weekly report");
+    if r.shop_name.trim().is_empty() {
+        format!("{what} {}", r.week.label())
+    } else {
+        format!("{} — {what} {}", r.shop_name.trim(), r.week.label())
+    }
+}
+
+/// Draw the whole report.
+pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
+    let l = r.lang;
+    let mut y = header(r, c);
+    y = tiles(r, c, y) + SECTION_GAP;
+    y = trend_chart(r, c, y) + SECTION_GAP;
+    y = funnel(r, c, y) + SECTION_GAP;
+
+    let money = |d: Decimal| display::money(d, r.currency);
+    let top: Vec<Vec<String>> = r
+        .top_customers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            vec![
+                (i + 1).to_string(),
+                t.name.clone(),
+                t.orders.to_string(),
+                money(t.revenue),
+            ]
+        })
+        .collect();
+    y = table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("이번 주 상위 고객", "Top customers this week"),
+            what: "top customers",
+            cols: &[
+                Col {
+                    header: "#",
+                    w: 24.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("고객", "Customer"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("주문", "Orders"),
+                    w: 60.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("순매출", "Net revenue"),
+                    w: 130.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: l.pick("이번 주 주문 없음", "No orders this week"),
+        },
+        &top,
+    ) + SECTION_GAP;
+
+    let (up, down) = if c.has('▲') && c.has('▼') {
+        ("▲ ", "▼ ")
+    } else {
+        ("", "")
+    };
+    let grades: Vec<Vec<String>> = r
+        .grade_changes
+        .iter()
+        .map(|g| {
+            let dir = if g.up {
+                format!("{up}{}", l.pick("상향", "Up"))
+            } else {
+                format!("{down}{}", l.pick("하향", "Down"))
+            };
+            vec![g.customer.clone(), g.from.clone(), g.to.clone(), dir]
+        })
+        .collect();
+    y = table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("등급 변동", "Grade changes"),
+            what: "grade changes",
+            cols: &[
+                Col {
+                    header: l.pick("고객", "Customer"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("이전 등급", "From"),
+                    w: 110.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("현재 등급", "To"),
+                    w: 110.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("변동", "Change"),
+                    w: 70.0,
+                    align: Align::Left,
+                },
+            ],
+            empty: l.pick("등급 변동 없음", "No grade changes"),
+        },
+        &grades,
+    ) + SECTION_GAP;
+
+    let reminders: Vec<Vec<String>> = r
+        .reminders
+        .iter()
+        .map(|m| {
+            let days = match l {
+                Lang::Ko => format!("{}일", m.days_since_sent),
+                Lang::En if m.days_since_sent == 1 => "1 day".to_string(),
+                Lang::En => format!("{} days", m.days_since_sent),
+            };
+            vec![m.customer.clone(), m.quote_id.clone(), days]
+        })
+        .collect();
+    table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("리마인드 대상", "Reminders due"),
+            what: "reminders",
+            cols: &[
+                Col {
+                    header: l.pick("고객", "Customer"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("견적번호", "Quote"),
+                    w: 150.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("발송 후 경과", "Since sent"),
+                    w: 100.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: l.pick("리마인드 대상 없음", "No reminders due"),
+        },
+        &reminders,
+    );
+
+    footers(r, c);
+}
+
+fn header(r: &WeeklyReport, c: &mut Canvas) -> f32 {
+    let l = r.lang;
+    let title = if r.shop_name.trim().is_empty() {
+        l.pick("주간 리포트", "Weekly report").to_string()
+    } else {
+        r.shop_name.trim().to_string()
+    };
+    c.text_fit(M, M + 18.0, &title, CW, st(20.0, true, INK), Align::Left);
+    let sub = format!("{} · {}", l.pick("주간 리포트", "Weekly report"), r.week);
+    c.text_fit(M, M + 36.0, &sub, CW, st(11.0, false, GREY), Align::Left);
+    c.line(M, M + 46.0, M + CW, M + 46.0, 0.8, RULE);
+    M + 58.0
+}
+
+/// A smaller running head for page 2.
+fn continuation_header(r: &WeeklyReport, c: &mut Canvas) -> f32 {
+    let what = r.lang.pick("주간 리포트", "Weekly report");
+    let text = if r.shop_name.trim().is_empty() {
+        format!("{what} · {}", r.week)
+    } else {
+        format!("{} · {what} · {}", r.shop_name.trim(), r.week)
+    };
+    c.text_fit(M, M + 10.0, &text, CW, st(8.5, false, GREY), Align::Left);
+    c.line(M, M + 16.0, M + CW, M + 16.0, 0.6, RULE);
+    M + 30.0
+}
+
+/// Start page 2 when `need` points do not fit below `y`. `None` when there is no page left.
+fn room(r: &WeeklyReport, c: &mut Canvas, y: f32, need: f32) -> Option<f32> {
+    if y + need <= BOTTOM {
+        Some(y)
+    } else if c.page_count() < 2 {
+        c.new_page();
+        Some(continuation_header(r, c))
+    } else {
+        None
+    }
+}
+
+fn section_title(c: &mut Canvas, y: f32, title: &str) -> f32 {
+    c.text_fit(M, y + 11.0, title, CW, st(11.5, true, INK), Align::Left);
+    y + 20.0
+}
+
+fn tiles(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    const GAP: f32 = 8.0;
+    const TH: f32 = 66.0;
+    const PAD: f32 = 9.0;
+    let tw = (CW - 3.0 * GAP) / 4.0;
+    let inner = tw - 2.0 * PAD;
+    let last_week = r.lang.pick("지난주", "Last week");
+    let has_arrows = c.has('▲') && c.has('▼');
+    for (i, k) in r.kpi_rows().iter().enumerate() {
+        let x = M + (i % 4) as f32 * (tw + GAP);
+        let ty = y + (i / 4) as f32 * (TH + GAP);
+        c.rect(x, ty, tw, TH, TILE);
+        let label = r.lang.pick(k.label_ko, k.label_en);
+        c.text_fit(
+            x + PAD,
+            ty + 15.0,
+            label,
+            inner,
+            st(8.5, false, GREY),
+            Align::Left,
+        );
+        c.text_fit(
+            x + PAD,
+            ty + 36.0,
+            &k.value,
+            inner,
+            st(15.0, true, INK),
+            Align::Left,
+        );
+
+        let (color, arrow) = match k.direction {
+            Direction::Up => (UP, Some(true)),
+            Direction::Down => (DOWN, Some(false)),
+            Direction::Flat | Direction::Unknown => (GREY, None),
+        };
+        let mut change = k.change.clone();
+        if k.change_pct != NONE {
+            change = format!("{change} ({})", k.change_pct);
+        }
+        let style = st(7.5, false, color);
+        match arrow {
+            Some(up) if has_arrows => {
+                let t = format!("{} {change}", if up { '▲' } else { '▼' });
+                c.text_fit(x + PAD, ty + 50.0, &t, inner, style, Align::Left);
+            }
+            Some(up) => {
+                // The font has no ▲/▼: draw the arrow as a shape.
+                c.triangle(x + PAD + 3.0, ty + 49.5, 6.0, up, color);
+                c.text_fit(
+                    x + PAD + 9.0,
+                    ty + 50.0,
+                    &change,
+                    inner - 9.0,
+                    style,
+                    Align::Left,
+                );
+            }
+            None => c.text_fit(x + PAD, ty + 50.0, &change, inner, style, Align::Left),
+        }
+        let prev = format!("{last_week} {}", k.previous);
+        c.text_fit(
+            x + PAD,
+            ty + 61.0,
+            &prev,
+            inner,
+            st(7.0, false, GREY),
+            Align::Left,
+        );
+    }
+    y + 2.0 * TH + GAP
+}
+
+/// Short money for chart labels: `₩450만`, `₩12.3억` in Korean; `£355K`, `£1.2B` in English.
+pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    // Display only: the label is rounded anyway, so a float is fine here (never in sums).
+    let a = d.abs().to_f64().unwrap_or(0.0);
+    let units: &[(f64, &str)] = match lang {
+        Lang::Ko => &[(1e8, "억"), (1e4, "만")],
+        Lang::En => &[(1e9, "B"), (1e6, "M"), (1e3, "K")],
+    };
+    let sym = cur.symbol();
+    for &(u, name) in units {
+        if a >= u {
+            let x = a / u;
+            let n = if x >= 100.0 {
+                display::number(Decimal::from(x.round() as i64))
+            } else {
+                let t = format!("{x:.1}");
+                t.strip_suffix(".0").map_or(t.clone(), str::to_string)
+            };
+            return format!("{sign}{sym}{n}{name}");
+        }
+    }
+    format!(
+        "{sign}{sym}{}",
+        display::number(Decimal::from(a.round() as i64))
+    )
+}
+
+/// A round step of about `raw`: 1, 2, 2.5 or 5 × 10ⁿ, as an exact decimal.
+fn nice_step(raw: f64) -> Decimal {
+    if raw.is_nan() || raw <= 0.0 {
+        return Decimal::ONE;
+    }
+    let exp = raw.log10().floor() as i32;
+    let frac = raw / 10f64.powi(exp);
+    let m: i64 = match frac {
+        f if f <= 1.0 => 10,
+        f if f <= 2.0 => 20,
+        f if f <= 2.5 => 25,
+        f if f <= 5.0 => 50,
+        _ => 100,
+    };
+    // m × 10^(exp-1)
+    let e = exp - 1;
+    if e >= 0 {
+        Decimal::from(m) * Decimal::from(10i64.pow(e.min(18) as u32))
+    } else {
+        Decimal::new(m, (-e).min(28) as u32)
+    }
+}
+
+fn trend_chart(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    const CH: f32 = 130.0;
+    const AXIS: f32 = 58.0;
+    let l = r.lang;
+    let Some(y) = room(r, c, y, 20.0 + CH + 26.0) else {
+        return y;
+    };
+    let y = section_title(c, y, l.pick("최근 12주 매출", "Revenue, last 12 weeks"));
+    let (x0, x1) = (M + AXIS, M + CW);
+    let (top, bottom) = (y + 12.0, y + CH);
+
+    let vals: Vec<Decimal> = r.trend.iter().map(|t| t.revenue).collect();
+    let hi = vals.iter().copied().fold(Decimal::ZERO, Decimal::max);
+    let lo = vals.iter().copied().fold(Decimal::ZERO, Decimal::min);
+    let span = (hi - lo).to_f64().unwrap_or(0.0);
+    let step = nice_step(if span > 0.0 { span / 4.0 } else { 1.0 });
+    let ceil = (hi / step).ceil() * step;
+    let floor = (lo / step).floor() * step;
+    let (vmax, vmin) = (ceil.max(step), floor);
+    let range = (vmax - vmin).to_f32().unwrap_or(1.0).max(f32::MIN_POSITIVE);
+    let y_of = |v: Decimal| bottom - (v - vmin).to_f32().unwrap_or(0.0) / range * (bottom - top);
+
+    let label = st(7.0, false, GREY);
+    let mut tick = vmin;
+    while tick <= vmax {
+        let ty = y_of(tick);
+        c.line(x0, ty, x1, ty, if tick.is_zero() { 0.8 } else { 0.4 }, RULE);
+        let t = compact_money(tick, r.currency, l);
+        c.text_fit(x0 - 5.0, ty + 2.5, &t, AXIS - 8.0, label, Align::Right);
+        tick += step;
+    }
+
+    let n = vals.len().max(1) as f32;
+    let slot = (x1 - x0) / n;
+    let bw = slot * 0.62;
+    let zero = y_of(Decimal::ZERO);
+    for (i, t) in r.trend.iter().enumerate() {
+        let cx = x0 + (i as f32 + 0.5) * slot;
+        let vy = y_of(t.revenue);
+        let current = t.week == r.week;
+        let fill = if current { ACCENT } else { ACCENT_LIGHT };
+        c.rect(cx - bw / 2.0, vy.min(zero), bw, (zero - vy).abs(), fill);
+        if !t.revenue.is_zero() {
+            let ly = if t.revenue.is_sign_negative() {
+                vy + 8.0
+            } else {
+                vy - 2.5
+            };
+            let v = compact_money(t.revenue, r.currency, l);
+            let s = st(6.5, current, if current { INK } else { GREY });
+            c.text_fit(cx, ly, &v, slot - 1.0, s, Align::Center);
+        }
+        let (iso_y, iso_w) = t.week.iso();
+        let _ = iso_y;
+        c.text_fit(
+            cx,
+            bottom + 10.0,
+            &format!("W{iso_w:02}"),
+            slot,
+            st(7.0, current, INK),
+            Align::Center,
+        );
+        let date = t.week.start().format("%m-%d").to_string();
+        c.text_fit(
+            cx,
+            bottom + 19.0,
+            &date,
+            slot,
+            st(6.0, false, GREY),
+            Align::Center,
+        );
+    }
+    bottom + 24.0
+}
+
+fn funnel(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    const LABEL_W: f32 = 110.0;
+    const VALUE_W: f32 = 90.0;
+    const BAR_H: f32 = 11.0;
+    const STEP: f32 = 17.0;
+    let l = r.lang;
+    let rows = r.funnel.len().max(1) as f32;
+    let Some(y) = room(r, c, y, 20.0 + rows * STEP) else {
+        return y;
+    };
+    let mut y = section_title(c, y, l.pick("이번 주 견적 퍼널", "Quote funnel this week"));
+    if r.funnel.is_empty() {
+        c.text(
+            M,
+            y + 10.0,
+            l.pick("견적 데이터 없음", "No quote data"),
+            st(9.0, false, GREY),
+            Align::Left,
+        );
+        return y + STEP;
+    }
+    let max = r.funnel.iter().map(|f| f.count).max().unwrap_or(0).max(1) as f32;
+    let bar_max = CW - LABEL_W - VALUE_W;
+    for f in &r.funnel {
+        c.text_fit(
+            M,
+            y + 9.5,
+            &f.label,
+            LABEL_W - 8.0,
+            st(9.0, false, INK),
+            Align::Left,
+        );
+        let w = (f.count as f32 / max * bar_max).max(if f.count > 0 { 1.5 } else { 0.0 });
+        c.rect(M + LABEL_W, y + 1.0, bar_max, BAR_H, TILE);
+        c.rect(M + LABEL_W, y + 1.0, w, BAR_H, ACCENT);
+        let pct = f.pct.map_or_else(|| NONE.to_string(), display::percent);
+        let text = format!("{} ({pct})", display::number(Decimal::from(f.count)));
+        c.text_fit(
+            M + LABEL_W + bar_max + 6.0,
+            y + 9.5,
+            &text,
+            VALUE_W - 6.0,
+            st(8.5, false, INK),
+            Align::Left,
+        );
+        y += STEP;
+    }
+    y
+}
+
+struct Col<'a> {
+    header: &'a str,
+    /// 0 = takes what the others leave.
+    w: f32,
+    align: Align,
+}
+
+struct Table<'a> {
+    title: &'a str,
+    /// For the warning when rows are cut.
+    what: &'a str,
+    cols: &'a [Col<'a>],
+    empty: &'a str,
+}
+
+fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<String>]) -> f32 {
+    const PAD: f32 = 5.0;
+    let fixed: f32 = t.cols.iter().map(|c| c.w).sum();
+    let flex = t.cols.iter().filter(|c| c.w == 0.0).count().max(1) as f32;
+    let widths: Vec<f32> = t
+        .cols
+        .iter()
+        .map(|c| if c.w == 0.0 { (CW - fixed) / flex } else { c.w })
+        .collect();
+    let cell_x = |i: usize| -> (f32, f32) {
+        let left = M + widths[..i].iter().sum::<f32>();
+        match t.cols[i].align {
+            Align::Right => (left + widths[i] - PAD, widths[i] - 2.0 * PAD),
+            Align::Center => (left + widths[i] / 2.0, widths[i] - 2.0 * PAD),
+            Align::Left => (left + PAD, widths[i] - 2.0 * PAD),
+        }
+    };
+    let draw_head = |c: &mut Canvas, y: f32, title: &str| -> f32 {
+        let y = section_title(c, y, title);
+        for (i, col) in t.cols.iter().enumerate() {
+            let (x, w) = cell_x(i);
+            c.text_fit(x, y + 9.0, col.header, w, st(8.0, true, GREY), col.align);
+        }
+        c.line(M, y + 13.0, M + CW, y + 13.0, 0.6, RULE);
+        y + 15.0
+    };
+
+    let Some(y) = room(r, c, y, 20.0 + 15.0 + ROW) else {
+        c.warnings.push(format!(
+            "{}: no room left on two pages; {} rows not shown",
+            t.what,
+            rows.len()
+        ));
+        return y;
+    };
+    let mut y = draw_head(c, y, t.title);
+    if rows.is_empty() {
+        c.text(
+            M + PAD,
+            y + 10.5,
+            t.empty,
+            st(8.5, false, GREY),
+            Align::Left,
+        );
+        return y + ROW;
+    }
+    let more_text = |n: usize| match r.lang {
+        Lang::Ko => format!("… 외 {n}건"),
+        Lang::En => format!("… and {n} more"),
+    };
+    for (k, row) in rows.iter().enumerate() {
+        let left = rows.len() - k;
+        // Keep a line free for "and N more" while rows remain after this one.
+        let need = if left > 1 { 2.0 * ROW } else { ROW };
+        if y + need > BOTTOM {
+            if c.page_count() < 2 {
+                c.new_page();
+                let top = continuation_header(r, c);
+                let cont = format!("{} ({})", t.title, r.lang.pick("계속", "continued"));
+                y = draw_head(c, top, &cont);
+            } else {
+                c.text(
+                    M + PAD,
+                    y + 10.5,
+                    &more_text(left),
+                    st(8.5, false, GREY),
+                    Align::Left,
+                );
+                c.warnings.push(format!(
+                    "{}: {} of {} rows shown; the rest do not fit on two pages",
+                    t.what,
+                    k,
+                    rows.len()
+                ));
+                return y + ROW;
+            }
+        }
+        if k % 2 == 1 {
+            c.rect(M, y, CW, ROW, ZEBRA);
+        }
+        for (i, cell) in row.iter().enumerate().take(t.cols.len()) {
+            let (x, w) = cell_x(i);
+            c.text_fit(x, y + 10.5, cell, w, st(8.5, false, INK), t.cols[i].align);
+        }
+        y += ROW;
+    }
+    y
+}
+
+fn footers(r: &WeeklyReport, c: &mut Canvas) {
+    let total = c.page_count();
+    let left = format!(
+        "dangol · {} {}",
+        r.lang.pick("기준일", "As of"),
+        r.as_of.format("%Y-%m-%d")
+    );
+    let pages = std::mem::take(&mut c.pages);
+    let mut done = Vec::with_capacity(total);
+    for (i, ops) in pages.into_iter().enumerate() {
+        c.pages = vec![ops];
+        let fy = PAGE_H - 26.0;
+        c.line(M, fy - 10.0, M + CW, fy - 10.0, 0.5, RULE);
+        c.text(M, fy, &left, st(7.5, false, GREY), Align::Left);
+        let page = match r.lang {
+            Lang::Ko => format!("{} / {}쪽", i + 1, total),
+            Lang::En => format!("Page {} of {}", i + 1, total),
+        };
+        c.text(M + CW, fy, &page, st(7.5, false, GREY), Align::Right);
+        done.append(&mut c.pages);
+    }
+    c.pages = done;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_labels() {
+        let d = |n: i64| Decimal::from(n);
+        assert_eq!(
+            compact_money(d(4_500_000), Currency::Krw, Lang::Ko),
+            "₩450만"
+        );
+        assert_eq!(
+            compact_money(d(1_234_567_890), Currency::Krw, Lang::Ko),
+            "₩12.3억"
+        );
+        assert_eq!(
+            compact_money(d(12_345_678), Currency::Krw, Lang::Ko),
+            "₩1,235만"
+        );
+        assert_eq!(compact_money(d(0), Currency::Krw, Lang::Ko), "₩0");
+        assert_eq!(compact_money(d(355_000), Currency::Gbp, Lang::En), "£355K");
+        assert_eq!(
+            compact_money(d(-1_200_000_000), Currency::Usd, Lang::En),
+            "-$1.2B"
+        );
+        assert_eq!(
+            compact_money(Decimal::new(85_049, 2), Currency::Gbp, Lang::En),
+            "£850"
+        );
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(112_500.0), Decimal::from(200_000));
+        assert_eq!(nice_step(20.0), Decimal::from(20));
+        assert_eq!(nice_step(2.3), Decimal::new(25, 1));
+        assert_eq!(nice_step(0.07), Decimal::new(1, 1));
+        assert_eq!(nice_step(0.0), Decimal::ONE);
+    }
+}
