@@ -109,7 +109,7 @@ fn report(lang: Lang) -> WeeklyReport {
     }
 }
 
-/// All text of the PDF (lopdf decodes through the ToUnicode map printpdf writes).
+/// All text of the PDF (lopdf decodes through the `ToUnicode` map printpdf writes).
 fn text_of(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();

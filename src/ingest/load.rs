@@ -273,7 +273,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             };
             match best_for_role(scan, *role) {
                 Some((r, m)) if headers::satisfies(*role, &m) => {
-                    plan.push((name.clone(), *role, r, m))
+                    plan.push((name.clone(), *role, r, m));
                 }
                 other => {
                     let m = other.map_or(

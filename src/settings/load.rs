@@ -206,7 +206,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "week_start" => {
-            s.week_start = weekday(v).ok_or_else(|| bad("a weekday such as monday or sunday"))?
+            s.week_start = weekday(v).ok_or_else(|| bad("a weekday such as monday or sunday"))?;
         }
         "date_order" => {
             s.date_order = match v.to_ascii_lowercase().as_str() {

@@ -21,14 +21,26 @@ fn check_reports_sheets_columns_and_exits_1_on_errors() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("  sheet 'Sales': sales (header row 1)\n    columns: date=A(Date), customer=B(Customer), amount=C(Amount)\n    rows: 2, unusable: 1\n"), "{text}");
-    assert!(text.contains("  error: Sales!C3: found \"lots\", expected an amount"), "{text}");
+    assert!(
+        text.contains("  error: Sales!C3: found \"lots\", expected an amount"),
+        "{text}"
+    );
 }
 
 #[test]
 fn check_json_is_for_scripts_and_exit_0_when_clean() {
     let dir = tmp();
     let p = dir.path().join("clean.xlsx");
-    xlsx(&p, &[("Sales", vec![vec![S("Date"), S("Customer"), S("Amount")], vec![S("2025-04-15"), S("Ann"), N(10.0)]])]);
+    xlsx(
+        &p,
+        &[(
+            "Sales",
+            vec![
+                vec![S("Date"), S("Customer"), S("Amount")],
+                vec![S("2025-04-15"), S("Ann"), N(10.0)],
+            ],
+        )],
+    );
     let out = dangol(&["check", p.to_str().unwrap(), "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -7,7 +7,10 @@ use dangol::settings::Role;
 use crate::support::{V::*, dec, load, load_err, problems, tmp, xlsx};
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(0, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
 }
 
 #[test]
@@ -21,24 +24,58 @@ fn korean_sheet_with_title_rows_and_every_money_and_date_form() {
             vec![
                 vec![S("2025년 판매 내역")],
                 vec![],
-                vec![S("주문일자"), S("주문번호"), S("고객명"), S("금액"), S("주문상태")],
+                vec![
+                    S("주문일자"),
+                    S("주문번호"),
+                    S("고객명"),
+                    S("금액"),
+                    S("주문상태"),
+                ],
                 vec![D(2025, 4, 15, 14, 3), S("A-1"), S("김 철수"), N(12000.0), B],
                 vec![S("2025.04.16"), S("A-2"), S("김철수"), S("₩1,200,000"), B],
-                vec![S("2025. 4. 17."), S("A-3"), S("이영희"), S("1,200,000원"), B],
+                vec![
+                    S("2025. 4. 17."),
+                    S("A-3"),
+                    S("이영희"),
+                    S("1,200,000원"),
+                    B,
+                ],
                 vec![S("2025년 4월 18일"), S("A-4"), S("이영희"), S("120만원"), B],
                 vec![S("2025/04/19"), S("A-5"), S("박민수"), S("(1,000)"), B],
-                vec![S("20250420"), S("A-6"), S("박민수"), S("３,０００"), S("취소")],
+                vec![
+                    S("20250420"),
+                    S("A-6"),
+                    S("박민수"),
+                    S("３,０００"),
+                    S("취소"),
+                ],
             ],
         )],
     );
     let l = load(&p);
-    assert!(problems(&l).iter().all(|p| p.contains("note") || !p.contains("expected")), "{:?}", problems(&l));
+    assert!(
+        problems(&l)
+            .iter()
+            .all(|p| p.contains("note") || !p.contains("expected")),
+        "{:?}",
+        problems(&l)
+    );
     let s = &l.data.sheets[0];
-    assert_eq!((s.name.as_str(), s.role, s.header_row, s.rows, s.bad_rows), ("판매", Some(Role::Sales), 2, 6, 0));
+    assert_eq!(
+        (s.name.as_str(), s.role, s.header_row, s.rows, s.bad_rows),
+        ("판매", Some(Role::Sales), 2, 6, 0)
+    );
     let kim = &l.data.sales.customers["김철수"];
-    assert_eq!(kim.orders.len(), 2, "'김 철수' and '김철수' are one customer");
+    assert_eq!(
+        kim.orders.len(),
+        2,
+        "'김 철수' and '김철수' are one customer"
+    );
     assert_eq!(kim.orders["A-1"].amount, dec("12000"));
-    assert_eq!(kim.orders["A-1"].at, day(2025, 4, 15) + chrono::Duration::minutes(14 * 60 + 3));
+    assert_eq!(
+        kim.orders["A-1"].at,
+        day(2025, 4, 15) + chrono::Duration::minutes(14 * 60 + 3)
+    );
     assert_eq!(kim.orders["A-2"].amount, dec("1200000"));
     assert_eq!(kim.orders["A-2"].at, day(2025, 4, 16));
     let lee = &l.data.sales.customers["이영희"];
@@ -52,7 +89,14 @@ fn korean_sheet_with_title_rows_and_every_money_and_date_form() {
     assert_eq!(park.returns.len(), 1);
     assert_eq!(park.returns[0].amount, dec("-1000"));
     assert_eq!(park.returns[0].at, day(2025, 4, 19));
-    assert_eq!((l.data.sales.void_rows, l.data.sales.return_rows, l.data.sales.order_rows), (1, 1, 4));
+    assert_eq!(
+        (
+            l.data.sales.void_rows,
+            l.data.sales.return_rows,
+            l.data.sales.order_rows
+        ),
+        (1, 1, 4)
+    );
     assert_eq!(l.data.sales.shop_total(), dec("3611000"));
     assert_eq!(l.lang, dangol::model::Lang::Ko);
     assert_eq!(l.currency, dangol::model::Currency::Krw);
@@ -67,18 +111,67 @@ fn uci_style_sheet_nets_c_invoices_and_keeps_float_prices_exact() {
         &[(
             "Online Retail",
             vec![
-                vec![S("InvoiceNo"), S("StockCode"), S("Description"), S("Quantity"), S("InvoiceDate"), S("UnitPrice"), S("CustomerID"), S("Country")],
-                vec![N(536365.0), S("85123A"), S("WHITE HANGING HEART"), N(6.0), D(2010, 12, 1, 8, 26), N(2.55), N(17850.0), S("United Kingdom")],
-                vec![N(536365.0), N(71053.0), S("WHITE METAL LANTERN"), N(6.0), D(2010, 12, 1, 8, 26), N(3.39), N(17850.0), S("United Kingdom")],
-                vec![S("C536379"), S("D"), S("Discount"), N(-1.0), D(2010, 12, 1, 9, 41), N(27.5), N(17850.0), S("United Kingdom")],
-                vec![N(536366.0), S("22633"), S("HAND WARMER"), N(6.0), D(2010, 12, 1, 8, 28), N(1.85), B, S("United Kingdom")],
+                vec![
+                    S("InvoiceNo"),
+                    S("StockCode"),
+                    S("Description"),
+                    S("Quantity"),
+                    S("InvoiceDate"),
+                    S("UnitPrice"),
+                    S("CustomerID"),
+                    S("Country"),
+                ],
+                vec![
+                    N(536_365.0),
+                    S("85123A"),
+                    S("WHITE HANGING HEART"),
+                    N(6.0),
+                    D(2010, 12, 1, 8, 26),
+                    N(2.55),
+                    N(17_850.0),
+                    S("United Kingdom"),
+                ],
+                vec![
+                    N(536_365.0),
+                    N(71_053.0),
+                    S("WHITE METAL LANTERN"),
+                    N(6.0),
+                    D(2010, 12, 1, 8, 26),
+                    N(3.39),
+                    N(17_850.0),
+                    S("United Kingdom"),
+                ],
+                vec![
+                    S("C536379"),
+                    S("D"),
+                    S("Discount"),
+                    N(-1.0),
+                    D(2010, 12, 1, 9, 41),
+                    N(27.5),
+                    N(17_850.0),
+                    S("United Kingdom"),
+                ],
+                vec![
+                    N(536_366.0),
+                    S("22633"),
+                    S("HAND WARMER"),
+                    N(6.0),
+                    D(2010, 12, 1, 8, 28),
+                    N(1.85),
+                    B,
+                    S("United Kingdom"),
+                ],
             ],
         )],
     );
     let l = load(&p);
     let c = &l.data.sales.customers["17850"];
     assert_eq!(c.orders.len(), 1);
-    assert_eq!(c.orders["536365"].amount, dec("35.64"), "6×2.55 + 6×3.39 exactly");
+    assert_eq!(
+        c.orders["536365"].amount,
+        dec("35.64"),
+        "6×2.55 + 6×3.39 exactly"
+    );
     assert_eq!(c.orders["536365"].lines, 2);
     assert_eq!(c.returns[0].amount, dec("-27.5"));
     assert_eq!(c.display_name(), Some("17850"));
@@ -97,14 +190,36 @@ fn sales_split_over_two_sheets_read_as_one_table() {
     xlsx(
         &p,
         &[
-            ("2024", vec![header(), vec![S("2024-12-30"), S("1"), S("Ann"), N(10.0)]]),
+            (
+                "2024",
+                vec![header(), vec![S("2024-12-30"), S("1"), S("Ann"), N(10.0)]],
+            ),
             ("Notes", vec![vec![S("just my notes")]]),
-            ("2025", vec![header(), vec![S("2025-01-02"), S("2"), S("Ann"), N(20.5)], vec![S("2025-01-03"), S("3"), S("Bob"), N(1.0)]]),
+            (
+                "2025",
+                vec![
+                    header(),
+                    vec![S("2025-01-02"), S("2"), S("Ann"), N(20.5)],
+                    vec![S("2025-01-03"), S("3"), S("Bob"), N(1.0)],
+                ],
+            ),
         ],
     );
     let l = load(&p);
-    let roles: Vec<_> = l.data.sheets.iter().map(|s| (s.name.as_str(), s.role)).collect();
-    assert_eq!(roles, vec![("2024", Some(Role::Sales)), ("Notes", None), ("2025", Some(Role::Sales))]);
+    let roles: Vec<_> = l
+        .data
+        .sheets
+        .iter()
+        .map(|s| (s.name.as_str(), s.role))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("2024", Some(Role::Sales)),
+            ("Notes", None),
+            ("2025", Some(Role::Sales))
+        ]
+    );
     assert_eq!(l.data.sales.customers["ann"].orders.len(), 2);
     assert_eq!(l.data.sales.shop_total(), dec("31.5"));
 }
@@ -128,7 +243,13 @@ fn bad_values_are_reported_with_cell_value_and_expectation() {
         )],
     );
     let l = load(&p);
-    let errs: Vec<String> = l.data.problems.iter().filter(|p| p.severity == dangol::model::Severity::Error).map(ToString::to_string).collect();
+    let errs: Vec<String> = l
+        .data
+        .problems
+        .iter()
+        .filter(|p| p.severity == dangol::model::Severity::Error)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         errs,
         vec![
@@ -160,14 +281,29 @@ fn unambiguous_day_first_column_decides_the_ambiguous_rows() {
     let l = load(&p);
     let ann = &l.data.sales.customers["ann"];
     let days: Vec<_> = ann.orders.values().map(|o| o.at.date()).collect();
-    assert_eq!(days, vec![NaiveDate::from_ymd_opt(2025, 5, 4).unwrap(), NaiveDate::from_ymd_opt(2025, 4, 15).unwrap()]);
+    assert_eq!(
+        days,
+        vec![
+            NaiveDate::from_ymd_opt(2025, 5, 4).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 4, 15).unwrap()
+        ]
+    );
 }
 
 #[test]
 fn missing_amount_column_names_sheet_columns_and_closest_header() {
     let dir = tmp();
     let p = dir.path().join("missing_amount.xlsx");
-    xlsx(&p, &[("Sales", vec![vec![S("Date"), S("Customer"), S("Email"), S("Amont")], vec![S("2025-01-01"), S("Ann"), B, N(1.0)]])]);
+    xlsx(
+        &p,
+        &[(
+            "Sales",
+            vec![
+                vec![S("Date"), S("Customer"), S("Email"), S("Amont")],
+                vec![S("2025-01-01"), S("Ann"), B, N(1.0)],
+            ],
+        )],
+    );
     let msg = load_err(&p);
     assert!(msg.contains("no recognisable data"), "{msg}");
     assert!(
@@ -185,10 +321,42 @@ fn quote_flags_accept_dates_and_every_yes_no_form() {
         &[(
             "견적",
             vec![
-                vec![S("견적번호"), S("고객명"), S("발송일"), S("열람"), S("응답"), S("전환"), S("열람횟수")],
-                vec![S("Q1"), S("김철수"), S("2025-04-01"), D(2025, 4, 2, 9, 0), S("Y"), S("O"), B],
-                vec![S("Q2"), S("김철수"), S("2025-04-03"), S("X"), S("아니오"), B, N(2.0)],
-                vec![S("Q3"), S("이영희"), S("2025-04-04"), S("예"), S("2025.04.06"), S("완료"), B],
+                vec![
+                    S("견적번호"),
+                    S("고객명"),
+                    S("발송일"),
+                    S("열람"),
+                    S("응답"),
+                    S("전환"),
+                    S("열람횟수"),
+                ],
+                vec![
+                    S("Q1"),
+                    S("김철수"),
+                    S("2025-04-01"),
+                    D(2025, 4, 2, 9, 0),
+                    S("Y"),
+                    S("O"),
+                    B,
+                ],
+                vec![
+                    S("Q2"),
+                    S("김철수"),
+                    S("2025-04-03"),
+                    S("X"),
+                    S("아니오"),
+                    B,
+                    N(2.0),
+                ],
+                vec![
+                    S("Q3"),
+                    S("이영희"),
+                    S("2025-04-04"),
+                    S("예"),
+                    S("2025.04.06"),
+                    S("완료"),
+                    B,
+                ],
                 vec![S("Q4"), S("이영희"), S("2025-04-05"), S("maybe"), B, B, B],
             ],
         )],
@@ -196,13 +364,29 @@ fn quote_flags_accept_dates_and_every_yes_no_form() {
     let l = load(&p);
     let q = &l.data.quotes;
     assert_eq!(q.len(), 4);
-    assert_eq!((q[0].opened, q[0].opens, q[0].responded, q[0].converted), (Flag::On(day(2025, 4, 2) + chrono::Duration::hours(9)), 1, Flag::Yes, Flag::Yes));
+    assert_eq!(
+        (q[0].opened, q[0].opens, q[0].responded, q[0].converted),
+        (
+            Flag::On(day(2025, 4, 2) + chrono::Duration::hours(9)),
+            1,
+            Flag::Yes,
+            Flag::Yes
+        )
+    );
     // A count above 0 means opened even when the flag says no.
-    assert_eq!((q[1].opened, q[1].opens, q[1].responded, q[1].converted), (Flag::Yes, 2, Flag::No, Flag::No));
-    assert_eq!((q[2].opened, q[2].responded, q[2].converted), (Flag::Yes, Flag::On(day(2025, 4, 6)), Flag::Yes));
+    assert_eq!(
+        (q[1].opened, q[1].opens, q[1].responded, q[1].converted),
+        (Flag::Yes, 2, Flag::No, Flag::No)
+    );
+    assert_eq!(
+        (q[2].opened, q[2].responded, q[2].converted),
+        (Flag::Yes, Flag::On(day(2025, 4, 6)), Flag::Yes)
+    );
     assert_eq!(
         problems(&l),
-        vec!["견적!D5: found \"maybe\", expected yes/no (Y/N, O/X, 예/아니오, TRUE/FALSE, 1/0) or a date"]
+        vec![
+            "견적!D5: found \"maybe\", expected yes/no (Y/N, O/X, 예/아니오, TRUE/FALSE, 1/0) or a date"
+        ]
     );
 }
 
@@ -210,11 +394,27 @@ fn quote_flags_accept_dates_and_every_yes_no_form() {
 fn dates_in_the_1904_system_are_read_right() {
     let dir = tmp();
     let p = dir.path().join("date1904.xlsx");
-    xlsx(&p, &[("Sales", vec![vec![S("Date"), S("Customer"), S("Amount")], vec![D(2025, 4, 15, 0, 0), S("Ann"), N(1.0)]])]);
+    xlsx(
+        &p,
+        &[(
+            "Sales",
+            vec![
+                vec![S("Date"), S("Customer"), S("Amount")],
+                vec![D(2025, 4, 15, 0, 0), S("Ann"), N(1.0)],
+            ],
+        )],
+    );
     // rust_xlsxwriter wrote serial 45762 (1900 system); in a 1904 workbook that serial is 4 years + 1 day later.
-    crate::support::patch_zip(&p, "xl/workbook.xml", |x| x.replace("<workbookPr", "<workbookPr date1904=\"1\""));
+    crate::support::patch_zip(&p, "xl/workbook.xml", |x| {
+        x.replace("<workbookPr", "<workbookPr date1904=\"1\"")
+    });
     let l = load(&p);
-    let at = l.data.sales.customers["ann"].orders.values().next().unwrap().at;
+    let at = l.data.sales.customers["ann"]
+        .orders
+        .values()
+        .next()
+        .unwrap()
+        .at;
     assert_eq!(at, day(2029, 4, 16));
 }
 
@@ -228,23 +428,42 @@ fn void_and_return_rows_follow_the_settings_words_and_prefix() {
             (
                 "Sales",
                 vec![
-                    vec![S("Date"), S("Order"), S("Customer"), S("Amount"), S("Status")],
+                    vec![
+                        S("Date"),
+                        S("Order"),
+                        S("Customer"),
+                        S("Amount"),
+                        S("Status"),
+                    ],
                     vec![S("2025-01-01"), S("R1"), S("Ann"), N(100.0), S("Annulled")],
                     vec![S("2025-01-02"), S("R2"), S("Ann"), N(50.0), S("cancelled")],
                     vec![S("2025-01-03"), S("X3"), S("Ann"), N(20.0), B],
                     vec![S("2025-01-04"), S("CO-4"), S("Ann"), N(5.0), B],
                 ],
             ),
-            ("Settings", vec![vec![S("key"), S("value")], vec![S("cancel_words"), S("annulled")], vec![S("cancel_prefix"), S("X")]]),
+            (
+                "Settings",
+                vec![
+                    vec![S("key"), S("value")],
+                    vec![S("cancel_words"), S("annulled")],
+                    vec![S("cancel_prefix"), S("X")],
+                ],
+            ),
         ],
     );
     let l = load(&p);
     let ann = &l.data.sales.customers["ann"];
     // `cancelled` is no longer a cancel word; `X3` is a credit; `CO-4` is an order with default prefix gone.
-    assert_eq!(ann.orders.keys().cloned().collect::<Vec<_>>(), vec!["CO-4", "R2"]);
+    assert_eq!(
+        ann.orders.keys().cloned().collect::<Vec<_>>(),
+        vec!["CO-4", "R2"]
+    );
     assert_eq!(ann.returns[0].amount, dec("-20"));
     assert_eq!(l.data.sales.void_rows, 1);
-    assert_eq!(l.settings.origins["cancel_prefix"].to_string(), "Settings!B3");
+    assert_eq!(
+        l.settings.origins["cancel_prefix"].to_string(),
+        "Settings!B3"
+    );
 }
 
 #[test]
@@ -254,11 +473,27 @@ fn unknown_setting_names_the_cell_and_suggests() {
     xlsx(
         &p,
         &[
-            ("Sales", vec![vec![S("Date"), S("Customer"), S("Amount")], vec![S("2025-01-01"), S("Ann"), N(1.0)]]),
-            ("설정", vec![vec![S("키"), S("값"), S("비고")], vec![S("shop_name"), S("단골상회"), B], vec![S("lookback_dayz"), S("90"), B]]),
+            (
+                "Sales",
+                vec![
+                    vec![S("Date"), S("Customer"), S("Amount")],
+                    vec![S("2025-01-01"), S("Ann"), N(1.0)],
+                ],
+            ),
+            (
+                "설정",
+                vec![
+                    vec![S("키"), S("값"), S("비고")],
+                    vec![S("shop_name"), S("단골상회"), B],
+                    vec![S("lookback_dayz"), S("90"), B],
+                ],
+            ),
         ],
     );
-    assert_eq!(load_err(&p), "settings: 설정!B3: unknown setting 'lookback_dayz'; did you mean 'lookback_days'?");
+    assert_eq!(
+        load_err(&p),
+        "settings: 설정!B3: unknown setting 'lookback_dayz'; did you mean 'lookback_days'?"
+    );
 }
 
 #[test]
@@ -268,8 +503,21 @@ fn grade_table_without_a_final_true_rule_is_rejected_before_data() {
     xlsx(
         &p,
         &[
-            ("Sales", vec![vec![S("Date"), S("Customer"), S("Amount")], vec![S("nonsense"), S("Ann"), N(1.0)]]),
-            ("Grades", vec![vec![S("kind"), S("grade"), S("rule")], vec![S("vip"), S("Top"), S("total >= 100")], vec![S("vip"), S("Rest"), S("orders >= 1")]]),
+            (
+                "Sales",
+                vec![
+                    vec![S("Date"), S("Customer"), S("Amount")],
+                    vec![S("nonsense"), S("Ann"), N(1.0)],
+                ],
+            ),
+            (
+                "Grades",
+                vec![
+                    vec![S("kind"), S("grade"), S("rule")],
+                    vec![S("vip"), S("Top"), S("total >= 100")],
+                    vec![S("vip"), S("Rest"), S("orders >= 1")],
+                ],
+            ),
         ],
     );
     assert_eq!(
@@ -287,7 +535,15 @@ fn cp949_csv_with_semicolons_is_decoded_and_sniffed() {
     std::fs::write(&p, &bytes).unwrap();
     let l = load(&p);
     assert_eq!(l.data.sheets[0].name, "cp949_export");
-    assert_eq!(l.data.sales.customers["김철수"].orders.values().next().unwrap().amount, dec("12000"));
+    assert_eq!(
+        l.data.sales.customers["김철수"]
+            .orders
+            .values()
+            .next()
+            .unwrap()
+            .amount,
+        dec("12000")
+    );
     assert_eq!(l.data.sales.shop_total(), dec("15000"));
     assert_eq!(l.lang, dangol::model::Lang::Ko);
 }
@@ -312,37 +568,65 @@ fn file_level_errors_each_have_their_own_message() {
     let dir = tmp();
     let empty = dir.path().join("empty.xlsx");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(load_err(&empty), format!("{}: the file is empty (0 bytes)", empty.display()));
+    assert_eq!(
+        load_err(&empty),
+        format!("{}: the file is empty (0 bytes)", empty.display())
+    );
 
     let csv_named_xlsx = dir.path().join("export.xlsx");
     std::fs::write(&csv_named_xlsx, "Date,Customer,Amount\n2025-01-01,Ann,1\n").unwrap();
     assert_eq!(
         load_err(&csv_named_xlsx),
-        format!("{}: the file is named .xlsx but is plain text (probably CSV); rename it to .csv", csv_named_xlsx.display())
+        format!(
+            "{}: the file is named .xlsx but is plain text (probably CSV); rename it to .csv",
+            csv_named_xlsx.display()
+        )
     );
 
     let html = dir.path().join("shop-export.xls");
-    std::fs::write(&html, "<html><body><table><tr><td>Date</td></tr></table></body></html>").unwrap();
+    std::fs::write(
+        &html,
+        "<html><body><table><tr><td>Date</td></tr></table></body></html>",
+    )
+    .unwrap();
     assert!(load_err(&html).contains("is an HTML page"));
 
     let corrupt = dir.path().join("corrupt.xlsx");
     std::fs::write(&corrupt, b"PK\x03\x04garbage that is not a zip at all").unwrap();
     let msg = load_err(&corrupt);
-    assert!(msg.starts_with(&format!("{}: the workbook is damaged and cannot be read", corrupt.display())), "{msg}");
+    assert!(
+        msg.starts_with(&format!(
+            "{}: the workbook is damaged and cannot be read",
+            corrupt.display()
+        )),
+        "{msg}"
+    );
 
     let missing = dir.path().join("nope.xlsx");
-    assert_eq!(load_err(&missing), format!("{}: file not found", missing.display()));
+    assert_eq!(
+        load_err(&missing),
+        format!("{}: file not found", missing.display())
+    );
 
     let odd = dir.path().join("notes.docx");
     std::fs::write(&odd, b"x").unwrap();
-    assert!(load_err(&odd).ends_with("unsupported file type '.docx'; dangol reads .xlsx .xlsm .xls .xlsb .ods .csv .tsv"));
+    assert!(load_err(&odd).ends_with(
+        "unsupported file type '.docx'; dangol reads .xlsx .xlsm .xls .xlsb .ods .csv .tsv"
+    ));
 }
 
 #[test]
 fn encrypted_workbook_is_named_as_such() {
-    let Some(p) = crate::support::shared("xlsx-corpus/ExcelDataReader__agile_AES128_MD5_CBC_pwd_password.xlsx") else { return };
+    let Some(p) = crate::support::shared(
+        "xlsx-corpus/ExcelDataReader__agile_AES128_MD5_CBC_pwd_password.xlsx",
+    ) else {
+        return;
+    };
     let msg = load_err(&p);
-    assert!(msg.contains("the workbook is password-protected (encrypted)"), "{msg}");
+    assert!(
+        msg.contains("the workbook is password-protected (encrypted)"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -44,8 +44,12 @@ pub fn xlsx(path: &Path, sheets: &[(&str, Vec<Vec<V>>)]) {
                         ws.write_number(r, c, *n).expect("write");
                     }
                     V::D(y, m, d, h, mi) => {
-                        let dt = ExcelDateTime::from_ymd(*y, *m, *d).expect("date").and_hms(u16::from(*h), *mi, 0).expect("time");
-                        ws.write_datetime_with_format(r, c, &dt, &datefmt).expect("write");
+                        let dt = ExcelDateTime::from_ymd(*y, *m, *d)
+                            .expect("date")
+                            .and_hms(u16::from(*h), *mi, 0)
+                            .expect("time");
+                        ws.write_datetime_with_format(r, c, &dt, &datefmt)
+                            .expect("write");
                     }
                     V::B => {}
                 }
@@ -68,7 +72,8 @@ pub fn patch_zip(path: &Path, part: &str, f: impl Fn(String) -> String) {
         if name == part {
             data = f(String::from_utf8(data).expect("utf8")).into_bytes();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
         out.write_all(&data).expect("write");
     }
     let cur = out.finish().expect("finish");
@@ -77,7 +82,9 @@ pub fn patch_zip(path: &Path, part: &str, f: impl Fn(String) -> String) {
 
 /// The shared real data folder, if present (`../shared/data`).
 pub fn shared(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
@@ -88,7 +95,11 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
 
 /// Run the real binary.
 pub fn dangol(args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("dangol").expect("binary").args(args).output().expect("run")
+    assert_cmd::Command::cargo_bin("dangol")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("run")
 }
 
 pub fn stdout(o: &std::process::Output) -> String {
