@@ -7,10 +7,19 @@
 //! bytes; only the few parts that list sheets, styles and content types are edited, by
 //! splicing new elements into the original bytes so that everything else in them survives.
 
+mod edit;
+mod merge;
+mod package;
 pub mod safe;
+mod styles;
+mod xml;
 
 use std::path::PathBuf;
 
+pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
+pub use merge::{
+    GENERATED_PROPERTY, MergeOptions, MergeSummary, merge_generated, merge_generated_from,
+};
 pub use safe::{WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path};
 
 /// Everything that can stop a write-back. The original workbook is never modified when one
