@@ -12,6 +12,7 @@ mod merge;
 mod package;
 pub mod safe;
 mod styles;
+mod values;
 mod xml;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ pub use merge::{
     GENERATED_PROPERTY, MergeOptions, MergeSummary, merge_generated, merge_generated_from,
 };
 pub use safe::{WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path};
+pub use values::{values_output_path, values_workbook};
 
 /// Everything that can stop a write-back. The original workbook is never modified when one
 /// of these is returned.
