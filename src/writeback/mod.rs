@@ -50,7 +50,17 @@ pub enum WritebackError {
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("zip: {0}")]
-    Zip(#[from] zip::result::ZipError),
+    Zip(zip::result::ZipError),
+}
+
+impl From<zip::result::ZipError> for WritebackError {
+    /// An I/O error inside the zip writer (a full disk) stays an I/O error with its message.
+    fn from(e: zip::result::ZipError) -> Self {
+        match e {
+            zip::result::ZipError::Io(io) => WritebackError::Io(io),
+            other => WritebackError::Zip(other),
+        }
+    }
 }
 
 impl WritebackError {
