@@ -258,7 +258,7 @@ struct Ctx {
     base_of: BTreeMap<(u32, u32), Option<u32>>,
 }
 
-fn xml_err(part: &str, e: impl ToString) -> WritebackError {
+fn xml_err(part: &str, e: &dyn std::fmt::Display) -> WritebackError {
     WritebackError::malformed(part, e.to_string())
 }
 
@@ -310,7 +310,7 @@ fn cell_styles<R: Read + Seek>(
     loop {
         match reader
             .read_event_into(&mut buf)
-            .map_err(|e| xml_err(part, e))?
+            .map_err(|e| xml_err(part, &e))?
         {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"row" => {
@@ -491,7 +491,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
     loop {
         let event = reader
             .read_event_into(&mut buf)
-            .map_err(|e| xml_err(part, e))?;
+            .map_err(|e| xml_err(part, &e))?;
         match &event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => {
@@ -630,7 +630,7 @@ fn skip_cell<R: std::io::BufRead>(
     loop {
         match reader
             .read_event_into(&mut buf)
-            .map_err(|e| xml_err(part, e))?
+            .map_err(|e| xml_err(part, &e))?
         {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"f" => {
                 return Err(WritebackError::Invalid(format!(

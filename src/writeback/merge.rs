@@ -66,7 +66,7 @@ pub struct MergeSummary {
 }
 
 /// The original workbook `original` with the sheets of `generated` (an `.xlsx` written by
-/// rust_xlsxwriter holding only dangol's sheets) added, replacing the sheets dangol generated
+/// `rust_xlsxwriter` holding only dangol's sheets) added, replacing the sheets dangol generated
 /// last time. See [`merge_generated_from`].
 pub fn merge_generated(
     original: &Path,
@@ -202,6 +202,16 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
         .map(|n| lc(n))
         .filter(|n| !remove_all.contains(n))
         .collect();
+    // A content type override can outlive its part (some writers leave them behind); reusing
+    // such a name would give the new part two overrides.
+    used.extend(
+        orig.content_types
+            .root
+            .children_named("Override")
+            .filter_map(|el| el.attr("PartName"))
+            .map(|p| p.trim_start_matches('/').to_lowercase())
+            .filter(|p| !remove_all.contains(p)),
+    );
     let custom_is_new = orig.custom_part.is_none();
     if custom_is_new {
         if used.contains(&lc(CUSTOM_PART)) {
@@ -769,7 +779,7 @@ fn free_name(part: &str, used: &mut HashSet<String>) -> String {
     };
     let prefix = stem.trim_end_matches(|c: char| c.is_ascii_digit());
     let sep = if dir.is_empty() { "" } else { "/" };
-    for n in 1u32.. {
+    for n in 1..=u32::MAX {
         let cand = format!("{dir}{sep}{prefix}{n}{ext}");
         let key = cand.to_lowercase();
         if !used.contains(&key) && !used.contains(&rels_path(&key)) {
@@ -781,7 +791,7 @@ fn free_name(part: &str, used: &mut HashSet<String>) -> String {
 }
 
 fn free_rid(taken: &[String]) -> String {
-    (1u32..)
+    (1..=u32::MAX)
         .map(|n| format!("rId{n}"))
         .find(|id| !taken.contains(id))
         .unwrap_or_default()
@@ -840,15 +850,16 @@ fn transform_sheet(
     style: &StyleMerge,
     sst: &[Vec<u8>],
 ) -> Result<Vec<u8>, WritebackError> {
-    let mut reader = quick_xml::Reader::from_reader(doc);
+    let bom = xml::bom_len(doc);
+    let mut reader = quick_xml::Reader::from_reader(&doc[bom..]);
     let mut out = Vec::with_capacity(doc.len() + doc.len() / 4);
     let mut copied = 0usize;
     loop {
-        let before = reader.buffer_position() as usize;
+        let before = reader.buffer_position() as usize + bom;
         let event = reader
             .read_event()
             .map_err(|e| WritebackError::malformed(part, e.to_string()))?;
-        let after = reader.buffer_position() as usize;
+        let after = reader.buffer_position() as usize + bom;
         let (e, empty) = match event {
             Event::Eof => break,
             Event::Start(e) => (e, false),
@@ -895,7 +906,7 @@ fn transform_sheet(
                                 index.push_str(&String::from_utf8_lossy(&t.into_inner()));
                             }
                             Event::End(c) if c.local_name().as_ref() == b"c" => {
-                                break reader.buffer_position() as usize;
+                                break reader.buffer_position() as usize + bom;
                             }
                             Event::Eof => {
                                 return Err(WritebackError::malformed(part, "unclosed cell"));
@@ -972,7 +983,7 @@ fn transform_table(
     taken: &mut HashSet<String>,
 ) -> Result<Vec<u8>, WritebackError> {
     let root = xml::parse(doc, part)?;
-    let id = (1u64..).find(|i| !ids.contains(i)).unwrap_or(1);
+    let id = (1..=u64::MAX).find(|i| !ids.contains(i)).unwrap_or(1);
     ids.insert(id);
     let base = root
         .attr("displayName")

@@ -181,7 +181,7 @@ pub fn lock_path(workbook: &Path) -> Result<PathBuf, WritebackError> {
 
 /// The owner file a spreadsheet program keeps beside a workbook it has open: Excel's
 /// `~$NAME.xlsx` (for long names Excel drops the first two characters of NAME) or
-/// LibreOffice's `.~lock.NAME#`.
+/// `LibreOffice`'s `.~lock.NAME#`.
 pub fn excel_owner_file(workbook: &Path) -> Option<PathBuf> {
     let dir = parent_dir(workbook);
     let name = workbook.file_name()?.to_string_lossy().into_owned();

@@ -49,7 +49,7 @@ struct Editor<'a> {
 }
 
 impl<'a> Editor<'a> {
-    fn new(doc: &'a [u8], root: &'a El) -> Result<Self, WritebackError> {
+    fn new(doc: &'a [u8], root: &'a El) -> Self {
         let prefix = root.prefix().to_string();
         let mut records = BTreeMap::new();
         for coll in ["fonts", "fills", "borders", "cellXfs", "dxfs"] {
@@ -77,14 +77,14 @@ impl<'a> Editor<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(Editor {
+        Editor {
             doc,
             root,
             prefix,
             records,
             appended: BTreeMap::new(),
             numfmts,
-        })
+        }
     }
 
     /// The index of an identical record, appending it when there is none.
@@ -197,7 +197,7 @@ fn raw(doc: &[u8], el: &El) -> String {
 pub(crate) fn merge_styles(orig: &[u8], generated: &[u8]) -> Result<StyleMerge, WritebackError> {
     let root = xml::parse(orig, PART)?;
     let groot = xml::parse(generated, "generated styles.xml")?;
-    let mut ed = Editor::new(orig, &root)?;
+    let mut ed = Editor::new(orig, &root);
 
     let mut numfmt_map: BTreeMap<u32, u32> = BTreeMap::new();
     if let Some(c) = groot.child("numFmts") {
@@ -296,7 +296,7 @@ pub(crate) fn date_xf(
     base: Option<u32>,
 ) -> Result<(u32, Option<Vec<u8>>), WritebackError> {
     let root = xml::parse(orig, PART)?;
-    let mut ed = Editor::new(orig, &root)?;
+    let mut ed = Editor::new(orig, &root);
     let base_el = ed.record("cellXfs", base.unwrap_or(0)).cloned();
     if let Some(el) = &base_el
         && let Some(id) = el.attr("numFmtId").and_then(|v| v.parse::<u32>().ok())

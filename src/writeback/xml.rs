@@ -132,15 +132,17 @@ pub(crate) fn attrs_of(
 
 /// Parses a whole (small) XML part and returns its root element.
 pub(crate) fn parse(doc: &[u8], part: &str) -> Result<El, WritebackError> {
-    let mut reader = quick_xml::Reader::from_reader(doc);
+    // quick-xml skips a byte-order mark without counting it in its positions.
+    let bom = bom_len(doc);
+    let mut reader = quick_xml::Reader::from_reader(&doc[bom..]);
     let mut stack: Vec<El> = Vec::new();
     let mut root: Option<El> = None;
     loop {
-        let before = reader.buffer_position() as usize;
+        let before = reader.buffer_position() as usize + bom;
         let event = reader
             .read_event()
             .map_err(|e| WritebackError::malformed(part, e.to_string()))?;
-        let after = reader.buffer_position() as usize;
+        let after = reader.buffer_position() as usize + bom;
         match event {
             Event::Start(e) => stack.push(El {
                 name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
@@ -177,6 +179,11 @@ pub(crate) fn parse(doc: &[u8], part: &str) -> Result<El, WritebackError> {
         }
     }
     root.ok_or_else(|| WritebackError::malformed(part, "no root element"))
+}
+
+/// Length of a UTF-8 byte-order mark at the start of `doc` (0 or 3).
+pub(crate) fn bom_len(doc: &[u8]) -> usize {
+    if doc.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 }
 }
 
 /// A set of byte-range replacements applied to an original document in one pass.
@@ -320,6 +327,15 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"<?xml version="1.0"?><a x="2"><b><n/></b><c  k = 'v'>t &amp; u</c></a>"#
         );
+    }
+
+    #[test]
+    fn positions_count_the_byte_order_mark() {
+        let doc = b"\xEF\xBB\xBF<a><b/></a>";
+        let root = parse(doc, "t").unwrap();
+        let mut s = Splices::default();
+        append_children(&mut s, &root, "<c/>", None);
+        assert_eq!(s.apply(doc, "t").unwrap(), b"\xEF\xBB\xBF<a><b/><c/></a>");
     }
 
     #[test]
