@@ -1,1 +1,73 @@
-//! (to be built)
+//! Writing results back into the owner's workbook without disturbing anything else: a
+//! package-level merge of dangol's generated sheets into an `.xlsx`/`.xlsm`, streaming cell
+//! edits of one user sheet, a values-only copy for inputs that cannot be edited in place, and
+//! the file-safety pieces (atomic replace, backups, run lock).
+//!
+//! An `.xlsx` file is a zip of XML parts. The owner's parts are carried over as raw compressed
+//! bytes; only the few parts that list sheets, styles and content types are edited, by
+//! splicing new elements into the original bytes so that everything else in them survives.
+
+mod edit;
+mod merge;
+mod package;
+pub mod safe;
+mod styles;
+mod values;
+mod xml;
+
+use std::path::PathBuf;
+
+pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
+pub use merge::{
+    GENERATED_PROPERTY, MergeOptions, MergeSummary, merge_generated, merge_generated_from,
+};
+pub use safe::{WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path};
+pub use values::{values_output_path, values_workbook};
+
+/// Everything that can stop a write-back. The original workbook is never modified when one
+/// of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum WritebackError {
+    /// Another dangol run holds the workbook's lock (the binary exits 3).
+    #[error(
+        "{} is being written by another dangol run (lock file {}); try again when it has finished",
+        workbook.display(),
+        lock.display()
+    )]
+    Locked { workbook: PathBuf, lock: PathBuf },
+    /// A sheet the owner made carries the name of a sheet dangol generates.
+    #[error(
+        "the workbook already has a sheet named \"{sheet}\" that dangol did not create; \
+         rename that sheet so dangol can add its own \"{sheet}\" sheet"
+    )]
+    UserSheetNameClash { sheet: String },
+    /// A part of the package is missing or is not what the format says it must be.
+    #[error("{part}: {message}")]
+    Malformed { part: String, message: String },
+    /// A request that cannot be carried out on this workbook.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("zip: {0}")]
+    Zip(zip::result::ZipError),
+}
+
+impl From<zip::result::ZipError> for WritebackError {
+    /// An I/O error inside the zip writer (a full disk) stays an I/O error with its message.
+    fn from(e: zip::result::ZipError) -> Self {
+        match e {
+            zip::result::ZipError::Io(io) => WritebackError::Io(io),
+            other => WritebackError::Zip(other),
+        }
+    }
+}
+
+impl WritebackError {
+    pub(crate) fn malformed(part: &str, message: impl Into<String>) -> Self {
+        WritebackError::Malformed {
+            part: part.to_string(),
+            message: message.into(),
+        }
+    }
+}

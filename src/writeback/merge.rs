@@ -1,0 +1,1214 @@
+//! Adding dangol's generated sheets to the owner's `.xlsx`/`.xlsm` at the package level:
+//! untouched parts are raw-copied, the parts that list sheets, relationships, content types,
+//! styles and custom properties are edited by splicing, and the generated sheets (with their
+//! tables, drawings and charts) are renamed into free part names.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek, Write};
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use quick_xml::events::Event;
+use zip::{DateTime, ZipWriter};
+
+use super::WritebackError;
+use super::package::{
+    CONTENT_TYPES, CT_CUSTOM_PROPS, ContentTypes, NS_REL, Package, REL_CUSTOM_PROPS, Rels,
+    relative, rels_path, resolve, write_part,
+};
+use super::styles::{StyleMerge, merge_styles};
+use super::xml::{self, El, Splices, append_children, attrs_of, prefix_for, start_tag};
+
+/// Name of the custom document property that lists the sheets dangol generated.
+pub const GENERATED_PROPERTY: &str = "dangol.generated";
+
+const NS_VT: &str = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes";
+const NS_CUSTOM: &str = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties";
+const FMTID: &str = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}";
+const CUSTOM_PART: &str = "docProps/custom.xml";
+
+/// Options for [`merge_generated`].
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// Timestamp stored on the zip entries dangol writes new. `None` (the default) stores
+    /// 1980-01-01 00:00, so the output never depends on the clock.
+    pub part_time: Option<NaiveDateTime>,
+}
+
+impl MergeOptions {
+    fn zip_time(&self) -> DateTime {
+        self.part_time
+            .and_then(|t| {
+                DateTime::from_date_and_time(
+                    u16::try_from(t.year()).ok()?,
+                    t.month() as u8,
+                    t.day() as u8,
+                    t.hour() as u8,
+                    t.minute() as u8,
+                    t.second() as u8,
+                )
+                .ok()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What a merge did to the workbook's sheet list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeSummary {
+    /// Generated sheets that were not in the workbook before.
+    pub added: Vec<String>,
+    /// Generated sheets that replaced dangol's sheet of the same name.
+    pub replaced: Vec<String>,
+    /// Sheets dangol generated last time and did not generate now (removed).
+    pub removed: Vec<String>,
+}
+
+/// The original workbook `original` with the sheets of `generated` (an `.xlsx` written by
+/// `rust_xlsxwriter` holding only dangol's sheets) added, replacing the sheets dangol generated
+/// last time. See [`merge_generated_from`].
+pub fn merge_generated(
+    original: &Path,
+    generated: &[u8],
+    opts: &MergeOptions,
+) -> Result<Vec<u8>, WritebackError> {
+    let mut out = Cursor::new(Vec::new());
+    merge_generated_from(
+        BufReader::new(File::open(original)?),
+        generated,
+        opts,
+        &mut out,
+    )?;
+    Ok(out.into_inner())
+}
+
+/// Writes the merged package to `out`.
+///
+/// Every part of `original` that does not need to change is copied as raw compressed bytes in
+/// its original order. Only these are rewritten: `[Content_Types].xml`, the workbook part and
+/// its relationships, `xl/styles.xml` (records appended, never moved), `_rels/.rels` and
+/// `docProps/custom.xml` (the [`GENERATED_PROPERTY`] list). `docProps/app.xml` is left as it
+/// was: its sheet titles are informational and Excel rewrites them on its next save.
+///
+/// A sheet of `original` with the name of a generated sheet that the property does not list is
+/// [`WritebackError::UserSheetNameClash`]. The output depends only on the inputs: merging the
+/// same generated workbook into the output again gives identical bytes.
+pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
+    original: R,
+    generated: &[u8],
+    opts: &MergeOptions,
+    out: W,
+) -> Result<MergeSummary, WritebackError> {
+    let mut pkg = Package::open(original)?;
+    let mut gpkg = Package::open(Cursor::new(generated))?;
+    let orig = Book::read(&mut pkg)?;
+    let gen_book = Book::read(&mut gpkg)?;
+    let lc = str::to_lowercase;
+
+    // Which sheets are dangol's, and the clash check.
+    let recorded: HashSet<String> = orig.recorded.iter().map(|s| lc(s)).collect();
+    let ours = |s: &SheetEntry| recorded.contains(&lc(&s.name));
+    for g in &gen_book.sheets {
+        if let Some(o) = orig.sheets.iter().find(|o| lc(&o.name) == lc(&g.name))
+            && !ours(o)
+        {
+            return Err(WritebackError::UserSheetNameClash {
+                sheet: o.name.clone(),
+            });
+        }
+    }
+
+    // The new sheet order: user sheets stay where they are, a generated sheet replaces
+    // dangol's sheet of the same name in place, new ones go at the end.
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut placed = vec![false; gen_book.sheets.len()];
+    let mut summary = MergeSummary::default();
+    for (i, o) in orig.sheets.iter().enumerate() {
+        if !ours(o) {
+            slots.push(Slot::Kept(i));
+        } else if let Some(g) = gen_book
+            .sheets
+            .iter()
+            .position(|g| lc(&g.name) == lc(&o.name))
+            .filter(|&g| !placed[g])
+        {
+            placed[g] = true;
+            summary.replaced.push(gen_book.sheets[g].name.clone());
+            slots.push(Slot::Gen(g, Some(i)));
+        } else {
+            summary.removed.push(o.name.clone());
+        }
+    }
+    for (g, sheet) in gen_book.sheets.iter().enumerate() {
+        if !placed[g] {
+            summary.added.push(sheet.name.clone());
+            slots.push(Slot::Gen(g, None));
+        }
+    }
+    let new_index_of_orig = |i: usize| {
+        slots.iter().position(|s| match s {
+            Slot::Kept(k) | Slot::Gen(_, Some(k)) => *k == i,
+            Slot::Gen(_, None) => false,
+        })
+    };
+    let new_index_of_gen = |g: usize| {
+        slots
+            .iter()
+            .position(|s| matches!(s, Slot::Gen(x, _) if *x == g))
+    };
+
+    // Parts that go away with dangol's old sheets: whatever only they reach.
+    let removed_sheets: Vec<&SheetEntry> = orig.sheets.iter().filter(|o| ours(o)).collect();
+    let removed_parts: HashSet<String> = removed_sheets.iter().map(|s| lc(&s.part)).collect();
+    let mut rels_cache: HashMap<String, Rels> = HashMap::new();
+    let keep = reach(
+        &mut pkg,
+        &mut rels_cache,
+        orig.root_rels.internal_targets().map(|(_, t)| t).collect(),
+        &removed_parts,
+    )?;
+    let gone = reach(
+        &mut pkg,
+        &mut rels_cache,
+        removed_sheets.iter().map(|s| s.part.clone()).collect(),
+        &HashSet::new(),
+    )?;
+    let mut remove_all: BTreeSet<String> = gone.difference(&keep).cloned().collect();
+    for p in remove_all.clone() {
+        let r = lc(&rels_path(&p));
+        if pkg.has(&r) {
+            remove_all.insert(r);
+        }
+    }
+    // Excel's calculation chain lists formula cells by sheet id; one that names a removed
+    // sheet makes Excel "repair" the file, so the chain is dropped (Excel rebuilds it).
+    let removed_ids: HashSet<u32> = removed_sheets.iter().map(|s| s.sheet_id).collect();
+    let mut dropped_rels: Vec<String> = removed_sheets.iter().map(|s| s.rid.clone()).collect();
+    if let Some(rel) = orig.wb_rels.by_type_suffix("/calcChain") {
+        let part = resolve(&orig.wb_part, &rel.target);
+        if let Some(doc) = pkg.read(&part)?
+            && calc_chain_mentions(&doc, &part, &removed_ids)?
+        {
+            remove_all.insert(lc(&part));
+            dropped_rels.push(rel.id.clone());
+        }
+    }
+
+    // Fresh names for the generated parts.
+    let mut used: HashSet<String> = pkg
+        .names
+        .iter()
+        .map(|n| lc(n))
+        .filter(|n| !remove_all.contains(n))
+        .collect();
+    // A content type override can outlive its part (some writers leave them behind); reusing
+    // such a name would give the new part two overrides.
+    used.extend(
+        orig.content_types
+            .root
+            .children_named("Override")
+            .filter_map(|el| el.attr("PartName"))
+            .map(|p| p.trim_start_matches('/').to_lowercase())
+            .filter(|p| !remove_all.contains(p)),
+    );
+    let custom_is_new = orig.custom_part.is_none();
+    if custom_is_new {
+        if used.contains(&lc(CUSTOM_PART)) {
+            return Err(WritebackError::malformed(
+                CUSTOM_PART,
+                "exists but is not the package's custom properties part",
+            ));
+        }
+        used.insert(lc(CUSTOM_PART));
+    }
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut grels: HashMap<String, Rels> = HashMap::new();
+    for s in &gen_book.sheets {
+        assign(
+            &mut gpkg, &s.part, &mut used, &mut names, &mut order, &mut grels,
+        )?;
+    }
+
+    // Styles.
+    let styles_orig = match &orig.styles_part {
+        Some(p) => Some(pkg.read_required(p)?),
+        None => None,
+    };
+    let style = match (&styles_orig, &gen_book.styles_part) {
+        (Some(o), Some(g)) => merge_styles(o, &gpkg.read_required(g)?)?,
+        (_, None) => StyleMerge {
+            xf: Vec::new(),
+            dxf: Vec::new(),
+            doc: None,
+        },
+        (None, Some(_)) => {
+            return Err(WritebackError::malformed(
+                &orig.wb_part,
+                "the workbook has no styles part",
+            ));
+        }
+    };
+    let sst = match &gen_book.sst_part {
+        Some(p) => shared_strings(&gpkg.read_required(p)?, p)?,
+        None => Vec::new(),
+    };
+
+    // Table ids and names must be unique across the workbook (names also among defined
+    // names).
+    let mut table_ids: BTreeSet<u64> = BTreeSet::new();
+    let mut taken_names: HashSet<String> =
+        orig.defined_names().into_iter().map(|n| lc(&n)).collect();
+    for part in &keep {
+        if orig
+            .content_types
+            .of(part)
+            .is_some_and(|t| t.ends_with("table+xml"))
+            && let Some(doc) = pkg.read(part)?
+        {
+            let root = xml::parse(&doc, part)?;
+            if let Some(id) = root.attr("id").and_then(|v| v.parse().ok()) {
+                table_ids.insert(id);
+            }
+            for key in ["name", "displayName"] {
+                if let Some(n) = root.attr(key) {
+                    taken_names.insert(lc(n));
+                }
+            }
+        }
+    }
+
+    // The generated parts, transformed.
+    let sheet_parts: HashSet<&str> = gen_book.sheets.iter().map(|s| s.part.as_str()).collect();
+    let mut new_parts: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut ct_defaults: Vec<(String, String)> = Vec::new();
+    let mut ct_overrides: Vec<(String, String)> = Vec::new();
+    for gpart in &order {
+        let new_name = &names[gpart];
+        let bytes = gpkg.read_required(gpart)?;
+        let ctype = gen_book.content_types.of(gpart).ok_or_else(|| {
+            WritebackError::malformed(gpart, "generated part has no content type")
+        })?;
+        let bytes = if sheet_parts.contains(gpart.as_str()) {
+            transform_sheet(&bytes, gpart, &style, &sst)?
+        } else if ctype.ends_with("table+xml") {
+            transform_table(&bytes, gpart, &style, &mut table_ids, &mut taken_names)?
+        } else {
+            bytes
+        };
+        new_parts.push((new_name.clone(), bytes));
+        if let Some(rels) = grels.get(gpart).filter(|r| !r.list.is_empty()) {
+            new_parts.push((rels_path(new_name), rebuild_rels(rels, new_name, &names)));
+        }
+        let ext = new_name.rsplit_once('.').map_or("", |(_, e)| e);
+        if gen_book.content_types.override_of(gpart).is_some() {
+            ct_overrides.push((new_name.clone(), ctype));
+        } else {
+            match orig.content_types.default_for(ext) {
+                Some(t) if t == ctype => {}
+                Some(_) => ct_overrides.push((new_name.clone(), ctype)),
+                None => {
+                    if !ct_defaults.iter().any(|(e, _)| e.eq_ignore_ascii_case(ext)) {
+                        ct_defaults.push((ext.to_string(), ctype));
+                    }
+                }
+            }
+        }
+    }
+
+    // The workbook part.
+    let mut wb_rels_new: Vec<(String, String, String)> = Vec::new(); // id, type, target
+    let remaining_ids: Vec<String> = orig
+        .wb_rels
+        .list
+        .iter()
+        .filter(|r| !dropped_rels.contains(&r.id))
+        .map(|r| r.id.clone())
+        .collect();
+    let mut gen_rid: HashMap<usize, String> = HashMap::new();
+    for (g, s) in gen_book.sheets.iter().enumerate() {
+        let taken: Vec<String> = remaining_ids
+            .iter()
+            .cloned()
+            .chain(wb_rels_new.iter().map(|(id, _, _)| id.clone()))
+            .collect();
+        let id = free_rid(&taken);
+        wb_rels_new.push((
+            id.clone(),
+            s.rel_type.clone(),
+            relative(&orig.wb_part, &names[&s.part]),
+        ));
+        gen_rid.insert(g, id);
+    }
+    let wb_doc = edit_workbook(
+        &orig,
+        &gen_book,
+        &slots,
+        &gen_rid,
+        &new_index_of_orig,
+        &new_index_of_gen,
+        &ours,
+    )?;
+
+    // Workbook relationships.
+    let wb_rels_doc = {
+        let root = orig
+            .wb_rels
+            .root
+            .as_ref()
+            .ok_or_else(|| WritebackError::malformed(&orig.wb_rels.path, "missing"))?;
+        let mut sp = Splices::default();
+        for r in &orig.wb_rels.list {
+            if dropped_rels.contains(&r.id) {
+                sp.remove(r.el.outer());
+            }
+        }
+        let p = root.prefix();
+        let added: String = wb_rels_new
+            .iter()
+            .map(|(id, typ, target)| {
+                start_tag(
+                    &format!("{p}Relationship"),
+                    &[("Id", id.as_str()), ("Type", typ), ("Target", target)],
+                    true,
+                )
+            })
+            .collect();
+        append_children(&mut sp, root, &added, None);
+        sp.apply(&orig.wb_rels.doc, &orig.wb_rels.path)?
+    };
+
+    // Content types.
+    let ct_doc = {
+        let ct = &orig.content_types;
+        let mut sp = Splices::default();
+        for el in ct.root.children_named("Override") {
+            let part = el
+                .attr("PartName")
+                .unwrap_or_default()
+                .trim_start_matches('/');
+            if remove_all.contains(&lc(part)) {
+                sp.remove(el.outer());
+            }
+        }
+        let p = ct.root.prefix();
+        let mut added = String::new();
+        if custom_is_new {
+            added.push_str(&start_tag(
+                &format!("{p}Override"),
+                &[
+                    ("PartName", format!("/{CUSTOM_PART}").as_str()),
+                    ("ContentType", CT_CUSTOM_PROPS),
+                ],
+                true,
+            ));
+        }
+        for (ext, t) in &ct_defaults {
+            added.push_str(&start_tag(
+                &format!("{p}Default"),
+                &[("Extension", ext.as_str()), ("ContentType", t)],
+                true,
+            ));
+        }
+        for (part, t) in &ct_overrides {
+            added.push_str(&start_tag(
+                &format!("{p}Override"),
+                &[
+                    ("PartName", format!("/{part}").as_str()),
+                    ("ContentType", t),
+                ],
+                true,
+            ));
+        }
+        append_children(&mut sp, &ct.root, &added, None);
+        sp.apply(&ct.doc, CONTENT_TYPES)?
+    };
+
+    // Custom properties (and the package relationship to them when new).
+    let names_json = serde_json::to_string(
+        &gen_book
+            .sheets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| WritebackError::Invalid(e.to_string()))?;
+    let custom_doc = custom_properties(orig.custom.as_ref(), &names_json)?;
+    let root_rels_doc = if custom_is_new {
+        let root = orig
+            .root_rels
+            .root
+            .as_ref()
+            .ok_or_else(|| WritebackError::malformed("_rels/.rels", "missing"))?;
+        let mut sp = Splices::default();
+        let id = free_rid(
+            &orig
+                .root_rels
+                .list
+                .iter()
+                .map(|r| r.id.clone())
+                .collect::<Vec<_>>(),
+        );
+        append_children(
+            &mut sp,
+            root,
+            &start_tag(
+                &format!("{}Relationship", root.prefix()),
+                &[
+                    ("Id", id.as_str()),
+                    ("Type", REL_CUSTOM_PROPS),
+                    ("Target", CUSTOM_PART),
+                ],
+                true,
+            ),
+            None,
+        );
+        Some(sp.apply(&orig.root_rels.doc, "_rels/.rels")?)
+    } else {
+        None
+    };
+
+    // Everything that is rewritten in place, by lower-case part name.
+    let mut edited: HashMap<String, Vec<u8>> = HashMap::new();
+    edited.insert(lc(CONTENT_TYPES), ct_doc);
+    edited.insert(lc(&orig.wb_part), wb_doc);
+    edited.insert(lc(&orig.wb_rels.path), wb_rels_doc);
+    if let (Some(p), Some(doc)) = (&orig.styles_part, style.doc) {
+        edited.insert(lc(p), doc);
+    }
+    if let Some(doc) = root_rels_doc {
+        edited.insert(lc("_rels/.rels"), doc);
+    }
+    if let Some(p) = &orig.custom_part {
+        edited.insert(lc(p), custom_doc.clone());
+    }
+
+    let when = opts.zip_time();
+    let mut zw = ZipWriter::new(out);
+    for name in pkg.names.clone() {
+        let key = lc(&name);
+        if remove_all.contains(&key) {
+            continue;
+        }
+        match edited.get(&key) {
+            Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
+                let t = pkg.modified(&name);
+                write_part(&mut zw, &name, bytes, t)?;
+            }
+            _ => pkg.raw_copy(&name, &mut zw)?,
+        }
+    }
+    if custom_is_new {
+        write_part(&mut zw, CUSTOM_PART, &custom_doc, when)?;
+    }
+    for (name, bytes) in &new_parts {
+        write_part(&mut zw, name, bytes, when)?;
+    }
+    zw.finish()?;
+    Ok(summary)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// A user sheet, by its index in the original.
+    Kept(usize),
+    /// A generated sheet (index in the generated workbook), replacing dangol's old sheet at
+    /// this original index if any.
+    Gen(usize, Option<usize>),
+}
+
+#[derive(Debug, Clone)]
+struct SheetEntry {
+    name: String,
+    sheet_id: u32,
+    rid: String,
+    part: String,
+    rel_type: String,
+    el: El,
+}
+
+/// The workbook-level parts of a package, parsed.
+struct Book {
+    content_types: ContentTypes,
+    root_rels: Rels,
+    wb_part: String,
+    wb_doc: Vec<u8>,
+    wb_root: El,
+    wb_rels: Rels,
+    sheets: Vec<SheetEntry>,
+    styles_part: Option<String>,
+    sst_part: Option<String>,
+    custom_part: Option<String>,
+    custom: Option<(Vec<u8>, El)>,
+    recorded: Vec<String>,
+}
+
+impl Book {
+    fn read<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Self, WritebackError> {
+        let content_types = ContentTypes::parse(pkg.read_required(CONTENT_TYPES)?)?;
+        let root_rels = pkg.rels("")?;
+        let wb_part = root_rels
+            .by_type_suffix("/officeDocument")
+            .map(|r| resolve("", &r.target))
+            .ok_or_else(|| WritebackError::malformed("_rels/.rels", "no workbook relationship"))?;
+        let wb_part = pkg.actual_name(&wb_part).unwrap_or(&wb_part).to_string();
+        let wb_doc = pkg.read_required(&wb_part)?;
+        let wb_root = xml::parse(&wb_doc, &wb_part)?;
+        let wb_rels = pkg.rels(&wb_part)?;
+        let sheets_el = wb_root
+            .child("sheets")
+            .ok_or_else(|| WritebackError::malformed(&wb_part, "no <sheets>"))?;
+        let mut sheets = Vec::new();
+        for el in sheets_el.children_named("sheet") {
+            let name = el.attr("name").unwrap_or_default().to_string();
+            let rid = el.attr_local("id").unwrap_or_default().to_string();
+            let rel = wb_rels.by_id(&rid).ok_or_else(|| {
+                WritebackError::malformed(&wb_part, format!("sheet \"{name}\" has no relationship"))
+            })?;
+            let part = resolve(&wb_part, &rel.target);
+            let part = pkg.actual_name(&part).unwrap_or(&part).to_string();
+            sheets.push(SheetEntry {
+                sheet_id: el.attr("sheetId").and_then(|v| v.parse().ok()).unwrap_or(0),
+                rel_type: rel.typ.clone(),
+                name,
+                rid,
+                part,
+                el: el.clone(),
+            });
+        }
+        let find = |pkg: &Package<R>, rels: &Rels, source: &str, suffix: &str| {
+            rels.by_type_suffix(suffix).map(|r| {
+                let p = resolve(source, &r.target);
+                pkg.actual_name(&p).map_or(p, ToString::to_string)
+            })
+        };
+        let styles_part = find(pkg, &wb_rels, &wb_part, "/styles");
+        let sst_part = find(pkg, &wb_rels, &wb_part, "/sharedStrings");
+        let custom_part = find(pkg, &root_rels, "", "/custom-properties");
+        let custom = match &custom_part {
+            Some(p) => {
+                let doc = pkg.read_required(p)?;
+                let root = xml::parse(&doc, p)?;
+                Some((doc, root))
+            }
+            None => None,
+        };
+        let recorded = match &custom {
+            Some((doc, root)) => recorded_names(doc, root, custom_part.as_deref().unwrap_or(""))?,
+            None => Vec::new(),
+        };
+        Ok(Book {
+            content_types,
+            root_rels,
+            wb_part,
+            wb_doc,
+            wb_root,
+            wb_rels,
+            sheets,
+            styles_part,
+            sst_part,
+            custom_part,
+            custom,
+            recorded,
+        })
+    }
+
+    fn defined_names(&self) -> Vec<String> {
+        self.wb_root
+            .child("definedNames")
+            .map(|d| {
+                d.children_named("definedName")
+                    .filter_map(|n| n.attr("name").map(ToString::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The sheet names listed in the [`GENERATED_PROPERTY`] custom property.
+fn recorded_names(doc: &[u8], root: &El, part: &str) -> Result<Vec<String>, WritebackError> {
+    let Some(prop) = root
+        .children_named("property")
+        .find(|p| p.attr("name") == Some(GENERATED_PROPERTY))
+    else {
+        return Ok(Vec::new());
+    };
+    let text = prop
+        .children
+        .first()
+        .map(|v| v.text(doc))
+        .unwrap_or_default();
+    // A list dangol cannot read is an error, not an empty list: guessing here could turn a
+    // sheet of dangol's into a "user sheet" or the other way round.
+    serde_json::from_str(&text).map_err(|e| {
+        WritebackError::malformed(
+            part,
+            format!("property {GENERATED_PROPERTY} is not a list of sheet names: {e}"),
+        )
+    })
+}
+
+/// The custom properties part with the [`GENERATED_PROPERTY`] set to `value`.
+fn custom_properties(
+    existing: Option<&(Vec<u8>, El)>,
+    value: &str,
+) -> Result<Vec<u8>, WritebackError> {
+    let value = quick_xml::escape::escape(value);
+    let Some((doc, root)) = existing else {
+        return Ok(format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"{NS_CUSTOM}\" xmlns:vt=\"{NS_VT}\"><property fmtid=\"{FMTID}\" pid=\"2\" name=\"{GENERATED_PROPERTY}\"><vt:lpwstr>{value}</vt:lpwstr></property></Properties>"
+        )
+        .into_bytes());
+    };
+    let p = root.prefix();
+    let (vt, decl) = match prefix_for(root, NS_VT) {
+        Some(vt) => (vt, String::new()),
+        None => ("vt:".to_string(), format!(" xmlns:vt=\"{NS_VT}\"")),
+    };
+    let property = |pid: &str| {
+        format!(
+            "<{p}property fmtid=\"{FMTID}\" pid=\"{pid}\" name=\"{GENERATED_PROPERTY}\"{decl}><{vt}lpwstr>{value}</{vt}lpwstr></{p}property>"
+        )
+    };
+    let mut sp = Splices::default();
+    if let Some(old) = root
+        .children_named("property")
+        .find(|el| el.attr("name") == Some(GENERATED_PROPERTY))
+    {
+        let pid = old.attr("pid").unwrap_or("2").to_string();
+        sp.replace(old.outer(), property(&pid));
+    } else {
+        let pid = root
+            .children_named("property")
+            .filter_map(|el| el.attr("pid")?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(1)
+            .max(1)
+            + 1;
+        append_children(&mut sp, root, &property(&pid.to_string()), None);
+    }
+    sp.apply(doc, CUSTOM_PART)
+}
+
+/// Every part reachable from `start` through internal relationships, never entering `skip`
+/// (lower-case names).
+fn reach<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    cache: &mut HashMap<String, Rels>,
+    start: Vec<String>,
+    skip: &HashSet<String>,
+) -> Result<BTreeSet<String>, WritebackError> {
+    let mut seen = BTreeSet::new();
+    let mut todo = start;
+    while let Some(part) = todo.pop() {
+        let key = part.to_lowercase();
+        if skip.contains(&key) || !pkg.has(&part) || !seen.insert(key.clone()) {
+            continue;
+        }
+        if !cache.contains_key(&key) {
+            let rels = pkg.rels(pkg.actual_name(&part).unwrap_or(&part).to_string().as_str())?;
+            cache.insert(key.clone(), rels);
+        }
+        todo.extend(cache[&key].internal_targets().map(|(_, t)| t));
+    }
+    Ok(seen)
+}
+
+/// Whether `xl/calcChain.xml` lists a cell of one of the sheets with these ids.
+fn calc_chain_mentions(doc: &[u8], part: &str, ids: &HashSet<u32>) -> Result<bool, WritebackError> {
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    let mut reader = quick_xml::Reader::from_reader(doc);
+    loop {
+        match reader
+            .read_event()
+            .map_err(|e| WritebackError::malformed(part, e.to_string()))?
+        {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
+                // `i` is omitted when it repeats the previous cell's sheet, so only the
+                // cells that carry it need checking.
+                if let Some((_, v)) = attrs_of(&e, part)?.into_iter().find(|(k, _)| k == "i")
+                    && v.parse::<u32>().is_ok_and(|i| ids.contains(&i))
+                {
+                    return Ok(true);
+                }
+            }
+            Event::Eof => return Ok(false),
+            _ => {}
+        }
+    }
+}
+
+/// Gives `gpart` and everything it reaches a free part name.
+fn assign<R: Read + Seek>(
+    gpkg: &mut Package<R>,
+    gpart: &str,
+    used: &mut HashSet<String>,
+    names: &mut BTreeMap<String, String>,
+    order: &mut Vec<String>,
+    grels: &mut HashMap<String, Rels>,
+) -> Result<(), WritebackError> {
+    if names.contains_key(gpart) {
+        return Ok(());
+    }
+    if !gpkg.has(gpart) {
+        return Err(WritebackError::malformed(
+            gpart,
+            "generated part is missing",
+        ));
+    }
+    names.insert(gpart.to_string(), free_name(gpart, used));
+    order.push(gpart.to_string());
+    let rels = gpkg.rels(gpart)?;
+    let targets: Vec<String> = rels.internal_targets().map(|(_, t)| t).collect();
+    grels.insert(gpart.to_string(), rels);
+    for t in targets {
+        assign(gpkg, &t, used, names, order, grels)?;
+    }
+    Ok(())
+}
+
+/// `xl/tables/table1.xml` → the first of `xl/tables/table1.xml`, `table2.xml`, … not in use.
+fn free_name(part: &str, used: &mut HashSet<String>) -> String {
+    let (dir, file) = part.rsplit_once('/').unwrap_or(("", part));
+    let (stem, ext) = match file.rsplit_once('.') {
+        Some((s, e)) => (s, format!(".{e}")),
+        None => (file, String::new()),
+    };
+    let prefix = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+    let sep = if dir.is_empty() { "" } else { "/" };
+    for n in 1..=u32::MAX {
+        let cand = format!("{dir}{sep}{prefix}{n}{ext}");
+        let key = cand.to_lowercase();
+        if !used.contains(&key) && !used.contains(&rels_path(&key)) {
+            used.insert(key);
+            return cand;
+        }
+    }
+    unreachable!("u32 names exhausted")
+}
+
+fn free_rid(taken: &[String]) -> String {
+    (1..=u32::MAX)
+        .map(|n| format!("rId{n}"))
+        .find(|id| !taken.contains(id))
+        .unwrap_or_default()
+}
+
+/// A generated part's relationships with targets pointing at the renamed parts.
+fn rebuild_rels(rels: &Rels, new_source: &str, names: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    );
+    for r in &rels.list {
+        let target = if r.external {
+            r.target.clone()
+        } else {
+            let old = resolve(&rels.source, &r.target);
+            names
+                .get(&old)
+                .map_or_else(|| r.target.clone(), |new| relative(new_source, new))
+        };
+        let mut attrs = vec![
+            ("Id", r.id.clone()),
+            ("Type", r.typ.clone()),
+            ("Target", target),
+        ];
+        if r.external {
+            attrs.push(("TargetMode", "External".to_string()));
+        }
+        out.push_str(&start_tag("Relationship", &attrs, true));
+    }
+    out.push_str("</Relationships>");
+    out.into_bytes()
+}
+
+/// The `<si>` contents of a shared strings part, raw.
+fn shared_strings(doc: &[u8], part: &str) -> Result<Vec<Vec<u8>>, WritebackError> {
+    let root = xml::parse(doc, part)?;
+    Ok(root
+        .children_named("si")
+        .map(|si| doc[si.inner()].to_vec())
+        .collect())
+}
+
+fn map_index(v: &str, map: &[u32], part: &str, what: &str) -> Result<String, WritebackError> {
+    v.parse::<usize>()
+        .ok()
+        .and_then(|i| map.get(i))
+        .map(ToString::to_string)
+        .ok_or_else(|| WritebackError::malformed(part, format!("{what} index {v} out of range")))
+}
+
+/// A generated sheet with style indices remapped, shared strings made inline and the tab
+/// not selected (two selected tabs would group the sheets in Excel).
+fn transform_sheet(
+    doc: &[u8],
+    part: &str,
+    style: &StyleMerge,
+    sst: &[Vec<u8>],
+) -> Result<Vec<u8>, WritebackError> {
+    let bom = xml::bom_len(doc);
+    let mut reader = quick_xml::Reader::from_reader(&doc[bom..]);
+    let mut out = Vec::with_capacity(doc.len() + doc.len() / 4);
+    let mut copied = 0usize;
+    loop {
+        let before = reader.buffer_position() as usize + bom;
+        let event = reader
+            .read_event()
+            .map_err(|e| WritebackError::malformed(part, e.to_string()))?;
+        let after = reader.buffer_position() as usize + bom;
+        let (e, empty) = match event {
+            Event::Eof => break,
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            _ => continue,
+        };
+        let local = e.local_name();
+        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let mut attrs = attrs_of(&e, part)?;
+        let mut changed = false;
+        let mut set = |attrs: &mut Vec<(String, String)>, key: &str, value: Option<String>| {
+            if let Some(i) = attrs.iter().position(|(k, _)| k == key) {
+                match value {
+                    Some(v) => attrs[i].1 = v,
+                    None => {
+                        attrs.remove(i);
+                    }
+                }
+                changed = true;
+            }
+        };
+        match local.as_ref() {
+            b"c" | b"row" => {
+                if let Some(s) = attrs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()) {
+                    set(
+                        &mut attrs,
+                        "s",
+                        Some(map_index(&s, &style.xf, part, "style")?),
+                    );
+                }
+                let is_sst = attrs.iter().any(|(k, v)| k == "t" && v == "s");
+                if local.as_ref() == b"c" && is_sst && !empty {
+                    // Read to the end of the cell, taking the string index from <v>.
+                    let mut index = String::new();
+                    let mut in_v = false;
+                    let end = loop {
+                        match reader
+                            .read_event()
+                            .map_err(|err| WritebackError::malformed(part, err.to_string()))?
+                        {
+                            Event::Start(v) if v.local_name().as_ref() == b"v" => in_v = true,
+                            Event::End(v) if v.local_name().as_ref() == b"v" => in_v = false,
+                            Event::Text(t) if in_v => {
+                                index.push_str(&String::from_utf8_lossy(&t.into_inner()));
+                            }
+                            Event::End(c) if c.local_name().as_ref() == b"c" => {
+                                break reader.buffer_position() as usize + bom;
+                            }
+                            Event::Eof => {
+                                return Err(WritebackError::malformed(part, "unclosed cell"));
+                            }
+                            _ => {}
+                        }
+                    };
+                    let si = index
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| sst.get(i))
+                        .ok_or_else(|| {
+                            WritebackError::malformed(
+                                part,
+                                format!("shared string {index} missing"),
+                            )
+                        })?;
+                    set(&mut attrs, "t", Some("inlineStr".to_string()));
+                    out.extend_from_slice(&doc[copied..before]);
+                    out.extend_from_slice(start_tag(&name, &attrs, false).as_bytes());
+                    out.extend_from_slice(b"<is>");
+                    out.extend_from_slice(si);
+                    out.extend_from_slice(b"</is></c>");
+                    copied = end;
+                    continue;
+                }
+            }
+            b"col" => {
+                if let Some(s) = attrs
+                    .iter()
+                    .find(|(k, _)| k == "style")
+                    .map(|(_, v)| v.clone())
+                {
+                    set(
+                        &mut attrs,
+                        "style",
+                        Some(map_index(&s, &style.xf, part, "style")?),
+                    );
+                }
+            }
+            b"sheetView" => set(&mut attrs, "tabSelected", None),
+            b"cfRule" => {
+                if let Some(d) = attrs
+                    .iter()
+                    .find(|(k, _)| k == "dxfId")
+                    .map(|(_, v)| v.clone())
+                {
+                    set(
+                        &mut attrs,
+                        "dxfId",
+                        Some(map_index(&d, &style.dxf, part, "dxf")?),
+                    );
+                }
+            }
+            _ => {}
+        }
+        if changed {
+            out.extend_from_slice(&doc[copied..before]);
+            out.extend_from_slice(start_tag(&name, &attrs, empty).as_bytes());
+            copied = after;
+        }
+    }
+    out.extend_from_slice(&doc[copied..]);
+    Ok(out)
+}
+
+/// A generated table with a workbook-unique id and name and remapped differential styles.
+fn transform_table(
+    doc: &[u8],
+    part: &str,
+    style: &StyleMerge,
+    ids: &mut BTreeSet<u64>,
+    taken: &mut HashSet<String>,
+) -> Result<Vec<u8>, WritebackError> {
+    let root = xml::parse(doc, part)?;
+    let id = (1..=u64::MAX).find(|i| !ids.contains(i)).unwrap_or(1);
+    ids.insert(id);
+    let base = root
+        .attr("displayName")
+        .or_else(|| root.attr("name"))
+        .unwrap_or("Table")
+        .to_string();
+    let mut name = base.clone();
+    let mut k = 2;
+    while taken.contains(&name.to_lowercase()) {
+        name = format!("{base}_{k}");
+        k += 1;
+    }
+    taken.insert(name.to_lowercase());
+    let mut sp = Splices::default();
+    let mut changes = vec![("id", Some(id.to_string()))];
+    if root.attr("name").is_some() {
+        changes.push(("name", Some(name.clone())));
+    }
+    changes.push(("displayName", Some(name)));
+    changes.extend(dxf_changes(&root, style, part)?);
+    sp.replace(root.start.clone(), root.start_tag_with(&changes));
+    let mut stack: Vec<&El> = root.children.iter().collect();
+    while let Some(el) = stack.pop() {
+        let ch = dxf_changes(el, style, part)?;
+        if !ch.is_empty() {
+            sp.replace(el.start.clone(), el.start_tag_with(&ch));
+        }
+        stack.extend(el.children.iter());
+    }
+    sp.apply(doc, part)
+}
+
+fn dxf_changes<'a>(
+    el: &'a El,
+    style: &StyleMerge,
+    part: &str,
+) -> Result<Vec<(&'a str, Option<String>)>, WritebackError> {
+    el.attrs
+        .iter()
+        .filter(|(k, _)| k.ends_with("DxfId"))
+        .map(|(k, v)| Ok((k.as_str(), Some(map_index(v, &style.dxf, part, "dxf")?))))
+        .collect()
+}
+
+/// The workbook part with the new sheet list, defined names and views.
+fn edit_workbook(
+    orig: &Book,
+    gen_book: &Book,
+    slots: &[Slot],
+    gen_rid: &HashMap<usize, String>,
+    new_index_of_orig: &dyn Fn(usize) -> Option<usize>,
+    new_index_of_gen: &dyn Fn(usize) -> Option<usize>,
+    ours: &dyn Fn(&SheetEntry) -> bool,
+) -> Result<Vec<u8>, WritebackError> {
+    let part = orig.wb_part.as_str();
+    let root = &orig.wb_root;
+    let sheets_el = root
+        .child("sheets")
+        .ok_or_else(|| WritebackError::malformed(part, "no <sheets>"))?;
+    let p = sheets_el.prefix().to_string();
+    let (r, r_decl) = match prefix_for(root, NS_REL) {
+        Some(r) if !r.is_empty() => (r, String::new()),
+        _ => ("r:".to_string(), format!(" xmlns:r=\"{NS_REL}\"")),
+    };
+    let mut next_id = orig.sheets.iter().map(|s| s.sheet_id).max().unwrap_or(0) + 1;
+    let mut sp = Splices::default();
+    let mut appended = String::new();
+    let sheet_tag = |g: usize, id: u32| {
+        let gs = &gen_book.sheets[g];
+        let mut attrs = vec![
+            ("name".to_string(), gs.name.clone()),
+            ("sheetId".to_string(), id.to_string()),
+        ];
+        if let Some(state) = gs.el.attr("state") {
+            attrs.push(("state".to_string(), state.to_string()));
+        }
+        attrs.push((format!("{r}id"), gen_rid[&g].clone()));
+        let tag = start_tag(&format!("{p}sheet"), &attrs, true);
+        format!("{}{r_decl}/>", tag.trim_end_matches("/>"))
+    };
+    for slot in slots {
+        match *slot {
+            Slot::Kept(_) => {}
+            Slot::Gen(g, Some(i)) => {
+                let old = &orig.sheets[i];
+                sp.replace(old.el.outer(), sheet_tag(g, old.sheet_id));
+            }
+            Slot::Gen(g, None) => {
+                appended.push_str(&sheet_tag(g, next_id));
+                next_id += 1;
+            }
+        }
+    }
+    for (i, o) in orig.sheets.iter().enumerate() {
+        if ours(o)
+            && !slots
+                .iter()
+                .any(|s| matches!(s, Slot::Gen(_, Some(k)) if *k == i))
+        {
+            sp.remove(o.el.outer());
+        }
+    }
+    append_children(&mut sp, sheets_el, &appended, None);
+
+    // Defined names: drop the ones local to dangol's old sheets, renumber the rest.
+    let mut kept_names: Vec<(String, Option<usize>)> = Vec::new();
+    let mut any_kept = false;
+    let dn = root.child("definedNames");
+    if let Some(dn) = dn {
+        for d in dn.children_named("definedName") {
+            let local = d.attr("localSheetId").and_then(|v| v.parse::<usize>().ok());
+            match local {
+                Some(l) if orig.sheets.get(l).is_some_and(ours) => sp.remove(d.outer()),
+                Some(l) => {
+                    any_kept = true;
+                    let new = new_index_of_orig(l).unwrap_or(l);
+                    if new != l {
+                        sp.replace(
+                            d.start.clone(),
+                            d.start_tag_with(&[("localSheetId", Some(new.to_string()))]),
+                        );
+                    }
+                    kept_names.push((d.attr("name").unwrap_or_default().to_lowercase(), Some(new)));
+                }
+                None => {
+                    any_kept = true;
+                    kept_names.push((d.attr("name").unwrap_or_default().to_lowercase(), None));
+                }
+            }
+        }
+    }
+    let mut added = String::new();
+    if let Some(gdn) = gen_book.wb_root.child("definedNames") {
+        for d in gdn.children_named("definedName") {
+            let local = d
+                .attr("localSheetId")
+                .and_then(|v| v.parse::<usize>().ok())
+                .map(|g| new_index_of_gen(g).unwrap_or(g));
+            let key = (d.attr("name").unwrap_or_default().to_lowercase(), local);
+            if kept_names.contains(&key) {
+                continue;
+            }
+            let mut s = d.start_tag_with(&[("localSheetId", local.map(|l| l.to_string()))]);
+            if !d.is_empty_tag() {
+                s.push_str(&String::from_utf8_lossy(
+                    &gen_book.wb_doc[d.start.end..d.end.end],
+                ));
+            }
+            added.push_str(&s);
+        }
+    }
+    match dn {
+        Some(dn) if !any_kept && added.is_empty() => sp.remove(dn.outer()),
+        Some(dn) => append_children(&mut sp, dn, &added, None),
+        None if !added.is_empty() => {
+            let at = root
+                .children
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.local(),
+                        "sheets" | "functionGroups" | "externalReferences"
+                    )
+                })
+                .map(|c| c.outer().end)
+                .max()
+                .unwrap_or(sheets_el.outer().end);
+            sp.insert(at, format!("<{p}definedNames>{added}</{p}definedNames>"));
+        }
+        None => {}
+    }
+
+    // Views: the active and first visible tab keep pointing at the same sheet.
+    if let Some(views) = root.child("bookViews") {
+        for v in views.children_named("workbookView") {
+            let mut changes = Vec::new();
+            for key in ["activeTab", "firstSheet"] {
+                if let Some(old) = v.attr(key).and_then(|x| x.parse::<usize>().ok()) {
+                    let new = new_index_of_orig(old).unwrap_or(0);
+                    if new != old {
+                        changes.push((key, Some(new.to_string())));
+                    }
+                }
+            }
+            if !changes.is_empty() {
+                sp.replace(v.start.clone(), v.start_tag_with(&changes));
+            }
+        }
+    }
+    sp.apply(&orig.wb_doc, part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_skip_used() {
+        let mut used: HashSet<String> = ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            free_name("xl/worksheets/sheet1.xml", &mut used),
+            "xl/worksheets/sheet3.xml"
+        );
+        assert_eq!(
+            free_name("xl/worksheets/sheet1.xml", &mut used),
+            "xl/worksheets/sheet4.xml"
+        );
+        assert_eq!(
+            free_name("xl/media/image1.png", &mut used),
+            "xl/media/image1.png"
+        );
+        assert_eq!(free_rid(&["rId1".into(), "rId3".into()]), "rId2");
+    }
+
+    #[test]
+    fn custom_property_is_created_then_replaced() {
+        let doc = custom_properties(None, r#"["Funnel"]"#).unwrap();
+        let text = String::from_utf8(doc.clone()).unwrap();
+        assert!(text.ends_with(r#"<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="dangol.generated"><vt:lpwstr>[&quot;Funnel&quot;]</vt:lpwstr></property></Properties>"#), "{text}");
+        let root = xml::parse(&doc, "c").unwrap();
+        assert_eq!(recorded_names(&doc, &root, "c").unwrap(), ["Funnel"]);
+        let again = custom_properties(Some(&(doc.clone(), root)), r#"["Funnel"]"#).unwrap();
+        assert_eq!(again, doc);
+    }
+}
