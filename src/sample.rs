@@ -3,7 +3,7 @@
 //! settings default — as an `.xlsx` workbook or a sales-only CSV, at any size in flat memory.
 //!
 //! Same [`SampleOptions`] → byte-identical file, on any machine and with any version of the
-//! dependencies: the randomness comes from a private SplitMix64 generator, and the workbook's
+//! dependencies: the randomness comes from a private `SplitMix64` generator, and the workbook's
 //! creation date is pinned to [`SampleOptions::end`].
 //!
 //! The CSV form holds only the sales table, encoded as a spreadsheet program exports it: UTF-8

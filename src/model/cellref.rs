@@ -12,13 +12,21 @@ pub struct CellRef {
 
 impl CellRef {
     pub fn new(sheet: impl Into<String>, row: u32, col: u32) -> Self {
-        CellRef { sheet: sheet.into(), row, col }
+        CellRef {
+            sheet: sheet.into(),
+            row,
+            col,
+        }
     }
 
     /// The same row, another column.
     #[must_use]
     pub fn at_col(&self, col: u32) -> Self {
-        CellRef { sheet: self.sheet.clone(), row: self.row, col }
+        CellRef {
+            sheet: self.sheet.clone(),
+            row: self.row,
+            col,
+        }
     }
 
     /// The column letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
@@ -37,7 +45,9 @@ impl CellRef {
     /// The sheet name as a formula would quote it.
     pub fn quoted_sheet(sheet: &str) -> String {
         let plain = !sheet.is_empty()
-            && sheet.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            && sheet
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
             && !sheet.starts_with(|c: char| c.is_ascii_digit());
         if plain {
             sheet.to_string()
@@ -66,7 +76,10 @@ mod tests {
     #[test]
     fn prints_like_excel() {
         assert_eq!(CellRef::new("Sales", 16, 3).to_string(), "Sales!D17");
-        assert_eq!(CellRef::new("Year 2010-2011", 0, 27).to_string(), "'Year 2010-2011'!AB1");
+        assert_eq!(
+            CellRef::new("Year 2010-2011", 0, 27).to_string(),
+            "'Year 2010-2011'!AB1"
+        );
         assert_eq!(CellRef::new("판매", 1, 0).to_string(), "판매!A2");
         assert_eq!(CellRef::col_letters(25), "Z");
         assert_eq!(CellRef::col_letters(26), "AA");

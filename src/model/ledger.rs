@@ -126,7 +126,10 @@ impl SalesLedger {
         let Some(key) = &row.customer else {
             self.anonymous_rows += 1;
             match row.kind {
-                SaleKind::Return => self.anonymous_returns.push(ReturnAgg { at: row.at, amount: -row.amount.abs() }),
+                SaleKind::Return => self.anonymous_returns.push(ReturnAgg {
+                    at: row.at,
+                    amount: -row.amount.abs(),
+                }),
                 _ => add_order(&mut self.anonymous_orders, order_key, row.at, row.amount),
             }
             return;
@@ -147,7 +150,10 @@ impl SalesLedger {
             c.phones.sort();
         }
         match row.kind {
-            SaleKind::Return => c.returns.push(ReturnAgg { at: row.at, amount: -row.amount.abs() }),
+            SaleKind::Return => c.returns.push(ReturnAgg {
+                at: row.at,
+                amount: -row.amount.abs(),
+            }),
             _ => {
                 if !c.orders.contains_key(order_key)
                     && let Some(ch) = &row.channel
@@ -172,7 +178,8 @@ impl SalesLedger {
                 }
             }
         }
-        self.anonymous_returns.extend_from_slice(&other.anonymous_returns);
+        self.anonymous_returns
+            .extend_from_slice(&other.anonymous_returns);
         self.anonymous_returns.sort();
         self.order_rows += other.order_rows;
         self.void_rows += other.void_rows;
@@ -183,7 +190,11 @@ impl SalesLedger {
     /// Net revenue of the whole shop: orders minus returns, with or without a customer.
     pub fn shop_total(&self) -> Decimal {
         let mut t: Decimal = self.anonymous_orders.values().map(|o| o.amount).sum();
-        t += self.anonymous_returns.iter().map(|r| r.amount).sum::<Decimal>();
+        t += self
+            .anonymous_returns
+            .iter()
+            .map(|r| r.amount)
+            .sum::<Decimal>();
         for c in self.customers.values() {
             t += c.orders.values().map(|o| o.amount).sum::<Decimal>();
             t += c.returns.iter().map(|r| r.amount).sum::<Decimal>();
@@ -204,7 +215,14 @@ fn add_order(map: &mut BTreeMap<String, OrderAgg>, key: &str, at: NaiveDateTime,
     match map.get_mut(key) {
         Some(o) => o.add(at, amount),
         None => {
-            map.insert(key.to_string(), OrderAgg { at, amount, lines: 1 });
+            map.insert(
+                key.to_string(),
+                OrderAgg {
+                    at,
+                    amount,
+                    lines: 1,
+                },
+            );
         }
     }
 }

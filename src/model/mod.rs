@@ -216,7 +216,11 @@ impl std::fmt::Display for Problem {
         if self.found.is_empty() {
             write!(f, "{}: {}", self.place, self.expected)
         } else {
-            write!(f, "{}: found {:?}, expected {}", self.place, self.found, self.expected)
+            write!(
+                f,
+                "{}: found {:?}, expected {}",
+                self.place, self.found, self.expected
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
-//! A tiny deterministic PRNG (SplitMix64), owned here so that sample data never changes with a
+//! A tiny deterministic PRNG (`SplitMix64`), owned here so that sample data never changes with a
 //! dependency's version.
 
-/// SplitMix64 (Steele, Lea & Flood 2014): one `u64` of state, full period, good enough
+/// `SplitMix64` (Steele, Lea & Flood 2014): one `u64` of state, full period, good enough
 /// statistical quality for synthetic data, and trivially reproducible everywhere.
 #[derive(Debug, Clone)]
 pub(crate) struct Rng(u64);

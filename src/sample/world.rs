@@ -334,10 +334,11 @@ fn make_customers(plan: &Plan) -> Vec<Customer> {
         });
     }
     // A few customers with no sales yet, whatever the draw.
-    if out.len() >= 10 && !out.iter().any(|c| c.class == Class::Prospect) {
-        if let Some(last) = out.last_mut() {
-            last.class = Class::Prospect;
-        }
+    if out.len() >= 10
+        && !out.iter().any(|c| c.class == Class::Prospect)
+        && let Some(last) = out.last_mut()
+    {
+        last.class = Class::Prospect;
     }
     // Keep the spelling variant on two customers only (one without an e-mail, where the name is
     // the identity, and one with), and only in messy mode.
@@ -823,23 +824,22 @@ impl<'a> SalesStream<'a> {
     fn refill(&mut self) {
         let days = u64::from(self.plan.days());
         let day = (u128::from(self.row) * u128::from(days) / u128::from(self.plan.rows)) as u32;
-        if let Some(&s) = self.world.schedule.get(self.sched) {
-            if s.day <= day {
-                self.sched += 1;
-                let wholesale = self.world.customers[s.customer as usize].group == Group::Wholesale;
-                let lines = match s.quote {
-                    Some(q) => self.world.quotes[q as usize].lines.clone(),
-                    None => {
-                        let n = self.line_count();
-                        basket(&mut self.rng, self.plan, n, wholesale)
-                    }
-                };
-                let no = self.push_order(s.day, s.customer, &lines, s.quote.is_none());
-                if let Some(q) = s.quote {
-                    self.world.quotes[q as usize].order_no = Some(no);
-                }
-                return;
+        if let Some(&s) = self.world.schedule.get(self.sched)
+            && s.day <= day
+        {
+            self.sched += 1;
+            let wholesale = self.world.customers[s.customer as usize].group == Group::Wholesale;
+            let lines = if let Some(q) = s.quote {
+                self.world.quotes[q as usize].lines.clone()
+            } else {
+                let n = self.line_count();
+                basket(&mut self.rng, self.plan, n, wholesale)
+            };
+            let no = self.push_order(s.day, s.customer, &lines, s.quote.is_none());
+            if let Some(q) = s.quote {
+                self.world.quotes[q as usize].order_no = Some(no);
             }
+            return;
         }
         if !self.recent.is_empty() && self.rng.chance(100) {
             let i = self.rng.index(self.recent.len());
@@ -913,7 +913,7 @@ impl<'a> SalesStream<'a> {
             }
         }
         if self.bad_row(self.bad_done) == self.row {
-            line.bad = Some(if self.bad_done % 2 == 0 {
+            line.bad = Some(if self.bad_done.is_multiple_of(2) {
                 Bad::Amount
             } else {
                 Bad::Date

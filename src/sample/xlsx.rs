@@ -1,5 +1,5 @@
 //! Writing a synthetic (or starter) shop as an `.xlsx` workbook: the Sales sheet streamed in
-//! rust_xlsxwriter's constant-memory mode, the small sheets with fitted widths.
+//! `rust_xlsxwriter`'s constant-memory mode, the small sheets with fitted widths.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -134,7 +134,7 @@ impl<'a> Table<'a> {
     }
     fn date(&mut self, col: u16, d: NaiveDate) -> anyhow::Result<()> {
         self.ws
-            .write_date_with_format(self.row, col, &d, &self.f.date)?;
+            .write_date_with_format(self.row, col, d, &self.f.date)?;
         self.note(col, 10);
         Ok(())
     }
@@ -186,7 +186,7 @@ pub(crate) fn write_workbook(
     wb.set_tempdir(dir)
         .with_context(|| format!("cannot write temporary files in {}", dir.display()))?;
 
-    let mut written = write_sales(plan, world, &mut wb, &f, &layout)?;
+    let mut written = write_sales(plan, world, &mut wb, &f, layout)?;
     write_quotes(plan, world, &mut wb, &f, names.quotes, &mut written)?;
     write_customers(plan, world, &mut wb, &f, names.customers)?;
     written.pipeline_rows = world.deals.len() as u32;
@@ -230,7 +230,7 @@ fn write_sales(
     world: &mut World,
     wb: &mut Workbook,
     f: &Formats,
-    layout: &Layout,
+    layout: Layout,
 ) -> anyhow::Result<Written> {
     let lang = plan.lang;
     let names = cells::sheet_names(lang);
@@ -284,7 +284,7 @@ fn write_sales(
                     ws.write_string(row, SALES_DATE_COL, cells::date_text(lang, line.day, kind))?;
                 }
                 _ => {
-                    ws.write_date_with_format(row, SALES_DATE_COL, &line.day, &f.date)?;
+                    ws.write_date_with_format(row, SALES_DATE_COL, line.day, &f.date)?;
                 }
             }
             ws.write_string(row, 1, cells::order_id(line.order_no))?;
