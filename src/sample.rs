@@ -211,3 +211,46 @@ pub(crate) fn write_clean_workbook(opts: &SampleOptions, out: &Path) -> anyhow::
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Reader, Xlsx, open_workbook};
+
+    use super::*;
+
+    #[test]
+    fn rows_beyond_one_sheet_continue_on_numbered_sheets() {
+        let dir = tempfile::tempdir().unwrap();
+        for (lang, names) in [
+            (Lang::En, ["Sales", "Sales 2", "Sales 3"]),
+            (Lang::Ko, ["판매", "판매2", "판매3"]),
+        ] {
+            let opts = SampleOptions {
+                customers: 20,
+                rows: 120,
+                lang,
+                ..SampleOptions::default()
+            };
+            let plan = plan(&opts, true).unwrap();
+            let mut world = world::World::build(&plan);
+            let out = dir.path().join("split.xlsx");
+            let title_row = lang == Lang::Ko;
+            // 51 rows per sheet: 50 data rows under the header (and the title rows for ko).
+            let layout = Layout {
+                title_row,
+                overwrite: true,
+                sheet_rows: 51,
+            };
+            let w = xlsx::write_workbook(&plan, &mut world, "Split", layout, &out).unwrap();
+            assert_eq!(w.sales_sheets, names);
+            let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+            let counts: Vec<usize> = names
+                .iter()
+                .map(|n| wb.worksheet_range(n).unwrap().rows().count())
+                .collect();
+            let head = if title_row { 3 } else { 1 };
+            let data = if title_row { 48 } else { 50 };
+            assert_eq!(counts, [head + data, head + data, head + 120 - 2 * data]);
+        }
+    }
+}

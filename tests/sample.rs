@@ -1,6 +1,10 @@
 //! `dangol::sample` and `dangol::starter`: determinism, shapes, value types and encodings of the
 //! generated files, read back with calamine.
 
+// Exact float comparisons are the point here: whole won and counts are stored as floats and must
+// read back exactly.
+#![allow(clippy::float_cmp)]
+
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -458,13 +462,13 @@ fn settings_grades_and_templates_hold_the_defaults() {
 #[test]
 fn en_workbook_uses_english_and_pounds() {
     let dir = tempfile::tempdir().unwrap();
-    let o = SampleOptions {
+    let options = SampleOptions {
         shop_name: None,
         ..opts(Lang::En, 800)
     };
-    let (p, s) = write(dir.path(), "shop-en.xlsx", &o);
-    assert_eq!(sheet_names(&p), EN_SHEETS);
-    let rows = sheet(&p, "Sales");
+    let (path, summary) = write(dir.path(), "shop-en.xlsx", &options);
+    assert_eq!(sheet_names(&path), EN_SHEETS);
+    let rows = sheet(&path, "Sales");
     assert_eq!(row_texts(&rows[0]), EN_SALES);
     assert_eq!(rows.len() - 1, 800);
     let mut text_amounts = 0;
@@ -500,12 +504,12 @@ fn en_workbook_uses_english_and_pounds() {
             .contains(&text(&r[9]).as_str())
         );
     }
-    assert_eq!(text_amounts, s.text_amount_cells as usize);
-    let settings = sheet(&p, "Settings");
+    assert_eq!(text_amounts, summary.text_amount_cells as usize);
+    let settings = sheet(&path, "Settings");
     assert_eq!(row_texts(&settings[0]), ["Key", "Value", "Note"]);
     assert_eq!(row_texts(&settings[1])[..2], ["shop_name", "Corner Shop"]);
     assert_eq!(row_texts(&settings[2])[..2], ["currency", "GBP"]);
-    let grades = sheet(&p, "Grades");
+    let grades = sheet(&path, "Grades");
     assert_eq!(row_texts(&grades[2])[..2], ["vip", "Gold"]);
 }
 

@@ -212,7 +212,12 @@ pub(crate) fn write_workbook(
     } else {
         tmp.persist_noclobber(out)
             .map_err(|e| e.error)
-            .with_context(|| format!("{} already exists; it is left as it was", out.display()))?;
+            .with_context(|| {
+                format!(
+                    "{} already exists; dangol init never overwrites a file",
+                    out.display()
+                )
+            })?;
     }
     Ok(written)
 }
