@@ -12,7 +12,9 @@ pub mod ingest;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod sample;
 pub mod settings;
+pub mod starter;
 pub mod writeback;
 
 use clap::Parser;

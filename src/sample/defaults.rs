@@ -1,0 +1,408 @@
+//! The Settings, Grades and Templates sheets' contents: every built-in default written out, so
+//! an owner sees (and can edit) what dangol would otherwise assume.
+
+use crate::model::{Currency, Lang};
+
+/// A settings value as it is written into the sheet: numbers as numbers, lists as text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Text(String),
+    Int(i64),
+}
+
+/// One row of the Settings sheet: key | value | note.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SettingRow {
+    pub key: &'static str,
+    pub value: Value,
+    pub note: &'static str,
+}
+
+/// The default cancel words (SPEC §2), comma-separated as the sheet holds them.
+pub(crate) const CANCEL_WORDS: &str =
+    "cancelled, canceled, refunded, returned, void, 취소, 환불, 반품, 주문취소, 결제취소";
+
+/// Every setting with its default; `shop_name`, `currency` and `funnel.stages` filled for this
+/// shop.
+pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> Vec<SettingRow> {
+    let t = |s: &str| Value::Text(s.to_string());
+    let (stages, _) = super::pools::stages(lang);
+    // Fixed RFM cut points only matter with `rfm.method = fixed`; these suit a small shop in
+    // the given currency.
+    let monetary = match currency {
+        Currency::Krw => "100000, 300000, 1000000, 3000000",
+        _ => "50, 150, 500, 1500",
+    };
+    let row = |key, value, ko, en| SettingRow {
+        key,
+        value,
+        note: lang.pick(ko, en),
+    };
+    vec![
+        row(
+            "shop_name",
+            t(shop_name),
+            "가게 이름 (보고서 제목에 쓰임)",
+            "Shop name (report title)",
+        ),
+        row(
+            "currency",
+            t(currency.code()),
+            "통화: KRW, GBP, USD, EUR (비우면 데이터에서 추정)",
+            "Currency: KRW, GBP, USD, EUR (blank = inferred from the data)",
+        ),
+        row(
+            "lang",
+            t("auto"),
+            "언어: auto, ko, en (auto = 머리글 언어)",
+            "Language: auto, ko, en (auto = the headers' language)",
+        ),
+        row(
+            "week_start",
+            t("monday"),
+            "한 주의 시작 요일",
+            "First day of the week",
+        ),
+        row(
+            "date_order",
+            t("auto"),
+            "4/5/2026 같은 날짜 읽는 순서: auto, dmy, mdy",
+            "How to read 4/5/2026: auto, dmy, mdy",
+        ),
+        row(
+            "lookback_days",
+            Value::Int(365),
+            "등급 계산에 쓰는 기간(일)",
+            "Days of history the grades look at",
+        ),
+        row(
+            "cancel_words",
+            t(CANCEL_WORDS),
+            "이 상태의 주문은 취소로 봄 (쉼표로 구분)",
+            "Statuses that mean the order was voided (comma-separated)",
+        ),
+        row(
+            "cancel_prefix",
+            t("C"),
+            "이 글자로 시작하는 주문번호는 반품으로 봄",
+            "Order ids starting with this are returns",
+        ),
+        row("backups", Value::Int(7), "보관할 백업 개수", "Backups kept"),
+        row(
+            "rfm.method",
+            t("quintile"),
+            "RFM 점수: quintile(5분위) 또는 fixed(아래 기준값)",
+            "RFM scoring: quintile, or fixed (cut points below)",
+        ),
+        row(
+            "rfm.recency_days",
+            t("14, 30, 90, 180"),
+            "fixed일 때 최근 구매일 기준(일, 4개)",
+            "Fixed recency cut points in days (4)",
+        ),
+        row(
+            "rfm.frequency",
+            t("2, 3, 5, 10"),
+            "fixed일 때 구매 횟수 기준(4개)",
+            "Fixed frequency cut points in orders (4)",
+        ),
+        row(
+            "rfm.monetary",
+            t(monetary),
+            "fixed일 때 구매 금액 기준(4개)",
+            "Fixed monetary cut points (4)",
+        ),
+        row(
+            "reminder.after_days",
+            Value::Int(3),
+            "견적 발송 후 며칠 동안 응답이 없으면 리마인드",
+            "Remind when a quote is unanswered this many days",
+        ),
+        row(
+            "reminder.max",
+            Value::Int(2),
+            "견적당 최대 리마인드 횟수",
+            "Most reminders per quote",
+        ),
+        row(
+            "reminder.gap_days",
+            Value::Int(3),
+            "리마인드 사이 최소 간격(일)",
+            "Days between reminders",
+        ),
+        row(
+            "funnel.stages",
+            t(&stages.join(", ")),
+            "파이프라인 단계 순서 (쉼표로 구분)",
+            "Pipeline stages in order (comma-separated)",
+        ),
+        row(
+            "funnel.mode",
+            t("reach"),
+            "reach(뒷단계 도달 = 앞단계 통과) 또는 strict",
+            "reach (a later stage implies the earlier ones) or strict",
+        ),
+        row(
+            "funnel.unit",
+            t("quote"),
+            "견적 퍼널 단위: quote 또는 customer",
+            "Quote funnel counts quotes or customers",
+        ),
+        row(
+            "report.top_n",
+            Value::Int(10),
+            "주간 보고서의 상위 고객 수",
+            "Top customers shown in the weekly report",
+        ),
+    ]
+}
+
+/// One row of the Grades sheet: kind | grade | rule | note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GradeRow {
+    pub kind: &'static str,
+    pub grade: &'static str,
+    pub rule: &'static str,
+    pub note: &'static str,
+}
+
+/// The SPEC §3 default grade rules, grade names in `lang`.
+pub(crate) fn grade_rows(lang: Lang) -> Vec<GradeRow> {
+    let g = |kind, ko, en, rule, note_ko, note_en| GradeRow {
+        kind,
+        grade: lang.pick(ko, en),
+        rule,
+        note: lang.pick(note_ko, note_en),
+    };
+    vec![
+        g(
+            "vip",
+            "VIP",
+            "VIP",
+            "total >= 1000000 and orders >= 5",
+            "순매출 100만 이상이고 5회 이상 주문",
+            "Net total 1,000,000+ and 5+ orders",
+        ),
+        g(
+            "vip",
+            "골드",
+            "Gold",
+            "total >= 500000 or orders >= 3",
+            "순매출 50만 이상 또는 3회 이상 주문",
+            "Net total 500,000+ or 3+ orders",
+        ),
+        g(
+            "vip",
+            "일반",
+            "Regular",
+            "orders >= 2",
+            "2회 이상 주문",
+            "2+ orders",
+        ),
+        g(
+            "vip",
+            "신규",
+            "New",
+            "orders >= 1",
+            "첫 주문",
+            "First order",
+        ),
+        g(
+            "vip",
+            "잠재",
+            "Prospect",
+            "true",
+            "아직 주문 없음",
+            "No orders yet",
+        ),
+        g(
+            "responder",
+            "단골",
+            "Regular",
+            "conversions >= 2",
+            "견적이 2번 이상 주문으로 이어짐",
+            "2+ quotes became orders",
+        ),
+        g(
+            "responder",
+            "관심고객",
+            "Interested",
+            "opens >= 1 or responses >= 1 or conversions >= 1",
+            "견적을 열람했거나 응답함",
+            "Opened or answered a quote",
+        ),
+        g(
+            "responder",
+            "대기",
+            "Pending",
+            "days_since_last_quote < 7",
+            "최근 1주 안에 견적 발송",
+            "Quoted within the last week",
+        ),
+        g(
+            "responder",
+            "미응답",
+            "Unresponsive",
+            "quotes >= 1",
+            "견적에 반응 없음",
+            "No reaction to quotes",
+        ),
+        g(
+            "responder",
+            "견적없음",
+            "No quotes",
+            "true",
+            "받은 견적 없음",
+            "Never quoted",
+        ),
+    ]
+}
+
+/// One row of the Templates sheet: grade | subject | body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TemplateRow {
+    pub grade: &'static str,
+    pub subject: &'static str,
+    pub body: &'static str,
+}
+
+/// Reminder e-mail texts per responder grade (the grades a reminder can go to).
+pub(crate) fn template_rows(lang: Lang) -> Vec<TemplateRow> {
+    match lang {
+        Lang::Ko => vec![
+            TemplateRow {
+                grade: "단골",
+                subject: "{name}님, 보내 드린 견적서({quote_id}) 확인 부탁드려요",
+                body: "{name}님, 늘 {shop}을(를) 찾아 주셔서 감사합니다.\n\
+                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})를 아직 못 보셨다면 \
+                       편하실 때 살펴봐 주세요.\n단골 고객님께는 이번에도 우선 출고해 드립니다.\n\n\
+                       {shop} 드림",
+            },
+            TemplateRow {
+                grade: "관심고객",
+                subject: "{name}님, 견적서 {quote_id} 관련 궁금한 점 있으신가요?",
+                body: "{name}님, 안녕하세요. {shop}입니다.\n\
+                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})를 검토해 주셔서 감사합니다.\n\
+                       수량이나 일정 조정이 필요하시면 이 메일에 답장 주세요.\n\n{shop} 드림",
+            },
+            TemplateRow {
+                grade: "대기",
+                subject: "{name}님, 견적서 {quote_id}가 잘 도착했는지 확인드립니다",
+                body: "{name}님, 안녕하세요. {shop}입니다.\n\
+                       {days}일 전에 견적서 {quote_id}({amount})를 보내 드렸습니다.\n\
+                       메일이 보이지 않으면 스팸함도 확인 부탁드려요.\n\n{shop} 드림",
+            },
+            TemplateRow {
+                grade: "미응답",
+                subject: "{name}님, 견적서 {quote_id} 유효기간 안내",
+                body: "{name}님, 안녕하세요. {shop}입니다.\n\
+                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})의 가격은 이번 달까지 \
+                       유지됩니다.\n필요 없으시면 편하게 말씀해 주세요. 더 연락드리지 않겠습니다.\n\n\
+                       {shop} 드림",
+            },
+        ],
+        Lang::En => vec![
+            TemplateRow {
+                grade: "Regular",
+                subject: "{name}, a quick look at quote {quote_id}?",
+                body: "Hello {name},\n\nThank you for shopping with {shop} again.\n\
+                       We sent you quote {quote_id} ({amount}) {days} days ago; if you have not \
+                       had a chance to look at it yet, it is still waiting for you.\n\
+                       As always, regular customers' orders ship first.\n\nBest wishes,\n{shop}",
+            },
+            TemplateRow {
+                grade: "Interested",
+                subject: "{name}, any questions about quote {quote_id}?",
+                body: "Hello {name},\n\nThank you for looking at quote {quote_id} ({amount}), \
+                       sent {days} days ago.\nIf you would like to change quantities or dates, \
+                       just reply to this e-mail.\n\nBest wishes,\n{shop}",
+            },
+            TemplateRow {
+                grade: "Pending",
+                subject: "{name}, did quote {quote_id} arrive?",
+                body: "Hello {name},\n\nWe sent you quote {quote_id} ({amount}) {days} days ago.\n\
+                       If you cannot find it, please check your spam folder.\n\nBest wishes,\n{shop}",
+            },
+            TemplateRow {
+                grade: "Unresponsive",
+                subject: "{name}, quote {quote_id} is valid until the end of the month",
+                body: "Hello {name},\n\nThe prices in quote {quote_id} ({amount}), sent {days} days \
+                       ago, hold until the end of this month.\nIf you no longer need it, just say \
+                       so and we will not write again.\n\nBest wishes,\n{shop}",
+            },
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_key_once() {
+        let rows = settings_rows(Lang::En, "Corner Shop", Currency::Gbp);
+        let keys: Vec<&str> = rows.iter().map(|r| r.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "shop_name",
+                "currency",
+                "lang",
+                "week_start",
+                "date_order",
+                "lookback_days",
+                "cancel_words",
+                "cancel_prefix",
+                "backups",
+                "rfm.method",
+                "rfm.recency_days",
+                "rfm.frequency",
+                "rfm.monetary",
+                "reminder.after_days",
+                "reminder.max",
+                "reminder.gap_days",
+                "funnel.stages",
+                "funnel.mode",
+                "funnel.unit",
+                "report.top_n",
+            ]
+        );
+        let stages = rows
+            .iter()
+            .find(|r| r.key == "funnel.stages")
+            .map(|r| r.value.clone());
+        assert_eq!(
+            stages,
+            Some(Value::Text("Lead, Contacted, Quoted, Won".into()))
+        );
+    }
+
+    #[test]
+    fn grade_tables_end_with_true() {
+        for lang in [Lang::Ko, Lang::En] {
+            let rows = grade_rows(lang);
+            assert_eq!(rows.len(), 10);
+            for kind in ["vip", "responder"] {
+                let last = rows.iter().rev().find(|r| r.kind == kind).map(|r| r.rule);
+                assert_eq!(last, Some("true"));
+            }
+        }
+        assert_eq!(grade_rows(Lang::Ko)[1].grade, "골드");
+        assert_eq!(grade_rows(Lang::En)[9].grade, "No quotes");
+    }
+
+    #[test]
+    fn templates_use_every_placeholder() {
+        for lang in [Lang::Ko, Lang::En] {
+            for t in template_rows(lang) {
+                for ph in ["{name}", "{quote_id}", "{days}", "{amount}", "{shop}"] {
+                    assert!(
+                        t.subject.contains(ph) || t.body.contains(ph),
+                        "{} lacks {ph}",
+                        t.grade
+                    );
+                }
+            }
+        }
+    }
+}
