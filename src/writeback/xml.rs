@@ -183,7 +183,11 @@ pub(crate) fn parse(doc: &[u8], part: &str) -> Result<El, WritebackError> {
 
 /// Length of a UTF-8 byte-order mark at the start of `doc` (0 or 3).
 pub(crate) fn bom_len(doc: &[u8]) -> usize {
-    if doc.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 }
+    if doc.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    }
 }
 
 /// A set of byte-range replacements applied to an original document in one pass.
