@@ -1,5 +1,7 @@
 //! Renderers: tables in, terminal text, JSON/CSV, sheets and PDF out.
 //!
 //! - [`pdf`]: the weekly PDF report with its embedded Hangul font.
+//! - [`table`]: the typed tables every analysis result becomes.
 
 pub mod pdf;
+pub mod table;
