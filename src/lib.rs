@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod exit;
 pub mod ingest;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod rules;
 pub mod sample;

@@ -1,0 +1,545 @@
+//! Analysis results → [`SheetContent`]: the generated sheets' tables, typed and with headers in
+//! the workbook's language (SPEC §5 "Generated sheets").
+//!
+//! Each function builds one sheet; [`crate::pipeline::Analyses::sheets`] puts them together.
+//! Cells keep their types (money, dates, percents) so `render::sheets` can give them native
+//! Excel formats. Built-in names (grades, stages, segments) appear in the sheet's language.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
+use crate::analysis::customers::{CustomerTable, Direction, GradeChange};
+use crate::analysis::funnel::{
+    Breakdown, FunnelTable, GroupBy, PipelineFunnel, QUOTE_STAGES, QuoteFunnel,
+};
+use crate::analysis::weekly::{Kpis, WeeklyReport, pct_change};
+use crate::model::{Lang, Problem, Severity};
+use crate::settings::{FunnelMode, GradeKind};
+
+/// Column headers in `lang` from `(ko, en)` pairs.
+fn headers(lang: Lang, cols: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    cols.iter().map(|(ko, en)| lang.pick(ko, en)).collect()
+}
+
+fn int(n: impl Into<i64>) -> Cell {
+    Cell::Int(n.into())
+}
+
+fn count(n: u64) -> Cell {
+    // Counts of rows in one workbook are far below i64::MAX.
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn opt_text(s: Option<&str>) -> Cell {
+    s.map_or(Cell::Empty, Cell::text)
+}
+
+fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell) -> Cell {
+    v.map_or(Cell::Empty, f)
+}
+
+/// The Customer Stats sheet: one row per customer, in the table's order.
+pub fn customer_stats(table: &CustomerTable, lang: Lang) -> SheetContent {
+    let cols = headers(
+        lang,
+        &[
+            ("고객", "Customer"),
+            ("고객 키", "Key"),
+            ("이메일", "Email"),
+            ("전화", "Phone"),
+            ("주문 수", "Orders"),
+            ("순매출", "Net total"),
+            ("평균 주문액", "Avg order"),
+            ("첫 주문", "First order"),
+            ("최근 주문", "Last order"),
+            ("경과일", "Recency (days)"),
+            ("R", "R"),
+            ("F", "F"),
+            ("M", "M"),
+            ("세그먼트", "Segment"),
+            ("VIP 등급", "VIP grade"),
+            ("VIP 등급 사유", "VIP reason"),
+            ("응답 등급", "Responder grade"),
+            ("응답 등급 사유", "Responder reason"),
+            ("그룹", "Group"),
+        ],
+    );
+    let title = format!(
+        "{} {} ~ {}",
+        lang.pick("집계 기간", "Window"),
+        table.window_start.format("%Y-%m-%d"),
+        table.as_of.format("%Y-%m-%d"),
+    );
+    let mut t = SheetTable::new(title, &cols);
+    for c in &table.rows {
+        t.push(vec![
+            Cell::text(c.display_name()),
+            Cell::text(c.key.as_str()),
+            opt_text(c.email.as_deref()),
+            opt_text(c.phone.as_deref()),
+            int(c.orders),
+            Cell::Money(c.total),
+            opt(c.avg_order, Cell::Money),
+            Cell::from(c.first_order),
+            Cell::from(c.last_order),
+            opt(c.recency_days, Cell::Int),
+            opt(c.r, int),
+            opt(c.f, int),
+            opt(c.m, int),
+            opt(c.segment, |s| {
+                Cell::text(lang.pick(s.name_ko(), s.name_en()))
+            }),
+            Cell::text(c.vip.name.in_lang(lang)),
+            Cell::text(c.vip.reason_in(lang)),
+            Cell::text(c.responder.name.in_lang(lang)),
+            Cell::text(c.responder.reason_in(lang)),
+            opt_text(c.group.as_deref()),
+        ]);
+    }
+    SheetContent {
+        sheet: GeneratedSheet::CustomerStats,
+        tables: vec![t],
+    }
+}
+
+fn mode_name(mode: FunnelMode, lang: Lang) -> &'static str {
+    match mode {
+        FunnelMode::Reach => lang.pick("reach 모드", "reach mode"),
+        FunnelMode::Strict => lang.pick("strict 모드", "strict mode"),
+    }
+}
+
+fn unit_name(unit: crate::analysis::funnel::CountUnit, lang: Lang) -> &'static str {
+    use crate::analysis::funnel::CountUnit;
+    match unit {
+        CountUnit::Quote => lang.pick("견적 단위", "per quote"),
+        CountUnit::Customer => lang.pick("고객 단위", "per customer"),
+        CountUnit::Deal => lang.pick("거래 단위", "per deal"),
+    }
+}
+
+/// A quote stage's label in `lang` (the English key when unknown).
+fn quote_stage(stage: &str, lang: Lang) -> String {
+    QUOTE_STAGES
+        .iter()
+        .find(|(en, _)| *en == stage)
+        .map_or(stage, |(en, ko)| lang.pick(ko, en))
+        .to_string()
+}
+
+/// One funnel table: stage, count, step %, cumulative %, drop-off, median days.
+fn stage_table(
+    title: String,
+    f: &FunnelTable,
+    label: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> SheetTable {
+    let cols = headers(
+        lang,
+        &[
+            ("단계", "Stage"),
+            ("수", "Count"),
+            ("단계 전환율", "Step conversion"),
+            ("누적 전환율", "Cumulative conversion"),
+            ("이탈", "Drop-off"),
+            ("이전 단계부터 일수(중앙값)", "Median days from previous"),
+        ],
+    );
+    let mut t = SheetTable::new(title, &cols);
+    for r in &f.rows {
+        t.push(vec![
+            Cell::text(label(&r.stage)),
+            count(r.count),
+            opt(r.step_pct, Cell::Percent),
+            opt(r.cumulative_pct, Cell::Percent),
+            count(r.drop_off),
+            opt(r.median_days, Cell::Number),
+        ]);
+    }
+    t
+}
+
+/// A breakdown as one wide table: group, a count per stage, and the conversion to stage
+/// `conv` (cumulative share of the first stage).
+fn breakdown_table(
+    title: String,
+    group_header: &str,
+    b: &Breakdown,
+    stages: &[String],
+    conv: usize,
+    lang: Lang,
+) -> SheetTable {
+    let conv_header = format!(
+        "{} {}",
+        stages.get(conv).map_or("", String::as_str),
+        lang.pick("전환율", "conversion")
+    );
+    let mut cols: Vec<&str> = vec![group_header];
+    cols.extend(stages.iter().map(String::as_str));
+    cols.push(&conv_header);
+    let mut t = SheetTable::new(title, &cols);
+    for g in &b.groups {
+        let mut row = vec![Cell::text(g.key.as_str())];
+        row.extend(g.table.rows.iter().map(|r| count(r.count)));
+        // A group table always has one row per stage; pad defensively all the same.
+        row.resize(stages.len() + 1, Cell::Int(0));
+        row.push(opt(
+            g.table.rows.get(conv).and_then(|r| r.cumulative_pct),
+            Cell::Percent,
+        ));
+        t.push(row);
+    }
+    t
+}
+
+/// The Funnel sheet: the quote funnel (first, so the chart can point at it), the pipeline
+/// funnel with its lost-at-stage table, then breakdowns. `None` when there is neither funnel.
+pub fn funnel(
+    quote: Option<&QuoteFunnel>,
+    pipeline: Option<&PipelineFunnel>,
+    customers: &CustomerTable,
+    lang: Lang,
+) -> Option<SheetContent> {
+    if quote.is_none() && pipeline.is_none() {
+        return None;
+    }
+    let mut tables = Vec::new();
+    let week_h = lang.pick("주", "Week");
+    if let Some(q) = quote {
+        let title = format!(
+            "{} ({}, {})",
+            lang.pick("견적 퍼널", "Quote funnel"),
+            mode_name(q.table.mode, lang),
+            unit_name(q.table.unit, lang)
+        );
+        let label = |s: &str| quote_stage(s, lang);
+        tables.push(stage_table(title, &q.table, &label, lang));
+        let stages: Vec<String> = QUOTE_STAGES
+            .iter()
+            .map(|(en, ko)| lang.pick(ko, en).to_string())
+            .collect();
+        // Conversion = reaching Ordered (index 3), the figure a shop owner asks about.
+        let conv = 3;
+        let by = |name_ko: &str, name_en: &str| {
+            format!(
+                "{} — {} {}",
+                lang.pick("견적 퍼널", "Quote funnel"),
+                lang.pick(name_ko, name_en),
+                lang.pick("별", "breakdown")
+            )
+        };
+        tables.push(breakdown_table(
+            by("주", "weekly"),
+            week_h,
+            &q.breakdown(GroupBy::Week),
+            &stages,
+            conv,
+            lang,
+        ));
+        tables.push(breakdown_table(
+            by("채널", "channel"),
+            lang.pick("채널", "Channel"),
+            &q.breakdown(GroupBy::Channel),
+            &stages,
+            conv,
+            lang,
+        ));
+        for (kind, ko, en) in [
+            (GradeKind::Vip, "VIP 등급", "VIP grade"),
+            (GradeKind::Responder, "응답 등급", "responder grade"),
+        ] {
+            let grades: BTreeMap<String, String> = customers
+                .rows
+                .iter()
+                .map(|c| (c.key.clone(), c.grade(kind).name.in_lang(lang).to_string()))
+                .collect();
+            let header = match kind {
+                GradeKind::Vip => lang.pick("VIP 등급", "VIP grade"),
+                GradeKind::Responder => lang.pick("응답 등급", "Responder grade"),
+            };
+            tables.push(breakdown_table(
+                by(ko, en),
+                header,
+                &q.breakdown(GroupBy::Grade(&grades)),
+                &stages,
+                conv,
+                lang,
+            ));
+        }
+    }
+    if let Some(p) = pipeline {
+        let title = format!(
+            "{} ({}, {})",
+            lang.pick("파이프라인 퍼널", "Pipeline funnel"),
+            mode_name(p.table.mode, lang),
+            unit_name(p.table.unit, lang)
+        );
+        tables.push(stage_table(title, &p.table, &ToString::to_string, lang));
+        let cols = headers(
+            lang,
+            &[
+                ("도달 단계", "Reached stage"),
+                ("이탈 사유", "Lost as"),
+                ("수", "Count"),
+            ],
+        );
+        let mut lost = SheetTable::new(
+            lang.pick("이탈 단계 (파이프라인)", "Lost at stage (pipeline)"),
+            &cols,
+        );
+        for l in &p.table.lost {
+            lost.push(vec![
+                opt_text(l.at_stage.as_deref()),
+                Cell::text(l.reason.as_str()),
+                count(l.count),
+            ]);
+        }
+        tables.push(lost);
+        let conv = p.stages.len().saturating_sub(1);
+        tables.push(breakdown_table(
+            format!(
+                "{} — {}",
+                lang.pick("파이프라인 퍼널", "Pipeline funnel"),
+                lang.pick("주별", "weekly breakdown")
+            ),
+            week_h,
+            &p.breakdown(GroupBy::Week),
+            &p.stages,
+            conv,
+            lang,
+        ));
+    }
+    Some(SheetContent {
+        sheet: GeneratedSheet::Funnel,
+        tables,
+    })
+}
+
+/// The Grade Changes sheet: upgrades and downgrades since `since` (the previous week's end).
+pub fn grade_changes(changes: &[GradeChange], since: NaiveDate, lang: Lang) -> SheetContent {
+    let cols = headers(
+        lang,
+        &[
+            ("고객", "Customer"),
+            ("고객 키", "Key"),
+            ("등급 종류", "Grade kind"),
+            ("이전 등급", "From"),
+            ("현재 등급", "To"),
+            ("변동", "Change"),
+            ("사유", "Reason"),
+        ],
+    );
+    let title = format!(
+        "{} {} {}",
+        lang.pick("등급 변동:", "Grade changes since"),
+        since.format("%Y-%m-%d"),
+        lang.pick("이후", "")
+    )
+    .trim_end()
+    .to_string();
+    let mut t = SheetTable::new(title, &cols);
+    for c in changes {
+        t.push(vec![
+            Cell::text(c.name.as_str()),
+            Cell::text(c.key.as_str()),
+            Cell::text(match c.kind {
+                GradeKind::Vip => "VIP",
+                GradeKind::Responder => lang.pick("응답", "Responder"),
+            }),
+            Cell::text(c.from.name.in_lang(lang)),
+            Cell::text(c.to.name.in_lang(lang)),
+            Cell::text(match c.direction {
+                Direction::Upgrade => lang.pick("상향", "Upgrade"),
+                Direction::Downgrade => lang.pick("하향", "Downgrade"),
+            }),
+            Cell::text(c.to.reason_in(lang)),
+        ]);
+    }
+    SheetContent {
+        sheet: GeneratedSheet::GradeChanges,
+        tables: vec![t],
+    }
+}
+
+/// Fraction (0.25) → percent units (25).
+fn rate_pct(r: Decimal) -> Decimal {
+    r * Decimal::ONE_HUNDRED
+}
+
+/// The Weekly sheet: the KPI table of the PDF, the 12-week revenue trend, the top customers.
+pub fn weekly(r: &WeeklyReport) -> SheetContent {
+    let lang = r.lang;
+    let cols = headers(
+        lang,
+        &[
+            ("지표", "KPI"),
+            ("이번 주", "This week"),
+            ("지난 주", "Last week"),
+            ("변화", "Change"),
+            ("변화율", "Change %"),
+        ],
+    );
+    let title = format!(
+        "{} {} ({})",
+        lang.pick("주간 지표", "Weekly KPIs"),
+        r.week.label(),
+        r.week.range()
+    );
+    let mut kpi = SheetTable::new(title, &cols);
+    // Typed values for the same eight rows `WeeklyReport::kpi_rows` formats for the PDF.
+    type Pick = fn(&Kpis) -> Option<Decimal>;
+    type Line = (&'static str, &'static str, Pick, fn(Decimal) -> Cell);
+    let rows: [Line; 8] = [
+        ("Revenue", "매출", |k| Some(k.revenue), Cell::Money),
+        (
+            "Orders",
+            "주문 수",
+            |k| Some(Decimal::from(k.orders)),
+            num_int,
+        ),
+        (
+            "Customers",
+            "구매 고객",
+            |k| Some(Decimal::from(k.customers)),
+            num_int,
+        ),
+        (
+            "New customers",
+            "신규 고객",
+            |k| Some(Decimal::from(k.new_customers)),
+            num_int,
+        ),
+        ("Average order", "평균 주문액", |k| k.avg_order, Cell::Money),
+        (
+            "Quotes sent",
+            "견적 발송",
+            |k| Some(Decimal::from(k.quotes_sent)),
+            num_int,
+        ),
+        (
+            "Open rate",
+            "열람률",
+            |k| k.open_rate.map(rate_pct),
+            Cell::Percent,
+        ),
+        (
+            "Conversion rate",
+            "전환율",
+            |k| k.conversion_rate.map(rate_pct),
+            Cell::Percent,
+        ),
+    ];
+    for (en, ko, pick, cell) in rows {
+        let (now, before) = (pick(&r.current), pick(&r.previous));
+        let change = match (now, before) {
+            (Some(n), Some(b)) => Some(n - b),
+            _ => None,
+        };
+        // For rates the change is in percentage points and shown as such (0.0%); a relative
+        // change of a rate would be a percent of a percent.
+        let change_pct = match (now, before) {
+            (Some(n), Some(b)) => pct_change(n, b).map(|p| p.round_dp(1)),
+            _ => None,
+        };
+        kpi.push(vec![
+            Cell::text(lang.pick(ko, en)),
+            opt(now, cell),
+            opt(before, cell),
+            opt(change, cell),
+            opt(change_pct, Cell::Percent),
+        ]);
+    }
+
+    let cols = headers(
+        lang,
+        &[
+            ("주", "Week"),
+            ("시작", "From"),
+            ("끝", "To"),
+            ("매출", "Revenue"),
+        ],
+    );
+    let mut trend = SheetTable::new(lang.pick("최근 12주 매출", "Revenue, last 12 weeks"), &cols);
+    for w in &r.trend {
+        trend.push(vec![
+            Cell::text(w.week.label()),
+            Cell::Date(w.week.start()),
+            Cell::Date(w.week.end()),
+            Cell::Money(w.revenue),
+        ]);
+    }
+
+    let cols = headers(
+        lang,
+        &[
+            ("순위", "Rank"),
+            ("고객", "Customer"),
+            ("주문 수", "Orders"),
+            ("매출", "Revenue"),
+        ],
+    );
+    let mut top = SheetTable::new(
+        lang.pick("이번 주 상위 고객", "Top customers of the week"),
+        &cols,
+    );
+    for (i, c) in r.top_customers.iter().enumerate() {
+        top.push(vec![
+            count(i as u64 + 1),
+            Cell::text(c.name.as_str()),
+            count(c.orders),
+            Cell::Money(c.revenue),
+        ]);
+    }
+    SheetContent {
+        sheet: GeneratedSheet::Weekly,
+        tables: vec![kpi, trend, top],
+    }
+}
+
+/// A whole-number decimal as an integer cell (counts and their differences).
+fn num_int(d: Decimal) -> Cell {
+    i64::try_from(d).map_or(Cell::Number(d), Cell::Int)
+}
+
+/// The Data Issues sheet: one row per problem; `None` when there are none.
+pub fn data_issues(problems: &[Problem], lang: Lang) -> Option<SheetContent> {
+    if problems.is_empty() {
+        return None;
+    }
+    let cols = headers(
+        lang,
+        &[
+            ("심각도", "Severity"),
+            ("위치", "Cell"),
+            ("값", "Value"),
+            ("내용", "Message"),
+        ],
+    );
+    let mut t = SheetTable::new(
+        match lang {
+            Lang::Ko => format!("입력 데이터 문제 {}건", problems.len()),
+            Lang::En => format!("Problems found in the input: {}", problems.len()),
+        },
+        &cols,
+    );
+    for p in problems {
+        let sev = match p.severity {
+            Severity::Error => lang.pick("오류", "Error"),
+            Severity::Warning => lang.pick("경고", "Warning"),
+            Severity::Note => lang.pick("참고", "Note"),
+        };
+        t.push(vec![
+            Cell::text(sev),
+            Cell::text(p.place.as_str()),
+            Cell::text(p.found.as_str()),
+            Cell::text(p.expected.as_str()),
+        ]);
+    }
+    Some(SheetContent {
+        sheet: GeneratedSheet::DataIssues,
+        tables: vec![t],
+    })
+}
