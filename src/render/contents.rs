@@ -223,13 +223,9 @@ pub fn funnel(
             .collect();
         // Conversion = reaching Ordered (index 3), the figure a shop owner asks about.
         let conv = 3;
-        let by = |name_ko: &str, name_en: &str| {
-            format!(
-                "{} — {} {}",
-                lang.pick("견적 퍼널", "Quote funnel"),
-                lang.pick(name_ko, name_en),
-                lang.pick("별", "breakdown")
-            )
+        let by = |name_ko: &str, name_en: &str| match lang {
+            Lang::Ko => format!("견적 퍼널 — {name_ko}별"),
+            Lang::En => format!("Quote funnel — {name_en} breakdown"),
         };
         tables.push(breakdown_table(
             by("주", "weekly"),

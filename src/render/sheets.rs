@@ -161,8 +161,9 @@ fn funnel_chart(sheet: &str, title: &str, p: &Placed) -> Chart {
         .set_name(title);
     chart.title().set_name(title);
     chart.legend().set_hidden();
-    // A bar chart draws the first category at the bottom; reversed, it reads top-down.
-    chart.x_axis().set_reverse();
+    // A bar chart draws the first category at the bottom; reversed, it reads top-down. In a
+    // rust_xlsxwriter bar chart the y axis is the (vertical) category axis.
+    chart.y_axis().set_reverse();
     chart
 }
 
