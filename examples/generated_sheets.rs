@@ -20,8 +20,10 @@ fn main() -> anyhow::Result<()> {
     let t = std::time::Instant::now();
     let loaded = load(&PathBuf::from(input), &ReadOptions::default())?;
     let read = t.elapsed();
+    let t = std::time::Instant::now();
     let a = analyse(&loaded, as_of)?;
     let analysed = t.elapsed();
+    let t = std::time::Instant::now();
     let sheets = a.sheets();
     let bytes = generated_workbook(&sheets, &a.sheet_context())?;
     let rendered = t.elapsed();
@@ -34,8 +36,8 @@ fn main() -> anyhow::Result<()> {
         sheets.len(),
         bytes.len(),
         read,
-        analysed - read,
-        rendered - analysed
+        analysed,
+        rendered
     );
     Ok(())
 }
