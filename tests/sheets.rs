@@ -399,3 +399,35 @@ fn empty_workbook_renders() {
     let r = wb.worksheet_range("Customer Stats").unwrap();
     assert_eq!(row(&r, 3)[0], "Customer");
 }
+
+/// A part of the xlsx package as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+#[test]
+fn formats_freeze_panes_chart_and_creation_date() {
+    let bytes = render(&analyses(Lang::En, Currency::Gbp, false));
+    let styles = part(&bytes, "xl/styles.xml");
+    for want in [
+        "formatCode=\"&quot;£&quot;#,##0.00;-&quot;£&quot;#,##0.00\"",
+        "formatCode=\"yyyy-mm-dd\"",
+        "formatCode=\"0.0%\"",
+    ] {
+        assert!(styles.contains(want), "{want} not in styles.xml");
+    }
+    // Customer Stats: notice, blank, title, header in row 4 → frozen below row 4.
+    let sheet1 = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet1.contains("ySplit=\"4\""), "{sheet1}");
+    assert!(sheet1.contains("topLeftCell=\"A5\""));
+    // The Funnel sheet (second) carries the bar chart of the quote funnel's counts.
+    let chart = part(&bytes, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:barDir val=\"bar\"/>"));
+    assert!(chart.contains("<c:f>Funnel!$B$5:$B$9</c:f>"), "{chart}");
+    assert!(chart.contains("<c:f>Funnel!$A$5:$A$9</c:f>"));
+    let core = part(&bytes, "docProps/core.xml");
+    assert!(core.contains("2025-04-21T00:00:00Z"), "{core}");
+}
