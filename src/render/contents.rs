@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
 use crate::analysis::customers::{CustomerTable, Direction, GradeChange};
@@ -387,49 +387,66 @@ pub fn weekly(r: &WeeklyReport) -> SheetContent {
     let mut kpi = SheetTable::new(title, &cols);
     // Typed values for the same eight rows `WeeklyReport::kpi_rows` formats for the PDF.
     type Pick = fn(&Kpis) -> Option<Decimal>;
-    type Line = (&'static str, &'static str, Pick, fn(Decimal) -> Cell);
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Money,
+        Count,
+        Rate,
+    }
+    type Line = (&'static str, &'static str, Pick, Kind);
     let rows: [Line; 8] = [
-        ("Revenue", "매출", |k| Some(k.revenue), Cell::Money),
+        ("Revenue", "매출", |k| Some(k.revenue), Kind::Money),
         (
             "Orders",
             "주문 수",
             |k| Some(Decimal::from(k.orders)),
-            num_int,
+            Kind::Count,
         ),
         (
             "Customers",
             "구매 고객",
             |k| Some(Decimal::from(k.customers)),
-            num_int,
+            Kind::Count,
         ),
         (
             "New customers",
             "신규 고객",
             |k| Some(Decimal::from(k.new_customers)),
-            num_int,
+            Kind::Count,
         ),
-        ("Average order", "평균 주문액", |k| k.avg_order, Cell::Money),
+        ("Average order", "평균 주문액", |k| k.avg_order, Kind::Money),
         (
             "Quotes sent",
             "견적 발송",
             |k| Some(Decimal::from(k.quotes_sent)),
-            num_int,
+            Kind::Count,
         ),
         (
             "Open rate",
             "열람률",
             |k| k.open_rate.map(rate_pct),
-            Cell::Percent,
+            Kind::Rate,
         ),
         (
             "Conversion rate",
             "전환율",
             |k| k.conversion_rate.map(rate_pct),
-            Cell::Percent,
+            Kind::Rate,
         ),
     ];
-    for (en, ko, pick, cell) in rows {
-        let (now, before) = (pick(&r.current), pick(&r.previous));
+    let decimals = r.currency.decimals();
+    for (en, ko, pick, kind) in rows {
+        // Values as shown (money in the currency's decimals, rates to 0.1 %), so the change
+        // is the difference of what the reader sees.
+        let (cell, dp): (fn(Decimal) -> Cell, u32) = match kind {
+            Kind::Money => (Cell::Money, decimals),
+            Kind::Count => (num_int, 0),
+            Kind::Rate => (Cell::Percent, 1),
+        };
+        let shown = |v: Option<Decimal>| {
+            v.map(|d| d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+        };
+        let (now, before) = (shown(pick(&r.current)), shown(pick(&r.previous)));
         let change = match (now, before) {
             (Some(n), Some(b)) => Some(n - b),
             _ => None,
