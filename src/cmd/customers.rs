@@ -74,12 +74,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if args.movement {
         let changes = grade_changes(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
         let since = previous_week_end(as_of, loaded.settings.week_start);
-        return finish(movement_output(&changes, since, &loaded, g.format)?, g);
+        return finish(&movement_output(&changes, since, &loaded, g.format)?, g);
     }
     let table = customer_table(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
     if args.duplicates {
         let groups = possible_duplicates(&table);
-        return finish(duplicates_output(&groups, &table, &loaded, g.format)?, g);
+        return finish(&duplicates_output(&groups, &table, &loaded, g.format)?, g);
     }
     let rows = match select(&table, args, &loaded.settings) {
         Ok(r) => r,
@@ -111,12 +111,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s
         }
     };
-    finish(text, g)
+    finish(&text, g)
 }
 
-fn finish(text: String, g: &Global) -> anyhow::Result<Exit> {
+fn finish(text: &str, g: &Global) -> anyhow::Result<Exit> {
     if !g.quiet {
-        super::emit(&text)?;
+        super::emit(text)?;
     }
     Ok(Exit::Ok)
 }
@@ -166,7 +166,7 @@ pub fn select<'a>(
                 .then(a.key.cmp(&b.key))
         }),
         SortKey::Recency => {
-            rows.sort_by_key(|r| (r.recency_days.is_none(), r.recency_days, &r.key))
+            rows.sort_by_key(|r| (r.recency_days.is_none(), r.recency_days, &r.key));
         }
         SortKey::Name => rows.sort_by(|a, b| {
             a.display_name()

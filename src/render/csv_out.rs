@@ -53,8 +53,7 @@ pub fn to_csv(t: &SheetTable) -> anyhow::Result<Vec<u8>> {
     for row in &t.rows {
         w.write_record(row.iter().map(cell_text).map(Cow::into_owned))?;
     }
-    Ok(w.into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
 #[cfg(test)]

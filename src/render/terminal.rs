@@ -114,7 +114,7 @@ pub fn bar(count: u64, max: u64, width: usize) -> String {
     let eighths = (eighths as usize).max(1);
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTS[eighths % 8]);
     }
     s
