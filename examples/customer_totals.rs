@@ -15,7 +15,10 @@ use dangol::model::values::format_money;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = PathBuf::from(args.next().context("usage: customer_totals WORKBOOK [DATE]")?);
+    let path = PathBuf::from(
+        args.next()
+            .context("usage: customer_totals WORKBOOK [DATE]")?,
+    );
     let loaded = load(&path, &ReadOptions::default())?;
     let d = &loaded.data;
     let as_of = match args.next() {
