@@ -20,8 +20,10 @@ pub struct Cli {
 /// Output format of analysis commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
-    /// A readable table (the default).
+    /// A readable table (the default). `xlsx` is accepted as another name for it, so that
+    /// `dangol sample --format xlsx|csv` reads naturally: for `sample` it means a workbook.
     #[default]
+    #[value(alias = "xlsx")]
     Table,
     Json,
     /// CSV with a UTF-8 BOM (so Excel opens Korean text correctly).
@@ -81,4 +83,8 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 pub enum Command {
     Check(cmd::check::Args),
     Config(cmd::config::Args),
+    Customers(cmd::customers::Args),
+    Funnel(cmd::funnel::Args),
+    Init(cmd::init::Args),
+    Sample(cmd::sample::Args),
 }

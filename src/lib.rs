@@ -28,6 +28,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),
+        Command::Customers(a) => cmd::customers::run(a, &cli.global),
+        Command::Funnel(a) => cmd::funnel::run(a, &cli.global),
+        Command::Init(a) => cmd::init::run(a, &cli.global),
+        Command::Sample(a) => cmd::sample::run(a, &cli.global),
     }
 }
 

@@ -2,6 +2,10 @@
 
 pub mod check;
 pub mod config;
+pub mod customers;
+pub mod funnel;
+pub mod init;
+pub mod sample;
 
 use std::io::Write;
 

@@ -3,4 +3,5 @@
 mod support;
 
 mod check;
+mod commands;
 mod ingest;

@@ -1,0 +1,203 @@
+//! Terminal tables: a [`SheetTable`] drawn as aligned text for a person at a terminal.
+//!
+//! Alignment counts display width, not bytes or chars: comfy-table pads with
+//! `unicode-width`, so a Hangul syllable takes two columns and `김철수` lines up under
+//! `Alice `. The layout never depends on the terminal's size (no wrapping), so the same
+//! table prints the same text everywhere — tests and pipes included.
+
+use comfy_table::{Cell as TCell, CellAlignment, ContentArrangement, Table};
+use rust_decimal::Decimal;
+
+use crate::model::Currency;
+use crate::model::values::{format_money, format_number};
+use crate::render::table::{Cell, SheetTable};
+
+/// Header underline, no borders, no column rules: quiet tables that read like a report.
+/// (comfy-table preset string; a space leaves that part out.)
+const STYLE: &str = "     ─             ";
+
+/// A cell as the terminal shows it: money in the shop's currency (`₩1,200,000`), dates
+/// `YYYY-MM-DD`, percents with one decimal and `%`, counts with thousands separators.
+pub fn cell_text(c: &Cell, currency: Currency) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Int(n) => format_number(Decimal::from(*n)),
+        Cell::Number(d) => format_number(*d),
+        Cell::Money(d) => format_money(*d, currency),
+        Cell::Percent(p) => percent(*p),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Bool(b) => if *b { "✓" } else { "·" }.to_string(),
+    }
+}
+
+/// A percent in percent units with one decimal: `12.5%`, `100.0%`.
+pub fn percent(p: Decimal) -> String {
+    let r = p.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{}%", format_fixed1(r))
+}
+
+/// One decimal place always shown (`7` → `7.0`).
+fn format_fixed1(d: Decimal) -> String {
+    let mut d = d;
+    d.rescale(1);
+    let s = format_number(d);
+    if s.contains('.') { s } else { format!("{s}.0") }
+}
+
+/// Whether a cell is a number that reads best right-aligned.
+fn is_numeric(c: &Cell) -> bool {
+    matches!(
+        c,
+        Cell::Int(_) | Cell::Number(_) | Cell::Money(_) | Cell::Percent(_)
+    )
+}
+
+/// Draw a table (without its title): header underlined, numeric columns right-aligned.
+/// A column is numeric when its non-empty cells are all numbers (money, counts, percents).
+/// Lines carry no trailing spaces; the text ends with a newline.
+pub fn render_table(t: &SheetTable, currency: Currency) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .force_no_tty()
+        .set_header(t.columns.iter().map(TCell::new));
+    for row in &t.rows {
+        table.add_row(row.iter().map(|c| TCell::new(cell_text(c, currency))));
+    }
+    for (i, col) in table.column_iter_mut().enumerate() {
+        let mut cells = t.rows.iter().filter_map(|r| r.get(i));
+        let numeric = cells.clone().any(|c| *c != Cell::Empty)
+            && cells.all(|c| *c == Cell::Empty || is_numeric(c));
+        if numeric {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = String::new();
+    for line in table.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Draw a table with its title above it (when it has one).
+pub fn render_titled(t: &SheetTable, currency: Currency) -> String {
+    let mut out = String::new();
+    if !t.title.is_empty() {
+        out.push_str(&t.title);
+        out.push('\n');
+    }
+    out.push_str(&render_table(t, currency));
+    out
+}
+
+/// Draw several tables, titled, separated by a blank line.
+pub fn render_tables(tables: &[SheetTable], currency: Currency) -> String {
+    tables
+        .iter()
+        .map(|t| render_titled(t, currency))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A horizontal bar `count / max` of `width` columns long, in eighth blocks (`████▌`).
+/// Zero gives an empty string; any count above zero shows at least a sliver.
+pub fn bar(count: u64, max: u64, width: usize) -> String {
+    if count == 0 || max == 0 || width == 0 {
+        return String::new();
+    }
+    let count = count.min(max);
+    // Eighths of a column, rounded to nearest; u128 keeps the product exact for any u64.
+    let eighths = (u128::from(count) * (width as u128) * 8 + u128::from(max) / 2) / u128::from(max);
+    let eighths = (eighths as usize).max(1);
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8]);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use unicode_width::UnicodeWidthStr;
+
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cells_are_formatted_for_people() {
+        let k = Currency::Krw;
+        assert_eq!(cell_text(&Cell::Money(dec("1250000")), k), "₩1,250,000");
+        assert_eq!(
+            cell_text(&Cell::Money(dec("-3.755")), Currency::Gbp),
+            "-£3.76"
+        );
+        assert_eq!(cell_text(&Cell::Percent(dec("12.54")), k), "12.5%");
+        assert_eq!(cell_text(&Cell::Percent(dec("100")), k), "100.0%");
+        assert_eq!(cell_text(&Cell::Percent(dec("0")), k), "0.0%");
+        assert_eq!(cell_text(&Cell::Int(1234), k), "1,234");
+        assert_eq!(cell_text(&Cell::Number(dec("2.50")), k), "2.5");
+        assert_eq!(
+            cell_text(&Cell::Date(NaiveDate::from_ymd_opt(2025, 4, 5).unwrap()), k),
+            "2025-04-05"
+        );
+        assert_eq!(cell_text(&Cell::Empty, k), "");
+    }
+
+    #[test]
+    fn hangul_names_align_by_display_width() {
+        let mut t = SheetTable::new("고객", &["고객", "주문", "합계"]);
+        t.push(vec![
+            Cell::text("김철수"),
+            Cell::Int(7),
+            Cell::Money(dec("1250000")),
+        ]);
+        t.push(vec![
+            Cell::text("Alice"),
+            Cell::Int(12),
+            Cell::Money(dec("900")),
+        ]);
+        let text = render_table(&t, Currency::Krw);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                " 고객    주문        합계",
+                "──────────────────────────",
+                " 김철수     7  ₩1,250,000",
+                " Alice     12        ₩900",
+            ],
+            "\n{text}"
+        );
+        // The money column ends at the same display column on every data row.
+        let w: Vec<usize> = lines[2..].iter().map(|l| l.width()).collect();
+        assert_eq!(w[0], w[1]);
+    }
+
+    #[test]
+    fn titled_tables_are_separated_by_a_blank_line() {
+        let mut a = SheetTable::new("A", &["x"]);
+        a.push(vec![Cell::Int(1)]);
+        let b = SheetTable::new("", &["y"]);
+        let text = render_tables(&[a, b], Currency::Krw);
+        assert_eq!(text, "A\n x\n───\n 1\n\n y\n───\n");
+    }
+
+    #[test]
+    fn bars_are_proportional_in_eighths() {
+        assert_eq!(bar(10, 10, 4), "████");
+        assert_eq!(bar(5, 10, 4), "██");
+        assert_eq!(bar(9, 16, 8), "████▌");
+        assert_eq!(bar(1, 1000, 10), "▏");
+        assert_eq!(bar(0, 10, 10), "");
+        assert_eq!(bar(3, 0, 10), "");
+        assert_eq!(bar(20, 10, 3), "███");
+    }
+}
