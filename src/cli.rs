@@ -20,14 +20,14 @@ pub struct Cli {
 /// Output format of analysis commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
-    /// A readable table (the default). `xlsx` is accepted as another name for it, so that
-    /// `dangol sample --format xlsx|csv` reads naturally: for `sample` it means a workbook.
+    /// A readable table (the default).
     #[default]
-    #[value(alias = "xlsx")]
     Table,
     Json,
     /// CSV with a UTF-8 BOM (so Excel opens Korean text correctly).
     Csv,
+    /// A workbook: only `dangol sample` writes one.
+    Xlsx,
 }
 
 /// Output language.

@@ -25,6 +25,12 @@ use crate::exit::Exit;
 
 /// Run one command; errors are returned, not printed.
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
+    if cli.global.format == cli::Format::Xlsx && !matches!(cli.command, Command::Sample(_)) {
+        eprintln!(
+            "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv"
+        );
+        return Ok(Exit::Usage);
+    }
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),

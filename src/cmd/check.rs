@@ -79,7 +79,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             bytes.extend(w.into_inner()?);
             String::from_utf8(bytes)?
         }
-        Format::Table => report(&loaded, errors),
+        Format::Table | Format::Xlsx => report(&loaded, errors),
     };
     if !(g.quiet && errors == 0) {
         super::emit(&text)?;

@@ -40,7 +40,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             }
             format!("\u{feff}{}", String::from_utf8(w.into_inner()?)?)
         }
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
             let mut o = String::new();
             for (k, v, origin) in &rows {

@@ -104,7 +104,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             );
             String::from_utf8(csv_out::to_csv(&t)?)?
         }
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             let t = terminal_table(&table, &rows, loaded.lang, g.verbose);
             let mut s = terminal::render_titled(&t, loaded.currency);
             s.push_str(&footer(&table, rows.len(), loaded.lang, g.verbose));
@@ -466,7 +466,7 @@ fn movement_output(
             }
             String::from_utf8(csv_out::to_csv(&c)?)?
         }
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             if changes.is_empty() {
                 format!("{}\n", t.title)
             } else {
@@ -510,7 +510,7 @@ fn duplicates_output(
             }
             String::from_utf8(csv_out::to_csv(&c)?)?
         }
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             let mut t = SheetTable::new(
                 match lang {
                     Lang::Ko => format!(

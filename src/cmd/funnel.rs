@@ -243,7 +243,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s
         }
         Format::Csv => String::from_utf8(csv_out::to_csv(&csv_table(&built))?)?,
-        Format::Table => terminal_text(&built, args, &loaded),
+        Format::Table | Format::Xlsx => terminal_text(&built, args, &loaded),
     };
     if !g.quiet {
         super::emit(&text)?;

@@ -53,7 +53,7 @@ pub fn options(args: &Args, g: &Global) -> SampleOptions {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    // `--format` is the global flag: `csv` → CSV; `xlsx` (an alias of the default) → a
+    // `--format` is the global flag: `csv` → CSV; `xlsx` or the default → a
     // workbook, unless the file name ends in `.csv`.
     let format = if csv_ext || g.format == Format::Csv {
         SampleFormat::Csv
