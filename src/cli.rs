@@ -81,4 +81,6 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 pub enum Command {
     Check(cmd::check::Args),
     Config(cmd::config::Args),
+    /// Who to remind about a quote, and why; --apply marks them, --eml drafts the mails.
+    Remind(cmd::remind::Args),
 }

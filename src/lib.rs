@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),
+        Command::Remind(a) => cmd::remind::run(a, &cli.global),
     }
 }
 
@@ -60,7 +61,10 @@ where
 /// The exit code an error maps to.
 fn error_exit(e: &anyhow::Error) -> Exit {
     if e.chain().any(|c| {
-        c.to_string().contains("is locked by another dangol run")
+        matches!(
+            c.downcast_ref::<writeback::WritebackError>(),
+            Some(writeback::WritebackError::Locked { .. })
+        ) || c.to_string().contains("is locked by another dangol run")
             || c.to_string().contains("is open in Excel")
     }) {
         Exit::Locked

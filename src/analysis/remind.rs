@@ -173,8 +173,7 @@ fn opened_by(q: &QuoteRow, as_of: NaiveDate) -> bool {
 fn is_closed(status: Option<&str>, settings: &Settings) -> bool {
     let Some(s) = status else { return false };
     let s = s.trim().to_lowercase();
-    !s.is_empty()
-        && (settings.cancel_words.iter().any(|w| *w == s) || LOST_WORDS.contains(&s.as_str()))
+    !s.is_empty() && (settings.cancel_words.contains(&s) || LOST_WORDS.contains(&s.as_str()))
 }
 
 fn days(from: NaiveDate, to: NaiveDate) -> i64 {

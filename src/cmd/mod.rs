@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod remind;
 
 use std::io::Write;
 

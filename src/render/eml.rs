@@ -204,15 +204,15 @@ fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<Stri
             rest = &tail[2..];
             continue;
         }
-        if tail.starts_with('}') {
+        if let Some(after) = tail.strip_prefix('}') {
             out.push('}');
-            rest = &tail[1..];
+            rest = after;
             continue;
         }
         // `{word}`: a placeholder when the braces hold one word.
         let inner_end = tail[1..].find(['{', '}', ' ', '\n', '\t', '\r']);
         match inner_end {
-            Some(j) if tail[1..].as_bytes()[j] == b'}' && j > 0 => {
+            Some(j) if tail.as_bytes()[1 + j] == b'}' && j > 0 => {
                 let name = &tail[1..=j];
                 let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
                     place: place.to_string(),
