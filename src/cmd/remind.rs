@@ -300,7 +300,7 @@ fn terminal(
         // Quote, customer, sent, days, opened, reminders, VIP, responder, reason.
         let keep = [0usize, 1, 4, 5, 6, 7, 10, 11, 12];
         let mut ct = comfy_table::Table::new();
-        ct.load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+        ct.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
         ct.set_header(keep.iter().map(|&i| t.columns[i].clone()));
         for row in &t.rows {
             ct.add_row(keep.iter().map(|&i| cell_text(&row[i], loaded.currency)));
