@@ -87,4 +87,6 @@ pub enum Command {
     Funnel(cmd::funnel::Args),
     Init(cmd::init::Args),
     Sample(cmd::sample::Args),
+    /// Who to remind about a quote, and why; --apply marks them, --eml drafts the mails.
+    Remind(cmd::remind::Args),
 }

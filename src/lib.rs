@@ -38,6 +38,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Funnel(a) => cmd::funnel::run(a, &cli.global),
         Command::Init(a) => cmd::init::run(a, &cli.global),
         Command::Sample(a) => cmd::sample::run(a, &cli.global),
+        Command::Remind(a) => cmd::remind::run(a, &cli.global),
     }
 }
 
@@ -71,7 +72,10 @@ where
 /// The exit code an error maps to.
 fn error_exit(e: &anyhow::Error) -> Exit {
     if e.chain().any(|c| {
-        c.to_string().contains("is locked by another dangol run")
+        matches!(
+            c.downcast_ref::<writeback::WritebackError>(),
+            Some(writeback::WritebackError::Locked { .. })
+        ) || c.to_string().contains("is locked by another dangol run")
             || c.to_string().contains("is open in Excel")
     }) {
         Exit::Locked

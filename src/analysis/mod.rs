@@ -2,5 +2,6 @@
 
 pub mod customers;
 pub mod funnel;
+pub mod remind;
 pub mod rfm;
 pub mod weekly;

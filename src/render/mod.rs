@@ -6,9 +6,13 @@
 //! - [`sheets`]: those tables → an `.xlsx` of dangol's own sheets.
 //! - [`terminal`]: tables as aligned text for a terminal (Hangul-width aware), text bars.
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
+//! - [`contents_remind`]: the Reminders and Dashboard sheets.
+//! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 
 pub mod contents;
+pub mod contents_remind;
 pub mod csv_out;
+pub mod eml;
 pub mod pdf;
 pub mod sheets;
 pub mod table;

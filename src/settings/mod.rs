@@ -133,6 +133,9 @@ pub struct Settings {
     pub reminder_after_days: u32,
     pub reminder_max: u32,
     pub reminder_gap_days: u32,
+    /// `winback.after_days`: a Regular-or-better customer with no order for more than this many
+    /// days gets "win back" as the next action.
+    pub winback_after_days: u32,
     /// Empty = order of first appearance.
     pub funnel_stages: Vec<String>,
     pub funnel_mode: FunnelMode,

@@ -1,0 +1,431 @@
+//! Who needs a reminder as of a day, and each customer's one next action (the Dashboard's
+//! lifecycle column) with the response flow of their last quote.
+//!
+//! Rules (SPEC §3 `reminder.*`, issue 7). A quote is **due** on `as_of` when all hold:
+//! - it has a customer identity and was sent on or before `as_of − reminder.after_days`
+//!   (exactly `after_days` days ago is due);
+//! - it has no response and no conversion as of `as_of` (a flag dated after `as_of` does not
+//!   count yet; an order id on the quote counts as a conversion);
+//! - fewer than `reminder.max` reminders were sent for it;
+//! - its last reminder, when dated, was at least `reminder.gap_days` days before `as_of` — and
+//!   never on `as_of` itself, so `remind --apply` run twice on one day reminds once even with a
+//!   gap of 0;
+//! - the customer has not opted out;
+//! - its status is not a cancel word (`cancel_words`) or a lost/declined word.
+//!
+//! Next actions, first that applies: send reminder (a due quote); thank for the 1st/2nd/3rd
+//! order (the customer's `orders_all` is 1–3 and the last order is within the last 7 days,
+//! `as_of` included); win back (VIP grade Regular or better — the rule named Regular/일반, or
+//! `orders_all ≥ 2` when the owner's table has no such grade — and no order for more than
+//! `winback.after_days` days); welcome (listed in the Customers sheet, no order and no quote).
+//! Opted-out customers get no action.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use super::customers::{CustomerStats, CustomerTable, Grade};
+use crate::ingest::Dataset;
+use crate::model::{CellRef, Flag, QuoteRow};
+use crate::settings::Settings;
+
+/// Statuses that close a quote besides the configured cancel words (lower-case).
+const LOST_WORDS: &[&str] = &[
+    "lost",
+    "closed lost",
+    "closed-lost",
+    "declined",
+    "rejected",
+    "expired",
+    "실패",
+    "거절",
+    "드롭",
+    "보류",
+    "만료",
+    "실주",
+];
+
+/// Days in which a recent order earns a thank-you.
+pub const THANK_WITHIN_DAYS: i64 = 7;
+
+/// One quote that needs a reminder now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    /// The quote row's first cell: its sheet and 0-based row, for `remind --apply`.
+    pub cell: CellRef,
+    pub quote_id: Option<String>,
+    /// Customer identity key.
+    pub customer: String,
+    /// Display name (the name, else the key).
+    pub name: String,
+    pub email: Option<String>,
+    /// Digits only.
+    pub phone: Option<String>,
+    pub sent: NaiveDate,
+    pub days_since_sent: i64,
+    pub opened: bool,
+    pub opens: u32,
+    /// Reminders sent before this one.
+    pub reminders: u32,
+    pub last_reminded: Option<NaiveDate>,
+    pub amount: Option<Decimal>,
+    pub vip: Option<Grade>,
+    pub responder: Option<Grade>,
+    /// Why, in English and Korean.
+    pub reason: String,
+    pub reason_ko: String,
+}
+
+impl Reminder {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: crate::model::Lang) -> &str {
+        lang.pick(&self.reason_ko, &self.reason)
+    }
+}
+
+/// The lifecycle step a customer is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActionKind {
+    SendReminder,
+    /// Thank for the n-th order (1, 2 or 3).
+    Thank(u32),
+    WinBack,
+    Welcome,
+    /// Nothing to do now.
+    None,
+}
+
+impl ActionKind {
+    /// Stable English name for JSON/CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActionKind::SendReminder => "send_reminder",
+            ActionKind::Thank(1) => "thank_first_order",
+            ActionKind::Thank(2) => "thank_second_order",
+            ActionKind::Thank(_) => "thank_third_order",
+            ActionKind::WinBack => "win_back",
+            ActionKind::Welcome => "welcome",
+            ActionKind::None => "none",
+        }
+    }
+    /// The label shown in sheets and terminal.
+    pub fn label(self, lang: crate::model::Lang) -> &'static str {
+        match self {
+            ActionKind::SendReminder => lang.pick("리마인드 발송", "Send reminder"),
+            ActionKind::Thank(1) => lang.pick("첫 주문 감사", "Thank for 1st order"),
+            ActionKind::Thank(2) => lang.pick("두 번째 주문 감사", "Thank for 2nd order"),
+            ActionKind::Thank(_) => lang.pick("세 번째 주문 감사", "Thank for 3rd order"),
+            ActionKind::WinBack => lang.pick("재방문 유도", "Win back"),
+            ActionKind::Welcome => lang.pick("환영 인사", "Welcome"),
+            ActionKind::None => lang.pick("없음", "None"),
+        }
+    }
+}
+
+/// The response flow of a customer's last quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteFlow {
+    pub quote_id: Option<String>,
+    pub sent: NaiveDate,
+    pub opened: bool,
+    pub responded: bool,
+    pub converted: bool,
+    pub reminders: u32,
+}
+
+/// One customer's next action (a Dashboard row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextAction {
+    pub customer: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub vip: Grade,
+    pub responder: Grade,
+    pub last_quote: Option<QuoteFlow>,
+    pub action: ActionKind,
+    pub reason: String,
+    pub reason_ko: String,
+}
+
+impl NextAction {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: crate::model::Lang) -> &str {
+        lang.pick(&self.reason_ko, &self.reason)
+    }
+}
+
+/// Whether a flag counts as of `as_of`: yes, and not dated after it.
+fn flag_by(flag: Flag, as_of: NaiveDate) -> bool {
+    flag.is_yes() && flag.date().is_none_or(|d| d.date() <= as_of)
+}
+
+fn converted_by(q: &QuoteRow, as_of: NaiveDate) -> bool {
+    flag_by(q.converted, as_of) || q.order_id.as_deref().is_some_and(|o| !o.trim().is_empty())
+}
+
+fn opened_by(q: &QuoteRow, as_of: NaiveDate) -> bool {
+    flag_by(q.opened, as_of) || (q.opens > 0 && q.opened.date().is_none())
+}
+
+/// Whether a status closes the quote (cancelled, lost, declined …).
+fn is_closed(status: Option<&str>, settings: &Settings) -> bool {
+    let Some(s) = status else { return false };
+    let s = s.trim().to_lowercase();
+    !s.is_empty() && (settings.cancel_words.contains(&s) || LOST_WORDS.contains(&s.as_str()))
+}
+
+fn days(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+fn remind_date(t: Option<NaiveDateTime>) -> Option<NaiveDate> {
+    t.map(|t| t.date())
+}
+
+/// Every quote that needs a reminder as of `as_of`, oldest sent first (then by cell).
+pub fn due_reminders(
+    data: &Dataset,
+    customers: &CustomerTable,
+    settings: &Settings,
+    as_of: NaiveDate,
+) -> Vec<Reminder> {
+    let mut out = Vec::new();
+    for q in &data.quotes {
+        let Some(key) = q.customer.as_deref() else {
+            continue;
+        };
+        let sent = q.sent.date();
+        let since = days(sent, as_of);
+        if since < i64::from(settings.reminder_after_days) || sent > as_of {
+            continue;
+        }
+        if flag_by(q.responded, as_of) || converted_by(q, as_of) {
+            continue;
+        }
+        if q.reminders >= settings.reminder_max {
+            continue;
+        }
+        let last = remind_date(q.reminded_at);
+        if let Some(l) = last {
+            let gap = days(l, as_of);
+            if gap < i64::from(settings.reminder_gap_days.max(1)) {
+                continue;
+            }
+        }
+        let stats = customers.get(key);
+        if stats.is_some_and(|c| c.opt_out) {
+            continue;
+        }
+        if is_closed(q.status.as_deref(), settings) {
+            continue;
+        }
+        let opened = opened_by(q, as_of);
+        let (reason, reason_ko) = reminder_reason(since, opened, q.opens, q.reminders, last);
+        out.push(Reminder {
+            cell: q.cell.clone(),
+            quote_id: q.quote_id.clone(),
+            customer: key.to_string(),
+            name: q
+                .name
+                .clone()
+                .or_else(|| stats.and_then(|c| c.name.clone()))
+                .unwrap_or_else(|| key.to_string()),
+            email: q
+                .email
+                .clone()
+                .or_else(|| stats.and_then(|c| c.email.clone())),
+            phone: q
+                .phone
+                .clone()
+                .or_else(|| stats.and_then(|c| c.phone.clone())),
+            sent,
+            days_since_sent: since,
+            opened,
+            opens: q.opens,
+            reminders: q.reminders,
+            last_reminded: last,
+            amount: q.amount,
+            vip: stats.map(|c| c.vip.clone()),
+            responder: stats.map(|c| c.responder.clone()),
+            reason,
+            reason_ko,
+        });
+    }
+    out.sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.cell.cmp(&b.cell)));
+    out
+}
+
+fn reminder_reason(
+    since: i64,
+    opened: bool,
+    opens: u32,
+    reminders: u32,
+    last: Option<NaiveDate>,
+) -> (String, String) {
+    let mut en = format!("sent {since} days ago, ");
+    let mut ko = format!("발송 {since}일 경과, ");
+    if opened {
+        en.push_str(&format!("opened ({opens}×) but no reply"));
+        ko.push_str(&format!("열람({opens}회)했으나 응답 없음"));
+    } else {
+        en.push_str("not opened");
+        ko.push_str("미열람");
+    }
+    match reminders {
+        0 => {
+            en.push_str(", no reminder yet");
+            ko.push_str(", 리마인드 없음");
+        }
+        n => {
+            en.push_str(&format!(", {n} reminder(s) so far"));
+            ko.push_str(&format!(", 리마인드 {n}회"));
+            if let Some(l) = last {
+                en.push_str(&format!(" (last {l})"));
+                ko.push_str(&format!(" (최근 {l})"));
+            }
+        }
+    }
+    (en, ko)
+}
+
+/// The rank of the lowest grade that counts as "Regular or better", if the owner's VIP table
+/// has a grade named Regular/일반.
+fn regular_rank(settings: &Settings) -> Option<usize> {
+    settings
+        .vip_rules
+        .iter()
+        .position(|r| r.grade.en.eq_ignore_ascii_case("regular") || r.grade.ko.trim() == "일반")
+}
+
+/// Each customer's one next action and the response flow of their last quote, by key.
+pub fn next_actions(
+    data: &Dataset,
+    customers: &CustomerTable,
+    settings: &Settings,
+    as_of: NaiveDate,
+) -> Vec<NextAction> {
+    let due = due_reminders(data, customers, settings, as_of);
+    let mut due_by: BTreeMap<&str, Vec<&Reminder>> = BTreeMap::new();
+    for r in &due {
+        due_by.entry(r.customer.as_str()).or_default().push(r);
+    }
+    // The last quote sent by each customer up to `as_of` (latest sent, then lowest row).
+    let mut last: BTreeMap<&str, &QuoteRow> = BTreeMap::new();
+    for q in &data.quotes {
+        let Some(key) = q.customer.as_deref() else {
+            continue;
+        };
+        if q.sent.date() > as_of {
+            continue;
+        }
+        let e = last.entry(key).or_insert(q);
+        if q.sent > e.sent {
+            *e = q;
+        }
+    }
+    let regular = regular_rank(settings);
+    customers
+        .rows
+        .iter()
+        .map(|c| {
+            let flow = last.get(c.key.as_str()).map(|q| QuoteFlow {
+                quote_id: q.quote_id.clone(),
+                sent: q.sent.date(),
+                opened: opened_by(q, as_of),
+                responded: flag_by(q.responded, as_of),
+                converted: converted_by(q, as_of),
+                reminders: q.reminders,
+            });
+            let (action, reason, reason_ko) =
+                action_of(c, due_by.get(c.key.as_str()), regular, settings);
+            NextAction {
+                customer: c.key.clone(),
+                name: c.display_name().to_string(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+                vip: c.vip.clone(),
+                responder: c.responder.clone(),
+                last_quote: flow,
+                action,
+                reason,
+                reason_ko,
+            }
+        })
+        .collect()
+}
+
+fn action_of(
+    c: &CustomerStats,
+    due: Option<&Vec<&Reminder>>,
+    regular: Option<usize>,
+    settings: &Settings,
+) -> (ActionKind, String, String) {
+    if c.opt_out {
+        return (
+            ActionKind::None,
+            "opted out of messages".into(),
+            "수신거부 고객".into(),
+        );
+    }
+    if let Some(first) = due.and_then(|d| d.first()) {
+        let n = due.map_or(0, Vec::len);
+        let id = first.quote_id.as_deref().unwrap_or("-");
+        let (mut en, mut ko) = (
+            format!("quote {id}: {}", first.reason),
+            format!("견적 {id}: {}", first.reason_ko),
+        );
+        if n > 1 {
+            en.push_str(&format!(" (+{} more quote(s))", n - 1));
+            ko.push_str(&format!(" (외 {}건)", n - 1));
+        }
+        return (ActionKind::SendReminder, en, ko);
+    }
+    if let Some(r) = c.recency_days
+        && r < THANK_WITHIN_DAYS
+        && (1..=3).contains(&c.orders_all)
+    {
+        let n = c.orders_all;
+        let when = c.last_order.map(|d| d.to_string()).unwrap_or_default();
+        let ord = match n {
+            1 => "1st",
+            2 => "2nd",
+            _ => "3rd",
+        };
+        return (
+            ActionKind::Thank(n),
+            format!("{ord} order on {when}"),
+            format!("{n}번째 주문 ({when})"),
+        );
+    }
+    let regular_or_better = match regular {
+        Some(rank) => c.vip.rank <= rank,
+        None => c.orders_all >= 2,
+    };
+    if regular_or_better
+        && let Some(r) = c.recency_days
+        && r > i64::from(settings.winback_after_days)
+    {
+        let g = &c.vip.name;
+        return (
+            ActionKind::WinBack,
+            format!(
+                "{} customer, no order for {r} days (> {})",
+                g.en, settings.winback_after_days
+            ),
+            format!(
+                "{} 고객, {r}일째 주문 없음 (> {}일)",
+                g.ko, settings.winback_after_days
+            ),
+        );
+    }
+    if c.listed && c.orders_all == 0 && c.last_quote.is_none() {
+        return (
+            ActionKind::Welcome,
+            "new in the customer list, no order yet".into(),
+            "고객 명단에 새로 등록, 아직 주문 없음".into(),
+        );
+    }
+    (ActionKind::None, String::new(), String::new())
+}

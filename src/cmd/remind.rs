@@ -1,0 +1,540 @@
+//! `dangol remind`: who needs a reminder now and why; `--apply` marks those quotes as reminded
+//! in the owner's quote sheet, `--eml DIR` and `--csv FILE` write e-mail drafts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::analysis::customers::{Grade, customer_table};
+use crate::analysis::remind::{Reminder, due_reminders};
+use crate::cli::{Format, Global};
+use crate::exit::Exit;
+use crate::ingest::Loaded;
+use crate::ingest::source::Input;
+use crate::model::values::{format_money, format_number};
+use crate::model::{Currency, Lang};
+use crate::render::contents_remind::reminders_table;
+use crate::render::eml::{self, DraftContext};
+use crate::render::table::Cell;
+use crate::writeback::{self, CellEdit, EditValue, WorkbookLock, WritebackError};
+
+/// List the quotes that need a reminder; mark them, draft the e-mails.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "A quote needs a reminder when it was sent at least reminder.after_days \
+days ago (default 3), has no response and no conversion, has had fewer than reminder.max \
+reminders (2), the last one at least reminder.gap_days ago (3), and the customer has not opted \
+out.
+
+Examples:
+  dangol remind shop.xlsx                        # who to remind today, and why
+  dangol remind shop.xlsx --as-of 2025-04-15 --format json
+  dangol remind shop.xlsx --eml drafts/ --csv merge.csv   # e-mail drafts + mail-merge CSV
+  dangol remind shop.xlsx --apply                # mark the quotes as reminded (backup kept)
+  dangol remind shop.xlsx --apply --out new.xlsx # leave shop.xlsx untouched"
+)]
+pub struct Args {
+    /// The workbook (`--apply` needs .xlsx or .xlsm).
+    pub workbook: PathBuf,
+    /// Mark the due quotes as reminded: status, reminded date = as-of, reminder count + 1.
+    #[arg(long)]
+    pub apply: bool,
+    /// Write one .eml draft per customer into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub eml: Option<PathBuf>,
+    /// Write a mail-merge CSV (UTF-8 with BOM).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
+    #[arg(long, value_name = "FILE", requires = "apply")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct ReminderJson<'a> {
+    quote_id: Option<&'a str>,
+    customer: &'a str,
+    name: &'a str,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    sent: String,
+    days_since_sent: i64,
+    opened: bool,
+    opens: u32,
+    reminders: u32,
+    last_reminded: Option<String>,
+    amount: Option<String>,
+    vip_grade: Option<&'a str>,
+    responder_grade: Option<&'a str>,
+    reason: &'a str,
+    cell: String,
+}
+
+#[derive(Serialize)]
+struct CallJson<'a> {
+    customer: &'a str,
+    name: &'a str,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RemindJson<'a> {
+    as_of: String,
+    reminders: Vec<ReminderJson<'a>>,
+    call_instead: Vec<CallJson<'a>>,
+    applied: usize,
+    drafts: usize,
+}
+
+/// JSON/CSV grade names: built-in grades in English, the owner's as written.
+fn grade_json(g: Option<&Grade>) -> Option<&str> {
+    g.map(|g| g.name.en.as_str())
+}
+
+/// Customers of due reminders who cannot be e-mailed (no or unusable address), once each.
+fn call_instead(due: &[Reminder]) -> Vec<&Reminder> {
+    let mut seen: BTreeMap<&str, &Reminder> = BTreeMap::new();
+    for r in due {
+        let ok = r
+            .email
+            .as_deref()
+            .is_some_and(|e| eml::usable_email(e.trim()));
+        if !ok {
+            seen.entry(r.customer.as_str()).or_insert(r);
+        }
+    }
+    seen.into_values().collect()
+}
+
+/// Run the command.
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    let loaded = super::load(&args.workbook, g)?;
+    let as_of = super::as_of(g);
+    let data = &loaded.data;
+    let table = customer_table(
+        &data.sales,
+        &data.quotes,
+        &data.customers,
+        &loaded.settings,
+        as_of,
+    );
+    let due = due_reminders(data, &table, &loaded.settings, as_of);
+    let lang = loaded.lang;
+
+    // Drafts first: a template error stops the run before anything is written.
+    let mut n_drafts = 0;
+    if args.eml.is_some() || args.csv.is_some() {
+        let ctx = DraftContext::new(&loaded.settings, loaded.currency, lang);
+        let drafts = eml::drafts(&due, &data.templates, &ctx)?;
+        if let Some(dir) = &args.eml {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            for (i, d) in drafts.iter().filter(|d| d.to.is_some()).enumerate() {
+                if let Some(bytes) = eml::eml(d, as_of) {
+                    let path = dir.join(eml::eml_file_name(i, d));
+                    writeback::atomic_replace(&path, |f| {
+                        std::io::Write::write_all(f, &bytes)?;
+                        Ok(())
+                    })
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                    n_drafts += 1;
+                }
+            }
+        }
+        if let Some(path) = &args.csv {
+            let bytes = eml::mail_merge_csv(&drafts)?;
+            writeback::atomic_replace(path, |f| {
+                std::io::Write::write_all(f, &bytes)?;
+                Ok(())
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+
+    let applied = if args.apply {
+        apply(&loaded, args, g, &due, as_of)?
+    } else {
+        0
+    };
+
+    let calls = call_instead(&due);
+    let text = match g.format {
+        Format::Json => {
+            let j = RemindJson {
+                as_of: as_of.to_string(),
+                reminders: due.iter().map(|r| to_json(r, loaded.currency)).collect(),
+                call_instead: calls
+                    .iter()
+                    .map(|r| CallJson {
+                        customer: &r.customer,
+                        name: &r.name,
+                        phone: r.phone.as_deref(),
+                        email: r.email.as_deref(),
+                    })
+                    .collect(),
+                applied,
+                drafts: n_drafts,
+            };
+            let mut s = serde_json::to_string_pretty(&j)?;
+            s.push('\n');
+            s
+        }
+        Format::Csv => to_csv(&due, loaded.currency)?,
+        Format::Table | Format::Xlsx => terminal(&loaded, &due, &calls, as_of, applied, n_drafts, args),
+    };
+    if !g.quiet {
+        super::emit(&text)?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn to_json(r: &Reminder, cur: Currency) -> ReminderJson<'_> {
+    ReminderJson {
+        quote_id: r.quote_id.as_deref(),
+        customer: &r.customer,
+        name: &r.name,
+        email: r.email.as_deref(),
+        phone: r.phone.as_deref(),
+        sent: r.sent.to_string(),
+        days_since_sent: r.days_since_sent,
+        opened: r.opened,
+        opens: r.opens,
+        reminders: r.reminders,
+        last_reminded: r.last_reminded.map(|d| d.to_string()),
+        amount: r
+            .amount
+            .map(|a| a.round_dp(cur.decimals().max(2)).normalize().to_string()),
+        vip_grade: grade_json(r.vip.as_ref()),
+        responder_grade: grade_json(r.responder.as_ref()),
+        reason: &r.reason,
+        cell: r.cell.to_string(),
+    }
+}
+
+fn to_csv(due: &[Reminder], cur: Currency) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "quote_id",
+        "customer",
+        "name",
+        "email",
+        "phone",
+        "sent",
+        "days_since_sent",
+        "opened",
+        "reminders",
+        "last_reminded",
+        "amount",
+        "vip_grade",
+        "responder_grade",
+        "reason",
+        "cell",
+    ])?;
+    for r in due {
+        let j = to_json(r, cur);
+        w.write_record([
+            eml::csv_safe(j.quote_id.unwrap_or_default()),
+            eml::csv_safe(j.customer),
+            eml::csv_safe(j.name),
+            eml::csv_safe(j.email.unwrap_or_default()),
+            eml::csv_safe(j.phone.unwrap_or_default()),
+            j.sent,
+            j.days_since_sent.to_string(),
+            j.opened.to_string(),
+            j.reminders.to_string(),
+            j.last_reminded.unwrap_or_default(),
+            j.amount.unwrap_or_default(),
+            eml::csv_safe(j.vip_grade.unwrap_or_default()),
+            eml::csv_safe(j.responder_grade.unwrap_or_default()),
+            eml::csv_safe(j.reason),
+            j.cell,
+        ])?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(w.into_inner()?);
+    Ok(String::from_utf8(bytes)?)
+}
+
+fn cell_text(c: &Cell, cur: Currency) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.clone(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Number(d) => format_number(*d),
+        Cell::Money(d) => format_money(*d, cur),
+        Cell::Percent(d) => format!("{}%", format_number(*d)),
+        Cell::Date(d) => d.to_string(),
+        Cell::Bool(b) => b.to_string(),
+    }
+}
+
+fn terminal(
+    loaded: &Loaded,
+    due: &[Reminder],
+    calls: &[&Reminder],
+    as_of: NaiveDate,
+    applied: usize,
+    drafts: usize,
+    args: &Args,
+) -> String {
+    let lang = loaded.lang;
+    let s = &loaded.settings;
+    let mut o = String::new();
+    if due.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("{as_of} 기준 리마인드할 견적이 없습니다."),
+                Lang::En => format!("No quotes need a reminder as of {as_of}."),
+            }
+        );
+    } else {
+        let t = reminders_table(due, lang);
+        // Quote, customer, sent, days, opened, reminders, VIP, responder, reason.
+        let keep = [0usize, 1, 4, 5, 6, 7, 10, 11, 12];
+        let mut ct = comfy_table::Table::new();
+        ct.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+        ct.set_header(keep.iter().map(|&i| t.columns[i].clone()));
+        for row in &t.rows {
+            ct.add_row(keep.iter().map(|&i| cell_text(&row[i], loaded.currency)));
+        }
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!(
+                    "{as_of} 기준 리마인드 대상 {}건 (발송 {}일 후, 최대 {}회, 간격 {}일)",
+                    due.len(),
+                    s.reminder_after_days,
+                    s.reminder_max,
+                    s.reminder_gap_days
+                ),
+                Lang::En => format!(
+                    "{} quote(s) need a reminder as of {as_of} (after {} days, at most {}, {} days apart)",
+                    due.len(),
+                    s.reminder_after_days,
+                    s.reminder_max,
+                    s.reminder_gap_days
+                ),
+            }
+        );
+        let _ = writeln!(o, "{ct}");
+    }
+    if !calls.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            lang.pick(
+                "이메일이 없어 전화로 연락할 고객:",
+                "No usable e-mail — call instead:"
+            )
+        );
+        for r in calls {
+            let phone = r
+                .phone
+                .as_deref()
+                .unwrap_or(lang.pick("(전화번호 없음)", "(no phone)"));
+            let _ = writeln!(o, "  {}  {phone}", r.name);
+        }
+    }
+    if let Some(dir) = &args.eml {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("메일 초안 {drafts}개를 {}에 썼습니다.", dir.display()),
+                Lang::En => format!("Wrote {drafts} draft(s) to {}.", dir.display()),
+            }
+        );
+    }
+    if let Some(csv) = &args.csv {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("메일 머지 CSV: {}", csv.display()),
+                Lang::En => format!("Mail-merge CSV: {}", csv.display()),
+            }
+        );
+    }
+    if args.apply {
+        let target = args.out.as_deref().unwrap_or(&args.workbook);
+        let _ = writeln!(
+            o,
+            "{}",
+            match (lang, applied) {
+                (Lang::Ko, 0) => "변경할 견적이 없어 통합 문서를 그대로 두었습니다.".to_string(),
+                (Lang::En, 0) => "Nothing to mark; the workbook was left as it was.".to_string(),
+                (Lang::Ko, n) => format!(
+                    "견적 {n}건을 리마인드 발송으로 표시했습니다: {}",
+                    target.display()
+                ),
+                (Lang::En, n) => format!("Marked {n} quote(s) as reminded in {}", target.display()),
+            }
+        );
+    }
+    o
+}
+
+/// Header texts of the columns `--apply` writes.
+fn new_header(field: &str, lang: Lang) -> &'static str {
+    match field {
+        "status" => lang.pick("상태", "Status"),
+        "reminded" => lang.pick("리마인드일", "Reminded"),
+        _ => lang.pick("리마인드횟수", "Reminders"),
+    }
+}
+
+/// The last non-blank header cell of `sheet`'s header row (0-based column).
+fn last_header_col(path: &Path, sheet: &str, header_row: u32) -> anyhow::Result<Option<u32>> {
+    let mut input = Input::open(path, None)?;
+    let mut last = None;
+    input.for_each_row(sheet, |r, cells| {
+        if r == header_row {
+            last = cells.iter().rposition(|c| !c.is_blank()).map(|i| i as u32);
+        }
+        r < header_row
+    })?;
+    Ok(last)
+}
+
+/// The cell edits for one quote sheet: the three columns of every due quote on it, plus the
+/// header cells of columns that did not exist.
+fn sheet_edits(
+    loaded: &Loaded,
+    sheet: &str,
+    due: &[&Reminder],
+    as_of: NaiveDate,
+) -> anyhow::Result<Vec<CellEdit>> {
+    let info = loaded
+        .data
+        .sheets
+        .iter()
+        .find(|s| s.name == sheet)
+        .with_context(|| format!("sheet '{sheet}' was read but is not listed"))?;
+    let lang = loaded.lang;
+    let mut next = None;
+    let mut edits = Vec::new();
+    let mut col_of = |field: &'static str, edits: &mut Vec<CellEdit>| -> anyhow::Result<u32> {
+        if let Some(c) = info.columns.iter().find(|c| c.0 == field) {
+            return Ok(c.1);
+        }
+        let n = match next {
+            Some(n) => n,
+            None => last_header_col(&loaded.path, sheet, info.header_row)?.map_or(0, |c| c + 1),
+        };
+        next = Some(n + 1);
+        edits.push(CellEdit {
+            row: info.header_row,
+            col: n,
+            value: EditValue::Text(new_header(field, lang).to_string()),
+        });
+        Ok(n)
+    };
+    let status = col_of("status", &mut edits)?;
+    let reminded = col_of("reminded", &mut edits)?;
+    let count = col_of("reminders", &mut edits)?;
+    for r in due {
+        let row = r.cell.row;
+        edits.push(CellEdit {
+            row,
+            col: status,
+            value: EditValue::Text(lang.pick("리마인드 발송", "reminded").to_string()),
+        });
+        edits.push(CellEdit {
+            row,
+            col: reminded,
+            value: EditValue::Date(as_of),
+        });
+        edits.push(CellEdit {
+            row,
+            col: count,
+            value: EditValue::Number(Decimal::from(r.reminders) + Decimal::ONE),
+        });
+    }
+    Ok(edits)
+}
+
+/// Mark the due quotes as reminded; returns how many quote rows were updated.
+fn apply(
+    loaded: &Loaded,
+    args: &Args,
+    g: &Global,
+    due: &[Reminder],
+    as_of: NaiveDate,
+) -> anyhow::Result<usize> {
+    let input = &args.workbook;
+    let ext = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
+        bail!(
+            "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file. \
+             Save it as .xlsx in Excel (or run without --apply to list the reminders)",
+            input.display()
+        );
+    }
+    if due.is_empty() {
+        // Nothing to change: the file is not touched at all (no backup, no rewrite).
+        return Ok(0);
+    }
+    let target = args.out.as_deref().unwrap_or(input);
+    if !g.force {
+        for f in [Some(input.as_path()), args.out.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(owner) = writeback::excel_owner_file(f) {
+                bail!(
+                    "{} is open in Excel ({} exists); close it first, or use --force",
+                    f.display(),
+                    owner.display()
+                );
+            }
+        }
+    }
+    let _lock = WorkbookLock::acquire(input)?;
+    let _out_lock = match &args.out {
+        Some(o) => Some(WorkbookLock::acquire(o)?),
+        None => None,
+    };
+    let mut by_sheet: BTreeMap<&str, Vec<&Reminder>> = BTreeMap::new();
+    for r in due {
+        by_sheet.entry(r.cell.sheet.as_str()).or_default().push(r);
+    }
+    // One sheet after another, each edit reading the previous result.
+    let mut bytes: Option<Vec<u8>> = None;
+    for (sheet, rs) in &by_sheet {
+        let edits = sheet_edits(loaded, sheet, rs, as_of)?;
+        let next = match bytes.take() {
+            None => writeback::edit_cells(input, sheet, &edits)?,
+            Some(b) => {
+                let mut out = std::io::Cursor::new(Vec::new());
+                writeback::edit_cells_from(std::io::Cursor::new(b), sheet, &edits, &mut out)?;
+                out.into_inner()
+            }
+        };
+        bytes = Some(next);
+    }
+    let Some(bytes) = bytes else { return Ok(0) };
+    if args.out.is_none() {
+        // The clock, not `--as-of`: two runs on one as-of day must not overwrite each
+        // other's backup.
+        let stamp = chrono::Local::now().naive_local();
+        writeback::backup(input, loaded.settings.backups, stamp)?;
+    }
+    writeback::atomic_replace(target, |f| {
+        std::io::Write::write_all(f, &bytes).map_err(WritebackError::Io)
+    })
+    .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(due.len())
+}

@@ -1,0 +1,584 @@
+//! Reminder e-mail drafts: one RFC 5322 `.eml` per customer and a mail-merge CSV. dangol
+//! sends nothing; the owner opens a draft in a mail program and presses send.
+//!
+//! The text comes from the `Templates`/`템플릿` sheet (grade | subject | body) or the built-in
+//! templates. A template's grade cell names a responder grade (`Interested`, `미응답`), a VIP
+//! grade (`VIP`, `골드`, or explicitly `vip:Regular` since `Regular` is also a responder grade),
+//! or several joined by `,` `/` `+` — all must hold; `*`/`default`/`기본` matches everyone. The
+//! template matching the most parts wins, first in sheet order on a tie.
+//!
+//! Placeholders: `{name}` `{quote_id}` `{days}` `{amount}` `{shop}` (Korean aliases `{이름}`
+//! `{견적번호}` `{경과일}` `{금액}` `{상호}`); `{{` and `}}` are literal braces. Any other
+//! `{word}` is an error naming the template cell, checked for every template before any
+//! draft is written.
+//!
+//! Header safety: values from the workbook never reach a header raw. Names and subjects lose
+//! CR, LF and control characters and are sent as RFC 2047 encoded words when not plain
+//! ASCII; an address that is not a plain `local@domain` (a CR/LF, space, `<`, `,` …) is not
+//! used: that customer is listed as "call instead".
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::analysis::customers::Grade;
+use crate::analysis::remind::Reminder;
+use crate::ingest::TemplateRow;
+use crate::model::values::format_money;
+use crate::model::{Currency, Lang};
+use crate::settings::Settings;
+
+/// A template with where it came from (`Templates!C4`, or `built-in`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub grade: String,
+    pub subject: String,
+    pub body: String,
+    pub subject_place: String,
+    pub body_place: String,
+}
+
+impl From<&TemplateRow> for Template {
+    fn from(t: &TemplateRow) -> Self {
+        Template {
+            grade: t.grade.clone(),
+            subject: t.subject.clone(),
+            body: t.body.clone(),
+            subject_place: t.subject_cell.to_string(),
+            body_place: t.body_cell.to_string(),
+        }
+    }
+}
+
+/// A template problem the owner must fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DraftError {
+    #[error(
+        "{place}: unknown placeholder {{{name}}}; use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ for a literal brace)"
+    )]
+    UnknownPlaceholder { place: String, name: String },
+}
+
+/// One customer's reminder draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub customer: String,
+    pub name: String,
+    /// A usable address; `None` = call instead.
+    pub to: Option<String>,
+    /// The address found when it could not be used.
+    pub bad_email: Option<String>,
+    pub phone: Option<String>,
+    pub quote_id: Option<String>,
+    pub days: i64,
+    /// Formatted in the shop's currency; empty when the quote has no amount.
+    pub amount: String,
+    pub vip_grade: String,
+    pub responder_grade: String,
+    pub subject: String,
+    pub body: String,
+    /// Where the template came from.
+    pub template: String,
+}
+
+/// What drafts are made with.
+#[derive(Debug, Clone)]
+pub struct DraftContext<'a> {
+    pub shop: &'a str,
+    pub currency: Currency,
+    pub lang: Lang,
+    /// Responder grade names (en and ko) of the settings, so a bare template grade is read as
+    /// a responder grade when it is one and as a VIP grade otherwise.
+    pub responder_names: Vec<String>,
+}
+
+impl<'a> DraftContext<'a> {
+    /// The context for a workbook's settings.
+    pub fn new(settings: &'a Settings, currency: Currency, lang: Lang) -> Self {
+        DraftContext {
+            shop: &settings.shop_name,
+            currency,
+            lang,
+            responder_names: settings
+                .responder_rules
+                .iter()
+                .flat_map(|r| [norm(&r.grade.en), norm(&r.grade.ko)])
+                .collect(),
+        }
+    }
+}
+
+/// The built-in templates of a language: one for customers who opened the quote, one for
+/// everyone else.
+pub fn builtin_templates(lang: Lang) -> Vec<Template> {
+    let t = |grade: &str, subject: &str, body: &str| Template {
+        grade: grade.into(),
+        subject: subject.into(),
+        body: body.into(),
+        subject_place: "built-in template".into(),
+        body_place: "built-in template".into(),
+    };
+    match lang {
+        Lang::Ko => vec![
+            t(
+                "Interested",
+                "[{shop}] 견적서 {quote_id} 관련해 여쭙습니다",
+                "{name}님, 안녕하세요. {shop}입니다.\n\n{days}일 전에 보내드린 견적서({quote_id}, {amount})를 살펴봐 주셔서 감사합니다.\n궁금하신 점이나 조정이 필요한 부분이 있으면 이 메일에 편하게 회신해 주세요.\n\n감사합니다.\n{shop} 드림",
+            ),
+            t(
+                "*",
+                "[{shop}] 보내드린 견적서 {quote_id} 확인 부탁드립니다",
+                "{name}님, 안녕하세요. {shop}입니다.\n\n{days}일 전에 견적서({quote_id}, {amount})를 보내드렸는데 혹시 받아보셨는지 여쭙습니다.\n검토에 필요한 내용이 있으면 언제든 말씀해 주세요.\n\n감사합니다.\n{shop} 드림",
+            ),
+        ],
+        Lang::En => vec![
+            t(
+                "Interested",
+                "[{shop}] About quote {quote_id}",
+                "Dear {name},\n\nThank you for looking at the quote we sent {days} days ago ({quote_id}, {amount}).\nIf you have any questions or would like anything adjusted, just reply to this e-mail.\n\nBest regards,\n{shop}",
+            ),
+            t(
+                "*",
+                "[{shop}] Following up on quote {quote_id}",
+                "Dear {name},\n\nWe sent you a quote {days} days ago ({quote_id}, {amount}) and wanted to make sure it reached you.\nLet us know if you need anything to decide.\n\nBest regards,\n{shop}",
+            ),
+        ],
+    }
+}
+
+/// Lower-case, no white space: how grade names are compared.
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const FALLBACK: &[&str] = &["*", "default", "all", "any", "기본", "전체", "공통"];
+
+/// How well a template's grade cell fits a customer: `None` = not at all, else the number of
+/// grade parts that held (0 for a fallback template).
+fn fit(
+    grade_cell: &str,
+    vip: Option<&Grade>,
+    resp: Option<&Grade>,
+    ctx: &DraftContext,
+) -> Option<usize> {
+    let cell = norm(grade_cell);
+    if FALLBACK.contains(&cell.as_str()) {
+        return Some(0);
+    }
+    let names = |g: Option<&Grade>| g.map(|g| [norm(&g.name.en), norm(&g.name.ko)]);
+    let (v, r) = (names(vip), names(resp));
+    let mut n = 0;
+    for part in cell.split([',', '/', '+', '&']).filter(|p| !p.is_empty()) {
+        let explicit_vip = ["vip:", "vip=", "등급:"]
+            .iter()
+            .find_map(|p| part.strip_prefix(p));
+        let ok = if let Some(name) = explicit_vip {
+            v.as_ref().is_some_and(|v| v.iter().any(|x| x == name))
+        } else if ctx.responder_names.iter().any(|x| x == part) {
+            r.as_ref().is_some_and(|r| r.iter().any(|x| x == part))
+        } else {
+            v.as_ref().is_some_and(|v| v.iter().any(|x| x == part))
+        };
+        if !ok {
+            return None;
+        }
+        n += 1;
+    }
+    (n > 0).then_some(n)
+}
+
+/// Split a template text into literal text and placeholder names; an unknown placeholder is an
+/// error naming `place`.
+fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<String, DraftError> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if let Some(after) = tail.strip_prefix('}') {
+            out.push('}');
+            rest = after;
+            continue;
+        }
+        // `{word}`: a placeholder when the braces hold one word.
+        let inner_end = tail[1..].find(['{', '}', ' ', '\n', '\t', '\r']);
+        match inner_end {
+            Some(j) if tail.as_bytes()[1 + j] == b'}' && j > 0 => {
+                let name = &tail[1..=j];
+                let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
+                    place: place.to_string(),
+                    name: name.to_string(),
+                })?;
+                out.push_str(values.get(key).map_or("", String::as_str));
+                rest = &tail[j + 2..];
+            }
+            _ => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The English placeholder a name (or its Korean alias) stands for.
+fn canonical(name: &str) -> Option<&'static str> {
+    Some(match name.trim().to_lowercase().as_str() {
+        "name" | "이름" | "고객명" => "name",
+        "quote_id" | "견적번호" => "quote_id",
+        "days" | "경과일" => "days",
+        "amount" | "금액" | "견적금액" => "amount",
+        "shop" | "상호" => "shop",
+        _ => return None,
+    })
+}
+
+/// Check every template's placeholders before anything is written.
+pub fn validate_templates(templates: &[Template]) -> Result<(), DraftError> {
+    let empty = BTreeMap::new();
+    for t in templates {
+        fill(&t.subject, &t.subject_place, &empty)?;
+        fill(&t.body, &t.body_place, &empty)?;
+    }
+    Ok(())
+}
+
+/// Whether an address is a plain `local@domain` that can go into a `To:` header unchanged.
+pub fn usable_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && e.len() <= 254
+        && e.chars()
+            .all(|c| !c.is_control() && !c.is_whitespace() && !"<>()[]\\,;:\"".contains(c))
+}
+
+/// One draft per customer from the due reminders: the customer's most recently sent due quote,
+/// the template that fits their grades best (sheet templates first, then the built-in ones).
+pub fn drafts(
+    reminders: &[Reminder],
+    sheet_templates: &[TemplateRow],
+    ctx: &DraftContext,
+) -> Result<Vec<Draft>, DraftError> {
+    let sheet: Vec<Template> = sheet_templates.iter().map(Template::from).collect();
+    validate_templates(&sheet)?;
+    let builtin = builtin_templates(ctx.lang);
+    let mut latest: BTreeMap<&str, &Reminder> = BTreeMap::new();
+    for r in reminders {
+        let e = latest.entry(r.customer.as_str()).or_insert(r);
+        if (r.sent, &r.cell) > (e.sent, &e.cell) {
+            *e = r;
+        }
+    }
+    let mut out = Vec::new();
+    for r in latest.values() {
+        let pick = |list: &[Template]| -> Option<usize> {
+            let mut best: Option<(usize, usize)> = None;
+            for (i, t) in list.iter().enumerate() {
+                if let Some(s) = fit(&t.grade, r.vip.as_ref(), r.responder.as_ref(), ctx)
+                    && best.is_none_or(|b| s > b.1)
+                {
+                    best = Some((i, s));
+                }
+            }
+            best.map(|b| b.0)
+        };
+        let t = match pick(&sheet) {
+            Some(i) => &sheet[i],
+            // The last built-in template is the fallback, so this always finds one.
+            None => &builtin[pick(&builtin).unwrap_or(builtin.len() - 1)],
+        };
+        let amount = r
+            .amount
+            .map(|a| format_money(a, ctx.currency))
+            .unwrap_or_default();
+        let name = clean_line(&r.name);
+        let values: BTreeMap<&str, String> = [
+            ("name", name.clone()),
+            ("quote_id", r.quote_id.clone().unwrap_or_default()),
+            ("days", r.days_since_sent.to_string()),
+            ("amount", amount.clone()),
+            ("shop", ctx.shop.to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let subject = clean_line(&fill(&t.subject, &t.subject_place, &values)?);
+        let body = fill(&t.body, &t.body_place, &values)?;
+        let email = r.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+        let (to, bad_email) = match email {
+            Some(e) if usable_email(e) => (Some(e.to_string()), None),
+            Some(e) => (None, Some(e.to_string())),
+            None => (None, None),
+        };
+        let grade = |g: Option<&Grade>| g.map(|g| g.name.in_lang(ctx.lang).to_string());
+        out.push(Draft {
+            customer: r.customer.clone(),
+            name,
+            to,
+            bad_email,
+            phone: r.phone.clone(),
+            quote_id: r.quote_id.clone(),
+            days: r.days_since_sent,
+            amount,
+            vip_grade: grade(r.vip.as_ref()).unwrap_or_default(),
+            responder_grade: grade(r.responder.as_ref()).unwrap_or_default(),
+            subject,
+            body,
+            template: t.subject_place.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// One line of header-safe text: CR, LF, tabs and other control characters become spaces,
+/// runs of spaces collapse, ends are trimmed.
+pub fn clean_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A header value: plain when it is printable ASCII, else RFC 2047 `=?UTF-8?B?…?=` words of at
+/// most 75 characters each (split on character boundaries), folded onto continuation lines.
+pub fn encode_header_text(s: &str) -> String {
+    let s = clean_line(s);
+    if s.chars().all(|c| c.is_ascii() && !c.is_ascii_control()) && !s.contains("=?") {
+        return s;
+    }
+    // 45 bytes of UTF-8 → 60 base64 characters + 12 of `=?UTF-8?B?` and `?=` = 72 ≤ 75.
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in s.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
+    }
+    words.join("\r\n ")
+}
+
+/// RFC 5322 date of `day` at midnight; `-0000` because dangol's days carry no time zone.
+fn mail_date(day: NaiveDate) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} 00:00:00 -0000",
+        DAYS[day.weekday().num_days_from_monday() as usize],
+        day.day(),
+        MONTHS[day.month0() as usize],
+        day.year()
+    )
+}
+
+/// The `.eml` bytes of a draft that has an address; `None` for a "call instead" draft.
+///
+/// Headers: `To`, `Subject`, `Date` (the as-of day, so reruns give identical files),
+/// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, base64 transfer encoding, and
+/// `X-Unsent: 1` so Outlook opens it as a draft ready to send.
+pub fn eml(draft: &Draft, as_of: NaiveDate) -> Option<Vec<u8>> {
+    let to = draft.to.as_deref()?;
+    let mut m = String::new();
+    let name = encode_header_text(&draft.name);
+    if name.is_empty() {
+        let _ = write!(m, "To: <{to}>\r\n");
+    } else if name.starts_with("=?") {
+        let _ = write!(m, "To: {name} <{to}>\r\n");
+    } else {
+        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+        let _ = write!(m, "To: \"{quoted}\" <{to}>\r\n");
+    }
+    let _ = write!(m, "Subject: {}\r\n", encode_header_text(&draft.subject));
+    let _ = write!(m, "Date: {}\r\n", mail_date(as_of));
+    m.push_str("MIME-Version: 1.0\r\n");
+    m.push_str("Content-Type: text/plain; charset=utf-8\r\n");
+    m.push_str("Content-Transfer-Encoding: base64\r\n");
+    m.push_str("X-Unsent: 1\r\n\r\n");
+    let body = draft.body.replace("\r\n", "\n").replace('\n', "\r\n");
+    let b = base64(body.as_bytes());
+    for line in b.as_bytes().chunks(76) {
+        m.push_str(&String::from_utf8_lossy(line));
+        m.push_str("\r\n");
+    }
+    Some(m.into_bytes())
+}
+
+/// A file name for a draft: its position (so names never collide) and a safe form of the
+/// customer key.
+pub fn eml_file_name(index: usize, draft: &Draft) -> String {
+    let safe: String = draft
+        .customer
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    format!("{:03}-{safe}.eml", index + 1)
+}
+
+/// A CSV text cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`,
+/// tab or CR gets a `'` in front.
+pub fn csv_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The mail-merge CSV (UTF-8 with BOM): one row per draft that has an address.
+pub fn mail_merge_csv(drafts: &[Draft]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "email",
+        "name",
+        "quote_id",
+        "days",
+        "amount",
+        "subject",
+        "body",
+        "vip_grade",
+        "responder_grade",
+    ])?;
+    for d in drafts {
+        let Some(to) = d.to.as_deref() else { continue };
+        w.write_record([
+            csv_safe(to),
+            csv_safe(&d.name),
+            csv_safe(d.quote_id.as_deref().unwrap_or_default()),
+            d.days.to_string(),
+            csv_safe(&d.amount),
+            csv_safe(&d.subject),
+            csv_safe(&d.body),
+            csv_safe(&d.vip_grade),
+            csv_safe(&d.responder_grade),
+        ])?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(
+        w.into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?,
+    );
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_known_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn fill_placeholders_and_escapes() {
+        let v: BTreeMap<&str, String> =
+            [("name", "김철수".to_string()), ("days", "5".to_string())].into();
+        assert_eq!(
+            fill("{name}님 {{days}} {days}일 {이름} { x }", "T!A1", &v).unwrap(),
+            "김철수님 {days} 5일 김철수 { x }"
+        );
+        assert_eq!(
+            fill("{nmae}", "Templates!C4", &v).unwrap_err().to_string(),
+            "Templates!C4: unknown placeholder {nmae}; use {name}, {quote_id}, {days}, {amount} or {shop} (write {{ for a literal brace)"
+        );
+    }
+
+    #[test]
+    fn header_text_is_plain_or_encoded() {
+        assert_eq!(
+            encode_header_text("Hello\r\nBcc: x@y.z"),
+            "Hello Bcc: x@y.z"
+        );
+        assert_eq!(encode_header_text("안녕"), "=?UTF-8?B?7JWI64WV?=");
+        let long = encode_header_text(&"가".repeat(40));
+        assert!(long.split("\r\n ").all(|w| w.len() <= 75));
+        assert_eq!(long.split("\r\n ").count(), 3);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(usable_email("kim@example.com"));
+        assert!(!usable_email("kim@example.com\r\nBcc: a@b.c"));
+        assert!(!usable_email("Kim <kim@example.com>"));
+        assert!(!usable_email("kim"));
+    }
+
+    #[test]
+    fn csv_guard() {
+        assert_eq!(csv_safe("=1+1"), "'=1+1");
+        assert_eq!(csv_safe("-5"), "'-5");
+        assert_eq!(csv_safe("\tx"), "'\tx");
+        assert_eq!(csv_safe("김"), "김");
+    }
+
+    #[test]
+    fn date_header() {
+        let d = NaiveDate::from_ymd_opt(2025, 4, 15).unwrap();
+        assert_eq!(mail_date(d), "Tue, 15 Apr 2025 00:00:00 -0000");
+    }
+}
