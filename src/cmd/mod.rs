@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod run;
 
 use std::io::Write;
 
