@@ -578,3 +578,36 @@ fn a_missing_workbook_is_exit_1_and_leaves_no_lock_file() {
     );
     assert!(listing(dir.path()).is_empty());
 }
+
+#[test]
+fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "shop.xlsx");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dangol-nightly.sh");
+    let nightly = || {
+        std::process::Command::new("sh")
+            .arg(&script)
+            .arg(&input)
+            .args(["--as-of", AS_OF])
+            .env("DANGOL", env!("CARGO_BIN_EXE_dangol"))
+            .output()
+            .unwrap()
+    };
+    let o = nightly();
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert!(dir.path().join("reports/weekly-2025-W15.pdf").is_file());
+    assert!(!dir.path().join("dangol.log").exists());
+
+    fs::write(dir.path().join("~$shop.xlsx"), "").unwrap();
+    let o = nightly();
+    assert_code(&o, 3);
+    assert_eq!(stdout(&o), "");
+    let log = fs::read_to_string(dir.path().join("dangol.log")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].ends_with(" dangol run shop.xlsx: exit 3"), "{log}");
+    assert_eq!(
+        lines[1],
+        "dangol: error: shop.xlsx is open in Excel or LibreOffice (owner file ~$shop.xlsx); close it and run again, or use --force"
+    );
+}

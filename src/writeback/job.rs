@@ -164,8 +164,17 @@ impl WriteJob {
         }
         match excel_owner_file(&self.target) {
             Some(owner) => Err(WritebackError::OpenElsewhere {
+                // `~$shop.xlsx`, not `./~$shop.xlsx`, for a workbook named without a folder.
+                owner: owner
+                    .strip_prefix(".")
+                    .ok()
+                    .filter(|_| {
+                        self.target
+                            .parent()
+                            .is_none_or(|p| p.as_os_str().is_empty())
+                    })
+                    .map_or_else(|| owner.clone(), Path::to_path_buf),
                 workbook: self.target.clone(),
-                owner,
             }),
             None => Ok(()),
         }
