@@ -611,3 +611,33 @@ fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
         "dangol: error: shop.xlsx is open in Excel or LibreOffice (owner file ~$shop.xlsx); close it and run again, or use --force"
     );
 }
+
+#[test]
+fn a_read_only_workbook_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    fs::set_permissions(&input, fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {} is read-only; dangol does not replace it (make it writable, or use --out FILE)\n",
+            input.display()
+        )
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(listing(dir.path()), ["Shop.xlsx"]);
+    // --out still works and the new file is readable by others.
+    let out = dir.path().join("new.xlsx");
+    assert_code(
+        &run(&input, &["--out", out.to_str().unwrap(), "--quiet"]),
+        0,
+    );
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+}

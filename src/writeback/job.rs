@@ -131,6 +131,14 @@ impl WriteJob {
             None if editable => (WriteKind::InPlace, input.to_path_buf()),
             None => (WriteKind::Converted, super::values_output_path(input)),
         };
+        // A read-only file is the owner saying "do not change this" (Excel will not save over
+        // it either); the rename would replace it regardless, so refuse here.
+        if fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
+            return Err(WritebackError::Invalid(format!(
+                "{} is read-only; dangol does not replace it (make it writable, or use --out FILE)",
+                target.display()
+            )));
+        }
         let lock = WorkbookLock::acquire(&target)?;
         let job = WriteJob {
             input: input.to_path_buf(),
