@@ -641,3 +641,23 @@ fn a_read_only_workbook_is_not_replaced() {
     );
     assert!(fs::read(&input).unwrap() == orig);
 }
+
+#[test]
+fn a_failed_report_says_the_workbook_was_written() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    // A file where the reports folder should be.
+    fs::write(dir.path().join("reports"), "").unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "dangol: error: {} was written, but the weekly report was not: cannot write {}: ",
+            input.display(),
+            dir.path().join("reports/weekly-2025-W15.pdf").display()
+        )),
+        "{err}"
+    );
+    assert!(fs::read(&input).unwrap() != orig);
+}

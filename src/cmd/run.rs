@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::Global;
@@ -93,7 +94,15 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         created: as_of,
         merge: MergeOptions::default(),
     };
-    let planned = args.out.clone().unwrap_or_else(|| args.workbook.clone());
+    let editable = args
+        .workbook
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let planned = match &args.out {
+        Some(o) => o.clone(),
+        None if editable => args.workbook.clone(),
+        None => crate::writeback::values_output_path(&args.workbook),
+    };
     // The lock is taken before reading, so a second run fails at once with exit 3 and the
     // workbook cannot change between the read and the write.
     let mut job = WriteJob::begin(&args.workbook, args.out.as_deref(), opts)
@@ -125,12 +134,13 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             .report_dir
             .clone()
             .unwrap_or_else(|| parent(job.target()).join("reports"));
-        Some(write_pdf(
-            &analyses,
-            &dir,
-            args.font.as_deref(),
-            &mut warnings,
-        )?)
+        let pdf = write_pdf(&analyses, &dir, args.font.as_deref(), &mut warnings);
+        Some(pdf.with_context(|| {
+            format!(
+                "{} was written, but the weekly report was not",
+                report.target.display()
+            )
+        })?)
     };
     drop(job);
     bar.finish_and_clear();
@@ -163,12 +173,13 @@ fn write_pdf(
     let (bytes, warn) = render_weekly_pdf(&a.weekly, &font)?;
     warnings.extend(warn);
     let path = dir.join(format!("weekly-{}.pdf", a.weekly.week.label()));
-    std::fs::create_dir_all(dir).map_err(|e| write_error(&path, WritebackError::Io(e)))?;
+    let cannot = || format!("cannot write {}", path.display());
+    std::fs::create_dir_all(dir).with_context(cannot)?;
     atomic_replace(&path, |f| {
         f.write_all(&bytes)?;
         set_new_file_mode(f)
     })
-    .map_err(|e| write_error(&path, e))?;
+    .with_context(cannot)?;
     Ok(path)
 }
 
