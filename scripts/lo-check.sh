@@ -2,7 +2,11 @@
 # Opens each workbook with LibreOffice (headless) and converts every sheet to CSV; fails when
 # LibreOffice reports an error, or when a sheet produced no CSV.
 #
-#   scripts/lo-check.sh FILE...
+#   scripts/lo-check.sh FILE|DIR...
+#
+# A DIR stands for every .xlsx/.xlsm below it (e.g. `scripts/lo-check.sh target/lo-check`
+# after `cargo test`, which keeps the workbooks the tests write there); a DIR holding none is
+# an error, so a CI step cannot pass by checking nothing.
 #
 # Needs LibreOffice 7.2+ (Debian: apt-get install libreoffice-calc-nogui). Each run uses its
 # own throwaway LibreOffice profile, so it never touches a user's settings and can run beside
@@ -10,9 +14,23 @@
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
-    echo "usage: $0 FILE..." >&2
+    echo "usage: $0 FILE|DIR..." >&2
     exit 2
 fi
+
+files=()
+for arg in "$@"; do
+    if [ -d "$arg" ]; then
+        found=$(find "$arg" -type f \( -iname '*.xlsx' -o -iname '*.xlsm' \) | LC_ALL=C sort)
+        if [ -z "$found" ]; then
+            echo "lo-check: no .xlsx/.xlsm files under $arg" >&2
+            exit 2
+        fi
+        while IFS= read -r f; do files+=("$f"); done <<<"$found"
+    else
+        files+=("$arg")
+    fi
+done
 command -v soffice >/dev/null || { echo "lo-check: soffice not found (install LibreOffice)" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -20,7 +38,7 @@ trap 'rm -rf "$work"' EXIT
 profile="file://$work/profile"
 failed=0
 
-for file in "$@"; do
+for file in "${files[@]}"; do
     if [ ! -f "$file" ]; then
         echo "FAIL $file: no such file" >&2
         failed=1

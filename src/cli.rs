@@ -89,4 +89,5 @@ pub enum Command {
     Sample(cmd::sample::Args),
     /// Who to remind about a quote, and why; --apply marks them, --eml drafts the mails.
     Remind(cmd::remind::Args),
+    Run(cmd::run::Args),
 }

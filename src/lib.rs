@@ -39,6 +39,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Init(a) => cmd::init::run(a, &cli.global),
         Command::Sample(a) => cmd::sample::run(a, &cli.global),
         Command::Remind(a) => cmd::remind::run(a, &cli.global),
+        Command::Run(a) => cmd::run::run(a, &cli.global),
     }
 }
 
@@ -69,17 +70,45 @@ where
     }
 }
 
-/// The exit code an error maps to.
-fn error_exit(e: &anyhow::Error) -> Exit {
-    if e.chain().any(|c| {
+/// The exit code an error maps to: 3 when the workbook is locked by another run or open in a
+/// spreadsheet program (found by type anywhere in the error's chain, so context added on the
+/// way up does not hide it), else 1.
+pub fn error_exit(e: &anyhow::Error) -> Exit {
+    let busy = e.chain().any(|c| {
         matches!(
             c.downcast_ref::<writeback::WritebackError>(),
-            Some(writeback::WritebackError::Locked { .. })
-        ) || c.to_string().contains("is locked by another dangol run")
-            || c.to_string().contains("is open in Excel")
-    }) {
-        Exit::Locked
-    } else {
-        Exit::Failure
+            Some(
+                writeback::WritebackError::Locked { .. }
+                    | writeback::WritebackError::OpenElsewhere { .. }
+            )
+        )
+    });
+    if busy { Exit::Locked } else { Exit::Failure }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use writeback::WritebackError;
+
+    #[test]
+    fn locked_and_open_elsewhere_exit_3_through_context() {
+        let locked = anyhow::Error::new(WritebackError::Locked {
+            workbook: PathBuf::from("a.xlsx"),
+            lock: PathBuf::from(".~a.xlsx.dangol.lock"),
+        })
+        .context("writing a.xlsx");
+        assert_eq!(error_exit(&locked), Exit::Locked);
+        let open = anyhow::Error::new(WritebackError::OpenElsewhere {
+            workbook: PathBuf::from("a.xlsx"),
+            owner: PathBuf::from("~$a.xlsx"),
+        });
+        assert_eq!(error_exit(&open), Exit::Locked);
+        // A message that merely mentions Excel is not a lock.
+        let other = anyhow::anyhow!("a.xlsx is open in Excel, says a user sheet");
+        assert_eq!(error_exit(&other), Exit::Failure);
+        let io = anyhow::Error::new(WritebackError::Io(std::io::Error::other("disk full")));
+        assert_eq!(error_exit(&io), Exit::Failure);
     }
 }

@@ -9,12 +9,15 @@ use crate::analysis::customers::{
     CustomerTable, Direction, GradeChange, changes_between, customer_table, previous_week_end,
 };
 use crate::analysis::funnel::{FunnelOptions, PipelineFunnel, QUOTE_STAGES, QuoteFunnel};
-use crate::analysis::weekly::{FunnelBar, GradeChangeLine, Week, WeeklyReport, weekly_report};
+use crate::analysis::remind::{NextAction, Reminder, due_reminders, next_actions};
+use crate::analysis::weekly::{
+    FunnelBar, GradeChangeLine, ReminderLine, Week, WeeklyReport, weekly_report,
+};
 use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
-use crate::render::contents;
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
+use crate::render::{contents, contents_remind};
 
 /// Every analysis of one workbook as of one day.
 #[derive(Debug, Clone)]
@@ -37,6 +40,10 @@ pub struct Analyses {
     pub pipeline_funnel: Option<PipelineFunnel>,
     /// Every problem found while reading.
     pub problems: Vec<Problem>,
+    /// Quotes that need a reminder as of `as_of`.
+    pub reminders: Vec<Reminder>,
+    /// Each customer's one next action (the Dashboard).
+    pub actions: Vec<NextAction>,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -99,6 +106,17 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         .collect();
     // Reminders are filled by the reminder analysis once it exists.
 
+    let reminders = due_reminders(data, &customers, settings, as_of);
+    let actions = next_actions(data, &customers, settings, as_of);
+    weekly.reminders = reminders
+        .iter()
+        .map(|r| ReminderLine {
+            customer: r.name.clone(),
+            quote_id: r.quote_id.clone().unwrap_or_default(),
+            days_since_sent: r.days_since_sent,
+        })
+        .collect();
+
     Ok(Analyses {
         as_of,
         lang,
@@ -111,6 +129,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         quote_funnel,
         pipeline_funnel,
         problems: data.problems.clone(),
+        reminders,
+        actions,
     })
 }
 
@@ -166,6 +186,8 @@ impl Analyses {
             &self.customers,
             lang,
         ));
+        out.push(contents_remind::dashboard_sheet(&self.actions, lang));
+        out.push(contents_remind::reminders_sheet(&self.reminders, lang));
         out.push(contents::grade_changes(
             &self.changes,
             self.changes_since,

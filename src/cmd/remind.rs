@@ -21,7 +21,8 @@ use crate::model::{Currency, Lang};
 use crate::render::contents_remind::reminders_table;
 use crate::render::eml::{self, DraftContext};
 use crate::render::table::Cell;
-use crate::writeback::{self, CellEdit, EditValue, WorkbookLock, WritebackError};
+use crate::writeback::{self, CellEdit, EditValue};
+use crate::writeback::{WriteJob, WriteOptions};
 
 /// List the quotes that need a reminder; mark them, draft the e-mails.
 #[derive(Debug, clap::Args)]
@@ -186,7 +187,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s
         }
         Format::Csv => to_csv(&due, loaded.currency)?,
-        Format::Table | Format::Xlsx => terminal(&loaded, &due, &calls, as_of, applied, n_drafts, args),
+        Format::Table | Format::Xlsx => {
+            terminal(&loaded, &due, &calls, as_of, applied, n_drafts, args)
+        }
     };
     if !g.quiet {
         super::emit(&text)?;
@@ -487,26 +490,20 @@ fn apply(
         // Nothing to change: the file is not touched at all (no backup, no rewrite).
         return Ok(0);
     }
-    let target = args.out.as_deref().unwrap_or(input);
-    if !g.force {
-        for f in [Some(input.as_path()), args.out.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            if let Some(owner) = writeback::excel_owner_file(f) {
-                bail!(
-                    "{} is open in Excel ({} exists); close it first, or use --force",
-                    f.display(),
-                    owner.display()
-                );
-            }
-        }
-    }
-    let _lock = WorkbookLock::acquire(input)?;
-    let _out_lock = match &args.out {
-        Some(o) => Some(WorkbookLock::acquire(o)?),
-        None => None,
-    };
+    // Lock, the Excel owner-file check, backup and atomic replace: the same job `run` uses.
+    let job = WriteJob::begin(
+        input,
+        args.out.as_deref(),
+        WriteOptions {
+            force: g.force,
+            backups: loaded.settings.backups,
+            // Backups are named by the clock: two applies on one as-of day must not overwrite
+            // each other's backup.
+            stamp: chrono::Local::now().naive_local(),
+            created: as_of,
+            merge: writeback::MergeOptions::default(),
+        },
+    )?;
     let mut by_sheet: BTreeMap<&str, Vec<&Reminder>> = BTreeMap::new();
     for r in due {
         by_sheet.entry(r.cell.sheet.as_str()).or_default().push(r);
@@ -526,15 +523,7 @@ fn apply(
         bytes = Some(next);
     }
     let Some(bytes) = bytes else { return Ok(0) };
-    if args.out.is_none() {
-        // The clock, not `--as-of`: two runs on one as-of day must not overwrite each
-        // other's backup.
-        let stamp = chrono::Local::now().naive_local();
-        writeback::backup(input, loaded.settings.backups, stamp)?;
-    }
-    writeback::atomic_replace(target, |f| {
-        std::io::Write::write_all(f, &bytes).map_err(WritebackError::Io)
-    })
-    .with_context(|| format!("cannot write {}", target.display()))?;
+    job.commit(&bytes)
+        .with_context(|| format!("cannot write {}", job.target().display()))?;
     Ok(due.len())
 }

@@ -8,6 +8,7 @@
 //! splicing new elements into the original bytes so that everything else in them survives.
 
 mod edit;
+mod job;
 mod merge;
 mod package;
 pub mod safe;
@@ -18,6 +19,7 @@ mod xml;
 use std::path::PathBuf;
 
 pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
+pub use job::{WriteJob, WriteKind, WriteOptions, WriteReport, set_new_file_mode, write_back};
 pub use merge::{
     GENERATED_PROPERTY, MergeOptions, MergeSummary, merge_generated, merge_generated_from,
 };
@@ -35,6 +37,14 @@ pub enum WritebackError {
         lock.display()
     )]
     Locked { workbook: PathBuf, lock: PathBuf },
+    /// A spreadsheet program has the workbook open (its owner file is beside it); writing now
+    /// would be lost when the owner saves (the binary exits 3; `--force` writes anyway).
+    #[error(
+        "{} is open in Excel or LibreOffice (owner file {}); close it and run again, or use --force",
+        workbook.display(),
+        owner.display()
+    )]
+    OpenElsewhere { workbook: PathBuf, owner: PathBuf },
     /// A sheet the owner made carries the name of a sheet dangol generates.
     #[error(
         "the workbook already has a sheet named \"{sheet}\" that dangol did not create; \

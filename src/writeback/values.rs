@@ -24,13 +24,17 @@ pub fn values_output_path(input: &Path) -> PathBuf {
 }
 
 /// A new workbook holding every sheet of `input` as values (formulas become their results,
-/// formatting is not carried over). CSV files become one sheet named after the file, every
-/// field kept as text exactly as written; UTF-8 (with or without BOM) and CP949 are read.
+/// formatting is not carried over). CSV/TSV files become one sheet named after the file, every
+/// field kept as text exactly as written, read as `ingest` reads them (encoding detected:
+/// UTF-8, UTF-16 with BOM, CP949; delimiter sniffed, tab for `.tsv`), each row on the row it
+/// has in the file.
 pub fn values_workbook(input: &Path) -> Result<Workbook, WritebackError> {
     let mut wb = Workbook::new();
-    let is_csv = input
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+    let is_csv = input.extension().is_some_and(|e| {
+        ["csv", "tsv", "txt"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
     if is_csv {
         let ws = wb.add_worksheet();
         let stem = input.file_stem().map_or_else(
@@ -99,23 +103,19 @@ fn sheet_name(stem: &str) -> String {
 }
 
 fn write_csv(input: &Path, ws: &mut Worksheet) -> Result<(), WritebackError> {
-    let bytes = std::fs::read(input)?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
-        Err(_) => encoding_rs::EUC_KR.decode(bytes).0.into_owned(),
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    for (r, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| input_err(input, e))?;
-        for (c, field) in rec.iter().enumerate() {
+    let mut src =
+        crate::ingest::csv::CsvSource::open(input, None).map_err(|e| input_err(input, e))?;
+    let mut fields = Vec::new();
+    while src
+        .next_record(&mut fields)
+        .map_err(|e| input_err(input, e))?
+    {
+        let r = src.row_index();
+        for (c, field) in fields.iter().enumerate() {
             if field.is_empty() || c >= MAX_COLS as usize {
                 continue;
             }
-            ws.write_string(r as u32, c as u16, field)
+            ws.write_string(r, c as u16, field)
                 .map_err(|e| input_err(input, e))?;
         }
     }

@@ -1,0 +1,264 @@
+//! `dangol run`: the nightly job — read the workbook once, analyse, write dangol's sheets back
+//! (safely: lock, open-in-Excel check, backup, atomic replace) and render the weekly PDF.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::Global;
+use crate::exit::Exit;
+use crate::model::Lang;
+use crate::pipeline::{self, Analyses};
+use crate::render::pdf::{FontSource, render_weekly_pdf};
+use crate::render::sheets::{SheetContext, generated_workbook};
+use crate::writeback::{
+    MergeOptions, WriteJob, WriteKind, WriteOptions, WriteReport, WritebackError, atomic_replace,
+    set_new_file_mode,
+};
+
+/// Analyse a workbook, write dangol's sheets into it and render the weekly PDF (the nightly
+/// job).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  dangol run shop.xlsx                        # update shop.xlsx, write reports/weekly-….pdf
+  dangol run shop.xlsx --quiet                # for cron: prints nothing on success
+  dangol run shop.xlsx --out copy.xlsx        # leave shop.xlsx untouched
+  dangol run sales.csv                        # writes sales.dangol.xlsx beside it
+  dangol run shop.xlsx --as-of 2025-04-16 --no-report
+Exit status: 0 ok, 1 data or write error, 2 usage error, 3 the workbook is locked by another
+run or open in Excel/LibreOffice (use --force to write anyway).")]
+pub struct Args {
+    /// The workbook. `.xlsx`/`.xlsm` are updated in place (a backup is kept in
+    /// `.dangol-backups/`); `.xls`/`.xlsb`/`.ods`/`.csv`/`.tsv` give a new `NAME.dangol.xlsx`.
+    pub workbook: PathBuf,
+    /// Write the result to FILE and leave the workbook untouched.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Folder for the weekly PDF (default: `reports/` beside the workbook written).
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Do not render the weekly PDF.
+    #[arg(long, conflicts_with_all = ["report_dir", "font"])]
+    pub no_report: bool,
+    /// A TTF/OTF font for the PDF instead of the built-in Hangul font.
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+/// Steps shown by the progress bar.
+const STEPS: u64 = 4;
+
+/// A progress bar on a terminal only; draws nothing under cron or with `--quiet`.
+fn progress(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(STEPS);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn step(bar: &ProgressBar, msg: &'static str) {
+    bar.inc(1);
+    bar.set_message(msg);
+}
+
+/// I/O failures get the file and the assurance that nothing changed; a lock or an open
+/// workbook keeps its own message (and its type, which `error_exit` maps to 3).
+fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
+    match e {
+        WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
+            "cannot write {}; nothing was changed",
+            target.display()
+        )),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// Run the command.
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    let as_of = super::as_of(g);
+    let opts = WriteOptions {
+        force: g.force,
+        // The workbook's own `backups` setting replaces this once it has been read.
+        backups: crate::settings::Settings::defaults().backups,
+        // Backups are named by the clock: they record when a file was replaced, which is not
+        // an output and need not be reproducible.
+        stamp: chrono::Local::now().naive_local(),
+        created: as_of,
+        merge: MergeOptions::default(),
+    };
+    let editable = args
+        .workbook
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let planned = match &args.out {
+        Some(o) => o.clone(),
+        None if editable => args.workbook.clone(),
+        None => crate::writeback::values_output_path(&args.workbook),
+    };
+    // The lock is taken before reading, so a second run fails at once with exit 3 and the
+    // workbook cannot change between the read and the write.
+    let mut job = WriteJob::begin(&args.workbook, args.out.as_deref(), opts)
+        .map_err(|e| write_error(&planned, e))?;
+
+    let bar = progress(g.quiet);
+    bar.set_message("reading");
+    let loaded = super::load(&args.workbook, g)?;
+    job.set_backups(loaded.settings.backups);
+    step(&bar, "analysing");
+    let analyses = pipeline::analyse(&loaded, as_of)?;
+    let ctx = SheetContext {
+        lang: analyses.lang,
+        as_of,
+        currency: analyses.currency,
+    };
+    let generated = generated_workbook(&analyses.sheets(), &ctx)?;
+    step(&bar, "writing the workbook");
+    let report = job
+        .write_generated(&generated)
+        .map_err(|e| write_error(job.target(), e))?;
+
+    let mut warnings = Vec::new();
+    let pdf = if args.no_report {
+        None
+    } else {
+        step(&bar, "rendering the weekly report");
+        let dir = args
+            .report_dir
+            .clone()
+            .unwrap_or_else(|| parent(job.target()).join("reports"));
+        let pdf = write_pdf(&analyses, &dir, args.font.as_deref(), &mut warnings);
+        Some(pdf.with_context(|| {
+            format!(
+                "{} was written, but the weekly report was not",
+                report.target.display()
+            )
+        })?)
+    };
+    drop(job);
+    bar.finish_and_clear();
+
+    if !g.quiet {
+        let mut err = std::io::stderr().lock();
+        for w in &warnings {
+            let _ = writeln!(err, "dangol: warning: {w}");
+        }
+        super::emit(&summary(args, &analyses, &report, pdf.as_deref()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn parent(p: &Path) -> &Path {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Renders the weekly PDF into `dir` as `weekly-YYYY-Www.pdf`, atomically.
+fn write_pdf(
+    a: &Analyses,
+    dir: &Path,
+    font: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<PathBuf> {
+    let font = font.map_or(FontSource::Embedded, |p| FontSource::Path(p.to_path_buf()));
+    let (bytes, warn) = render_weekly_pdf(&a.weekly, &font)?;
+    warnings.extend(warn);
+    let path = dir.join(format!("weekly-{}.pdf", a.weekly.week.label()));
+    let cannot = || format!("cannot write {}", path.display());
+    std::fs::create_dir_all(dir).with_context(cannot)?;
+    atomic_replace(&path, |f| {
+        f.write_all(&bytes)?;
+        set_new_file_mode(f)
+    })
+    .with_context(cannot)?;
+    Ok(path)
+}
+
+fn names(list: &[String]) -> String {
+    list.join(", ")
+}
+
+/// What the run did, in the workbook's language.
+fn summary(args: &Args, a: &Analyses, r: &WriteReport, pdf: Option<&Path>) -> String {
+    let l = a.lang;
+    let input = args.workbook.display();
+    let target = r.target.display();
+    let mut s = String::new();
+    let head = match (r.kind, r.unchanged) {
+        (WriteKind::InPlace, true) => match l {
+            Lang::Ko => format!("{input}: 이미 최신입니다 (바뀐 것 없음, 백업 안 함)"),
+            Lang::En => format!("{input}: already up to date (nothing changed, no backup)"),
+        },
+        (WriteKind::InPlace, false) => match l {
+            Lang::Ko => format!("{input}: 갱신했습니다"),
+            Lang::En => format!("{input}: updated"),
+        },
+        (WriteKind::OutFile, _) => match l {
+            Lang::Ko => format!("{target}에 썼습니다 ({input}은(는) 그대로입니다)"),
+            Lang::En => format!("wrote {target} ({input} left untouched)"),
+        },
+        (WriteKind::Converted, _) => match l {
+            Lang::Ko => format!(
+                "{input}은(는) 그 자리에서 고칠 수 없는 형식이라 새 통합문서 {target}에 \
+                 데이터(값)와 dangol 시트를 썼습니다"
+            ),
+            Lang::En => format!(
+                "{input} cannot be edited in place: wrote a new workbook {target} with its data \
+                 (as values) and dangol's sheets"
+            ),
+        },
+    };
+    let _ = writeln!(s, "{head} ({} {})", l.pick("기준일", "as of"), a.as_of);
+    let m = &r.summary;
+    let sheet_lists = if r.unchanged {
+        Vec::new()
+    } else {
+        vec![
+            (&m.added, "추가한 시트", "sheets added"),
+            (&m.replaced, "교체한 시트", "sheets replaced"),
+            (&m.removed, "지운 시트", "sheets removed"),
+        ]
+    };
+    for (list, ko, en) in sheet_lists {
+        if !list.is_empty() {
+            let _ = writeln!(s, "  {}: {}", l.pick(ko, en), names(list));
+        }
+    }
+    let customers = a.customers.rows.len();
+    let problems = a.problems.len();
+    let _ = match l {
+        Lang::Ko => writeln!(s, "  고객 {customers}명, 데이터 문제 {problems}건"),
+        Lang::En => writeln!(s, "  customers: {customers}, data problems: {problems}"),
+    };
+    if problems > 0 {
+        let _ = writeln!(
+            s,
+            "  {}",
+            l.pick(
+                "문제 목록: `dangol check` 또는 데이터점검 시트",
+                "see `dangol check` or the Data Issues sheet"
+            )
+        );
+    }
+    if let Some(b) = &r.backup {
+        let _ = writeln!(s, "  {}: {}", l.pick("백업", "backup"), b.display());
+    }
+    if let Some(p) = pdf {
+        let _ = writeln!(
+            s,
+            "  {}: {}",
+            l.pick("주간 리포트", "weekly report"),
+            p.display()
+        );
+    }
+    s
+}

@@ -1,0 +1,663 @@
+//! `dangol run` end to end: the real binary on copies of the write-back fixtures and on small
+//! workbooks built here.
+//!
+//! Every workbook a test writes is also kept under `target/lo-check/run/`, so CI can open them
+//! all with `LibreOffice` after the tests: `scripts/lo-check.sh target/lo-check`.
+
+use std::fs;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_auto};
+use dangol::model::Lang;
+use dangol::render::table::GeneratedSheet;
+use dangol::writeback::WorkbookLock;
+
+const FIXTURES: [&str; 3] = [
+    "openpyxl_features.xlsx",
+    "libreoffice_features.xlsx",
+    "macro.xlsm",
+];
+
+/// Data problems `dangol check` reports in each fixture: `LibreOffice` stored the total row's
+/// cached values, so its `Sales!A7` is a row without a date.
+fn problems_in(fixture: &str) -> usize {
+    usize::from(fixture != "openpyxl_features.xlsx")
+}
+
+/// Parts a merge is allowed to rewrite; every other original part must be raw-identical.
+const MERGE_EDITS: [&str; 6] = [
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+    "docProps/custom.xml",
+];
+
+const AS_OF: &str = "2025-04-16";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/writeback")
+        .join(name)
+}
+
+/// Keeps a written workbook for `scripts/lo-check.sh target/lo-check`.
+fn keep(name: &str, path: &Path) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("lo-check/run");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(path, dir.join(name)).unwrap();
+}
+
+/// A copy of a fixture in a fresh temp dir.
+fn copy_of(name: &str, as_name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(as_name);
+    fs::copy(fixture(name), &path).unwrap();
+    (dir, path)
+}
+
+fn dangol(args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("dangol")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn run(path: &Path, extra: &[&str]) -> Output {
+    let p = path.to_str().unwrap();
+    let mut args = vec!["run", p, "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    dangol(&args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<String> = rd
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+struct RawPart {
+    name: String,
+    crc: u32,
+    raw: Vec<u8>,
+}
+
+fn raw_parts(bytes: &[u8]) -> Vec<RawPart> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index_raw(i).unwrap();
+            let mut raw = Vec::new();
+            f.read_to_end(&mut raw).unwrap();
+            RawPart {
+                name: f.name().to_string(),
+                crc: f.crc32(),
+                raw,
+            }
+        })
+        .collect()
+}
+
+/// Every original part not in `allowed` is in the output with the same compressed bytes and
+/// CRC, in the same order.
+fn assert_untouched(orig: &[u8], out: &[u8], allowed: &[&str]) {
+    let before = raw_parts(orig);
+    let after = raw_parts(out);
+    let names: Vec<&str> = after.iter().map(|p| p.name.as_str()).collect();
+    let mut last = 0;
+    for p in &before {
+        let i = names
+            .iter()
+            .position(|n| *n == p.name)
+            .unwrap_or_else(|| panic!("part {} was dropped", p.name));
+        assert!(i >= last, "part {} moved", p.name);
+        last = i;
+        if allowed.iter().any(|a| a.eq_ignore_ascii_case(&p.name)) {
+            continue;
+        }
+        assert_eq!(after[i].crc, p.crc, "crc of {}", p.name);
+        assert!(after[i].raw == p.raw, "raw bytes of {} differ", p.name);
+    }
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook_auto(path).unwrap().sheet_names().clone()
+}
+
+fn grid(bytes: &[u8], sheet: &str) -> Vec<Vec<Data>> {
+    let mut x = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let r = x.worksheet_range(sheet).unwrap();
+    r.rows().map(<[Data]>::to_vec).collect()
+}
+
+/// The sheets after the user's are all dangol's, Customer Stats among them.
+fn assert_generated_after(names: &[String], user: &[String], lang: Lang) {
+    assert_eq!(&names[..user.len()], user);
+    let ours: Vec<&str> = GeneratedSheet::ALL.iter().map(|g| g.name(lang)).collect();
+    let extra = &names[user.len()..];
+    assert!(
+        extra.iter().all(|n| ours.contains(&n.as_str())),
+        "{extra:?}"
+    );
+    assert!(
+        extra
+            .iter()
+            .any(|n| n == GeneratedSheet::CustomerStats.name(lang)),
+        "{extra:?}"
+    );
+}
+
+#[test]
+fn runs_are_idempotent_reproducible_and_keep_every_untouched_part() {
+    for name in FIXTURES {
+        let ext = Path::new(name).extension().unwrap().to_str().unwrap();
+        let shop = format!("Shop.{ext}");
+        let (dir_a, a) = copy_of(name, &shop);
+        let (_dir_b, b) = copy_of(name, &shop);
+        let orig = fs::read(&a).unwrap();
+        let user = sheet_names(&a);
+
+        let o = run(&a, &[]);
+        assert_code(&o, 0);
+        let out = stdout(&o);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("{}: 갱신했습니다 (기준일 2025-04-16)", a.display()),
+            "{out}"
+        );
+        assert!(lines[1].starts_with("  추가한 시트: 고객분석"), "{out}");
+        let counts = format!("  고객 3명, 데이터 문제 {}건", problems_in(name));
+        assert!(lines.contains(&counts.as_str()), "{out}");
+        let backups = dir_a.path().join(".dangol-backups");
+        let kept = listing(&backups);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(
+            lines.contains(&format!("  백업: {}", backups.join(&kept[0]).display()).as_str()),
+            "{out}"
+        );
+        let pdf = dir_a.path().join("reports/weekly-2025-W15.pdf");
+        assert!(
+            lines.contains(&format!("  주간 리포트: {}", pdf.display()).as_str()),
+            "{out}"
+        );
+        assert!(fs::read(backups.join(&kept[0])).unwrap() == orig);
+        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+        let first = fs::read(&a).unwrap();
+        assert_untouched(&orig, &first, &MERGE_EDITS);
+        assert_generated_after(&sheet_names(&a), &user, Lang::Ko);
+        for sheet in &user {
+            assert_eq!(grid(&orig, sheet), grid(&first, sheet), "{name} {sheet}");
+        }
+        keep(&format!("run_{name}"), &a);
+
+        // Second run: nothing changes, no second backup.
+        let o = run(&a, &[]);
+        assert_code(&o, 0);
+        assert_eq!(
+            stdout(&o).lines().next().unwrap(),
+            format!(
+                "{}: 이미 최신입니다 (바뀐 것 없음, 백업 안 함) (기준일 2025-04-16)",
+                a.display()
+            )
+        );
+        assert!(fs::read(&a).unwrap() == first, "{name}: second run differs");
+        assert_eq!(listing(&backups), kept);
+
+        // Another copy, another directory: the same bytes (workbook and PDF).
+        assert_code(&run(&b, &[]), 0);
+        assert!(fs::read(&b).unwrap() == first, "{name}: copies differ");
+        assert!(
+            fs::read(b.with_file_name("reports/weekly-2025-W15.pdf")).unwrap()
+                == fs::read(&pdf).unwrap()
+        );
+    }
+}
+
+#[test]
+fn out_leaves_the_input_byte_identical() {
+    let (dir, input) = copy_of("macro.xlsm", "Shop.xlsm");
+    let orig = fs::read(&input).unwrap();
+    let out_dir = dir.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("copy.xlsm");
+    let o = run(&input, &["--out", out.to_str().unwrap()]);
+    assert_code(&o, 0);
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        format!(
+            "{}에 썼습니다 ({}은(는) 그대로입니다) (기준일 2025-04-16)",
+            out.display(),
+            input.display()
+        )
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+    // Nothing new beside the input but the lock-free listing: the report went beside --out.
+    assert_eq!(listing(dir.path()), ["Shop.xlsm", "out"]);
+    assert_eq!(
+        listing(&out_dir),
+        [".~copy.xlsm.dangol.lock", "copy.xlsm", "reports"]
+    );
+    assert_untouched(&orig, &fs::read(&out).unwrap(), &MERGE_EDITS);
+
+    // The same bytes as an in-place run.
+    let (_d2, inplace) = copy_of("macro.xlsm", "Shop.xlsm");
+    assert_code(&run(&inplace, &["--no-report"]), 0);
+    assert!(fs::read(&inplace).unwrap() == fs::read(&out).unwrap());
+
+    // An --out whose extension does not match the content is refused.
+    let bad = out_dir.join("copy.xlsx");
+    let o = run(&input, &["--out", bad.to_str().unwrap()]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("the output must be a .xlsm file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!bad.exists());
+}
+
+#[test]
+fn an_open_workbook_is_refused_with_exit_3_unless_forced() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    let owner = dir.path().join("~$Shop.xlsx");
+    fs::write(&owner, "").unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 3);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {} is open in Excel or LibreOffice (owner file {}); close it and run again, or use --force\n",
+            input.display(),
+            owner.display()
+        )
+    );
+    assert_eq!(stdout(&o), "");
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(
+        listing(dir.path()),
+        [".~Shop.xlsx.dangol.lock", "Shop.xlsx", "~$Shop.xlsx"]
+    );
+
+    let o = run(&input, &["--force", "--quiet"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "");
+    assert!(fs::read(&input).unwrap() != orig);
+}
+
+#[test]
+fn a_held_lock_gives_exit_3_and_leaves_the_workbook() {
+    let (dir, input) = copy_of("libreoffice_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    let lock = WorkbookLock::acquire(&input).unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 3);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {} is being written by another dangol run (lock file {}); try again when it has finished\n",
+            input.display(),
+            lock.path().display()
+        )
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(
+        listing(dir.path()),
+        [".~Shop.xlsx.dangol.lock", "Shop.xlsx"]
+    );
+    drop(lock);
+    assert_code(&run(&input, &["--quiet"]), 0);
+}
+
+#[test]
+fn a_read_only_directory_gives_exit_1_and_leaves_the_workbook() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = dir.path().join("probe");
+    if fs::write(&probe, "").is_ok() {
+        // Root ignores permission bits: nothing to observe here (the failure below, with a
+        // blocked backup folder, covers the same path for every account).
+        let _ = fs::remove_file(&probe);
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: running as root, a read-only directory is writable");
+        return;
+    }
+    let o = run(&input, &[]);
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: cannot write {}; nothing was changed: Permission denied (os error 13)\n",
+            input.display()
+        )
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(listing(dir.path()), ["Shop.xlsx"]);
+}
+
+#[test]
+fn a_failed_backup_gives_exit_1_and_leaves_the_workbook() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    // A file where the backup folder should be: the backup fails before the replace.
+    fs::write(dir.path().join(".dangol-backups"), "not a folder").unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "dangol: error: cannot write {}; nothing was changed: ",
+            input.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(stdout(&o), "");
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(
+        listing(dir.path()),
+        [".dangol-backups", ".~Shop.xlsx.dangol.lock", "Shop.xlsx"]
+    );
+}
+
+#[test]
+fn backups_rotate_to_the_setting() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let mut versions = vec![fs::read(&input).unwrap()];
+    for day in ["2025-04-14", "2025-04-15", "2025-04-16", "2025-04-17"] {
+        let p = input.to_str().unwrap();
+        let o = dangol(&[
+            "run",
+            p,
+            "--as-of",
+            day,
+            "--set",
+            "backups=2",
+            "--no-report",
+            "--quiet",
+        ]);
+        assert_code(&o, 0);
+        versions.push(fs::read(&input).unwrap());
+    }
+    let backups = dir.path().join(".dangol-backups");
+    let kept = listing(&backups);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|n| n.len() == "Shop.20250101T000000.xlsx".len()
+                && n.starts_with("Shop.")
+                && Path::new(n).extension().is_some_and(|e| e == "xlsx"))
+    );
+    // The two newest backups are the versions before the last two runs, oldest first.
+    assert!(fs::read(backups.join(&kept[0])).unwrap() == versions[2]);
+    assert!(fs::read(backups.join(&kept[1])).unwrap() == versions[3]);
+    assert!(!dir.path().join("reports").exists());
+}
+
+#[test]
+fn a_csv_input_gives_a_new_dangol_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("orders.csv");
+    let text = "Date,Customer,Amount\n2025-04-01,Kim Minji,\"12,000\"\n\
+                2025-04-08,Lee & Sons,5000\n2025-04-09,Kim Minji,3000\n";
+    fs::write(&csv, text).unwrap();
+    let o = run(&csv, &[]);
+    assert_code(&o, 0);
+    let made = dir.path().join("orders.dangol.xlsx");
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!(
+            "{} cannot be edited in place: wrote a new workbook {} with its data (as values) and dangol's sheets (as of 2025-04-16)",
+            csv.display(),
+            made.display()
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  customers: 2, data problems: 0\n"),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(&csv).unwrap(), text);
+    keep("run_orders.dangol.xlsx", &made);
+
+    let bytes = fs::read(&made).unwrap();
+    let names = sheet_names(&made);
+    assert_generated_after(&names, &["orders".to_string()], Lang::En);
+    let s = |t: &str| Data::String(t.into());
+    assert_eq!(
+        grid(&bytes, "orders"),
+        [
+            [s("Date"), s("Customer"), s("Amount")],
+            [s("2025-04-01"), s("Kim Minji"), s("12,000")],
+            [s("2025-04-08"), s("Lee & Sons"), s("5000")],
+            [s("2025-04-09"), s("Kim Minji"), s("3000")],
+        ]
+    );
+    let stats = grid(&bytes, "Customer Stats");
+    let flat: Vec<String> = stats.iter().flatten().map(ToString::to_string).collect();
+    assert!(flat.contains(&"Kim Minji".to_string()), "{flat:?}");
+    assert!(flat.contains(&"Lee & Sons".to_string()), "{flat:?}");
+
+    // Again: the same bytes, and the earlier file is kept as a backup only if it differed.
+    assert_code(&run(&csv, &["--quiet"]), 0);
+    assert!(fs::read(&made).unwrap() == bytes);
+    assert!(!dir.path().join(".dangol-backups").exists());
+}
+
+#[test]
+fn a_tsv_input_is_read_with_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("매출.tsv");
+    fs::write(
+        &tsv,
+        "주문일\t고객\t금액\n2025-04-01\t김민지\t12000\n2025-04-08\t박서준\t5000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("결과.xlsx");
+    let o = run(&tsv, &["--out", out.to_str().unwrap(), "--no-report"]);
+    assert_code(&o, 0);
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        format!(
+            "{}은(는) 그 자리에서 고칠 수 없는 형식이라 새 통합문서 {}에 데이터(값)와 dangol 시트를 썼습니다 (기준일 2025-04-16)",
+            tsv.display(),
+            out.display()
+        )
+    );
+    let bytes = fs::read(&out).unwrap();
+    assert_generated_after(&sheet_names(&out), &["매출".to_string()], Lang::Ko);
+    assert_eq!(
+        grid(&bytes, "매출")[1],
+        [
+            Data::String("2025-04-01".into()),
+            Data::String("김민지".into()),
+            Data::String("12000".into())
+        ]
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".~결과.xlsx.dangol.lock", "결과.xlsx", "매출.tsv"]
+    );
+    keep("run_tsv.xlsx", &out);
+}
+
+#[test]
+fn an_english_workbook_gets_an_english_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sales").unwrap();
+    for (c, h) in ["Date", "Customer", "Amount"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (d, who, amt)) in [
+        ("2025-04-02", "Ann", 120.5),
+        ("2025-04-09", "Bob", 80.0),
+        ("2025-04-10", "Ann", 30.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *d).unwrap();
+        ws.write_string(r, 1, *who).unwrap();
+        ws.write_number(r, 2, *amt).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let o = run(&path, &["--no-report"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("{}: updated (as of 2025-04-16)", path.display())
+    );
+    assert!(
+        lines[1].starts_with("  sheets added: Customer Stats"),
+        "{out}"
+    );
+    assert!(lines.contains(&"  customers: 2, data problems: 0"), "{out}");
+    assert!(
+        lines.last().unwrap().starts_with(&format!(
+            "  backup: {}",
+            dir.path().join(".dangol-backups/shop.").display()
+        )),
+        "{out}"
+    );
+    keep("run_english.xlsx", &path);
+}
+
+#[test]
+fn a_missing_workbook_is_exit_1_and_leaves_no_lock_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.xlsx");
+    let o = run(&path, &[]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).starts_with(&format!("dangol: error: cannot read {}: ", path.display())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(listing(dir.path()).is_empty());
+}
+
+#[test]
+fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "shop.xlsx");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dangol-nightly.sh");
+    let nightly = || {
+        std::process::Command::new("sh")
+            .arg(&script)
+            .arg(&input)
+            .args(["--as-of", AS_OF])
+            .env("DANGOL", env!("CARGO_BIN_EXE_dangol"))
+            .output()
+            .unwrap()
+    };
+    let o = nightly();
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert!(dir.path().join("reports/weekly-2025-W15.pdf").is_file());
+    assert!(!dir.path().join("dangol.log").exists());
+
+    fs::write(dir.path().join("~$shop.xlsx"), "").unwrap();
+    let o = nightly();
+    assert_code(&o, 3);
+    assert_eq!(stdout(&o), "");
+    let log = fs::read_to_string(dir.path().join("dangol.log")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].ends_with(" dangol run shop.xlsx: exit 3"), "{log}");
+    assert_eq!(
+        lines[1],
+        "dangol: error: shop.xlsx is open in Excel or LibreOffice (owner file ~$shop.xlsx); close it and run again, or use --force"
+    );
+}
+
+#[test]
+fn a_read_only_workbook_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    fs::set_permissions(&input, fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {} is read-only; dangol does not replace it (make it writable, or use --out FILE)\n",
+            input.display()
+        )
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+    assert_eq!(listing(dir.path()), ["Shop.xlsx"]);
+    // --out still works and the new file is readable by others.
+    let out = dir.path().join("new.xlsx");
+    assert_code(
+        &run(&input, &["--out", out.to_str().unwrap(), "--quiet"]),
+        0,
+    );
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    assert!(fs::read(&input).unwrap() == orig);
+}
+
+#[test]
+fn a_failed_report_says_the_workbook_was_written() {
+    let (dir, input) = copy_of("openpyxl_features.xlsx", "Shop.xlsx");
+    let orig = fs::read(&input).unwrap();
+    // A file where the reports folder should be.
+    fs::write(dir.path().join("reports"), "").unwrap();
+    let o = run(&input, &[]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "dangol: error: {} was written, but the weekly report was not: cannot write {}: ",
+            input.display(),
+            dir.path().join("reports/weekly-2025-W15.pdf").display()
+        )),
+        "{err}"
+    );
+    assert!(fs::read(&input).unwrap() != orig);
+}
