@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::headers::{self, Mapping};
 use super::rows::SheetRows;
-use super::source::{Cell, Input, OpenError};
+use super::source::{Cell, FileKind, Input, OpenError};
 use super::{Dataset, SheetInfo, TemplateRow};
 use crate::model::{CellRef, Currency, Lang, Problem, Severity};
 use crate::settings::load::{RawGrade, RawSetting, SettingsError, Sources};
@@ -160,10 +160,47 @@ fn cell_text(c: Option<&Cell<'_>>) -> String {
         .unwrap_or_default()
 }
 
+/// The sheets dangol generated in an `.xlsx`/`.xlsm` on an earlier run: its own output is not
+/// input (reading the Dashboard back as a quote log would change the results on every run).
+/// A list that cannot be read is a warning, and every sheet is then read.
+fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>) {
+    if !matches!(
+        input,
+        Input::Book {
+            kind: FileKind::Xlsx,
+            ..
+        }
+    ) {
+        return (Vec::new(), None);
+    }
+    let listed = std::fs::File::open(path)
+        .map_err(crate::writeback::WritebackError::Io)
+        .and_then(|f| crate::writeback::generated_sheets(std::io::BufReader::new(f)));
+    match listed {
+        Ok(names) => (names, None),
+        Err(e) => (
+            Vec::new(),
+            Some(Problem {
+                severity: Severity::Warning,
+                place: path.display().to_string(),
+                found: String::new(),
+                expected: format!(
+                    "cannot tell which sheets dangol generated ({e}); every sheet is read as data"
+                ),
+            }),
+        ),
+    }
+}
+
 /// Read a workbook: scan, settings, data.
 pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     let mut input = Input::open(path, opts.encoding.as_deref())?;
-    let names = input.sheet_names();
+    let (generated, generated_problem) = generated_sheets(path, &input);
+    let names: Vec<String> = input
+        .sheet_names()
+        .into_iter()
+        .filter(|n| !generated.iter().any(|g| g.eq_ignore_ascii_case(n)))
+        .collect();
     let mut scans = Vec::new();
     for n in &names {
         scans.push(scan_sheet(&mut input, n)?);
@@ -171,7 +208,11 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
 
     // Settings, grades and templates sheets come first: they shape how data is read.
     let mut src = Sources::default();
-    let mut data = Dataset::default();
+    let mut data = Dataset {
+        generated_sheets: generated,
+        ..Dataset::default()
+    };
+    data.problems.extend(generated_problem);
     for scan in &scans {
         let Some((role, header_row, map)) = &scan.found else {
             continue;

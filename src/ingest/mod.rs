@@ -45,6 +45,8 @@ pub struct Dataset {
     pub currency_votes: std::collections::BTreeMap<Currency, u64>,
     /// Language of the recognised headers (most of them).
     pub header_lang: Option<Lang>,
+    /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
+    pub generated_sheets: Vec<String>,
 }
 
 /// One reminder template row (grade | subject | body).

@@ -626,6 +626,13 @@ impl Book {
     }
 }
 
+/// The sheets dangol generated in this workbook, as recorded in its [`GENERATED_PROPERTY`]
+/// (empty for a workbook dangol never wrote). Reads only the package's small index parts.
+pub fn generated_sheets<R: Read + Seek>(reader: R) -> Result<Vec<String>, WritebackError> {
+    let mut pkg = Package::open(reader)?;
+    Ok(Book::read(&mut pkg)?.recorded)
+}
+
 /// The sheet names listed in the [`GENERATED_PROPERTY`] custom property.
 fn recorded_names(doc: &[u8], root: &El, part: &str) -> Result<Vec<String>, WritebackError> {
     let Some(prop) = root

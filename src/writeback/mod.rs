@@ -21,7 +21,8 @@ use std::path::PathBuf;
 pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
 pub use job::{WriteJob, WriteKind, WriteOptions, WriteReport, set_new_file_mode, write_back};
 pub use merge::{
-    GENERATED_PROPERTY, MergeOptions, MergeSummary, merge_generated, merge_generated_from,
+    GENERATED_PROPERTY, MergeOptions, MergeSummary, generated_sheets, merge_generated,
+    merge_generated_from,
 };
 pub use safe::{WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path};
 pub use values::{values_output_path, values_workbook};
