@@ -234,7 +234,12 @@ fn summary(args: &Args, a: &Analyses, r: &WriteReport, pdf: Option<&Path>) -> St
         }
     }
     let customers = a.customers.rows.len();
-    let problems = a.problems.len();
+    // Notes (void rows counted, returns netted) are information, not problems.
+    let problems = a
+        .problems
+        .iter()
+        .filter(|p| p.severity != crate::model::Severity::Note)
+        .count();
     let _ = match l {
         Lang::Ko => writeln!(s, "  고객 {customers}명, 데이터 문제 {problems}건"),
         Lang::En => writeln!(s, "  customers: {customers}, data problems: {problems}"),
