@@ -152,7 +152,15 @@ fn sheet_names_and_notice_in_both_languages() {
     let mut wb = open(&ko);
     assert_eq!(
         wb.sheet_names(),
-        ["고객분석", "퍼널", "대시보드", "리마인드", "등급변동", "주간리포트", "데이터점검"]
+        [
+            "고객분석",
+            "퍼널",
+            "대시보드",
+            "리마인드",
+            "등급변동",
+            "주간리포트",
+            "데이터점검"
+        ]
     );
     let r = wb.worksheet_range("고객분석").unwrap();
     assert_eq!(
@@ -375,7 +383,14 @@ fn no_problems_no_data_issues_sheet() {
     let wb = open(&render(&analyses(Lang::Ko, Currency::Krw, false)));
     assert_eq!(
         wb.sheet_names(),
-        ["고객분석", "퍼널", "대시보드", "리마인드", "등급변동", "주간리포트"]
+        [
+            "고객분석",
+            "퍼널",
+            "대시보드",
+            "리마인드",
+            "등급변동",
+            "주간리포트"
+        ]
     );
 }
 
@@ -396,7 +411,13 @@ fn empty_workbook_renders() {
     let mut wb = open(&render(&a));
     assert_eq!(
         wb.sheet_names(),
-        ["Customer Stats", "Dashboard", "Reminders", "Grade Changes", "Weekly"]
+        [
+            "Customer Stats",
+            "Dashboard",
+            "Reminders",
+            "Grade Changes",
+            "Weekly"
+        ]
     );
     let r = wb.worksheet_range("Customer Stats").unwrap();
     assert_eq!(row(&r, 3)[0], "Customer");

@@ -524,3 +524,38 @@ fn example_settings_file_is_accepted() {
         "{out}"
     );
 }
+
+/// The bundled sample files are exactly what the commands in the README make.
+#[test]
+fn bundled_sample_data_is_reproducible_by_the_documented_commands() {
+    let dir = tmp();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for (file, args) in [
+        ("shop.xlsx", &["--lang", "ko"][..]),
+        ("shop-en.xlsx", &["--lang", "en"][..]),
+        ("sales-cp949.csv", &["--lang", "ko", "--format", "csv"][..]),
+    ] {
+        let out = dir.path().join(file);
+        let mut all = vec!["sample", "--out", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let o = dangol(&all);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            std::fs::read(&out).unwrap() == std::fs::read(repo.join(file)).unwrap(),
+            "sample-data/{file} differs from `dangol {}`",
+            all.join(" ")
+        );
+    }
+}
+
+#[test]
+fn format_xlsx_is_only_for_sample() {
+    let dir = tmp();
+    let path = shop(dir.path());
+    let o = dangol(&["customers", path.to_str().unwrap(), "--format", "xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv\n"
+    );
+}
