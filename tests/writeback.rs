@@ -1,8 +1,8 @@
 //! Round-trip and fault tests for writing dangol's sheets back into real workbooks.
 //!
 //! Fixtures in `tests/fixtures/writeback/` come from `scripts/make_writeback_fixtures.py`
-//! (`openpyxl`, then `LibreOffice`). Set `DANGOL_WRITEBACK_OUT=DIR` to keep the written workbooks
-//! and check them with `scripts/lo-check.sh DIR/*`.
+//! (`openpyxl`, then `LibreOffice`). The written workbooks are kept under
+//! `target/lo-check/writeback/` for `scripts/lo-check.sh target/lo-check` (CI runs it).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -43,10 +43,12 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn keep_output(name: &str, bytes: &[u8]) {
-    if let Ok(dir) = std::env::var("DANGOL_WRITEBACK_OUT") {
-        fs::create_dir_all(&dir).unwrap();
-        fs::write(Path::new(&dir).join(name), bytes).unwrap();
-    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("lo-check/writeback");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join(name), bytes).unwrap();
 }
 
 /// A generated workbook like the renderer makes: a notice row, a table with a header, money,
