@@ -24,6 +24,7 @@ use crate::exit::Exit;
 
 /// Run one command; errors are returned, not printed.
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
+    ingest::guard::set_limits(cli.global.limits());
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),

@@ -132,6 +132,12 @@ pub enum OpenError {
     Unsupported { path: String, ext: String },
     #[error("{path}: the workbook is damaged and cannot be read ({detail})")]
     Corrupt { path: String, detail: String },
+    /// The pre-flight guard refused the package (zip bomb, tampered names, DOCTYPE, …).
+    #[error("{path}: {reason}")]
+    Refused {
+        path: String,
+        reason: super::guard::GuardError,
+    },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -302,6 +308,13 @@ impl Input {
                 path: path.to_path_buf(),
                 encoding: encoding.map(str::to_string),
             });
+        }
+        // Zip-based packages pass the guard before calamine inflates anything.
+        if matches!(kind, FileKind::Xlsx | FileKind::Xlsb | FileKind::Ods) {
+            super::guard::check_file(path).map_err(|reason| OpenError::Refused {
+                path: p.clone(),
+                reason,
+            })?;
         }
         let sheets = calamine::open_workbook_auto(path).map_err(|e| classify(&p, &e))?;
         Ok(Input::Book {
