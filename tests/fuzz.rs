@@ -85,9 +85,38 @@ proptest! {
 /// Rule text from the rule language's own words, so the parser's deeper paths are reached.
 fn rule_text() -> impl Strategy<Value = String> {
     let word = prop::sample::select(vec![
-        "total", "orders", "recency", "frequency", "monetary", "avg_order", "responses",
-        "response_rate", "and", "or", "not", "(", ")", ">=", "<=", ">", "<", "=", "!=", "==",
-        "1_000_000", "5", "0.5", "50%", "-3", "true", "false", "만원", "₩", ",", "..", "",
+        "total",
+        "orders",
+        "recency",
+        "frequency",
+        "monetary",
+        "avg_order",
+        "responses",
+        "response_rate",
+        "and",
+        "or",
+        "not",
+        "(",
+        ")",
+        ">=",
+        "<=",
+        ">",
+        "<",
+        "=",
+        "!=",
+        "==",
+        "1_000_000",
+        "5",
+        "0.5",
+        "50%",
+        "-3",
+        "true",
+        "false",
+        "만원",
+        "₩",
+        ",",
+        "..",
+        "",
     ]);
     prop_oneof![
         any::<String>(),
@@ -115,8 +144,23 @@ fn header_word() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         prop::sample::select(vec![
-            "date", "Customer", "e-mail", "amount", "qty", "unit price", "주문일", "고객명",
-            "금액", "수량", "단가", "status", "stage", "quote date", "견적일", "Ｄａｔｅ", " ",
+            "date",
+            "Customer",
+            "e-mail",
+            "amount",
+            "qty",
+            "unit price",
+            "주문일",
+            "고객명",
+            "금액",
+            "수량",
+            "단가",
+            "status",
+            "stage",
+            "quote date",
+            "견적일",
+            "Ｄａｔｅ",
+            " ",
         ])
         .prop_map(str::to_string),
     ]
@@ -174,9 +218,11 @@ proptest! {
     }
 }
 
-/// The workbook whose parts get mutated, and the generated sheets merged into it.
-fn books() -> &'static (Vec<(String, Vec<u8>)>, Vec<u8>) {
-    static BOOKS: OnceLock<(Vec<(String, Vec<u8>)>, Vec<u8>)> = OnceLock::new();
+/// The parts of the workbook that gets mutated, and the generated sheets merged into it.
+type Books = (Vec<(String, Vec<u8>)>, Vec<u8>);
+
+fn books() -> &'static Books {
+    static BOOKS: OnceLock<Books> = OnceLock::new();
     BOOKS.get_or_init(|| {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
@@ -224,13 +270,32 @@ fn mutated(name: &'static str) -> impl Strategy<Value = Vec<u8>> {
         .unwrap();
     let len = original.len();
     let bits = prop::sample::select(vec![
-        "<", ">", "/>", "</sheet>", "<sheet name=\"x\" sheetId=\"9\" r:id=\"rId99\"/>", "\"",
-        "&amp;", "&bogus;", "<!DOCTYPE x>", "<row r=\"0\">", "<c r=\"ZZZZ99999999\">", "\u{0}",
-        "xmlns=\"\"", "<sheets>", "<sheetData/>", "r:id", "]]>", "<![CDATA[",
+        "<",
+        ">",
+        "/>",
+        "</sheet>",
+        "<sheet name=\"x\" sheetId=\"9\" r:id=\"rId99\"/>",
+        "\"",
+        "&amp;",
+        "&bogus;",
+        "<!DOCTYPE x>",
+        "<row r=\"0\">",
+        "<c r=\"ZZZZ99999999\">",
+        "\u{0}",
+        "xmlns=\"\"",
+        "<sheets>",
+        "<sheetData/>",
+        "r:id",
+        "]]>",
+        "<![CDATA[",
     ]);
     prop_oneof![
         prop::collection::vec(any::<u8>(), 0..512),
-        (0..=len, 0..=len, prop_oneof![any::<String>(), bits.prop_map(str::to_string)])
+        (
+            0..=len,
+            0..=len,
+            prop_oneof![any::<String>(), bits.prop_map(str::to_string)]
+        )
             .prop_map(move |(a, b, s)| {
                 let (a, b) = (a.min(b), a.max(b));
                 let mut v = original[..a].to_vec();

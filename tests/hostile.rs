@@ -444,6 +444,33 @@ fn absolute_entry_names_are_refused() {
     );
 }
 
+/// An `.xls` whose directory sector chain loops back on itself: the reader would follow it
+/// until memory runs out (as `ExcelDataReader`'s `Test_git_issue_382_oom.xls` does).
+#[test]
+fn an_xls_with_a_looping_sector_chain_is_refused() {
+    let mut b = encrypted_cfb();
+    // Rename the streams so it is no longer an encrypted package; the FAT is all zeros, so
+    // the directory chain runs 1 → 0 → 0 → …
+    let from: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let to: Vec<u8> = "Workbook\0\0\0\0\0\0"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let at = b
+        .windows(from.len())
+        .position(|w| w == from.as_slice())
+        .unwrap();
+    b[at..at + to.len()].copy_from_slice(&to);
+    let c = case("loop.xls", &b);
+    c.refused(
+        &[],
+        "the Excel 97-2003 file structure is damaged (the directory chain loops); open it in Excel and save it again, or get a fresh copy",
+    );
+}
+
 /// Excel's "Encrypt with Password" writes an OLE (CFB) container holding `EncryptionInfo` and
 /// `EncryptedPackage` streams. This is its header and directory, enough to be recognised.
 fn encrypted_cfb() -> Vec<u8> {
@@ -456,7 +483,13 @@ fn encrypted_cfb() -> Vec<u8> {
     b[32..34].copy_from_slice(&6u16.to_le_bytes()); // mini sector shift
     b[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
     b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory starts at sector 1
-    b[76..80].copy_from_slice(&0u32.to_le_bytes()); // FAT at sector 0
+    b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
+    b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sectors
+    for k in 0..109 {
+        // FAT at sector 0, the other 108 DIFAT slots free.
+        let id: u32 = if k == 0 { 0 } else { 0xFFFF_FFFF };
+        b[76 + 4 * k..80 + 4 * k].copy_from_slice(&id.to_le_bytes());
+    }
     for (k, name) in ["Root Entry", "EncryptionInfo", "EncryptedPackage"]
         .iter()
         .enumerate()

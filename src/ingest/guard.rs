@@ -196,6 +196,12 @@ pub enum GuardError {
     TooManyCells { name: String, cells: u64, max: u64 },
     #[error("part '{name}' cannot be unpacked ({detail}); the workbook is damaged")]
     Inflate { name: String, detail: String },
+    /// An `.xls` (OLE compound file) whose sector chains loop or point past the end: the
+    /// reader would follow them forever (`ExcelDataReader`'s `Test_git_issue_382_oom.xls`).
+    #[error(
+        "the Excel 97-2003 file structure is damaged ({detail}); open it in Excel and save it again, or get a fresh copy"
+    )]
+    OleDamaged { detail: String },
     #[error("{0}")]
     Io(String),
 }
@@ -722,6 +728,148 @@ pub fn check_file(path: &Path) -> Result<Summary, GuardError> {
     let f = std::fs::File::open(path).map_err(|e| io(&e))?;
     let mut r = std::io::BufReader::new(f);
     check_package(&mut r, &limits())
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+
+fn ole(detail: &str) -> GuardError {
+    GuardError::OleDamaged {
+        detail: detail.to_string(),
+    }
+}
+
+/// Follows a chain through `table` the way the reader does: every id read must be below
+/// `limit`, and the chain must end within `limit` steps (no loops) or once `wanted` sectors
+/// have been read (the reader stops at a stream's size, ignoring a bad link after it).
+fn walk(
+    start: u32,
+    table: &[u32],
+    limit: usize,
+    wanted: Option<usize>,
+    what: &str,
+) -> Result<usize, GuardError> {
+    let mut id = start;
+    let mut steps = 0usize;
+    while id != ENDOFCHAIN && wanted.is_none_or(|w| steps < w) {
+        let i = id as usize;
+        if i >= limit || i >= table.len() {
+            return Err(ole(&format!("the {what} points past the end of the file")));
+        }
+        steps += 1;
+        if steps > limit {
+            return Err(ole(&format!("the {what} loops")));
+        }
+        id = table[i];
+    }
+    Ok(steps)
+}
+
+/// Checks the sector chains of an OLE compound file (`.xls`) before the reader follows them.
+pub fn check_ole(bytes: &[u8]) -> Result<(), GuardError> {
+    let h = |i| u32_at(bytes, i).ok_or_else(|| ole("the header is cut short"));
+    let shift = u16_at(bytes, 30).ok_or_else(|| ole("the header is cut short"))?;
+    if !(7..=16).contains(&shift) {
+        return Err(ole("bad sector size"));
+    }
+    let ss = 1usize << shift;
+    let nsect = bytes.len().saturating_sub(ss).div_ceil(ss);
+    let sector = |id: u32| -> Result<Vec<u32>, GuardError> {
+        let start = (id as usize + 1) * ss;
+        let data = bytes
+            .get(start..(start + ss).min(bytes.len()))
+            .ok_or_else(|| ole("a sector lies past the end of the file"))?;
+        Ok(data
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    };
+    // The DIFAT: 109 ids in the header, then a chain of DIFAT sectors.
+    let mut difat: Vec<u32> = (0..109).filter_map(|k| u32_at(bytes, 76 + 4 * k)).collect();
+    let mut next = h(68)?;
+    let mut steps = 0;
+    while next < 0xFFFF_FFFA {
+        steps += 1;
+        if steps > nsect || next as usize >= nsect {
+            return Err(ole("the sector allocation table chain is damaged"));
+        }
+        let mut ids = sector(next)?;
+        next = ids.pop().unwrap_or(ENDOFCHAIN);
+        difat.extend(ids);
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < 0xFFFF_FFFA) {
+        if id as usize >= nsect {
+            return Err(ole(
+                "the sector allocation table points past the end of the file",
+            ));
+        }
+        fat.extend(sector(id)?);
+        if fat.len() > nsect.saturating_add(ss) * 2 {
+            return Err(ole("the sector allocation table is too long"));
+        }
+    }
+    let limit = nsect.min(fat.len());
+    let dir_start = h(48)?;
+    walk(dir_start, &fat, limit, None, "directory chain")?;
+    let mut dirs = Vec::new();
+    let mut id = dir_start;
+    while id != ENDOFCHAIN {
+        dirs.extend_from_slice(
+            bytes
+                .get((id as usize + 1) * ss..((id as usize + 2) * ss).min(bytes.len()))
+                .unwrap_or(&[]),
+        );
+        id = fat[id as usize];
+    }
+    let cutoff = u64::from(h(56)?);
+    let minifat_start = h(60)?;
+    let minifat_len = walk(
+        minifat_start,
+        &fat,
+        limit,
+        None,
+        "mini allocation table chain",
+    )?;
+    let mut minifat = Vec::new();
+    let mut id = minifat_start;
+    for _ in 0..minifat_len {
+        minifat.extend(sector(id)?);
+        id = fat[id as usize];
+    }
+    let mut mini_sectors = 0usize;
+    for (k, e) in dirs.chunks_exact(128).enumerate() {
+        let kind = e[66];
+        let start = u32_at(e, 116).unwrap_or(ENDOFCHAIN);
+        let size = u64_at(e, 120).unwrap_or(0) & 0xFFFF_FFFF;
+        match kind {
+            5 if k == 0 => {
+                let wanted = usize::try_from(size.div_ceil(ss as u64)).unwrap_or(usize::MAX);
+                walk(start, &fat, limit, Some(wanted), "root storage chain")?;
+                mini_sectors = usize::try_from(size / 64).unwrap_or(usize::MAX);
+            }
+            2 if size >= cutoff => {
+                let wanted = usize::try_from(size.div_ceil(ss as u64)).unwrap_or(usize::MAX);
+                walk(start, &fat, limit, Some(wanted), "stream chain")?;
+            }
+            2 if size > 0 => {
+                walk(
+                    start,
+                    &minifat,
+                    mini_sectors.min(minifat.len()),
+                    Some(usize::try_from(size.div_ceil(64)).unwrap_or(usize::MAX)),
+                    "mini stream chain",
+                )?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks an `.xls` file's structure with [`check_ole`].
+pub fn check_ole_file(path: &Path) -> Result<(), GuardError> {
+    let bytes = std::fs::read(path).map_err(|e| io(&e))?;
+    check_ole(&bytes)
 }
 
 #[cfg(test)]

@@ -133,7 +133,10 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(sanitize_file_name("report 2025-04.pdf"), "report 2025-04.pdf");
+        assert_eq!(
+            sanitize_file_name("report 2025-04.pdf"),
+            "report 2025-04.pdf"
+        );
         assert_eq!(sanitize_file_name("../../etc/passwd"), "___etc_passwd");
         assert_eq!(sanitize_file_name("..\\..\\boot.ini"), "___boot.ini");
         assert_eq!(sanitize_file_name("a..b"), "a_b");
