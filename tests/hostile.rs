@@ -390,7 +390,7 @@ fn a_truncated_zip_is_reported_as_damaged() {
     let c = case("truncated.xlsx", &bytes[..bytes.len() / 2]);
     c.refused(
         &[],
-        "the zip directory is damaged or the file is cut short (no end-of-directory record); copy or download the workbook again",
+        "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: no end-of-directory record); copy or download the workbook again",
     );
 }
 
@@ -403,7 +403,7 @@ fn a_directory_pointing_past_the_end_is_reported_as_damaged() {
     let c = case("cut.xlsx", &cut);
     c.refused(
         &[],
-        "the zip directory is damaged or the file is cut short (the directory points past the end of the file); copy or download the workbook again",
+        "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: the directory points past the end of the file); copy or download the workbook again",
     );
 }
 

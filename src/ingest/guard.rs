@@ -139,7 +139,7 @@ pub enum GuardError {
     /// The end-of-directory record or the directory itself is missing, cut short or
     /// inconsistent: usually an incomplete download or copy.
     #[error(
-        "the zip directory is damaged or the file is cut short ({detail}); copy or download the workbook again"
+        "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: {detail}); copy or download the workbook again"
     )]
     Truncated { detail: String },
     #[error(
