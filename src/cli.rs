@@ -71,6 +71,28 @@ pub struct Global {
     /// Write even when Excel seems to have the workbook open.
     #[arg(long, global = true)]
     pub force: bool,
+    /// Refuse a workbook that unpacks to more than this many MB (zip-bomb guard; default 1024,
+    /// one part at most 512; env `DANGOL_MAX_UNZIPPED_MB`).
+    #[arg(long, global = true, value_name = "MB")]
+    pub max_unzipped_mb: Option<u64>,
+    /// Refuse a sheet that expands to more cells than this, and a shared-strings table that
+    /// claims more (default 50000000; env `DANGOL_MAX_CELLS`).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_cells: Option<u64>,
+}
+
+impl Global {
+    /// The input limits: the environment's (`DANGOL_MAX_*`), then these flags.
+    pub fn limits(&self) -> crate::ingest::guard::Limits {
+        let mut l = crate::ingest::guard::Limits::from_env();
+        if let Some(mb) = self.max_unzipped_mb {
+            l = l.with_max_unzipped_mb(mb);
+        }
+        if let Some(n) = self.max_cells {
+            l.max_cells = n;
+        }
+        l
+    }
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {

@@ -31,6 +31,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Usage);
     }
+    ingest::guard::set_limits(cli.global.limits());
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),

@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod guard;
 pub mod headers;
 pub mod load;
 pub mod rows;

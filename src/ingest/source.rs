@@ -132,6 +132,12 @@ pub enum OpenError {
     Unsupported { path: String, ext: String },
     #[error("{path}: the workbook is damaged and cannot be read ({detail})")]
     Corrupt { path: String, detail: String },
+    /// The pre-flight guard refused the package (zip bomb, tampered names, DOCTYPE, …).
+    #[error("{path}: {reason}")]
+    Refused {
+        path: String,
+        reason: super::guard::GuardError,
+    },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -303,7 +309,21 @@ impl Input {
                 encoding: encoding.map(str::to_string),
             });
         }
-        let sheets = calamine::open_workbook_auto(path).map_err(|e| classify(&p, &e))?;
+        // Zip-based packages pass the guard before calamine inflates anything.
+        if matches!(kind, FileKind::Xlsx | FileKind::Xlsb | FileKind::Ods) {
+            super::guard::check_file(path).map_err(|reason| OpenError::Refused {
+                path: p.clone(),
+                reason,
+            })?;
+        }
+        if kind == FileKind::Xls {
+            super::guard::check_ole_file(path).map_err(|reason| OpenError::Refused {
+                path: p.clone(),
+                reason,
+            })?;
+        }
+        let sheets =
+            contained(&p, || calamine::open_workbook_auto(path))?.map_err(|e| classify(&p, &e))?;
         Ok(Input::Book {
             sheets: Box::new(sheets),
             kind,
@@ -353,14 +373,12 @@ impl Input {
                 let p = String::new();
                 match sheets.as_mut() {
                     Sheets::Xlsx(x) => {
-                        let mut rd = x
-                            .worksheet_cells_reader(sheet)
+                        let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
                             .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
                         let mut row: Vec<Cell<'_>> = Vec::new();
                         let mut cur: Option<u32> = None;
                         loop {
-                            let next = rd
-                                .next_cell()
+                            let next = contained(&p, || rd.next_cell())?
                                 .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
                             let Some(cell) = next else { break };
                             let (r, c) = cell.get_position();
@@ -392,14 +410,12 @@ impl Input {
                         Ok(())
                     }
                     Sheets::Xlsb(x) => {
-                        let mut rd = x
-                            .worksheet_cells_reader(sheet)
+                        let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
                             .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
                         let mut row: Vec<Cell<'_>> = Vec::new();
                         let mut cur: Option<u32> = None;
                         loop {
-                            let next = rd
-                                .next_cell()
+                            let next = contained(&p, || rd.next_cell())?
                                 .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
                             let Some(cell) = next else { break };
                             let (r, c) = cell.get_position();
@@ -431,8 +447,7 @@ impl Input {
                     }
                     Sheets::Xls(_) | Sheets::Ods(_) => {
                         let _ = kind;
-                        let range = sheets
-                            .worksheet_range(sheet)
+                        let range = contained(&p, || sheets.worksheet_range(sheet))?
                             .map_err(|e| classify(&p, &e))?;
                         let (r0, c0) = range.start().unwrap_or((0, 0));
                         let mut row: Vec<Cell<'_>> = Vec::new();
@@ -453,6 +468,40 @@ impl Input {
             }
         }
     }
+}
+
+thread_local! {
+    /// Set while a reader call runs under [`contained`]: its panics are reported, not printed.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a call into the spreadsheet reader so that a panic inside it (a malformed file
+/// tripping an unchecked index in calamine) becomes "the workbook is damaged", not a crash.
+/// Only the reader's own calls are wrapped: a panic in dangol's code still shows as one.
+fn contained<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, OpenError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_READER.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_READER.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_READER.with(|c| c.set(false));
+    result.map_err(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(ToString::to_string))
+            .unwrap_or_else(|| "unknown".into());
+        OpenError::Corrupt {
+            path: path.to_string(),
+            detail: format!("the spreadsheet reader failed: {why}"),
+        }
+    })
 }
 
 /// Turn calamine's errors into the user's words.

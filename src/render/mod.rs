@@ -1,20 +1,21 @@
 //! Renderers: tables in, terminal text, JSON/CSV, sheets and PDF out.
 //!
 //! - [`pdf`]: the weekly PDF report with its embedded Hangul font.
-//! - [`sheets`]: generated sheets as an `.xlsx` to merge into the workbook.
 //! - [`table`]: the typed tables every analysis result becomes.
 //! - [`contents`]: analysis results → the generated sheets' tables.
-//! - [`sheets`]: those tables → an `.xlsx` of dangol's own sheets.
+//! - [`sheets`]: those tables → an `.xlsx` of dangol's own sheets, to merge into the workbook.
 //! - [`terminal`]: tables as aligned text for a terminal (Hangul-width aware), text bars.
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
+//! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
 pub mod contents;
 pub mod contents_remind;
 pub mod csv_out;
 pub mod eml;
 pub mod pdf;
+pub mod safe;
 pub mod sheets;
 pub mod table;
 pub mod terminal;

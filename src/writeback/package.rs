@@ -27,7 +27,11 @@ pub(crate) struct Package<R: Read + Seek> {
 }
 
 impl<R: Read + Seek> Package<R> {
-    pub fn open(reader: R) -> Result<Self, WritebackError> {
+    pub fn open(mut reader: R) -> Result<Self, WritebackError> {
+        // The same pre-flight checks as reading: no bombs, tampered names or DOCTYPEs.
+        crate::ingest::guard::check_package(&mut reader, &crate::ingest::guard::limits())
+            .map_err(|e| WritebackError::Invalid(e.to_string()))?;
+        reader.seek(std::io::SeekFrom::Start(0))?;
         let mut zip = ZipArchive::new(reader)?;
         let mut names = Vec::with_capacity(zip.len());
         let mut index = HashMap::new();
@@ -55,10 +59,12 @@ impl<R: Read + Seek> Package<R> {
         let Some(&i) = self.index.get(&name.to_ascii_lowercase()) else {
             return Ok(None);
         };
-        let mut f = self.zip.by_index(i)?;
-        let mut buf = Vec::with_capacity(usize::try_from(f.size()).unwrap_or(0));
-        f.read_to_end(&mut buf)?;
-        Ok(Some(buf))
+        let f = self.zip.by_index(i)?;
+        let declared = f.size();
+        // Bounded by the declared size, which the guard checked in `open`.
+        crate::ingest::guard::bounded_read(f, name, declared)
+            .map(Some)
+            .map_err(|e| WritebackError::Invalid(e.to_string()))
     }
 
     pub fn read_required(&mut self, name: &str) -> Result<Vec<u8>, WritebackError> {

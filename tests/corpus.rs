@@ -1,0 +1,147 @@
+//! Corpus sweep: every file in `../shared/data/xlsx-corpus/` (real files from spreadsheet
+//! libraries' own test suites, see `../shared/data/SOURCES.md`) is read the way `dangol check`
+//! reads it, in-process. Each must end in a clear outcome — read, "no recognisable data", or a
+//! non-empty message saying why it cannot be read — and never a panic.
+//!
+//! Skipped (with a note) when the corpus is not present. Prints the counts:
+//! `cargo test --test corpus -- --nocapture`.
+
+use std::path::{Path, PathBuf};
+
+use dangol::ingest::{LoadError, ReadOptions, load};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/xlsx-corpus")
+}
+
+#[derive(Debug)]
+enum Outcome {
+    Read,
+    NoData,
+    Unreadable(String),
+    Panicked(String),
+}
+
+fn sweep_one(path: &Path) -> Outcome {
+    let opts = ReadOptions::default();
+    match std::panic::catch_unwind(|| load(path, &opts)) {
+        Ok(Ok(_)) => Outcome::Read,
+        Ok(Err(LoadError::NoData { .. })) => Outcome::NoData,
+        Ok(Err(e)) => Outcome::Unreadable(e.to_string()),
+        Err(p) => Outcome::Panicked(
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(ToString::to_string))
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+#[test]
+fn every_corpus_file_gets_a_clear_outcome() {
+    let dir = corpus_dir();
+    let Ok(listing) = std::fs::read_dir(&dir) else {
+        eprintln!("corpus not found at {}; skipped", dir.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = listing
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let (mut read, mut no_data, mut unreadable) = (0, 0, 0);
+    let mut refused_by_guard = Vec::new();
+    let mut crashes = Vec::new();
+    let mut unclear = Vec::new();
+    let started = std::time::Instant::now();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        if std::env::var_os("CORPUS_TRACE").is_some() {
+            eprintln!("reading {name}");
+        }
+        match sweep_one(f) {
+            Outcome::Read => read += 1,
+            Outcome::NoData => no_data += 1,
+            Outcome::Unreadable(msg) => {
+                unreadable += 1;
+                // The message names the file and says something after it.
+                let shown = f.display().to_string();
+                let rest = msg.strip_prefix(&shown).unwrap_or(&msg);
+                if rest.trim_start_matches(':').trim().is_empty() {
+                    unclear.push(format!("{name}: {msg:?}"));
+                }
+                if msg.contains("file structure is damaged") {
+                    eprintln!("  .xls structure refused: {name}: {msg}");
+                }
+                if msg.contains("zip bomb")
+                    || msg.contains("tampered")
+                    || msg.contains("DOCTYPE")
+                    || msg.contains("limit of")
+                {
+                    refused_by_guard.push(format!("{name}: {msg}"));
+                }
+            }
+            Outcome::Panicked(msg) => crashes.push(format!("{name}: {msg}")),
+        }
+    }
+    eprintln!(
+        "corpus sweep: {} files tried in {:.1?}: {read} read, {no_data} without recognisable data, {unreadable} reported unreadable, {} panicked",
+        files.len(),
+        started.elapsed(),
+        crashes.len()
+    );
+    for r in &refused_by_guard {
+        eprintln!("  refused by the input guard: {r}");
+    }
+    assert!(crashes.is_empty(), "panics:\n{}", crashes.join("\n"));
+    assert!(
+        unclear.is_empty(),
+        "unclear messages:\n{}",
+        unclear.join("\n")
+    );
+    // The guard may refuse only the suites' deliberately hostile or damaged files (each of
+    // which calamine alone also fails on, or would take unbounded memory for).
+    let expected = [
+        // A zip entry whose CRC and size are wrong (calamine: "File is larger than its
+        // declared uncompressed size").
+        "calamine__issue252.xlsx",
+        // calamine's denial-of-service test: cells repeated 10^18 times.
+        "calamine__issue_594_dos.ods",
+    ];
+    let unexpected: Vec<&String> = refused_by_guard
+        .iter()
+        .filter(|r| !expected.iter().any(|e| r.starts_with(&format!("{e}:"))))
+        .collect();
+    assert!(unexpected.is_empty(), "guard refused: {unexpected:#?}");
+}
+
+/// The binary on a handful of corpus files: exit 0 or 1, never a crash, a message on 1.
+#[test]
+fn the_binary_exits_0_or_1_on_corpus_samples() {
+    let dir = corpus_dir();
+    let Ok(listing) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = listing.filter_map(Result::ok).map(|e| e.path()).collect();
+    files.sort();
+    for f in files.iter().step_by(97) {
+        let out = assert_cmd::Command::cargo_bin("dangol")
+            .unwrap()
+            .arg("check")
+            .arg(f)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{}: {code:?}", f.display());
+        if code == Some(1) {
+            assert!(
+                !out.stderr.is_empty() || !out.stdout.is_empty(),
+                "{}",
+                f.display()
+            );
+        }
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
