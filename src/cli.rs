@@ -81,4 +81,5 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 pub enum Command {
     Check(cmd::check::Args),
     Config(cmd::config::Args),
+    Report(cmd::report::Args),
 }

@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, &cli.global),
         Command::Config(a) => cmd::config::run(a, &cli.global),
+        Command::Report(a) => cmd::report::run(a, &cli.global),
     }
 }
 

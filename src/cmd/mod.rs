@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod report;
 
 use std::io::Write;
 
