@@ -18,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::{CellRef, QuoteRow};
 use crate::render::pdf::{FontSource, render_weekly_pdf};
-use crate::settings::{Origin, Role};
+use crate::settings::{GradeKind, Origin, Role};
 use crate::writeback::WritebackError;
 
 /// Render the weekly PDF report.
@@ -153,7 +153,9 @@ pub fn build_report(l: &Loaded, week: Week, as_of: NaiveDate) -> WeeklyReport {
                 label: QUOTE_STAGES
                     .iter()
                     .find(|(en, _)| *en == row.stage)
-                    .map_or(row.stage.clone(), |(en, ko)| l.lang.pick(ko, en).to_string()),
+                    .map_or(row.stage.clone(), |(en, ko)| {
+                        l.lang.pick(ko, en).to_string()
+                    }),
                 count: row.count,
                 pct: row.cumulative_pct,
             })
@@ -163,7 +165,17 @@ pub fn build_report(l: &Loaded, week: Week, as_of: NaiveDate) -> WeeklyReport {
     // Grades at the end of the week against the end of the week before.
     let before = customer_table(&d.sales, &d.quotes, &d.customers, s, week.prev().end());
     let now = customer_table(&d.sales, &d.quotes, &d.customers, s, week.end());
-    r.grade_changes = changes_between(&before, &now, s)
+    let mut changes = changes_between(&before, &now, s);
+    // What matters most first (the PDF shows the first few): VIP grades before responder
+    // grades, upgrades before downgrades, higher new grades first.
+    changes.sort_by_key(|c| {
+        (
+            c.kind != GradeKind::Vip,
+            c.direction != GradeDirection::Upgrade,
+            c.to.rank,
+        )
+    });
+    r.grade_changes = changes
         .into_iter()
         .map(|c| GradeChangeLine {
             customer: c.name,
@@ -188,7 +200,9 @@ pub fn build_report(l: &Loaded, week: Week, as_of: NaiveDate) -> WeeklyReport {
 /// every gap after it, plus a week of slack for reminders sent late.
 fn reminder_window(l: &Loaded) -> i64 {
     let s = &l.settings;
-    i64::from(s.reminder_after_days) + i64::from(s.reminder_max) * i64::from(s.reminder_gap_days) + 7
+    i64::from(s.reminder_after_days)
+        + i64::from(s.reminder_max) * i64::from(s.reminder_gap_days)
+        + 7
 }
 
 /// Quotes due a reminder on `as_of`, oldest first: each customer's latest quote, sent at least
@@ -222,9 +236,9 @@ fn reminders_due(l: &Loaded, as_of: NaiveDate) -> Vec<(&QuoteRow, i64)> {
         .filter(|(key, _)| !opted_out.contains(key))
         .filter_map(|(_, q)| {
             let days = (as_of - q.sent.date()).num_days();
-            let gap_ok = q.reminded_at.is_none_or(|t| {
-                (as_of - t.date()).num_days() >= i64::from(s.reminder_gap_days)
-            });
+            let gap_ok = q
+                .reminded_at
+                .is_none_or(|t| (as_of - t.date()).num_days() >= i64::from(s.reminder_gap_days));
             let due = days >= i64::from(s.reminder_after_days)
                 && days <= reminder_window(l)
                 && !q.responded.is_yes()
@@ -259,7 +273,8 @@ fn annotate(
     r: &WeeklyReport,
     warnings: Vec<String>,
 ) -> Vec<String> {
-    let has_context = |w: &str, context: &str, s: &str| w.ends_with(&format!(" in {context} {s:?}"));
+    let has_context =
+        |w: &str, context: &str, s: &str| w.ends_with(&format!(" in {context} {s:?}"));
     let mut name_cells: Option<BTreeMap<String, CellRef>> = None;
     let mut names: Vec<&str> = r.top_customers.iter().map(|t| t.name.as_str()).collect();
     names.extend(r.grade_changes.iter().map(|g| g.customer.as_str()));
@@ -292,10 +307,7 @@ fn annotate(
                     }
                 }
             }
-            if let Some(name) = names
-                .iter()
-                .find(|n| has_context(&w, "customer name", n))
-            {
+            if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
                 let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, &names));
                 if let Some(c) = cells.get(*name) {
                     return format!("{w} ({c})");
@@ -317,7 +329,11 @@ fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
 }
 
 /// The first cell of the sales sheets' customer column holding each of `names`.
-fn find_name_cells(l: &Loaded, encoding: Option<&str>, names: &[&str]) -> BTreeMap<String, CellRef> {
+fn find_name_cells(
+    l: &Loaded,
+    encoding: Option<&str>,
+    names: &[&str],
+) -> BTreeMap<String, CellRef> {
     let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
     let Ok(mut input) = Input::open(&l.path, encoding) else {
         return found;
@@ -333,9 +349,7 @@ fn find_name_cells(l: &Loaded, encoding: Option<&str>, names: &[&str]) -> BTreeM
         };
         let _ = input.for_each_row(&sheet.name, |row, cells| {
             if row > sheet.header_row
-                && let Some(t) = cells
-                    .get(col as usize)
-                    .and_then(crate::ingest::cells::text)
+                && let Some(t) = cells.get(col as usize).and_then(crate::ingest::cells::text)
                 && names.contains(&t.trim())
                 && !found.contains_key(t.trim())
             {
