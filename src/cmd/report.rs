@@ -69,15 +69,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
     let loaded = super::load(&args.workbook, g)?;
     let ws = loaded.settings.week_start;
-    let (week, as_of) = match &args.week {
-        Some(text) => {
-            let week = Week::parse(text, ws).map_err(|e| anyhow::anyhow!("--week: {e}"))?;
-            (week, week.end() + Days::new(1))
-        }
-        None => {
-            let as_of = super::as_of(g);
-            (Week::last_complete_before(as_of, ws), as_of)
-        }
+    let (week, as_of) = if let Some(text) = &args.week {
+        let week = Week::parse(text, ws).map_err(|e| anyhow::anyhow!("--week: {e}"))?;
+        (week, week.end() + Days::new(1))
+    } else {
+        let as_of = super::as_of(g);
+        (Week::last_complete_before(as_of, ws), as_of)
     };
     let report = build_report(&loaded, week, as_of);
     let font = args
@@ -291,20 +288,19 @@ fn annotate(
                 };
             }
             for m in &r.reminders {
-                if has_context(&w, "customer name", &m.customer)
-                    || has_context(&w, "quote id", &m.quote_id)
-                {
-                    if let Some(q) = l.data.quotes.iter().find(|q| {
+                if (has_context(&w, "customer name", &m.customer)
+                    || has_context(&w, "quote id", &m.quote_id))
+                    && let Some(q) = l.data.quotes.iter().find(|q| {
                         q.quote_id.as_deref() == Some(m.quote_id.as_str())
                             || q.cell.to_string() == m.quote_id
-                    }) {
-                        let field = if has_context(&w, "quote id", &m.quote_id) {
-                            "quote_id"
-                        } else {
-                            "customer"
-                        };
-                        return format!("{w} ({})", field_cell(l, &q.cell, field));
-                    }
+                    })
+                {
+                    let field = if has_context(&w, "quote id", &m.quote_id) {
+                        "quote_id"
+                    } else {
+                        "customer"
+                    };
+                    return format!("{w} ({})", field_cell(l, &q.cell, field));
                 }
             }
             if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
