@@ -1,6 +1,7 @@
 //! Render a fixture weekly report to a PDF: `cargo run --example render_report -- ko out.pdf`
 //! (`ko` or `en`; an optional third argument is a TTF/OTF to use instead of the embedded font).
-//! Used to make `docs/report-ko.png` and `docs/report-en.png`.
+//! Its fixture has long Korean names and 10-digit amounts, to check that they fit (the
+//! `docs/report-*.png` pictures come from the sample shops: see `examples/sample_report.rs`).
 
 use std::path::PathBuf;
 

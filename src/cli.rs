@@ -112,4 +112,5 @@ pub enum Command {
     /// Who to remind about a quote, and why; --apply marks them, --eml drafts the mails.
     Remind(cmd::remind::Args),
     Run(cmd::run::Args),
+    Report(cmd::report::Args),
 }

@@ -41,6 +41,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Sample(a) => cmd::sample::run(a, &cli.global),
         Command::Remind(a) => cmd::remind::run(a, &cli.global),
         Command::Run(a) => cmd::run::run(a, &cli.global),
+        Command::Report(a) => cmd::report::run(a, &cli.global),
     }
 }
 

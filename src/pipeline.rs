@@ -18,6 +18,7 @@ use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
 use crate::render::{contents, contents_remind};
+use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
 #[derive(Debug, Clone)]
@@ -82,40 +83,10 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let pipeline_funnel =
         (!data.pipeline.is_empty()).then(|| PipelineFunnel::build(&data.pipeline, &opts));
 
-    let week = Week::last_complete_before(as_of, settings.week_start);
-    let mut weekly = weekly_report(
-        &data.sales,
-        &data.quotes,
-        week,
-        settings.week_start,
-        settings.report_top_n as usize,
-    );
-    weekly.shop_name.clone_from(&settings.shop_name);
-    weekly.currency = loaded.currency;
-    weekly.lang = lang;
-    weekly.as_of = as_of;
-    weekly.funnel = week_funnel(&data.quotes, &data.sales, week, &opts, lang);
-    weekly.grade_changes = changes
-        .iter()
-        .map(|c| GradeChangeLine {
-            customer: c.name.clone(),
-            from: c.from.name.in_lang(lang).to_string(),
-            to: c.to.name.in_lang(lang).to_string(),
-            up: c.direction == Direction::Upgrade,
-        })
-        .collect();
-    // Reminders are filled by the reminder analysis once it exists.
-
     let reminders = due_reminders(data, &customers, settings, as_of);
     let actions = next_actions(data, &customers, settings, as_of);
-    weekly.reminders = reminders
-        .iter()
-        .map(|r| ReminderLine {
-            customer: r.name.clone(),
-            quote_id: r.quote_id.clone().unwrap_or_default(),
-            days_since_sent: r.days_since_sent,
-        })
-        .collect();
+    let week = Week::last_complete_before(as_of, settings.week_start);
+    let weekly = weekly_for(loaded, week, as_of, &reminders);
 
     Ok(Analyses {
         as_of,
@@ -134,35 +105,80 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     })
 }
 
-/// The quote funnel of the quotes sent in `week`, as the weekly report's bars.
-fn week_funnel(
-    quotes: &[QuoteRow],
-    sales: &crate::model::SalesLedger,
+/// The weekly report of `week` as of `as_of`: KPIs, the week's quote funnel, grade changes from
+/// the end of the week before to the end of this one (most important first), reminders due.
+pub fn weekly_for(
+    l: &Loaded,
     week: Week,
-    opts: &FunnelOptions,
-    lang: Lang,
-) -> Vec<FunnelBar> {
-    let in_week: Vec<QuoteRow> = quotes
+    as_of: NaiveDate,
+    reminders: &[Reminder],
+) -> WeeklyReport {
+    let s = &l.settings;
+    let d = &l.data;
+    let top_n = s.report_top_n as usize;
+    let mut r = weekly_report(&d.sales, &d.quotes, week, s.week_start, top_n);
+    r.shop_name = s.shop_name.trim().to_string();
+    r.currency = l.currency;
+    r.lang = l.lang;
+    r.as_of = as_of;
+
+    let week_quotes: Vec<QuoteRow> = d
+        .quotes
         .iter()
         .filter(|q| week.contains(q.sent.date()))
         .cloned()
         .collect();
-    if in_week.is_empty() {
-        return Vec::new();
+    if !week_quotes.is_empty() {
+        let f = QuoteFunnel::build(&week_quotes, &d.sales, &FunnelOptions::from_settings(s));
+        r.funnel = f
+            .table
+            .rows
+            .iter()
+            .map(|row| FunnelBar {
+                label: QUOTE_STAGES
+                    .iter()
+                    .find(|(en, _)| *en == row.stage)
+                    .map_or(row.stage.clone(), |(en, ko)| {
+                        l.lang.pick(ko, en).to_string()
+                    }),
+                count: row.count,
+                pct: row.cumulative_pct,
+            })
+            .collect();
     }
-    let f = QuoteFunnel::build(&in_week, sales, opts);
-    f.table
-        .rows
-        .iter()
-        .map(|r| FunnelBar {
-            label: QUOTE_STAGES
-                .iter()
-                .find(|(en, _)| *en == r.stage)
-                .map_or(r.stage.clone(), |(en, ko)| lang.pick(ko, en).to_string()),
-            count: r.count,
-            pct: r.cumulative_pct,
+
+    // Grades at the end of the week against the end of the week before.
+    let before = customer_table(&d.sales, &d.quotes, &d.customers, s, week.prev().end());
+    let now = customer_table(&d.sales, &d.quotes, &d.customers, s, week.end());
+    let mut changes = changes_between(&before, &now, s);
+    // What matters most first (the PDF shows the first few): VIP grades before responder
+    // grades, upgrades before downgrades, higher new grades first.
+    changes.sort_by_key(|c| {
+        (
+            c.kind != GradeKind::Vip,
+            c.direction != Direction::Upgrade,
+            c.to.rank,
+        )
+    });
+    r.grade_changes = changes
+        .into_iter()
+        .map(|c| GradeChangeLine {
+            customer: c.name,
+            from: c.from.name.in_lang(l.lang).to_string(),
+            to: c.to.name.in_lang(l.lang).to_string(),
+            up: c.direction == Direction::Upgrade,
         })
-        .collect()
+        .collect();
+
+    r.reminders = reminders
+        .iter()
+        .map(|m| ReminderLine {
+            customer: m.name.clone(),
+            quote_id: m.quote_id.clone().unwrap_or_else(|| m.cell.to_string()),
+            days_since_sent: m.days_since_sent,
+        })
+        .collect();
+    r
 }
 
 impl Analyses {
@@ -175,8 +191,8 @@ impl Analyses {
         }
     }
 
-    /// The generated sheets built so far, in workbook order (Dashboard and Reminders are not
-    /// built yet; Funnel only with quotes or a pipeline; Data Issues only with problems).
+    /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
+    /// Issues only with problems).
     pub fn sheets(&self) -> Vec<SheetContent> {
         let lang = self.lang;
         let mut out = vec![contents::customer_stats(&self.customers, lang)];

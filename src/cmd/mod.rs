@@ -6,6 +6,7 @@ pub mod customers;
 pub mod funnel;
 pub mod init;
 pub mod remind;
+pub mod report;
 pub mod run;
 pub mod sample;
 

@@ -18,6 +18,12 @@ const CW: f32 = PAGE_W - 2.0 * M;
 const BOTTOM: f32 = PAGE_H - 50.0;
 const ROW: f32 = 15.0;
 const SECTION_GAP: f32 = 16.0;
+/// Grade changes shown at most: a sliding window can move hundreds of customers in a week,
+/// and the reminders after them must still fit.
+const MAX_GRADE_ROWS: usize = 15;
+/// Reminders listed in the PDF at most (oldest first); the full list is the Reminders sheet
+/// and `dangol remind`.
+const MAX_REMINDER_ROWS: usize = 15;
 
 const INK: Rgb8 = Rgb8(0x22, 0x25, 0x2b);
 const GREY: Rgb8 = Rgb8(0x6b, 0x72, 0x80);
@@ -118,6 +124,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
                 },
             ],
             empty: l.pick("이번 주 주문 없음", "No orders this week"),
+            max_rows: usize::MAX,
         },
         &top,
     ) + SECTION_GAP;
@@ -169,6 +176,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
                 },
             ],
             empty: l.pick("등급 변동 없음", "No grade changes"),
+            max_rows: MAX_GRADE_ROWS,
         },
         &grades,
     ) + SECTION_GAP;
@@ -210,6 +218,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
                 },
             ],
             empty: l.pick("리마인드 대상 없음", "No reminders due"),
+            max_rows: MAX_REMINDER_ROWS,
         },
         &reminders,
     );
@@ -526,6 +535,9 @@ struct Table<'a> {
     what: &'a str,
     cols: &'a [Col<'a>],
     empty: &'a str,
+    /// Rows shown at most; the rest become one "and N more" line (no warning: a choice, not
+    /// a lack of room).
+    max_rows: usize,
 }
 
 fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<String>]) -> f32 {
@@ -580,6 +592,16 @@ fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<St
     };
     for (k, row) in rows.iter().enumerate() {
         let left = rows.len() - k;
+        if k == t.max_rows {
+            c.text(
+                M + PAD,
+                y + 10.5,
+                &more_text(left),
+                st(8.5, false, GREY),
+                Align::Left,
+            );
+            return y + ROW;
+        }
         // Keep a line free for "and N more" while rows remain after this one.
         let need = if left > 1 { 2.0 * ROW } else { ROW };
         if y + need > BOTTOM {

@@ -1,0 +1,222 @@
+//! `dangol report`: the weekly PDF (SPEC §5) — KPIs against the week before, the 12-week
+//! trend, the week's quote funnel, top customers, grade changes and reminders due.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{Days, NaiveDate, Weekday};
+
+use crate::analysis::weekly::{Week, WeeklyReport};
+use crate::cli::Global;
+use crate::exit::Exit;
+use crate::ingest::Loaded;
+use crate::ingest::source::Input;
+use crate::model::CellRef;
+use crate::render::pdf::{FontSource, render_weekly_pdf};
+use crate::settings::{Origin, Role};
+use crate::writeback::WritebackError;
+
+/// Render the weekly PDF report.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  dangol report shop.xlsx                         # last complete week before today
+  dangol report shop.xlsx --as-of 2025-04-21      # the week 2025-04-14 ~ 2025-04-20
+  dangol report shop.xlsx --week 2025-W16         # that ISO week
+  dangol report shop.xlsx --out ~/weekly.pdf      # another file name
+  dangol report shop.xlsx --font NotoSansKR.ttf   # another font
+The file is written as reports/weekly-2025-W16.pdf beside the workbook unless --out or
+--report-dir say otherwise; its path is printed. Characters the font lacks are reported on
+stderr (with the cell they came from) and drawn as '?'.")]
+pub struct Args {
+    /// The workbook or CSV file.
+    pub workbook: PathBuf,
+    /// The week to report, as an ISO week label (e.g. 2025-W16); default: the last complete
+    /// week before --as-of (or today).
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+    /// The PDF to write (default: `weekly-<WEEK>.pdf` in the report directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Where the PDF goes (default: `reports/` beside the workbook).
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// A TTF/OTF font to use instead of the built-in one.
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+}
+
+/// Run the command.
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    // Check the flags before the (possibly long) read of the workbook.
+    if let Some(text) = &args.week {
+        if g.as_of.is_some() {
+            eprintln!(
+                "dangol: error: --week and --as-of cannot be used together; --week {text} \
+                 reports that week, --as-of reports the last complete week before that day"
+            );
+            return Ok(Exit::Usage);
+        }
+        // The syntax does not depend on the week start; the week is parsed again below.
+        if let Err(e) = Week::parse(text, Weekday::Mon) {
+            eprintln!("dangol: error: --week: {e}");
+            return Ok(Exit::Usage);
+        }
+    }
+    let loaded = super::load(&args.workbook, g)?;
+    let ws = loaded.settings.week_start;
+    let (week, as_of) = if let Some(text) = &args.week {
+        let week = Week::parse(text, ws).map_err(|e| anyhow::anyhow!("--week: {e}"))?;
+        (week, week.end() + Days::new(1))
+    } else {
+        let as_of = super::as_of(g);
+        (Week::last_complete_before(as_of, ws), as_of)
+    };
+    let report = build_report(&loaded, as_of)?;
+    debug_assert_eq!(report.week, week);
+    let font = args
+        .font
+        .as_ref()
+        .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
+    let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
+    for w in annotate(&loaded, g.encoding.as_deref(), &report, warnings) {
+        eprintln!("dangol: warning: {w}");
+    }
+
+    let path = match &args.out {
+        Some(p) => p.clone(),
+        None => args
+            .report_dir
+            .clone()
+            .unwrap_or_else(|| beside(&args.workbook).join("reports"))
+            .join(format!("weekly-{}.pdf", week.label())),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    crate::writeback::safe::atomic_replace(&path, |f| write_pdf(f, &bytes))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    if !g.quiet {
+        super::emit(&format!("{}\n", path.display()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// The workbook's folder (empty, i.e. the current one, for a bare file name).
+fn beside(workbook: &Path) -> PathBuf {
+    workbook.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Write the PDF; a new file is readable by all (the temporary file it starts as is private).
+fn write_pdf(f: &mut std::fs::File, bytes: &[u8]) -> Result<(), WritebackError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+/// The weekly report of the last complete week before `as_of`, exactly as `dangol run` builds
+/// it (see [`crate::pipeline::analyse`]).
+pub fn build_report(l: &Loaded, as_of: NaiveDate) -> anyhow::Result<WeeklyReport> {
+    Ok(crate::pipeline::analyse(l, as_of)?.weekly)
+}
+
+/// Add where a string came from to the renderer's "font lacks" warnings: the settings cell or
+/// file line of the shop name, the sales cell of a customer name (the first row spelling it so,
+/// found by reading the sales sheets again — only when such a warning exists).
+fn annotate(
+    l: &Loaded,
+    encoding: Option<&str>,
+    r: &WeeklyReport,
+    warnings: Vec<String>,
+) -> Vec<String> {
+    let has_context =
+        |w: &str, context: &str, s: &str| w.ends_with(&format!(" in {context} {s:?}"));
+    let mut name_cells: Option<BTreeMap<String, CellRef>> = None;
+    let mut names: Vec<&str> = r.top_customers.iter().map(|t| t.name.as_str()).collect();
+    names.extend(r.grade_changes.iter().map(|g| g.customer.as_str()));
+    warnings
+        .into_iter()
+        .map(|w| {
+            if !w.starts_with("font lacks ") {
+                return w;
+            }
+            if has_context(&w, "shop name", &r.shop_name) {
+                return match l.settings.origins.get("shop_name") {
+                    Some(o @ (Origin::Sheet(_) | Origin::Toml(_))) => format!("{w} ({o})"),
+                    _ => w,
+                };
+            }
+            for m in &r.reminders {
+                if (has_context(&w, "customer name", &m.customer)
+                    || has_context(&w, "quote id", &m.quote_id))
+                    && let Some(q) = l.data.quotes.iter().find(|q| {
+                        q.quote_id.as_deref() == Some(m.quote_id.as_str())
+                            || q.cell.to_string() == m.quote_id
+                    })
+                {
+                    let field = if has_context(&w, "quote id", &m.quote_id) {
+                        "quote_id"
+                    } else {
+                        "customer"
+                    };
+                    return format!("{w} ({})", field_cell(l, &q.cell, field));
+                }
+            }
+            if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
+                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, &names));
+                if let Some(c) = cells.get(*name) {
+                    return format!("{w} ({c})");
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+/// `row_cell` moved to the column of `field` in its sheet, when that column is known.
+fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
+    l.data
+        .sheets
+        .iter()
+        .find(|s| s.name == row_cell.sheet)
+        .and_then(|s| s.columns.iter().find(|(f, _, _)| *f == field))
+        .map_or_else(|| row_cell.clone(), |(_, col, _)| row_cell.at_col(*col))
+}
+
+/// The first cell of the sales sheets' customer column holding each of `names`.
+fn find_name_cells(
+    l: &Loaded,
+    encoding: Option<&str>,
+    names: &[&str],
+) -> BTreeMap<String, CellRef> {
+    let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
+    let Ok(mut input) = Input::open(&l.path, encoding) else {
+        return found;
+    };
+    for sheet in l.data.sheets.iter().filter(|s| s.role == Some(Role::Sales)) {
+        let Some(col) = sheet
+            .columns
+            .iter()
+            .find(|(f, _, _)| *f == "customer")
+            .map(|(_, c, _)| *c)
+        else {
+            continue;
+        };
+        let _ = input.for_each_row(&sheet.name, |row, cells| {
+            if row > sheet.header_row
+                && let Some(t) = cells.get(col as usize).and_then(crate::ingest::cells::text)
+                && names.contains(&t.trim())
+                && !found.contains_key(t.trim())
+            {
+                found.insert(t.trim().to_string(), CellRef::new(&sheet.name, row, col));
+            }
+            found.len() < names.len()
+        });
+    }
+    found
+}
