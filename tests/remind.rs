@@ -994,3 +994,40 @@ fn help_ends_with_examples() {
         "{text}"
     );
 }
+
+/// `reminder.max_age_days` (default 30): exactly 30 days ago is still due, 31 is history;
+/// 0 lifts the limit.
+#[test]
+fn quotes_older_than_max_age_days_are_not_reminded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "Quotes",
+            vec![
+                vec![S("Quote ID"), S("Customer"), S("Email"), S("Sent")],
+                vec![S("Q30"), S("Kim"), S("kim@ex.com"), D(2025, 3, 16)],
+                vec![S("Q31"), S("Lee"), S("lee@ex.com"), D(2025, 3, 15)],
+            ],
+        )],
+    );
+    let mut l = load(&p);
+    let ids = |l: &dangol::ingest::Loaded| -> Vec<(String, i64)> {
+        let t = customer_table(
+            &l.data.sales,
+            &l.data.quotes,
+            &l.data.customers,
+            &l.settings,
+            day(AS_OF),
+        );
+        due_reminders(&l.data, &t, &l.settings, day(AS_OF))
+            .into_iter()
+            .map(|r| (r.quote_id.unwrap(), r.days_since_sent))
+            .collect()
+    };
+    assert_eq!(l.settings.reminder_max_age_days, 30);
+    assert_eq!(ids(&l), [("Q30".to_string(), 30)]);
+    l.settings.reminder_max_age_days = 0;
+    assert_eq!(ids(&l), [("Q31".to_string(), 31), ("Q30".to_string(), 30)]);
+}

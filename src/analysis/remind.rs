@@ -3,7 +3,8 @@
 //!
 //! Rules (SPEC §3 `reminder.*`, issue 7). A quote is **due** on `as_of` when all hold:
 //! - it has a customer identity and was sent on or before `as_of − reminder.after_days`
-//!   (exactly `after_days` days ago is due);
+//!   (exactly `after_days` days ago is due), and not more than `reminder.max_age_days` days
+//!   before `as_of` (exactly that many is still due; 0 = no limit);
 //! - it has no response and no conversion as of `as_of` (a flag dated after `as_of` does not
 //!   count yet; an order id on the quote counts as a conversion);
 //! - fewer than `reminder.max` reminders were sent for it;
@@ -199,6 +200,9 @@ pub fn due_reminders(
         let sent = q.sent.date();
         let since = days(sent, as_of);
         if since < i64::from(settings.reminder_after_days) || sent > as_of {
+            continue;
+        }
+        if settings.reminder_max_age_days > 0 && since > i64::from(settings.reminder_max_age_days) {
             continue;
         }
         if flag_by(q.responded, as_of) || converted_by(q, as_of) {

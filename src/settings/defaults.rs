@@ -74,6 +74,7 @@ impl Settings {
             reminder_after_days: 3,
             reminder_max: 2,
             reminder_gap_days: 3,
+            reminder_max_age_days: 30,
             winback_after_days: 90,
             funnel_stages: Vec::new(),
             funnel_mode: FunnelMode::Reach,

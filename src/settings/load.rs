@@ -47,6 +47,7 @@ pub const KEYS: &[&str] = &[
     "reminder.after_days",
     "reminder.max",
     "reminder.gap_days",
+    "reminder.max_age_days",
     "winback.after_days",
     "funnel.stages",
     "funnel.mode",
@@ -251,6 +252,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
         "reminder.after_days" => s.reminder_after_days = parse_u32(v, 0, 3650, o, &key)?,
         "reminder.max" => s.reminder_max = parse_u32(v, 0, 100, o, &key)?,
         "reminder.gap_days" => s.reminder_gap_days = parse_u32(v, 0, 3650, o, &key)?,
+        "reminder.max_age_days" => s.reminder_max_age_days = parse_u32(v, 0, 36500, o, &key)?,
         "winback.after_days" => s.winback_after_days = parse_u32(v, 1, 3650, o, &key)?,
         "funnel.stages" => s.funnel_stages = list(v),
         "funnel.mode" => {
@@ -577,6 +579,7 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     push("reminder.after_days", s.reminder_after_days.to_string());
     push("reminder.max", s.reminder_max.to_string());
     push("reminder.gap_days", s.reminder_gap_days.to_string());
+    push("reminder.max_age_days", s.reminder_max_age_days.to_string());
     push("winback.after_days", s.winback_after_days.to_string());
     push(
         "funnel.stages",

@@ -133,6 +133,9 @@ pub struct Settings {
     pub reminder_after_days: u32,
     pub reminder_max: u32,
     pub reminder_gap_days: u32,
+    /// `reminder.max_age_days`: quotes sent longer ago than this are no longer reminded (a
+    /// year-old quote nobody followed up is history, not a to-do); 0 = no limit.
+    pub reminder_max_age_days: u32,
     /// `winback.after_days`: a Regular-or-better customer with no order for more than this many
     /// days gets "win back" as the next action.
     pub winback_after_days: u32,
