@@ -9,7 +9,8 @@ and CustomerID/Customer ID, counts (openpyxl read-only mode, nothing from the Ru
   * returns    -- rows that are a C invoice, or have Quantity < 0, or Quantity x Price < 0
                   (the SPEC's return rule);
   * no_customer-- rows whose customer-id cell is blank;
-  * bad        -- rows whose date is not a date, or quantity/price not a number.
+  * bad        -- rows whose date is not a date, or quantity/price not a number;
+  * customers  -- distinct customer ids over all the file's sales sheets (TOTAL line).
 
 Usage: python3 scripts/uci_check_counts.py FILE.xlsx [...]   (pip install openpyxl)
 """
@@ -48,7 +49,7 @@ def blank(v):
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def sheet_counts(ws):
+def sheet_counts(ws, ids):
     rows = ws.iter_rows(values_only=True)
     cols = None
     for header in rows:
@@ -76,6 +77,8 @@ def sheet_counts(ws):
             ret += 1
         if blank(c):
             anon += 1
+        else:
+            ids.add(str(int(c)) if isinstance(c, (int, float)) else str(c).strip().lower())
     return {"rows": n, "c_invoices": c_inv, "returns": ret, "no_customer": anon, "bad": bad}
 
 
@@ -83,11 +86,13 @@ def main():
     for path in sys.argv[1:]:
         wb = openpyxl.load_workbook(path, read_only=True)
         total = {}
+        ids = set()
         for ws in wb.worksheets:
-            c = sheet_counts(ws)
+            c = sheet_counts(ws, ids)
             print(f"{path} | {ws.title}: {c}")
             for k, v in (c or {}).items():
                 total[k] = total.get(k, 0) + v
+        total["customers"] = len(ids)
         print(f"{path} | TOTAL: {total}")
 
 
