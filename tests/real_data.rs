@@ -6,9 +6,9 @@
 //! Every expected number was counted independently of dangol with
 //! `python3 scripts/uci_check_counts.py FILE` (openpyxl, read-only mode), and the ones
 //! `../shared/data/SOURCES.md` states agree with it: 541,909 rows, 9,288 `C` invoices and
-//! 135,080 rows without a CustomerID in Online Retail; 525,461 rows, 10,206 `C` invoices and
+//! 135,080 rows without a `CustomerID` in Online Retail; 525,461 rows, 10,206 `C` invoices and
 //! 107,927 rows without a Customer ID in Online Retail II's `Year 2009-2010`; 65,535 rows and
-//! 25,317 blank CustomerIDs in the Excel subset; 169 / 432 blank Customer IDs in the Mac Excel
+//! 25,317 blank `CustomerID` cells in the Excel subset; 169 / 432 blank Customer IDs in the Mac Excel
 //! file. A *return row* is a `C` invoice, a negative quantity or a negative amount (the
 //! SPEC's rule), so it counts the `C` invoices plus stock adjustments (negative quantity, no
 //! `C`) and the two `A` "Adjust bad debt" lines with a negative price.
@@ -31,7 +31,7 @@ struct Expect {
     returns: u64,
     /// Rows with a blank customer id.
     no_customer: u64,
-    /// Distinct customer ids.
+    /// Distinct customer ids (the `customers` figure of the TOTAL line of the script).
     customers: usize,
 }
 
