@@ -19,16 +19,26 @@ pub struct DateHint {
 
 /// Text of a cell, trimmed; `None` when blank. Whole floats print without `.0` (ids, codes).
 pub fn text(c: &Cell<'_>) -> Option<String> {
-    let s = match c {
-        Cell::Empty => return None,
-        Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => other.display(),
-    };
-    let t = s.trim();
-    if t.is_empty() {
-        None
-    } else {
-        Some(t.to_string())
+    // One allocation per cell: this runs for several columns of every row.
+    match c {
+        Cell::Empty => None,
+        Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some((*f as i64).to_string()),
+        Cell::Int(i) => Some(i.to_string()),
+        Cell::Text(t) => {
+            let t = t.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        other => {
+            let s = other.display();
+            let t = s.trim();
+            if t.is_empty() {
+                None
+            } else if t.len() == s.len() {
+                Some(s)
+            } else {
+                Some(t.to_string())
+            }
+        }
     }
 }
 

@@ -48,6 +48,40 @@ pub struct SheetRows<'s> {
     stage_date_cols: Vec<(u32, String)>,
     cancel_words: Vec<String>,
     currency_votes: BTreeMap<Currency, u64>,
+    /// Columns of the fields read on every sales row, looked up once instead of per cell.
+    cols: HotCols,
+}
+
+/// Column indices of the fields the per-row paths read (`None`: no such column).
+#[derive(Debug, Clone, Copy, Default)]
+struct HotCols {
+    date: Option<u32>,
+    amount: Option<u32>,
+    quantity: Option<u32>,
+    unit_price: Option<u32>,
+    customer: Option<u32>,
+    email: Option<u32>,
+    phone: Option<u32>,
+    order_id: Option<u32>,
+    status: Option<u32>,
+    channel: Option<u32>,
+}
+
+impl HotCols {
+    fn of(map: &Mapping) -> Self {
+        HotCols {
+            date: map.col("date"),
+            amount: map.col("amount"),
+            quantity: map.col("quantity"),
+            unit_price: map.col("unit_price"),
+            customer: map.col("customer"),
+            email: map.col("email"),
+            phone: map.col("phone"),
+            order_id: map.col("order_id"),
+            status: map.col("status"),
+            channel: map.col("channel"),
+        }
+    }
 }
 
 fn owned(cells: &[Cell<'_>]) -> Vec<Cell<'static>> {
@@ -63,6 +97,18 @@ fn owned(cells: &[Cell<'_>]) -> Vec<Cell<'static>> {
             Cell::Error(e) => Cell::Error(e.clone()),
         })
         .collect()
+}
+
+/// The cell at `col` unless blank (or the column is absent).
+fn get_at<'c>(cells: &'c [Cell<'c>], col: Option<u32>) -> Option<(u32, &'c Cell<'c>)> {
+    let col = col?;
+    let c = cells.get(col as usize)?;
+    if c.is_blank() { None } else { Some((col, c)) }
+}
+
+/// The trimmed text at `col`; `None` when blank or absent.
+fn text_at(cells: &[Cell<'_>], col: Option<u32>) -> Option<String> {
+    cells.get(col? as usize).and_then(cells::text)
 }
 
 fn norm_word(s: &str) -> String {
@@ -83,6 +129,7 @@ impl<'s> SheetRows<'s> {
         } else {
             Vec::new()
         };
+        let cols = HotCols::of(&map);
         SheetRows {
             sheet: sheet.to_string(),
             role,
@@ -97,6 +144,7 @@ impl<'s> SheetRows<'s> {
             stage_date_cols,
             cancel_words: settings.cancel_words.iter().map(|w| norm_word(w)).collect(),
             currency_votes: BTreeMap::new(),
+            cols,
         }
     }
 
@@ -235,14 +283,11 @@ impl<'s> SheetRows<'s> {
     }
 
     fn get<'c>(&self, cells: &'c [Cell<'c>], field: &str) -> Option<(u32, &'c Cell<'c>)> {
-        let col = self.map.col(field)?;
-        let c = cells.get(col as usize)?;
-        if c.is_blank() { None } else { Some((col, c)) }
+        get_at(cells, self.map.col(field))
     }
 
     fn text_of(&self, cells: &[Cell<'_>], field: &str) -> Option<String> {
-        let col = self.map.col(field)?;
-        cells.get(col as usize).and_then(cells::text)
+        text_at(cells, self.map.col(field))
     }
 
     /// A required date; reports and returns None when missing or bad.
@@ -250,10 +295,11 @@ impl<'s> SheetRows<'s> {
         &mut self,
         cells: &[Cell<'_>],
         field: &'static str,
+        col: Option<u32>,
         row: u32,
         out: &mut Dataset,
     ) -> Option<chrono::NaiveDateTime> {
-        let col = self.map.col(field)?;
+        let col = col?;
         match cells.get(col as usize).filter(|c| !c.is_blank()) {
             None => {
                 self.problem(
@@ -280,10 +326,11 @@ impl<'s> SheetRows<'s> {
         &mut self,
         cells: &[Cell<'_>],
         field: &'static str,
+        col: Option<u32>,
         row: u32,
         out: &mut Dataset,
     ) -> Result<Option<Decimal>, ()> {
-        let Some((col, c)) = self.get(cells, field) else {
+        let Some((col, c)) = get_at(cells, col) else {
             return Ok(None);
         };
         match cells::money(c) {
@@ -310,19 +357,18 @@ impl<'s> SheetRows<'s> {
         Option<String>,
         Option<String>,
     ) {
-        let name = self.text_of(cells, "customer");
-        let email = self.text_of(cells, "email").filter(|e| e.contains('@'));
-        let phone = self
-            .text_of(cells, "phone")
-            .and_then(|p| values::phone_digits(&p));
+        let name = text_at(cells, self.cols.customer);
+        let email = text_at(cells, self.cols.email).filter(|e| e.contains('@'));
+        let phone = text_at(cells, self.cols.phone).and_then(|p| values::phone_digits(&p));
         let key = values::customer_key(email.as_deref(), name.as_deref());
         (key, name, email.map(|e| e.trim().to_lowercase()), phone)
     }
 
     fn sale(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
-        let at = self.req_date(cells, "date", row, out);
-        let amount = self.opt_money(cells, "amount", row, out);
-        let qty = match self.get(cells, "quantity") {
+        let cols = self.cols;
+        let at = self.req_date(cells, "date", cols.date, row, out);
+        let amount = self.opt_money(cells, "amount", cols.amount, row, out);
+        let qty = match get_at(cells, cols.quantity) {
             None => Ok(None),
             Some((col, c)) => cells::quantity(c)
                 .map(Some)
@@ -335,7 +381,7 @@ impl<'s> SheetRows<'s> {
                 Err(())
             }
         };
-        let price = self.opt_money(cells, "unit_price", row, out);
+        let price = self.opt_money(cells, "unit_price", cols.unit_price, row, out);
         let (Some(at), Ok(amount), Ok(qty), Ok(price)) = (at, amount, qty, price) else {
             return false;
         };
@@ -359,8 +405,8 @@ impl<'s> SheetRows<'s> {
             }
         };
         let (customer, name, email, phone) = self.identity(cells);
-        let order_id = self.text_of(cells, "order_id");
-        let status = self.text_of(cells, "status");
+        let order_id = text_at(cells, cols.order_id);
+        let status = text_at(cells, cols.status);
         let prefix = &self.settings.cancel_prefix;
         let prefixed = order_id.as_deref().is_some_and(|id| {
             !prefix.is_empty()
@@ -392,16 +438,16 @@ impl<'s> SheetRows<'s> {
             name,
             email,
             phone,
-            order_id: order_id.clone(),
+            order_id,
             product: None,
             amount,
             kind,
-            channel: self.text_of(cells, "channel"),
+            channel: text_at(cells, cols.channel),
         };
-        let key = match (&order_id, self.map.has("order_id")) {
-            (Some(id), _) => id.clone(),
+        let key = match &sale.order_id {
+            Some(id) => std::borrow::Cow::Borrowed(id.as_str()),
             // No order id: each row is an order.
-            _ => format!("#{}!{}", self.sheet, row + 1),
+            None => std::borrow::Cow::Owned(format!("#{}!{}", self.sheet, row + 1)),
         };
         out.sales.add(&sale, &key);
         true
@@ -446,7 +492,7 @@ impl<'s> SheetRows<'s> {
     }
 
     fn quote(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
-        let sent = self.req_date(cells, "sent", row, out);
+        let sent = self.req_date(cells, "sent", self.map.col("sent"), row, out);
         let (customer, name, email, phone) = self.identity(cells);
         let Some(customer) = customer else {
             let col = self
@@ -468,7 +514,10 @@ impl<'s> SheetRows<'s> {
         let opens = self.count_of(cells, "opens", row, out);
         let responded = self.flag_of(cells, "responded", row, out);
         let converted = self.flag_of(cells, "converted", row, out);
-        let amount = self.opt_money(cells, "amount", row, out).ok().flatten();
+        let amount = self
+            .opt_money(cells, "amount", self.map.col("amount"), row, out)
+            .ok()
+            .flatten();
         let reminded_at = match self.get(cells, "reminded") {
             None => None,
             Some((col, c)) => match cells::date(c, self.hint(col)) {
@@ -606,7 +655,10 @@ impl<'s> SheetRows<'s> {
             };
             stage_dates.push((header, v));
         }
-        let amount = self.opt_money(cells, "amount", row, out).ok().flatten();
+        let amount = self
+            .opt_money(cells, "amount", self.map.col("amount"), row, out)
+            .ok()
+            .flatten();
         out.pipeline.push(PipelineRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             deal,

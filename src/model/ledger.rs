@@ -63,6 +63,44 @@ impl CustomerLedger {
             .map(|(n, _)| n.as_str())
     }
 
+    /// Add one row of this customer (an order line or a return; never a void).
+    fn add(&mut self, row: &SaleRow, order_key: &str) {
+        if let Some(n) = &row.name {
+            match self.names.get_mut(n) {
+                Some(e) => {
+                    e.0 += 1;
+                    e.1 = e.1.max(row.at);
+                }
+                None => {
+                    self.names.insert(n.clone(), (1, row.at));
+                }
+            }
+        }
+        if self.email.is_none() {
+            self.email.clone_from(&row.email);
+        }
+        if let Some(p) = &row.phone
+            && !self.phones.contains(p)
+        {
+            self.phones.push(p.clone());
+            self.phones.sort();
+        }
+        if row.kind == SaleKind::Return {
+            self.returns.push(ReturnAgg {
+                at: row.at,
+                amount: -row.amount.abs(),
+            });
+        } else {
+            // Channel first: without one there is no need to look the order up twice.
+            if let Some(ch) = &row.channel
+                && !self.orders.contains_key(order_key)
+            {
+                *self.channels.entry(ch.clone()).or_default() += 1;
+            }
+            add_order(&mut self.orders, order_key, row.at, row.amount);
+        }
+    }
+
     /// Merge another ledger of the same customer (from another sheet or thread).
     pub fn merge(&mut self, other: &CustomerLedger) {
         for (n, (c, t)) in &other.names {
@@ -135,33 +173,15 @@ impl SalesLedger {
             }
             return;
         };
-        let c = self.customers.entry(key.clone()).or_default();
-        if let Some(n) = &row.name {
-            let e = c.names.entry(n.clone()).or_insert((0, row.at));
-            e.0 += 1;
-            e.1 = e.1.max(row.at);
-        }
-        if c.email.is_none() {
-            c.email.clone_from(&row.email);
-        }
-        if let Some(p) = &row.phone
-            && !c.phones.contains(p)
-        {
-            c.phones.push(p.clone());
-            c.phones.sort();
-        }
-        if row.kind == SaleKind::Return {
-            c.returns.push(ReturnAgg {
-                at: row.at,
-                amount: -row.amount.abs(),
-            });
-        } else {
-            if !c.orders.contains_key(order_key)
-                && let Some(ch) = &row.channel
-            {
-                *c.channels.entry(ch.clone()).or_default() += 1;
-            }
-            add_order(&mut c.orders, order_key, row.at, row.amount);
+        // Look up by reference first: most rows belong to a customer already seen, and the
+        // entry API would allocate a key copy for every row.
+        match self.customers.get_mut(key) {
+            Some(c) => c.add(row, order_key),
+            None => self
+                .customers
+                .entry(key.clone())
+                .or_default()
+                .add(row, order_key),
         }
     }
 

@@ -83,25 +83,42 @@ pub fn customer_key(email: Option<&str>, name: Option<&str>) -> Option<String> {
             return Some(email.to_lowercase());
         }
     }
-    let name: String = fold_fullwidth(name?)
-        .chars()
-        .filter(|&c| !is_invisible(c))
-        .flat_map(char::to_lowercase)
-        .collect();
+    let name = name?;
+    let mut name: String = if name.is_ascii() {
+        // The common case (ids, Latin names): nothing to fold, one allocation.
+        name.chars()
+            .filter(|&c| !is_invisible(c))
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    } else {
+        fold_fullwidth(name)
+            .chars()
+            .filter(|&c| !is_invisible(c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     if name.is_empty() {
         return None;
     }
-    Some(integral_digits(&name).unwrap_or(name))
+    if let Some(len) = integral_len(&name) {
+        name.truncate(len);
+    }
+    Some(name)
 }
 
-/// `12346` or `12346.0` / `12346.00` (a float cell) → `12346`; anything else → `None`.
-fn integral_digits(s: &str) -> Option<String> {
+/// The length of the integer part when `s` is `12346` or `12346.0` / `12346.00`.
+fn integral_len(s: &str) -> Option<usize> {
     let int = match s.split_once('.') {
         Some((i, f)) if !f.is_empty() && f.bytes().all(|b| b == b'0') => i,
         Some(_) => return None,
         None => s,
     };
-    (!int.is_empty() && int.bytes().all(|b| b.is_ascii_digit())).then(|| int.to_string())
+    (!int.is_empty() && int.bytes().all(|b| b.is_ascii_digit())).then_some(int.len())
+}
+
+/// `12346` or `12346.0` / `12346.00` (a float cell) → `12346`; anything else → `None`.
+fn integral_digits(s: &str) -> Option<String> {
+    integral_len(s).map(|n| s[..n].to_string())
 }
 
 /// Digits of a phone number (`010-1234-5678` → `01012345678`); `None` when fewer than 7.
@@ -434,6 +451,42 @@ pub fn money_from_f64(value: f64) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
     }
+    if let Some(d) = short_decimal(value) {
+        return Some(d);
+    }
+    money_from_f64_text(value)
+}
+
+/// Powers of ten exact in an `f64`, for the fast path of [`money_from_f64`].
+const POW10: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+
+/// The fast path of [`money_from_f64`] for the cells real data holds (quantities, prices with
+/// up to six decimals): no text round trip.
+///
+/// For `k` = 0, 1, … it takes `m` = `value × 10^k` rounded and accepts `m / 10^k` when that
+/// division gives back exactly `value`. Both `m` (below 10^15, so exact) and `10^k` are exact
+/// floats and IEEE division rounds correctly, so acceptance means the decimal `m·10^-k` reads
+/// back as `value`. Decimals of at most 15 significant digits never share a float, so it is the
+/// only such decimal with `k` places, and the smallest `k` gives the shortest digit string: the
+/// same decimal the text path takes from Rust's shortest round-trip formatting. Anything else
+/// (more digits, huge or tiny magnitudes) returns `None` and takes the text path.
+fn short_decimal(value: f64) -> Option<Decimal> {
+    for (k, p) in POW10.iter().enumerate() {
+        let m = (value * p).round();
+        if m.abs() >= 1e15 {
+            return None;
+        }
+        #[allow(clippy::float_cmp)]
+        // exact equality is the point: the decimal reads back as `value`.
+        if m / p == value {
+            return Some(Decimal::new(m as i64, k as u32).normalize());
+        }
+    }
+    None
+}
+
+/// The general path of [`money_from_f64`]: through Rust's shortest round-trip text.
+fn money_from_f64_text(value: f64) -> Option<Decimal> {
     // `{:e}` is the shortest round-trip digits with an explicit exponent: `2.55e0`, `-1e-7`.
     let text = format!("{value:e}");
     let (mant, exp) = text.split_once('e')?;
@@ -1790,6 +1843,23 @@ mod tests {
         }
 
         proptest! {
+            // The fast path must give the very decimal (value and scale) the text path gives.
+            #[test]
+            fn money_fast_path_matches_text_path(bits in any::<u64>()) {
+                let f = f64::from_bits(bits);
+                if let Some(fast) = short_decimal(f) {
+                    let text = money_from_f64_text(f).map(|d| (d, d.scale()));
+                    prop_assert_eq!(Some((fast, fast.scale())), text);
+                }
+            }
+
+            #[test]
+            fn money_fast_path_short_decimals(m in -1_000_000_000_000_000_i64..1_000_000_000_000_000, k in 0_u32..9) {
+                let f = m as f64 / 10_f64.powi(k as i32);
+                let text = money_from_f64_text(f).map(|d| (d, d.scale()));
+                prop_assert_eq!(money_from_f64(f).map(|d| (d, d.scale())), text);
+            }
+
             #[test]
             fn format_number_reads_back(m in -1_000_000_000_000_000_i64..1_000_000_000_000_000, scale in 0_u32..8) {
                 let d = Decimal::new(m, scale);
