@@ -51,6 +51,7 @@ fn every_corpus_file_gets_a_clear_outcome() {
         .collect();
     files.sort();
     let (mut read, mut no_data, mut unreadable) = (0, 0, 0);
+    let mut readable = Vec::new();
     let mut refused_by_guard = Vec::new();
     let mut crashes = Vec::new();
     let mut unclear = Vec::new();
@@ -61,7 +62,10 @@ fn every_corpus_file_gets_a_clear_outcome() {
             eprintln!("reading {name}");
         }
         match sweep_one(f) {
-            Outcome::Read => read += 1,
+            Outcome::Read => {
+                read += 1;
+                readable.push(f.clone());
+            }
             Outcome::NoData => no_data += 1,
             Outcome::Unreadable(msg) => {
                 unreadable += 1;
@@ -114,6 +118,122 @@ fn every_corpus_file_gets_a_clear_outcome() {
         .filter(|r| !expected.iter().any(|e| r.starts_with(&format!("{e}:"))))
         .collect();
     assert!(unexpected.is_empty(), "guard refused: {unexpected:#?}");
+
+    // The round-trip promise on every file with recognisable data: `dangol run --out`.
+    let failed: Vec<String> = readable
+        .iter()
+        .filter_map(|f| run_out_round_trip(f).err())
+        .collect();
+    eprintln!(
+        "run --out: {} tried, {} kept the owner's workbook intact",
+        readable.len(),
+        readable.len() - failed.len()
+    );
+    assert!(read > 0, "no corpus file had recognisable data");
+    assert!(failed.is_empty(), "round trip:\n{}", failed.join("\n"));
+}
+
+/// Parts a merge may rewrite (matched by file name: packages put the workbook part in odd
+/// places); every other part of an `.xlsx`/`.xlsm` must be copied raw.
+const MERGE_EDITS: [&str; 6] = [
+    "[content_types].xml",
+    ".rels",
+    "workbook.xml",
+    "workbook.xml.rels",
+    "styles.xml",
+    "custom.xml",
+];
+
+/// Raw (still compressed) bytes of every part, by name.
+fn raw_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut e = z.by_index_raw(i).unwrap();
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            (e.name().to_string(), data)
+        })
+        .collect()
+}
+
+/// `dangol run FILE --out OUT`: exit 0, the input byte-identical, every sheet of the input in
+/// the output; for `.xlsx`/`.xlsm`, every part the merge need not touch copied raw and every
+/// cell of every sheet reading back the same.
+fn run_out_round_trip(f: &Path) -> Result<(), String> {
+    use calamine::Reader;
+    let name = f.file_name().unwrap().to_string_lossy().to_string();
+    let before = std::fs::read(f).unwrap();
+    let ext = f
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let package = matches!(ext.as_str(), "xlsx" | "xlsm");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join(if package {
+        format!("out.{ext}")
+    } else {
+        "out.xlsx".into()
+    });
+    let o = assert_cmd::Command::cargo_bin("dangol")
+        .unwrap()
+        .arg("run")
+        .arg(f)
+        .arg("--out")
+        .arg(&out)
+        .args(["--no-report", "--quiet", "--as-of", "2025-01-01"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    if o.status.code() != Some(0) {
+        return Err(format!(
+            "{name}: exit {:?}: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    if std::fs::read(f).unwrap() != before {
+        return Err(format!("{name}: the input changed"));
+    }
+    let written = std::fs::read(&out).unwrap();
+    if package {
+        let new: std::collections::HashMap<String, Vec<u8>> =
+            raw_parts(&written).into_iter().collect();
+        for (part, data) in raw_parts(&before) {
+            let base = part.rsplit('/').next().unwrap_or(&part).to_lowercase();
+            if MERGE_EDITS.contains(&base.as_str()) {
+                continue;
+            }
+            if new.get(&part) != Some(&data) {
+                return Err(format!("{name}: part {part} was not copied raw"));
+            }
+        }
+    }
+    let mut b = calamine::open_workbook_auto(&out).map_err(|e| format!("{name}: output: {e}"))?;
+    let out_sheets = b.sheet_names();
+    if matches!(ext.as_str(), "csv" | "tsv") {
+        // A CSV becomes one data sheet named after the file, plus dangol's sheets.
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        return if out_sheets.iter().any(|s| stem.starts_with(s.as_str())) {
+            Ok(())
+        } else {
+            Err(format!("{name}: no data sheet in {out_sheets:?}"))
+        };
+    }
+    let mut a = calamine::open_workbook_auto(f).map_err(|e| format!("{name}: {e}"))?;
+    for sheet in a.sheet_names() {
+        if !out_sheets.contains(&sheet) {
+            return Err(format!("{name}: sheet {sheet} missing from the output"));
+        }
+        if package {
+            let (ra, rb) = (a.worksheet_range(&sheet), b.worksheet_range(&sheet));
+            if ra.ok() != rb.ok() {
+                return Err(format!("{name}: cells of {sheet} changed"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The binary on a handful of corpus files: exit 0 or 1, never a crash, a message on 1.
