@@ -375,39 +375,53 @@ impl Input {
                     Sheets::Xlsx(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
                             .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
-                        let mut row: Vec<Cell<'_>> = Vec::new();
-                        let mut cur: Option<u32> = None;
-                        loop {
-                            let next = contained(&p, || rd.next_cell())?
-                                .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
-                            let Some(cell) = next else { break };
-                            let (r, c) = cell.get_position();
-                            if cur != Some(r) {
-                                if let Some(cr) = cur
-                                    && !row.iter().all(Cell::is_blank)
-                                    && !f(cr, &row)
-                                {
-                                    return Ok(());
+                        // One guard around the whole loop (a guard per cell costs a few per
+                        // cent of a million-row read); `f` is dangol's own code, so it runs
+                        // with the reader flag off and a panic in it is raised again.
+                        let in_f = std::cell::Cell::new(false);
+                        let mut call = |r: u32, row: &[Cell<'_>]| -> bool {
+                            in_f.set(true);
+                            IN_READER.with(|c| c.set(false));
+                            let go = f(r, row);
+                            IN_READER.with(|c| c.set(true));
+                            in_f.set(false);
+                            go
+                        };
+                        contained_loop(&p, &in_f, || -> Result<(), OpenError> {
+                            let mut row: Vec<Cell<'_>> = Vec::new();
+                            let mut cur: Option<u32> = None;
+                            while let Some(cell) = rd
+                                .next_cell()
+                                .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?
+                            {
+                                let (r, c) = cell.get_position();
+                                if cur != Some(r) {
+                                    if let Some(cr) = cur
+                                        && !row.iter().all(Cell::is_blank)
+                                        && !call(cr, &row)
+                                    {
+                                        return Ok(());
+                                    }
+                                    row.clear();
+                                    cur = Some(r);
                                 }
-                                row.clear();
-                                cur = Some(r);
+                                let c = c as usize;
+                                // Guard against absurd column indices in hostile files.
+                                if c > 16_384 {
+                                    continue;
+                                }
+                                if row.len() <= c {
+                                    row.resize(c + 1, Cell::Empty);
+                                }
+                                row[c] = from_dataref(cell.get_value().clone());
                             }
-                            let c = c as usize;
-                            // Guard against absurd column indices in hostile files.
-                            if c > 16_384 {
-                                continue;
+                            if let Some(cr) = cur
+                                && !row.iter().all(Cell::is_blank)
+                            {
+                                call(cr, &row);
                             }
-                            if row.len() <= c {
-                                row.resize(c + 1, Cell::Empty);
-                            }
-                            row[c] = from_dataref(cell.get_value().clone());
-                        }
-                        if let Some(cr) = cur
-                            && !row.iter().all(Cell::is_blank)
-                        {
-                            f(cr, &row);
-                        }
-                        Ok(())
+                            Ok(())
+                        })
                     }
                     Sheets::Xlsb(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
@@ -479,6 +493,11 @@ thread_local! {
 /// tripping an unchecked index in calamine) becomes "the workbook is damaged", not a crash.
 /// Only the reader's own calls are wrapped: a panic in dangol's code still shows as one.
 fn contained<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, OpenError> {
+    contained_raw(f).map_err(|p| reader_failed(path, &p))
+}
+
+/// Runs `f` with the reader flag set, catching a panic.
+fn contained_raw<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -491,17 +510,34 @@ fn contained<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, OpenError> {
     IN_READER.with(|c| c.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     IN_READER.with(|c| c.set(false));
-    result.map_err(|payload| {
-        let why = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(ToString::to_string))
-            .unwrap_or_else(|| "unknown".into());
-        OpenError::Corrupt {
-            path: path.to_string(),
-            detail: format!("the spreadsheet reader failed: {why}"),
-        }
-    })
+    result
+}
+
+/// The error for a panic inside the spreadsheet reader.
+fn reader_failed(path: &str, payload: &(dyn std::any::Any + Send)) -> OpenError {
+    let why = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(ToString::to_string))
+        .unwrap_or_else(|| "unknown".into());
+    OpenError::Corrupt {
+        path: path.to_string(),
+        detail: format!("the spreadsheet reader failed: {why}"),
+    }
+}
+
+/// [`contained`] for a loop that also calls dangol's own code: a panic raised while `user` is
+/// set came from that code and is raised again, not reported as a damaged file.
+fn contained_loop<T>(
+    path: &str,
+    user: &std::cell::Cell<bool>,
+    f: impl FnOnce() -> Result<T, OpenError>,
+) -> Result<T, OpenError> {
+    match contained_raw(f) {
+        Ok(r) => r,
+        Err(p) if user.get() => std::panic::resume_unwind(p),
+        Err(p) => Err(reader_failed(path, &p)),
+    }
 }
 
 /// Turn calamine's errors into the user's words.
