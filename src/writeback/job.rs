@@ -192,7 +192,11 @@ impl WriteJob {
     /// target: merged into the original package for `.xlsx`/`.xlsm`, into a values-only copy
     /// for other formats.
     pub fn write_generated(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
-        let mut out = Cursor::new(Vec::new());
+        // The merged package is about the original plus the generated sheets: reserve that
+        // up front instead of growing (and copying) a 40 MB buffer several times.
+        let size = fs::metadata(&self.input).map_or(0, |m| m.len());
+        let cap = usize::try_from(size).unwrap_or(0) + generated.len() + 64 * 1024;
+        let mut out = Cursor::new(Vec::with_capacity(cap));
         let summary = match self.kind {
             WriteKind::InPlace | WriteKind::OutFile => merge_generated_from(
                 BufReader::new(File::open(&self.input)?),
@@ -247,7 +251,7 @@ impl WriteJob {
         // Excel may have opened the workbook while the run was reading it.
         self.check_owner()?;
         if self.target.exists() {
-            if fs::read(&self.target)? == bytes {
+            if same_content(&self.target, bytes)? {
                 report.unchanged = true;
                 return Ok(report);
             }
@@ -259,6 +263,29 @@ impl WriteJob {
             set_new_file_mode(f)
         })?;
         Ok(report)
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read in chunks (never a second copy of a
+/// large workbook in memory).
+fn same_content(path: &Path, bytes: &[u8]) -> Result<bool, WritebackError> {
+    use std::io::Read;
+    let f = File::open(path)?;
+    if f.metadata()?.len() != bytes.len() as u64 {
+        return Ok(false);
+    }
+    let mut r = BufReader::with_capacity(1 << 16, f);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at = 0usize;
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            return Ok(at == bytes.len());
+        }
+        if at + n > bytes.len() || buf[..n] != bytes[at..at + n] {
+            return Ok(false);
+        }
+        at += n;
     }
 }
 
