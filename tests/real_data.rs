@@ -120,6 +120,11 @@ fn check(e: &Expect) {
     }
     assert!(e.returns >= e.c_invoices);
     assert_eq!(data.sales.return_rows, e.returns, "{}: return rows", e.file);
+    assert_eq!(
+        data.sales.prefixed_return_rows, e.c_invoices,
+        "{}: C invoices",
+        e.file
+    );
     assert_eq!(data.sales.void_rows, 0, "{}: void rows", e.file);
     assert_eq!(
         data.sales.anonymous_rows, e.no_customer,
@@ -158,6 +163,10 @@ fn check(e: &Expect) {
             format!(
                 "{} return rows (negative amount or quantity, or a cancel-prefixed order id) subtracted from net totals",
                 e.returns
+            ),
+            format!(
+                "{} of those rows have an order id starting with the cancel prefix \"C\" (cancelled invoices)",
+                e.c_invoices
             ),
         ],
         "{}",

@@ -454,7 +454,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             detail,
         });
     }
-    add_notes(&mut data);
+    add_notes(&mut data, &settings.cancel_prefix);
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes
             .iter()
@@ -485,14 +485,23 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-fn add_notes(data: &mut Dataset) {
+fn add_notes(data: &mut Dataset, cancel_prefix: &str) {
     let s = &data.sales;
     let mut notes = Vec::new();
     if s.anonymous_rows > 0 {
         notes.push(format!("{} rows have no customer; excluded from customer statistics (still counted in shop revenue)", s.anonymous_rows));
     }
     if s.return_rows > 0 {
-        notes.push(format!("{} return rows (negative amount or quantity, or a cancel-prefixed order id) subtracted from net totals", s.return_rows));
+        notes.push(format!(
+            "{} return rows (negative amount or quantity, or a cancel-prefixed order id) subtracted from net totals",
+            s.return_rows
+        ));
+        if s.prefixed_return_rows > 0 {
+            notes.push(format!(
+                "{} of those rows have an order id starting with the cancel prefix {:?} (cancelled invoices)",
+                s.prefixed_return_rows, cancel_prefix
+            ));
+        }
     }
     if s.void_rows > 0 {
         notes.push(format!(

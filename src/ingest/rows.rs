@@ -450,6 +450,9 @@ impl<'s> SheetRows<'s> {
             None => std::borrow::Cow::Owned(format!("#{}!{}", self.sheet, row + 1)),
         };
         out.sales.add(&sale, &key);
+        if prefixed {
+            out.sales.prefixed_return_rows += 1;
+        }
         true
     }
 

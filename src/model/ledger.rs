@@ -145,6 +145,9 @@ pub struct SalesLedger {
     pub order_rows: u64,
     pub void_rows: u64,
     pub return_rows: u64,
+    /// Return rows whose order id carries the cancel prefix (`C536379`: the UCI data's
+    /// cancelled invoices); counted by the reader, which knows the prefix.
+    pub prefixed_return_rows: u64,
     /// Rows (orders or returns) that had no customer.
     pub anonymous_rows: u64,
 }
@@ -204,6 +207,7 @@ impl SalesLedger {
         self.order_rows += other.order_rows;
         self.void_rows += other.void_rows;
         self.return_rows += other.return_rows;
+        self.prefixed_return_rows += other.prefixed_return_rows;
         self.anonymous_rows += other.anonymous_rows;
     }
 
