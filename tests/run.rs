@@ -661,3 +661,49 @@ fn a_failed_report_says_the_workbook_was_written() {
     );
     assert!(fs::read(&input).unwrap() != orig);
 }
+
+/// The README's first command on both bundled sample shops: every generated sheet (the Funnel
+/// with its chart included), the PDF, the input untouched; the outputs are kept for the
+/// `LibreOffice` check.
+#[test]
+fn the_bundled_sample_shops_run_end_to_end() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, lang, funnel) in [
+        ("shop.xlsx", Lang::Ko, "퍼널"),
+        ("shop-en.xlsx", Lang::En, "Funnel"),
+    ] {
+        let input = repo.join("sample-data").join(file);
+        let before = fs::read(&input).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(file);
+        let o = dangol(&[
+            "run",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-11-23",
+        ]);
+        assert_code(&o, 0);
+        assert!(fs::read(&input).unwrap() == before, "{file} changed");
+        let names = sheet_names(&out);
+        let generated: Vec<&str> = GeneratedSheet::ALL
+            .iter()
+            .map(|g| g.name(lang))
+            .filter(|n| names.iter().any(|s| s == n))
+            .collect();
+        // Data Issues holds the sample's notes (void rows counted, returns netted).
+        assert_eq!(generated.len(), 7, "{file}: {names:?}");
+        let mut wb = open_workbook_auto(&out).unwrap();
+        let f = wb.worksheet_range(funnel).unwrap();
+        assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());
+        let pdf = dir.path().join("reports/weekly-2026-W47.pdf");
+        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{file}");
+        assert!(
+            stdout(&o).contains("weekly-2026-W47.pdf"),
+            "{file}: {}",
+            stdout(&o)
+        );
+        keep(&format!("sample_{file}"), &out);
+    }
+}
