@@ -348,19 +348,7 @@ pub fn drafts(
 /// One line of header-safe text: CR, LF, tabs and other control characters become spaces,
 /// runs of spaces collapse, ends are trimmed.
 pub fn clean_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let c = if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
-        }
-        out.push(c);
-    }
-    out.trim_end().to_string()
+    super::safe::header_value(s)
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -459,30 +447,18 @@ pub fn eml(draft: &Draft, as_of: NaiveDate) -> Option<Vec<u8>> {
 /// A file name for a draft: its position (so names never collide) and a safe form of the
 /// customer key.
 pub fn eml_file_name(index: usize, draft: &Draft) -> String {
-    let safe: String = draft
-        .customer
+    let safe: String = super::safe::sanitize_file_name(&draft.customer)
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.@".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_whitespace() { '_' } else { c })
         .take(60)
         .collect();
-    let safe = safe.trim_start_matches('.');
     format!("{:03}-{safe}.eml", index + 1)
 }
 
 /// A CSV text cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`,
 /// tab or CR gets a `'` in front.
 pub fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
+    super::csv_out::neutralise(s).into_owned()
 }
 
 /// The mail-merge CSV (UTF-8 with BOM): one row per draft that has an address.
@@ -580,5 +556,40 @@ mod tests {
     fn date_header() {
         let d = NaiveDate::from_ymd_opt(2025, 4, 15).unwrap();
         assert_eq!(mail_date(d), "Tue, 15 Apr 2025 00:00:00 -0000");
+    }
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::{Draft, eml_file_name};
+
+    fn draft(customer: &str) -> Draft {
+        Draft {
+            customer: customer.to_string(),
+            name: String::new(),
+            to: None,
+            bad_email: None,
+            phone: None,
+            quote_id: None,
+            days: 0,
+            amount: String::new(),
+            vip_grade: String::new(),
+            responder_grade: String::new(),
+            subject: String::new(),
+            body: String::new(),
+            template: String::new(),
+        }
+    }
+
+    /// A customer key from the data never walks out of the drafts folder or names a device.
+    #[test]
+    fn draft_file_names_stay_in_their_folder() {
+        assert_eq!(
+            eml_file_name(0, &draft("../../etc/passwd")),
+            "001-___etc_passwd.eml"
+        );
+        assert_eq!(eml_file_name(1, &draft("kim@ex.com")), "002-kim@ex.com.eml");
+        assert_eq!(eml_file_name(2, &draft("김 철수")), "003-김_철수.eml");
+        assert_eq!(eml_file_name(3, &draft("a\r\nb")), "004-a__b.eml");
     }
 }

@@ -89,17 +89,7 @@ pub fn values_workbook(input: &Path) -> Result<Workbook, WritebackError> {
 
 /// A valid sheet name: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(stem: &str) -> String {
-    let clean: String = stem
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .take(31)
-        .collect();
-    let clean = clean.trim_matches('\'').to_string();
-    if clean.is_empty() {
-        "Sheet1".to_string()
-    } else {
-        clean
-    }
+    crate::render::safe::sanitize_sheet_name(stem)
 }
 
 fn write_csv(input: &Path, ws: &mut Worksheet) -> Result<(), WritebackError> {
