@@ -707,3 +707,108 @@ fn the_bundled_sample_shops_run_end_to_end() {
         keep(&format!("sample_{file}"), &out);
     }
 }
+
+/// A run killed at any moment (`kill -9`, a power cut) leaves the workbook exactly as it was or
+/// exactly as the finished run writes it — never a mix — and the next run neither finds a stale
+/// lock nor leaves the dead run's temporary file behind.
+#[test]
+fn a_killed_run_leaves_the_old_or_the_new_workbook() {
+    use std::time::Instant;
+
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("shop.xlsx");
+    let o = dangol(&[
+        "sample",
+        "--out",
+        book.to_str().unwrap(),
+        "--rows",
+        "20000",
+        "--customers",
+        "1000",
+    ]);
+    assert_code(&o, 0);
+    let old = fs::read(&book).unwrap();
+    let args = |p: &Path| {
+        vec![
+            "run".to_string(),
+            p.to_str().unwrap().to_string(),
+            "--as-of".into(),
+            "2026-11-23".into(),
+            "--no-report".into(),
+            "--quiet".into(),
+        ]
+    };
+    let bin = assert_cmd::cargo::cargo_bin("dangol");
+
+    // The finished result, and how long a whole run takes.
+    let started = Instant::now();
+    let status = std::process::Command::new(&bin)
+        .args(args(&book))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let full = started.elapsed();
+    let new = fs::read(&book).unwrap();
+    assert!(new != old);
+
+    // Most of a run is reading; the write comes at the end, so kill mostly late.
+    let mut outcomes = (0, 0);
+    for permille in [300u32, 600, 800, 900, 940, 970, 985, 995] {
+        fs::write(&book, &old).unwrap();
+        let mut child = std::process::Command::new(&bin)
+            .args(args(&book))
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * permille / 1000);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = fs::read(&book).unwrap();
+        if now == old {
+            outcomes.0 += 1;
+        } else {
+            assert!(
+                now == new,
+                "killed at {permille}‰ of a run: the workbook is a mix"
+            );
+            outcomes.1 += 1;
+        }
+    }
+    let temps = fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    eprintln!(
+        "killed runs: {} left the old file, {} the new one; {temps} temporary file(s) left behind",
+        outcomes.0, outcomes.1
+    );
+
+    // The next run is not locked out and cleans up after the dead ones (a run killed while
+    // writing leaves its temporary file: one is planted here, as the kills above rarely land
+    // in the short write).
+    fs::write(&book, &old).unwrap();
+    fs::write(dir.path().join(".~shop.xlsx.dangol-Ab12Cd.tmp"), b"PK half").unwrap();
+    fs::write(dir.path().join("notes.tmp"), b"the owner's").unwrap();
+    let o = std::process::Command::new(&bin)
+        .args(args(&book))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(fs::read(&book).unwrap() == new);
+    let leftovers: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert_eq!(leftovers, ["notes.tmp"]);
+}

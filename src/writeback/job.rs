@@ -140,6 +140,9 @@ impl WriteJob {
             )));
         }
         let lock = WorkbookLock::acquire(&target)?;
+        // Holding the lock, no other run is writing this workbook: a temporary file of ours
+        // beside it is what a killed run (power cut, `kill -9`) left behind.
+        super::safe::remove_stale_temp_files(&target);
         let job = WriteJob {
             input: input.to_path_buf(),
             target,

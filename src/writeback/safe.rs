@@ -42,9 +42,7 @@ where
 {
     let dir = parent_dir(target);
     let name = file_name(target)?;
-    let mut prefix = OsString::from(".~");
-    prefix.push(&name);
-    prefix.push(".dangol-");
+    let prefix = temp_prefix(&name);
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(".tmp")
@@ -58,6 +56,33 @@ where
     tmp.persist(target)
         .map_err(|e| WritebackError::Io(e.error))?;
     sync_dir(dir)
+}
+
+/// The prefix of [`atomic_replace`]'s temporary files for `target`: `.~NAME.dangol-`.
+fn temp_prefix(name: &std::ffi::OsStr) -> OsString {
+    let mut prefix = OsString::from(".~");
+    prefix.push(name);
+    prefix.push(".dangol-");
+    prefix
+}
+
+/// Deletes the temporary files a killed write of `target` left beside it
+/// (`.~NAME.dangol-XXXXXX.tmp`). Call only while holding the workbook's [`WorkbookLock`]. Best
+/// effort: a file that cannot be removed is left for the next run.
+pub fn remove_stale_temp_files(target: &Path) {
+    let Ok(name) = file_name(target) else { return };
+    let prefix = temp_prefix(&name);
+    let prefix = prefix.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with(prefix.as_ref()) && n.ends_with(".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Makes a rename durable: on Unix the directory entry lives in the directory's own data.
