@@ -16,11 +16,9 @@ use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
-use crate::model::values::{format_money, format_number};
 use crate::model::{Currency, Lang};
 use crate::render::contents_remind::reminders_table;
 use crate::render::eml::{self, DraftContext};
-use crate::render::table::Cell;
 use crate::writeback::{self, CellEdit, EditValue};
 use crate::writeback::{WriteJob, WriteOptions};
 
@@ -264,19 +262,6 @@ fn to_csv(due: &[Reminder], cur: Currency) -> anyhow::Result<String> {
     Ok(String::from_utf8(bytes)?)
 }
 
-fn cell_text(c: &Cell, cur: Currency) -> String {
-    match c {
-        Cell::Empty => String::new(),
-        Cell::Text(t) => t.clone(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Number(d) => format_number(*d),
-        Cell::Money(d) => format_money(*d, cur),
-        Cell::Percent(d) => format!("{}%", format_number(*d)),
-        Cell::Date(d) => d.to_string(),
-        Cell::Bool(b) => b.to_string(),
-    }
-}
-
 fn terminal(
     loaded: &Loaded,
     due: &[Reminder],
@@ -302,12 +287,17 @@ fn terminal(
         let t = reminders_table(due, lang);
         // Quote, customer, sent, days, opened, reminders, VIP, responder, reason.
         let keep = [0usize, 1, 4, 5, 6, 7, 10, 11, 12];
-        let mut ct = comfy_table::Table::new();
-        ct.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        ct.set_header(keep.iter().map(|&i| t.columns[i].clone()));
-        for row in &t.rows {
-            ct.add_row(keep.iter().map(|&i| cell_text(&row[i], loaded.currency)));
-        }
+        // The same plain, Hangul-aligned layout as `dangol customers` and `dangol funnel`.
+        let shown = crate::render::table::SheetTable {
+            title: String::new(),
+            columns: keep.iter().map(|&i| t.columns[i].clone()).collect(),
+            rows: t
+                .rows
+                .iter()
+                .map(|row| keep.iter().map(|&i| row[i].clone()).collect())
+                .collect(),
+        };
+        let ct = crate::render::terminal::render_table(&shown, loaded.currency);
         let _ = writeln!(
             o,
             "{}",
@@ -328,7 +318,7 @@ fn terminal(
                 ),
             }
         );
-        let _ = writeln!(o, "{ct}");
+        let _ = write!(o, "{ct}");
     }
     if !calls.is_empty() {
         let _ = writeln!(
