@@ -605,6 +605,13 @@ fn apply_edits_only_its_cells_and_is_idempotent() {
     );
     // The applied file equals the --out copy, and a backup was kept.
     assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&copy).unwrap());
+    // Kept for the LibreOffice check CI runs after the tests (`scripts/lo-check.sh`).
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("lo-check/remind");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(&p, keep.join("applied.xlsx")).unwrap();
     assert_eq!(
         std::fs::read_dir(dir.path().join(".dangol-backups"))
             .unwrap()
