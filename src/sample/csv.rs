@@ -103,6 +103,7 @@ pub(crate) fn write_sales_csv(
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", out.display(), e.error()))?;
     sink.finish()?;
     drop(sink);
+    crate::writeback::set_new_file_mode(tmp.as_file())?;
     tmp.as_file().sync_all()?;
     tmp.persist(out)
         .map_err(|e| e.error)

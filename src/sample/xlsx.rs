@@ -204,6 +204,8 @@ pub(crate) fn write_workbook(
             .with_context(|| format!("cannot write {}", out.display()))?;
         w.flush()?;
     }
+    // A new workbook is the owner's ordinary file (rw-r--r--), not the temporary file's 0600.
+    crate::writeback::set_new_file_mode(tmp.as_file())?;
     tmp.as_file().sync_all()?;
     if layout.overwrite {
         tmp.persist(out)

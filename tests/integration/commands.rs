@@ -420,6 +420,13 @@ fn init_writes_a_starter_and_refuses_to_overwrite() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("starter workbook written"), "{out}");
+    // An ordinary file for the owner (and a shared folder), not a temporary file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
     let before = std::fs::read(&p).unwrap();
     let (code, out, err) = run(&["init", p.to_str().unwrap()]);
     assert_eq!(code, 1);
