@@ -350,21 +350,41 @@ fn a_read_only_directory_gives_exit_1_and_leaves_the_workbook() {
     let orig = fs::read(&input).unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
     let probe = dir.path().join("probe");
-    if fs::write(&probe, "").is_ok() {
-        // Root ignores permission bits: nothing to observe here (the failure below, with a
-        // blocked backup folder, covers the same path for every account).
+    // Root ignores permission bits; the immutable attribute (`chattr +i`, ext4 and most Linux
+    // file systems) stops root too. Without either there is nothing to observe (the failure
+    // test with a blocked backup folder covers the same path for every account).
+    let immutable = fs::write(&probe, "").is_ok() && {
+        let _ = fs::remove_file(&probe);
+        std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !immutable && fs::write(&probe, "").is_ok() {
         let _ = fs::remove_file(&probe);
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-        eprintln!("skipped: running as root, a read-only directory is writable");
+        eprintln!("skipped: running as root without chattr, a read-only directory is writable");
         return;
     }
     let o = run(&input, &[]);
+    if immutable {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(dir.path())
+            .status();
+    }
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     assert_code(&o, 1);
+    let why = if immutable {
+        "Operation not permitted (os error 1)"
+    } else {
+        "Permission denied (os error 13)"
+    };
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: cannot write {}; nothing was changed: Permission denied (os error 13)\n",
+            "dangol: error: cannot write {}; nothing was changed: {why}\n",
             input.display()
         )
     );
