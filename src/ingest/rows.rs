@@ -308,7 +308,11 @@ impl<'s> SheetRows<'s> {
                     row,
                     col,
                     String::new(),
-                    &format!("a {field} date (the cell is blank)"),
+                    &if field == "date" {
+                        "a date (the cell is blank)".to_string()
+                    } else {
+                        format!("a {field} date (the cell is blank)")
+                    },
                 );
                 None
             }

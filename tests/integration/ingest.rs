@@ -256,7 +256,7 @@ fn bad_values_are_reported_with_cell_value_and_expectation() {
             "Sales!C2: found \"N/A\", expected an amount (e.g. 12000, 1,200,000원, ₩12,000, £3.75)",
             "Sales!A3: found \"2025-02-30\", expected a date (e.g. 2025-04-15, 2025.04.15, 2025년 4월 15일)",
             "Sales!A4: found \"4/5/2025\", expected a date, but day and month are ambiguous here (set date_order to dmy or mdy)",
-            "Sales!A5: a date date (the cell is blank)",
+            "Sales!A5: a date (the cell is blank)",
         ]
     );
     assert_eq!((l.data.sheets[0].rows, l.data.sheets[0].bad_rows), (5, 4));
