@@ -375,89 +375,26 @@ impl Input {
                     Sheets::Xlsx(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
                             .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?;
-                        // One guard around the whole loop (a guard per cell costs a few per
-                        // cent of a million-row read); `f` is dangol's own code, so it runs
-                        // with the reader flag off and a panic in it is raised again.
-                        let in_f = std::cell::Cell::new(false);
-                        let mut call = |r: u32, row: &[Cell<'_>]| -> bool {
-                            in_f.set(true);
-                            IN_READER.with(|c| c.set(false));
-                            let go = f(r, row);
-                            IN_READER.with(|c| c.set(true));
-                            in_f.set(false);
-                            go
-                        };
-                        contained_loop(&p, &in_f, || -> Result<(), OpenError> {
-                            let mut row: Vec<Cell<'_>> = Vec::new();
-                            let mut cur: Option<u32> = None;
-                            while let Some(cell) = rd
-                                .next_cell()
-                                .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))?
-                            {
-                                let (r, c) = cell.get_position();
-                                if cur != Some(r) {
-                                    if let Some(cr) = cur
-                                        && !row.iter().all(Cell::is_blank)
-                                        && !call(cr, &row)
-                                    {
-                                        return Ok(());
-                                    }
-                                    row.clear();
-                                    cur = Some(r);
-                                }
-                                let c = c as usize;
-                                // Guard against absurd column indices in hostile files.
-                                if c > 16_384 {
-                                    continue;
-                                }
-                                if row.len() <= c {
-                                    row.resize(c + 1, Cell::Empty);
-                                }
-                                row[c] = from_dataref(cell.get_value().clone());
-                            }
-                            if let Some(cr) = cur
-                                && !row.iter().all(Cell::is_blank)
-                            {
-                                call(cr, &row);
-                            }
-                            Ok(())
-                        })
+                        stream_rows(
+                            &p,
+                            || {
+                                rd.next_cell()
+                                    .map_err(|e| classify(&p, &calamine::Error::Xlsx(e)))
+                            },
+                            &mut f,
+                        )
                     }
                     Sheets::Xlsb(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?
                             .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
-                        let mut row: Vec<Cell<'_>> = Vec::new();
-                        let mut cur: Option<u32> = None;
-                        loop {
-                            let next = contained(&p, || rd.next_cell())?
-                                .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))?;
-                            let Some(cell) = next else { break };
-                            let (r, c) = cell.get_position();
-                            if cur != Some(r) {
-                                if let Some(cr) = cur
-                                    && !row.iter().all(Cell::is_blank)
-                                    && !f(cr, &row)
-                                {
-                                    return Ok(());
-                                }
-                                row.clear();
-                                cur = Some(r);
-                            }
-                            let c = c as usize;
-                            if c > 16_384 {
-                                continue;
-                            }
-                            if row.len() <= c {
-                                row.resize(c + 1, Cell::Empty);
-                            }
-                            row[c] = from_dataref(cell.get_value().clone());
-                        }
-                        if let Some(cr) = cur
-                            && !row.iter().all(Cell::is_blank)
-                        {
-                            f(cr, &row);
-                        }
-                        Ok(())
+                        stream_rows(
+                            &p,
+                            || {
+                                rd.next_cell()
+                                    .map_err(|e| classify(&p, &calamine::Error::Xlsb(e)))
+                            },
+                            &mut f,
+                        )
                     }
                     Sheets::Xls(_) | Sheets::Ods(_) => {
                         let _ = kind;
@@ -524,6 +461,61 @@ fn reader_failed(path: &str, payload: &(dyn std::any::Any + Send)) -> OpenError 
         path: path.to_string(),
         detail: format!("the spreadsheet reader failed: {why}"),
     }
+}
+
+/// Groups the cells a streaming reader yields (`next`) into rows and hands each non-blank row
+/// to `f`, until `f` says stop. One panic guard covers the whole loop (a guard per cell costs a
+/// few per cent of a million-row read); `f` is dangol's own code, so it runs with the reader
+/// flag off and a panic in it is raised again rather than blamed on the file.
+fn stream_rows<'a, F>(
+    path: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, OpenError>,
+    f: &mut F,
+) -> Result<(), OpenError>
+where
+    F: FnMut(u32, &[Cell<'_>]) -> bool,
+{
+    let in_f = std::cell::Cell::new(false);
+    let mut call = |r: u32, row: &[Cell<'_>]| -> bool {
+        in_f.set(true);
+        IN_READER.with(|c| c.set(false));
+        let go = f(r, row);
+        IN_READER.with(|c| c.set(true));
+        in_f.set(false);
+        go
+    };
+    contained_loop(path, &in_f, || -> Result<(), OpenError> {
+        let mut row: Vec<Cell<'_>> = Vec::new();
+        let mut cur: Option<u32> = None;
+        while let Some(cell) = next()? {
+            let (r, c) = cell.get_position();
+            if cur != Some(r) {
+                if let Some(cr) = cur
+                    && !row.iter().all(Cell::is_blank)
+                    && !call(cr, &row)
+                {
+                    return Ok(());
+                }
+                row.clear();
+                cur = Some(r);
+            }
+            let c = c as usize;
+            // Guard against absurd column indices in hostile files.
+            if c > 16_384 {
+                continue;
+            }
+            if row.len() <= c {
+                row.resize(c + 1, Cell::Empty);
+            }
+            row[c] = from_dataref(cell.get_value().clone());
+        }
+        if let Some(cr) = cur
+            && !row.iter().all(Cell::is_blank)
+        {
+            call(cr, &row);
+        }
+        Ok(())
+    })
 }
 
 /// [`contained`] for a loop that also calls dangol's own code: a panic raised while `user` is
