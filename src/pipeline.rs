@@ -86,7 +86,9 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let reminders = due_reminders(data, &customers, settings, as_of);
     let actions = next_actions(data, &customers, settings, as_of);
     let week = Week::last_complete_before(as_of, settings.week_start);
-    let weekly = weekly_for(loaded, week, as_of, &reminders);
+    // Last week's end is usually the reported week's end: that table is already made.
+    let at_week_end = (changes_since == week.end()).then_some(&before);
+    let weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
 
     Ok(Analyses {
         as_of,
@@ -107,11 +109,14 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
 
 /// The weekly report of `week` as of `as_of`: KPIs, the week's quote funnel, grade changes from
 /// the end of the week before to the end of this one (most important first), reminders due.
+/// `at_week_end`, when given, is the customer table as of `week.end()` (saves computing it
+/// again).
 pub fn weekly_for(
     l: &Loaded,
     week: Week,
     as_of: NaiveDate,
     reminders: &[Reminder],
+    at_week_end: Option<&CustomerTable>,
 ) -> WeeklyReport {
     let s = &l.settings;
     let d = &l.data;
@@ -149,8 +154,14 @@ pub fn weekly_for(
 
     // Grades at the end of the week against the end of the week before.
     let before = customer_table(&d.sales, &d.quotes, &d.customers, s, week.prev().end());
-    let now = customer_table(&d.sales, &d.quotes, &d.customers, s, week.end());
-    let mut changes = changes_between(&before, &now, s);
+    let computed;
+    let now = if let Some(t) = at_week_end {
+        t
+    } else {
+        computed = customer_table(&d.sales, &d.quotes, &d.customers, s, week.end());
+        &computed
+    };
+    let mut changes = changes_between(&before, now, s);
     // What matters most first (the PDF shows the first few): VIP grades before responder
     // grades, upgrades before downgrades, higher new grades first.
     changes.sort_by_key(|c| {
