@@ -277,33 +277,13 @@ impl Expr {
 /// A metric value or literal as reasons show it: rates as percent, other numbers grouped.
 fn show_value(metric: Metric, v: Decimal) -> String {
     if metric.is_rate() {
-        format!("{}%", group_number((v * Decimal::ONE_HUNDRED).round_dp(1)))
+        format!(
+            "{}%",
+            crate::model::values::format_number((v * Decimal::ONE_HUNDRED).round_dp(1))
+        )
     } else {
-        group_number(v)
+        crate::model::values::format_number(v)
     }
-}
-
-/// `1,250,000`, `12.5`, `-3`: thousands grouping, no trailing zeros.
-// A private formatter so that rules do not depend on the display module; it follows the same
-// convention as `model::values::format_number`.
-fn group_number(d: Decimal) -> String {
-    let s = d.normalize().to_string();
-    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = digits
-        .split_once('.')
-        .map_or((digits, None), |(i, f)| (i, Some(f)));
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
 }
 
 /// A parsed rule.
@@ -1147,10 +1127,22 @@ mod tests {
 
     #[test]
     fn number_grouping() {
-        assert_eq!(group_number(Decimal::from(1_250_000)), "1,250,000");
-        assert_eq!(group_number(Decimal::from(999)), "999");
-        assert_eq!(group_number(Decimal::new(12_50, 2)), "12.5");
-        assert_eq!(group_number(Decimal::from(-1000)), "-1,000");
-        assert_eq!(group_number(Decimal::ZERO), "0");
+        assert_eq!(
+            crate::model::values::format_number(Decimal::from(1_250_000)),
+            "1,250,000"
+        );
+        assert_eq!(
+            crate::model::values::format_number(Decimal::from(999)),
+            "999"
+        );
+        assert_eq!(
+            crate::model::values::format_number(Decimal::new(12_50, 2)),
+            "12.5"
+        );
+        assert_eq!(
+            crate::model::values::format_number(Decimal::from(-1000)),
+            "-1,000"
+        );
+        assert_eq!(crate::model::values::format_number(Decimal::ZERO), "0");
     }
 }

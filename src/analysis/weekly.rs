@@ -517,36 +517,21 @@ enum Kind {
     Rate,
 }
 
-/// Display formatting. Money and plain numbers go through one function each so that they can
-/// be switched to `crate::model::values::format_money`/`format_number` once those land.
+/// Display formatting of the report's numbers (money and plain numbers as everywhere else).
 pub mod display {
     use rust_decimal::{Decimal, RoundingStrategy};
 
     use crate::model::Currency;
+    use crate::model::values::{format_money, format_number, group_thousands};
 
     /// `₩1,200,000`, `-£3.75`.
     pub fn money(d: Decimal, cur: Currency) -> String {
-        let r = d.round_dp_with_strategy(cur.decimals(), RoundingStrategy::MidpointAwayFromZero);
-        let sign = if r.is_sign_negative() && !r.is_zero() {
-            "-"
-        } else {
-            ""
-        };
-        format!(
-            "{sign}{}{}",
-            cur.symbol(),
-            grouped(r.abs(), Some(cur.decimals()))
-        )
+        format_money(d, cur)
     }
 
     /// `1,250,000`, `12.5` (no trailing zeros).
     pub fn number(d: Decimal) -> String {
-        let sign = if d.is_sign_negative() && !d.is_zero() {
-            "-"
-        } else {
-            ""
-        };
-        format!("{sign}{}", grouped(d.abs().normalize(), None))
+        format_number(d)
     }
 
     /// One decimal place, grouped: `41.7`, `1,234.0`.
@@ -557,7 +542,11 @@ pub mod display {
         } else {
             ""
         };
-        format!("{sign}{}", grouped(r.abs(), Some(1)))
+        let mut abs = r.abs();
+        abs.rescale(1);
+        let text = abs.to_string();
+        let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
+        format!("{sign}{}.{frac}", group_thousands(int))
     }
 
     /// A percentage with one decimal: `41.7%`.
@@ -572,33 +561,6 @@ pub mod display {
             std::cmp::Ordering::Less => format!("-{abs_text}"),
             std::cmp::Ordering::Equal => abs_text,
         }
-    }
-
-    /// Thousands separators on a non-negative value; `dp` forces that many decimals.
-    fn grouped(d: Decimal, dp: Option<u32>) -> String {
-        let s = match dp {
-            Some(dp) => {
-                let mut x = d;
-                x.rescale(dp);
-                x.to_string()
-            }
-            None => d.to_string(),
-        };
-        let (int, frac) = s
-            .split_once('.')
-            .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-        let mut out = String::with_capacity(s.len() + int.len() / 3);
-        for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        if let Some(f) = frac {
-            out.push('.');
-            out.push_str(f);
-        }
-        out
     }
 }
 

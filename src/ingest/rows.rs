@@ -498,23 +498,48 @@ impl<'s> SheetRows<'s> {
         }
     }
 
+    /// An optional date column: blank is `None`; a value that is not a date is reported and
+    /// read as `None`.
+    fn opt_date(
+        &mut self,
+        cells: &[Cell<'_>],
+        field: &'static str,
+        row: u32,
+        out: &mut Dataset,
+    ) -> Option<chrono::NaiveDateTime> {
+        let (col, c) = self.get(cells, field)?;
+        match cells::date(c, self.hint(col)) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let found = c.display();
+                self.problem(out, field, row, col, found, e);
+                None
+            }
+        }
+    }
+
+    /// Reports a row with neither a customer name nor an e-mail.
+    fn no_customer(&mut self, row: u32, out: &mut Dataset) {
+        let col = self
+            .map
+            .col("customer")
+            .or(self.map.col("email"))
+            .unwrap_or(0);
+        self.problem(
+            out,
+            "customer",
+            row,
+            col,
+            String::new(),
+            "a customer name or e-mail (both are blank)",
+        );
+    }
+
     fn quote(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
         let sent = self.req_date(cells, "sent", self.map.col("sent"), row, out);
         let (customer, name, email, phone) = self.identity(cells);
         let Some(customer) = customer else {
-            let col = self
-                .map
-                .col("customer")
-                .or(self.map.col("email"))
-                .unwrap_or(0);
-            self.problem(
-                out,
-                "customer",
-                row,
-                col,
-                String::new(),
-                "a customer name or e-mail (both are blank)",
-            );
+            self.no_customer(row, out);
             return false;
         };
         let opened = self.flag_of(cells, "opened", row, out);
@@ -525,17 +550,7 @@ impl<'s> SheetRows<'s> {
             .opt_money(cells, "amount", self.map.col("amount"), row, out)
             .ok()
             .flatten();
-        let reminded_at = match self.get(cells, "reminded") {
-            None => None,
-            Some((col, c)) => match cells::date(c, self.hint(col)) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    let found = c.display();
-                    self.problem(out, "reminded", row, col, found, e);
-                    None
-                }
-            },
-        };
+        let reminded_at = self.opt_date(cells, "reminded", row, out);
         let reminders = self
             .count_of(cells, "reminders", row, out)
             .unwrap_or(u32::from(reminded_at.is_some()));
@@ -574,32 +589,10 @@ impl<'s> SheetRows<'s> {
     fn customer(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
         let (customer, name, email, phone) = self.identity(cells);
         let Some(customer) = customer else {
-            let col = self
-                .map
-                .col("customer")
-                .or(self.map.col("email"))
-                .unwrap_or(0);
-            self.problem(
-                out,
-                "customer",
-                row,
-                col,
-                String::new(),
-                "a customer name or e-mail (both are blank)",
-            );
+            self.no_customer(row, out);
             return false;
         };
-        let joined = match self.get(cells, "joined") {
-            None => None,
-            Some((col, c)) => match cells::date(c, self.hint(col)) {
-                Ok(d) => Some(d.date()),
-                Err(e) => {
-                    let found = c.display();
-                    self.problem(out, "joined", row, col, found, e);
-                    None
-                }
-            },
-        };
+        let joined = self.opt_date(cells, "joined", row, out).map(|d| d.date());
         let opt_out = self.flag_of(cells, "opt_out", row, out).is_yes()
             || (self.get(cells, "consent").is_some()
                 && !self.flag_of(cells, "consent", row, out).is_yes());
@@ -636,17 +629,7 @@ impl<'s> SheetRows<'s> {
             );
             return false;
         };
-        let date = match self.get(cells, "date") {
-            None => None,
-            Some((col, c)) => match cells::date(c, self.hint(col)) {
-                Ok(d) => Some(d.date()),
-                Err(e) => {
-                    let found = c.display();
-                    self.problem(out, "date", row, col, found, e);
-                    None
-                }
-            },
-        };
+        let date = self.opt_date(cells, "date", row, out).map(|d| d.date());
         let mut stage_dates = Vec::new();
         for (col, header) in self.stage_date_cols.clone() {
             let v = match cells.get(col as usize).filter(|c| !c.is_blank()) {

@@ -572,7 +572,7 @@ pub fn format_number(d: Decimal) -> String {
 }
 
 /// `1234567` → `1,234,567` (ASCII digits only).
-fn group_thousands(int: &str) -> String {
+pub(crate) fn group_thousands(int: &str) -> String {
     let mut out = String::with_capacity(int.len() + int.len() / 3);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i).is_multiple_of(3) {
