@@ -832,3 +832,69 @@ fn a_killed_run_leaves_the_old_or_the_new_workbook() {
         .collect();
     assert_eq!(leftovers, ["notes.tmp"]);
 }
+
+/// What `dangol run` wrote into the workbook is the analysis: every generated sheet's first
+/// table, read back with calamine, has the analysis table's headers and, row by row, its
+/// texts, counts, dates and money.
+#[test]
+fn generated_sheets_read_back_equal_the_analysis_tables() {
+    use calamine::DataType;
+    use dangol::render::table::Cell;
+    use rust_decimal::prelude::ToPrimitive;
+
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/shop-en.xlsx");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shop-en.xlsx");
+    let o = dangol(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-11-23",
+        "--no-report",
+    ]);
+    assert_code(&o, 0);
+    let loaded = dangol::ingest::load(&input, &dangol::ingest::ReadOptions::default()).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let analyses = dangol::pipeline::analyse(&loaded, as_of).unwrap();
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    for content in analyses.sheets() {
+        let name = content.sheet.name(Lang::En);
+        let range = wb.worksheet_range(name).unwrap();
+        let table = &content.tables[0];
+        let width = table.columns.len() as u32;
+        let header = (0..range.height() as u32)
+            .find(|&r| {
+                (0..width).all(|c| {
+                    range.get_value((r, c)).map(text).as_deref()
+                        == Some(table.columns[c as usize].as_str())
+                })
+            })
+            .unwrap_or_else(|| panic!("{name}: no header row {:?}", table.columns));
+        for (i, want) in table.rows.iter().enumerate() {
+            let r = header + 1 + i as u32;
+            for (c, cell) in want.iter().enumerate() {
+                let got = range
+                    .get_value((r, c as u32))
+                    .cloned()
+                    .unwrap_or(Data::Empty);
+                let ok = match cell {
+                    Cell::Text(s) => text(&got) == *s,
+                    Cell::Int(n) => got.as_f64() == Some(*n as f64),
+                    Cell::Money(d) => got.as_f64() == d.to_f64(),
+                    Cell::Date(d) => got.as_date() == Some(*d),
+                    // Percents, plain decimals and flags: their formats are checked in
+                    // tests/sheets.rs.
+                    _ => true,
+                };
+                assert!(ok, "{name}!row {} col {c}: {got:?} != {cell:?}", r + 1);
+            }
+        }
+    }
+}
