@@ -6,6 +6,8 @@
 //! Skipped (with a note) when the corpus is not present. Prints the counts:
 //! `cargo test --test corpus -- --nocapture`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use dangol::ingest::{LoadError, ReadOptions, load};
@@ -135,7 +137,7 @@ fn every_corpus_file_gets_a_clear_outcome() {
 
 /// Parts a merge may rewrite (matched by file name: packages put the workbook part in odd
 /// places); every other part of an `.xlsx`/`.xlsm` must be copied raw.
-const MERGE_EDITS: [&str; 6] = [
+const MERGE_EDIT_FILE_NAMES: [&str; 6] = [
     "[content_types].xml",
     ".rels",
     "workbook.xml",
@@ -143,20 +145,6 @@ const MERGE_EDITS: [&str; 6] = [
     "styles.xml",
     "custom.xml",
 ];
-
-/// Raw (still compressed) bytes of every part, by name.
-fn raw_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut e = z.by_index_raw(i).unwrap();
-            let mut data = Vec::new();
-            e.read_to_end(&mut data).unwrap();
-            (e.name().to_string(), data)
-        })
-        .collect()
-}
 
 /// `dangol run FILE --out OUT`: exit 0, the input byte-identical, every sheet of the input in
 /// the output; for `.xlsx`/`.xlsm`, every part the merge need not touch copied raw and every
@@ -198,11 +186,18 @@ fn run_out_round_trip(f: &Path) -> Result<(), String> {
     }
     let written = std::fs::read(&out).unwrap();
     if package {
-        let new: std::collections::HashMap<String, Vec<u8>> =
-            raw_parts(&written).into_iter().collect();
-        for (part, data) in raw_parts(&before) {
+        let new: std::collections::HashMap<String, Vec<u8>> = common::raw_parts(&written)
+            .into_iter()
+            .map(|p| (p.name, p.raw))
+            .collect();
+        for common::RawPart {
+            name: part,
+            raw: data,
+            ..
+        } in common::raw_parts(&before)
+        {
             let base = part.rsplit('/').next().unwrap_or(&part).to_lowercase();
-            if MERGE_EDITS.contains(&base.as_str()) {
+            if MERGE_EDIT_FILE_NAMES.contains(&base.as_str()) {
                 continue;
             }
             if new.get(&part) != Some(&data) {

@@ -1,6 +1,8 @@
 //! `dangol remind`: rule boundaries, next actions, `--apply` (idempotent, touches only its
 //! cells), `.eml` drafts and the mail-merge CSV.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -606,12 +608,7 @@ fn apply_edits_only_its_cells_and_is_idempotent() {
     // The applied file equals the --out copy, and a backup was kept.
     assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&copy).unwrap());
     // Kept for the LibreOffice check CI runs after the tests (`scripts/lo-check.sh`).
-    let keep = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("lo-check/remind");
-    std::fs::create_dir_all(&keep).unwrap();
-    std::fs::copy(&p, keep.join("applied.xlsx")).unwrap();
+    common::keep_for_lo_check("remind", "applied.xlsx", &std::fs::read(&p).unwrap());
     assert_eq!(
         std::fs::read_dir(dir.path().join(".dangol-backups"))
             .unwrap()

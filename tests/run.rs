@@ -4,9 +4,13 @@
 //! Every workbook a test writes is also kept under `target/lo-check/run/`, so CI can open them
 //! all with `LibreOffice` after the tests: `scripts/lo-check.sh target/lo-check`.
 
+mod common;
+
 use std::fs;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
+
+use common::{MERGE_EDITS, assert_untouched};
 use std::process::Output;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_auto};
@@ -26,16 +30,6 @@ fn problems_in(fixture: &str) -> usize {
     usize::from(fixture != "openpyxl_features.xlsx")
 }
 
-/// Parts a merge is allowed to rewrite; every other original part must be raw-identical.
-const MERGE_EDITS: [&str; 6] = [
-    "[Content_Types].xml",
-    "_rels/.rels",
-    "xl/workbook.xml",
-    "xl/_rels/workbook.xml.rels",
-    "xl/styles.xml",
-    "docProps/custom.xml",
-];
-
 const AS_OF: &str = "2025-04-16";
 
 fn fixture(name: &str) -> PathBuf {
@@ -46,12 +40,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Keeps a written workbook for `scripts/lo-check.sh target/lo-check`.
 fn keep(name: &str, path: &Path) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("lo-check/run");
-    fs::create_dir_all(&dir).unwrap();
-    fs::copy(path, dir.join(name)).unwrap();
+    common::keep_for_lo_check("run", name, &fs::read(path).unwrap());
 }
 
 /// A copy of a fixture in a fresh temp dir.
@@ -105,50 +94,6 @@ fn listing(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-struct RawPart {
-    name: String,
-    crc: u32,
-    raw: Vec<u8>,
-}
-
-fn raw_parts(bytes: &[u8]) -> Vec<RawPart> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index_raw(i).unwrap();
-            let mut raw = Vec::new();
-            f.read_to_end(&mut raw).unwrap();
-            RawPart {
-                name: f.name().to_string(),
-                crc: f.crc32(),
-                raw,
-            }
-        })
-        .collect()
-}
-
-/// Every original part not in `allowed` is in the output with the same compressed bytes and
-/// CRC, in the same order.
-fn assert_untouched(orig: &[u8], out: &[u8], allowed: &[&str]) {
-    let before = raw_parts(orig);
-    let after = raw_parts(out);
-    let names: Vec<&str> = after.iter().map(|p| p.name.as_str()).collect();
-    let mut last = 0;
-    for p in &before {
-        let i = names
-            .iter()
-            .position(|n| *n == p.name)
-            .unwrap_or_else(|| panic!("part {} was dropped", p.name));
-        assert!(i >= last, "part {} moved", p.name);
-        last = i;
-        if allowed.iter().any(|a| a.eq_ignore_ascii_case(&p.name)) {
-            continue;
-        }
-        assert_eq!(after[i].crc, p.crc, "crc of {}", p.name);
-        assert!(after[i].raw == p.raw, "raw bytes of {} differ", p.name);
-    }
 }
 
 fn sheet_names(path: &Path) -> Vec<String> {

@@ -5,9 +5,13 @@
 //! `target/lo-check/writeback/` for `scripts/lo-check.sh target/lo-check` (CI runs it).
 
 use std::collections::BTreeMap;
+mod common;
+
 use std::fs;
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
+
+use common::{MERGE_EDITS, assert_untouched, raw_parts};
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -26,16 +30,6 @@ const FIXTURES: [&str; 3] = [
     "macro.xlsm",
 ];
 
-/// Parts a merge is allowed to rewrite; every other original part must be raw-identical.
-const MERGE_EDITS: [&str; 6] = [
-    "[Content_Types].xml",
-    "_rels/.rels",
-    "xl/workbook.xml",
-    "xl/_rels/workbook.xml.rels",
-    "xl/styles.xml",
-    "docProps/custom.xml",
-];
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/writeback")
@@ -43,12 +37,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn keep_output(name: &str, bytes: &[u8]) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("lo-check/writeback");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join(name), bytes).unwrap();
+    common::keep_for_lo_check("writeback", name, bytes);
 }
 
 /// A generated workbook like the renderer makes: a notice row, a table with a header, money,
@@ -113,55 +102,12 @@ fn generated(sheets: &[&str]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-struct RawPart {
-    name: String,
-    crc: u32,
-    raw: Vec<u8>,
-}
-
-fn raw_parts(bytes: &[u8]) -> Vec<RawPart> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index_raw(i).unwrap();
-            let mut raw = Vec::new();
-            f.read_to_end(&mut raw).unwrap();
-            RawPart {
-                name: f.name().to_string(),
-                crc: f.crc32(),
-                raw,
-            }
-        })
-        .collect()
-}
-
 fn part_text(bytes: &[u8], name: &str) -> Option<String> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut f = z.by_name(name).ok()?;
     let mut s = String::new();
     f.read_to_string(&mut s).unwrap();
     Some(s)
-}
-
-/// Every original part not in `allowed` is in the output with the same compressed bytes and
-/// CRC, and the original parts keep their order.
-fn assert_untouched(orig: &[u8], out: &[u8], allowed: &[&str]) {
-    let before = raw_parts(orig);
-    let after = raw_parts(out);
-    let after_names: Vec<&str> = after.iter().map(|p| p.name.as_str()).collect();
-    let mut last = 0;
-    for p in &before {
-        let Some(i) = after_names.iter().position(|n| *n == p.name) else {
-            panic!("part {} was dropped", p.name);
-        };
-        assert!(i >= last, "part {} moved", p.name);
-        last = i;
-        if allowed.iter().any(|a| a.eq_ignore_ascii_case(&p.name)) {
-            continue;
-        }
-        assert_eq!(after[i].crc, p.crc, "crc of {}", p.name);
-        assert!(after[i].raw == p.raw, "raw bytes of {} differ", p.name);
-    }
 }
 
 fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
