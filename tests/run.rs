@@ -323,8 +323,11 @@ fn a_read_only_directory_gives_exit_1_and_leaves_the_workbook() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: cannot write {}; nothing was changed: {why}\n",
-            input.display()
+            "dangol: error: cannot write {}; nothing was changed: dangol cannot create files in \
+             {} (its lock file and the new version of the workbook go beside the workbook): \
+             {why}\n",
+            input.display(),
+            dir.path().display()
         )
     );
     assert!(fs::read(&input).unwrap() == orig);

@@ -505,7 +505,8 @@ impl WorkbookLock {
                 .write(true)
                 .create(true)
                 .truncate(false)
-                .open(&path)?;
+                .open(&path)
+                .map_err(|e| folder_error(&path, &e))?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -556,6 +557,19 @@ impl Drop for WorkbookLock {
             drop(file);
         }
     }
+}
+
+/// Why a lock file could not be made, saying what that means: the new version of the
+/// workbook could not be made in that folder either.
+fn folder_error(lock: &Path, e: &io::Error) -> WritebackError {
+    WritebackError::Io(io::Error::new(
+        e.kind(),
+        format!(
+            "dangol cannot create files in {} (its lock file and the new version of the \
+             workbook go beside the workbook): {e}",
+            parent_dir(lock).display()
+        ),
+    ))
 }
 
 /// Whether `path` names the open file `f` (same device and inode).

@@ -145,6 +145,98 @@ fn a_replaced_workbook_keeps_its_owner_group_and_mode_and_so_does_its_backup() {
     }
 }
 
+/// `dangol` run as another account (uid and gid 1001, no extra groups) with `setpriv`, when
+/// this process is root and `setpriv` is there.
+fn as_other_account() -> Option<Command> {
+    if !is_root() {
+        eprintln!("skipped: running as another account needs root");
+        return None;
+    }
+    let probe = Command::new("setpriv")
+        .args(["--reuid=1001", "--regid=1001", "--clear-groups", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: setpriv is not available");
+        return None;
+    }
+    let mut c = Command::new("setpriv");
+    c.args(["--reuid=1001", "--regid=1001", "--clear-groups"])
+        .arg(bin());
+    Some(c)
+}
+
+#[test]
+fn an_owner_that_cannot_be_kept_is_said_in_a_warning() {
+    let Some(mut dangol) = as_other_account() else {
+        return;
+    };
+    let d = tmp();
+    fs::set_permissions(d.path(), fs::Permissions::from_mode(0o777)).expect("chmod");
+    let wb = shop_in(d.path(), "Shop.xlsx");
+    std::os::unix::fs::chown(&wb, Some(1000), Some(1002)).expect("chown");
+    fs::set_permissions(&wb, fs::Permissions::from_mode(0o666)).expect("chmod");
+    let o = dangol
+        .arg("run")
+        .arg(&wb)
+        .args(["--as-of", AS_OF, "--no-report"])
+        .output()
+        .expect("run");
+    assert_code(&o, 0);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: warning: {}: the new version belongs to 1001:1001, not 1000:1002 like the \
+             old one (only root can give a file to another account: Operation not permitted (os \
+             error 1))\n",
+            wb.display()
+        )
+    );
+    let m = fs::metadata(&wb).expect("meta");
+    assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (1001, 1001, 0o666));
+}
+
+#[test]
+fn remind_apply_in_a_folder_it_cannot_write_says_what_was_not_changed() {
+    use super::support::V::{D, S};
+    let Some(mut dangol) = as_other_account() else {
+        return;
+    };
+    let d = tmp();
+    fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    let wb = d.path().join("quotes.xlsx");
+    super::support::xlsx(
+        &wb,
+        &[(
+            "Quotes",
+            vec![
+                vec![S("Quote ID"), S("Customer"), S("Email"), S("Sent")],
+                vec![S("Q1"), S("Kim"), S("kim@ex.com"), D(2025, 4, 1, 0, 0)],
+            ],
+        )],
+    );
+    fs::set_permissions(&wb, fs::Permissions::from_mode(0o666)).expect("chmod");
+    let before = fs::read(&wb).expect("read");
+    let o = dangol
+        .arg("remind")
+        .arg(&wb)
+        .args(["--as-of", "2025-04-15", "--apply"])
+        .output()
+        .expect("remind");
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: cannot update {}; no quote was marked as reminded and the workbook \
+             was not changed: dangol cannot create files in {} (its lock file and the new \
+             version of the workbook go beside the workbook): Permission denied (os error 13)\n",
+            wb.display(),
+            d.path().display()
+        )
+    );
+    assert!(fs::read(&wb).expect("read") == before);
+    assert_eq!(listing(d.path()), ["quotes.xlsx"]);
+}
+
 #[test]
 fn a_symlinked_workbook_is_written_through_the_link() {
     let d = tmp();
