@@ -305,63 +305,82 @@ impl WriteJob {
             report.unchanged = true;
             return Ok(report);
         }
-        // 1. The new version, complete and on disk, beside the workbook.
-        let mut staged = Staged::new(real)?;
+        let staged = self.stage(bytes, exists, &mut report.warnings)?;
+        pause_for_tests();
+        report.backup = self.replace(staged, exists, &mut report.warnings)?;
+        Ok(report)
+    }
+
+    /// Step 1: the new version, complete and on disk, beside the workbook, with the
+    /// workbook's owner, group, mode and attributes. A full disk fails here, before anything
+    /// else exists.
+    fn stage(
+        &self,
+        bytes: &[u8],
+        exists: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Staged, WritebackError> {
+        let mut staged = Staged::new(&self.real)?;
         staged.file().write_all(bytes)?;
         if exists {
-            staged.take_attributes(real, &self.target, &mut report.warnings)?;
+            staged.take_attributes(&self.real, &self.target, warnings)?;
         } else {
             set_new_file_mode(staged.file())?;
         }
         staged.sync()?;
-        pause_for_tests();
-        // 2. The backup of what is about to be replaced.
-        let backups = real
+        Ok(staged)
+    }
+
+    /// Steps 2 to 5: the backup of what is about to be replaced; the check that the workbook
+    /// is still what was read (otherwise its owner saved it meanwhile, and that save wins:
+    /// the next run reads it); the rename; and only then the rotation of old backups. A
+    /// failure before the rename removes the new backup (and its folder, when this write
+    /// made it): what failed changed nothing. Returns the backup made.
+    fn replace(
+        &self,
+        staged: Staged,
+        exists: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<PathBuf>, WritebackError> {
+        let real = &self.real;
+        let folder = real
             .parent()
             .map_or_else(|| PathBuf::from(BACKUP_DIR), |p| p.join(BACKUP_DIR));
-        let had_backup_dir = backups.is_dir();
-        if exists && self.opts.backups > 0 {
-            let stamp = next_stamp(real, self.opts.stamp);
-            report.backup = keep_backup(real, stamp, &mut report.warnings)?;
-        }
-        let undo = |backup: &Option<PathBuf>| {
+        let had_folder = folder.is_dir();
+        let undo = |backup: Option<&PathBuf>| {
             if let Some(b) = backup {
                 let _ = fs::remove_file(b);
             }
-            if !had_backup_dir {
-                let _ = fs::remove_dir(&backups);
+            if !had_folder {
+                let _ = fs::remove_dir(&folder);
             }
         };
-        // 3. The workbook is still what was read: otherwise its owner saved it meanwhile, and
-        // that save wins (the next run reads it).
-        match Fingerprint::of(real) {
-            Ok(now) if now == self.seen => {}
-            Ok(_) => {
-                undo(&report.backup);
-                return Err(WritebackError::Changed {
-                    workbook: self.target.clone(),
-                });
-            }
-            Err(e) => {
-                undo(&report.backup);
-                return Err(e);
-            }
-        }
-        // 4. The replace.
-        if let Err(e) = staged.persist(real) {
-            undo(&report.backup);
+        let backup = if exists && self.opts.backups > 0 {
+            let stamp = next_stamp(real, self.opts.stamp);
+            keep_backup(real, stamp, warnings).inspect_err(|_| undo(None))?
+        } else {
+            None
+        };
+        let replaced = match Fingerprint::of(real) {
+            Ok(now) if now == self.seen => staged.persist(real),
+            Ok(_) => Err(WritebackError::Changed {
+                workbook: self.target.clone(),
+            }),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = replaced {
+            undo(backup.as_ref());
             return Err(e);
         }
-        // 5. Only now may old backups go.
-        if report.backup.is_some()
+        if backup.is_some()
             && let Err(e) = rotate_backups(real, self.opts.backups)
         {
-            report.warnings.push(format!(
+            warnings.push(format!(
                 "{} was written, but its old backups were not rotated: {e}",
                 self.target.display()
             ));
         }
-        Ok(report)
+        Ok(backup)
     }
 
     /// A converted workbook (`NAME.dangol.xlsx`) is rebuilt from its input on every run: a
