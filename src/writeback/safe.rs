@@ -190,7 +190,7 @@ fn keep_attributes(
 /// of `from` onto `to`. A file system without extended attributes has none to copy.
 #[cfg(target_os = "linux")]
 fn copy_xattrs(from: &Path, to: &File, shown: &Path, warnings: &mut Vec<String>) {
-    use rustix::fs::{XattrFlags, fsetxattr, getxattr, listxattr, listxattr_query};
+    use rustix::fs::{XattrFlags, fsetxattr, getxattr, getxattr_query, listxattr, listxattr_query};
     let Ok(len) = listxattr_query(from) else {
         return;
     };
@@ -205,7 +205,10 @@ fn copy_xattrs(from: &Path, to: &File, shown: &Path, warnings: &mut Vec<String>)
         let Ok(name) = std::str::from_utf8(name) else {
             continue;
         };
-        let mut value = vec![0u8; 64 * 1024];
+        let Ok(len) = getxattr_query(from, name) else {
+            continue;
+        };
+        let mut value = vec![0u8; len];
         let Ok(n) = getxattr(from, name, &mut value[..]) else {
             continue;
         };
@@ -333,6 +336,7 @@ pub fn remove_stale_temp_files(target: &Path) {
     };
     let dir = parent_dir(target).join(BACKUP_DIR);
     remove_temp_files(&dir, &temp_prefix(OsStr::new(&format!("{stem}.{ext}"))));
+    remove_old_backup_temp_files(&dir, &stem, &ext);
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -342,6 +346,27 @@ pub fn remove_stale_temp_files(target: &Path) {
             if fs::metadata(&p).is_ok_and(|m| m.dev() == wb.dev() && m.ino() == wb.ino()) {
                 let _ = fs::remove_file(p);
             }
+        }
+    }
+}
+
+/// Earlier versions named a backup's temporary copy after the backup itself
+/// (`.~STEM.YYYYMMDDTHHMMSS.EXT.dangol-XXXXXX.tmp`): those a killed run left are removed too.
+fn remove_old_backup_temp_files(dir: &Path, stem: &str, ext: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(n) = e.file_name().into_string() else {
+            continue;
+        };
+        let backup = n
+            .strip_prefix(".~")
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|r| r.rsplit_once(".dangol-"))
+            .map(|(b, _)| b);
+        if backup.is_some_and(|b| backup_stamp(b, stem, ext).is_some()) {
+            let _ = fs::remove_file(e.path());
         }
     }
 }

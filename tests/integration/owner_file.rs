@@ -864,6 +864,13 @@ fn runs_killed_at_random_moments_leave_the_old_or_the_new_workbook() {
         b"PK half",
     )
     .expect("plant");
+    // The name earlier versions gave a backup's temporary copy.
+    fs::write(
+        d.path()
+            .join(".dangol-backups/.~Shop.20250101T000000.xlsx.dangol-Q1w2E3.tmp"),
+        b"PK half",
+    )
+    .expect("plant");
     fs::write(d.path().join(".~Shop.xlsx.dangol.lock"), b"").expect("plant");
     // A run killed between making its backup (a hard link) and the rename leaves the workbook
     // with a second name in `.dangol-backups/`: the next run is not refused for hard links.
