@@ -82,6 +82,7 @@ pub fn error_exit(e: &anyhow::Error) -> Exit {
             Some(
                 writeback::WritebackError::Locked { .. }
                     | writeback::WritebackError::OpenElsewhere { .. }
+                    | writeback::WritebackError::Changed { .. }
             )
         )
     });

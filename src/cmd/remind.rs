@@ -480,6 +480,15 @@ fn apply(
         // Nothing to change: the file is not touched at all (no backup, no rewrite).
         return Ok(0);
     }
+    // What a failed write did not change, and why (a lock or an open workbook keeps its own
+    // message and its exit code 3).
+    let unchanged = |e: writeback::WritebackError| match e {
+        writeback::WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
+            "cannot update {}; no quote was marked as reminded and the workbook was not changed",
+            input.display()
+        )),
+        other => anyhow::Error::new(other),
+    };
     // Lock, the Excel owner-file check, backup and atomic replace: the same job `run` uses.
     let job = WriteJob::begin(
         input,
@@ -493,7 +502,8 @@ fn apply(
             created: as_of,
             merge: writeback::MergeOptions::default(),
         },
-    )?;
+    )
+    .map_err(unchanged)?;
     let mut by_sheet: BTreeMap<&str, Vec<&Reminder>> = BTreeMap::new();
     for r in due {
         by_sheet.entry(r.cell.sheet.as_str()).or_default().push(r);
@@ -513,7 +523,9 @@ fn apply(
         bytes = Some(next);
     }
     let Some(bytes) = bytes else { return Ok(0) };
-    job.commit(&bytes)
-        .with_context(|| format!("cannot write {}", job.target().display()))?;
+    let report = job.commit(&bytes).map_err(unchanged)?;
+    for w in report.warnings.iter().filter(|_| !g.quiet) {
+        eprintln!("dangol: warning: {w}");
+    }
     Ok(due.len())
 }

@@ -125,7 +125,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .write_generated(&generated)
         .map_err(|e| write_error(job.target(), e))?;
 
-    let mut warnings = Vec::new();
+    // What the write could not keep as it was (the file's owner, hard links split by --force).
+    let mut warnings = report.warnings.clone();
     let pdf = if args.no_report {
         None
     } else {

@@ -333,7 +333,14 @@ impl Input {
     /// Sheet names in workbook order (a CSV is one sheet named after the file).
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
-            Input::Book { sheets, .. } => sheets.sheet_names(),
+            // A chart sheet holds no cells (only a chart): it is not read, and the write-back
+            // carries it over untouched.
+            Input::Book { sheets, .. } => sheets
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.typ != calamine::SheetType::ChartSheet)
+                .map(|s| s.name.clone())
+                .collect(),
             Input::Csv { path, .. } => {
                 vec![
                     path.file_stem()

@@ -1,6 +1,13 @@
 //! One whole write of a workbook, as `run` (and `remind --apply`) need it: take the lock,
-//! refuse a workbook that is open in a spreadsheet program, build the new bytes, keep a
-//! backup of what is replaced, and replace it atomically.
+//! refuse a workbook that is open in a spreadsheet program, note what the workbook looked
+//! like, build the new bytes, and replace it atomically — keeping a backup of what is
+//! replaced, and never replacing a workbook that its owner saved while the run was working.
+//!
+//! The order of the final steps is what keeps every promise at once: the new version is
+//! written and synced to a temporary file first (a full disk fails here, before any backup
+//! exists), then the backup is made (a hard link: no space), then the workbook is compared
+//! with what was read (an owner's save in the meantime: the backup is removed, nothing is
+//! replaced), then the rename, and only after it the rotation of old backups.
 
 use std::fs::{self, File};
 use std::io::{BufReader, Cursor, Write};
@@ -9,7 +16,10 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime};
 
-use super::safe::{BACKUP_DIR, WorkbookLock, atomic_replace, backup, excel_owner_file};
+use super::safe::{
+    BACKUP_DIR, Fingerprint, Staged, WorkbookLock, backup_stamp, backup_stem_ext, backups_of,
+    excel_owner_file, keep_backup, resolve_link, rotate_backups,
+};
 use super::{MergeOptions, MergeSummary, WritebackError, merge_generated_from, values_workbook};
 
 /// How a workbook is written.
@@ -54,6 +64,24 @@ pub struct WriteReport {
     pub backup: Option<PathBuf>,
     /// The target already held exactly these bytes: nothing was written or backed up.
     pub unchanged: bool,
+    /// What could not be kept as it was (the file's owner, an extended attribute, hard
+    /// links split with `--force`), for the command to print.
+    pub warnings: Vec<String>,
+}
+
+/// Test-only hook: `DANGOL_TEST_PAUSE_BEFORE_RENAME_MS=N` holds every workbook write for N
+/// milliseconds (at most a minute) after the new version is staged beside the workbook and
+/// before the workbook is checked for changes and replaced, so tests can save the workbook
+/// "during" a run at a known moment. Not for production use.
+pub const TEST_PAUSE_ENV: &str = "DANGOL_TEST_PAUSE_BEFORE_RENAME_MS";
+
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var(TEST_PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
+    }
 }
 
 /// A write in progress: holds the target's lock from [`WriteJob::begin`] until dropped, so
@@ -62,9 +90,15 @@ pub struct WriteReport {
 #[derive(Debug)]
 pub struct WriteJob {
     input: PathBuf,
+    /// The file written, as the user named it (for messages).
     target: PathBuf,
+    /// The file actually replaced: `target` with symbolic links followed.
+    real: PathBuf,
     kind: WriteKind,
     opts: WriteOptions,
+    /// What the target looked like when the job began (`None`: it did not exist).
+    seen: Option<Fingerprint>,
+    warnings: Vec<String>,
     _lock: WorkbookLock,
 }
 
@@ -139,15 +173,25 @@ impl WriteJob {
                 target.display()
             )));
         }
-        let lock = WorkbookLock::acquire(&target)?;
+        let real = resolve_link(&target)?;
+        if editable && kind != WriteKind::Converted {
+            super::merge::check_writable(input)?;
+        }
+        let lock = WorkbookLock::acquire(&real)?;
         // Holding the lock, no other run is writing this workbook: a temporary file of ours
         // beside it is what a killed run (power cut, `kill -9`) left behind.
-        super::safe::remove_stale_temp_files(&target);
+        super::safe::remove_stale_temp_files(&real);
+        let mut warnings = Vec::new();
+        check_hard_links(&target, &real, opts.force, &mut warnings)?;
+        let seen = Fingerprint::of(&real)?;
         let job = WriteJob {
             input: input.to_path_buf(),
             target,
+            real,
             kind,
             opts,
+            seen,
+            warnings,
             _lock: lock,
         };
         job.check_owner()?;
@@ -173,7 +217,7 @@ impl WriteJob {
         if self.opts.force {
             return Ok(());
         }
-        match excel_owner_file(&self.target) {
+        match excel_owner_file(&self.target).or_else(|| excel_owner_file(&self.real)) {
             Some(owner) => Err(WritebackError::OpenElsewhere {
                 // `~$shop.xlsx`, not `./~$shop.xlsx`, for a workbook named without a folder.
                 owner: owner
@@ -209,6 +253,7 @@ impl WriteJob {
             )?,
             WriteKind::Converted => {
                 let values = self.values_copy()?;
+                self.refuse_owner_sheets(&values, generated)?;
                 merge_generated_from(Cursor::new(values), generated, &self.opts.merge, &mut out)?
             }
         };
@@ -250,23 +295,175 @@ impl WriteJob {
             summary,
             backup: None,
             unchanged: false,
+            warnings: self.warnings.clone(),
         };
         // Excel may have opened the workbook while the run was reading it.
         self.check_owner()?;
-        if self.target.exists() {
-            if same_content(&self.target, bytes)? {
-                report.unchanged = true;
-                return Ok(report);
-            }
-            let stamp = next_stamp(&self.target, self.opts.stamp);
-            report.backup = backup(&self.target, self.opts.backups, stamp)?;
+        let real = &self.real;
+        let exists = real.exists();
+        if exists && same_content(real, bytes)? {
+            report.unchanged = true;
+            return Ok(report);
         }
-        atomic_replace(&self.target, |f| {
-            f.write_all(bytes)?;
-            set_new_file_mode(f)
-        })?;
+        let staged = self.stage(bytes, exists, &mut report.warnings)?;
+        pause_for_tests();
+        report.backup = self.replace(staged, exists, &mut report.warnings)?;
         Ok(report)
     }
+
+    /// Step 1: the new version, complete and on disk, beside the workbook, with the
+    /// workbook's owner, group, mode and attributes. A full disk fails here, before anything
+    /// else exists.
+    fn stage(
+        &self,
+        bytes: &[u8],
+        exists: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Staged, WritebackError> {
+        let mut staged = Staged::new(&self.real)?;
+        staged.file().write_all(bytes)?;
+        if exists {
+            staged.take_attributes(&self.real, &self.target, warnings)?;
+        } else {
+            set_new_file_mode(staged.file())?;
+        }
+        staged.sync()?;
+        Ok(staged)
+    }
+
+    /// Steps 2 to 5: the backup of what is about to be replaced; the check that the workbook
+    /// is still what was read (otherwise its owner saved it meanwhile, and that save wins:
+    /// the next run reads it); the rename; and only then the rotation of old backups. A
+    /// failure before the rename removes the new backup (and its folder, when this write
+    /// made it): what failed changed nothing. Returns the backup made.
+    fn replace(
+        &self,
+        staged: Staged,
+        exists: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<PathBuf>, WritebackError> {
+        let real = &self.real;
+        let folder = real
+            .parent()
+            .map_or_else(|| PathBuf::from(BACKUP_DIR), |p| p.join(BACKUP_DIR));
+        let had_folder = folder.is_dir();
+        let undo = |backup: Option<&PathBuf>| {
+            if let Some(b) = backup {
+                let _ = fs::remove_file(b);
+            }
+            if !had_folder {
+                let _ = fs::remove_dir(&folder);
+            }
+        };
+        let backup = if exists && self.opts.backups > 0 {
+            let stamp = next_stamp(real, self.opts.stamp);
+            keep_backup(real, stamp, warnings).inspect_err(|_| undo(None))?
+        } else {
+            None
+        };
+        let replaced = match Fingerprint::of(real) {
+            Ok(now) if now == self.seen => staged.persist(real),
+            Ok(_) => Err(WritebackError::Changed {
+                workbook: self.target.clone(),
+            }),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = replaced {
+            undo(backup.as_ref());
+            return Err(e);
+        }
+        if backup.is_some()
+            && let Err(e) = rotate_backups(real, self.opts.backups)
+        {
+            warnings.push(format!(
+                "{} was written, but its old backups were not rotated: {e}",
+                self.target.display()
+            ));
+        }
+        Ok(backup)
+    }
+
+    /// A converted workbook (`NAME.dangol.xlsx`) is rebuilt from its input on every run: a
+    /// sheet its owner added to it would be dropped, so the run is refused instead.
+    fn refuse_owner_sheets(&self, values: &[u8], generated: &[u8]) -> Result<(), WritebackError> {
+        use calamine::Reader as _;
+        let names = |bytes: Vec<u8>| {
+            calamine::Xlsx::new(Cursor::new(bytes)).map_or_else(|_| Vec::new(), |x| x.sheet_names())
+        };
+        let Ok(existing) = fs::read(&self.real) else {
+            return Ok(());
+        };
+        let recorded = super::generated_sheets(Cursor::new(&existing)).unwrap_or_default();
+        let ours: Vec<String> = names(values.to_vec())
+            .into_iter()
+            .chain(names(generated.to_vec()))
+            .chain(recorded)
+            .collect();
+        let theirs: Vec<String> = names(existing)
+            .into_iter()
+            .filter(|n| !ours.iter().any(|o| o.eq_ignore_ascii_case(n)))
+            .map(|n| format!("\"{n}\""))
+            .collect();
+        if theirs.is_empty() {
+            return Ok(());
+        }
+        Err(WritebackError::Invalid(format!(
+            "{}: dangol rebuilds this file from {} on every run and would drop {} {} that did \
+             not come from there; nothing was changed. Move {} to a workbook of its own (or save \
+             {} as .xlsx and run dangol on that)",
+            self.target.display(),
+            self.input.display(),
+            if theirs.len() == 1 {
+                "the sheet"
+            } else {
+                "the sheets"
+            },
+            theirs.join(", "),
+            if theirs.len() == 1 { "it" } else { "them" },
+            self.input.display(),
+        )))
+    }
+}
+
+/// The rule for a workbook with several hard links (other names for the same file, e.g. a
+/// copy "linked" into another folder): replacing it would give this name the new version and
+/// leave the other names with the old one, silently splitting them. dangol refuses; with
+/// `--force` it replaces this name and says that the others keep the old version.
+fn check_hard_links(
+    target: &Path,
+    real: &Path,
+    force: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), WritebackError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = fs::metadata(real) else {
+            return Ok(());
+        };
+        let others = meta.nlink().saturating_sub(1);
+        if others == 0 {
+            return Ok(());
+        }
+        let names = if others == 1 { "name" } else { "names" };
+        if !force {
+            return Err(WritebackError::Invalid(format!(
+                "{} has {others} other {names} (hard links); replacing it would leave the other \
+                 {names} with the old version, so dangol does not replace it. Write to another \
+                 file with --out FILE, or use --force to replace this name only",
+                target.display()
+            )));
+        }
+        warnings.push(format!(
+            "{}: its {others} other {names} (hard links) keep the old version (--force)",
+            target.display()
+        ));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (target, real, force, warnings);
+    }
+    Ok(())
 }
 
 /// Whether the file at `path` holds exactly `bytes`, read in chunks (never a second copy of a
@@ -323,33 +520,17 @@ pub fn write_back(
 fn next_stamp(target: &Path, wanted: NaiveDateTime) -> NaiveDateTime {
     // Names carry whole seconds: compare at that resolution.
     let wanted = wanted.with_nanosecond(0).unwrap_or(wanted);
-    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let Ok((stem, ext)) = backup_stem_ext(target) else {
         return wanted;
-    };
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_string(), e.to_string()),
-        _ => (name.clone(), "bak".to_string()),
     };
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .join(BACKUP_DIR);
-    let Ok(entries) = fs::read_dir(dir) else {
-        return wanted;
-    };
-    let newest = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter_map(|n| {
-            let stamp = n
-                .strip_prefix(&stem)?
-                .strip_prefix('.')?
-                .strip_suffix(&ext)?
-                .strip_suffix('.')?
-                .to_string();
-            NaiveDateTime::parse_from_str(&stamp, "%Y%m%dT%H%M%S").ok()
-        })
+    let newest = backups_of(&dir, &stem, &ext)
+        .iter()
+        .filter_map(|n| backup_stamp(n, &stem, &ext))
         .max();
     match newest {
         Some(n) if n >= wanted => n + TimeDelta::seconds(1),

@@ -83,6 +83,57 @@ pub fn merge_generated(
     Ok(out.into_inner())
 }
 
+/// Refuses, before any data is read and analysed, a workbook dangol could not write its
+/// sheets into: today one without a styles part (`xl/styles.xml`), which the generated
+/// sheets' formats need. Reads only the package's small relationship parts (each at most
+/// 1 MB); a file that is not a readable package passes, for the reader to report properly.
+pub(crate) fn check_writable(path: &Path) -> Result<(), WritebackError> {
+    const MAX_PART: u64 = 1 << 20;
+    let Ok(f) = File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
+        return Ok(());
+    };
+    let mut part = |name: &str| -> Option<Vec<u8>> {
+        let index = (0..zip.len()).find(|&i| {
+            zip.name_for_index(i)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })?;
+        let mut buf = Vec::new();
+        zip.by_index(index)
+            .ok()?
+            .take(MAX_PART)
+            .read_to_end(&mut buf)
+            .ok()?;
+        Some(buf)
+    };
+    let Some(root) = part("_rels/.rels").and_then(|d| Rels::parse("", "_rels/.rels", d).ok())
+    else {
+        return Ok(());
+    };
+    let Some(wb_part) = root
+        .by_type_suffix("/officeDocument")
+        .map(|r| resolve("", &r.target))
+    else {
+        return Ok(());
+    };
+    let wb_rels_path = super::package::rels_path(&wb_part);
+    let Some(rels) = part(&wb_rels_path).and_then(|d| Rels::parse(&wb_part, &wb_rels_path, d).ok())
+    else {
+        return Ok(());
+    };
+    if rels.by_type_suffix("/styles").is_some() {
+        return Ok(());
+    }
+    Err(WritebackError::malformed(&wb_part, NO_STYLES))
+}
+
+/// Why a workbook without a styles part is refused, and what the owner can do.
+const NO_STYLES: &str = "the workbook has no styles part, which dangol needs to add its sheets; \
+                         nothing was changed. Open it in Excel or LibreOffice and save \
+                         it once (that adds one), then run again";
+
 /// Writes the merged package to `out`.
 ///
 /// Every part of `original` that does not need to change is copied as raw compressed bytes in
@@ -244,10 +295,7 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
             doc: None,
         },
         (None, Some(_)) => {
-            return Err(WritebackError::malformed(
-                &orig.wb_part,
-                "the workbook has no styles part",
-            ));
+            return Err(WritebackError::malformed(&orig.wb_part, NO_STYLES));
         }
     };
     let sst = match &gen_book.sst_part {

@@ -19,12 +19,16 @@ mod xml;
 use std::path::PathBuf;
 
 pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
-pub use job::{WriteJob, WriteKind, WriteOptions, WriteReport, set_new_file_mode, write_back};
+pub use job::{
+    TEST_PAUSE_ENV, WriteJob, WriteKind, WriteOptions, WriteReport, set_new_file_mode, write_back,
+};
 pub use merge::{
     GENERATED_PROPERTY, MergeOptions, MergeSummary, generated_sheets, merge_generated,
     merge_generated_from,
 };
-pub use safe::{WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path};
+pub use safe::{
+    Fingerprint, WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path, resolve_link,
+};
 pub use values::{values_output_path, values_workbook};
 
 /// Everything that can stop a write-back. The original workbook is never modified when one
@@ -46,6 +50,14 @@ pub enum WritebackError {
         owner.display()
     )]
     OpenElsewhere { workbook: PathBuf, owner: PathBuf },
+    /// The workbook changed on disk while the run was working on it (its owner saved it):
+    /// it is not replaced, so that save is kept (the binary exits 3; the next run reads it).
+    #[error(
+        "{} was changed by someone else while dangol was working on it (saved in Excel?); \
+         dangol did not replace it, so those changes are kept. Run again to update it",
+        workbook.display()
+    )]
+    Changed { workbook: PathBuf },
     /// A sheet the owner made carries the name of a sheet dangol generates.
     #[error(
         "the workbook already has a sheet named \"{sheet}\" that dangol did not create; \

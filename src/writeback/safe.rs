@@ -1,9 +1,11 @@
-//! Writing a workbook without ever leaving it half-written: atomic replace, rotated backups,
-//! a per-workbook run lock and detection of a workbook that is open in Excel.
+//! Writing a workbook without ever leaving it half-written or losing what its owner made:
+//! atomic replace that keeps the file's owner, group, mode, extended attributes and symbolic
+//! link, rotated backups, a per-workbook run lock, detection of a workbook that is open in
+//! Excel, and a fingerprint that tells whether the workbook changed while a run was working.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -12,6 +14,9 @@ use super::WritebackError;
 
 /// Folder beside the workbook that holds the rotated backups.
 pub const BACKUP_DIR: &str = ".dangol-backups";
+
+/// The longest file name (in bytes) that Linux, macOS and Windows file systems accept.
+const NAME_MAX: usize = 255;
 
 fn parent_dir(target: &Path) -> &Path {
     match target.parent() {
@@ -29,57 +34,338 @@ fn file_name(target: &Path) -> Result<OsString, WritebackError> {
     })
 }
 
+#[cfg(unix)]
+fn name_bytes(name: &OsStr) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    name.as_bytes()
+}
+
+#[cfg(not(unix))]
+fn name_bytes(name: &OsStr) -> &[u8] {
+    name.as_encoded_bytes()
+}
+
+/// 64-bit FNV-1a: a hash that never changes between Rust releases, so names derived from it
+/// (and the backups rotated by those names) stay the same across upgrades.
+fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// `name` itself when it fits in `room` bytes; otherwise its beginning (cut at a character
+/// boundary) plus `~` and a hash of the whole name, so that the files dangol keeps beside a
+/// workbook with a very long name still fit in `NAME_MAX`, and two long names that share a
+/// beginning still get different short forms.
+fn fitted(name: &OsStr, room: usize) -> OsString {
+    let bytes = name_bytes(name);
+    if bytes.len() <= room {
+        return name.to_owned();
+    }
+    let tag = format!("~{:016x}", fnv64(bytes));
+    let mut keep = room.saturating_sub(tag.len());
+    let head = String::from_utf8_lossy(bytes);
+    // A valid UTF-8 name is cut between characters; any other name was hashed whole anyway.
+    while keep > 0 && !head.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let mut out = OsString::from(head.get(..keep).unwrap_or_default());
+    out.push(tag);
+    out
+}
+
+/// The file a path names, following symbolic links: dangol writes through a link to its
+/// target (the temporary file beside the target, the rename over it), so the link stays a
+/// link and every name for the workbook sees the new version.
+pub fn resolve_link(target: &Path) -> Result<PathBuf, WritebackError> {
+    match fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(target).map_err(|e| {
+            WritebackError::Invalid(format!(
+                "{} is a symbolic link to a file that cannot be opened ({e})",
+                target.display()
+            ))
+        }),
+        _ => Ok(target.to_path_buf()),
+    }
+}
+
+/// A new version of a file being written: a temporary file `.~NAME.dangol-XXXXXX.tmp` in the
+/// target's folder (so the final rename never crosses file systems). Dropped unpersisted, it
+/// is deleted.
+pub(crate) struct Staged {
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Staged {
+    pub fn new(target: &Path) -> Result<Staged, WritebackError> {
+        Staged::in_dir(parent_dir(target), &file_name(target)?)
+    }
+
+    /// A temporary file `.~BASE.dangol-XXXXXX.tmp` in `dir`.
+    pub fn in_dir(dir: &Path, base: &OsStr) -> Result<Staged, WritebackError> {
+        let tmp = tempfile::Builder::new()
+            .prefix(&temp_prefix(base))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(Staged { tmp })
+    }
+
+    pub fn file(&mut self) -> &mut File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Gives the new file the owner, group, mode and extended attributes of `like` (the file
+    /// it replaces, or the workbook a backup is made of). What cannot be kept is said in
+    /// `warnings`; `shown` names the file in them.
+    pub fn take_attributes(
+        &self,
+        like: &Path,
+        shown: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), WritebackError> {
+        let meta = fs::metadata(like)?;
+        keep_attributes(self.tmp.as_file(), like, &meta, shown, warnings)
+    }
+
+    /// Flushes the content to disk.
+    pub fn sync(&self) -> Result<(), WritebackError> {
+        self.tmp.as_file().sync_all()?;
+        Ok(())
+    }
+
+    /// Renames the new file over `target` and makes the rename durable.
+    pub fn persist(self, target: &Path) -> Result<(), WritebackError> {
+        self.tmp
+            .persist(target)
+            .map_err(|e| WritebackError::Io(e.error))?;
+        sync_dir(parent_dir(target))
+    }
+}
+
+/// Owner and group (when the account may give them: root, or a member of the group for the
+/// group), then the mode (after the owner, which clears set-id bits), then the extended
+/// attributes.
+fn keep_attributes(
+    f: &File,
+    like: &Path,
+    meta: &fs::Metadata,
+    shown: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<(), WritebackError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt, fchown};
+        let (uid, gid) = (meta.uid(), meta.gid());
+        let mine = f.metadata()?;
+        if (mine.uid(), mine.gid()) != (uid, gid)
+            && let Err(e) = fchown(f, Some(uid), Some(gid))
+        {
+            if mine.gid() != gid {
+                let _ = fchown(f, None, Some(gid));
+            }
+            let now = f.metadata()?;
+            warnings.push(format!(
+                "{}: the new version belongs to {}:{}, not {uid}:{gid} like the old one \
+                 (only root can give a file to another account: {e})",
+                shown.display(),
+                now.uid(),
+                now.gid()
+            ));
+        }
+        f.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+        copy_xattrs(like, f, shown, warnings);
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (like, shown, warnings);
+        f.set_permissions(meta.permissions())?;
+    }
+    Ok(())
+}
+
+/// Copies the user's extended attributes (`user.*`, e.g. a sync client's, and the access ACL)
+/// of `from` onto `to`. A file system without extended attributes has none to copy.
+#[cfg(target_os = "linux")]
+fn copy_xattrs(from: &Path, to: &File, shown: &Path, warnings: &mut Vec<String>) {
+    use rustix::fs::{XattrFlags, fsetxattr, getxattr, getxattr_query, listxattr, listxattr_query};
+    let Ok(len) = listxattr_query(from) else {
+        return;
+    };
+    let mut list = vec![0u8; len];
+    let Ok(len) = listxattr(from, &mut list[..]) else {
+        return;
+    };
+    for name in list[..len.min(list.len())].split(|b| *b == 0) {
+        if !(name.starts_with(b"user.") || name == b"system.posix_acl_access") {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(name) else {
+            continue;
+        };
+        let Ok(len) = getxattr_query(from, name) else {
+            continue;
+        };
+        let mut value = vec![0u8; len];
+        let Ok(n) = getxattr(from, name, &mut value[..]) else {
+            continue;
+        };
+        if let Err(e) = fsetxattr(to, name, &value[..n], XattrFlags::empty()) {
+            warnings.push(format!(
+                "{}: the extended attribute {name} was not kept ({})",
+                shown.display(),
+                io::Error::from(e)
+            ));
+        }
+    }
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn copy_xattrs(_from: &Path, _to: &File, _shown: &Path, _warnings: &mut Vec<String>) {}
+
+/// What a file looked like when a run read it: where it lives (device and inode), its size,
+/// its modification time and a checksum of its bytes. Compared again just before the rename,
+/// it tells whether someone saved the workbook while the run was working on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    place: (u64, u64),
+    size: u64,
+    modified: Option<std::time::SystemTime>,
+    sum: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of `path`, or `None` when there is no file there.
+    pub fn of(path: &Path) -> Result<Option<Fingerprint>, WritebackError> {
+        let mut f = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let meta = f.metadata()?;
+        #[cfg(unix)]
+        let place = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let place = (0, 0);
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            for b in &buf[..n] {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        Ok(Some(Fingerprint {
+            place,
+            size: meta.len(),
+            modified: meta.modified().ok(),
+            sum: h,
+        }))
+    }
+}
+
 /// Replaces `target` with whatever `write` writes, atomically.
 ///
-/// The content goes to a temporary file in the same directory (so the final rename never
-/// crosses file systems), is flushed to disk with `sync_all`, then renamed over `target`, and
-/// the directory entry is synced. If `write` fails, or any step before the rename fails, the
-/// temporary file is removed and `target` is exactly as it was. The new file gets the old
-/// file's permissions when there was one.
+/// The content goes to a temporary file in the same directory as the file (a symbolic link
+/// is followed to its target, which is what gets replaced), is flushed to disk with
+/// `sync_all`, then renamed over the file, and the directory entry is synced. If `write`
+/// fails, or any step before the rename fails, the temporary file is removed and the file is
+/// exactly as it was. The new file gets the old file's owner, group, mode and extended
+/// attributes when there was one.
 pub fn atomic_replace<F>(target: &Path, write: F) -> Result<(), WritebackError>
 where
     F: FnOnce(&mut File) -> Result<(), WritebackError>,
 {
-    let dir = parent_dir(target);
-    let name = file_name(target)?;
-    let prefix = temp_prefix(&name);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    // On any early return `tmp` is dropped, which deletes the temporary file.
-    write(tmp.as_file_mut())?;
-    if let Ok(meta) = fs::metadata(target) {
-        tmp.as_file().set_permissions(meta.permissions())?;
+    let real = resolve_link(target)?;
+    let mut staged = Staged::new(&real)?;
+    // On any early return `staged` is dropped, which deletes the temporary file.
+    write(staged.file())?;
+    if real.exists() {
+        staged.take_attributes(&real, target, &mut Vec::new())?;
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(target)
-        .map_err(|e| WritebackError::Io(e.error))?;
-    sync_dir(dir)
+    staged.sync()?;
+    staged.persist(&real)
 }
 
-/// The prefix of [`atomic_replace`]'s temporary files for `target`: `.~NAME.dangol-`.
-fn temp_prefix(name: &std::ffi::OsStr) -> OsString {
+/// The prefix of [`atomic_replace`]'s temporary files for `target`: `.~NAME.dangol-` (with
+/// NAME shortened when the whole temporary name would not fit in `NAME_MAX`).
+fn temp_prefix(name: &OsStr) -> OsString {
+    // `.~` + NAME + `.dangol-` + 6 random characters + `.tmp`.
     let mut prefix = OsString::from(".~");
-    prefix.push(name);
+    prefix.push(fitted(name, NAME_MAX - 20));
     prefix.push(".dangol-");
     prefix
 }
 
-/// Deletes the temporary files a killed write of `target` left beside it
-/// (`.~NAME.dangol-XXXXXX.tmp`). Call only while holding the workbook's [`WorkbookLock`]. Best
-/// effort: a file that cannot be removed is left for the next run.
-pub fn remove_stale_temp_files(target: &Path) {
-    let Ok(name) = file_name(target) else { return };
-    let prefix = temp_prefix(&name);
-    let prefix = prefix.to_string_lossy();
-    let Ok(entries) = fs::read_dir(parent_dir(target)) else {
+/// Deletes the temporary files `prefix…​.tmp` in `dir`, comparing raw bytes (two workbooks
+/// whose names differ only in bytes that are not UTF-8 never share temporary files).
+fn remove_temp_files(dir: &Path, prefix: &OsStr) {
+    let prefix = name_bytes(prefix);
+    let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let n = e.file_name();
-        let n = n.to_string_lossy();
-        if n.starts_with(prefix.as_ref()) && n.ends_with(".tmp") {
+        let n = name_bytes(&n);
+        if n.starts_with(prefix) && n.ends_with(b".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Deletes what a killed write of `target` left behind: its temporary files beside it
+/// (`.~NAME.dangol-XXXXXX.tmp`), the temporary copies of a backup in `.dangol-backups/`, and
+/// backups there that are hard links to the workbook itself (made just before a rename that
+/// never happened: the same file under another name, not an older version). Call only while
+/// holding the workbook's [`WorkbookLock`]. Best effort: a file that cannot be removed is left
+/// for the next run.
+pub fn remove_stale_temp_files(target: &Path) {
+    let Ok(name) = file_name(target) else { return };
+    remove_temp_files(parent_dir(target), &temp_prefix(&name));
+    let Ok((stem, ext)) = backup_stem_ext(target) else {
+        return;
+    };
+    let dir = parent_dir(target).join(BACKUP_DIR);
+    remove_temp_files(&dir, &temp_prefix(OsStr::new(&format!("{stem}.{ext}"))));
+    remove_old_backup_temp_files(&dir, &stem, &ext);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(wb) = fs::metadata(target) else { return };
+        for old in backups_of(&dir, &stem, &ext) {
+            let p = dir.join(old);
+            if fs::metadata(&p).is_ok_and(|m| m.dev() == wb.dev() && m.ino() == wb.ino()) {
+                let _ = fs::remove_file(p);
+            }
+        }
+    }
+}
+
+/// Earlier versions named a backup's temporary copy after the backup itself
+/// (`.~STEM.YYYYMMDDTHHMMSS.EXT.dangol-XXXXXX.tmp`): those a killed run left are removed too.
+fn remove_old_backup_temp_files(dir: &Path, stem: &str, ext: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(n) = e.file_name().into_string() else {
+            continue;
+        };
+        let backup = n
+            .strip_prefix(".~")
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|r| r.rsplit_once(".dangol-"))
+            .map(|(b, _)| b);
+        if backup.is_some_and(|b| backup_stamp(b, stem, ext).is_some()) {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -98,9 +384,54 @@ fn sync_dir(dir: &Path) -> Result<(), WritebackError> {
     Ok(())
 }
 
-/// Copies the current `target` into `.dangol-backups/` beside it as
-/// `STEM.YYYYMMDDTHHMMSS.EXT` (the time comes from the caller, so tests and `--as-of` runs are
-/// reproducible), then deletes the oldest backups of the same workbook so that `keep` remain.
+/// Keeps the current `target` in `.dangol-backups/` beside it as `STEM.YYYYMMDDTHHMMSS.EXT`
+/// (the time comes from the caller, so tests and `--as-of` runs are reproducible): a hard link
+/// to the file when the file system allows it — no space is used, which matters on a nearly
+/// full disk, and the backup is the very file with its owner, group, mode and attributes —
+/// else a copy given the workbook's owner, group and mode. Old backups are not rotated here:
+/// [`rotate_backups`] does that once the new version is in place, so a failed write never
+/// costs the owner an old backup.
+///
+/// Returns the backup's path, or `None` when `target` does not exist.
+pub(crate) fn keep_backup(
+    target: &Path,
+    stamp: NaiveDateTime,
+    warnings: &mut Vec<String>,
+) -> Result<Option<PathBuf>, WritebackError> {
+    if !target.exists() {
+        return Ok(None);
+    }
+    let (stem, ext) = backup_stem_ext(target)?;
+    let dir = parent_dir(target).join(BACKUP_DIR);
+    fs::create_dir_all(&dir)?;
+    let dest = dir.join(format!("{stem}.{}.{ext}", stamp.format("%Y%m%dT%H%M%S")));
+    if fs::hard_link(target, &dest).is_ok() {
+        return Ok(Some(dest));
+    }
+    // No hard links here (a FAT or network drive): a copy, written atomically — a
+    // half-copied backup would be worse than none.
+    let mut staged = Staged::in_dir(&dir, OsStr::new(&format!("{stem}.{ext}")))?;
+    io::copy(&mut File::open(target)?, staged.file())?;
+    staged.take_attributes(target, &dest, warnings)?;
+    staged.sync()?;
+    staged.persist(&dest)?;
+    Ok(Some(dest))
+}
+
+/// Deletes the oldest backups of `target` so that `keep` remain.
+pub(crate) fn rotate_backups(target: &Path, keep: u32) -> Result<(), WritebackError> {
+    let (stem, ext) = backup_stem_ext(target)?;
+    let dir = parent_dir(target).join(BACKUP_DIR);
+    let ours = backups_of(&dir, &stem, &ext);
+    let excess = ours.len().saturating_sub(keep as usize);
+    for old in &ours[..excess] {
+        fs::remove_file(dir.join(old))?;
+    }
+    Ok(())
+}
+
+/// Copies the current `target` into `.dangol-backups/` beside it (see [`keep_backup`]), then
+/// deletes the oldest backups of the same workbook so that `keep` remain.
 ///
 /// Returns the backup's path, or `None` when `keep` is 0 or `target` does not exist yet.
 pub fn backup(
@@ -108,64 +439,81 @@ pub fn backup(
     keep: u32,
     stamp: NaiveDateTime,
 ) -> Result<Option<PathBuf>, WritebackError> {
-    if keep == 0 || !target.exists() {
+    if keep == 0 {
         return Ok(None);
     }
-    let (stem, ext) = stem_ext(target)?;
-    let dir = parent_dir(target).join(BACKUP_DIR);
-    fs::create_dir_all(&dir)?;
-    let name = format!("{stem}.{}.{ext}", stamp.format("%Y%m%dT%H%M%S"));
-    let dest = dir.join(&name);
-    // The backup itself is written atomically: a half-copied backup would be worse than none.
-    atomic_replace(&dest, |out| {
-        let mut src = File::open(target)?;
-        io::copy(&mut src, out)?;
-        Ok(())
-    })?;
-    let mut ours: Vec<String> = fs::read_dir(&dir)?
+    let made = keep_backup(target, stamp, &mut Vec::new())?;
+    if made.is_some() {
+        rotate_backups(target, keep)?;
+    }
+    Ok(made)
+}
+
+/// The names of `target`'s backups: its name split at the last dot, as text. A name that is
+/// not UTF-8 gets a hash of its raw bytes after the readable part (`caf\xE9.xlsx` and
+/// `caf\xE8.xlsx` both read `caf\u{FFFD}`: without the hash they would share, and rotate
+/// away, each other's backups); a very long one is shortened so that backups and their
+/// temporary copies fit in `NAME_MAX`.
+pub(crate) fn backup_stem_ext(target: &Path) -> Result<(String, String), WritebackError> {
+    let raw = file_name(target)?;
+    let name = raw.to_string_lossy().into_owned();
+    let (mut stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => {
+            (stem.to_string(), ext.to_string())
+        }
+        _ => (name.clone(), "bak".to_string()),
+    };
+    if raw.to_str().is_none() {
+        stem.push_str(&format!("~{:08x}", fnv64(name_bytes(&raw)) as u32));
+    }
+    // `.~STEM.EXT.dangol-XXXXXX.tmp` is the longest name made from the stem.
+    let room = NAME_MAX - 21 - ext.len();
+    let stem = fitted(OsStr::new(&stem), room)
+        .to_string_lossy()
+        .into_owned();
+    Ok((stem, ext))
+}
+
+/// `target`'s backups in `dir`, oldest first (the stamp is fixed-width and most-significant
+/// first, so names sort by time).
+pub(crate) fn backups_of(dir: &Path, stem: &str, ext: &str) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut ours: Vec<String> = entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| is_backup_name(n, &stem, &ext))
+        .filter(|n| backup_stamp(n, stem, ext).is_some())
         .collect();
-    // The stamp is fixed-width and most-significant first, so names sort by time.
     ours.sort();
-    let excess = ours.len().saturating_sub(keep as usize);
-    for old in &ours[..excess] {
-        fs::remove_file(dir.join(old))?;
-    }
-    Ok(Some(dest))
+    ours
 }
 
-fn stem_ext(target: &Path) -> Result<(String, String), WritebackError> {
-    let name = file_name(target)?.to_string_lossy().into_owned();
-    Ok(match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), ext.to_string()),
-        _ => (name, "bak".to_string()),
-    })
-}
-
-/// `STEM.` + 15-character stamp + `.EXT`, the stamp being `YYYYMMDDTHHMMSS`.
-fn is_backup_name(name: &str, stem: &str, ext: &str) -> bool {
-    let Some(rest) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('.')) else {
-        return false;
-    };
-    let Some(stamp) = rest.strip_suffix(ext).and_then(|r| r.strip_suffix('.')) else {
-        return false;
-    };
-    stamp.len() == 15
+/// The stamp of a backup name `STEM.` + `YYYYMMDDTHHMMSS` + `.EXT`.
+pub(crate) fn backup_stamp(name: &str, stem: &str, ext: &str) -> Option<NaiveDateTime> {
+    let stamp = name
+        .strip_prefix(stem)?
+        .strip_prefix('.')?
+        .strip_suffix(ext)?
+        .strip_suffix('.')?;
+    let shaped = stamp.len() == 15
         && stamp
             .char_indices()
-            .all(|(i, c)| if i == 8 { c == 'T' } else { c.is_ascii_digit() })
+            .all(|(i, c)| if i == 8 { c == 'T' } else { c.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S").ok()
 }
 
 /// An exclusive lock on a workbook for the duration of one run, held on a lock file
 /// `.~NAME.dangol.lock` beside it. Released when dropped (or when the process dies: the
 /// operating system drops the lock with the file handle, so a killed run never leaves a
-/// stale lock). The lock file itself is left in place: deleting it would let a third run lock
-/// a fresh file while a second still holds the old one.
+/// stale lock). A run that ends normally deletes the lock file, so that no empty file stays
+/// beside the owner's workbook (see `Drop` for why that is safe against a concurrent run).
 #[derive(Debug)]
 pub struct WorkbookLock {
-    _file: File,
+    file: Option<File>,
     path: PathBuf,
 }
 
@@ -174,20 +522,41 @@ impl WorkbookLock {
     /// [`WritebackError::Locked`].
     pub fn acquire(workbook: &Path) -> Result<Self, WritebackError> {
         let path = lock_path(workbook)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)?;
-        match file.try_lock() {
-            Ok(()) => Ok(WorkbookLock { _file: file, path }),
-            Err(TryLockError::WouldBlock) => Err(WritebackError::Locked {
-                workbook: workbook.to_path_buf(),
-                lock: path,
-            }),
-            Err(TryLockError::Error(e)) => Err(WritebackError::Io(e)),
+        // Each round either returns or saw the lock file deleted by a run that was releasing
+        // it just then; that cannot go on for long.
+        for _ in 0..100 {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| folder_error(&path, &e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    return Err(WritebackError::Locked {
+                        workbook: workbook.to_path_buf(),
+                        lock: path,
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(WritebackError::Io(e)),
+            }
+            // The lock only counts on the file that is at `path` now. A run that releases its
+            // lock deletes the file first (while still holding it): if we opened that file
+            // just before it was deleted, our lock is on a file no other run can find, so
+            // open the path again (a fresh file, or the one a third run locked meanwhile).
+            if same_file(&file, &path) {
+                return Ok(WorkbookLock {
+                    file: Some(file),
+                    path,
+                });
+            }
         }
+        Err(WritebackError::Locked {
+            workbook: workbook.to_path_buf(),
+            lock: path,
+        })
     }
 
     /// The lock file's path.
@@ -196,10 +565,59 @@ impl WorkbookLock {
     }
 }
 
-/// `.~NAME.dangol.lock` beside the workbook.
+impl Drop for WorkbookLock {
+    /// Deletes the lock file *while still holding the lock*, then releases it. Why this stays
+    /// correct against a concurrent run B: while we hold the lock, `path` names our lock
+    /// file (other runs only ever create the file when it is missing, and only the holder
+    /// deletes it). If B opened our file before the delete, B either fails to lock it (we
+    /// still hold it: B exits 3) or locks it after our release and then finds that `path`
+    /// no longer names that file, so B retries on a fresh file (see [`WorkbookLock::acquire`]).
+    /// Deleting *after* releasing would be wrong: B could lock the file in between and we
+    /// would delete B's lock file, letting a third run lock a new one beside B.
+    fn drop(&mut self) {
+        if let Some(file) = self.file.take() {
+            if same_file(&file, &self.path) {
+                let _ = fs::remove_file(&self.path);
+            }
+            drop(file);
+        }
+    }
+}
+
+/// Why a lock file could not be made, saying what that means: the new version of the
+/// workbook could not be made in that folder either.
+fn folder_error(lock: &Path, e: &io::Error) -> WritebackError {
+    WritebackError::Io(io::Error::new(
+        e.kind(),
+        format!(
+            "dangol cannot create files in {} (its lock file and the new version of the \
+             workbook go beside the workbook): {e}",
+            parent_dir(lock).display()
+        ),
+    ))
+}
+
+/// Whether `path` names the open file `f` (same device and inode).
+fn same_file(f: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = f;
+        path.exists()
+    }
+}
+
+/// `.~NAME.dangol.lock` beside the workbook (NAME shortened to fit in `NAME_MAX`).
 pub fn lock_path(workbook: &Path) -> Result<PathBuf, WritebackError> {
     let mut name = OsString::from(".~");
-    name.push(file_name(workbook)?);
+    name.push(fitted(&file_name(workbook)?, NAME_MAX - 14));
     name.push(".dangol.lock");
     Ok(parent_dir(workbook).join(name))
 }
@@ -238,8 +656,11 @@ mod tests {
     fn backups_rotate_and_keep_newest() {
         let dir = tempfile::tempdir().unwrap();
         let wb = dir.path().join("Shop.xlsx");
+        // Each version replaces the last by a rename, as dangol and Excel save (a backup may
+        // be a hard link to the file it keeps).
+        let put = |v: &str| atomic_replace(&wb, |f| Ok(io::Write::write_all(f, v.as_bytes())?));
         for h in 1..=4 {
-            fs::write(&wb, format!("v{h}")).unwrap();
+            put(&format!("v{h}")).unwrap();
             backup(&wb, 2, at(h)).unwrap();
         }
         // Someone else's backup in the same folder is never touched.
@@ -250,7 +671,7 @@ mod tests {
             "x",
         )
         .unwrap();
-        fs::write(&wb, "v5").unwrap();
+        put("v5").unwrap();
         let last = backup(&wb, 2, at(5)).unwrap().unwrap();
         assert_eq!(last.file_name().unwrap(), "Shop.20250414T050000.xlsx");
         let mut names: Vec<String> = fs::read_dir(dir.path().join(BACKUP_DIR))
@@ -267,6 +688,11 @@ mod tests {
             ]
         );
         assert_eq!(fs::read_to_string(last).unwrap(), "v5");
+        let kept = dir
+            .path()
+            .join(BACKUP_DIR)
+            .join("Shop.20250414T040000.xlsx");
+        assert_eq!(fs::read_to_string(kept).unwrap(), "v4");
         assert_eq!(backup(&wb, 0, at(6)).unwrap(), None);
     }
 
@@ -279,7 +705,41 @@ mod tests {
         let err = WorkbookLock::acquire(&wb).unwrap_err();
         assert!(matches!(err, WritebackError::Locked { .. }), "{err:?}");
         drop(first);
-        WorkbookLock::acquire(&wb).unwrap();
+        // A released lock leaves no file beside the workbook.
+        assert!(!dir.path().join(".~Shop.xlsx.dangol.lock").exists());
+        let second = WorkbookLock::acquire(&wb).unwrap();
+        // A run that opened the lock file just before its holder deleted it locks a file no
+        // one else can find: it must notice and lock the file that is there now.
+        let stale = File::open(second.path()).unwrap();
+        drop(second);
+        stale.try_lock().unwrap();
+        let third = WorkbookLock::acquire(&wb).unwrap();
+        assert!(third.path().exists());
+        assert!(!same_file(&stale, third.path()));
+    }
+
+    #[test]
+    fn long_and_non_utf8_names_fit_and_stay_apart() {
+        let long = "가".repeat(80) + ".xlsx"; // 245 bytes
+        let wb = Path::new("/d").join(&long);
+        let lock = lock_path(&wb).unwrap();
+        let n = lock.file_name().unwrap().len();
+        assert!(n <= NAME_MAX, "{n}");
+        let prefix = temp_prefix(OsStr::new(&long));
+        assert!(prefix.len() + 10 <= NAME_MAX, "{}", prefix.len());
+        assert!(prefix.to_str().unwrap().starts_with(".~가가"));
+        let (stem, ext) = backup_stem_ext(&wb).unwrap();
+        assert!(stem.len() + ext.len() + 21 <= NAME_MAX);
+        assert_eq!(ext, "xlsx");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let e9 = Path::new(OsStr::from_bytes(b"caf\xe9.xlsx"));
+            let e8 = Path::new(OsStr::from_bytes(b"caf\xe8.xlsx"));
+            let (a, b) = (backup_stem_ext(e9).unwrap(), backup_stem_ext(e8).unwrap());
+            assert_ne!(a, b);
+            assert!(a.0.starts_with("caf\u{FFFD}~"), "{a:?}");
+        }
     }
 
     #[test]

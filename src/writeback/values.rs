@@ -49,7 +49,14 @@ pub fn values_workbook(input: &Path) -> Result<Workbook, WritebackError> {
     let mut book = open_workbook_auto(input).map_err(|e| input_err(input, e))?;
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    for name in book.sheet_names() {
+    // A chart sheet has no values to copy (its chart's data lives on worksheets).
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ != calamine::SheetType::ChartSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    for name in names {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| input_err(input, e))?;
