@@ -17,6 +17,11 @@ use crate::ingest::{Loaded, ReadOptions};
 use crate::settings::Origin;
 use crate::settings::load::RawSetting;
 
+/// A command line that is wrong in a way clap cannot see (`--set lookback=30`): exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Read options from the global flags.
 pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
     let mut flags = Vec::new();
@@ -34,8 +39,19 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
     }
     for s in &g.set {
         let Some((k, v)) = s.split_once('=') else {
-            anyhow::bail!("--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180");
+            return Err(UsageError(format!(
+                "--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180"
+            ))
+            .into());
         };
+        if !crate::settings::load::is_known_key(k) {
+            return Err(UsageError(format!(
+                "--set {}: {}",
+                k.trim(),
+                crate::settings::load::unknown_key_message(k)
+            ))
+            .into());
+        }
         flags.push(RawSetting {
             key: k.trim().into(),
             value: v.trim().into(),

@@ -255,6 +255,11 @@ const CURRENCY_CODES: [(&str, Currency); 4] = [
 ];
 
 fn currency_prefix(s: &str) -> Option<(Currency, &str)> {
+    // Korean Excel's CP949 CSV export writes ₩ as a backslash (the won sign's code in KS X
+    // 1003 is ASCII's backslash): `\12,000` is ₩12,000.
+    if let Some(r) = s.strip_prefix('\\') {
+        return Some((Currency::Krw, r));
+    }
     for (sign, c) in CURRENCY_SIGNS {
         if let Some(r) = s.strip_prefix(sign) {
             return Some((c, r));

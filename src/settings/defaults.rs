@@ -60,7 +60,9 @@ impl Settings {
             date_order: DateOrder::Auto,
             lookback_days: 365,
             cancel_words: CANCEL_WORDS.iter().map(ToString::to_string).collect(),
-            cancel_prefix: "C".to_string(),
+            // None by default: Korean order ids often start with `C` (`C20261103-001`); UCI-style
+            // credit invoices need `cancel_prefix = C` (SPEC §2).
+            cancel_prefix: String::new(),
             backups: 7,
             sheet_pins: BTreeMap::new(),
             vip_rules: Settings::default_grade_rules(GradeKind::Vip),
@@ -125,7 +127,7 @@ mod tests {
         let s = Settings::defaults();
         assert_eq!(s.lookback_days, 365);
         assert_eq!(s.week_start, Weekday::Mon);
-        assert_eq!(s.cancel_prefix, "C");
+        assert_eq!(s.cancel_prefix, "");
         assert_eq!(s.backups, 7);
         assert_eq!(s.cancel_words.len(), 10);
         assert!(s.cancel_words.iter().all(|w| *w == w.to_lowercase()));
