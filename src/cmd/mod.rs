@@ -62,6 +62,8 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
         encoding: g.encoding.clone(),
         config: g.config.clone(),
         flags,
+        as_of: Some(as_of(g)),
+        today: Some(chrono::Local::now().date_naive()),
     })
 }
 

@@ -23,6 +23,11 @@ pub struct ReadOptions {
     pub config: Option<PathBuf>,
     /// Settings given as flags (`--lang`, `--set key=value`).
     pub flags: Vec<RawSetting>,
+    /// `--as-of`: sales dated after it are not read (every command sees the same rows), and
+    /// those after both it and `today` are warnings naming the cell (2062 typed for 2026).
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The clock's day.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// A workbook read and its effective settings.
@@ -477,6 +482,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         korean += map.korean;
         recognised += map.columns.len() as u32;
         let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
+        rows.dated_until(opts.as_of, opts.today);
         input.for_each_row(&name, |r, cells| {
             if r > header_row {
                 rows.push(r, cells, &mut data);
@@ -655,6 +661,12 @@ fn add_notes(data: &mut Dataset, cancel_prefix: &str) {
                 s.prefixed_return_rows, cancel_prefix
             ));
         }
+    }
+    if s.later_rows > 0 {
+        notes.push(format!(
+            "{} rows dated after the as-of day are not counted (as of that day)",
+            crate::model::values::group_thousands(&s.later_rows.to_string())
+        ));
     }
     if s.void_rows > 0 {
         notes.push(format!(

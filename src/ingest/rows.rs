@@ -56,6 +56,9 @@ pub struct SheetRows<'s> {
     currency_votes: BTreeMap<Currency, u64>,
     /// Columns of the fields read on every sales row, looked up once instead of per cell.
     cols: HotCols,
+    /// Sales after this day are not read; after `typo_after` too they are warnings.
+    as_of: Option<chrono::NaiveDate>,
+    typo_after: Option<chrono::NaiveDate>,
 }
 
 /// Column indices of the fields the per-row paths read (`None`: no such column).
@@ -161,7 +164,19 @@ impl<'s> SheetRows<'s> {
             cancel_words: settings.cancel_words.iter().map(|w| norm_word(w)).collect(),
             currency_votes: BTreeMap::new(),
             cols,
+            as_of: None,
+            typo_after: None,
         }
+    }
+
+    /// Read sales only up to `as_of`; a sale after both it and `today` is a warning with its
+    /// cell (most are typos: 2062 for 2026), the others after `as_of` are counted in a note.
+    pub fn dated_until(&mut self, as_of: Option<chrono::NaiveDate>, today: Option<chrono::NaiveDate>) {
+        self.as_of = as_of;
+        self.typo_after = match (as_of, today) {
+            (Some(a), Some(t)) => Some(a.max(t)),
+            (a, t) => a.or(t),
+        };
     }
 
     /// Feed one data row (below the header).
@@ -432,7 +447,7 @@ impl<'s> SheetRows<'s> {
         Option<String>,
         Option<String>,
     ) {
-        let name = text_at(cells, self.cols.customer);
+        let name = text_at(cells, self.cols.customer).map(|n| values::nfc(&n).into_owned());
         let email = text_at(cells, self.cols.email).filter(|e| e.contains('@'));
         let phone = text_at(cells, self.cols.phone).and_then(|p| values::phone_digits(&p));
         let key = values::customer_key(email.as_deref(), name.as_deref());
@@ -490,6 +505,25 @@ impl<'s> SheetRows<'s> {
                 return false;
             }
         };
+        if let Some(as_of) = self.as_of
+            && at.date() > as_of
+        {
+            if self.typo_after.is_some_and(|t| at.date() > t) {
+                let col = cols.date.unwrap_or(0);
+                let found = cells.get(col as usize).map(Cell::display).unwrap_or_default();
+                out.problems.push(Problem {
+                    severity: Severity::Warning,
+                    place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                    found,
+                    expected: format!(
+                        "a date on or before {as_of} (the as-of day); the row is not counted — a typo?"
+                    ),
+                });
+            } else {
+                out.sales.later_rows += 1;
+            }
+            return true;
+        }
         if !out.count_money(amount) {
             let col = cols.amount.or(cols.unit_price).unwrap_or(0);
             let found = cells

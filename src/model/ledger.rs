@@ -150,6 +150,8 @@ pub struct SalesLedger {
     pub prefixed_return_rows: u64,
     /// Rows (orders or returns) that had no customer.
     pub anonymous_rows: u64,
+    /// Rows dated after the as-of day, not added (counted by the reader, which knows the day).
+    pub later_rows: u64,
 }
 
 impl SalesLedger {
@@ -209,6 +211,7 @@ impl SalesLedger {
         self.return_rows += other.return_rows;
         self.prefixed_return_rows += other.prefixed_return_rows;
         self.anonymous_rows += other.anonymous_rows;
+        self.later_rows += other.later_rows;
     }
 
     /// Net revenue of the whole shop: orders minus returns, with or without a customer.

@@ -65,12 +65,24 @@ pub fn header_key(s: &str) -> String {
         .collect()
 }
 
-/// The customer identity key.
+/// Unicode NFC: `김철수` typed as composed syllables or as decomposed jamo (as macOS file
+/// names and some web forms give it) is one text. ASCII is returned as is.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if s.is_ascii() || unicode_normalization::is_nfc(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfc().collect())
+    }
+}
+
+/// The customer identity key (SPEC §2 identity).
 ///
 /// - An email (trimmed, full-width folded, lower-cased) when it is non-empty and holds an `@`.
-/// - Otherwise the name with all white space removed, full-width forms folded and letters
-///   lower-cased (Hangul has no case; Latin names are lower-cased on purpose so that casing
-///   never splits a customer): `김 철수` = `김철수`, `Kim Chul` = `kim chul` = `KIMCHUL`.
+/// - Otherwise the name in NFC with all white space (non-breaking, ideographic, zero-width)
+///   removed and full-width forms folded: `김 철수` = `김철수` = `김철수` decomposed,
+///   `Ｋｉｍ` = `Kim`. Case is kept: `Kim` and `KIM` are two customers that the duplicate
+///   review lists, never merged silently.
 /// - A name that is only digits — a customer-id column, possibly read from a float cell as
 ///   `12346.0` — is the id itself (`12346`).
 ///
@@ -86,15 +98,11 @@ pub fn customer_key(email: Option<&str>, name: Option<&str>) -> Option<String> {
     let name = name?;
     let mut name: String = if name.is_ascii() {
         // The common case (ids, Latin names): nothing to fold, one allocation.
-        name.chars()
-            .filter(|&c| !is_invisible(c))
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
+        name.chars().filter(|&c| !is_invisible(c)).collect()
     } else {
-        fold_fullwidth(name)
+        nfc(&fold_fullwidth(name))
             .chars()
             .filter(|&c| !is_invisible(c))
-            .flat_map(char::to_lowercase)
             .collect()
     };
     if name.is_empty() {
@@ -1199,15 +1207,21 @@ mod tests {
             customer_key(None, Some(" 김\u{3000}철수 ")).as_deref(),
             Some("김철수")
         );
+        // Case is kept (SPEC §2: Kim and KIM are reported for review, not merged).
         assert_eq!(
             customer_key(None, Some("Kim Chul")).as_deref(),
-            Some("kimchul")
+            Some("KimChul")
         );
         assert_eq!(
-            customer_key(None, Some("kim chul")).as_deref(),
-            Some("kimchul")
+            customer_key(None, Some("Kim\u{A0}\u{200B}Chul")).as_deref(),
+            Some("KimChul")
         );
-        assert_eq!(customer_key(None, Some("ＫＩＭ")).as_deref(), Some("kim"));
+        assert_eq!(customer_key(None, Some("ＫＩＭ")).as_deref(), Some("KIM"));
+        // Decomposed jamo (NFD) and composed syllables are one customer.
+        assert_eq!(
+            customer_key(None, Some("\u{1100}\u{1175}\u{11B7}철수")).as_deref(),
+            Some("김철수")
+        );
     }
 
     #[test]

@@ -220,7 +220,7 @@ fn sales_split_over_two_sheets_read_as_one_table() {
             ("2025", Some(Role::Sales))
         ]
     );
-    assert_eq!(l.data.sales.customers["ann"].orders.len(), 2);
+    assert_eq!(l.data.sales.customers["Ann"].orders.len(), 2);
     assert_eq!(l.data.sales.shop_total(), dec("31.5"));
 }
 
@@ -279,7 +279,7 @@ fn unambiguous_day_first_column_decides_the_ambiguous_rows() {
         )],
     );
     let l = load(&p);
-    let ann = &l.data.sales.customers["ann"];
+    let ann = &l.data.sales.customers["Ann"];
     let days: Vec<_> = ann.orders.values().map(|o| o.at.date()).collect();
     assert_eq!(
         days,
@@ -408,7 +408,7 @@ fn dates_in_the_1904_system_are_read_right() {
         x.replace("<workbookPr", "<workbookPr date1904=\"1\"")
     });
     let l = load(&p);
-    let at = l.data.sales.customers["ann"]
+    let at = l.data.sales.customers["Ann"]
         .orders
         .values()
         .next()
@@ -451,7 +451,7 @@ fn void_and_return_rows_follow_the_settings_words_and_prefix() {
         ],
     );
     let l = load(&p);
-    let ann = &l.data.sales.customers["ann"];
+    let ann = &l.data.sales.customers["Ann"];
     // `cancelled` is no longer a cancel word; `X3` is a credit; `CO-4` is an order with default prefix gone.
     assert_eq!(
         ann.orders.keys().cloned().collect::<Vec<_>>(),

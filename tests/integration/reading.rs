@@ -564,3 +564,97 @@ fn an_unknown_set_flag_is_a_usage_error_with_a_suggestion() {
         "dangol: error: --set \"lookback_days\": expected KEY=VALUE, e.g. --set lookback_days=180\n"
     );
 }
+
+fn names_shop(dir: &Path, names: &[&'static str]) -> PathBuf {
+    let p = dir.join("names.xlsx");
+    let mut rows = vec![vec![S("Date"), S("Customer"), S("Amount")]];
+    for (i, n) in names.iter().enumerate() {
+        rows.push(vec![T(format!("2026-11-{:02}", 10 + i)), S(n), N(10.0)]);
+    }
+    xlsx(&p, &[("Sales", rows)]);
+    p
+}
+
+#[test]
+fn composed_and_decomposed_names_are_one_customer_and_case_is_reviewed_not_merged() {
+    let dir = tmp();
+    let p = names_shop(
+        dir.path(),
+        &[
+            "김철수",
+            // 김철수 decomposed (NFD): conjoining jamo.
+            "\u{1100}\u{1175}\u{11B7}\u{110E}\u{1165}\u{11AF}\u{1109}\u{116E}",
+            // Non-breaking and zero-width spaces, full-width letters.
+            "Kim\u{A0}\u{200B}Lee",
+            "ＫｉｍＬｅｅ",
+            "KIM LEE",
+        ],
+    );
+    let (code, out, err) = run(&["customers", s(&p), "--as-of", "2026-12-01", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut got: Vec<(String, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap().to_string(), c["orders"].as_u64().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("KIMLEE".to_string(), 1),
+            ("KimLee".to_string(), 2),
+            ("김철수".to_string(), 2)
+        ]
+    );
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--duplicates",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "\u{feff}by,value,keys\r\nname,kimlee,KIMLEE; KimLee\r\n".replace("\r\n", csv_eol(&out)));
+}
+
+/// The line ending the CSV writer uses (the crate's default is `\r\n`).
+fn csv_eol(out: &str) -> &'static str {
+    if out.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
+#[test]
+fn an_order_after_the_as_of_day_is_a_warning_and_every_command_counts_the_same() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "Sales",
+            vec![
+                vec![S("Date"), S("Customer"), S("Amount")],
+                vec![S("2026-11-20"), S("Ann"), N(10.0)],
+                vec![S("2062-11-21"), S("Bob"), N(20.0)],
+            ],
+        )],
+    );
+    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("  customers: 1, orders: 1,"), "{out}");
+    assert!(
+        out.contains(
+            "0 error(s), 1 warning(s):\n  warning: Sales!A3: found \"2062-11-21\", expected a date on or before 2026-12-01 (the as-of day); the row is not counted — a typo?\n"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = run(&["customers", s(&p), "--as-of", "2026-12-01", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{out}");
+    let (code, out, err) = run(&["run", s(&p), "--as-of", "2026-12-01", "--no-report"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  customers: 1, data problems: 1\n"), "{out}");
+}
