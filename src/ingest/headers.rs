@@ -148,9 +148,34 @@ pub fn is_hangul(s: &str) -> bool {
         .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c))
 }
 
+/// Each role's aliases by header key, built once: a sheet with 16,384 header cells is looked up
+/// cell by cell, not matched against every alias of every role again and again.
+fn alias_index(role: Role) -> &'static std::collections::HashMap<String, &'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static INDEX: OnceLock<Vec<(Role, HashMap<String, &'static str>)>> = OnceLock::new();
+    let all = INDEX.get_or_init(|| {
+        ROLES
+            .iter()
+            .map(|&r| {
+                let mut m = HashMap::new();
+                for s in fields_of(r) {
+                    for a in s.aliases {
+                        // The first field naming an alias wins, as the table is ordered.
+                        m.entry(header_key(a)).or_insert(s.field);
+                    }
+                }
+                (r, m)
+            })
+            .collect()
+    });
+    // Every role is in ROLES, so the lookup always finds it.
+    &all.iter().find(|(r, _)| *r == role).unwrap_or(&all[0]).1
+}
+
 /// Map the headers of one row to a role's fields. The first column naming a field wins.
 pub fn map_headers(role: Role, headers: &[(u32, String)]) -> Mapping {
-    let specs = fields_of(role);
+    let index = alias_index(role);
     let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
     let mut korean = 0;
     let mut others = Vec::new();
@@ -159,10 +184,7 @@ pub fn map_headers(role: Role, headers: &[(u32, String)]) -> Mapping {
         if key.is_empty() {
             continue;
         }
-        let hit = specs
-            .iter()
-            .find(|s| s.aliases.iter().any(|a| header_key(a) == key))
-            .map(|s| s.field);
+        let hit = index.get(&key).copied();
         match hit {
             Some(f) if !columns.iter().any(|c| c.0 == f) => {
                 if is_hangul(text) {

@@ -549,6 +549,18 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
             .map_or(Currency::Krw, |(c, _)| *c)
     });
+    let mut settings = settings;
+    settings.use_money_defaults_for(currency);
+    if settings.currency.is_none() && data.currency_votes.is_empty() && has_money(&data) {
+        data.problems.push(Problem {
+            severity: Severity::Warning,
+            place: "currency".into(),
+            found: String::new(),
+            expected: "no currency sign (₩, 원, £, $, €) in the data, so amounts are taken as KRW; \
+                       if they are not, set currency (e.g. --set currency=GBP, or currency | GBP in the Settings sheet)"
+                .into(),
+        });
+    }
     data.currency_seen = data
         .currency_votes
         .iter()
@@ -642,6 +654,11 @@ fn nothing_usable(data: &Dataset, previous: &str, n: u64) -> String {
         ));
     }
     msg
+}
+
+/// Whether any amount was read (a workbook of quotes without amounts needs no currency).
+fn has_money(data: &Dataset) -> bool {
+    data.money_read > rust_decimal::Decimal::ZERO
 }
 
 fn add_notes(data: &mut Dataset, cancel_prefix: &str) {

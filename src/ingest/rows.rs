@@ -171,7 +171,11 @@ impl<'s> SheetRows<'s> {
 
     /// Read sales only up to `as_of`; a sale after both it and `today` is a warning with its
     /// cell (most are typos: 2062 for 2026), the others after `as_of` are counted in a note.
-    pub fn dated_until(&mut self, as_of: Option<chrono::NaiveDate>, today: Option<chrono::NaiveDate>) {
+    pub fn dated_until(
+        &mut self,
+        as_of: Option<chrono::NaiveDate>,
+        today: Option<chrono::NaiveDate>,
+    ) {
         self.as_of = as_of;
         self.typo_after = match (as_of, today) {
             (Some(a), Some(t)) => Some(a.max(t)),
@@ -510,7 +514,10 @@ impl<'s> SheetRows<'s> {
         {
             if self.typo_after.is_some_and(|t| at.date() > t) {
                 let col = cols.date.unwrap_or(0);
-                let found = cells.get(col as usize).map(Cell::display).unwrap_or_default();
+                let found = cells
+                    .get(col as usize)
+                    .map(Cell::display)
+                    .unwrap_or_default();
                 out.problems.push(Problem {
                     severity: Severity::Warning,
                     place: CellRef::new(self.sheet.clone(), row, col).to_string(),

@@ -292,6 +292,8 @@ pub enum Input {
     Book {
         sheets: Box<Sheets<BufReader<File>>>,
         kind: FileKind,
+        /// The workbook's path as shown in messages (never an empty location).
+        shown: String,
     },
     Csv {
         path: std::path::PathBuf,
@@ -327,6 +329,7 @@ impl Input {
         Ok(Input::Book {
             sheets: Box::new(sheets),
             kind,
+            shown: p,
         })
     }
 
@@ -369,8 +372,13 @@ impl Input {
                 }
                 Ok(())
             }
-            Input::Book { sheets, kind } => {
-                let p = String::new();
+            Input::Book {
+                sheets,
+                kind,
+                shown,
+            } => {
+                // The workbook and the sheet: `shop.xlsx, sheet 'Chart1': the workbook is damaged …`.
+                let p = format!("{shown}, sheet '{sheet}'");
                 match sheets.as_mut() {
                     Sheets::Xlsx(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?

@@ -1022,7 +1022,21 @@ impl Parser<'_, '_> {
             (Some(_), Some(_)) => return None,
             (m, None) | (None, m) => m,
         };
-        self.word("z");
+        // `Z` or an ISO offset (`+09:00`, `-0500`, `+09`): the time is kept as written — days
+        // are local, no time-zone conversion (SPEC §2).
+        if !self.word("z") {
+            self.attempt(|p| {
+                p.any_sym(&['+', '-'])?;
+                if p.num(4, 4).is_some() {
+                    return Some(());
+                }
+                p.num(2, 2)?;
+                if p.sym(':') {
+                    p.num(2, 2)?;
+                }
+                Some(())
+            });
+        }
         let h = match mer {
             None => h,
             Some(false) if h <= 12 => h % 12,
@@ -1580,6 +1594,17 @@ mod tests {
         assert_eq!(auto("2025-04-15 14:03"), Ok(dt(2025, 4, 15, 14, 3, 0)));
         assert_eq!(auto("2025-04-15T14:03:05"), Ok(dt(2025, 4, 15, 14, 3, 5)));
         assert_eq!(auto("2025-04-15T14:03:05Z"), Ok(dt(2025, 4, 15, 14, 3, 5)));
+        // An ISO offset is accepted like `Z`; the time stays as written (local days).
+        assert_eq!(
+            auto("2025-04-15T14:03:05+09:00"),
+            Ok(dt(2025, 4, 15, 14, 3, 5))
+        );
+        assert_eq!(
+            auto("2025-04-15T14:03:05-0500"),
+            Ok(dt(2025, 4, 15, 14, 3, 5))
+        );
+        assert_eq!(auto("2025-04-15 14:03+09"), Ok(dt(2025, 4, 15, 14, 3, 0)));
+        assert!(auto("2025-04-15T14:03:05+9:0").is_err());
         assert_eq!(
             auto("2025-04-15 14:03:05.123"),
             Ok(NaiveDate::from_ymd_opt(2025, 4, 15)

@@ -107,6 +107,41 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// Money defaults in a two-decimal currency (SPEC §3): the default VIP amounts become 1,000
+    /// and 500 and the fixed RFM monetary cuts a thousandth of the won ones (100/300/500/1,000),
+    /// unless the owner set them. Won keeps the built-in amounts.
+    pub fn use_money_defaults_for(&mut self, currency: crate::model::Currency) {
+        if currency.decimals() == 0 {
+            return;
+        }
+        if !self.origins.contains_key("vip.rules") {
+            self.vip_rules = Settings::default_grade_rules(GradeKind::Vip)
+                .into_iter()
+                .map(|mut r| {
+                    let text = r
+                        .rule
+                        .source()
+                        .replace("total >= 1000000", "total >= 1000")
+                        .replace("total >= 500000", "total >= 500");
+                    if let Ok(rule) = Rule::parse(&text) {
+                        r.rule = rule;
+                    }
+                    r
+                })
+                .collect();
+        }
+        if !self.origins.contains_key("rfm.monetary") {
+            let thousand = Decimal::from(1000);
+            self.rfm_monetary = Settings::defaults()
+                .rfm_monetary
+                .iter()
+                .map(|m| m / thousand)
+                .collect();
+        }
+    }
+}
+
 fn ints(v: &[i64]) -> Vec<Decimal> {
     v.iter().copied().map(Decimal::from).collect()
 }

@@ -189,13 +189,13 @@ fn a_sheet_with_no_role_is_left_alone_and_never_an_error() {
             ),
         ],
     );
-    let (code, out, err) = run(&["check", s(&p)]);
+    let (code, out, err) = run(&["check", s(&p), "--set", "currency=KRW"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("  sheet 'Price List': no recognised table (left alone)\n"),
         "{out}"
     );
-    assert!(!out.contains("error"), "{out}");
+    assert!(out.ends_with("No problems found.\n"), "{out}");
 }
 
 fn c_orders(dir: &Path, ids: &[&'static str], statuses: &[&'static str]) -> PathBuf {
@@ -590,14 +590,26 @@ fn composed_and_decomposed_names_are_one_customer_and_case_is_reviewed_not_merge
             "KIM LEE",
         ],
     );
-    let (code, out, err) = run(&["customers", s(&p), "--as-of", "2026-12-01", "--format", "json"]);
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let mut got: Vec<(String, u64)> = v
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["key"].as_str().unwrap().to_string(), c["orders"].as_u64().unwrap()))
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_string(),
+                c["orders"].as_u64().unwrap(),
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(
@@ -618,7 +630,10 @@ fn composed_and_decomposed_names_are_one_customer_and_case_is_reviewed_not_merge
         "csv",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "\u{feff}by,value,keys\r\nname,kimlee,KIMLEE; KimLee\r\n".replace("\r\n", csv_eol(&out)));
+    assert_eq!(
+        out,
+        "\u{feff}by,value,keys\r\nname,kimlee,KIMLEE; KimLee\r\n".replace("\r\n", csv_eol(&out))
+    );
 }
 
 /// The line ending the CSV writer uses (the crate's default is `\r\n`).
@@ -641,7 +656,8 @@ fn an_order_after_the_as_of_day_is_a_warning_and_every_command_counts_the_same()
             ],
         )],
     );
-    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
+    let krw = ["--set", "currency=KRW"];
+    let (code, out, err) = run(&[&["check", s(&p), "--as-of", "2026-12-01"][..], &krw].concat());
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("  customers: 1, orders: 1,"), "{out}");
     assert!(
@@ -650,11 +666,107 @@ fn an_order_after_the_as_of_day_is_a_warning_and_every_command_counts_the_same()
         ),
         "{out}"
     );
-    let (code, out, err) = run(&["customers", s(&p), "--as-of", "2026-12-01", "--format", "json"]);
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1, "{out}");
-    let (code, out, err) = run(&["run", s(&p), "--as-of", "2026-12-01", "--no-report"]);
+    let (code, out, err) = run(&[
+        &["run", s(&p), "--as-of", "2026-12-01", "--no-report"][..],
+        &krw,
+    ]
+    .concat());
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("  customers: 1, data problems: 1\n"), "{out}");
+}
+
+#[test]
+fn no_currency_sign_is_a_warning_that_krw_was_assumed() {
+    let dir = tmp();
+    let p = names_shop(dir.path(), &["Ann"]);
+    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "0 error(s), 1 warning(s):\n  warning: currency: no currency sign (₩, 원, £, $, €) in the data, so amounts are taken as KRW; if they are not, set currency (e.g. --set currency=GBP, or currency | GBP in the Settings sheet)\n"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = run(&[
+        "check",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--set",
+        "currency=KRW",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("No problems found.\n"), "{out}");
+}
+
+#[test]
+fn two_decimal_currencies_get_the_default_vip_amounts_of_the_spec() {
+    let dir = tmp();
+    let p = dir.path().join("pounds.xlsx");
+    let mut rows = vec![vec![S("Date"), S("Customer"), S("Amount")]];
+    // Ann: 5 orders, £1,250 → VIP; Bob: 1 order of £600 → Gold; Cy: 1 order of £20 → New.
+    for d in 10..15 {
+        rows.push(vec![T(format!("2026-11-{d}")), S("Ann"), S("£250.00")]);
+    }
+    rows.push(vec![S("2026-11-20"), S("Bob"), S("£600.00")]);
+    rows.push(vec![S("2026-11-21"), S("Cy"), S("£20.00")]);
+    xlsx(&p, &[("Sales", rows)]);
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let grades: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["customer"].as_str().unwrap(),
+                c["vip_grade"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(grades, [("Ann", "VIP"), ("Bob", "Gold"), ("Cy", "New")]);
+    let (code, out, _) = run(&["config", s(&p)]);
+    assert_eq!(code, 0);
+    assert!(out.contains("total >= 1000 and orders >= 5"), "{out}");
+}
+
+#[test]
+fn the_bundled_english_sample_in_pounds_has_vips() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/shop-en.xlsx");
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-11-22",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let vips = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["vip_grade"] == "VIP")
+        .count();
+    assert!(vips > 0, "no VIP in the English sample");
 }
