@@ -53,6 +53,8 @@ pub struct Dataset {
     /// The sum of every amount read so far, taken positive: kept below [`MONEY_LIMIT`] so that
     /// no sum the analysis makes (per customer, week, channel, stage) can overflow.
     pub money_read: rust_decimal::Decimal,
+    /// Phone digits → the form first written (see [`Dataset::phone_form`]).
+    pub phone_forms: std::collections::HashMap<String, String>,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an
@@ -68,6 +70,12 @@ pub const MONEY_LIMIT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts
 );
 
 impl Dataset {
+    /// The phone form shown for a number: the first way it was written in the workbook
+    /// (`010-4444-5555`), for every later cell with the same digits (`01044445555`).
+    pub fn phone_form(&mut self, digits: String, written: String) -> String {
+        self.phone_forms.entry(digits).or_insert(written).clone()
+    }
+
     /// Count one amount against [`MONEY_LIMIT`]; `false` (and nothing counted) when it would
     /// take the sum past it.
     pub fn count_money(&mut self, amount: rust_decimal::Decimal) -> bool {

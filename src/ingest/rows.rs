@@ -445,6 +445,7 @@ impl<'s> SheetRows<'s> {
     fn identity(
         &self,
         cells: &[Cell<'_>],
+        out: &mut Dataset,
     ) -> (
         Option<String>,
         Option<String>,
@@ -453,7 +454,10 @@ impl<'s> SheetRows<'s> {
     ) {
         let name = text_at(cells, self.cols.customer).map(|n| values::nfc(&n).into_owned());
         let email = text_at(cells, self.cols.email).filter(|e| e.contains('@'));
-        let phone = text_at(cells, self.cols.phone).and_then(|p| values::phone_digits(&p));
+        // The phone as the owner wrote it (`010-4444-5555`); one form per number across the
+        // workbook, so that identity and the duplicate review compare the digits only.
+        let phone = text_at(cells, self.cols.phone)
+            .and_then(|p| values::phone_digits(&p).map(|d| out.phone_form(d, p)));
         let key = values::customer_key(email.as_deref(), name.as_deref());
         (key, name, email.map(|e| e.trim().to_lowercase()), phone)
     }
@@ -540,7 +544,7 @@ impl<'s> SheetRows<'s> {
             self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
             return false;
         }
-        let (customer, name, email, phone) = self.identity(cells);
+        let (customer, name, email, phone) = self.identity(cells, out);
         let order_id = text_at(cells, cols.order_id);
         let status = text_at(cells, cols.status);
         let prefix = &self.settings.cancel_prefix;
@@ -672,7 +676,7 @@ impl<'s> SheetRows<'s> {
 
     fn quote(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
         let sent = self.req_date(cells, "sent", self.map.col("sent"), row, out);
-        let (customer, name, email, phone) = self.identity(cells);
+        let (customer, name, email, phone) = self.identity(cells, out);
         let Some(customer) = customer else {
             self.no_customer(row, out);
             return false;
@@ -719,7 +723,7 @@ impl<'s> SheetRows<'s> {
     }
 
     fn customer(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
-        let (customer, name, email, phone) = self.identity(cells);
+        let (customer, name, email, phone) = self.identity(cells, out);
         let Some(customer) = customer else {
             self.no_customer(row, out);
             return false;
@@ -778,10 +782,11 @@ impl<'s> SheetRows<'s> {
             stage_dates.push((header, v));
         }
         let amount = self.side_amount(cells, row, out);
+        let customer = self.identity(cells, out).0;
         out.pipeline.push(PipelineRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             deal,
-            customer: self.identity(cells).0,
+            customer,
             stage,
             date,
             amount,

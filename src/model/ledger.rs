@@ -45,7 +45,7 @@ pub struct CustomerLedger {
     /// Each spelling of the name → (times seen, latest time seen).
     pub names: BTreeMap<String, (u32, NaiveDateTime)>,
     pub email: Option<String>,
-    /// Phones seen (digits only).
+    /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
     pub phones: Vec<String>,
     /// Channels seen with their order counts.
     pub channels: BTreeMap<String, u32>,

@@ -102,7 +102,7 @@ pub struct SaleRow {
     /// The customer's name as written (display only).
     pub name: Option<String>,
     pub email: Option<String>,
-    /// Digits only.
+    /// As the owner wrote it (`010-4444-5555`); one form per number in a workbook.
     pub phone: Option<String>,
     pub order_id: Option<String>,
     pub product: Option<String>,

@@ -770,3 +770,81 @@ fn the_bundled_english_sample_in_pounds_has_vips() {
         .count();
     assert!(vips > 0, "no VIP in the English sample");
 }
+
+#[test]
+fn phones_keep_the_owners_form_in_every_output() {
+    let dir = tmp();
+    let p = dir.path().join("phones.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "판매",
+            vec![
+                vec![S("주문일자"), S("고객명"), S("연락처"), S("금액")],
+                vec![S("2026-11-20"), S("김철수"), S("010-4444-5555"), N(10000.0)],
+                vec![S("2026-11-21"), S("김철수"), S("01044445555"), N(10000.0)],
+                vec![S("2026-11-22"), S("이영희"), S("01012345678"), N(5000.0)],
+                vec![S("2026-11-23"), S("박민수"), S("010 4444 5555"), N(5000.0)],
+            ],
+        )],
+    );
+    let base = ["--as-of", "2026-12-01", "--set", "currency=KRW"];
+    let (code, out, err) = run(&[&["customers", s(&p), "--format", "json"][..], &base].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let phones: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["customer"].as_str().unwrap(),
+                c["phone"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phones,
+        [
+            ("김철수", "010-4444-5555"),
+            ("박민수", "010-4444-5555"),
+            ("이영희", "01012345678")
+        ]
+    );
+    // CSV: the leading zero survives Excel (text mark), the owner's form is kept.
+    let (code, out, _) = run(&[&["customers", s(&p), "--format", "csv"][..], &base].concat());
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].starts_with("김철수,김철수,,010-4444-5555,"),
+        "{out}"
+    );
+    assert!(
+        lines[3].starts_with("이영희,이영희,,'01012345678,"),
+        "{out}"
+    );
+    // (The terminal shows phones in `remind`'s call-instead list: tests/remind.rs.)
+    // The duplicate review compares digits: 김철수 and 박민수 share a number.
+    let (code, out, _) = run(&[
+        &["customers", s(&p), "--duplicates", "--format", "csv"][..],
+        &base,
+    ]
+    .concat());
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "\u{feff}by,value,keys\r\nphone,010-4444-5555,김철수; 박민수\r\n"
+    );
+    // The generated sheet holds the text as written.
+    let (code, _, err) = run(&[&["run", s(&p), "--no-report"][..], &base].concat());
+    assert_eq!(code, 0, "{err}");
+    use calamine::Reader as _;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&p).unwrap();
+    let range = wb.worksheet_range("고객분석").unwrap();
+    let texts: Vec<String> = range
+        .rows()
+        .filter_map(|r| r.get(3).map(ToString::to_string))
+        .collect();
+    assert!(texts.contains(&"010-4444-5555".to_string()), "{texts:?}");
+    assert!(texts.contains(&"01012345678".to_string()), "{texts:?}");
+}
