@@ -22,14 +22,16 @@ use dangol::settings::Role;
 
 /// The UCI data marks credit invoices with a `C` (`C536379`); dangol has no cancel prefix by
 /// default (Korean order ids often start with `C`), so these tests set it as a user would
-/// (`--set cancel_prefix=C`).
+/// (`--set cancel_prefix=C`); its amounts are pounds with no sign in the cells, so they set
+/// `currency=GBP` too (without it, KRW is assumed with a warning).
 fn uci_options() -> ReadOptions {
+    let set = |key: &str, value: &str| dangol::settings::load::RawSetting {
+        key: key.into(),
+        value: value.into(),
+        origin: dangol::settings::Origin::Flag(format!("--set {key}")),
+    };
     ReadOptions {
-        flags: vec![dangol::settings::load::RawSetting {
-            key: "cancel_prefix".into(),
-            value: "C".into(),
-            origin: dangol::settings::Origin::Flag("--set cancel_prefix".into()),
-        }],
+        flags: vec![set("cancel_prefix", "C"), set("currency", "GBP")],
         ..ReadOptions::default()
     }
 }

@@ -73,6 +73,26 @@ pub fn load(path: &std::path::Path, g: &Global) -> anyhow::Result<Loaded> {
     Ok(crate::ingest::load(path, &opts)?)
 }
 
+/// Rows that could not be used never vanish without a word (SPEC promise 3): one line on
+/// stderr, in the workbook's language, pointing at `dangol check`.
+pub fn warn_unusable_rows(loaded: &Loaded) {
+    let n: u64 = loaded.data.sheets.iter().map(|s| s.bad_rows).sum();
+    if n == 0 {
+        return;
+    }
+    let path = loaded.path.display();
+    let count = crate::model::values::group_thousands(&n.to_string());
+    let line = match loaded.lang {
+        crate::model::Lang::Ko => format!(
+            "dangol: 경고: {count}개 행을 쓸 수 없어 계산에서 빠졌습니다 (`dangol check {path}`에서 셀별로 확인)"
+        ),
+        crate::model::Lang::En => format!(
+            "dangol: warning: {count} row(s) could not be used and are not counted (`dangol check {path}` lists each cell)"
+        ),
+    };
+    eprintln!("{line}");
+}
+
 /// Today, or `--as-of`.
 pub fn as_of(g: &Global) -> chrono::NaiveDate {
     g.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())

@@ -303,6 +303,14 @@ fn cp949_csv_money_with_a_backslash_is_won() {
         "json",
     ]);
     assert_eq!(code, 0, "{err}");
+    // The row that cannot be used does not vanish without a word.
+    assert_eq!(
+        err,
+        format!(
+            "dangol: 경고: 1개 행을 쓸 수 없어 계산에서 빠졌습니다 (`dangol check {}`에서 셀별로 확인)\n",
+            p.display()
+        )
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let totals: Vec<(&str, &str)> = v
         .as_array()
