@@ -336,7 +336,14 @@ impl Input {
     /// Sheet names in workbook order (a CSV is one sheet named after the file).
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
-            Input::Book { sheets, .. } => sheets.sheet_names(),
+            // Worksheets only: a chart sheet holds no cells (reading it as one made every
+            // workbook with a chart sheet "damaged").
+            Input::Book { sheets, .. } => sheets
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+                .map(|s| s.name.clone())
+                .collect(),
             Input::Csv { path, .. } => {
                 vec![
                     path.file_stem()

@@ -856,3 +856,39 @@ fn phones_keep_the_owners_form_in_every_output() {
     assert!(texts.contains(&"010-4444-5555".to_string()), "{texts:?}");
     assert!(texts.contains(&"01012345678".to_string()), "{texts:?}");
 }
+
+#[test]
+fn a_chart_sheet_is_not_read_as_data_and_times_with_offsets_are_dates() {
+    let dir = tmp();
+    let p = dir.path().join("chart.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sales").unwrap();
+    for (c, h) in ["Date", "Customer", "Amount"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "2026-11-20T14:03:00+09:00").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_number(1, 2, 10.0).unwrap();
+    ws.write_string(2, 0, "2026-11-21T09:00:00Z").unwrap();
+    ws.write_string(2, 1, "Bob").unwrap();
+    ws.write_number(2, 2, 20.0).unwrap();
+    let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+    chart.add_series().set_values("Sales!$C$2:$C$3");
+    let cs = wb.add_chartsheet();
+    cs.set_name("Chart1").unwrap();
+    cs.insert_chart(0, 0, &chart).unwrap();
+    wb.save(&p).unwrap();
+    let (code, out, err) = run(&[
+        "check",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--set",
+        "currency=KRW",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("  customers: 2, orders: 2,"), "{out}");
+    assert!(out.ends_with("No problems found.\n"), "{out}");
+    assert!(!out.contains("Chart1"), "{out}");
+}
