@@ -26,7 +26,7 @@ const FIXTURES: [&str; 3] = [
 
 /// Data problems `dangol check` reports in each fixture: `LibreOffice` stored the total row's
 /// cached values, so its `Sales!A7` is a row without a date.
-/// Each fixture's data problems: the LibreOffice one has one bad value; both show no currency
+/// Each fixture's data problems: the `LibreOffice` one has one bad value; both show no currency
 /// sign, which is a warning that KRW was assumed (SPEC §3, issue 12 item 5).
 fn problems_in(fixture: &str) -> usize {
     1 + usize::from(fixture != "openpyxl_features.xlsx")
