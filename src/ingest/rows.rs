@@ -104,6 +104,7 @@ fn owned(cells: &[Cell<'_>]) -> Vec<Cell<'static>> {
             Cell::Bool(b) => Cell::Bool(*b),
             Cell::Date(d) => Cell::Date(*d),
             Cell::Error(e) => Cell::Error(e.clone()),
+            Cell::Leap1900(d) => Cell::Leap1900(*d),
         })
         .collect()
 }
@@ -275,6 +276,20 @@ impl<'s> SheetRows<'s> {
         }
     }
 
+    /// The note for Excel's 1900-02-29 (see [`Cell::Leap1900`]).
+    fn leap_note(&self, c: &Cell<'_>, row: u32, col: u32, out: &mut Dataset) {
+        if matches!(c, Cell::Leap1900(_)) {
+            out.problems.push(Problem {
+                severity: Severity::Note,
+                place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                found: String::new(),
+                expected: "Excel's date serial 60 is 1900-02-29, a day that does not exist (kept \
+                           from Lotus 1-2-3); read as 1900-02-28"
+                    .to_string(),
+            });
+        }
+    }
+
     fn problem(
         &mut self,
         out: &mut Dataset,
@@ -387,7 +402,10 @@ impl<'s> SheetRows<'s> {
                 None
             }
             Some(c) => match cells::date(c, self.hint(col)) {
-                Ok(d) => Some(d),
+                Ok(d) => {
+                    self.leap_note(c, row, col, out);
+                    Some(d)
+                }
                 Err(e) => {
                     self.problem(out, field, row, col, c.display(), e);
                     None

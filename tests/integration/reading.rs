@@ -892,3 +892,35 @@ fn a_chart_sheet_is_not_read_as_data_and_times_with_offsets_are_dates() {
     assert!(out.ends_with("No problems found.\n"), "{out}");
     assert!(!out.contains("Chart1"), "{out}");
 }
+
+#[test]
+fn excels_serial_60_gets_a_note() {
+    let dir = tmp();
+    let p = dir.path().join("leap.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let ws = wb.add_worksheet();
+    ws.set_name("Sales").unwrap();
+    for (c, h) in ["Date", "Customer", "Amount"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_number_with_format(1, 0, 60.0, &date).unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_number(1, 2, 10.0).unwrap();
+    wb.save(&p).unwrap();
+    let (code, out, err) = run(&[
+        "check",
+        s(&p),
+        "--as-of",
+        "2026-12-01",
+        "--set",
+        "currency=KRW",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.ends_with(
+            "0 error(s), 0 warning(s):\n  note: Sales!A2: Excel's date serial 60 is 1900-02-29, a day that does not exist (kept from Lotus 1-2-3); read as 1900-02-28\n"
+        ),
+        "{out}"
+    );
+}
