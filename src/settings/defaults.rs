@@ -109,8 +109,7 @@ impl Settings {
 
 impl Settings {
     /// Money defaults in a two-decimal currency (SPEC §3): the default VIP amounts become 1,000
-    /// and 500 and the fixed RFM monetary cuts a thousandth of the won ones (100/300/500/1,000),
-    /// unless the owner set them. Won keeps the built-in amounts.
+    /// and 500 and the fixed RFM monetary cuts 100/300/500/1,000, unless the owner set them. Won keeps the built-in amounts.
     pub fn use_money_defaults_for(&mut self, currency: crate::model::Currency) {
         if currency.decimals() == 0 {
             return;
@@ -132,12 +131,7 @@ impl Settings {
                 .collect();
         }
         if !self.origins.contains_key("rfm.monetary") {
-            let thousand = Decimal::from(1000);
-            self.rfm_monetary = Settings::defaults()
-                .rfm_monetary
-                .iter()
-                .map(|m| m / thousand)
-                .collect();
+            self.rfm_monetary = ints(&[100, 300, 500, 1000]);
         }
     }
 }

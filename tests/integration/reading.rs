@@ -755,6 +755,12 @@ fn two_decimal_currencies_get_the_default_vip_amounts_of_the_spec() {
     let (code, out, _) = run(&["config", s(&p)]);
     assert_eq!(code, 0);
     assert!(out.contains("total >= 1000 and orders >= 5"), "{out}");
+    assert!(out.contains("total >= 500 or orders >= 3"), "{out}");
+    assert!(out.contains("100, 300, 500, 1000"), "{out}");
+    // Won keeps the won amounts.
+    let (code, out, _) = run(&["config", s(&p), "--set", "currency=KRW"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("total >= 1000000 and orders >= 5"), "{out}");
 }
 
 #[test]
