@@ -351,12 +351,11 @@ pub fn canonical_header(role: Role, field: &str, korean: bool) -> &'static str {
 }
 
 /// Whether a header row is *almost* a data role: it names at least three of the role's
-/// fields (two for a pipeline) and lacks exactly one of its requirements — a misspelled or
+/// fields and lacks exactly one of its requirements — a misspelled or
 /// deleted column, not a different kind of table. A price list (`Item | Price | Qty |
 /// Supplier`) lacks both a date and a customer and is not almost a sales sheet.
 pub fn almost(role: Role, m: &Mapping) -> bool {
-    let least = if role == Role::Pipeline { 2 } else { 3 };
-    !satisfies(role, m) && m.columns.len() >= least && missing_required(role, m).len() == 1
+    !satisfies(role, m) && m.columns.len() >= 3 && missing_required(role, m).len() == 1
 }
 
 /// The data role a header row is almost (see [`almost`]), with the most recognised headers.

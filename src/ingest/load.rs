@@ -134,9 +134,10 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
     // `주문일자` misspelled `날자` leaves a sales sheet that still reads as a customer list:
     // the role it almost has wins when it recognises more of the headers.
     let almost = almost.filter(|a| {
-        found
-            .as_ref()
-            .is_none_or(|f| a.2.columns.len() > f.2.columns.len())
+        !other_table(name)
+            && found
+                .as_ref()
+                .is_none_or(|f| a.2.columns.len() > f.2.columns.len())
     });
     if almost.is_some() {
         found = None;
@@ -147,6 +148,33 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
         almost,
         rows,
     })
+}
+
+/// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
+/// their headers overlap a sales sheet's (a cart has a customer, an e-mail and a total), but
+/// they are not almost a sales sheet.
+fn other_table(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "carts",
+        "장바구니",
+        "stock",
+        "재고",
+        "stockmoves",
+        "입출고",
+        "groups",
+        "고객그룹",
+        "groupmembers",
+        "그룹회원",
+        "pricelist",
+        "단가표",
+        "promotions",
+        "프로모션",
+        "flows",
+        "자동발송규칙",
+        "sentlog",
+        "발송기록",
+    ];
+    NAMES.contains(&crate::model::values::header_key(name).as_str())
 }
 
 /// Whether a sheet headed like settings (`Key | Value`) holds settings: it is named
@@ -536,7 +564,8 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         });
     }
     let s = &data.sales;
-    if s.order_rows + s.return_rows + s.void_rows == 0 {
+    // Rows dated after `--as-of` are there, only not yet counted: not "no usable row".
+    if s.order_rows + s.return_rows + s.void_rows + s.later_rows + s.future_rows == 0 {
         let previous = previous_customers(&mut input, &data.generated_sheets)?;
         if let Some((sheet, n)) = previous {
             return Err(LoadError::NothingUsable(nothing_usable(&data, &sheet, n)));

@@ -548,6 +548,7 @@ impl<'s> SheetRows<'s> {
                         "a date on or before {as_of} (the as-of day); the row is not counted — a typo?"
                     ),
                 });
+                out.sales.future_rows += 1;
             } else {
                 out.sales.later_rows += 1;
             }

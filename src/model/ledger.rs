@@ -152,6 +152,8 @@ pub struct SalesLedger {
     pub anonymous_rows: u64,
     /// Rows dated after the as-of day, not added (counted by the reader, which knows the day).
     pub later_rows: u64,
+    /// Rows dated after both the as-of day and today (reported as warnings, not added).
+    pub future_rows: u64,
 }
 
 impl SalesLedger {
@@ -212,6 +214,7 @@ impl SalesLedger {
         self.prefixed_return_rows += other.prefixed_return_rows;
         self.anonymous_rows += other.anonymous_rows;
         self.later_rows += other.later_rows;
+        self.future_rows += other.future_rows;
     }
 
     /// Net revenue of the whole shop: orders minus returns, with or without a customer.

@@ -930,3 +930,64 @@ fn excels_serial_60_gets_a_note() {
         "{out}"
     );
 }
+
+#[test]
+fn a_past_as_of_before_every_sale_is_not_taken_for_a_broken_sheet() {
+    let dir = tmp();
+    let p = korean_shop(dir.path(), "주문일자");
+    let (code, _, err) = run(&["run", s(&p), "--as-of", "2026-12-01", "--no-report"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "customers",
+        s(&p),
+        "--as-of",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out, "[]\n");
+}
+
+#[test]
+fn a_carts_export_is_not_almost_a_sales_sheet() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[
+            (
+                "Sales",
+                vec![
+                    vec![S("Date"), S("Customer"), S("Amount")],
+                    vec![S("2026-11-20"), S("Ann"), N(10.0)],
+                ],
+            ),
+            (
+                "Carts",
+                vec![
+                    vec![
+                        S("Cart ID"),
+                        S("Created"),
+                        S("Customer"),
+                        S("Email"),
+                        S("Total"),
+                    ],
+                    vec![
+                        S("K1"),
+                        S("2026-11-20"),
+                        S("Ann"),
+                        S("ann@example.com"),
+                        N(5.0),
+                    ],
+                ],
+            ),
+        ],
+    );
+    let (code, out, err) = run(&["check", s(&p), "--set", "currency=KRW"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("  sheet 'Sales': sales (header row 1)\n"),
+        "{out}"
+    );
+}
