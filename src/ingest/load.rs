@@ -150,6 +150,22 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
     })
 }
 
+/// The sheets `sheet.settings` names, from the flags and `dangol.toml` (read before the
+/// settings themselves, since they say where the settings are).
+fn settings_pins(opts: &ReadOptions, toml: Option<&(PathBuf, String)>) -> Vec<String> {
+    let mut raws: Vec<RawSetting> = opts.flags.clone();
+    if let Some((p, text)) = toml
+        && let Ok((from_toml, _)) = crate::settings::load::parse_toml(p, text)
+    {
+        raws.extend(from_toml);
+    }
+    raws.iter()
+        .filter(|r| r.key.trim() == "sheet.settings")
+        .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
 /// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
 /// their headers overlap a sales sheet's (a cart has a customer, an e-mail and a total), but
 /// they are not almost a sales sheet.
@@ -310,13 +326,40 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         .into_iter()
         .filter(|n| !generated.iter().any(|g| g.eq_ignore_ascii_case(n)))
         .collect();
-    let mut scans = Vec::new();
+    let mut scans: Vec<Scan> = Vec::new();
     for n in &names {
         scans.push(scan_sheet(&mut input, n)?);
     }
 
     // Settings, grades and templates sheets come first: they shape how data is read.
     let mut src = Sources::default();
+    let config = if let Some(p) = &opts.config {
+        Some(p.clone())
+    } else {
+        let beside = path
+            .parent()
+            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
+        beside.is_file().then_some(beside)
+    };
+    if let Some(cfg) = config {
+        let text = std::fs::read_to_string(&cfg).map_err(|e| {
+            LoadError::Config(format!(
+                "{}: cannot read the settings file: {e}",
+                cfg.display()
+            ))
+        })?;
+        src.toml = Some((cfg, text));
+    }
+    // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
+    for name in settings_pins(opts, src.toml.as_ref()) {
+        if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
+            && let Some((r, m)) = best_for_role(scan, Role::Settings)
+            && headers::satisfies(Role::Settings, &m)
+        {
+            scan.found = Some((Role::Settings, r, m));
+            scan.almost = None;
+        }
+    }
     let mut data = Dataset {
         generated_sheets: generated,
         ..Dataset::default()
@@ -382,23 +425,6 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             }
             true
         })?;
-    }
-    let config = if let Some(p) = &opts.config {
-        Some(p.clone())
-    } else {
-        let beside = path
-            .parent()
-            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
-        beside.is_file().then_some(beside)
-    };
-    if let Some(cfg) = config {
-        let text = std::fs::read_to_string(&cfg).map_err(|e| {
-            LoadError::Config(format!(
-                "{}: cannot read the settings file: {e}",
-                cfg.display()
-            ))
-        })?;
-        src.toml = Some((cfg, text));
     }
     src.flags.clone_from(&opts.flags);
     let settings = crate::settings::load::resolve(&src)?;

@@ -38,6 +38,7 @@ pub const KEYS: &[&str] = &[
     "sheet.quotes",
     "sheet.customers",
     "sheet.pipeline",
+    "sheet.settings",
     "vip.rules",
     "responder.rules",
     "rfm.method",
@@ -254,6 +255,8 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
             s.sheet_pins.insert(role, list(v));
         }
+        // Used by the reader before the settings are read (it says where they are).
+        "sheet.settings" => {}
         "vip.rules" | "responder.rules" => {
             return Err(err(
                 o,

@@ -991,3 +991,37 @@ fn a_carts_export_is_not_almost_a_sales_sheet() {
         "{out}"
     );
 }
+
+#[test]
+fn a_pinned_settings_sheet_is_read_whatever_its_keys() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[
+            (
+                "Sales",
+                vec![
+                    vec![S("Date"), S("Customer"), S("Amount")],
+                    vec![S("2026-11-20"), S("Ann"), N(10.0)],
+                ],
+            ),
+            (
+                "Inventory",
+                vec![
+                    vec![S("Name"), S("Value")],
+                    vec![S("Steel Tumbler"), N(12.0)],
+                ],
+            ),
+        ],
+    );
+    // Pinned, its unknown key is an error at its cell; not pinned, it is left alone.
+    let (code, _, err) = run(&["check", s(&p), "--set", "sheet.settings=Inventory"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "dangol: error: settings: Inventory!A2: unknown setting 'Steel Tumbler'\n"
+    );
+    let (code, out, err) = run(&["check", s(&p), "--set", "currency=KRW"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
