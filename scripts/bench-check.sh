@@ -61,7 +61,7 @@ run_many() {
 echo "workbook: $BOOK"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run_many bare "$BARE" "$BOOK"
-run_many dangol "$DANGOL" check "$BOOK" --format json
+run_many dangol "$DANGOL" check "$BOOK" --format json --set cancel_prefix=C
 "$BARE" "$BOOK" | tail -1 | sed 's/^/bare_read: /'
 
 col() { awk -v c="$2" '{ print $c }' "$TMP/$1" | median; }

@@ -86,7 +86,16 @@ pub fn error_exit(e: &anyhow::Error) -> Exit {
             )
         )
     });
-    if busy { Exit::Locked } else { Exit::Failure }
+    let usage = e
+        .chain()
+        .any(<dyn std::error::Error + 'static>::is::<cmd::UsageError>);
+    if busy {
+        Exit::Locked
+    } else if usage {
+        Exit::Usage
+    } else {
+        Exit::Failure
+    }
 }
 
 #[cfg(test)]

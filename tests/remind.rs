@@ -358,7 +358,8 @@ fn each_rule_boundary() {
     assert_eq!(due[0].responder.as_ref().unwrap().name.en, "Unresponsive");
     assert_eq!(due[0].vip.as_ref().unwrap().name.en, "Prospect");
     assert_eq!(due[1].email, None);
-    assert_eq!(due[1].phone.as_deref(), Some("01012345678"));
+    // Phones keep the owner's form (SPEC §2).
+    assert_eq!(due[1].phone.as_deref(), Some("010-1234-5678"));
 
     // Next actions: reminder, thank for the 2nd order, win back, welcome, opted out.
     let acts = next_actions(&l.data, &t, &l.settings, day(AS_OF));
@@ -486,7 +487,7 @@ fn json_lists_due_and_call_instead() {
     assert_eq!(j["reminders"][3]["responder_grade"], "Interested");
     assert_eq!(
         j["call_instead"],
-        serde_json::json!([{"customer": "lim", "name": "Lim", "phone": "01012345678", "email": null}])
+        serde_json::json!([{"customer": "Lim", "name": "Lim", "phone": "010-1234-5678", "email": null}])
     );
 
     let o = dangol(&["remind", p.to_str().unwrap(), "--as-of", AS_OF]);
@@ -498,7 +499,7 @@ fn json_lists_due_and_call_instead() {
         "{text}"
     );
     assert!(
-        text.contains("No usable e-mail — call instead:\n  Lim  01012345678\n"),
+        text.contains("No usable e-mail — call instead:\n  Lim  010-1234-5678\n"),
         "{text}"
     );
 }
@@ -883,7 +884,7 @@ fn eml_drafts_and_mail_merge_csv() {
     let text = out(&o);
     assert!(
         text.contains(
-            "이메일이 없어 전화로 연락할 고객:\n  박영희  01099990000\n  이민수  01022223333\n"
+            "이메일이 없어 전화로 연락할 고객:\n  박영희  010-9999-0000\n  이민수  010-2222-3333\n"
         ),
         "{text}"
     );

@@ -26,8 +26,10 @@ const FIXTURES: [&str; 3] = [
 
 /// Data problems `dangol check` reports in each fixture: `LibreOffice` stored the total row's
 /// cached values, so its `Sales!A7` is a row without a date.
+/// Each fixture's data problems: the `LibreOffice` one has one bad value; both show no currency
+/// sign, which is a warning that KRW was assumed (SPEC §3, issue 12 item 5).
 fn problems_in(fixture: &str) -> usize {
-    usize::from(fixture != "openpyxl_features.xlsx")
+    1 + usize::from(fixture != "openpyxl_features.xlsx")
 }
 
 const AS_OF: &str = "2025-04-16";
@@ -410,7 +412,8 @@ fn a_csv_input_gives_a_new_dangol_xlsx() {
         "{out}"
     );
     assert!(
-        out.contains("\n  customers: 2, data problems: 0\n"),
+        // The one problem: no currency sign, KRW assumed (a warning, SPEC §3).
+        out.contains("\n  customers: 2, data problems: 1\n"),
         "{out}"
     );
     assert_eq!(fs::read_to_string(&csv).unwrap(), text);
@@ -510,7 +513,8 @@ fn an_english_workbook_gets_an_english_summary() {
         lines[1].starts_with("  sheets added: Customer Stats"),
         "{out}"
     );
-    assert!(lines.contains(&"  customers: 2, data problems: 0"), "{out}");
+    // The one problem: no currency sign, KRW assumed (a warning, SPEC §3).
+    assert!(lines.contains(&"  customers: 2, data problems: 1"), "{out}");
     assert!(
         lines.last().unwrap().starts_with(&format!(
             "  backup: {}",

@@ -69,6 +69,7 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let loaded = super::load(&args.workbook, g)?;
+    super::warn_unusable_rows(&loaded);
     let as_of = super::as_of(g);
     let d = &loaded.data;
     if args.movement {

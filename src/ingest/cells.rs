@@ -45,7 +45,7 @@ pub fn text(c: &Cell<'_>) -> Option<String> {
 /// A date-time from a cell.
 pub fn date(c: &Cell<'_>, hint: DateHint) -> Result<NaiveDateTime, &'static str> {
     match c {
-        Cell::Date(d) => Ok(*d),
+        Cell::Date(d) | Cell::Leap1900(d) => Ok(*d),
         Cell::Text(t) => values::parse_date(t, hint.order).map_err(|e| match e {
             DateError::Ambiguous => {
                 "a date, but day and month are ambiguous here (set date_order to dmy or mdy)"
@@ -107,7 +107,7 @@ pub fn flag(c: &Cell<'_>, hint: DateHint) -> Result<Flag, &'static str> {
     const EXPECTED: &str = "yes/no (Y/N, O/X, 예/아니오, TRUE/FALSE, 1/0) or a date";
     match c {
         Cell::Empty => Ok(Flag::No),
-        Cell::Date(d) => Ok(Flag::On(*d)),
+        Cell::Date(d) | Cell::Leap1900(d) => Ok(Flag::On(*d)),
         Cell::Bool(b) => Ok(if *b { Flag::Yes } else { Flag::No }),
         Cell::Int(0) => Ok(Flag::No),
         Cell::Int(1) => Ok(Flag::Yes),

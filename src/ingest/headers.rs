@@ -142,14 +142,40 @@ impl Mapping {
     }
 }
 
-fn is_hangul(s: &str) -> bool {
+/// Whether a text holds Hangul (a Korean header).
+pub fn is_hangul(s: &str) -> bool {
     s.chars()
         .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c))
 }
 
+/// Each role's aliases by header key, built once: a sheet with 16,384 header cells is looked up
+/// cell by cell, not matched against every alias of every role again and again.
+fn alias_index(role: Role) -> &'static std::collections::HashMap<String, &'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static INDEX: OnceLock<Vec<(Role, HashMap<String, &'static str>)>> = OnceLock::new();
+    let all = INDEX.get_or_init(|| {
+        ROLES
+            .iter()
+            .map(|&r| {
+                let mut m = HashMap::new();
+                for s in fields_of(r) {
+                    for a in s.aliases {
+                        // The first field naming an alias wins, as the table is ordered.
+                        m.entry(header_key(a)).or_insert(s.field);
+                    }
+                }
+                (r, m)
+            })
+            .collect()
+    });
+    // Every role is in ROLES, so the lookup always finds it.
+    &all.iter().find(|(r, _)| *r == role).unwrap_or(&all[0]).1
+}
+
 /// Map the headers of one row to a role's fields. The first column naming a field wins.
 pub fn map_headers(role: Role, headers: &[(u32, String)]) -> Mapping {
-    let specs = fields_of(role);
+    let index = alias_index(role);
     let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
     let mut korean = 0;
     let mut others = Vec::new();
@@ -158,10 +184,7 @@ pub fn map_headers(role: Role, headers: &[(u32, String)]) -> Mapping {
         if key.is_empty() {
             continue;
         }
-        let hit = specs
-            .iter()
-            .find(|s| s.aliases.iter().any(|a| header_key(a) == key))
-            .map(|s| s.field);
+        let hit = index.get(&key).copied();
         match hit {
             Some(f) if !columns.iter().any(|c| c.0 == f) => {
                 if is_hangul(text) {
@@ -272,20 +295,21 @@ pub fn distance(a: &str, b: &str) -> usize {
 }
 
 /// For a missing field: the unrecognised header closest to one of its aliases, if close.
-pub fn closest_header(role: Role, field: &str, m: &Mapping) -> Option<(String, &'static str)> {
+/// Returns (column, header text, the alias it is close to).
+pub fn closest_header(role: Role, field: &str, m: &Mapping) -> Option<(u32, String, &'static str)> {
     let spec = fields_of(role).iter().find(|s| s.field == field)?;
-    let mut best: Option<(usize, String, &'static str)> = None;
-    for (_, text) in &m.others {
+    let mut best: Option<(usize, u32, String, &'static str)> = None;
+    for (col, text) in &m.others {
         let k = header_key(text);
         for a in spec.aliases {
             let d = distance(&k, &header_key(a));
             let limit = (header_key(a).chars().count() / 3).max(1);
             if d <= limit && best.as_ref().is_none_or(|b| d < b.0) {
-                best = Some((d, text.clone(), a));
+                best = Some((d, *col, text.clone(), a));
             }
         }
     }
-    best.map(|(_, t, a)| (t, a))
+    best.map(|(_, c, t, a)| (c, t, a))
 }
 
 /// Best (role, mapping) for a header row, with its score (recognised fields).
@@ -304,13 +328,43 @@ pub fn detect(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
     best.map(|(_, r, m)| (r, m))
 }
 
-/// The best partial match (a role that recognises at least two headers but lacks a required one).
-pub fn near_miss(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
+/// The header dangol itself writes for a field (what `init` and `sample` use), in the script
+/// of the header the owner typed: the "did you mean" of a misspelled header.
+pub fn canonical_header(role: Role, field: &str, korean: bool) -> &'static str {
+    let ko = match (role, field) {
+        (Role::Sales, "date") => "주문일자",
+        (Role::Quotes, "sent") => "발송일",
+        (Role::Pipeline, "deal") => "거래ID",
+        (Role::Pipeline, "stage") => "단계",
+        (_, "customer") => "고객명",
+        (_, "amount") => "금액",
+        _ => "",
+    };
+    if korean && !ko.is_empty() {
+        return ko;
+    }
+    fields_of(role)
+        .iter()
+        .find(|s| s.field == field)
+        .and_then(|s| s.aliases.first().copied())
+        .unwrap_or("")
+}
+
+/// Whether a header row is *almost* a data role: it names at least three of the role's
+/// fields and lacks exactly one of its requirements — a misspelled or
+/// deleted column, not a different kind of table. A price list (`Item | Price | Qty |
+/// Supplier`) lacks both a date and a customer and is not almost a sales sheet.
+pub fn almost(role: Role, m: &Mapping) -> bool {
+    !satisfies(role, m) && m.columns.len() >= 3 && missing_required(role, m).len() == 1
+}
+
+/// The data role a header row is almost (see [`almost`]), with the most recognised headers.
+pub fn almost_role(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
     let mut best: Option<(usize, Role, Mapping)> = None;
     for role in [Role::Sales, Role::Quotes, Role::Pipeline] {
         let m = map_headers(role, headers);
         let score = m.columns.len();
-        if score >= 2 && best.as_ref().is_none_or(|b| score > b.0) {
+        if almost(role, &m) && best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, role, m));
         }
     }

@@ -23,6 +23,11 @@ pub struct ReadOptions {
     pub config: Option<PathBuf>,
     /// Settings given as flags (`--lang`, `--set key=value`).
     pub flags: Vec<RawSetting>,
+    /// `--as-of`: sales dated after it are not read (every command sees the same rows), and
+    /// those after both it and `today` are warnings naming the cell (2062 typed for 2026).
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The clock's day.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// A workbook read and its effective settings.
@@ -42,14 +47,29 @@ pub struct Loaded {
 pub enum LoadError {
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// Not `#[from]`: a source would print the message twice in `{:#}`.
     #[error("settings: {0}")]
-    Settings(#[from] SettingsError),
+    Settings(SettingsError),
     #[error(
         "{path}: no recognisable data — no sheet has the headers of a sales, quotes, customers or pipeline table.\n{detail}"
     )]
     NoData { path: String, detail: String },
     #[error("{0}")]
     Config(String),
+    /// A sheet is almost a sales/quotes/pipeline sheet: a required column is missing or
+    /// misspelled. Nothing is read, so nothing is replaced with an analysis of nothing.
+    #[error("{0}")]
+    AlmostRole(String),
+    /// The sales sheets gave no usable row while the generated sheets of the last run list
+    /// customers (SPEC promise 7).
+    #[error("{0}")]
+    NothingUsable(String),
+}
+
+impl From<SettingsError> for LoadError {
+    fn from(e: SettingsError) -> Self {
+        LoadError::Settings(e)
+    }
 }
 
 /// What the header search found in one sheet.
@@ -57,6 +77,9 @@ pub enum LoadError {
 struct Scan {
     name: String,
     found: Option<(Role, u32, Mapping)>,
+    /// A data role the sheet is almost (a required column missing or misspelled), with its
+    /// header row: an error, never a silent change of role (SPEC promise 3).
+    almost: Option<(Role, u32, Mapping)>,
     /// Header row candidates: (row, headers).
     rows: Vec<(u32, Vec<(u32, String)>)>,
 }
@@ -92,11 +115,107 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
             }
         }
     }
+    let mut almost: Option<(Role, u32, Mapping)> = None;
+    for (r, h) in &rows {
+        if let Some((role, m)) = headers::almost_role(h)
+            && almost
+                .as_ref()
+                .is_none_or(|a| m.columns.len() > a.2.columns.len())
+        {
+            almost = Some((role, *r, m));
+        }
+    }
+    let mut found = best.map(|(_, role, r, m)| (role, r, m));
+    if let Some((Role::Settings, r, m)) = &found
+        && !settings_by_keys(name, *r, m, &rows)
+    {
+        found = None;
+    }
+    // `주문일자` misspelled `날자` leaves a sales sheet that still reads as a customer list:
+    // the role it almost has wins when it recognises more of the headers.
+    let almost = almost.filter(|a| {
+        !other_table(name)
+            && found
+                .as_ref()
+                .is_none_or(|f| a.2.columns.len() > f.2.columns.len())
+    });
+    if almost.is_some() {
+        found = None;
+    }
     Ok(Scan {
         name: name.to_string(),
-        found: best.map(|(_, role, r, m)| (role, r, m)),
+        found,
+        almost,
         rows,
     })
+}
+
+/// The sheets `sheet.settings` names, from the flags and `dangol.toml` (read before the
+/// settings themselves, since they say where the settings are).
+fn settings_pins(opts: &ReadOptions, toml: Option<&(PathBuf, String)>) -> Vec<String> {
+    let mut raws: Vec<RawSetting> = opts.flags.clone();
+    if let Some((p, text)) = toml
+        && let Ok((from_toml, _)) = crate::settings::load::parse_toml(p, text)
+    {
+        raws.extend(from_toml);
+    }
+    raws.iter()
+        .filter(|r| r.key.trim() == "sheet.settings")
+        .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
+/// their headers overlap a sales sheet's (a cart has a customer, an e-mail and a total), but
+/// they are not almost a sales sheet.
+fn other_table(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "carts",
+        "장바구니",
+        "stock",
+        "재고",
+        "stockmoves",
+        "입출고",
+        "groups",
+        "고객그룹",
+        "groupmembers",
+        "그룹회원",
+        "pricelist",
+        "단가표",
+        "promotions",
+        "프로모션",
+        "flows",
+        "자동발송규칙",
+        "sentlog",
+        "발송기록",
+    ];
+    NAMES.contains(&crate::model::values::header_key(name).as_str())
+}
+
+/// Whether a sheet headed like settings (`Key | Value`) holds settings: it is named
+/// Settings/설정, or its first keys include a setting dangol knows. An inventory list headed
+/// `Name | Value` is not settings and is left alone.
+fn settings_by_keys(
+    name: &str,
+    header_row: u32,
+    m: &Mapping,
+    rows: &[(u32, Vec<(u32, String)>)],
+) -> bool {
+    let sheet = crate::model::values::header_key(name);
+    if matches!(
+        sheet.as_str(),
+        "settings" | "setting" | "설정" | "환경설정" | "dangolsettings"
+    ) {
+        return true;
+    }
+    let Some(col) = m.col("key") else {
+        return false;
+    };
+    rows.iter()
+        .filter(|(r, _)| *r > header_row)
+        .filter_map(|(_, h)| h.iter().find(|(c, _)| *c == col).map(|(_, t)| t))
+        .any(|k| crate::settings::load::is_known_key(k))
 }
 
 /// The best header row of a sheet for a given role (for `sheet.<role>` pins).
@@ -112,47 +231,53 @@ fn best_for_role(scan: &Scan, role: Role) -> Option<(u32, Mapping)> {
         })
 }
 
-fn missing_message(role: Role, name: &str, m: &Mapping) -> String {
+/// A sheet that is almost a role: `판매: no date column; found 날자 in C3 — did you mean
+/// 주문일자? (headers found: …)` — the sheet, the missing field, the closest header and its
+/// cell, and every header found (SPEC promise 3).
+fn missing_message(role: Role, name: &str, header_row: u32, m: &Mapping) -> String {
     let missing = headers::missing_required(role, m);
-    let found: Vec<String> = m
+    let mut found: Vec<(u32, String)> = m
         .columns
         .iter()
-        .map(|c| c.2.clone())
-        .chain(m.others.iter().map(|o| o.1.clone()))
+        .map(|c| (c.1, c.2.clone()))
+        .chain(m.others.iter().cloned())
         .collect();
+    found.sort_by_key(|f| f.0);
+    let found: Vec<String> = found.into_iter().map(|f| f.1).collect();
     let mut parts = Vec::new();
     for f in &missing {
-        let spec = headers::fields_of(role).iter().find(|s| s.field == *f);
-        let aliases = spec
-            .map(|s| {
-                s.aliases
-                    .iter()
-                    .take(6)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        let mut p = format!("no '{f}' column (expected a header such as {aliases}");
-        if *f == "amount" {
-            p.push_str(", or both quantity and unit price");
-        }
-        p.push(')');
-        if let Some((text, alias)) = headers::closest_header(role, f, m) {
-            p.push_str(&format!(
-                "; the closest header is '{text}' — did you mean '{alias}'?"
-            ));
-        }
+        let p = if let Some((col, text, _)) = headers::closest_header(role, f, m) {
+            let canonical = headers::canonical_header(role, f, headers::is_hangul(&text));
+            format!(
+                "no {f} column; found {text} in {} — did you mean {canonical}?",
+                CellRef::new(name.to_string(), header_row, col).a1()
+            )
+        } else {
+            let spec = headers::fields_of(role).iter().find(|s| s.field == *f);
+            let aliases = spec
+                .map(|s| {
+                    s.aliases
+                        .iter()
+                        .take(6)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let either = if *f == "amount" {
+                ", or both quantity and unit price"
+            } else {
+                ""
+            };
+            format!("no {f} column (expected a header such as {aliases}{either})")
+        };
         parts.push(p);
     }
     format!(
-        "looks like a {} sheet but {}; columns found: {}",
-        headers::role_name(role),
+        "{name}: {} (headers found: {})",
         parts.join("; "),
         found.join(", ")
     )
-    .replace("  ", " ")
-    .replace(&format!("{name}: "), "")
 }
 
 fn cell_text(c: Option<&Cell<'_>>) -> String {
@@ -201,13 +326,40 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         .into_iter()
         .filter(|n| !generated.iter().any(|g| g.eq_ignore_ascii_case(n)))
         .collect();
-    let mut scans = Vec::new();
+    let mut scans: Vec<Scan> = Vec::new();
     for n in &names {
         scans.push(scan_sheet(&mut input, n)?);
     }
 
     // Settings, grades and templates sheets come first: they shape how data is read.
     let mut src = Sources::default();
+    let config = if let Some(p) = &opts.config {
+        Some(p.clone())
+    } else {
+        let beside = path
+            .parent()
+            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
+        beside.is_file().then_some(beside)
+    };
+    if let Some(cfg) = config {
+        let text = std::fs::read_to_string(&cfg).map_err(|e| {
+            LoadError::Config(format!(
+                "{}: cannot read the settings file: {e}",
+                cfg.display()
+            ))
+        })?;
+        src.toml = Some((cfg, text));
+    }
+    // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
+    for name in settings_pins(opts, src.toml.as_ref()) {
+        if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
+            && let Some((r, m)) = best_for_role(scan, Role::Settings)
+            && headers::satisfies(Role::Settings, &m)
+        {
+            scan.found = Some((Role::Settings, r, m));
+            scan.almost = None;
+        }
+    }
     let mut data = Dataset {
         generated_sheets: generated,
         ..Dataset::default()
@@ -232,9 +384,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             };
             match role {
                 Role::Settings => {
-                    if let (Some((_, key)), Some((vc, value))) = (get("key"), get("value"))
+                    if let (Some((kc, key)), Some((vc, value))) = (get("key"), get("value"))
                         && !key.is_empty()
                     {
+                        src.sheet_key_cells.push(origin_of(kc));
                         src.sheet.push(RawSetting {
                             key,
                             value,
@@ -273,23 +426,6 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             true
         })?;
     }
-    let config = if let Some(p) = &opts.config {
-        Some(p.clone())
-    } else {
-        let beside = path
-            .parent()
-            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
-        beside.is_file().then_some(beside)
-    };
-    if let Some(cfg) = config {
-        let text = std::fs::read_to_string(&cfg).map_err(|e| {
-            LoadError::Config(format!(
-                "{}: cannot read the settings file: {e}",
-                cfg.display()
-            ))
-        })?;
-        src.toml = Some((cfg, text));
-    }
     src.flags.clone_from(&opts.flags);
     let settings = crate::settings::load::resolve(&src)?;
 
@@ -317,24 +453,27 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
                     plan.push((name.clone(), *role, r, m));
                 }
                 other => {
-                    let m = other.map_or(
+                    let (r, m) = other.unwrap_or((
+                        0,
                         Mapping {
                             columns: vec![],
                             korean: 0,
                             others: vec![],
                         },
-                        |o| o.1,
-                    );
+                    ));
                     data.problems.push(Problem {
                         severity: Severity::Error,
                         place: name.clone(),
                         found: String::new(),
-                        expected: missing_message(*role, name, &m),
+                        expected: missing_message(*role, name, r, &m)
+                            .trim_start_matches(&format!("{name}: "))
+                            .to_string(),
                     });
                 }
             }
         }
     }
+    let mut almost = Vec::new();
     for scan in &scans {
         if plan.iter().any(|p| p.0 == scan.name) {
             continue;
@@ -368,20 +507,12 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
                 }
             }
             None => {
-                let near = scan
-                    .rows
-                    .iter()
-                    .filter_map(|(_, h)| headers::near_miss(h))
-                    .max_by_key(|(_, m)| m.columns.len());
-                if let Some((role, m)) = near
-                    && m.columns.len() >= 3
+                // A sheet that holds no role (a price list, notes) is left alone; one that is
+                // almost a role stops the read, unless the owner pinned that role elsewhere.
+                if let Some((role, r, m)) = &scan.almost
+                    && !settings.sheet_pins.contains_key(role)
                 {
-                    data.problems.push(Problem {
-                        severity: Severity::Error,
-                        place: scan.name.clone(),
-                        found: String::new(),
-                        expected: missing_message(role, &scan.name, &m),
-                    });
+                    almost.push(missing_message(*role, &scan.name, *r, m));
                 }
                 data.sheets.push(SheetInfo {
                     name: scan.name.clone(),
@@ -394,6 +525,9 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             }
         }
     }
+    if !almost.is_empty() {
+        return Err(LoadError::AlmostRole(almost.join("\n")));
+    }
     // Read the data sheets in workbook order.
     plan.sort_by_key(|p| names.iter().position(|n| n == &p.0));
     let mut korean = 0;
@@ -402,6 +536,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         korean += map.korean;
         recognised += map.columns.len() as u32;
         let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
+        rows.dated_until(opts.as_of, opts.today);
         input.for_each_row(&name, |r, cells| {
             if r > header_row {
                 rows.push(r, cells, &mut data);
@@ -454,6 +589,14 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             detail,
         });
     }
+    let s = &data.sales;
+    // Rows dated after `--as-of` are there, only not yet counted: not "no usable row".
+    if s.order_rows + s.return_rows + s.void_rows + s.later_rows + s.future_rows == 0 {
+        let previous = previous_customers(&mut input, &data.generated_sheets)?;
+        if let Some((sheet, n)) = previous {
+            return Err(LoadError::NothingUsable(nothing_usable(&data, &sheet, n)));
+        }
+    }
     add_notes(&mut data, &settings.cancel_prefix);
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes
@@ -461,6 +604,18 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
             .map_or(Currency::Krw, |(c, _)| *c)
     });
+    let mut settings = settings;
+    settings.use_money_defaults_for(currency);
+    if settings.currency.is_none() && data.currency_votes.is_empty() && has_money(&data) {
+        data.problems.push(Problem {
+            severity: Severity::Warning,
+            place: "currency".into(),
+            found: String::new(),
+            expected: "no currency sign (₩, 원, £, $, €) in the data, so amounts are taken as KRW; \
+                       if they are not, set currency (e.g. --set currency=GBP, or currency | GBP in the Settings sheet)"
+                .into(),
+        });
+    }
     data.currency_seen = data
         .currency_votes
         .iter()
@@ -485,6 +640,82 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
+/// The customers with orders that the last run's Customer Stats sheet lists: (sheet, count),
+/// `None` when there is no such sheet or it lists none.
+fn previous_customers(
+    input: &mut Input,
+    generated: &[String],
+) -> Result<Option<(String, u64)>, OpenError> {
+    let Some(sheet) = generated
+        .iter()
+        .find(|g| g.as_str() == "Customer Stats" || g.as_str() == "고객분석")
+    else {
+        return Ok(None);
+    };
+    // The table's "First order" column is filled for every customer who ever ordered.
+    let mut first_order: Option<u32> = None;
+    let mut n = 0;
+    input.for_each_row(sheet, |_, cells| {
+        match first_order {
+            None => {
+                first_order = cells
+                    .iter()
+                    .position(|c| {
+                        let t = c.display();
+                        t == "First order" || t == "첫 주문"
+                    })
+                    .map(|i| i as u32);
+            }
+            Some(col) => {
+                if cells.get(col as usize).is_some_and(|c| !c.is_blank()) {
+                    n += 1;
+                }
+            }
+        }
+        true
+    })?;
+    Ok((n > 0).then(|| (sheet.clone(), n)))
+}
+
+fn nothing_usable(data: &Dataset, previous: &str, n: u64) -> String {
+    let sales: Vec<&str> = data
+        .sheets
+        .iter()
+        .filter(|s| s.role == Some(Role::Sales))
+        .map(|s| s.name.as_str())
+        .collect();
+    let what = if sales.is_empty() {
+        "no sales sheet was found".to_string()
+    } else {
+        format!("sheet '{}' gave no usable sales row", sales.join("', '"))
+    };
+    let mut msg = format!(
+        "{what}, but '{previous}' from the last run lists {} customers with orders; \
+         stopping so the generated sheets are not replaced with an analysis of nothing",
+        crate::model::values::group_thousands(&n.to_string())
+    );
+    let errors: Vec<&Problem> = data
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    for p in errors.iter().take(5) {
+        msg.push_str(&format!("\n  {p}"));
+    }
+    if errors.len() > 5 {
+        msg.push_str(&format!(
+            "\n  … and {} more problems (dangol check lists them)",
+            errors.len() - 5
+        ));
+    }
+    msg
+}
+
+/// Whether any amount was read (a workbook of quotes without amounts needs no currency).
+fn has_money(data: &Dataset) -> bool {
+    data.money_read > rust_decimal::Decimal::ZERO
+}
+
 fn add_notes(data: &mut Dataset, cancel_prefix: &str) {
     let s = &data.sales;
     let mut notes = Vec::new();
@@ -503,10 +734,26 @@ fn add_notes(data: &mut Dataset, cancel_prefix: &str) {
             ));
         }
     }
+    if s.later_rows > 0 {
+        notes.push(format!(
+            "{} rows dated after the as-of day are not counted (as of that day)",
+            crate::model::values::group_thousands(&s.later_rows.to_string())
+        ));
+    }
     if s.void_rows > 0 {
         notes.push(format!(
             "{} cancelled rows (a cancel word in the status) not counted as orders",
             s.void_rows
+        ));
+    }
+    if cancel_prefix.is_empty()
+        && let Some((letter, n)) = data.credit_hint.suggestion()
+    {
+        notes.push(format!(
+            "{} order ids look like credit invoices ({letter} followed by an order number, e.g. {letter}{}); \
+             if they are returns, set cancel_prefix = {letter} (in the Settings sheet, dangol.toml or --set cancel_prefix={letter})",
+            crate::model::values::group_thousands(&n.to_string()),
+            data.credit_hint.example(letter).unwrap_or_default()
         ));
     }
     for n in notes {

@@ -48,8 +48,107 @@ pub struct Dataset {
     pub header_lang: Option<Lang>,
     /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
     pub generated_sheets: Vec<String>,
+    /// Order ids seen when no cancel prefix is set, for the `cancel_prefix = C` hint.
+    pub credit_hint: CreditHint,
+    /// The sum of every amount read so far, taken positive: kept below [`MONEY_LIMIT`] so that
+    /// no sum the analysis makes (per customer, week, channel, stage) can overflow.
+    pub money_read: rust_decimal::Decimal,
+    /// Phone digits → the form first written (see [`Dataset::phone_form`]).
+    pub phone_forms: std::collections::HashMap<String, String>,
 }
 
+/// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an
+/// exact decimal holds): a cell that takes the sum past it is a data error naming the cell,
+/// never an overflow panic.
+pub const MONEY_LIMIT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(
+    // 10^25 in the three 32-bit parts of the 96-bit mantissa (low, mid, high).
+    0x4A00_0000,
+    0x1614_0148,
+    0x0008_4595,
+    false,
+    0,
+);
+
+impl Dataset {
+    /// The phone form shown for a number: the first way it was written in the workbook
+    /// (`010-4444-5555`), for every later cell with the same digits (`01044445555`).
+    pub fn phone_form(&mut self, digits: String, written: String) -> String {
+        self.phone_forms.entry(digits).or_insert(written).clone()
+    }
+
+    /// Count one amount against [`MONEY_LIMIT`]; `false` (and nothing counted) when it would
+    /// take the sum past it.
+    pub fn count_money(&mut self, amount: rust_decimal::Decimal) -> bool {
+        match self.money_read.checked_add(amount.abs()) {
+            Some(sum) if sum <= MONEY_LIMIT => {
+                self.money_read = sum;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Order ids that look like credit invoices: a letter followed by an order number shaped like
+/// the other orders' (`C536379` among `536365`, `536366`, …). Counted only when no cancel
+/// prefix is set, for a hint in `check`.
+#[derive(Debug, Clone, Default)]
+pub struct CreditHint {
+    /// Digit counts of the all-digit order ids.
+    numeric_lengths: std::collections::BTreeSet<usize>,
+    /// (prefix letter, digit count) → distinct ids shaped like `C536379`.
+    candidates: std::collections::BTreeMap<(char, usize), std::collections::BTreeSet<String>>,
+}
+
+impl CreditHint {
+    /// See one order id.
+    pub fn see(&mut self, id: &str) {
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if all_digits(id) {
+            self.numeric_lengths.insert(id.len());
+            return;
+        }
+        let mut chars = id.chars();
+        if let Some(first) = chars.next()
+            && first.is_ascii_alphabetic()
+        {
+            let rest = chars.as_str();
+            if all_digits(rest) {
+                let set = self.candidates.entry((first, rest.len())).or_default();
+                if !set.contains(rest) {
+                    set.insert(rest.to_string());
+                }
+            }
+        }
+    }
+
+    /// The most common credit-looking letter and how many distinct ids carry it, when there
+    /// are at least three.
+    pub fn suggestion(&self) -> Option<(char, usize)> {
+        let mut by_letter: std::collections::BTreeMap<char, usize> =
+            std::collections::BTreeMap::new();
+        for ((c, len), ids) in &self.candidates {
+            if self.numeric_lengths.contains(len) {
+                *by_letter.entry(*c).or_default() += ids.len();
+            }
+        }
+        by_letter
+            .into_iter()
+            .filter(|(_, n)| *n >= 3)
+            .max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c)))
+    }
+}
+
+impl CreditHint {
+    /// The smallest number carrying `letter` (for the hint's example).
+    pub fn example(&self, letter: char) -> Option<&str> {
+        self.candidates
+            .iter()
+            .filter(|((c, len), _)| *c == letter && self.numeric_lengths.contains(len))
+            .filter_map(|(_, ids)| ids.first().map(String::as_str))
+            .min()
+    }
+}
 /// One reminder template row (grade | subject | body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateRow {

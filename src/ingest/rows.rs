@@ -21,6 +21,12 @@ pub const PREFIX_ROWS: usize = 200;
 /// Problems kept per sheet and field before they are only counted.
 const MAX_PROBLEMS_PER_FIELD: u32 = 100;
 
+/// Why an amount cannot be used although it is a number.
+const TOO_BIG_SUM: &str = "an amount that can be added up: with the amounts before it, the \
+     workbook's amounts pass 10,000,000,000,000,000,000,000,000 (10^25)";
+const TOO_BIG_PRODUCT: &str = "a unit price whose product with the quantity can be computed \
+     (it passes 79,228,162,514,264,337,593,543,950,335)";
+
 /// Which fields of a role hold dates.
 fn date_fields(role: Role) -> &'static [&'static str] {
     match role {
@@ -50,6 +56,9 @@ pub struct SheetRows<'s> {
     currency_votes: BTreeMap<Currency, u64>,
     /// Columns of the fields read on every sales row, looked up once instead of per cell.
     cols: HotCols,
+    /// Sales after this day are not read; after `typo_after` too they are warnings.
+    as_of: Option<chrono::NaiveDate>,
+    typo_after: Option<chrono::NaiveDate>,
 }
 
 /// Column indices of the fields the per-row paths read (`None`: no such column).
@@ -95,6 +104,7 @@ fn owned(cells: &[Cell<'_>]) -> Vec<Cell<'static>> {
             Cell::Bool(b) => Cell::Bool(*b),
             Cell::Date(d) => Cell::Date(*d),
             Cell::Error(e) => Cell::Error(e.clone()),
+            Cell::Leap1900(d) => Cell::Leap1900(*d),
         })
         .collect()
 }
@@ -109,6 +119,16 @@ fn get_at<'c>(cells: &'c [Cell<'c>], col: Option<u32>) -> Option<(u32, &'c Cell<
 /// The trimmed text at `col`; `None` when blank or absent.
 fn text_at(cells: &[Cell<'_>], col: Option<u32>) -> Option<String> {
     cells.get(col? as usize).and_then(cells::text)
+}
+
+/// 합계, 총계, 소계, Total, Subtotal, Grand total (any case and spacing; `합계:` too).
+fn is_totals_word(s: &str) -> bool {
+    let k = values::header_key(s);
+    let k = k.trim_end_matches([':', '：']);
+    matches!(
+        k,
+        "합계" | "총계" | "소계" | "총합계" | "total" | "subtotal" | "grandtotal" | "totals"
+    )
 }
 
 fn norm_word(s: &str) -> String {
@@ -145,7 +165,23 @@ impl<'s> SheetRows<'s> {
             cancel_words: settings.cancel_words.iter().map(|w| norm_word(w)).collect(),
             currency_votes: BTreeMap::new(),
             cols,
+            as_of: None,
+            typo_after: None,
         }
+    }
+
+    /// Read sales only up to `as_of`; a sale after both it and `today` is a warning with its
+    /// cell (most are typos: 2062 for 2026), the others after `as_of` are counted in a note.
+    pub fn dated_until(
+        &mut self,
+        as_of: Option<chrono::NaiveDate>,
+        today: Option<chrono::NaiveDate>,
+    ) {
+        self.as_of = as_of;
+        self.typo_after = match (as_of, today) {
+            (Some(a), Some(t)) => Some(a.max(t)),
+            (a, t) => a.or(t),
+        };
     }
 
     /// Feed one data row (below the header).
@@ -240,6 +276,20 @@ impl<'s> SheetRows<'s> {
         }
     }
 
+    /// The note for Excel's 1900-02-29 (see [`Cell::Leap1900`]).
+    fn leap_note(&self, c: &Cell<'_>, row: u32, col: u32, out: &mut Dataset) {
+        if matches!(c, Cell::Leap1900(_)) {
+            out.problems.push(Problem {
+                severity: Severity::Note,
+                place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                found: String::new(),
+                expected: "Excel's date serial 60 is 1900-02-29, a day that does not exist (kept \
+                           from Lotus 1-2-3); read as 1900-02-28"
+                    .to_string(),
+            });
+        }
+    }
+
     fn problem(
         &mut self,
         out: &mut Dataset,
@@ -270,6 +320,15 @@ impl<'s> SheetRows<'s> {
 
     fn process(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) {
         self.rows += 1;
+        if let Some((col, word)) = self.totals_row(cells) {
+            out.problems.push(Problem {
+                severity: Severity::Note,
+                place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                found: String::new(),
+                expected: format!("a totals row ({word}) with no date; skipped"),
+            });
+            return;
+        }
         let ok = match self.role {
             Role::Sales => self.sale(row, cells, out),
             Role::Quotes => self.quote(row, cells, out),
@@ -280,6 +339,32 @@ impl<'s> SheetRows<'s> {
         if !ok {
             self.bad_rows += 1;
         }
+    }
+
+    /// A totals row under the table (SPEC §2): its customer cell or first cell reads 합계,
+    /// 총계, 소계, Total, Subtotal or Grand total, and its date is blank. Returns the cell's
+    /// column and text.
+    fn totals_row(&self, cells: &[Cell<'_>]) -> Option<(u32, String)> {
+        let date_col = match self.role {
+            Role::Sales | Role::Pipeline => self.map.col("date"),
+            Role::Quotes => self.map.col("sent"),
+            _ => None,
+        }?;
+        // The date cell is blank, or is itself the word (`Total` in column A, the date column).
+        if let Some(c) = cells.get(date_col as usize)
+            && !c.is_blank()
+            && !cells::text(c).is_some_and(|t| is_totals_word(&t))
+        {
+            return None;
+        }
+        let first = cells.iter().position(|c| !c.is_blank()).map(|i| i as u32);
+        [self.map.col("customer"), first]
+            .into_iter()
+            .flatten()
+            .find_map(|col| {
+                let text = text_at(cells, Some(col))?;
+                is_totals_word(&text).then_some((col, text))
+            })
     }
 
     fn get<'c>(&self, cells: &'c [Cell<'c>], field: &str) -> Option<(u32, &'c Cell<'c>)> {
@@ -317,7 +402,10 @@ impl<'s> SheetRows<'s> {
                 None
             }
             Some(c) => match cells::date(c, self.hint(col)) {
-                Ok(d) => Some(d),
+                Ok(d) => {
+                    self.leap_note(c, row, col, out);
+                    Some(d)
+                }
                 Err(e) => {
                     self.problem(out, field, row, col, c.display(), e);
                     None
@@ -352,18 +440,42 @@ impl<'s> SheetRows<'s> {
         }
     }
 
+    /// A quote's or deal's amount: read like a sales amount and counted against the limit.
+    fn side_amount(&mut self, cells: &[Cell<'_>], row: u32, out: &mut Dataset) -> Option<Decimal> {
+        let col = self.map.col("amount");
+        let a = self
+            .opt_money(cells, "amount", col, row, out)
+            .ok()
+            .flatten()?;
+        if out.count_money(a) {
+            Some(a)
+        } else {
+            let col = col.unwrap_or(0);
+            let found = cells
+                .get(col as usize)
+                .map(Cell::display)
+                .unwrap_or_default();
+            self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
+            None
+        }
+    }
+
     fn identity(
         &self,
         cells: &[Cell<'_>],
+        out: &mut Dataset,
     ) -> (
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
     ) {
-        let name = text_at(cells, self.cols.customer);
+        let name = text_at(cells, self.cols.customer).map(|n| values::nfc(&n).into_owned());
         let email = text_at(cells, self.cols.email).filter(|e| e.contains('@'));
-        let phone = text_at(cells, self.cols.phone).and_then(|p| values::phone_digits(&p));
+        // The phone as the owner wrote it (`010-4444-5555`); one form per number across the
+        // workbook, so that identity and the duplicate review compare the digits only.
+        let phone = text_at(cells, self.cols.phone)
+            .and_then(|p| values::phone_digits(&p).map(|d| out.phone_form(d, p)));
         let key = values::customer_key(email.as_deref(), name.as_deref());
         (key, name, email.map(|e| e.trim().to_lowercase()), phone)
     }
@@ -391,7 +503,18 @@ impl<'s> SheetRows<'s> {
         };
         let amount = match (amount, qty, price) {
             (Some(a), _, _) => a,
-            (None, Some(q), Some(p)) => q * p,
+            (None, Some(q), Some(p)) => {
+                let Some(a) = q.checked_mul(p) else {
+                    let col = cols.unit_price.unwrap_or(0);
+                    let found = cells
+                        .get(col as usize)
+                        .map(Cell::display)
+                        .unwrap_or_default();
+                    self.problem(out, "amount", row, col, found, TOO_BIG_PRODUCT);
+                    return false;
+                };
+                a
+            }
             (None, _, _) => {
                 let col = self
                     .map
@@ -408,17 +531,52 @@ impl<'s> SheetRows<'s> {
                 return false;
             }
         };
-        let (customer, name, email, phone) = self.identity(cells);
+        if let Some(as_of) = self.as_of
+            && at.date() > as_of
+        {
+            if self.typo_after.is_some_and(|t| at.date() > t) {
+                let col = cols.date.unwrap_or(0);
+                let found = cells
+                    .get(col as usize)
+                    .map(Cell::display)
+                    .unwrap_or_default();
+                out.problems.push(Problem {
+                    severity: Severity::Warning,
+                    place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                    found,
+                    expected: format!(
+                        "a date on or before {as_of} (the as-of day); the row is not counted — a typo?"
+                    ),
+                });
+                out.sales.future_rows += 1;
+            } else {
+                out.sales.later_rows += 1;
+            }
+            return true;
+        }
+        if !out.count_money(amount) {
+            let col = cols.amount.or(cols.unit_price).unwrap_or(0);
+            let found = cells
+                .get(col as usize)
+                .map(Cell::display)
+                .unwrap_or_default();
+            self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
+            return false;
+        }
+        let (customer, name, email, phone) = self.identity(cells, out);
         let order_id = text_at(cells, cols.order_id);
         let status = text_at(cells, cols.status);
         let prefix = &self.settings.cancel_prefix;
-        let prefixed = order_id.as_deref().is_some_and(|id| {
-            !prefix.is_empty()
-                && id.starts_with(prefix.as_str())
-                // `C536379`: only a prefix followed by a digit marks a credit note, so an order id
-                // like `CO-2025-001` is not taken for one.
-                && id[prefix.len()..].starts_with(|c: char| c.is_ascii_digit())
-        });
+        // A prefix the owner set applies as written (`C-INV-2037` with `C`); none is set by
+        // default, and ids that merely look like credit invoices are only counted for a hint.
+        let prefixed = order_id
+            .as_deref()
+            .is_some_and(|id| !prefix.is_empty() && id.starts_with(prefix.as_str()));
+        if prefix.is_empty()
+            && let Some(id) = &order_id
+        {
+            out.credit_hint.see(id);
+        }
         let negative = amount < Decimal::ZERO || qty.is_some_and(|q| q < Decimal::ZERO);
         let cancel_status = status
             .as_deref()
@@ -537,7 +695,7 @@ impl<'s> SheetRows<'s> {
 
     fn quote(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
         let sent = self.req_date(cells, "sent", self.map.col("sent"), row, out);
-        let (customer, name, email, phone) = self.identity(cells);
+        let (customer, name, email, phone) = self.identity(cells, out);
         let Some(customer) = customer else {
             self.no_customer(row, out);
             return false;
@@ -546,10 +704,7 @@ impl<'s> SheetRows<'s> {
         let opens = self.count_of(cells, "opens", row, out);
         let responded = self.flag_of(cells, "responded", row, out);
         let converted = self.flag_of(cells, "converted", row, out);
-        let amount = self
-            .opt_money(cells, "amount", self.map.col("amount"), row, out)
-            .ok()
-            .flatten();
+        let amount = self.side_amount(cells, row, out);
         let reminded_at = self.opt_date(cells, "reminded", row, out);
         let reminders = self
             .count_of(cells, "reminders", row, out)
@@ -587,7 +742,7 @@ impl<'s> SheetRows<'s> {
     }
 
     fn customer(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
-        let (customer, name, email, phone) = self.identity(cells);
+        let (customer, name, email, phone) = self.identity(cells, out);
         let Some(customer) = customer else {
             self.no_customer(row, out);
             return false;
@@ -645,14 +800,12 @@ impl<'s> SheetRows<'s> {
             };
             stage_dates.push((header, v));
         }
-        let amount = self
-            .opt_money(cells, "amount", self.map.col("amount"), row, out)
-            .ok()
-            .flatten();
+        let amount = self.side_amount(cells, row, out);
+        let customer = self.identity(cells, out).0;
         out.pipeline.push(PipelineRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             deal,
-            customer: self.identity(cells).0,
+            customer,
             stage,
             date,
             amount,

@@ -22,6 +22,16 @@ pub enum Cell<'a> {
     Date(NaiveDateTime),
     /// An error value such as `#N/A`.
     Error(String),
+    /// Excel's serial 60 in the 1900 system: 1900-02-29, a day that never was (kept from
+    /// Lotus 1-2-3). Read as 1900-02-28, with a note.
+    Leap1900(NaiveDateTime),
+}
+
+/// Excel's fictitious 1900-02-29 (serial 60 in the 1900 system), which calamine reads as
+/// 1900-02-28 like serial 59.
+fn is_serial_60(serial: f64, d: NaiveDateTime) -> bool {
+    (60.0..61.0).contains(&serial)
+        && d.date() == chrono::NaiveDate::from_ymd_opt(1900, 2, 28).unwrap_or_default()
 }
 
 impl Cell<'_> {
@@ -49,6 +59,7 @@ impl Cell<'_> {
                 }
             }
             Cell::Error(e) => e.clone(),
+            Cell::Leap1900(_) => "1900-02-29".to_string(),
         }
     }
 }
@@ -62,6 +73,7 @@ fn from_dataref(d: DataRef<'_>) -> Cell<'_> {
         DataRef::Int(i) => Cell::Int(i),
         DataRef::Bool(b) => Cell::Bool(b),
         DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) if dt.is_datetime() && is_serial_60(dt.as_f64(), d) => Cell::Leap1900(d),
             Some(d) if dt.is_datetime() => Cell::Date(d),
             _ => Cell::Float(dt.as_f64()),
         },
@@ -94,6 +106,7 @@ fn from_data(d: &Data) -> Cell<'_> {
         Data::Int(i) => Cell::Int(*i),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => match dt.as_datetime() {
+            Some(x) if dt.is_datetime() && is_serial_60(dt.as_f64(), x) => Cell::Leap1900(x),
             Some(x) if dt.is_datetime() => Cell::Date(x),
             _ => Cell::Float(dt.as_f64()),
         },
@@ -292,6 +305,8 @@ pub enum Input {
     Book {
         sheets: Box<Sheets<BufReader<File>>>,
         kind: FileKind,
+        /// The workbook's path as shown in messages (never an empty location).
+        shown: String,
     },
     Csv {
         path: std::path::PathBuf,
@@ -327,18 +342,19 @@ impl Input {
         Ok(Input::Book {
             sheets: Box::new(sheets),
             kind,
+            shown: p,
         })
     }
 
     /// Sheet names in workbook order (a CSV is one sheet named after the file).
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
-            // A chart sheet holds no cells (only a chart): it is not read, and the write-back
-            // carries it over untouched.
+            // Worksheets only: a chart sheet holds no cells (reading it as one made every
+            // workbook with a chart sheet "damaged").
             Input::Book { sheets, .. } => sheets
                 .sheets_metadata()
                 .iter()
-                .filter(|s| s.typ != calamine::SheetType::ChartSheet)
+                .filter(|s| s.typ == calamine::SheetType::WorkSheet)
                 .map(|s| s.name.clone())
                 .collect(),
             Input::Csv { path, .. } => {
@@ -376,8 +392,13 @@ impl Input {
                 }
                 Ok(())
             }
-            Input::Book { sheets, kind } => {
-                let p = String::new();
+            Input::Book {
+                sheets,
+                kind,
+                shown,
+            } => {
+                // The workbook and the sheet: `shop.xlsx, sheet 'Chart1': the workbook is damaged …`.
+                let p = format!("{shown}, sheet '{sheet}'");
                 match sheets.as_mut() {
                     Sheets::Xlsx(x) => {
                         let mut rd = contained(&p, || x.worksheet_cells_reader(sheet))?

@@ -42,6 +42,11 @@ impl CellRef {
         String::from_utf8(out).unwrap_or_default()
     }
 
+    /// The cell alone, without its sheet: `C3`.
+    pub fn a1(&self) -> String {
+        format!("{}{}", Self::col_letters(self.col), self.row + 1)
+    }
+
     /// The sheet name as a formula would quote it.
     pub fn quoted_sheet(sheet: &str) -> String {
         let plain = !sheet.is_empty()

@@ -45,7 +45,7 @@ pub struct CustomerLedger {
     /// Each spelling of the name → (times seen, latest time seen).
     pub names: BTreeMap<String, (u32, NaiveDateTime)>,
     pub email: Option<String>,
-    /// Phones seen (digits only).
+    /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
     pub phones: Vec<String>,
     /// Channels seen with their order counts.
     pub channels: BTreeMap<String, u32>,
@@ -150,6 +150,10 @@ pub struct SalesLedger {
     pub prefixed_return_rows: u64,
     /// Rows (orders or returns) that had no customer.
     pub anonymous_rows: u64,
+    /// Rows dated after the as-of day, not added (counted by the reader, which knows the day).
+    pub later_rows: u64,
+    /// Rows dated after both the as-of day and today (reported as warnings, not added).
+    pub future_rows: u64,
 }
 
 impl SalesLedger {
@@ -209,6 +213,8 @@ impl SalesLedger {
         self.return_rows += other.return_rows;
         self.prefixed_return_rows += other.prefixed_return_rows;
         self.anonymous_rows += other.anonymous_rows;
+        self.later_rows += other.later_rows;
+        self.future_rows += other.future_rows;
     }
 
     /// Net revenue of the whole shop: orders minus returns, with or without a customer.

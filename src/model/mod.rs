@@ -102,7 +102,7 @@ pub struct SaleRow {
     /// The customer's name as written (display only).
     pub name: Option<String>,
     pub email: Option<String>,
-    /// Digits only.
+    /// As the owner wrote it (`010-4444-5555`); one form per number in a workbook.
     pub phone: Option<String>,
     pub order_id: Option<String>,
     pub product: Option<String>,
@@ -187,6 +187,24 @@ pub struct PipelineRow {
     pub stage_dates: Vec<(String, Option<Day>)>,
 }
 
+/// A cell's text in double quotes as the owner typed it: only control characters are escaped
+/// (a cell cannot drive the terminal), never a backslash (`"\12,000"`, not `"\\12,000"`).
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// How bad a problem found in the input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -218,8 +236,10 @@ impl std::fmt::Display for Problem {
         } else {
             write!(
                 f,
-                "{}: found {:?}, expected {}",
-                self.place, self.found, self.expected
+                "{}: found {}, expected {}",
+                self.place,
+                quoted(&self.found),
+                self.expected
             )
         }
     }

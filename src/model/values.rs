@@ -65,12 +65,24 @@ pub fn header_key(s: &str) -> String {
         .collect()
 }
 
-/// The customer identity key.
+/// Unicode NFC: `김철수` typed as composed syllables or as decomposed jamo (as macOS file
+/// names and some web forms give it) is one text. ASCII is returned as is.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if s.is_ascii() || unicode_normalization::is_nfc(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfc().collect())
+    }
+}
+
+/// The customer identity key (SPEC §2 identity).
 ///
 /// - An email (trimmed, full-width folded, lower-cased) when it is non-empty and holds an `@`.
-/// - Otherwise the name with all white space removed, full-width forms folded and letters
-///   lower-cased (Hangul has no case; Latin names are lower-cased on purpose so that casing
-///   never splits a customer): `김 철수` = `김철수`, `Kim Chul` = `kim chul` = `KIMCHUL`.
+/// - Otherwise the name in NFC with all white space (non-breaking, ideographic, zero-width)
+///   removed and full-width forms folded: `김 철수` = `김철수` = `김철수` decomposed,
+///   `Ｋｉｍ` = `Kim`. Case is kept: `Kim` and `KIM` are two customers that the duplicate
+///   review lists, never merged silently.
 /// - A name that is only digits — a customer-id column, possibly read from a float cell as
 ///   `12346.0` — is the id itself (`12346`).
 ///
@@ -86,15 +98,11 @@ pub fn customer_key(email: Option<&str>, name: Option<&str>) -> Option<String> {
     let name = name?;
     let mut name: String = if name.is_ascii() {
         // The common case (ids, Latin names): nothing to fold, one allocation.
-        name.chars()
-            .filter(|&c| !is_invisible(c))
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
+        name.chars().filter(|&c| !is_invisible(c)).collect()
     } else {
-        fold_fullwidth(name)
+        nfc(&fold_fullwidth(name))
             .chars()
             .filter(|&c| !is_invisible(c))
-            .flat_map(char::to_lowercase)
             .collect()
     };
     if name.is_empty() {
@@ -255,6 +263,11 @@ const CURRENCY_CODES: [(&str, Currency); 4] = [
 ];
 
 fn currency_prefix(s: &str) -> Option<(Currency, &str)> {
+    // Korean Excel's CP949 CSV export writes ₩ as a backslash (the won sign's code in KS X
+    // 1003 is ASCII's backslash): `\12,000` is ₩12,000.
+    if let Some(r) = s.strip_prefix('\\') {
+        return Some((Currency::Krw, r));
+    }
     for (sign, c) in CURRENCY_SIGNS {
         if let Some(r) = s.strip_prefix(sign) {
             return Some((c, r));
@@ -1009,7 +1022,21 @@ impl Parser<'_, '_> {
             (Some(_), Some(_)) => return None,
             (m, None) | (None, m) => m,
         };
-        self.word("z");
+        // `Z` or an ISO offset (`+09:00`, `-0500`, `+09`): the time is kept as written — days
+        // are local, no time-zone conversion (SPEC §2).
+        if !self.word("z") {
+            self.attempt(|p| {
+                p.any_sym(&['+', '-'])?;
+                if p.num(4, 4).is_some() {
+                    return Some(());
+                }
+                p.num(2, 2)?;
+                if p.sym(':') {
+                    p.num(2, 2)?;
+                }
+                Some(())
+            });
+        }
         let h = match mer {
             None => h,
             Some(false) if h <= 12 => h % 12,
@@ -1194,15 +1221,21 @@ mod tests {
             customer_key(None, Some(" 김\u{3000}철수 ")).as_deref(),
             Some("김철수")
         );
+        // Case is kept (SPEC §2: Kim and KIM are reported for review, not merged).
         assert_eq!(
             customer_key(None, Some("Kim Chul")).as_deref(),
-            Some("kimchul")
+            Some("KimChul")
         );
         assert_eq!(
-            customer_key(None, Some("kim chul")).as_deref(),
-            Some("kimchul")
+            customer_key(None, Some("Kim\u{A0}\u{200B}Chul")).as_deref(),
+            Some("KimChul")
         );
-        assert_eq!(customer_key(None, Some("ＫＩＭ")).as_deref(), Some("kim"));
+        assert_eq!(customer_key(None, Some("ＫＩＭ")).as_deref(), Some("KIM"));
+        // Decomposed jamo (NFD) and composed syllables are one customer.
+        assert_eq!(
+            customer_key(None, Some("\u{1100}\u{1175}\u{11B7}철수")).as_deref(),
+            Some("김철수")
+        );
     }
 
     #[test]
@@ -1561,6 +1594,17 @@ mod tests {
         assert_eq!(auto("2025-04-15 14:03"), Ok(dt(2025, 4, 15, 14, 3, 0)));
         assert_eq!(auto("2025-04-15T14:03:05"), Ok(dt(2025, 4, 15, 14, 3, 5)));
         assert_eq!(auto("2025-04-15T14:03:05Z"), Ok(dt(2025, 4, 15, 14, 3, 5)));
+        // An ISO offset is accepted like `Z`; the time stays as written (local days).
+        assert_eq!(
+            auto("2025-04-15T14:03:05+09:00"),
+            Ok(dt(2025, 4, 15, 14, 3, 5))
+        );
+        assert_eq!(
+            auto("2025-04-15T14:03:05-0500"),
+            Ok(dt(2025, 4, 15, 14, 3, 5))
+        );
+        assert_eq!(auto("2025-04-15 14:03+09"), Ok(dt(2025, 4, 15, 14, 3, 0)));
+        assert!(auto("2025-04-15T14:03:05+9:0").is_err());
         assert_eq!(
             auto("2025-04-15 14:03:05.123"),
             Ok(NaiveDate::from_ymd_opt(2025, 4, 15)

@@ -25,6 +25,12 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A text of digits only with a leading zero (`01012345678`, a phone or a postcode): Excel
+/// would open it as the number 1012345678, so it gets the text mark too.
+fn leading_zero_digits(text: &str) -> bool {
+    text.len() > 1 && text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A decimal as plain text: no grouping, no trailing zeros, no currency (`1250000`, `12.5`).
 pub fn plain_decimal(d: Decimal) -> String {
     d.normalize().to_string()
@@ -35,6 +41,7 @@ pub fn plain_decimal(d: Decimal) -> String {
 pub fn cell_text(c: &Cell) -> Cow<'_, str> {
     match c {
         Cell::Empty => Cow::Borrowed(""),
+        Cell::Text(s) if leading_zero_digits(s) => Cow::Owned(format!("'{s}")),
         Cell::Text(s) => neutralise(s),
         Cell::Int(n) => Cow::Owned(n.to_string()),
         Cell::Number(d) | Cell::Money(d) | Cell::Percent(d) => Cow::Owned(plain_decimal(*d)),

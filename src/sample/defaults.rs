@@ -30,8 +30,8 @@ pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> 
     // Fixed RFM cut points only matter with `rfm.method = fixed`; these suit a small shop in
     // the given currency.
     let monetary = match currency {
-        Currency::Krw => "100000, 300000, 1000000, 3000000",
-        _ => "50, 150, 500, 1500",
+        Currency::Krw => "100000, 300000, 500000, 1000000",
+        _ => "100, 300, 500, 1000",
     };
     let row = |key, value, ko, en| SettingRow {
         key,
@@ -83,9 +83,9 @@ pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> 
         ),
         row(
             "cancel_prefix",
-            t("C"),
-            "이 글자로 시작하는 주문번호는 반품으로 봄",
-            "Order ids starting with this are returns",
+            t(""),
+            "이 글자로 시작하는 주문번호는 반품으로 봄 (비우면 없음)",
+            "Order ids starting with this are returns (blank = none; C for C536379-style credit invoices)",
         ),
         row("backups", Value::Int(7), "보관할 백업 개수", "Backups kept"),
         row(
@@ -166,8 +166,11 @@ pub(crate) struct GradeRow {
     pub note: &'static str,
 }
 
-/// The SPEC §3 default grade rules, grade names in `lang`.
-pub(crate) fn grade_rows(lang: Lang) -> Vec<GradeRow> {
+/// The SPEC §3 default grade rules, grade names in `lang`, amounts in `currency` (1,000,000
+/// and 500,000 won; 1,000 and 500 in a two-decimal currency).
+pub(crate) fn grade_rows(lang: Lang, currency: Currency) -> Vec<GradeRow> {
+    let won = currency.decimals() == 0;
+    let pick = |w: &'static str, two: &'static str| if won { w } else { two };
     let g = |kind, ko, en, rule, note_ko, note_en| GradeRow {
         kind,
         grade: lang.pick(ko, en),
@@ -179,17 +182,35 @@ pub(crate) fn grade_rows(lang: Lang) -> Vec<GradeRow> {
             "vip",
             "VIP",
             "VIP",
-            "total >= 1000000 and orders >= 5",
-            "순매출 100만 이상이고 5회 이상 주문",
-            "Net total 1,000,000+ and 5+ orders",
+            pick(
+                "total >= 1000000 and orders >= 5",
+                "total >= 1000 and orders >= 5",
+            ),
+            pick(
+                "순매출 100만 이상이고 5회 이상 주문",
+                "순매출 1,000 이상이고 5회 이상 주문",
+            ),
+            pick(
+                "Net total 1,000,000+ and 5+ orders",
+                "Net total 1,000+ and 5+ orders",
+            ),
         ),
         g(
             "vip",
             "골드",
             "Gold",
-            "total >= 500000 or orders >= 3",
-            "순매출 50만 이상 또는 3회 이상 주문",
-            "Net total 500,000+ or 3+ orders",
+            pick(
+                "total >= 500000 or orders >= 3",
+                "total >= 500 or orders >= 3",
+            ),
+            pick(
+                "순매출 50만 이상 또는 3회 이상 주문",
+                "순매출 500 이상 또는 3회 이상 주문",
+            ),
+            pick(
+                "Net total 500,000+ or 3+ orders",
+                "Net total 500+ or 3+ orders",
+            ),
         ),
         g(
             "vip",
@@ -380,15 +401,15 @@ mod tests {
     #[test]
     fn grade_tables_end_with_true() {
         for lang in [Lang::Ko, Lang::En] {
-            let rows = grade_rows(lang);
+            let rows = grade_rows(lang, Currency::Krw);
             assert_eq!(rows.len(), 10);
             for kind in ["vip", "responder"] {
                 let last = rows.iter().rev().find(|r| r.kind == kind).map(|r| r.rule);
                 assert_eq!(last, Some("true"));
             }
         }
-        assert_eq!(grade_rows(Lang::Ko)[1].grade, "골드");
-        assert_eq!(grade_rows(Lang::En)[9].grade, "No quotes");
+        assert_eq!(grade_rows(Lang::Ko, Currency::Krw)[1].grade, "골드");
+        assert_eq!(grade_rows(Lang::En, Currency::Gbp)[9].grade, "No quotes");
     }
 
     #[test]

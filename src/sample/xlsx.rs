@@ -548,7 +548,7 @@ fn write_defaults(
         names.grades,
         &cells::grade_headers(lang),
     )?;
-    for r in defaults::grade_rows(lang) {
+    for r in defaults::grade_rows(lang, currency) {
         t.next_row();
         t.text(0, r.kind)?;
         t.text(1, r.grade)?;

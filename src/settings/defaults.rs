@@ -60,7 +60,9 @@ impl Settings {
             date_order: DateOrder::Auto,
             lookback_days: 365,
             cancel_words: CANCEL_WORDS.iter().map(ToString::to_string).collect(),
-            cancel_prefix: "C".to_string(),
+            // None by default: Korean order ids often start with `C` (`C20261103-001`); UCI-style
+            // credit invoices need `cancel_prefix = C` (SPEC §2).
+            cancel_prefix: String::new(),
             backups: 7,
             sheet_pins: BTreeMap::new(),
             vip_rules: Settings::default_grade_rules(GradeKind::Vip),
@@ -105,6 +107,35 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// Money defaults in a two-decimal currency (SPEC §3): the default VIP amounts become 1,000
+    /// and 500 and the fixed RFM monetary cuts 100/300/500/1,000, unless the owner set them. Won keeps the built-in amounts.
+    pub fn use_money_defaults_for(&mut self, currency: crate::model::Currency) {
+        if currency.decimals() == 0 {
+            return;
+        }
+        if !self.origins.contains_key("vip.rules") {
+            self.vip_rules = Settings::default_grade_rules(GradeKind::Vip)
+                .into_iter()
+                .map(|mut r| {
+                    let text = r
+                        .rule
+                        .source()
+                        .replace("total >= 1000000", "total >= 1000")
+                        .replace("total >= 500000", "total >= 500");
+                    if let Ok(rule) = Rule::parse(&text) {
+                        r.rule = rule;
+                    }
+                    r
+                })
+                .collect();
+        }
+        if !self.origins.contains_key("rfm.monetary") {
+            self.rfm_monetary = ints(&[100, 300, 500, 1000]);
+        }
+    }
+}
+
 fn ints(v: &[i64]) -> Vec<Decimal> {
     v.iter().copied().map(Decimal::from).collect()
 }
@@ -125,7 +156,7 @@ mod tests {
         let s = Settings::defaults();
         assert_eq!(s.lookback_days, 365);
         assert_eq!(s.week_start, Weekday::Mon);
-        assert_eq!(s.cancel_prefix, "C");
+        assert_eq!(s.cancel_prefix, "");
         assert_eq!(s.backups, 7);
         assert_eq!(s.cancel_words.len(), 10);
         assert!(s.cancel_words.iter().all(|w| *w == w.to_lowercase()));

@@ -38,6 +38,7 @@ pub const KEYS: &[&str] = &[
     "sheet.quotes",
     "sheet.customers",
     "sheet.pipeline",
+    "sheet.settings",
     "vip.rules",
     "responder.rules",
     "rfm.method",
@@ -88,6 +89,9 @@ pub struct RawGrade {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     pub sheet: Vec<RawSetting>,
+    /// The key cell of each row of `sheet` (same order): an unknown key points there, a bad
+    /// value at the value's cell.
+    pub sheet_key_cells: Vec<Origin>,
     pub grades_sheet: Vec<RawGrade>,
     /// `dangol.toml` path and text.
     pub toml: Option<(PathBuf, String)>,
@@ -107,6 +111,26 @@ fn closest_key(key: &str) -> Option<&'static str> {
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, k)| k)
+}
+
+/// Whether a key (English, Korean or any case) is a setting dangol knows.
+pub fn is_known_key(key: &str) -> bool {
+    KEYS.contains(&canonical_key(key).as_str())
+}
+
+/// An unknown key, with the closest known one: `unknown setting 'lookback'; did you mean
+/// 'lookback_days'?`.
+pub fn unknown_key_message(key: &str) -> String {
+    let canonical = canonical_key(key);
+    let hint = closest_key(&canonical)
+        .or_else(|| {
+            KEYS.iter()
+                .copied()
+                .find(|k| k.starts_with(canonical.as_str()) && !canonical.is_empty())
+        })
+        .map(|k| format!("; did you mean '{k}'?"))
+        .unwrap_or_default();
+    format!("unknown setting '{}'{hint}", key.trim())
 }
 
 fn canonical_key(key: &str) -> String {
@@ -231,6 +255,8 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
             s.sheet_pins.insert(role, list(v));
         }
+        // Used by the reader before the settings are read (it says where they are).
+        "sheet.settings" => {}
         "vip.rules" | "responder.rules" => {
             return Err(err(
                 o,
@@ -270,15 +296,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
-        _ => {
-            let hint = closest_key(&key)
-                .map(|k| format!("; did you mean '{k}'?"))
-                .unwrap_or_default();
-            return Err(err(
-                o,
-                format!("unknown setting '{}'{hint}", raw.key.trim()),
-            ));
-        }
+        _ => return Err(err(o, unknown_key_message(&raw.key))),
     }
     s.origins.insert(key, raw.origin.clone());
     Ok(())
@@ -464,37 +482,88 @@ pub fn parse_toml(
     Ok((settings, grades))
 }
 
-/// Build the effective settings from all sources.
+/// Problems of the Settings sheet's keys: unknown keys (at the key's cell) and keys set twice
+/// (naming both cells).
+fn sheet_key_problems(src: &Sources) -> Vec<SettingsError> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(String, &Origin)> = Vec::new();
+    for (i, raw) in src.sheet.iter().enumerate() {
+        let key_cell = src.sheet_key_cells.get(i).unwrap_or(&raw.origin);
+        if !is_known_key(&raw.key) {
+            out.push(err(key_cell, unknown_key_message(&raw.key)));
+            continue;
+        }
+        let key = canonical_key(&raw.key);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            out.push(err(
+                key_cell,
+                format!("'{key}' is set twice ({first} and {key_cell}); keep one"),
+            ));
+        } else {
+            seen.push((key, key_cell));
+        }
+    }
+    out
+}
+
+/// Several problems as one error: the first, then each other on its own line.
+fn combine(mut errors: Vec<SettingsError>) -> Result<(), SettingsError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut first = errors.remove(0);
+    for e in errors {
+        first.message.push_str(&format!("\nsettings: {e}"));
+    }
+    Err(first)
+}
+
+/// Build the effective settings from all sources. Every problem is reported, not only the
+/// first.
 pub fn resolve(src: &Sources) -> Result<Settings, SettingsError> {
     let mut s = Settings::defaults();
-    let mut layers: Vec<(Vec<RawSetting>, Vec<RawGrade>)> =
-        vec![(src.sheet.clone(), src.grades_sheet.clone())];
+    let mut errors = sheet_key_problems(src);
+    let sheet: Vec<RawSetting> = src
+        .sheet
+        .iter()
+        .filter(|r| is_known_key(&r.key))
+        .cloned()
+        .collect();
+    let mut layers: Vec<(Vec<RawSetting>, Vec<RawGrade>)> = vec![(sheet, src.grades_sheet.clone())];
     if let Some((path, text)) = &src.toml {
-        layers.push(parse_toml(path, text)?);
+        match parse_toml(path, text) {
+            Ok(layer) => layers.push(layer),
+            Err(e) => errors.push(e),
+        }
     }
     layers.push((src.flags.clone(), Vec::new()));
     for (raws, grades) in &layers {
         for r in raws {
-            apply(&mut s, r)?;
+            if let Err(e) = apply(&mut s, r) {
+                errors.push(e);
+            }
         }
         for kind in [GradeKind::Vip, GradeKind::Responder] {
             let mut rows = Vec::new();
             for g in grades {
-                let k = grade_kind(&g.kind).ok_or_else(|| {
-                    err(
+                match grade_kind(&g.kind) {
+                    Some(k) if k == kind => rows.push(g.clone()),
+                    Some(_) => {}
+                    None if kind == GradeKind::Vip => errors.push(err(
                         &g.origin,
                         format!("grade kind: found {:?}, expected vip or responder", g.kind),
-                    )
-                })?;
-                if k == kind {
-                    rows.push(g.clone());
+                    )),
+                    None => {}
                 }
             }
-            if !rows.is_empty() {
-                set_rules(&mut s, kind, &rows)?;
+            if !rows.is_empty()
+                && let Err(e) = set_rules(&mut s, kind, &rows)
+            {
+                errors.push(e);
             }
         }
     }
+    combine(errors)?;
     Ok(s)
 }
 

@@ -233,11 +233,12 @@ fn customers_csv_has_bom_and_neutralised_text() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("customer,key,email,phone,group,opt_out,orders,total,avg_order,"));
     assert!(
-        lines[1].starts_with("Alice,alice,,,,false,2,1100000,550000,2025-04-01,2025-04-10,10,"),
+        // Identity keeps case (SPEC §2: Kim/KIM are reviewed, not merged): the key is `Alice`.
+        lines[1].starts_with("Alice,Alice,,,,false,2,1100000,550000,2025-04-01,2025-04-10,10,"),
         "{text}"
     );
     assert!(
-        lines[3].starts_with("'=Evil,'=evil,,,,false,1,50000,50000,"),
+        lines[3].starts_with("'=Evil,'=Evil,,,,false,1,50000,50000,"),
         "{text}"
     );
 }

@@ -5,6 +5,7 @@ mod support;
 mod check;
 mod commands;
 mod ingest;
+mod reading;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
 mod owner_file;
