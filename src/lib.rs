@@ -74,7 +74,7 @@ where
 
 /// The exit code an error maps to: 3 when the workbook is locked by another run or open in a
 /// spreadsheet program (found by type anywhere in the error's chain, so context added on the
-/// way up does not hide it), else 1.
+/// way up does not hide it), 2 when an output path was refused (a usage error), else 1.
 pub fn error_exit(e: &anyhow::Error) -> Exit {
     let busy = e.chain().any(|c| {
         matches!(
@@ -85,7 +85,16 @@ pub fn error_exit(e: &anyhow::Error) -> Exit {
             )
         )
     });
-    if busy { Exit::Locked } else { Exit::Failure }
+    let refused = e
+        .chain()
+        .any(|c| c.downcast_ref::<render::output::Refused>().is_some());
+    if busy {
+        Exit::Locked
+    } else if refused {
+        Exit::Usage
+    } else {
+        Exit::Failure
+    }
 }
 
 #[cfg(test)]

@@ -81,7 +81,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
         Format::Table | Format::Xlsx => report(&loaded, errors),
     };
-    if !(g.quiet && errors == 0) {
+    // --quiet: the one line about problems was printed on stderr by `load`; JSON and CSV were
+    // asked for explicitly and are printed regardless.
+    if !g.quiet || g.format != Format::Table {
         super::emit(&text)?;
     }
     Ok(if errors > 0 { Exit::Failure } else { Exit::Ok })
