@@ -12,7 +12,7 @@ pub mod sample;
 
 use std::io::Write;
 
-use crate::cli::{Global, LangArg};
+use crate::cli::{AsOf, Global, LangArg};
 use crate::ingest::{Loaded, ReadOptions};
 use crate::settings::Origin;
 use crate::settings::load::RawSetting;
@@ -64,6 +64,14 @@ pub fn load_as_of(
 ) -> anyhow::Result<Loaded> {
     let opts = read_options(g)?;
     let loaded = crate::ingest::load(path, &opts)?;
+    let mut as_of = as_of;
+    if g.as_of == Some(AsOf::Latest) {
+        // The newest sale up to today (a mistyped future date does not count); never stale.
+        let today = chrono::Local::now().date_naive();
+        let day = newest_sale(&loaded, today).map_or(today, |d| d.succ_opt().unwrap_or(d));
+        let _ = g.latest.set(day);
+        as_of = None;
+    }
     let stale = as_of.and_then(|d| stale_data(&loaded, d));
     let mut err = std::io::stderr().lock();
     if g.quiet {
@@ -136,9 +144,15 @@ pub fn quiet_line(l: &Loaded, stale: Option<&str>) -> Option<String> {
     (!parts.is_empty()).then(|| format!("dangol: {path}: {}", parts.join("; ")))
 }
 
-/// Today, or `--as-of`.
+/// Today, or `--as-of` (`latest`: the day after the newest sale once [`load`] has read the
+/// data; today before that).
 pub fn as_of(g: &Global) -> chrono::NaiveDate {
-    g.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    let today = || chrono::Local::now().date_naive();
+    match g.as_of {
+        Some(AsOf::Day(d)) => d,
+        Some(AsOf::Latest) => g.latest.get().copied().unwrap_or_else(today),
+        None => today(),
+    }
 }
 
 /// Write to stdout; a closed pipe (`dangol … | head`) is not an error.

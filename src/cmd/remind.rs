@@ -360,7 +360,11 @@ fn terminal(
                 .phone
                 .as_deref()
                 .unwrap_or(lang.pick("(전화번호 없음)", "(no phone)"));
-            let _ = writeln!(o, "  {}  {phone}", r.name);
+            let (name, phone) = (
+                crate::render::terminal::visible(&r.name),
+                crate::render::terminal::visible(phone),
+            );
+            let _ = writeln!(o, "  {name}  {phone}");
         }
     }
     if let Some(dir) = &args.eml {

@@ -122,6 +122,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let bar = progress(g.quiet);
     bar.set_message("reading");
     let loaded = super::load(&args.workbook, g)?;
+    // `--as-of latest` is known only now.
+    let as_of = super::as_of(g);
+    job.set_created(as_of);
     job.set_backups(loaded.settings.backups);
     step(&bar, "analysing");
     let analyses = pipeline::analyse(&loaded, as_of)?;

@@ -159,6 +159,12 @@ impl WriteJob {
         self.opts.backups = keep;
     }
 
+    /// Sets the creation date stored in a converted workbook (known only once the data is
+    /// read for `--as-of latest`).
+    pub fn set_created(&mut self, day: NaiveDate) {
+        self.opts.created = day;
+    }
+
     /// The file that will be written.
     pub fn target(&self) -> &Path {
         &self.target
