@@ -105,16 +105,15 @@ pub fn inputs<'a>(
     extra: &[&'a Path],
 ) -> Vec<PathBuf> {
     let mut v = vec![workbook.to_path_buf()];
-    match config {
-        Some(c) => v.push(c.to_path_buf()),
-        None => {
-            let beside = workbook
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join("dangol.toml");
-            if beside.exists() {
-                v.push(beside);
-            }
+    if let Some(c) = config {
+        v.push(c.to_path_buf());
+    } else {
+        let beside = workbook
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("dangol.toml");
+        if beside.exists() {
+            v.push(beside);
         }
     }
     v.extend(extra.iter().map(|p| p.to_path_buf()));
@@ -188,7 +187,7 @@ fn pdf_is_ours(path: &Path) -> bool {
         .is_ok_and(|c| pdf_text(c) == "dangol")
 }
 
-/// A PDF text string: UTF-16BE after a byte-order mark, else (PDFDocEncoding's ASCII part) bytes.
+/// A PDF text string: UTF-16BE after a byte-order mark, else (`PDFDocEncoding`'s ASCII part) bytes.
 fn pdf_text(b: &[u8]) -> String {
     match b.strip_prefix(&[0xfe, 0xff]) {
         Some(u) => {
@@ -205,7 +204,10 @@ fn pdf_text(b: &[u8]) -> String {
 fn eml_is_ours(path: &Path) -> bool {
     let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
         let b = n.as_bytes();
-        b.len() > 8 && b[..3].iter().all(u8::is_ascii_digit) && b[3] == b'-' && n.ends_with(".eml")
+        b.len() > 8
+            && b[..3].iter().all(u8::is_ascii_digit)
+            && b[3] == b'-'
+            && Path::new(n).extension().is_some_and(|e| e == "eml")
     });
     if !named {
         return false;

@@ -690,7 +690,7 @@ fn the_readme_first_command_shows_a_week_with_sales_on_any_day() {
     let range = wb.worksheet_range("주간리포트").expect("weekly sheet");
     let revenue = range
         .rows()
-        .find(|r| r.first().is_some_and(|c| c.to_string() == "매출"))
+        .find(|r| r.first().is_some_and(|c| *c == "매출"))
         .and_then(|r| r.get(1).and_then(calamine::DataType::as_f64))
         .expect("a 매출 row with this week's revenue");
     assert!(revenue > 0.0, "{revenue}");
