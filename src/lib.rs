@@ -66,7 +66,9 @@ where
     match run(&cli) {
         Ok(exit) => exit.code(),
         Err(e) => {
-            eprintln!("dangol: error: {e:#}");
+            // An error may quote a cell: shown, never run by the terminal.
+            let msg = format!("{e:#}");
+            eprintln!("dangol: error: {}", render::terminal::visible_lines(&msg));
             error_exit(&e).code()
         }
     }

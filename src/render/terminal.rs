@@ -79,6 +79,20 @@ pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Text of several lines made safe to print: like [`visible`], line by line (the line breaks
+/// themselves stay).
+pub fn visible_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe_for_terminal(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.split('\n')
+            .map(|l| visible(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// Whether a cell is a number that reads best right-aligned.
 fn is_numeric(c: &Cell) -> bool {
     matches!(
@@ -234,6 +248,7 @@ mod tests {
         assert_eq!(visible("x\ry\u{7}"), "x\\u{d}y\\u{7}");
         assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(visible("tab\there"), "tab\\u{9}here");
+        assert_eq!(visible_lines("a\u{1b}\nb\r\n"), "a\\u{1b}\nb\\u{d}\n");
     }
 
     #[test]

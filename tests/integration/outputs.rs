@@ -882,6 +882,26 @@ fn terminal_tables_show_control_characters_escaped() {
     for c in ['\u{1b}', '\r', '\u{7}', '\u{202e}'] {
         assert!(!out.contains(c), "{c:?} in\n{out}");
     }
+    // `check` quotes the cell values it cannot use: shown, not run.
+    let dir = tmp();
+    let wb = shop_with(
+        dir.path(),
+        "shop.xlsx",
+        &[vec![
+            d(2025, 4, 17),
+            V::S("Carol"),
+            V::S("carol@example.com"),
+            V::S("O8"),
+            V::T("12\u{1b}[2J\u{202e}".to_string()),
+        ]],
+    );
+    let o = dangol(&["check", s(&wb), "--as-of", AS_OF, "--no-color"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Sales!E5"), "{out}");
+    for c in ['\u{1b}', '\u{202e}'] {
+        assert!(!out.contains(c), "{c:?} in\n{out}");
+    }
 }
 
 // ---- smaller: sample's row limit ----
