@@ -36,7 +36,11 @@ Examples:
   dangol remind shop.xlsx --as-of 2025-04-15 --format json
   dangol remind shop.xlsx --eml drafts/ --csv merge.csv   # e-mail drafts + mail-merge CSV
   dangol remind shop.xlsx --apply                # mark the quotes as reminded (backup kept)
-  dangol remind shop.xlsx --apply --out new.xlsx # leave shop.xlsx untouched"
+  dangol remind shop.xlsx --apply --out new.xlsx # leave shop.xlsx untouched
+
+Drafts and the CSV are never written over the workbook; an existing file dangol did not make
+is not replaced without --force, and dangol's own earlier files are kept in .dangol-backups/.
+--apply --out FILE always writes FILE, even when there is nothing to mark."
 )]
 pub struct Args {
     /// The workbook (`--apply` needs .xlsx or .xlsm).

@@ -26,7 +26,10 @@ use crate::settings::{Origin, Role};
   dangol report shop.xlsx --font NotoSansKR.ttf   # another font
 The file is written as reports/weekly-2025-W16.pdf beside the workbook unless --out or
 --report-dir say otherwise; its path is printed. Characters the font lacks are reported on
-stderr (with the cell they came from) and drawn as '?'.")]
+stderr (with the cell they came from) and drawn as '?'. The PDF is never written over the
+workbook or another input; an existing file dangol did not make is not replaced without
+--force, and a previous report is kept in .dangol-backups/ before it is replaced.
+--as-of latest reports the week of the newest sale (the day after it).")]
 pub struct Args {
     /// The workbook or CSV file.
     pub workbook: PathBuf,

@@ -28,6 +28,11 @@ use crate::writeback::{
   dangol run shop.xlsx --out copy.xlsx        # leave shop.xlsx untouched
   dangol run sales.csv                        # writes sales.dangol.xlsx beside it
   dangol run shop.xlsx --as-of 2025-04-16 --no-report
+  dangol run shop.xlsx --as-of latest         # as of the day after the newest sale
+  dangol run shop.xlsx --format json          # the run summary for scripts
+--quiet prints one line on stderr when the input has data problems or looks stale (more than
+7 days between the newest sale and --as-of). An existing --out file, NAME.dangol.xlsx or PDF
+that dangol did not make is not replaced without --force; dangol's own are backed up.
 Exit status: 0 ok, 1 data or write error, 2 usage error, 3 the workbook is locked by another
 run or open in Excel/LibreOffice (use --force to write anyway).")]
 pub struct Args {
