@@ -380,6 +380,25 @@ fn a_converted_workbook_the_owner_made_is_not_replaced() {
 }
 
 #[test]
+fn a_converted_workbook_dangol_made_is_backed_up_before_it_is_replaced() {
+    let dir = tmp();
+    let csv = dir.path().join("sales.csv");
+    std::fs::write(
+        &csv,
+        "Date,Customer,Order ID,Amount\n2025-04-15,Alice,O1,1000\n",
+    )
+    .unwrap();
+    let o = dangol(&["run", s(&csv), "--as-of", AS_OF, "--no-report"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let made = dir.path().join("sales.dangol.xlsx");
+    let first = std::fs::read(&made).unwrap();
+    let o = dangol(&["run", s(&csv), "--as-of", "2025-04-22", "--no-report"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_ne!(std::fs::read(&made).unwrap(), first);
+    assert_eq!(std::fs::read(only_backup(dir.path())).unwrap(), first);
+}
+
+#[test]
 fn remind_drafts_and_csv_replace_only_dangols_files() {
     let dir = tmp();
     let wb = shop(dir.path());
