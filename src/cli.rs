@@ -41,9 +41,13 @@ pub enum LangArg {
 /// Flags every command accepts.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// The day to analyse as of (YYYY-MM-DD); default today.
-    #[arg(long, global = true, value_name = "DATE", value_parser = parse_day)]
-    pub as_of: Option<NaiveDate>,
+    /// The day to analyse as of (YYYY-MM-DD), or `latest`: the day after the newest sale in
+    /// the data; default today.
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
+    /// What `--as-of latest` turned out to be, once the data is read (set by `cmd::load`).
+    #[arg(skip)]
+    pub latest: std::sync::OnceLock<NaiveDate>,
     /// Output language (default: the workbook's).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
@@ -95,9 +99,21 @@ impl Global {
     }
 }
 
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
+/// `--as-of`: a day, or the data's own latest day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    Day(NaiveDate),
+    /// The day after the newest sale: the report of the data's last week on any day.
+    Latest,
+}
+
+fn parse_as_of(s: &str) -> Result<AsOf, String> {
+    if s.eq_ignore_ascii_case("latest") {
+        return Ok(AsOf::Latest);
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("expected a date like 2025-04-15, found {s:?}"))
+        .map(AsOf::Day)
+        .map_err(|_| format!("expected a date like 2025-04-15 or `latest`, found {s:?}"))
 }
 
 /// The commands.

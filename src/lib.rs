@@ -66,7 +66,9 @@ where
     match run(&cli) {
         Ok(exit) => exit.code(),
         Err(e) => {
-            eprintln!("dangol: error: {e:#}");
+            // An error may quote a cell: shown, never run by the terminal.
+            let msg = format!("{e:#}");
+            eprintln!("dangol: error: {}", render::terminal::visible_lines(&msg));
             error_exit(&e).code()
         }
     }
@@ -74,7 +76,7 @@ where
 
 /// The exit code an error maps to: 3 when the workbook is locked by another run or open in a
 /// spreadsheet program (found by type anywhere in the error's chain, so context added on the
-/// way up does not hide it), else 1.
+/// way up does not hide it), 2 when an output path was refused (a usage error), else 1.
 pub fn error_exit(e: &anyhow::Error) -> Exit {
     let busy = e.chain().any(|c| {
         matches!(
@@ -86,9 +88,11 @@ pub fn error_exit(e: &anyhow::Error) -> Exit {
             )
         )
     });
-    let usage = e
-        .chain()
-        .any(<dyn std::error::Error + 'static>::is::<cmd::UsageError>);
+    // A command line that is wrong (`--set lookback=30`) or an output that would land on an
+    // input or on a file dangol did not make: usage errors, exit 2.
+    let usage = e.chain().any(|c| {
+        c.is::<cmd::UsageError>() || c.downcast_ref::<render::output::Refused>().is_some()
+    });
     if busy {
         Exit::Locked
     } else if usage {

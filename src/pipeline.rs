@@ -203,7 +203,7 @@ impl Analyses {
     }
 
     /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
-    /// Issues only with problems).
+    /// Issues only with errors or warnings).
     pub fn sheets(&self) -> Vec<SheetContent> {
         let lang = self.lang;
         let mut out = vec![contents::customer_stats(&self.customers, lang)];
@@ -221,7 +221,15 @@ impl Analyses {
             lang,
         ));
         out.push(contents::weekly(&self.weekly));
-        out.extend(contents::data_issues(&self.problems, lang));
+        // Notes alone (void rows counted, returns netted) are no data problem: the summary
+        // says "0 problems", so there is no Data Issues sheet either.
+        if self
+            .problems
+            .iter()
+            .any(|p| p.severity != crate::model::Severity::Note)
+        {
+            out.extend(contents::data_issues(&self.problems, lang));
+        }
         out
     }
 }

@@ -325,3 +325,46 @@ fn a_font_path_that_is_not_a_font_is_an_error() {
         "{err}"
     );
 }
+
+/// PDF 32000 §9.6.4: a subset font's name starts with six capital letters and `+`, the same
+/// on the font, its descendant and its descriptor; different subsets get different tags.
+#[test]
+fn subset_fonts_are_tagged_with_six_capital_letters() {
+    let names = |pdf: &[u8]| {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        let mut v: Vec<String> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .flat_map(|d| {
+                [b"BaseFont".as_slice(), b"FontName"]
+                    .into_iter()
+                    .filter_map(|k| d.get(k).and_then(lopdf::Object::as_name).ok())
+                    .map(|n| String::from_utf8_lossy(n).into_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (ko, _) = render_weekly_pdf(&report(Lang::Ko), &FontSource::Embedded).unwrap();
+    let (en, _) = render_weekly_pdf(&report(Lang::En), &FontSource::Embedded).unwrap();
+    let (ko, en) = (names(&ko), names(&en));
+    for list in [&ko, &en] {
+        assert_eq!(list.len(), 2, "{list:?}");
+        for n in list {
+            let (tag, face) = n.split_once('+').unwrap();
+            assert!(
+                tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+                "{n}"
+            );
+            assert!(
+                face == "DangolGothic-Regular" || face == "DangolGothic-Bold",
+                "{n}"
+            );
+        }
+    }
+    // Korean and English reports draw different glyphs: different subsets, different tags.
+    assert_ne!(ko, en);
+}

@@ -34,6 +34,11 @@ fn problems_in(fixture: &str) -> usize {
 
 const AS_OF: &str = "2025-04-16";
 
+/// The fixtures' newest sale is 14 days before [`AS_OF`]: every command says the data looks
+/// stale (SPEC promise 7) before anything else.
+const STALE: &str = "dangol: 경고: 데이터가 오래된 것 같습니다: 마지막 판매 2025-04-02, 기준일 \
+                     2025-04-16보다 14일 전 (다른 날 기준으로 보려면 --as-of 2025-04-02)\n";
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/writeback")
@@ -256,7 +261,15 @@ fn an_open_workbook_is_refused_with_exit_3_unless_forced() {
     let o = run(&input, &["--force", "--quiet"]);
     assert_code(&o, 0);
     assert_eq!(stdout(&o), "");
-    assert_eq!(stderr(&o), "");
+    // --quiet: only the one line cron mails, here about the stale data.
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: {}: {}",
+            input.display(),
+            STALE.trim_start_matches("dangol: 경고: ")
+        )
+    );
     assert!(fs::read(&input).unwrap() != orig);
 }
 
@@ -347,7 +360,7 @@ fn a_failed_backup_gives_exit_1_and_leaves_the_workbook() {
     let err = stderr(&o);
     assert!(
         err.starts_with(&format!(
-            "dangol: error: cannot write {}; nothing was changed: ",
+            "{STALE}dangol: error: cannot write {}; nothing was changed: ",
             input.display()
         )),
         "{err}"
@@ -547,7 +560,8 @@ fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
         std::process::Command::new("sh")
             .arg(&script)
             .arg(&input)
-            .args(["--as-of", AS_OF])
+            // Seven days after the newest sale: not stale, so nothing to log.
+            .args(["--as-of", "2025-04-09"])
             .env("DANGOL", env!("CARGO_BIN_EXE_dangol"))
             .output()
             .unwrap()
@@ -555,7 +569,7 @@ fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
     let o = nightly();
     assert_code(&o, 0);
     assert_eq!(stdout(&o), "");
-    assert!(dir.path().join("reports/weekly-2025-W15.pdf").is_file());
+    assert!(dir.path().join("reports/weekly-2025-W14.pdf").is_file());
     assert!(!dir.path().join("dangol.log").exists());
 
     fs::write(dir.path().join("~$shop.xlsx"), "").unwrap();
@@ -613,7 +627,7 @@ fn a_failed_report_says_the_workbook_was_written() {
     let err = stderr(&o);
     assert!(
         err.starts_with(&format!(
-            "dangol: error: {} was written, but the weekly report was not: cannot write {}: ",
+            "{STALE}dangol: error: {} was written, but the weekly report was not: cannot write {}: ",
             input.display(),
             dir.path().join("reports/weekly-2025-W15.pdf").display()
         )),
@@ -652,8 +666,9 @@ fn the_bundled_sample_shops_run_end_to_end() {
             .map(|g| g.name(lang))
             .filter(|n| names.iter().any(|s| s == n))
             .collect();
-        // Data Issues holds the sample's notes (void rows counted, returns netted).
-        assert_eq!(generated.len(), 7, "{file}: {names:?}");
+        // Every sheet but Data Issues: the samples have notes only (void rows counted, returns
+        // netted), which are no data problems, so there is no Data Issues sheet.
+        assert_eq!(generated.len(), 6, "{file}: {names:?}");
         let mut wb = open_workbook_auto(&out).unwrap();
         let f = wb.worksheet_range(funnel).unwrap();
         assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());

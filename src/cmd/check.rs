@@ -79,9 +79,14 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             bytes.extend(w.into_inner()?);
             String::from_utf8(bytes)?
         }
-        Format::Table | Format::Xlsx => report(&loaded, errors),
+        // Cell values in the problems are shown, never run by the terminal.
+        Format::Table | Format::Xlsx => {
+            crate::render::terminal::visible_lines(&report(&loaded, errors)).into_owned()
+        }
     };
-    if !(g.quiet && errors == 0) {
+    // --quiet: the one line about problems was printed on stderr by `load`; JSON and CSV were
+    // asked for explicitly and are printed regardless.
+    if !g.quiet || g.format != Format::Table {
         super::emit(&text)?;
     }
     Ok(if errors > 0 { Exit::Failure } else { Exit::Ok })

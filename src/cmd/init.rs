@@ -1,10 +1,13 @@
 //! `dangol init`: write a starter workbook to fill in.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
 
 use crate::cli::{Global, LangArg};
 use crate::exit::Exit;
 use crate::model::Lang;
+use crate::render::output::{self, Backups};
 
 /// Write a starter workbook: Sales, Quotes, Customers and Pipeline with a few example rows,
 /// and Settings, Grades and Templates with every default written out.
@@ -13,9 +16,10 @@ use crate::model::Lang;
   dangol init shop.xlsx              # Korean headers and sheet names (the default)
   dangol init shop.xlsx --lang en    # English
   dangol check shop.xlsx             # then see what dangol understands of it
-An existing file is never overwritten: choose another name or move the old file first.")]
+An existing file is never overwritten without --force (which keeps the old one in
+.dangol-backups/ beside it).")]
 pub struct Args {
-    /// Where to write the new workbook (.xlsx); must not exist yet.
+    /// Where to write the new workbook (.xlsx); must not exist yet (unless --force).
     pub path: PathBuf,
 }
 
@@ -30,14 +34,20 @@ pub fn new_file_lang(g: &Global) -> Lang {
 
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
-    if args.path.exists() {
-        anyhow::bail!(
-            "{} already exists; dangol init never overwrites a file (choose another name)",
-            args.path.display()
-        );
-    }
     let lang = new_file_lang(g);
-    crate::starter::write_starter(&args.path, lang, super::as_of(g))?;
+    let as_of = super::as_of(g);
+    if std::fs::symlink_metadata(&args.path).is_ok() {
+        if !g.force {
+            anyhow::bail!(
+                "{} already exists; dangol init never overwrites a file (choose another name, \
+                 or add --force to replace it: the old file is then kept in .dangol-backups/)",
+                args.path.display()
+            );
+        }
+        replace_forced(&args.path, lang, as_of)?;
+    } else {
+        crate::starter::write_starter(&args.path, lang, as_of)?;
+    }
     if !g.quiet {
         super::emit(&format!(
             "{}: {}\n",
@@ -49,4 +59,26 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         ))?;
     }
     Ok(Exit::Ok)
+}
+
+/// `--force` over an existing file: the starter is written beside it first, the old file is
+/// backed up into `.dangol-backups/`, then the new one is renamed over it.
+fn replace_forced(path: &Path, lang: Lang, as_of: chrono::NaiveDate) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".dangol-init-")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .unwrap_or(std::ffi::OsStr::new("starter.xlsx"));
+    let fresh = tmp.path().join(name);
+    crate::starter::write_starter(&fresh, lang, as_of)?;
+    output::backup_of(path, Backups::default_now())
+        .with_context(|| format!("cannot back up {}; nothing was changed", path.display()))?;
+    std::fs::rename(&fresh, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

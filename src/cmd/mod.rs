@@ -12,7 +12,7 @@ pub mod sample;
 
 use std::io::Write;
 
-use crate::cli::{Global, LangArg};
+use crate::cli::{AsOf, Global, LangArg};
 use crate::ingest::{Loaded, ReadOptions};
 use crate::settings::Origin;
 use crate::settings::load::RawSetting;
@@ -67,10 +67,10 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
     })
 }
 
-/// Read a workbook with the global flags.
+/// Read a workbook with the global flags; warns when the data looks stale as of `--as-of`
+/// (or today), and under `--quiet` prints the one line about data problems.
 pub fn load(path: &std::path::Path, g: &Global) -> anyhow::Result<Loaded> {
-    let opts = read_options(g)?;
-    Ok(crate::ingest::load(path, &opts)?)
+    load_as_of(path, g, Some(as_of(g)))
 }
 
 /// Rows that could not be used never vanish without a word (SPEC promise 3): one line on
@@ -93,9 +93,104 @@ pub fn warn_unusable_rows(loaded: &Loaded) {
     eprintln!("{line}");
 }
 
-/// Today, or `--as-of`.
+/// [`load`] with the day the data is analysed as of (`None`: no stale-data check, e.g. for an
+/// explicit `--week`).
+pub fn load_as_of(
+    path: &std::path::Path,
+    g: &Global,
+    as_of: Option<chrono::NaiveDate>,
+) -> anyhow::Result<Loaded> {
+    let opts = read_options(g)?;
+    let loaded = crate::ingest::load(path, &opts)?;
+    let mut as_of = as_of;
+    if g.as_of == Some(AsOf::Latest) {
+        // The newest sale up to today (a mistyped future date does not count); never stale.
+        let today = chrono::Local::now().date_naive();
+        let day = newest_sale(&loaded, today).map_or(today, |d| d.succ_opt().unwrap_or(d));
+        let _ = g.latest.set(day);
+        as_of = None;
+    }
+    let stale = as_of.and_then(|d| stale_data(&loaded, d));
+    let mut err = std::io::stderr().lock();
+    if g.quiet {
+        if let Some(line) = quiet_line(&loaded, stale.as_deref()) {
+            let _ = writeln!(err, "{line}");
+        }
+    } else if let Some(w) = stale {
+        let _ = writeln!(err, "dangol: {}: {w}", loaded.lang.pick("경고", "warning"));
+    }
+    Ok(loaded)
+}
+
+/// Days after the newest sale beyond which the data looks stale (SPEC promise 7).
+pub const STALE_DAYS: i64 = 7;
+
+/// The newest order's day on or before `as_of` (a later, mistyped date does not hide stale
+/// data).
+pub fn newest_sale(l: &Loaded, as_of: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    let s = &l.data.sales;
+    s.customers
+        .values()
+        .flat_map(|c| c.orders.values())
+        .chain(s.anonymous_orders.values())
+        .map(|o| o.at.date())
+        .filter(|d| *d <= as_of)
+        .max()
+}
+
+/// The stale-data warning, when `as_of` is more than [`STALE_DAYS`] after the newest sale:
+/// `the data looks stale: newest sale 2026-11-22, 9 days before 2026-12-01 …`.
+pub fn stale_data(l: &Loaded, as_of: chrono::NaiveDate) -> Option<String> {
+    let newest = newest_sale(l, as_of)?;
+    let days = (as_of - newest).num_days();
+    if days <= STALE_DAYS {
+        return None;
+    }
+    Some(match l.lang {
+        crate::model::Lang::Ko => format!(
+            "데이터가 오래된 것 같습니다: 마지막 판매 {newest}, 기준일 {as_of}보다 {days}일 전 \
+             (다른 날 기준으로 보려면 --as-of {newest})"
+        ),
+        crate::model::Lang::En => format!(
+            "the data looks stale: newest sale {newest}, {days} days before {as_of} \
+             (to analyse as of that day: --as-of {newest})"
+        ),
+    })
+}
+
+/// The one line `--quiet` prints (on stderr, so cron mails it) when the input has data
+/// problems (errors or warnings) or looks stale; `None` when all is well.
+pub fn quiet_line(l: &Loaded, stale: Option<&str>) -> Option<String> {
+    use crate::model::Severity;
+    let count = |s: Severity| l.data.problems.iter().filter(|p| p.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let path = l.path.display();
+    let mut parts = Vec::new();
+    if errors + warnings > 0 {
+        parts.push(match l.lang {
+            crate::model::Lang::Ko => format!(
+                "데이터 문제 {}건 (오류 {errors}, 경고 {warnings}) — `dangol check {path}`로 확인하세요",
+                errors + warnings
+            ),
+            crate::model::Lang::En => format!(
+                "{} data problem(s) ({errors} error(s), {warnings} warning(s)) — see `dangol check {path}`",
+                errors + warnings
+            ),
+        });
+    }
+    parts.extend(stale.map(str::to_string));
+    (!parts.is_empty()).then(|| format!("dangol: {path}: {}", parts.join("; ")))
+}
+
+/// Today, or `--as-of` (`latest`: the day after the newest sale once [`load`] has read the
+/// data; today before that).
 pub fn as_of(g: &Global) -> chrono::NaiveDate {
-    g.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    let today = || chrono::Local::now().date_naive();
+    match g.as_of {
+        Some(AsOf::Day(d)) => d,
+        Some(AsOf::Latest) => g.latest.get().copied().unwrap_or_else(today),
+        None => today(),
+    }
 }
 
 /// Write to stdout; a closed pipe (`dangol … | head`) is not an error.

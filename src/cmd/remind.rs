@@ -19,6 +19,7 @@ use crate::ingest::source::Input;
 use crate::model::{Currency, Lang};
 use crate::render::contents_remind::reminders_table;
 use crate::render::eml::{self, DraftContext};
+use crate::render::output::{self, Backups, Kind};
 use crate::writeback::{self, CellEdit, EditValue};
 use crate::writeback::{WriteJob, WriteOptions};
 
@@ -35,7 +36,11 @@ Examples:
   dangol remind shop.xlsx --as-of 2025-04-15 --format json
   dangol remind shop.xlsx --eml drafts/ --csv merge.csv   # e-mail drafts + mail-merge CSV
   dangol remind shop.xlsx --apply                # mark the quotes as reminded (backup kept)
-  dangol remind shop.xlsx --apply --out new.xlsx # leave shop.xlsx untouched"
+  dangol remind shop.xlsx --apply --out new.xlsx # leave shop.xlsx untouched
+
+Drafts and the CSV are never written over the workbook; an existing file dangol did not make
+is not replaced without --force, and dangol's own earlier files are kept in .dangol-backups/.
+--apply --out FILE always writes FILE, even when there is nothing to mark."
 )]
 pub struct Args {
     /// The workbook (`--apply` needs .xlsx or .xlsm).
@@ -113,6 +118,23 @@ fn call_instead(due: &[Reminder]) -> Vec<&Reminder> {
 
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    // Output paths are checked before the (possibly long) read: never an input, never over a
+    // file dangol did not make.
+    let inputs = output::inputs(&args.workbook, g.config.as_deref(), &[]);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let csv_kind = Kind::Csv(eml::mail_merge_csv(&[])?);
+    if let Some(csv) = &args.csv {
+        output::refuse_input("--csv", csv, &inputs)?;
+        output::check_replace(csv, &csv_kind, g.force)?;
+    }
+    if let Some(dir) = &args.eml {
+        output::refuse_input("--eml", dir, &inputs)?;
+    }
+    if let Some(out) = &args.out
+        && !output::same_file(out, &args.workbook)
+    {
+        output::check_replace(out, &Kind::Workbook, g.force)?;
+    }
     let loaded = super::load(&args.workbook, g)?;
     let as_of = super::as_of(g);
     let data = &loaded.data;
@@ -131,28 +153,36 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if args.eml.is_some() || args.csv.is_some() {
         let ctx = DraftContext::new(&loaded.settings, loaded.currency, lang);
         let drafts = eml::drafts(&due, &data.templates, &ctx)?;
+        let backups = Backups {
+            keep: loaded.settings.backups,
+            ..Backups::default_now()
+        };
         if let Some(dir) = &args.eml {
+            let files: Vec<(PathBuf, Vec<u8>)> = drafts
+                .iter()
+                .filter(|d| d.to.is_some())
+                .enumerate()
+                .filter_map(|(i, d)| {
+                    eml::eml(d, as_of).map(|b| (dir.join(eml::eml_file_name(i, d)), b))
+                })
+                .collect();
+            // Every draft is checked before the first is written.
+            for (path, _) in &files {
+                output::refuse_input("--eml", path, &inputs)?;
+                output::check_replace(path, &Kind::Eml, g.force)?;
+            }
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-            for (i, d) in drafts.iter().filter(|d| d.to.is_some()).enumerate() {
-                if let Some(bytes) = eml::eml(d, as_of) {
-                    let path = dir.join(eml::eml_file_name(i, d));
-                    writeback::atomic_replace(&path, |f| {
-                        std::io::Write::write_all(f, &bytes)?;
-                        Ok(())
-                    })
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                    n_drafts += 1;
-                }
+            for (path, bytes) in &files {
+                let like = Some(args.workbook.as_path());
+                output::write_output(path, bytes, &Kind::Eml, g.force, backups, like)?;
+                n_drafts += 1;
             }
         }
         if let Some(path) = &args.csv {
             let bytes = eml::mail_merge_csv(&drafts)?;
-            writeback::atomic_replace(path, |f| {
-                std::io::Write::write_all(f, &bytes)?;
-                Ok(())
-            })
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            let like = Some(args.workbook.as_path());
+            output::write_output(path, &bytes, &csv_kind, g.force, backups, like)?;
         }
     }
 
@@ -334,7 +364,11 @@ fn terminal(
                 .phone
                 .as_deref()
                 .unwrap_or(lang.pick("(전화번호 없음)", "(no phone)"));
-            let _ = writeln!(o, "  {}  {phone}", r.name);
+            let (name, phone) = (
+                crate::render::terminal::visible(&r.name),
+                crate::render::terminal::visible(phone),
+            );
+            let _ = writeln!(o, "  {name}  {phone}");
         }
     }
     if let Some(dir) = &args.eml {
@@ -363,6 +397,14 @@ fn terminal(
             o,
             "{}",
             match (lang, applied) {
+                (Lang::Ko, 0) if args.out.is_some() => format!(
+                    "변경할 견적이 없어 통합 문서를 그대로 {}에 썼습니다.",
+                    target.display()
+                ),
+                (Lang::En, 0) if args.out.is_some() => format!(
+                    "Nothing to mark; wrote the workbook unchanged to {}.",
+                    target.display()
+                ),
                 (Lang::Ko, 0) => "변경할 견적이 없어 통합 문서를 그대로 두었습니다.".to_string(),
                 (Lang::En, 0) => "Nothing to mark; the workbook was left as it was.".to_string(),
                 (Lang::Ko, n) => format!(
@@ -476,7 +518,7 @@ fn apply(
             input.display()
         );
     }
-    if due.is_empty() {
+    if due.is_empty() && args.out.is_none() {
         // Nothing to change: the file is not touched at all (no backup, no rewrite).
         return Ok(0);
     }
@@ -522,7 +564,13 @@ fn apply(
         };
         bytes = Some(next);
     }
-    let Some(bytes) = bytes else { return Ok(0) };
+    // With nothing to mark, `--out FILE` still gets its file: the workbook as it is (SPEC §6);
+    // in place, nothing is written.
+    let bytes = match bytes {
+        Some(b) => b,
+        None if args.out.is_none() => return Ok(0),
+        None => std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?,
+    };
     let report = job.commit(&bytes).map_err(unchanged)?;
     for w in report.warnings.iter().filter(|_| !g.quiet) {
         eprintln!("dangol: warning: {w}");

@@ -2,7 +2,6 @@
 //! trend, the week's quote funnel, top customers, grade changes and reminders due.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate, Weekday};
@@ -13,9 +12,9 @@ use crate::exit::Exit;
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::CellRef;
+use crate::render::output::{self, Backups, Kind};
 use crate::render::pdf::{FontSource, render_weekly_pdf};
 use crate::settings::{Origin, Role};
-use crate::writeback::WritebackError;
 
 /// Render the weekly PDF report.
 #[derive(Debug, clap::Args)]
@@ -27,7 +26,10 @@ use crate::writeback::WritebackError;
   dangol report shop.xlsx --font NotoSansKR.ttf   # another font
 The file is written as reports/weekly-2025-W16.pdf beside the workbook unless --out or
 --report-dir say otherwise; its path is printed. Characters the font lacks are reported on
-stderr (with the cell they came from) and drawn as '?'.")]
+stderr (with the cell they came from) and drawn as '?'. The PDF is never written over the
+workbook or another input; an existing file dangol did not make is not replaced without
+--force, and a previous report is kept in .dangol-backups/ before it is replaced.
+--as-of latest reports the week of the newest sale (the day after it).")]
 pub struct Args {
     /// The workbook or CSV file.
     pub workbook: PathBuf,
@@ -63,7 +65,20 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             return Ok(Exit::Usage);
         }
     }
-    let loaded = super::load(&args.workbook, g)?;
+    let inputs = output::inputs(
+        &args.workbook,
+        g.config.as_deref(),
+        &args.font.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+    );
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    // A refused --out is refused before the (possibly long) read.
+    if let Some(out) = &args.out {
+        output::refuse_input("--out", out, &inputs)?;
+        output::check_replace(out, &Kind::Pdf, g.force)?;
+    }
+    // An explicit --week is not "as of today": no stale-data warning for it.
+    let stale_as_of = args.week.is_none().then(|| super::as_of(g));
+    let loaded = super::load_as_of(&args.workbook, g, stale_as_of)?;
     let ws = loaded.settings.week_start;
     let (week, as_of) = if let Some(text) = &args.week {
         let week = Week::parse(text, ws).map_err(|e| anyhow::anyhow!("--week: {e}"))?;
@@ -91,12 +106,28 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             .unwrap_or_else(|| beside(&args.workbook).join("reports"))
             .join(format!("weekly-{}.pdf", week.label())),
     };
+    let flag = if args.out.is_some() {
+        "--out"
+    } else {
+        "the weekly report"
+    };
+    output::refuse_input(flag, &path, &inputs)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    crate::writeback::safe::atomic_replace(&path, |f| write_pdf(f, &bytes))
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    let backups = Backups {
+        keep: loaded.settings.backups,
+        ..Backups::default_now()
+    };
+    output::write_output(
+        &path,
+        &bytes,
+        &Kind::Pdf,
+        g.force,
+        backups,
+        Some(&args.workbook),
+    )?;
     if !g.quiet {
         super::emit(&format!("{}\n", path.display()))?;
     }
@@ -106,17 +137,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 /// The workbook's folder (empty, i.e. the current one, for a bare file name).
 fn beside(workbook: &Path) -> PathBuf {
     workbook.parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-/// Write the PDF; a new file is readable by all (the temporary file it starts as is private).
-fn write_pdf(f: &mut std::fs::File, bytes: &[u8]) -> Result<(), WritebackError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    f.write_all(bytes)?;
-    Ok(())
 }
 
 /// The weekly report of the last complete week before `as_of`, exactly as `dangol run` builds

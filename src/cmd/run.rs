@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::Global;
+use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::model::Lang;
 use crate::pipeline::{self, Analyses};
+use crate::render::output::{self, Backups, Kind};
 use crate::render::pdf::{FontSource, render_weekly_pdf};
 use crate::render::sheets::{SheetContext, generated_workbook};
 use crate::writeback::{
-    MergeOptions, WriteJob, WriteKind, WriteOptions, WriteReport, WritebackError, atomic_replace,
-    set_new_file_mode,
+    MergeOptions, WriteJob, WriteKind, WriteOptions, WriteReport, WritebackError,
 };
 
 /// Analyse a workbook, write dangol's sheets into it and render the weekly PDF (the nightly
@@ -28,6 +28,11 @@ use crate::writeback::{
   dangol run shop.xlsx --out copy.xlsx        # leave shop.xlsx untouched
   dangol run sales.csv                        # writes sales.dangol.xlsx beside it
   dangol run shop.xlsx --as-of 2025-04-16 --no-report
+  dangol run shop.xlsx --as-of latest         # as of the day after the newest sale
+  dangol run shop.xlsx --format json          # the run summary for scripts
+--quiet prints one line on stderr when the input has data problems or looks stale (more than
+7 days between the newest sale and --as-of). An existing --out file, NAME.dangol.xlsx or PDF
+that dangol did not make is not replaced without --force; dangol's own are backed up.
 Exit status: 0 ok, 1 data or write error, 2 usage error, 3 the workbook is locked by another
 run or open in Excel/LibreOffice (use --force to write anyway).")]
 pub struct Args {
@@ -83,6 +88,13 @@ fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
 
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    if g.format == Format::Csv {
+        eprintln!(
+            "dangol: error: dangol run prints its summary as a table or as JSON \
+             (--format json); --format csv is for the analysis commands"
+        );
+        return Ok(Exit::Usage);
+    }
     let as_of = super::as_of(g);
     let opts = WriteOptions {
         force: g.force,
@@ -103,6 +115,10 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         None if editable => args.workbook.clone(),
         None => crate::writeback::values_output_path(&args.workbook),
     };
+    // An existing file other than the workbook itself is replaced only when dangol made it.
+    if !same_target(&planned, &args.workbook) {
+        output::check_replace(&planned, &Kind::Workbook, g.force)?;
+    }
     // The lock is taken before reading, so a second run fails at once with exit 3 and the
     // workbook cannot change between the read and the write.
     let mut job = WriteJob::begin(&args.workbook, args.out.as_deref(), opts)
@@ -111,6 +127,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let bar = progress(g.quiet);
     bar.set_message("reading");
     let loaded = super::load(&args.workbook, g)?;
+    // `--as-of latest` is known only now.
+    let as_of = super::as_of(g);
+    job.set_created(as_of);
     job.set_backups(loaded.settings.backups);
     step(&bar, "analysing");
     let analyses = pipeline::analyse(&loaded, as_of)?;
@@ -118,6 +137,23 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         lang: analyses.lang,
         as_of,
         currency: analyses.currency,
+    };
+    // Where the weekly PDF goes, checked before anything is written: a refused report must
+    // not leave the workbook half-way updated.
+    let pdf_path = if args.no_report {
+        None
+    } else {
+        let dir = args
+            .report_dir
+            .clone()
+            .unwrap_or_else(|| parent(job.target()).join("reports"));
+        let path = dir.join(format!("weekly-{}.pdf", analyses.weekly.week.label()));
+        let extra: Vec<&Path> = args.font.iter().map(PathBuf::as_path).collect();
+        let inputs = output::inputs(&args.workbook, g.config.as_deref(), &extra);
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::refuse_input("the weekly report", &path, &inputs)?;
+        output::check_replace(&path, &Kind::Pdf, g.force)?;
+        Some(path)
     };
     let generated = generated_workbook(&analyses.sheets(), &ctx)?;
     step(&bar, "writing the workbook");
@@ -127,21 +163,21 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
     // What the write could not keep as it was (the file's owner, hard links split by --force).
     let mut warnings = report.warnings.clone();
-    let pdf = if args.no_report {
-        None
-    } else {
+    let pdf = if let Some(path) = &pdf_path {
         step(&bar, "rendering the weekly report");
-        let dir = args
-            .report_dir
-            .clone()
-            .unwrap_or_else(|| parent(job.target()).join("reports"));
-        let pdf = write_pdf(&analyses, &dir, args.font.as_deref(), &mut warnings);
+        let backups = Backups {
+            keep: loaded.settings.backups,
+            ..Backups::default_now()
+        };
+        let pdf = write_pdf(&analyses, path, args, g, backups, &mut warnings);
         Some(pdf.with_context(|| {
             format!(
                 "{} was written, but the weekly report was not",
                 report.target.display()
             )
         })?)
+    } else {
+        None
     };
     drop(job);
     bar.finish_and_clear();
@@ -151,9 +187,89 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         for w in &warnings {
             let _ = writeln!(err, "dangol: warning: {w}");
         }
+    }
+    if g.format == Format::Json {
+        // Asked for by a script: printed even with --quiet.
+        super::emit(&summary_json(
+            args,
+            &analyses,
+            &report,
+            pdf.as_deref(),
+            &warnings,
+        )?)?;
+    } else if !g.quiet {
         super::emit(&summary(args, &analyses, &report, pdf.as_deref()))?;
     }
     Ok(Exit::Ok)
+}
+
+/// Whether `a` and `b` are the same file (or the same path).
+fn same_target(a: &Path, b: &Path) -> bool {
+    a == b || output::same_file(a, b)
+}
+
+/// The run summary for scripts (`--format json`).
+#[derive(serde::Serialize)]
+struct RunJson {
+    workbook: String,
+    written: String,
+    kind: &'static str,
+    unchanged: bool,
+    as_of: String,
+    sheets_added: Vec<String>,
+    sheets_replaced: Vec<String>,
+    sheets_removed: Vec<String>,
+    customers: usize,
+    data_problems: usize,
+    backup: Option<String>,
+    weekly_report: Option<String>,
+    warnings: Vec<String>,
+}
+
+fn summary_json(
+    args: &Args,
+    a: &Analyses,
+    r: &WriteReport,
+    pdf: Option<&Path>,
+    warnings: &[String],
+) -> anyhow::Result<String> {
+    // Nothing was written when unchanged: no sheet was added, replaced or removed.
+    let m = if r.unchanged {
+        &crate::writeback::MergeSummary::default()
+    } else {
+        &r.summary
+    };
+    let j = RunJson {
+        workbook: args.workbook.display().to_string(),
+        written: r.target.display().to_string(),
+        kind: match r.kind {
+            WriteKind::InPlace => "in_place",
+            WriteKind::OutFile => "out_file",
+            WriteKind::Converted => "converted",
+        },
+        unchanged: r.unchanged,
+        as_of: a.as_of.to_string(),
+        sheets_added: m.added.clone(),
+        sheets_replaced: m.replaced.clone(),
+        sheets_removed: m.removed.clone(),
+        customers: a.customers.rows.len(),
+        data_problems: problem_count(a),
+        backup: r.backup.as_ref().map(|b| b.display().to_string()),
+        weekly_report: pdf.map(|p| p.display().to_string()),
+        warnings: warnings.to_vec(),
+    };
+    let mut s = serde_json::to_string_pretty(&j)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Errors and warnings found in the input (notes — void rows counted, returns netted — are
+/// information, not problems).
+fn problem_count(a: &Analyses) -> usize {
+    a.problems
+        .iter()
+        .filter(|p| p.severity != crate::model::Severity::Note)
+        .count()
 }
 
 fn parent(p: &Path) -> &Path {
@@ -163,25 +279,35 @@ fn parent(p: &Path) -> &Path {
     }
 }
 
-/// Renders the weekly PDF into `dir` as `weekly-YYYY-Www.pdf`, atomically.
+/// Renders the weekly PDF to `path` (`weekly-YYYY-Www.pdf`), atomically, by the rules of
+/// [`output`]: never over an input or a file dangol did not make (without `--force`), the old
+/// report backed up, a new one no more readable than the workbook.
 fn write_pdf(
     a: &Analyses,
-    dir: &Path,
-    font: Option<&Path>,
+    path: &Path,
+    args: &Args,
+    g: &Global,
+    backups: Backups,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<PathBuf> {
-    let font = font.map_or(FontSource::Embedded, |p| FontSource::Path(p.to_path_buf()));
+    let font = args
+        .font
+        .as_deref()
+        .map_or(FontSource::Embedded, |p| FontSource::Path(p.to_path_buf()));
     let (bytes, warn) = render_weekly_pdf(&a.weekly, &font)?;
     warnings.extend(warn);
-    let path = dir.join(format!("weekly-{}.pdf", a.weekly.week.label()));
-    let cannot = || format!("cannot write {}", path.display());
-    std::fs::create_dir_all(dir).with_context(cannot)?;
-    atomic_replace(&path, |f| {
-        f.write_all(&bytes)?;
-        set_new_file_mode(f)
-    })
-    .with_context(cannot)?;
-    Ok(path)
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    output::write_output(
+        path,
+        &bytes,
+        &Kind::Pdf,
+        g.force,
+        backups,
+        Some(&args.workbook),
+    )?;
+    Ok(path.to_path_buf())
 }
 
 fn names(list: &[String]) -> String {
@@ -235,12 +361,7 @@ fn summary(args: &Args, a: &Analyses, r: &WriteReport, pdf: Option<&Path>) -> St
         }
     }
     let customers = a.customers.rows.len();
-    // Notes (void rows counted, returns netted) are information, not problems.
-    let problems = a
-        .problems
-        .iter()
-        .filter(|p| p.severity != crate::model::Severity::Note)
-        .count();
+    let problems = problem_count(a);
     let _ = match l {
         Lang::Ko => writeln!(s, "  고객 {customers}명, 데이터 문제 {problems}건"),
         Lang::En => writeln!(s, "  customers: {customers}, data problems: {problems}"),

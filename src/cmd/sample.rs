@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
+
 use chrono::NaiveDate;
 
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
+use crate::render::output::{self, Backups, Kind};
 use crate::sample::{SampleFormat, SampleOptions, write_sample};
 
 /// Generate a synthetic shop: sales with cancellations and returns, quotes, customers, a CRM
@@ -18,7 +21,9 @@ use crate::sample::{SampleFormat, SampleOptions, write_sample};
   dangol sample --out sales.csv --format csv                     # sales only, CP949 (ko)
   dangol sample --out shop.xlsx --end 2025-04-20                 # data up to that Sunday
 --format xlsx|csv picks the file type (default: csv when --out ends in .csv, else xlsx).
-The same options always give a byte-identical file. An existing file at --out is replaced.")]
+The same options always give a byte-identical file. An existing file at --out is replaced
+only when dangol made it (a workbook dangol has run on, or a sample CSV) or with --force;
+the old file is kept in .dangol-backups/ beside it.")]
 pub struct Args {
     /// Where to write (.xlsx, or .csv: the sales table alone).
     #[arg(long, value_name = "PATH")]
@@ -73,9 +78,86 @@ pub fn options(args: &Args, g: &Global) -> SampleOptions {
     }
 }
 
+/// Excel's row limit per sheet.
+const EXCEL_MAX_ROWS: u64 = 1_048_576;
+
+/// Why these options cannot fit a workbook, found before any row is generated: the Customers
+/// and Quotes sheets (one header row each) must fit Excel's row limit (the Sales table is
+/// split over several sheets instead).
+fn row_limit_problem(o: &SampleOptions) -> Option<String> {
+    if o.format != SampleFormat::Xlsx {
+        return None;
+    }
+    let fmt = |n: u64| crate::model::values::format_number(rust_decimal::Decimal::from(n));
+    let (customers, weeks) = (u64::from(o.customers), u64::from(o.weeks));
+    // The generator plans about 1.5 quotes per customer per year.
+    let quotes = (customers * 3 * weeks).div_ceil(104);
+    let limit = EXCEL_MAX_ROWS - 1;
+    if customers > limit {
+        return Some(format!(
+            "--customers {}: the Customers sheet would have more rows than Excel's {} per sheet \
+             (at most {}); use fewer customers, or --format csv for the sales table alone",
+            fmt(customers),
+            fmt(EXCEL_MAX_ROWS),
+            fmt(limit)
+        ));
+    }
+    if quotes > limit {
+        let max = limit * 104 / (3 * weeks.max(1));
+        return Some(format!(
+            "--customers {} over {} weeks gives {} quotes: more rows than Excel's {} per sheet \
+             (at most {} customers over {} weeks); use fewer customers or weeks, or --format csv \
+             for the sales table alone",
+            fmt(customers),
+            fmt(weeks),
+            fmt(quotes),
+            fmt(EXCEL_MAX_ROWS),
+            fmt(max),
+            fmt(weeks)
+        ));
+    }
+    None
+}
+
+/// What dangol's own file of this kind looks like (to tell whether an existing `--out` is
+/// one): a workbook has dangol's property once dangol ran on it; a sample CSV starts with the
+/// header line every sample CSV in this language has.
+fn sample_kind(opts: &SampleOptions) -> anyhow::Result<Kind> {
+    if opts.format == SampleFormat::Xlsx {
+        return Ok(Kind::Workbook);
+    }
+    let dir = tempfile::tempdir()?;
+    let tiny = dir.path().join("header.csv");
+    write_sample(
+        &SampleOptions {
+            customers: 1,
+            rows: 1,
+            weeks: 1,
+            ..opts.clone()
+        },
+        &tiny,
+    )?;
+    let bytes = std::fs::read(&tiny)?;
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| i + 1);
+    Ok(Kind::Csv(bytes[..end].to_vec()))
+}
+
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let opts = options(args, g);
+    if let Some(why) = row_limit_problem(&opts) {
+        eprintln!("dangol: error: {why}");
+        return Ok(Exit::Usage);
+    }
+    // An existing file is replaced only when dangol made it (or with --force), and kept.
+    if output::check_replace(&args.out, &sample_kind(&opts)?, g.force)? {
+        output::backup_of(&args.out, Backups::default_now()).with_context(|| {
+            format!("cannot back up {}; nothing was changed", args.out.display())
+        })?;
+    }
     let s = write_sample(&opts, &args.out)?;
     if !g.quiet {
         let fmt = |n: u64| crate::model::values::format_number(rust_decimal::Decimal::from(n));

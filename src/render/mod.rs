@@ -8,12 +8,15 @@
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
+//! - [`output`]: the rules every other file dangol writes follows (never an input, never over
+//!   a file dangol did not make, backed up, umask).
 //! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
 pub mod contents;
 pub mod contents_remind;
 pub mod csv_out;
 pub mod eml;
+pub mod output;
 pub mod pdf;
 pub mod safe;
 pub mod sheets;

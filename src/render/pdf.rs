@@ -127,6 +127,7 @@ pub fn render_weekly_pdf(
         image_optimization: None,
     };
     let mut lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    tag_subset_fonts(&mut lo);
     // printpdf writes a random trailer /ID; derive it from the content instead.
     set_id(&mut lo, b"0");
     let mut probe = Vec::new();
@@ -139,6 +140,71 @@ pub fn render_weekly_pdf(
         message: e.to_string(),
     })?;
     Ok((bytes, canvas.warnings))
+}
+
+/// Whether `b` is a subset tag of PDF 32000 §9.6.4: six capital letters.
+fn is_subset_tag(b: &[u8]) -> bool {
+    b.len() == 6 && b.iter().all(u8::is_ascii_uppercase)
+}
+
+/// Six capital letters from a hash of `bytes`: the same subset always gets the same tag.
+fn subset_tag(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (0..6)
+        .map(|i| char::from(b'A' + ((h >> (i * 10)) % 26) as u8))
+        .collect()
+}
+
+/// printpdf prefixes a subset font's name with its resource name (`F1+DangolGothic-Regular`);
+/// PDF 32000 §9.6.4 wants a six-capital-letter tag, or PDF tools report the font as not
+/// subset. Each descriptor's tag becomes one derived from its embedded font program, on every
+/// `/BaseFont` and `/FontName` that carries the old name (they must match).
+fn tag_subset_fonts(doc: &mut lopdf::Document) {
+    use lopdf::Object;
+    let mut renames: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for obj in doc.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        if d.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
+            continue;
+        }
+        let Ok(name) = d.get(b"FontName").and_then(Object::as_name) else {
+            continue;
+        };
+        let Some(plus) = name.iter().position(|&b| b == b'+') else {
+            continue;
+        };
+        if is_subset_tag(&name[..plus]) {
+            continue;
+        }
+        let program = [b"FontFile2".as_slice(), b"FontFile3", b"FontFile"]
+            .iter()
+            .find_map(|k| d.get(k).and_then(Object::as_reference).ok())
+            .and_then(|id| doc.get_object(id).ok())
+            .and_then(|o| o.as_stream().ok())
+            .map_or(name, |st| st.content.as_slice());
+        let mut new = subset_tag(program).into_bytes();
+        new.extend_from_slice(&name[plus..]);
+        renames.push((name.to_vec(), new));
+    }
+    if renames.is_empty() {
+        return;
+    }
+    for obj in doc.objects.values_mut() {
+        let d = match obj {
+            Object::Dictionary(d) => d,
+            Object::Stream(st) => &mut st.dict,
+            _ => continue,
+        };
+        for key in [b"BaseFont".as_slice(), b"FontName"] {
+            if let Ok(Object::Name(n)) = d.get_mut(key)
+                && let Some((_, new)) = renames.iter().find(|(old, _)| old == n)
+            {
+                n.clone_from(new);
+            }
+        }
+    }
 }
 
 fn set_id(doc: &mut lopdf::Document, id: &[u8]) {

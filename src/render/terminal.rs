@@ -45,6 +45,54 @@ fn format_fixed1(d: Decimal) -> String {
     if s.contains('.') { s } else { format!("{s}.0") }
 }
 
+/// Whether `c` must not reach a terminal as it is: control characters (ESC, CR, BEL, …: a cell
+/// could move the cursor, recolour or clear the owner's screen) and the invisible bidi and
+/// line-separator controls that reorder or break the text around them (U+202E, U+2066, …).
+fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from the data made safe to print: every character of [`is_unsafe_for_terminal`]
+/// written visibly as its escape (`\u{1b}`), whatever the colour setting.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_for_terminal) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_for_terminal(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text of several lines made safe to print: like [`visible`], line by line (the line breaks
+/// themselves stay).
+pub fn visible_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe_for_terminal(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.split('\n')
+            .map(|l| visible(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// Whether a cell is a number that reads best right-aligned.
 fn is_numeric(c: &Cell) -> bool {
     matches!(
@@ -62,9 +110,12 @@ pub fn render_table(t: &SheetTable, currency: Currency) -> String {
         .load_preset(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
         .force_no_tty()
-        .set_header(t.columns.iter().map(TCell::new));
+        .set_header(t.columns.iter().map(|h| TCell::new(visible(h))));
     for row in &t.rows {
-        table.add_row(row.iter().map(|c| TCell::new(cell_text(c, currency))));
+        table.add_row(
+            row.iter()
+                .map(|c| TCell::new(visible(&cell_text(c, currency)))),
+        );
     }
     for (i, col) in table.column_iter_mut().enumerate() {
         let mut cells = t.rows.iter().filter_map(|r| r.get(i));
@@ -86,7 +137,7 @@ pub fn render_table(t: &SheetTable, currency: Currency) -> String {
 pub fn render_titled(t: &SheetTable, currency: Currency) -> String {
     let mut out = String::new();
     if !t.title.is_empty() {
-        out.push_str(&t.title);
+        out.push_str(&visible(&t.title));
         out.push('\n');
     }
     out.push_str(&render_table(t, currency));
@@ -188,6 +239,16 @@ mod tests {
         let b = SheetTable::new("", &["y"]);
         let text = render_tables(&[a, b], Currency::Krw);
         assert_eq!(text, "A\n x\n───\n 1\n\n y\n───\n");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(visible("김철수"), "김철수");
+        assert_eq!(visible("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(visible("x\ry\u{7}"), "x\\u{d}y\\u{7}");
+        assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(visible("tab\there"), "tab\\u{9}here");
+        assert_eq!(visible_lines("a\u{1b}\nb\r\n"), "a\\u{1b}\nb\\u{d}\n");
     }
 
     #[test]

@@ -203,6 +203,12 @@ impl WriteJob {
         self.opts.backups = keep;
     }
 
+    /// Sets the creation date stored in a converted workbook (known only once the data is
+    /// read for `--as-of latest`).
+    pub fn set_created(&mut self, day: NaiveDate) {
+        self.opts.created = day;
+    }
+
     /// The file that will be written.
     pub fn target(&self) -> &Path {
         &self.target
@@ -325,7 +331,11 @@ impl WriteJob {
         if exists {
             staged.take_attributes(&self.real, &self.target, warnings)?;
         } else {
-            set_new_file_mode(staged.file())?;
+            // A new file follows the umask, never wider than the input it came from.
+            crate::render::output::set_mode(
+                staged.file(),
+                crate::render::output::new_file_mode(Some(&self.input)),
+            )?;
         }
         staged.sync()?;
         Ok(staged)
@@ -489,20 +499,12 @@ fn same_content(path: &Path, bytes: &[u8]) -> Result<bool, WritebackError> {
     }
 }
 
-/// Gives a file that `atomic_replace` creates new the usual `rw-r--r--` instead of the
-/// temporary file's owner-only mode (a replaced file keeps its old mode regardless), so a
-/// report or workbook in a shared folder stays readable by the people it is for.
+/// Gives a file that `atomic_replace` creates new the mode the umask allows (`rw-r--r--` under
+/// the usual 022) instead of the temporary file's owner-only mode (a replaced file keeps its
+/// old mode regardless), so a report or workbook in a shared folder stays readable by the
+/// people it is for — and private under umask 077.
 pub fn set_new_file_mode(f: &File) -> Result<(), WritebackError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = f;
-    }
-    Ok(())
+    crate::render::output::set_mode(f, crate::render::output::new_file_mode(None))
 }
 
 /// Writes `input`'s results with `generated` in one call: [`WriteJob::begin`] then

@@ -9,3 +9,4 @@ mod reading;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
 mod owner_file;
+mod outputs;

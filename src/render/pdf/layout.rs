@@ -374,7 +374,8 @@ pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
     )
 }
 
-/// A round step of about `raw`: 1, 2, 2.5 or 5 × 10ⁿ, as an exact decimal.
+/// A round step of about `raw`: 1, 2, 2.5 or 5 × 10ⁿ, as an exact decimal (1 when `raw` is not
+/// a positive number; the largest such step a decimal holds when `raw` is beyond it).
 fn nice_step(raw: f64) -> Decimal {
     if raw.is_nan() || raw <= 0.0 {
         return Decimal::ONE;
@@ -388,14 +389,34 @@ fn nice_step(raw: f64) -> Decimal {
         f if f <= 5.0 => 50,
         _ => 100,
     };
-    // m × 10^(exp-1)
-    let e = exp - 1;
-    if e >= 0 {
-        Decimal::from(m) * Decimal::from(10i64.pow(e.min(18) as u32))
-    } else {
-        Decimal::new(m, (-e).min(28) as u32)
-    }
+    // m × 10^(exp-1), exactly, within what a decimal can hold (28 places either way).
+    let e = (exp - 1).clamp(-28, 27);
+    Decimal::from_scientific(&format!("{m}e{e}"))
+        .or_else(|_| Decimal::from_scientific(&format!("{m}e{}", e - 1)))
+        .unwrap_or(Decimal::MAX)
 }
+
+/// The axis of a chart of values from `lo` (≤ 0) to `hi` (≥ 0): its step and its lowest and
+/// highest tick. Checked arithmetic throughout: amounts near the decimal's limit give a
+/// coarser axis, never an overflow, and never more than a handful of ticks.
+fn axis(lo: Decimal, hi: Decimal) -> (Decimal, Decimal, Decimal) {
+    let span = hi.checked_sub(lo).unwrap_or(Decimal::MAX);
+    let span = span.to_f64().unwrap_or(0.0);
+    let step = nice_step(if span > 0.0 { span / 4.0 } else { 1.0 });
+    let ceil = (hi / step)
+        .ceil()
+        .checked_mul(step)
+        .unwrap_or(Decimal::MAX)
+        .max(step);
+    let floor = (lo / step)
+        .floor()
+        .checked_mul(step)
+        .unwrap_or(Decimal::MIN);
+    (step, floor, ceil)
+}
+
+/// Most ticks an axis draws (a step of a quarter of the span gives 5 or 6).
+const MAX_TICKS: usize = 8;
 
 fn trend_chart(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     const CH: f32 = 130.0;
@@ -411,22 +432,27 @@ fn trend_chart(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let vals: Vec<Decimal> = r.trend.iter().map(|t| t.revenue).collect();
     let hi = vals.iter().copied().fold(Decimal::ZERO, Decimal::max);
     let lo = vals.iter().copied().fold(Decimal::ZERO, Decimal::min);
-    let span = (hi - lo).to_f64().unwrap_or(0.0);
-    let step = nice_step(if span > 0.0 { span / 4.0 } else { 1.0 });
-    let ceil = (hi / step).ceil() * step;
-    let floor = (lo / step).floor() * step;
-    let (vmax, vmin) = (ceil.max(step), floor);
-    let range = (vmax - vmin).to_f32().unwrap_or(1.0).max(f32::MIN_POSITIVE);
-    let y_of = |v: Decimal| bottom - (v - vmin).to_f32().unwrap_or(0.0) / range * (bottom - top);
+    let (step, vmin, vmax) = axis(lo, hi);
+    // In floating point: the span of two extreme decimals may not fit a decimal.
+    let (fmin, fmax) = (vmin.to_f64().unwrap_or(0.0), vmax.to_f64().unwrap_or(1.0));
+    let range = ((fmax - fmin) as f32).max(f32::MIN_POSITIVE);
+    let y_of =
+        |v: Decimal| bottom - ((v.to_f64().unwrap_or(0.0) - fmin) as f32) / range * (bottom - top);
 
     let label = st(7.0, false, GREY);
     let mut tick = vmin;
-    while tick <= vmax {
+    for _ in 0..MAX_TICKS {
+        if tick > vmax {
+            break;
+        }
         let ty = y_of(tick);
         c.line(x0, ty, x1, ty, if tick.is_zero() { 0.8 } else { 0.4 }, RULE);
         let t = compact_money(tick, r.currency, l);
         c.text_fit(x0 - 5.0, ty + 2.5, &t, AXIS - 8.0, label, Align::Right);
-        tick += step;
+        match tick.checked_add(step) {
+            Some(next) => tick = next,
+            None => break,
+        }
     }
 
     let n = vals.len().max(1) as f32;
@@ -701,5 +727,11 @@ mod tests {
         assert_eq!(nice_step(2.3), Decimal::new(25, 1));
         assert_eq!(nice_step(0.07), Decimal::new(1, 1));
         assert_eq!(nice_step(0.0), Decimal::ONE);
+        assert_eq!(
+            nice_step(1.25e24),
+            Decimal::from_scientific("2e24").unwrap()
+        );
+        // Beyond what a decimal holds: the largest step that fits, never a panic.
+        assert!(nice_step(1e40) > Decimal::from_scientific("1e27").unwrap());
     }
 }
