@@ -261,11 +261,12 @@ fn an_open_workbook_is_refused_with_exit_3_unless_forced() {
     let o = run(&input, &["--force", "--quiet"]);
     assert_code(&o, 0);
     assert_eq!(stdout(&o), "");
-    // --quiet: only the one line cron mails, here about the stale data.
+    // --quiet: only the one line cron mails, here about the assumed currency and the stale
+    // data.
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: {}: {}",
+            "dangol: {0}: 데이터 문제 1건 (오류 0, 경고 1) — `dangol check {0}`로 확인하세요; {1}",
             input.display(),
             STALE.trim_start_matches("dangol: 경고: ")
         )
@@ -560,8 +561,9 @@ fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
         std::process::Command::new("sh")
             .arg(&script)
             .arg(&input)
-            // Seven days after the newest sale: not stale, so nothing to log.
-            .args(["--as-of", "2025-04-09"])
+            // Seven days after the newest sale: not stale; the currency named: no warning.
+            // Nothing to log.
+            .args(["--as-of", "2025-04-09", "--set", "currency=KRW"])
             .env("DANGOL", env!("CARGO_BIN_EXE_dangol"))
             .output()
             .unwrap()

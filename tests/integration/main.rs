@@ -7,6 +7,6 @@ mod commands;
 mod ingest;
 mod reading;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
+mod outputs;
 #[cfg(target_os = "linux")]
 mod owner_file;
-mod outputs;

@@ -42,21 +42,21 @@ fn shop_with(dir: &Path, name: &str, extra: &[Vec<V>]) -> PathBuf {
             t("Alice"),
             t("alice@example.com"),
             t("O1"),
-            V::N(600_000.0),
+            V::S("₩600,000"),
         ],
         vec![
             d(2025, 4, 15),
             t("Alice"),
             t("alice@example.com"),
             t("O2"),
-            V::N(500_000.0),
+            V::S("₩500,000"),
         ],
         vec![
             d(2025, 4, 16),
             t("Bob"),
             t("bob@example.com"),
             t("O3"),
-            V::N(100_000.0),
+            V::S("₩100,000"),
         ],
     ];
     sales.extend(extra.iter().cloned());
@@ -588,8 +588,8 @@ fn no_data_issues_sheet_when_there_are_only_notes() {
     let csv = dir.path().join("sales.csv");
     std::fs::write(
         &csv,
-        "Date,Customer,Order ID,Amount,Status\n2025-04-15,Alice,O1,1000,paid\n\
-         2025-04-16,Bob,O2,2000,cancelled\n",
+        "Date,Customer,Order ID,Amount,Status\n2025-04-15,Alice,O1,₩1000,paid\n\
+         2025-04-16,Bob,O2,₩2000,cancelled\n",
     )
     .unwrap();
     let o = dangol(&["run", s(&csv), "--as-of", AS_OF, "--no-report"]);

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use super::support::{stderr, stdout, tmp};
 
-const AS_OF: &str = "2025-04-16";
+// A week after the fixture's newest sale (2025-04-02), so no run here looks stale; every run
+// names its currency, as an owner who set it would, so no "KRW assumed" warning either.
+const AS_OF: &str = "2025-04-09";
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,7 +53,7 @@ fn run_os(path: &std::ffi::OsStr, extra: &[&str]) -> Output {
     let mut c = Command::new(bin());
     c.arg("run")
         .arg(path)
-        .args(["--as-of", AS_OF, "--no-report"])
+        .args(["--as-of", AS_OF, "--no-report", "--set", "currency=KRW"])
         .args(extra);
     c.output().expect("run dangol")
 }
@@ -178,7 +180,7 @@ fn an_owner_that_cannot_be_kept_is_said_in_a_warning() {
     let o = dangol
         .arg("run")
         .arg(&wb)
-        .args(["--as-of", AS_OF, "--no-report"])
+        .args(["--as-of", AS_OF, "--no-report", "--set", "currency=KRW"])
         .output()
         .expect("run");
     assert_code(&o, 0);
@@ -397,6 +399,8 @@ fn an_owners_save_during_a_run_is_kept_and_the_run_exits_3() {
             "--as-of",
             AS_OF,
             "--no-report",
+            "--set",
+            "currency=KRW",
         ],
         &[(dangol::writeback::TEST_PAUSE_ENV, "1500")],
     );
@@ -434,7 +438,7 @@ fn an_owner_sheet_in_the_dangol_xlsx_of_a_csv_is_refused_not_dropped() {
     let csv = d.path().join("orders.csv");
     fs::write(
         &csv,
-        "주문일자,고객명,금액\n2025-04-01,김민지,48000\n2025-04-10,박서준,15000\n",
+        "주문일자,고객명,금액\n2025-04-01,김민지,48000\n2025-04-05,박서준,15000\n",
     )
     .expect("csv");
     let o = run(&csv, &["--quiet"]);
@@ -444,7 +448,22 @@ fn an_owner_sheet_in_the_dangol_xlsx_of_a_csv_is_refused_not_dropped() {
     assert_eq!(names[0], "orders");
 
     // The owner adds a sheet of their own to the file and saves it.
+    // Excel keeps the custom property in which dangol records its sheets.
+    let custom = String::from_utf8(
+        zip_part(&fs::read(&out).expect("read"), "docProps/custom.xml").expect("custom.xml"),
+    )
+    .expect("utf-8");
+    let generated = custom
+        .split("<vt:lpwstr>")
+        .nth(1)
+        .and_then(|v| v.split("</vt:lpwstr>").next())
+        .expect("dangol.generated")
+        .replace("&quot;", "\"");
     let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_custom_property(dangol::writeback::GENERATED_PROPERTY, generated.as_str()),
+    );
     for n in names.iter().map(String::as_str).chain(["메모"]) {
         wb.add_worksheet().set_name(n).expect("name");
     }
@@ -584,7 +603,14 @@ fn a_chart_sheet_is_carried_over_untouched() {
     }
     // `check` reads it too.
     let o = Command::new(bin())
-        .args(["check", wb.to_str().expect("utf-8"), "--as-of", AS_OF])
+        .args([
+            "check",
+            wb.to_str().expect("utf-8"),
+            "--as-of",
+            AS_OF,
+            "--set",
+            "currency=KRW",
+        ])
         .output()
         .expect("check");
     assert_code(&o, 0);
@@ -637,7 +663,14 @@ fn corpus_workbooks_with_chart_sheets_are_read_and_take_dangols_sheets() {
             continue;
         }
         let o = Command::new(bin())
-            .args(["check", path.to_str().expect("utf-8"), "--as-of", AS_OF])
+            .args([
+                "check",
+                path.to_str().expect("utf-8"),
+                "--as-of",
+                AS_OF,
+                "--set",
+                "currency=KRW",
+            ])
             .output()
             .expect("check");
         assert!(
@@ -812,7 +845,14 @@ fn runs_killed_at_random_moments_leave_the_old_or_the_new_workbook() {
     let d = tmp();
     let wb = shop_in(d.path(), "Shop.xlsx");
     let old = fs::read(&wb).expect("read");
-    let args = ["--as-of", AS_OF, "--no-report", "--quiet"];
+    let args = [
+        "--as-of",
+        AS_OF,
+        "--no-report",
+        "--quiet",
+        "--set",
+        "currency=KRW",
+    ];
     let started = Instant::now();
     let o = Command::new(bin())
         .arg("run")

@@ -298,7 +298,7 @@ fn cp949_csv_money_with_a_backslash_is_won() {
         "customers",
         s(&p),
         "--as-of",
-        "2026-12-01",
+        "2026-11-25",
         "--format",
         "json",
     ]);
