@@ -20,8 +20,8 @@
 //!   responded, converted) does not count yet; an undated "yes" counts. `opens` is the open
 //!   count of the quote log, `open_rate` the share of quotes opened at least once,
 //!   `conversion_rate` = conversions / quotes; both rates are `None` without quotes.
-//! - RFM uses R = `recency_days`, F = `orders_all`, M = `total_all` over the customers with at
-//!   least one order up to `as_of` (all history, as published RFM tables do).
+//! - RFM uses R = `recency_days`, F = `orders`, M = `total` (the window, SPEC §3) over the
+//!   customers with at least one order up to `as_of`.
 //! - `total_rank_pct` ranks `total` among customers with an order in the window: the share
 //!   of those customers with a strictly greater total plus oneself, as a percent rounded up
 //!   (1 = top 1 %).
@@ -347,8 +347,8 @@ pub fn customer_table(
         .iter()
         .map(|&i| RfmInput {
             recency_days: rows[i].recency_days.unwrap_or_default(),
-            orders: rows[i].orders_all,
-            total: rows[i].total_all,
+            orders: rows[i].orders,
+            total: rows[i].total,
         })
         .collect();
     let (scores, rfm_cuts) = rfm::score_all(&inputs, settings);
@@ -824,11 +824,13 @@ mod tests {
         assert_eq!(a.recency_days, Some(0));
         assert_eq!(a.tenure_days, Some(365));
         assert_eq!(a.name.as_deref(), Some("A"));
-        // RFM with one customer: every score 1 (no one is worse).
+        // RFM with one customer: `auto` takes the fixed cut points — ordered today (R 5), two
+        // orders in the window (F 2: the third is outside it), ₩5,800 net (M 1).
         assert_eq!(
             (a.r, a.f, a.m, a.segment),
-            (Some(1), Some(1), Some(1), Some(Segment::Lost))
+            (Some(5), Some(2), Some(1), Some(Segment::PotentialLoyalist))
         );
+        assert_eq!(t.rfm_cuts.method, crate::settings::RfmMethod::Fixed);
         assert_eq!(a.total_rank_pct, Some(100));
     }
 
@@ -904,14 +906,9 @@ mod tests {
         assert_eq!(q.conversion_rate, Some(Decimal::new(5, 1)));
         assert_eq!(q.days_since_last_quote, Some(5));
         assert_eq!(q.responder.name.en, "Interested");
-        assert_eq!(
-            q.responder.reason,
-            "opens 3 ≥ 1 or responses 0 ≥ 1 or conversions 1 ≥ 1"
-        );
-        assert_eq!(
-            q.responder.reason_ko,
-            "opens 3 ≥ 1 또는 responses 0 ≥ 1 또는 conversions 1 ≥ 1"
-        );
+        // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
+        assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
+        assert_eq!(q.responder.reason_ko, "opens 3 ≥ 1 또는 conversions 1 ≥ 1");
     }
 
     #[test]
@@ -939,11 +936,8 @@ mod tests {
             g("vip"),
             ("VIP", 0, "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5")
         );
-        assert_eq!(
-            g("gold"),
-            ("Gold", 1, "total 600,000 ≥ 500,000 or orders 1 ≥ 3")
-        );
-        assert_eq!(g("reg"), ("Regular", 2, "orders 2 ≥ 2"));
+        assert_eq!(g("gold"), ("Gold", 1, "total 600,000 ≥ 500,000"));
+        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2"));
         assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1"));
         assert_eq!(g("old"), ("Prospect", 4, "always"));
         assert!(t.rows.iter().all(|r| r.vip.builtin));
@@ -1013,7 +1007,7 @@ mod tests {
     #[test]
     fn grade_changes_since_last_week() {
         let rows = [
-            // up: Regular → Gold by a third order this week
+            // up: Standard → Gold by a third order this week
             sale(Some("up"), "2025-04-01", 1, "u1"),
             sale(Some("up"), "2025-04-02", 1, "u2"),
             sale(Some("up"), "2025-04-15", 1, "u3"),
@@ -1055,7 +1049,7 @@ mod tests {
                     "New",
                     Direction::Upgrade
                 ),
-                ("up", GradeKind::Vip, "Regular", "Gold", Direction::Upgrade),
+                ("up", GradeKind::Vip, "Standard", "Gold", Direction::Upgrade),
             ]
         );
         assert_eq!(ch[2].name, "UP");
@@ -1105,12 +1099,12 @@ mod tests {
         let json = serde_json::to_string(&to_json_rows(&t)[0]).unwrap();
         assert_eq!(
             json,
-            r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":1,"f":1,"m":1,"segment":"Lost","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000 or orders 1 ≥ 3","responder_grade":"No quotes","responder_reason":"always"}"#
+            r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":5,"f":1,"m":5,"segment":"Potential Loyalist","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000","responder_grade":"No quotes","responder_reason":"always"}"#
         );
         let cuts = serde_json::to_string(&t.rfm_cuts).unwrap();
         assert_eq!(
             cuts,
-            r#"{"method":"quintile","customers":1,"recency_days":[null,null,null,null],"frequency":[null,null,null,null],"monetary":[null,null,null,null]}"#
+            r#"{"method":"fixed","setting":"auto","customers":1,"window_customers":1,"recency_days":["30","60","90","180"],"frequency":["2","3","4","6"],"monetary":["100000","300000","500000","1000000"]}"#
         );
     }
 }

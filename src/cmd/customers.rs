@@ -81,7 +81,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         let groups = possible_duplicates(&table);
         return finish(&duplicates_output(&groups, &table, &loaded, g.format)?, g);
     }
-    let rows = match select(&table, args, &loaded.settings) {
+    let (rows, matched) = match select(&table, args, &loaded.settings) {
         Ok(r) => r,
         Err(msg) => {
             eprintln!("dangol: error: {msg}");
@@ -107,7 +107,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         Format::Table | Format::Xlsx => {
             let t = terminal_table(&table, &rows, loaded.lang, g.verbose);
             let mut s = terminal::render_titled(&t, loaded.currency);
-            s.push_str(&footer(&table, rows.len(), loaded.lang, g.verbose));
+            let filter = args.grade.as_deref().map(str::trim);
+            s.push_str(&footer(&table, rows.len(), matched, filter, loaded.lang));
             s
         }
     };
@@ -127,14 +128,15 @@ fn json<T: Serialize>(v: &T) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// Filter by grade, sort, cut to `--top`. `--grade` names a grade of the VIP table (else of
-/// the responder table), in either language, any case; a name neither table has is a usage
-/// error that lists the grades there are.
+/// Filter by grade, sort, cut to `--top`; also returns how many customers matched before the
+/// cut. `--grade` names a grade of the VIP table (else of the responder table), in either
+/// language, any case; a name neither table has is a usage error that lists the grades there
+/// are.
 pub fn select<'a>(
     table: &'a CustomerTable,
     args: &Args,
     settings: &Settings,
-) -> Result<Vec<&'a CustomerStats>, String> {
+) -> Result<(Vec<&'a CustomerStats>, usize), String> {
     let mut rows: Vec<&CustomerStats> = table.rows.iter().collect();
     if let Some(want) = &args.grade {
         let want_l = want.trim().to_lowercase();
@@ -177,10 +179,11 @@ pub fn select<'a>(
             rows.sort_by_key(|r| (r.last_order.is_none(), Reverse(r.last_order), &r.key));
         }
     }
+    let matched = rows.len();
     if let Some(n) = args.top {
         rows.truncate(n);
     }
-    Ok(rows)
+    Ok((rows, matched))
 }
 
 /// The terminal table of customers.
@@ -247,36 +250,27 @@ pub fn terminal_table(
     t
 }
 
-/// The lines under the terminal table: totals, and the RFM cut points on --verbose.
-fn footer(table: &CustomerTable, shown: usize, lang: Lang, verbose: bool) -> String {
+/// The lines under the terminal table: how many of the matching customers are shown (those
+/// of the `--grade` filter, else everyone), and which RFM method scored them, why, and with
+/// which cut points.
+fn footer(
+    table: &CustomerTable,
+    shown: usize,
+    matched: usize,
+    grade: Option<&str>,
+    lang: Lang,
+) -> String {
     let mut s = String::new();
-    if shown < table.rows.len() {
-        s.push_str(&match lang {
-            Lang::Ko => format!("(전체 {}명 중 {}명 표시)\n", table.rows.len(), shown),
-            Lang::En => format!("({shown} of {} customers shown)\n", table.rows.len()),
+    if shown < matched {
+        s.push_str(&match (lang, grade) {
+            (Lang::Ko, Some(g)) => format!("({g} {matched}명 중 {shown}명 표시)\n"),
+            (Lang::Ko, None) => format!("(전체 {matched}명 중 {shown}명 표시)\n"),
+            (Lang::En, Some(g)) => format!("({shown} of {matched} {g} customers shown)\n"),
+            (Lang::En, None) => format!("({shown} of {matched} customers shown)\n"),
         });
     }
-    if verbose {
-        let cuts = |v: &[Option<Decimal>]| {
-            v.iter()
-                .map(|c| c.map_or("-".to_string(), |d| d.normalize().to_string()))
-                .collect::<Vec<_>>()
-                .join(" / ")
-        };
-        let c = &table.rfm_cuts;
-        s.push_str(&format!(
-            "RFM {} ({} {}): R {} · F {} · M {}\n",
-            match c.method {
-                crate::settings::RfmMethod::Quintile => lang.pick("5분위", "quintiles"),
-                crate::settings::RfmMethod::Fixed => lang.pick("고정 기준", "fixed cut points"),
-            },
-            c.customers,
-            lang.pick("명", "customers"),
-            cuts(&c.recency_days),
-            cuts(&c.frequency),
-            cuts(&c.monetary),
-        ));
-    }
+    s.push_str(&table.rfm_cuts.describe(lang, table.lookback_days));
+    s.push('\n');
     s
 }
 

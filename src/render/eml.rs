@@ -3,7 +3,8 @@
 //!
 //! The text comes from the `Templates`/`템플릿` sheet (grade | subject | body) or the built-in
 //! templates. A template's grade cell names a responder grade (`Interested`, `미응답`), a VIP
-//! grade (`VIP`, `골드`, or explicitly `vip:Regular` since `Regular` is also a responder grade),
+//! grade (`VIP`, `골드`, `Standard`, or explicitly `vip:NAME` for an owner's VIP grade that shares
+//! a responder grade's name),
 //! or several joined by `,` `/` `+` — all must hold; `*`/`default`/`기본` matches everyone. The
 //! template matching the most parts wins, first in sheet order on a tie.
 //!

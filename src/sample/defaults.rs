@@ -27,11 +27,11 @@ pub(crate) const CANCEL_WORDS: &str =
 pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> Vec<SettingRow> {
     let t = |s: &str| Value::Text(s.to_string());
     let (stages, _) = super::pools::stages(lang);
-    // Fixed RFM cut points only matter with `rfm.method = fixed`; these suit a small shop in
-    // the given currency.
+    // The fixed RFM cut points of SPEC §3 (used by `fixed`, and by `auto` for a small shop),
+    // in the given currency.
     let monetary = match currency {
-        Currency::Krw => "100000, 300000, 1000000, 3000000",
-        _ => "50, 150, 500, 1500",
+        Currency::Krw => "100000, 300000, 500000, 1000000",
+        _ => "100, 300, 500, 1000",
     };
     let row = |key, value, ko, en| SettingRow {
         key,
@@ -90,19 +90,19 @@ pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> 
         row("backups", Value::Int(7), "보관할 백업 개수", "Backups kept"),
         row(
             "rfm.method",
-            t("quintile"),
-            "RFM 점수: quintile(5분위) 또는 fixed(아래 기준값)",
-            "RFM scoring: quintile, or fixed (cut points below)",
+            t("auto"),
+            "RFM 점수: auto(주문 고객 100명 이상이면 5분위, 아니면 아래 기준값), quintile, fixed",
+            "RFM scoring: auto (quintiles from 100 customers who ordered, else the cut points below), quintile or fixed",
         ),
         row(
             "rfm.recency_days",
-            t("14, 30, 90, 180"),
+            t("30, 60, 90, 180"),
             "fixed일 때 최근 구매일 기준(일, 4개)",
             "Fixed recency cut points in days (4)",
         ),
         row(
             "rfm.frequency",
-            t("2, 3, 5, 10"),
+            t("2, 3, 4, 6"),
             "fixed일 때 구매 횟수 기준(4개)",
             "Fixed frequency cut points in orders (4)",
         ),
@@ -194,7 +194,7 @@ pub(crate) fn grade_rows(lang: Lang) -> Vec<GradeRow> {
         g(
             "vip",
             "일반",
-            "Regular",
+            "Standard",
             "orders >= 2",
             "2회 이상 주문",
             "2+ orders",

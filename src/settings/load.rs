@@ -241,9 +241,10 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
         }
         "rfm.method" => {
             s.rfm_method = match v.to_ascii_lowercase().as_str() {
+                "auto" => RfmMethod::Auto,
                 "quintile" | "quintiles" => RfmMethod::Quintile,
                 "fixed" => RfmMethod::Fixed,
-                _ => return Err(bad("quintile or fixed")),
+                _ => return Err(bad("auto, quintile or fixed")),
             };
         }
         "rfm.recency_days" => s.rfm_recency_days = cut_points(v, o, &key)?,
@@ -301,8 +302,12 @@ pub fn grade_kind(text: &str) -> Option<GradeKind> {
 fn set_rules(s: &mut Settings, kind: GradeKind, rows: &[RawGrade]) -> Result<(), SettingsError> {
     let mut rules = Vec::new();
     for r in rows {
-        let rule =
-            Rule::parse(&r.rule).map_err(|e| err(&r.origin, format!("rule {:?}: {e}", r.rule)))?;
+        let rule = Rule::parse(&r.rule).map_err(|e| {
+            err(
+                &r.origin,
+                format!("rule {:?}: {e}", crate::rules::excerpt(&r.rule)),
+            )
+        })?;
         let name = r.grade.trim().to_string();
         if name.is_empty() {
             return Err(err(&r.origin, "a grade rule has no grade name"));
@@ -566,10 +571,10 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     }
     push(
         "rfm.method",
-        if s.rfm_method == RfmMethod::Quintile {
-            "quintile"
-        } else {
-            "fixed"
+        match s.rfm_method {
+            RfmMethod::Auto => "auto",
+            RfmMethod::Quintile => "quintile",
+            RfmMethod::Fixed => "fixed",
         }
         .into(),
     );
