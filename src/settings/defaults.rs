@@ -54,6 +54,7 @@ impl Settings {
     pub fn defaults() -> Settings {
         Settings {
             shop_name: String::new(),
+            shop_email: String::new(),
             currency: None,
             lang: LangSetting::Auto,
             week_start: Weekday::Mon,

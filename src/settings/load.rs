@@ -26,6 +26,7 @@ pub struct SettingsError {
 /// Every key `dangol` knows (for messages, `dangol config` and "did you mean").
 pub const KEYS: &[&str] = &[
     "shop_name",
+    "shop_email",
     "currency",
     "lang",
     "week_start",
@@ -193,6 +194,19 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
     let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
     match key.as_str() {
         "shop_name" => s.shop_name = v.to_string(),
+        "shop_email" => {
+            let plain = |e: &str| {
+                e.split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'))
+                    && !e.contains(|c: char| {
+                        c.is_whitespace() || c.is_control() || "<>,;\"".contains(c)
+                    })
+            };
+            if !v.is_empty() && !plain(v) {
+                return Err(bad("an e-mail address such as shop@example.com"));
+            }
+            s.shop_email = v.to_string();
+        }
         "currency" => {
             s.currency = match v.to_ascii_lowercase().as_str() {
                 "" | "auto" => None,
@@ -521,6 +535,7 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         out.push((k.to_string(), v, o));
     };
     push("shop_name", s.shop_name.clone());
+    push("shop_email", s.shop_email.clone());
     push(
         "currency",
         s.currency

@@ -114,6 +114,9 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub shop_name: String,
+    /// `shop_email`: the `From` and `Reply-To` of reminder drafts; empty = none (the mail
+    /// program fills in its own account).
+    pub shop_email: String,
     /// `None` = infer from the data, else KRW.
     pub currency: Option<Currency>,
     pub lang: LangSetting,

@@ -484,3 +484,296 @@ fn the_vip_tier_once_called_regular_is_standard() {
         "{cells:?}"
     );
 }
+
+/// Quotes as of 2026-11-22 (every one due: sent 7+ days ago, no reply): Ahn opened Q1 but not
+/// her newer Q2; Baek opened Q3; Cho has neither e-mail nor phone (Q4); Do only a phone (Q5).
+fn reminder_shop(dir: &Path) -> PathBuf {
+    let path = dir.join("quotes.xlsx");
+    let s = V::S;
+    let q = |id, who, email: V, phone: V, sent: V, opened| {
+        vec![
+            s(id),
+            s(who),
+            email,
+            phone,
+            sent,
+            s(opened),
+            s("N"),
+            V::N(100_000.0),
+        ]
+    };
+    xlsx(
+        &path,
+        &[
+            (
+                "Sales",
+                vec![
+                    sales_header(),
+                    vec![d(2026, 10, 1), s("Ahn"), s("O1"), V::N(50_000.0)],
+                ],
+            ),
+            (
+                "Quotes",
+                vec![
+                    vec![
+                        s("Quote ID"),
+                        s("Customer"),
+                        s("Email"),
+                        s("Phone"),
+                        s("Sent"),
+                        s("Opened"),
+                        s("Responded"),
+                        s("Amount"),
+                    ],
+                    q(
+                        "Q1",
+                        "Ahn",
+                        s("ahn@example.com"),
+                        V::B,
+                        d(2026, 11, 10),
+                        "Y",
+                    ),
+                    q(
+                        "Q2",
+                        "Ahn",
+                        s("ahn@example.com"),
+                        V::B,
+                        d(2026, 11, 15),
+                        "N",
+                    ),
+                    q(
+                        "Q3",
+                        "Baek",
+                        s("baek@example.com"),
+                        V::B,
+                        d(2026, 11, 12),
+                        "Y",
+                    ),
+                    q("Q4", "Cho", V::B, V::B, d(2026, 11, 12), "N"),
+                    q("Q5", "Do", V::B, s("010-4444-5555"), d(2026, 11, 12), "N"),
+                ],
+            ),
+        ],
+    );
+    path
+}
+
+/// The mail-merge CSV's rows as (email, subject, body).
+fn merge_rows(path: &Path) -> Vec<(String, String, String)> {
+    let bytes = std::fs::read(path).expect("mail-merge csv");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            (rec[0].to_string(), rec[5].to_string(), rec[6].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn reminder_drafts_follow_the_quote_state_and_carry_the_shop_address() {
+    let dir = tmp();
+    let p = reminder_shop(dir.path());
+    let drafts = dir.path().join("drafts");
+    let merge = dir.path().join("merge.csv");
+    let (code, out, err) = run(&[
+        "remind",
+        p.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--lang",
+        "en",
+        "--set",
+        "shop_name=Corner Shop",
+        "--set",
+        "shop_email=hello@corner.example",
+        "--eml",
+        drafts.to_str().unwrap(),
+        "--csv",
+        merge.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let rows = merge_rows(&merge);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // Ahn is Interested (she opened Q1), but the draft is about Q2, which she has not opened:
+    // no thanks for reading it.
+    let (email, subject, body) = &rows[0];
+    assert_eq!(email, "ahn@example.com");
+    assert_eq!(subject, "[Corner Shop] Following up on quote Q2");
+    assert!(
+        body.contains("wanted to make sure it reached you"),
+        "{body}"
+    );
+    assert!(!body.contains("Thank you for looking"), "{body}");
+    // Baek opened Q3: the thanks are true.
+    let (email, subject, body) = &rows[1];
+    assert_eq!(email, "baek@example.com");
+    assert_eq!(subject, "[Corner Shop] About quote Q3");
+    assert!(
+        body.starts_with(
+            "Dear Baek,\n\nThank you for looking at the quote we sent 10 days ago (Q3, ₩100,000)."
+        ),
+        "{body}"
+    );
+    let eml = std::fs::read_to_string(drafts.join("001-ahn@example.com.eml")).expect("draft");
+    assert!(
+        eml.starts_with(
+            "From: \"Corner Shop\" <hello@corner.example>\r\nReply-To: \"Corner Shop\" <hello@corner.example>\r\nTo: \"Ahn\" <ahn@example.com>\r\n"
+        ),
+        "{eml}"
+    );
+    // Without shop_email there is no From (the mail program uses its own account).
+    let (code, _, err) = run(&[
+        "remind",
+        p.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--eml",
+        drafts.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let eml = std::fs::read_to_string(drafts.join("001-ahn@example.com.eml")).expect("draft");
+    assert!(
+        eml.starts_with("To: \"Ahn\" <ahn@example.com>\r\n"),
+        "{eml}"
+    );
+    // A bad address is refused where it is set.
+    let (code, _, err) = run(&[
+        "remind",
+        p.to_str().unwrap(),
+        "--set",
+        "shop_email=shop at home",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("shop_email: found \"shop at home\", expected an e-mail address such as shop@example.com"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sheet_templates_can_name_the_quote_state() {
+    let dir = tmp();
+    let p = reminder_shop(dir.path());
+    // Add a Templates sheet: one for opened quotes, one for the others.
+    let path = dir.path().join("templates.xlsx");
+    let mut wb_sheets: Vec<(&str, Vec<Vec<V>>)> = Vec::new();
+    {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(&p).expect("open");
+        for name in ["Sales", "Quotes"] {
+            let range = wb.worksheet_range(name).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| match cell {
+                            calamine::Data::DateTime(dt) => {
+                                let t = dt.as_datetime().expect("date");
+                                use chrono::Datelike;
+                                d(t.year() as u16, t.month() as u8, t.day() as u8)
+                            }
+                            calamine::Data::Float(f) => V::N(*f),
+                            calamine::Data::Empty => V::B,
+                            other => V::T(other.to_string()),
+                        })
+                        .collect()
+                })
+                .collect();
+            wb_sheets.push((name, rows));
+        }
+    }
+    wb_sheets.push((
+        "Templates",
+        vec![
+            vec![V::S("grade"), V::S("subject"), V::S("body")],
+            vec![
+                V::S("opened"),
+                V::S("Read {quote_id}"),
+                V::S("Thanks for reading, {name}."),
+            ],
+            vec![
+                V::S("not opened"),
+                V::S("Sent {quote_id}"),
+                V::S("Did it arrive, {name}?"),
+            ],
+        ],
+    ));
+    xlsx(&path, &wb_sheets);
+    let merge = dir.path().join("merge.csv");
+    let (code, out, err) = run(&[
+        "remind",
+        path.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--csv",
+        merge.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let rows = merge_rows(&merge);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.1.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("Sent Q2", "Did it arrive, Ahn?"),
+            ("Read Q3", "Thanks for reading, Baek.")
+        ]
+    );
+}
+
+#[test]
+fn remind_apply_never_marks_a_customer_it_cannot_reach() {
+    let dir = tmp();
+    let p = reminder_shop(dir.path());
+    let (code, out, err) = run(&[
+        "remind",
+        p.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--lang",
+        "en",
+        "--apply",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Unreachable — no e-mail and no phone (never marked as reminded):\n  Cho\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("No usable e-mail — call instead:\n  Do  010"),
+        "{out}"
+    );
+    assert!(out.contains("Marked 4 quote(s) as reminded in "), "{out}");
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&p).expect("open");
+    let quotes = wb.worksheet_range("Quotes").expect("Quotes");
+    let rows: Vec<Vec<String>> = quotes
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][8..], ["Status", "Reminded", "Reminders"]);
+    let status: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r.get(8).map_or("", String::as_str)))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("Q1", "reminded"),
+            ("Q2", "reminded"),
+            ("Q3", "reminded"),
+            ("Q4", ""),
+            ("Q5", "reminded")
+        ]
+    );
+    let v = json(&[
+        "remind",
+        p.to_str().unwrap(),
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["unreachable"][0]["customer"], "cho");
+}
