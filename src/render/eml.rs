@@ -61,6 +61,16 @@ pub enum DraftError {
         "{place}: unknown placeholder {{{name}}}; use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ for a literal brace)"
     )]
     UnknownPlaceholder { place: String, name: String },
+    /// A brace that is neither a placeholder nor a doubled literal brace: `{name` (unclosed),
+    /// `{}` (empty), `{ name }` (spaces), a lone `}`.
+    #[error(
+        "{place}: {found} is not a placeholder ({why}); use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ or }}}} for a literal brace)"
+    )]
+    BadPlaceholder {
+        place: String,
+        found: String,
+        why: &'static str,
+    },
 }
 
 /// One customer's reminder draft.
@@ -234,9 +244,16 @@ fn fit(
     (n > 0).then_some(n)
 }
 
-/// Split a template text into literal text and placeholder names; an unknown placeholder is an
-/// error naming `place`.
+/// Fill a template text's placeholders from `values`. `{{` and `}}` are literal braces; every
+/// other brace must be part of a known `{name}` — an unknown name, an unclosed `{name`, an empty
+/// `{}`, a spaced `{ name }` or a lone `}` is an error naming `place`, so a typo never reaches
+/// a customer as literal text.
 fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<String, DraftError> {
+    let bad = |found: &str, why: &'static str| DraftError::BadPlaceholder {
+        place: place.to_string(),
+        found: found.to_string(),
+        why,
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['{', '}']) {
@@ -247,28 +264,29 @@ fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<Stri
             rest = &tail[2..];
             continue;
         }
-        if let Some(after) = tail.strip_prefix('}') {
-            out.push('}');
-            rest = after;
-            continue;
+        if tail.starts_with('}') {
+            return Err(bad("}", "a lone closing brace"));
         }
-        // `{word}`: a placeholder when the braces hold one word.
-        let inner_end = tail[1..].find(['{', '}', ' ', '\n', '\t', '\r']);
-        match inner_end {
-            Some(j) if tail.as_bytes()[1 + j] == b'}' && j > 0 => {
-                let name = &tail[1..=j];
-                let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
-                    place: place.to_string(),
-                    name: name.to_string(),
-                })?;
-                out.push_str(values.get(key).map_or("", String::as_str));
-                rest = &tail[j + 2..];
-            }
-            _ => {
-                out.push('{');
-                rest = &tail[1..];
-            }
+        let Some(j) = tail[1..]
+            .find(['{', '}', '\n'])
+            .filter(|&j| tail.as_bytes()[1 + j] == b'}')
+        else {
+            let shown: String = tail.chars().take(20).take_while(|c| *c != '\n').collect();
+            return Err(bad(&shown, "no closing brace"));
+        };
+        let name = &tail[1..=j];
+        if name.is_empty() {
+            return Err(bad("{}", "no name between the braces"));
         }
+        if name.contains(char::is_whitespace) {
+            return Err(bad(&tail[..j + 2], "spaces inside the braces"));
+        }
+        let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
+            place: place.to_string(),
+            name: name.to_string(),
+        })?;
+        out.push_str(values.get(key).map_or("", String::as_str));
+        rest = &tail[j + 2..];
     }
     out.push_str(rest);
     Ok(out)
@@ -578,9 +596,23 @@ mod tests {
         let v: BTreeMap<&str, String> =
             [("name", "김철수".to_string()), ("days", "5".to_string())].into();
         assert_eq!(
-            fill("{name}님 {{days}} {days}일 {이름} { x }", "T!A1", &v).unwrap(),
-            "김철수님 {days} 5일 김철수 { x }"
+            fill("{name}님 {{days}} {days}일 {이름} }}", "T!A1", &v).unwrap(),
+            "김철수님 {days} 5일 김철수 }"
         );
+        let hint = "use {name}, {quote_id}, {days}, {amount} or {shop} (write {{ or }} for a literal brace)";
+        for (text, found, why) in [
+            ("Dear {name", "{name", "no closing brace"),
+            ("Dear {name\nbye}", "{name", "no closing brace"),
+            ("Hi {}", "{}", "no name between the braces"),
+            ("Hi { name }", "{ name }", "spaces inside the braces"),
+            ("smile :}", "}", "a lone closing brace"),
+        ] {
+            assert_eq!(
+                fill(text, "Templates!C4", &v).unwrap_err().to_string(),
+                format!("Templates!C4: {found} is not a placeholder ({why}); {hint}"),
+                "{text}"
+            );
+        }
         assert_eq!(
             fill("{nmae}", "Templates!C4", &v).unwrap_err().to_string(),
             "Templates!C4: unknown placeholder {nmae}; use {name}, {quote_id}, {days}, {amount} or {shop} (write {{ for a literal brace)"

@@ -488,6 +488,11 @@ fn the_vip_tier_once_called_regular_is_standard() {
 /// Quotes as of 2026-11-22 (every one due: sent 7+ days ago, no reply): Ahn opened Q1 but not
 /// her newer Q2; Baek opened Q3; Cho has neither e-mail nor phone (Q4); Do only a phone (Q5).
 fn reminder_shop(dir: &Path) -> PathBuf {
+    reminder_shop_with(dir, None)
+}
+
+/// [`reminder_shop`] with a Templates sheet.
+fn reminder_shop_with(dir: &Path, templates: Option<Vec<Vec<V>>>) -> PathBuf {
     let path = dir.join("quotes.xlsx");
     let s = V::S;
     let q = |id, who, email: V, phone: V, sent: V, opened| {
@@ -502,59 +507,60 @@ fn reminder_shop(dir: &Path) -> PathBuf {
             V::N(100_000.0),
         ]
     };
-    xlsx(
-        &path,
-        &[
-            (
-                "Sales",
+    let mut sheets = vec![
+        (
+            "Sales",
+            vec![
+                sales_header(),
+                vec![d(2026, 10, 1), s("Ahn"), s("O1"), V::N(50_000.0)],
+            ],
+        ),
+        (
+            "Quotes",
+            vec![
                 vec![
-                    sales_header(),
-                    vec![d(2026, 10, 1), s("Ahn"), s("O1"), V::N(50_000.0)],
+                    s("Quote ID"),
+                    s("Customer"),
+                    s("Email"),
+                    s("Phone"),
+                    s("Sent"),
+                    s("Opened"),
+                    s("Responded"),
+                    s("Amount"),
                 ],
-            ),
-            (
-                "Quotes",
-                vec![
-                    vec![
-                        s("Quote ID"),
-                        s("Customer"),
-                        s("Email"),
-                        s("Phone"),
-                        s("Sent"),
-                        s("Opened"),
-                        s("Responded"),
-                        s("Amount"),
-                    ],
-                    q(
-                        "Q1",
-                        "Ahn",
-                        s("ahn@example.com"),
-                        V::B,
-                        d(2026, 11, 10),
-                        "Y",
-                    ),
-                    q(
-                        "Q2",
-                        "Ahn",
-                        s("ahn@example.com"),
-                        V::B,
-                        d(2026, 11, 15),
-                        "N",
-                    ),
-                    q(
-                        "Q3",
-                        "Baek",
-                        s("baek@example.com"),
-                        V::B,
-                        d(2026, 11, 12),
-                        "Y",
-                    ),
-                    q("Q4", "Cho", V::B, V::B, d(2026, 11, 12), "N"),
-                    q("Q5", "Do", V::B, s("010-4444-5555"), d(2026, 11, 12), "N"),
-                ],
-            ),
-        ],
-    );
+                q(
+                    "Q1",
+                    "Ahn",
+                    s("ahn@example.com"),
+                    V::B,
+                    d(2026, 11, 10),
+                    "Y",
+                ),
+                q(
+                    "Q2",
+                    "Ahn",
+                    s("ahn@example.com"),
+                    V::B,
+                    d(2026, 11, 15),
+                    "N",
+                ),
+                q(
+                    "Q3",
+                    "Baek",
+                    s("baek@example.com"),
+                    V::B,
+                    d(2026, 11, 12),
+                    "Y",
+                ),
+                q("Q4", "Cho", V::B, V::B, d(2026, 11, 12), "N"),
+                q("Q5", "Do", V::B, s("010-4444-5555"), d(2026, 11, 12), "N"),
+            ],
+        ),
+    ];
+    if let Some(t) = templates {
+        sheets.push(("Templates", t));
+    }
+    xlsx(&path, &sheets);
     path
 }
 
@@ -655,38 +661,10 @@ fn reminder_drafts_follow_the_quote_state_and_carry_the_shop_address() {
 #[test]
 fn sheet_templates_can_name_the_quote_state() {
     let dir = tmp();
-    let p = reminder_shop(dir.path());
-    // Add a Templates sheet: one for opened quotes, one for the others.
-    let path = dir.path().join("templates.xlsx");
-    let mut wb_sheets: Vec<(&str, Vec<Vec<V>>)> = Vec::new();
-    {
-        use calamine::{Reader, open_workbook_auto};
-        let mut wb = open_workbook_auto(&p).expect("open");
-        for name in ["Sales", "Quotes"] {
-            let range = wb.worksheet_range(name).expect("sheet");
-            let rows = range
-                .rows()
-                .map(|row| {
-                    row.iter()
-                        .map(|cell| match cell {
-                            calamine::Data::DateTime(dt) => {
-                                let t = dt.as_datetime().expect("date");
-                                use chrono::Datelike;
-                                d(t.year() as u16, t.month() as u8, t.day() as u8)
-                            }
-                            calamine::Data::Float(f) => V::N(*f),
-                            calamine::Data::Empty => V::B,
-                            other => V::T(other.to_string()),
-                        })
-                        .collect()
-                })
-                .collect();
-            wb_sheets.push((name, rows));
-        }
-    }
-    wb_sheets.push((
-        "Templates",
-        vec![
+    // A Templates sheet: one for opened quotes, one for the others.
+    let path = reminder_shop_with(
+        dir.path(),
+        Some(vec![
             vec![V::S("grade"), V::S("subject"), V::S("body")],
             vec![
                 V::S("opened"),
@@ -698,9 +676,8 @@ fn sheet_templates_can_name_the_quote_state() {
                 V::S("Sent {quote_id}"),
                 V::S("Did it arrive, {name}?"),
             ],
-        ],
-    ));
-    xlsx(&path, &wb_sheets);
+        ]),
+    );
     let merge = dir.path().join("merge.csv");
     let (code, out, err) = run(&[
         "remind",
@@ -776,4 +753,103 @@ fn remind_apply_never_marks_a_customer_it_cannot_reach() {
         "json",
     ]);
     assert_eq!(v["unreachable"][0]["customer"], "cho");
+}
+
+#[test]
+fn strict_mode_on_a_one_row_per_deal_export_says_it_needs_a_stage_history() {
+    let dir = tmp();
+    let path = dir.path().join("crm.xlsx");
+    let s = V::S;
+    xlsx(
+        &path,
+        &[
+            (
+                "Sales",
+                vec![
+                    sales_header(),
+                    vec![d(2026, 11, 1), s("Mina"), s("O1"), V::N(1000.0)],
+                ],
+            ),
+            (
+                "Pipeline",
+                vec![
+                    vec![s("Deal"), s("Customer"), s("Stage"), s("Date")],
+                    vec![s("D1"), s("Mina"), s("Lead"), d(2026, 10, 1)],
+                    vec![s("D2"), s("Jun"), s("Demo"), d(2026, 10, 2)],
+                    vec![s("D3"), s("Ara"), s("Won"), d(2026, 10, 3)],
+                ],
+            ),
+        ],
+    );
+    let p = path.to_str().unwrap();
+    let base = [
+        "funnel",
+        p,
+        "--pipeline",
+        "--lang",
+        "en",
+        "--set",
+        "funnel.stages=Lead, Demo, Won",
+    ];
+    let mut strict = base.to_vec();
+    strict.extend(["--mode", "strict"]);
+    let (code, _, err) = run(&strict);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err,
+        "dangol: warning: strict mode needs a stage history (one row per stage a deal entered); this pipeline sheet has one row per deal (its current stage), so strict counts only the stages its date columns record. Use --mode reach.\n"
+    );
+    strict.extend(["--format", "json", "--quiet"]);
+    let (code, _, err) = run(&strict);
+    assert_eq!(code, 0);
+    assert!(
+        err.starts_with("dangol: warning: strict mode needs a stage history"),
+        "{err}"
+    );
+    // Reach on the same export says nothing.
+    let (code, _, err) = run(&base);
+    assert_eq!(code, 0);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn a_malformed_placeholder_is_an_error_naming_the_template_cell() {
+    for (body, want) in [
+        (
+            "Dear {name",
+            "Templates!C2: {name is not a placeholder (no closing brace)",
+        ),
+        (
+            "Dear {}",
+            "Templates!C2: {} is not a placeholder (no name between the braces)",
+        ),
+        (
+            "Dear { name }",
+            "Templates!C2: { name } is not a placeholder (spaces inside the braces)",
+        ),
+    ] {
+        let dir = tmp();
+        let p = reminder_shop_with(
+            dir.path(),
+            Some(vec![
+                vec![V::S("grade"), V::S("subject"), V::S("body")],
+                vec![V::S("*"), V::S("Quote {quote_id}"), V::S(body)],
+            ]),
+        );
+        let drafts = dir.path().join("drafts");
+        let (code, out, err) = run(&[
+            "remind",
+            p.to_str().unwrap(),
+            "--as-of",
+            "2026-11-22",
+            "--eml",
+            drafts.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            err.contains(&format!("{want}; use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ or }}}} for a literal brace)")),
+            "{err}"
+        );
+        assert!(!drafts.exists(), "nothing is written");
+    }
 }
