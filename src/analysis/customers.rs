@@ -27,6 +27,7 @@
 //!   (1 = top 1 %).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -42,7 +43,9 @@ use crate::settings::{GradeKind, GradeName, GradeRule, Origin, Settings};
 pub struct Grade {
     /// Position of the matched rule (0 = highest grade).
     pub rank: usize,
-    pub name: GradeName,
+    /// Shared by every customer with this grade in a table (one allocation per grade, not two
+    /// strings per customer).
+    pub name: Arc<GradeName>,
     /// Whether it is a built-in grade (shown in English in JSON/CSV).
     pub builtin: bool,
     /// The matched rule with the customer's numbers, English keywords.
@@ -373,9 +376,11 @@ pub fn customer_table(
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
     }
 
+    let vip_names = shared_names(&settings.vip_rules);
+    let responder_names = shared_names(&settings.responder_rules);
     for row in &mut rows {
-        row.vip = grade(&settings.vip_rules, row);
-        row.responder = grade(&settings.responder_rules, row);
+        row.vip = grade_named(&settings.vip_rules, &vip_names, row);
+        row.responder = grade_named(&settings.responder_rules, &responder_names, row);
     }
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
@@ -442,10 +447,10 @@ fn empty_stats(key: &str) -> CustomerStats {
 fn ungraded(rank: usize) -> Grade {
     Grade {
         rank,
-        name: GradeName {
+        name: Arc::new(GradeName {
             en: "Ungraded".into(),
             ko: "미분류".into(),
-        },
+        }),
         builtin: true,
         reason: "no rule matched".into(),
         reason_ko: "해당 규칙 없음".into(),
@@ -454,18 +459,31 @@ fn ungraded(rank: usize) -> Grade {
 
 /// The first rule of `rules` that holds for `m`, with its reason.
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
+    grade_named(rules, &shared_names(rules), m)
+}
+
+/// Each rule's grade name, once, to be shared by every customer's [`Grade`].
+fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
+    rules.iter().map(|r| Arc::new(r.grade.clone())).collect()
+}
+
+/// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
+/// (a table holds four of them per customer).
+fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -> Grade {
+    let exact = |s: String| s.into_boxed_str().into_string();
     rules
         .iter()
+        .zip(names)
         .enumerate()
-        .find(|(_, g)| g.rule.eval(m))
+        .find(|(_, (g, _))| g.rule.eval(m))
         .map_or_else(
             || ungraded(rules.len()),
-            |(rank, g)| Grade {
+            |(rank, (g, name))| Grade {
                 rank,
-                name: g.grade.clone(),
+                name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
-                reason: g.rule.reason_in(m, Lang::En),
-                reason_ko: g.rule.reason_in(m, Lang::Ko),
+                reason: exact(g.rule.reason_in(m, Lang::En)),
+                reason_ko: exact(g.rule.reason_in(m, Lang::Ko)),
             },
         )
 }
@@ -1160,7 +1178,7 @@ mod proptests {
                 prop_assert!(r.responder.rank < s.responder_rules.len());
                 let first = s.vip_rules.iter().position(|g| g.rule.eval(r));
                 prop_assert_eq!(first, Some(r.vip.rank));
-                prop_assert_eq!(&r.vip.name, &s.vip_rules[r.vip.rank].grade);
+                prop_assert_eq!(&*r.vip.name, &s.vip_rules[r.vip.rank].grade);
             }
         }
 

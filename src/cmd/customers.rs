@@ -89,12 +89,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     };
     let text = match g.format {
-        Format::Json => json(
-            &rows
-                .iter()
-                .map(|s| CustomerJson::from(*s))
-                .collect::<Vec<_>>(),
-        )?,
+        // Streamed a row at a time: a million customers are never a second copy in memory.
+        Format::Json if !g.quiet => return stream_json(&rows).map(|()| Exit::Ok),
+        Format::Json => String::new(),
         Format::Csv => {
             let t = csv_table(
                 &rows
@@ -113,6 +110,29 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     };
     finish(&text, g)
+}
+
+/// The rows as a pretty JSON array, each converted to [`CustomerJson`] only as it is written.
+struct JsonRows<'a>(&'a [&'a CustomerStats]);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| CustomerJson::from(*r)))
+    }
+}
+
+/// Write the JSON rows to stdout through a buffer (a closed pipe is not an error).
+fn stream_json(rows: &[&CustomerStats]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, &JsonRows(rows))
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn finish(text: &str, g: &Global) -> anyhow::Result<Exit> {
