@@ -268,11 +268,17 @@ pub fn customer_table(
     }
 
     let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
+    // Every row's grades before grading: one shared name, no reason text.
+    let placeholder = Grade {
+        reason: String::new(),
+        reason_ko: String::new(),
+        ..ungraded(0)
+    };
     for key in keys {
         let led = ledger.customers.get(key);
         let mas = master.get(key).map(|m| m.0);
         let q = qagg.get(key);
-        let mut s = empty_stats(key);
+        let mut s = empty_stats_with(key, &placeholder);
         if let Some(c) = led {
             for o in c.orders.values().filter(|o| upto(o.at)) {
                 let day = o.at.date();
@@ -404,6 +410,11 @@ pub fn customer_table(
 }
 
 fn empty_stats(key: &str) -> CustomerStats {
+    empty_stats_with(key, &ungraded(0))
+}
+
+/// An empty record whose grades are (cheap clones of) `grade`.
+fn empty_stats_with(key: &str, grade: &Grade) -> CustomerStats {
     CustomerStats {
         key: key.to_string(),
         name: None,
@@ -437,8 +448,8 @@ fn empty_stats(key: &str) -> CustomerStats {
         m: None,
         segment: None,
         total_rank_pct: None,
-        vip: ungraded(0),
-        responder: ungraded(0),
+        vip: grade.clone(),
+        responder: grade.clone(),
     }
 }
 
