@@ -98,7 +98,7 @@ fn report(lang: Lang) -> WeeklyReport {
     let (vip, gold, regular) = if ko {
         ("VIP", "골드", "일반")
     } else {
-        ("VIP", "Gold", "Regular")
+        ("VIP", "Gold", "Standard")
     };
     WeeklyReport {
         shop_name: if ko {

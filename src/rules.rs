@@ -13,6 +13,9 @@
 //! number     := digits with optional "_" or ","-grouping, optional ".fraction", optional "%"
 //! ```
 //!
+//! A rule is at most [`MAX_RULE_CHARS`] characters and nests parentheses and `not` at most
+//! [`MAX_DEPTH`] deep; beyond either it is an error, never a stack overflow.
+//!
 //! Keywords and metric names are case-insensitive. `10%` is 0.10: rates (`open_rate`,
 //! `conversion_rate`) are fractions 0..1, so `open_rate >= 30%` and `open_rate >= 0.3` mean the
 //! same; a rate compared with a plain number above 1 (`open_rate >= 30`) is an error rather than
@@ -28,6 +31,27 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use crate::model::Lang;
+
+/// The deepest nesting of parentheses and `not` a rule may have. Real rules use two or three
+/// levels; the bound keeps the recursive parser and evaluator far from the stack's end.
+pub const MAX_DEPTH: usize = 64;
+
+/// The longest rule, in characters. A grade rule is a line or two; the bound keeps a pasted
+/// megabyte from costing seconds and gigabytes (its reason is copied onto every customer).
+pub const MAX_RULE_CHARS: usize = 2000;
+
+/// A rule's text as error messages quote it: whole when short, else its first 60 characters
+/// and `…` (a rejected 24 KB rule is not printed back in full).
+pub fn excerpt(source: &str) -> String {
+    const SHOWN: usize = 60;
+    if source.chars().count() <= SHOWN {
+        source.to_string()
+    } else {
+        let mut s: String = source.chars().take(SHOWN).collect();
+        s.push('…');
+        s
+    }
+}
 
 /// A per-customer metric a rule can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -263,6 +287,33 @@ impl Expr {
         }
     }
 
+    /// The part of the expression that decides its value `value` for `m` (which must be
+    /// `self.eval(m)`): an `and` that holds or an `or` that fails needs every clause; an `and`
+    /// that fails or an `or` that holds needs only the clauses with that value; `not` flips
+    /// what its operand must show. The result evaluates to the same `value`, so a reason made
+    /// from it never shows a false comparison as if it held.
+    fn decisive(&self, m: &dyn Metrics, value: bool) -> Expr {
+        match self {
+            Expr::Const(_) | Expr::Cmp { .. } => self.clone(),
+            Expr::Not(e) => Expr::Not(Box::new(e.decisive(m, !value))),
+            Expr::And(es) | Expr::Or(es) => {
+                let is_and = matches!(self, Expr::And(_));
+                let mut kept: Vec<Expr> = es
+                    .iter()
+                    .filter(|e| is_and == value || e.eval(m) == value)
+                    .map(|e| e.decisive(m, value))
+                    .collect();
+                if kept.len() == 1 {
+                    kept.remove(0)
+                } else if is_and {
+                    Expr::And(kept)
+                } else {
+                    Expr::Or(kept)
+                }
+            }
+        }
+    }
+
     fn render_child(&self, m: &dyn Metrics, lang: Lang, out: &mut String, bracket: bool) {
         if bracket {
             out.push('(');
@@ -296,6 +347,32 @@ pub struct Rule {
 impl Rule {
     /// Parse rule text (`total >= 1_000_000 and orders >= 5`).
     pub fn parse(source: &str) -> Result<Rule, RuleError> {
+        // Nesting first: a deeply nested rule is told what is wrong with it, however long.
+        let mut depth = 0usize;
+        for (i, c) in source.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_DEPTH {
+                return Err(RuleError {
+                    message: format!(
+                        "the rule nests parentheses or 'not' more than {MAX_DEPTH} deep"
+                    ),
+                    offset: i,
+                });
+            }
+        }
+        let chars = source.chars().count();
+        if chars > MAX_RULE_CHARS {
+            return Err(RuleError {
+                message: format!(
+                    "the rule is {chars} characters long; a rule may have at most {MAX_RULE_CHARS}"
+                ),
+                offset: 0,
+            });
+        }
         let tokens = lex(source)?;
         if tokens.is_empty() {
             return Err(RuleError {
@@ -307,6 +384,7 @@ impl Rule {
             tokens: &tokens,
             pos: 0,
             end: source.len(),
+            depth: 0,
         };
         let expr = p.or()?;
         if let Some(t) = p.peek() {
@@ -346,9 +424,14 @@ impl Rule {
     }
     /// The reason with the keywords in `lang` (`그리고`, `또는`, `아님`, `항상`); metric names
     /// and numbers are the same in both languages.
+    ///
+    /// Only the clauses that decided the result are shown (SPEC §3): for `or`, the clauses that
+    /// held; for `and`, all of them; under `not`, the clauses that failed.
     pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
         let mut out = String::new();
-        self.expr.render(m, lang, &mut out);
+        self.expr
+            .decisive(m, self.expr.eval(m))
+            .render(m, lang, &mut out);
         out
     }
     /// The metrics the rule names, in order of first appearance.
@@ -523,6 +606,8 @@ struct Parser<'t, 'a> {
     pos: usize,
     /// Byte length of the source: the offset of errors at the end of the rule.
     end: usize,
+    /// Open parentheses and `not`s around the current position (bounded by [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> Parser<'_, 'a> {
@@ -570,10 +655,27 @@ impl<'a> Parser<'_, 'a> {
         })
     }
 
+    /// Enter one level of nesting (a `(` or a `not`), refusing to go deeper than
+    /// [`MAX_DEPTH`]: parsing, evaluating and explaining are recursive, and a rule nested
+    /// thousands deep (it fits in one cell) would otherwise overflow the stack.
+    fn deeper(&mut self) -> Result<(), RuleError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(RuleError {
+                message: format!("the rule nests parentheses or 'not' more than {MAX_DEPTH} deep"),
+                offset: self.peek().map_or(self.end, |t| t.offset),
+            });
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Expr, RuleError> {
         if self.peek().is_some_and(|t| t.kind == Tok::Not) {
+            self.deeper()?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let e = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(e)));
         }
         self.primary()
     }
@@ -587,8 +689,10 @@ impl<'a> Parser<'_, 'a> {
         };
         match t.kind {
             Tok::LParen => {
+                self.deeper()?;
                 self.pos += 1;
                 let e = self.or()?;
+                self.depth -= 1;
                 match self.peek() {
                     Some(Token {
                         kind: Tok::RParen, ..
@@ -951,13 +1055,11 @@ mod tests {
             (Metric::Responses, 1),
         ]);
         let r = Rule::parse("(opens >= 1 or responses >= 1) and not orders > 3").unwrap();
-        assert_eq!(
-            r.reason(&c),
-            "(opens 0 ≥ 1 or responses 1 ≥ 1) and not (orders 2 > 3)"
-        );
+        // Only the clauses that decided the grade (SPEC §3): `opens 0 ≥ 1` did not.
+        assert_eq!(r.reason(&c), "responses 1 ≥ 1 and not (orders 2 > 3)");
         assert_eq!(
             r.reason_in(&c, Lang::Ko),
-            "(opens 0 ≥ 1 또는 responses 1 ≥ 1) 그리고 아님 (orders 2 > 3)"
+            "responses 1 ≥ 1 그리고 아님 (orders 2 > 3)"
         );
         let t = Rule::parse("true").unwrap();
         assert_eq!(t.reason(&c), "always");
@@ -965,15 +1067,127 @@ mod tests {
         assert_eq!(Rule::parse("false").unwrap().reason(&c), "never");
         let nested =
             Rule::parse("orders >= 1 or (opens >= 1 and (responses >= 1 or orders >= 9))").unwrap();
+        assert_eq!(nested.reason(&c), "orders 2 ≥ 1");
+        let both =
+            Rule::parse("orders >= 1 or (responses >= 1 and (opens >= 1 or orders >= 2))").unwrap();
         assert_eq!(
-            nested.reason(&c),
-            "orders 2 ≥ 1 or opens 0 ≥ 1 and (responses 1 ≥ 1 or orders 2 ≥ 9)"
+            both.reason(&c),
+            "orders 2 ≥ 1 or responses 1 ≥ 1 and orders 2 ≥ 2"
         );
         let neg = M([(Metric::Total, Decimal::new(-12_345_675, 1))].into());
         assert_eq!(
             Rule::parse("total < 0").unwrap().reason(&neg),
             "total -1,234,567.5 < 0"
         );
+    }
+
+    #[test]
+    fn reasons_show_only_what_decided_the_grade() {
+        // The issue's Gold customer: the total clause is false and must not be shown.
+        let gold = m(&[(Metric::Total, 433_000), (Metric::Orders, 3)]);
+        let r = Rule::parse("total >= 500000 or orders >= 3").unwrap();
+        assert_eq!(r.reason(&gold), "orders 3 ≥ 3");
+        assert_eq!(r.reason_in(&gold, Lang::Ko), "orders 3 ≥ 3");
+        // Interested by an open: `conversions 0 ≥ 1` is not a reason.
+        let c = m(&[
+            (Metric::Opens, 2),
+            (Metric::Responses, 0),
+            (Metric::Conversions, 0),
+        ]);
+        let r = Rule::parse("opens >= 1 or responses >= 1 or conversions >= 1").unwrap();
+        assert_eq!(r.reason(&c), "opens 2 ≥ 1");
+        let all = m(&[
+            (Metric::Opens, 2),
+            (Metric::Responses, 1),
+            (Metric::Conversions, 0),
+        ]);
+        assert_eq!(r.reason(&all), "opens 2 ≥ 1 or responses 1 ≥ 1");
+        // Under `not`: the clauses that failed.
+        let c = m(&[(Metric::Orders, 2), (Metric::Total, 500)]);
+        let r = Rule::parse("not (orders >= 5 and total >= 100)").unwrap();
+        assert_eq!(r.reason(&c), "not (orders 2 ≥ 5)");
+        let r = Rule::parse("not (orders >= 5 or total >= 1000)").unwrap();
+        assert_eq!(r.reason(&c), "not (orders 2 ≥ 5 or total 500 ≥ 1,000)");
+        let r = Rule::parse("not not (orders >= 5 or total >= 100)").unwrap();
+        assert_eq!(r.reason(&c), "not (not (total 500 ≥ 100))");
+    }
+
+    /// Every node of the decisive part has the value its parent needs: no comparison is shown
+    /// as holding when it does not (or as failing under a `not` when it holds).
+    #[test]
+    fn decisive_parts_are_truthful_for_every_combination() {
+        fn truthful(e: &Expr, m: &dyn Metrics, want: bool) -> bool {
+            e.eval(m) == want
+                && match e {
+                    Expr::Const(_) | Expr::Cmp { .. } => true,
+                    Expr::Not(x) => truthful(x, m, !want),
+                    Expr::And(es) | Expr::Or(es) => es.iter().all(|x| truthful(x, m, want)),
+                }
+        }
+        let rules = [
+            "total >= 1000000 and orders >= 5",
+            "total >= 500000 or orders >= 3",
+            "opens >= 1 or responses >= 1 or conversions >= 1",
+            "not (orders >= 2 and total >= 3) or opens >= 1",
+            "(orders >= 1 or opens >= 2) and not (total >= 2 or responses >= 1)",
+            "not not (orders >= 1 or not opens >= 1) and (total >= 1 or true)",
+        ];
+        for src in rules {
+            let r = Rule::parse(src).unwrap();
+            for bits in 0..64u32 {
+                let v = |b: u32| i64::from((bits >> b) & 1) * 3;
+                let c = m(&[
+                    (Metric::Orders, v(0)),
+                    (Metric::Total, v(1) * 1_000_000),
+                    (Metric::Opens, v(2)),
+                    (Metric::Responses, v(3)),
+                    (Metric::Conversions, v(4)),
+                ]);
+                let want = r.eval(&c);
+                let d = r.expr.decisive(&c, want);
+                assert!(truthful(&d, &c, want), "{src} with {bits:b}: {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_clear_error() {
+        let nest = |n: usize| format!("{}orders >= 1{}", "(".repeat(n), ")".repeat(n));
+        assert!(Rule::parse(&nest(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            err(&nest(MAX_DEPTH + 1)),
+            (
+                "the rule nests parentheses or 'not' more than 64 deep".into(),
+                64
+            )
+        );
+        // The attack: ~12,000 levels in 24 KB (fits in one cell) fails fast, no stack overflow.
+        let (msg, _) = err(&nest(1000));
+        assert_eq!(msg, "the rule nests parentheses or 'not' more than 64 deep");
+        let nots = format!("{}orders >= 1", "not ".repeat(MAX_DEPTH + 1));
+        assert_eq!(
+            err(&nots).0,
+            "the rule nests parentheses or 'not' more than 64 deep"
+        );
+        assert!(Rule::parse(&format!("{}orders >= 1", "not ".repeat(MAX_DEPTH))).is_ok());
+    }
+
+    #[test]
+    fn length_is_bounded_with_a_clear_error() {
+        let long = format!("orders >= 1{}", " or orders >= 1".repeat(200));
+        assert!(long.len() > MAX_RULE_CHARS);
+        assert_eq!(
+            err(&long),
+            (
+                format!(
+                    "the rule is {} characters long; a rule may have at most 2000",
+                    long.len()
+                ),
+                0
+            )
+        );
+        let fits = format!("orders >= 1{}", " or orders >= 1".repeat(100));
+        assert!(Rule::parse(&fits).is_ok());
     }
 
     #[test]

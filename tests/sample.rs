@@ -456,7 +456,16 @@ fn settings_grades_and_templates_hold_the_defaults() {
     let rows = sheet(&p, "템플릿");
     assert_eq!(row_texts(&rows[0]), ["등급", "제목", "본문"]);
     let grades: Vec<String> = rows[1..].iter().map(|r| text(&r[0])).collect();
-    assert_eq!(grades, ["단골", "관심고객", "대기", "미응답"]);
+    // Chosen by responder grade and quote state (SPEC §6 reminder paragraph).
+    assert_eq!(
+        grades,
+        [
+            "단골 + 미열람",
+            "관심고객 + 열람",
+            "대기 + 미열람",
+            "미응답 + 미열람"
+        ]
+    );
 }
 
 #[test]

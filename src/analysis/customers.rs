@@ -20,13 +20,14 @@
 //!   responded, converted) does not count yet; an undated "yes" counts. `opens` is the open
 //!   count of the quote log, `open_rate` the share of quotes opened at least once,
 //!   `conversion_rate` = conversions / quotes; both rates are `None` without quotes.
-//! - RFM uses R = `recency_days`, F = `orders_all`, M = `total_all` over the customers with at
-//!   least one order up to `as_of` (all history, as published RFM tables do).
+//! - RFM uses R = `recency_days`, F = `orders`, M = `total` (the window, SPEC §3) over the
+//!   customers with at least one order up to `as_of`.
 //! - `total_rank_pct` ranks `total` among customers with an order in the window: the share
 //!   of those customers with a strictly greater total plus oneself, as a percent rounded up
 //!   (1 = top 1 %).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -42,7 +43,9 @@ use crate::settings::{GradeKind, GradeName, GradeRule, Origin, Settings};
 pub struct Grade {
     /// Position of the matched rule (0 = highest grade).
     pub rank: usize,
-    pub name: GradeName,
+    /// Shared by every customer with this grade in a table (one allocation per grade, not two
+    /// strings per customer).
+    pub name: Arc<GradeName>,
     /// Whether it is a built-in grade (shown in English in JSON/CSV).
     pub builtin: bool,
     /// The matched rule with the customer's numbers, English keywords.
@@ -265,11 +268,17 @@ pub fn customer_table(
     }
 
     let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
+    // Every row's grades before grading: one shared name, no reason text.
+    let placeholder = Grade {
+        reason: String::new(),
+        reason_ko: String::new(),
+        ..ungraded(0)
+    };
     for key in keys {
         let led = ledger.customers.get(key);
         let mas = master.get(key).map(|m| m.0);
         let q = qagg.get(key);
-        let mut s = empty_stats(key);
+        let mut s = empty_stats_with(key, &placeholder);
         if let Some(c) = led {
             for o in c.orders.values().filter(|o| upto(o.at)) {
                 let day = o.at.date();
@@ -347,8 +356,8 @@ pub fn customer_table(
         .iter()
         .map(|&i| RfmInput {
             recency_days: rows[i].recency_days.unwrap_or_default(),
-            orders: rows[i].orders_all,
-            total: rows[i].total_all,
+            orders: rows[i].orders,
+            total: rows[i].total,
         })
         .collect();
     let (scores, rfm_cuts) = rfm::score_all(&inputs, settings);
@@ -373,9 +382,11 @@ pub fn customer_table(
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
     }
 
+    let vip_names = shared_names(&settings.vip_rules);
+    let responder_names = shared_names(&settings.responder_rules);
     for row in &mut rows {
-        row.vip = grade(&settings.vip_rules, row);
-        row.responder = grade(&settings.responder_rules, row);
+        row.vip = grade_named(&settings.vip_rules, &vip_names, row);
+        row.responder = grade_named(&settings.responder_rules, &responder_names, row);
     }
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
@@ -399,6 +410,11 @@ pub fn customer_table(
 }
 
 fn empty_stats(key: &str) -> CustomerStats {
+    empty_stats_with(key, &ungraded(0))
+}
+
+/// An empty record whose grades are (cheap clones of) `grade`.
+fn empty_stats_with(key: &str, grade: &Grade) -> CustomerStats {
     CustomerStats {
         key: key.to_string(),
         name: None,
@@ -432,8 +448,8 @@ fn empty_stats(key: &str) -> CustomerStats {
         m: None,
         segment: None,
         total_rank_pct: None,
-        vip: ungraded(0),
-        responder: ungraded(0),
+        vip: grade.clone(),
+        responder: grade.clone(),
     }
 }
 
@@ -442,10 +458,10 @@ fn empty_stats(key: &str) -> CustomerStats {
 fn ungraded(rank: usize) -> Grade {
     Grade {
         rank,
-        name: GradeName {
+        name: Arc::new(GradeName {
             en: "Ungraded".into(),
             ko: "미분류".into(),
-        },
+        }),
         builtin: true,
         reason: "no rule matched".into(),
         reason_ko: "해당 규칙 없음".into(),
@@ -454,18 +470,31 @@ fn ungraded(rank: usize) -> Grade {
 
 /// The first rule of `rules` that holds for `m`, with its reason.
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
+    grade_named(rules, &shared_names(rules), m)
+}
+
+/// Each rule's grade name, once, to be shared by every customer's [`Grade`].
+fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
+    rules.iter().map(|r| Arc::new(r.grade.clone())).collect()
+}
+
+/// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
+/// (a table holds four of them per customer).
+fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -> Grade {
+    let exact = |s: String| s.into_boxed_str().into_string();
     rules
         .iter()
+        .zip(names)
         .enumerate()
-        .find(|(_, g)| g.rule.eval(m))
+        .find(|(_, (g, _))| g.rule.eval(m))
         .map_or_else(
             || ungraded(rules.len()),
-            |(rank, g)| Grade {
+            |(rank, (g, name))| Grade {
                 rank,
-                name: g.grade.clone(),
+                name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
-                reason: g.rule.reason_in(m, Lang::En),
-                reason_ko: g.rule.reason_in(m, Lang::Ko),
+                reason: exact(g.rule.reason_in(m, Lang::En)),
+                reason_ko: exact(g.rule.reason_in(m, Lang::Ko)),
             },
         )
 }
@@ -824,11 +853,13 @@ mod tests {
         assert_eq!(a.recency_days, Some(0));
         assert_eq!(a.tenure_days, Some(365));
         assert_eq!(a.name.as_deref(), Some("A"));
-        // RFM with one customer: every score 1 (no one is worse).
+        // RFM with one customer: `auto` takes the fixed cut points — ordered today (R 5), two
+        // orders in the window (F 2: the third is outside it), ₩5,800 net (M 1).
         assert_eq!(
             (a.r, a.f, a.m, a.segment),
-            (Some(1), Some(1), Some(1), Some(Segment::Lost))
+            (Some(5), Some(2), Some(1), Some(Segment::PotentialLoyalist))
         );
+        assert_eq!(t.rfm_cuts.method, crate::settings::RfmMethod::Fixed);
         assert_eq!(a.total_rank_pct, Some(100));
     }
 
@@ -904,14 +935,9 @@ mod tests {
         assert_eq!(q.conversion_rate, Some(Decimal::new(5, 1)));
         assert_eq!(q.days_since_last_quote, Some(5));
         assert_eq!(q.responder.name.en, "Interested");
-        assert_eq!(
-            q.responder.reason,
-            "opens 3 ≥ 1 or responses 0 ≥ 1 or conversions 1 ≥ 1"
-        );
-        assert_eq!(
-            q.responder.reason_ko,
-            "opens 3 ≥ 1 또는 responses 0 ≥ 1 또는 conversions 1 ≥ 1"
-        );
+        // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
+        assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
+        assert_eq!(q.responder.reason_ko, "opens 3 ≥ 1 또는 conversions 1 ≥ 1");
     }
 
     #[test]
@@ -939,11 +965,8 @@ mod tests {
             g("vip"),
             ("VIP", 0, "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5")
         );
-        assert_eq!(
-            g("gold"),
-            ("Gold", 1, "total 600,000 ≥ 500,000 or orders 1 ≥ 3")
-        );
-        assert_eq!(g("reg"), ("Regular", 2, "orders 2 ≥ 2"));
+        assert_eq!(g("gold"), ("Gold", 1, "total 600,000 ≥ 500,000"));
+        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2"));
         assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1"));
         assert_eq!(g("old"), ("Prospect", 4, "always"));
         assert!(t.rows.iter().all(|r| r.vip.builtin));
@@ -1013,7 +1036,7 @@ mod tests {
     #[test]
     fn grade_changes_since_last_week() {
         let rows = [
-            // up: Regular → Gold by a third order this week
+            // up: Standard → Gold by a third order this week
             sale(Some("up"), "2025-04-01", 1, "u1"),
             sale(Some("up"), "2025-04-02", 1, "u2"),
             sale(Some("up"), "2025-04-15", 1, "u3"),
@@ -1055,7 +1078,7 @@ mod tests {
                     "New",
                     Direction::Upgrade
                 ),
-                ("up", GradeKind::Vip, "Regular", "Gold", Direction::Upgrade),
+                ("up", GradeKind::Vip, "Standard", "Gold", Direction::Upgrade),
             ]
         );
         assert_eq!(ch[2].name, "UP");
@@ -1105,12 +1128,12 @@ mod tests {
         let json = serde_json::to_string(&to_json_rows(&t)[0]).unwrap();
         assert_eq!(
             json,
-            r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":1,"f":1,"m":1,"segment":"Lost","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000 or orders 1 ≥ 3","responder_grade":"No quotes","responder_reason":"always"}"#
+            r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":5,"f":1,"m":5,"segment":"Potential Loyalist","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000","responder_grade":"No quotes","responder_reason":"always"}"#
         );
         let cuts = serde_json::to_string(&t.rfm_cuts).unwrap();
         assert_eq!(
             cuts,
-            r#"{"method":"quintile","customers":1,"recency_days":[null,null,null,null],"frequency":[null,null,null,null],"monetary":[null,null,null,null]}"#
+            r#"{"method":"fixed","setting":"auto","customers":1,"window_customers":1,"recency_days":["30","60","90","180"],"frequency":["2","3","4","6"],"monetary":["100000","300000","500000","1000000"]}"#
         );
     }
 }
@@ -1166,7 +1189,7 @@ mod proptests {
                 prop_assert!(r.responder.rank < s.responder_rules.len());
                 let first = s.vip_rules.iter().position(|g| g.rule.eval(r));
                 prop_assert_eq!(first, Some(r.vip.rank));
-                prop_assert_eq!(&r.vip.name, &s.vip_rules[r.vip.rank].grade);
+                prop_assert_eq!(&*r.vip.name, &s.vip_rules[r.vip.rank].grade);
             }
         }
 

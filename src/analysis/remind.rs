@@ -16,7 +16,7 @@
 //!
 //! Next actions, first that applies: send reminder (a due quote); thank for the 1st/2nd/3rd
 //! order (the customer's `orders_all` is 1–3 and the last order is within the last 7 days,
-//! `as_of` included); win back (VIP grade Regular or better — the rule named Regular/일반, or
+//! `as_of` included); win back (VIP grade Standard or better — the rule named Standard/일반, or
 //! `orders_all ≥ 2` when the owner's table has no such grade — and no order for more than
 //! `winback.after_days` days); welcome (listed in the Customers sheet, no order and no quote).
 //! Opted-out customers get no action.
@@ -294,13 +294,15 @@ fn reminder_reason(
     (en, ko)
 }
 
-/// The rank of the lowest grade that counts as "Regular or better", if the owner's VIP table
-/// has a grade named Regular/일반.
+/// The rank of the lowest grade that counts as "Standard or better", if the owner's VIP table
+/// has a grade named Standard/일반 (or `Regular`, its name before 0.2, in older workbooks).
 fn regular_rank(settings: &Settings) -> Option<usize> {
-    settings
-        .vip_rules
-        .iter()
-        .position(|r| r.grade.en.eq_ignore_ascii_case("regular") || r.grade.ko.trim() == "일반")
+    settings.vip_rules.iter().position(|r| {
+        let en = r.grade.en.trim();
+        en.eq_ignore_ascii_case("standard")
+            || en.eq_ignore_ascii_case("regular")
+            || r.grade.ko.trim() == "일반"
+    })
 }
 
 /// Each customer's one next action and the response flow of their last quote, by key.

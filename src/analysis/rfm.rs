@@ -1,12 +1,25 @@
 //! RFM scoring (SPEC §3): recency, frequency and monetary scores 1–5 (5 best), by quintiles of
 //! the shop's own customers or by fixed cut points, and the named segments they map to.
 //!
-//! **Quintiles with ties.** The values of the `n` scored customers are sorted worst to best; a
-//! value's score is `1 + floor(5 × rank_lo / n)`, where `rank_lo` is the number of customers with
-//! a strictly worse value (the 0-based position of the value's first occurrence). Equal values
-//! therefore always share a score, the result does not depend on input order, and a large tie
-//! at the bottom (most customers ordered once) keeps the whole tie at the lower score rather
-//! than splitting it arbitrarily — some scores may then be unused.
+//! **Method.** `rfm.method = auto` (the default) uses quintiles when at least
+//! [`AUTO_MIN_CUSTOMERS`] customers ordered in the lookback window, else the fixed cut points
+//! (SPEC §3 defaults: recency 30/60/90/180 days, orders 2/3/4/6, net total
+//! 100,000/300,000/500,000/1,000,000 won or 100/300/500/1,000 in a two-decimal currency).
+//! R is the days since the last order; F and M are the orders and net total *within the
+//! window*. [`RfmCuts::describe`] says which method was used and why.
+//!
+//! **Quintiles with ties.** The `n` scored customers' values are sorted worst to best and
+//! grouped into their `k` distinct values; equal values always share a score, and the result
+//! does not depend on input order. Every score is reachable whenever the data allows it — the
+//! best value always scores 5 and the worst 1 (ties never leave the best customers without a
+//! 5):
+//! - `k ≥ 5`: the boundary of score `j + 2` (j = 0..3) is the first distinct value with at
+//!   least ⌈(j + 1) n / 5⌉ customers strictly worse, moved up or down just enough that each of
+//!   the five scores keeps at least one distinct value;
+//! - `2 ≤ k ≤ 4`: each value's natural score `1 + ⌊5 × rank_lo / n⌋` (`rank_lo` = customers
+//!   strictly worse), with the worst set to 1, the best to 5, and the rest made strictly
+//!   increasing between them;
+//! - `k = 1` (everyone alike): score 3.
 //!
 //! **Cut points.** Scores are reported as the cut points that reproduce them, in the same shape
 //! as the `rfm.*` settings, so a quintile result can be pasted into a fixed configuration:
@@ -30,6 +43,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::model::Lang;
+use crate::model::values::format_number;
 use crate::settings::{RfmMethod, Settings};
 
 /// A named RFM segment.
@@ -124,27 +139,87 @@ impl Serialize for Segment {
     }
 }
 
+/// `rfm.method = auto` scores by quintiles when at least this many customers ordered in the
+/// lookback window: below it a quintile is a handful of customers and one order moves a
+/// customer two segments, so the fixed cut points of SPEC §3 say more.
+pub const AUTO_MIN_CUSTOMERS: usize = 100;
+
+/// The fixed net-total cut points for a two-decimal currency (GBP, USD, EUR), used when
+/// `rfm.monetary` is not set (the built-in ones are won amounts).
+pub const TWO_DECIMAL_MONETARY: [i64; 4] = [100, 300, 500, 1_000];
+
 /// The cut points that produced the scores (see the module notes for their meaning).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RfmCuts {
+    /// The method used: quintile or fixed (never auto).
     #[serde(serialize_with = "ser_method")]
     pub method: RfmMethod,
+    /// The `rfm.method` setting that chose it (auto, quintile or fixed).
+    #[serde(serialize_with = "ser_method")]
+    pub setting: RfmMethod,
     /// Customers scored (those with at least one order up to the as-of date).
     pub customers: usize,
+    /// Customers with an order in the lookback window (what `auto` decides by).
+    pub window_customers: usize,
     pub recency_days: Vec<Option<Decimal>>,
     pub frequency: Vec<Option<Decimal>>,
     pub monetary: Vec<Option<Decimal>>,
 }
 
+impl RfmCuts {
+    /// One line saying which method scored RFM, why, and the cut points used (`-` = no
+    /// customer reaches that score), e.g. `RFM: fixed cut points (auto: 9 customers ordered in
+    /// the last 365 days; quintiles need 100): R 30 / 60 / 90 / 180 · F 2 / 3 / 4 / 6 · M …`.
+    pub fn describe(&self, lang: Lang, lookback_days: u32) -> String {
+        let method = match self.method {
+            RfmMethod::Fixed => lang.pick("고정 기준", "fixed cut points"),
+            RfmMethod::Quintile | RfmMethod::Auto => lang.pick("5분위", "quintiles"),
+        };
+        let n = self.window_customers;
+        let why = match (self.setting, self.method, lang) {
+            (RfmMethod::Auto, RfmMethod::Fixed, Lang::Ko) => format!(
+                "자동: 최근 {lookback_days}일 주문 고객 {n}명, 5분위는 {AUTO_MIN_CUSTOMERS}명 이상일 때"
+            ),
+            (RfmMethod::Auto, RfmMethod::Fixed, Lang::En) => format!(
+                "auto: {n} customers ordered in the last {lookback_days} days; quintiles need {AUTO_MIN_CUSTOMERS}"
+            ),
+            (RfmMethod::Auto, _, Lang::Ko) => format!(
+                "자동: 최근 {lookback_days}일 주문 고객 {n}명 ({AUTO_MIN_CUSTOMERS}명 이상)"
+            ),
+            (RfmMethod::Auto, _, Lang::En) => format!(
+                "auto: {n} customers ordered in the last {lookback_days} days, at least {AUTO_MIN_CUSTOMERS}"
+            ),
+            (_, _, Lang::Ko) => format!("rfm.method 설정, 최근 {lookback_days}일 주문 고객 {n}명"),
+            (_, _, Lang::En) => format!(
+                "rfm.method setting; {n} customers ordered in the last {lookback_days} days"
+            ),
+        };
+        let cuts = |v: &[Option<Decimal>]| {
+            v.iter()
+                .map(|c| c.map_or("-".to_string(), |d| format_number(d.normalize())))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        format!(
+            "RFM: {method} ({why}): R {} · F {} · M {}",
+            cuts(&self.recency_days),
+            cuts(&self.frequency),
+            cuts(&self.monetary)
+        )
+    }
+}
+
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
 fn ser_method<S: serde::Serializer>(m: &RfmMethod, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(match m {
+        RfmMethod::Auto => "auto",
         RfmMethod::Quintile => "quintile",
         RfmMethod::Fixed => "fixed",
     })
 }
 
-/// One customer's RFM inputs: days since the last order, orders, net total.
+/// One customer's RFM inputs: days since the last order (all history), and orders and net
+/// total within the lookback window (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RfmInput {
     pub recency_days: i64,
@@ -166,8 +241,28 @@ impl RfmScore {
     }
 }
 
+/// The fixed net-total cut points: `rfm.monetary` when the owner set it, else the built-in
+/// won amounts, or [`TWO_DECIMAL_MONETARY`] when the `currency` setting is a two-decimal one.
+pub fn monetary_cuts(settings: &Settings) -> Vec<Decimal> {
+    let set = settings.origins.contains_key("rfm.monetary");
+    match settings.currency {
+        Some(c) if !set && c.decimals() == 2 => TWO_DECIMAL_MONETARY
+            .iter()
+            .copied()
+            .map(Decimal::from)
+            .collect(),
+        _ => settings.rfm_monetary.clone(),
+    }
+}
+
 /// Score every input by the method of `settings`; the scores come in input order.
 pub fn score_all(inputs: &[RfmInput], settings: &Settings) -> (Vec<RfmScore>, RfmCuts) {
+    let window_customers = inputs.iter().filter(|i| i.orders > 0).count();
+    let method = match settings.rfm_method {
+        RfmMethod::Auto if window_customers >= AUTO_MIN_CUSTOMERS => RfmMethod::Quintile,
+        RfmMethod::Auto => RfmMethod::Fixed,
+        m => m,
+    };
     // Recency is scored on the negated days so that every measure is "higher is better".
     let r: Vec<Decimal> = inputs
         .iter()
@@ -175,44 +270,38 @@ pub fn score_all(inputs: &[RfmInput], settings: &Settings) -> (Vec<RfmScore>, Rf
         .collect();
     let f: Vec<Decimal> = inputs.iter().map(|i| Decimal::from(i.orders)).collect();
     let m: Vec<Decimal> = inputs.iter().map(|i| i.total).collect();
-    match settings.rfm_method {
-        RfmMethod::Quintile => {
-            let (rs, rc) = quintile_scores(&r);
-            let (fs, fc) = quintile_scores(&f);
-            let (ms, mc) = quintile_scores(&m);
-            let scores = zip3(&rs, &fs, &ms);
-            let cuts = RfmCuts {
-                method: RfmMethod::Quintile,
-                customers: inputs.len(),
-                recency_days: rc.iter().rev().map(|c| c.map(|v| -v)).collect(),
-                frequency: fc.to_vec(),
-                monetary: mc.to_vec(),
-            };
-            (scores, cuts)
-        }
-        RfmMethod::Fixed => {
-            let scores = inputs
-                .iter()
-                .map(|i| RfmScore {
-                    r: fixed_recency_score(
-                        Decimal::from(i.recency_days),
-                        &settings.rfm_recency_days,
-                    ),
-                    f: fixed_score(Decimal::from(i.orders), &settings.rfm_frequency),
-                    m: fixed_score(i.total, &settings.rfm_monetary),
-                })
-                .collect();
-            let some = |v: &[Decimal]| v.iter().copied().map(Some).collect();
-            let cuts = RfmCuts {
-                method: RfmMethod::Fixed,
-                customers: inputs.len(),
-                recency_days: some(&settings.rfm_recency_days),
-                frequency: some(&settings.rfm_frequency),
-                monetary: some(&settings.rfm_monetary),
-            };
-            (scores, cuts)
-        }
+    let mut cuts = RfmCuts {
+        method,
+        setting: settings.rfm_method,
+        customers: inputs.len(),
+        window_customers,
+        recency_days: Vec::new(),
+        frequency: Vec::new(),
+        monetary: Vec::new(),
+    };
+    if method == RfmMethod::Fixed {
+        let monetary = monetary_cuts(settings);
+        let scores = inputs
+            .iter()
+            .map(|i| RfmScore {
+                r: fixed_recency_score(Decimal::from(i.recency_days), &settings.rfm_recency_days),
+                f: fixed_score(Decimal::from(i.orders), &settings.rfm_frequency),
+                m: fixed_score(i.total, &monetary),
+            })
+            .collect();
+        let some = |v: &[Decimal]| v.iter().copied().map(Some).collect();
+        cuts.recency_days = some(&settings.rfm_recency_days);
+        cuts.frequency = some(&settings.rfm_frequency);
+        cuts.monetary = some(&monetary);
+        return (scores, cuts);
     }
+    let (rs, rc) = quintile_scores(&r);
+    let (fs, fc) = quintile_scores(&f);
+    let (ms, mc) = quintile_scores(&m);
+    cuts.recency_days = rc.iter().rev().map(|c| c.map(|v| -v)).collect();
+    cuts.frequency = fc.to_vec();
+    cuts.monetary = mc.to_vec();
+    (zip3(&rs, &fs, &ms), cuts)
 }
 
 fn zip3(r: &[u8], f: &[u8], m: &[u8]) -> Vec<RfmScore> {
@@ -224,29 +313,69 @@ fn zip3(r: &[u8], f: &[u8], m: &[u8]) -> Vec<RfmScore> {
 }
 
 /// Quintile scores of `values` (higher is better), in input order, and the four cut points:
-/// `cuts[k]` is the lowest value scoring at least `k + 2`.
+/// `cuts[k]` is the lowest value scoring at least `k + 2` (`None` when no value does).
 pub fn quintile_scores(values: &[Decimal]) -> (Vec<u8>, [Option<Decimal>; 4]) {
-    let n = values.len();
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    let dscore = distinct_scores(&sorted, &distinct);
     let scores = values
         .iter()
-        .map(|v| {
-            let rank_lo = sorted.partition_point(|x| x < v);
-            1 + (5 * rank_lo / n) as u8
-        })
+        .map(|v| distinct.binary_search(v).map_or(1, |i| dscore[i]))
         .collect();
     let mut cuts = [None; 4];
     for (k, cut) in cuts.iter_mut().enumerate() {
-        // Score ≥ k + 2 ⟺ 5 × rank_lo ≥ (k + 1) × n ⟺ rank_lo ≥ ⌈(k + 1) n / 5⌉.
-        let first = ((k + 1) * n).div_ceil(5);
-        *cut = (first..n)
-            .find(|&i| i == 0 || sorted[i] != sorted[i - 1])
-            .map(|i| sorted[i]);
+        *cut = distinct
+            .iter()
+            .zip(&dscore)
+            .find(|&(_, &s)| usize::from(s) >= k + 2)
+            .map(|(v, _)| *v);
     }
     (scores, cuts)
 }
 
+/// The score of each distinct value (ascending) — see the module notes.
+fn distinct_scores(sorted: &[Decimal], distinct: &[Decimal]) -> Vec<u8> {
+    let (n, k) = (sorted.len(), distinct.len());
+    // rank_lo: customers with a strictly worse value.
+    let rank_lo: Vec<usize> = distinct
+        .iter()
+        .map(|v| sorted.partition_point(|x| x < v))
+        .collect();
+    match k {
+        0 => Vec::new(),
+        // Everyone is alike: the middle score says nothing either way.
+        1 => vec![3],
+        2..=4 => {
+            let mut s: Vec<u8> = rank_lo.iter().map(|&r| 1 + (5 * r / n) as u8).collect();
+            s[0] = 1;
+            s[k - 1] = 5;
+            for i in 1..k - 1 {
+                s[i] = s[i].max(s[i - 1] + 1);
+            }
+            for i in (1..k - 1).rev() {
+                s[i] = s[i].min(s[i + 1] - 1);
+            }
+            s
+        }
+        _ => {
+            // p[j]: index of the first distinct value scoring j + 2 — where the quintile
+            // boundary falls, moved just enough that each score keeps at least one value.
+            let mut p = [0usize; 4];
+            let mut prev = 0;
+            for (j, slot) in p.iter_mut().enumerate() {
+                let need = ((j + 1) * n).div_ceil(5);
+                let natural = rank_lo.iter().position(|&r| r >= need).unwrap_or(k);
+                *slot = natural.clamp(prev + 1, k - (4 - j));
+                prev = *slot;
+            }
+            (0..k)
+                .map(|i| 1 + p.iter().filter(|&&c| c <= i).count() as u8)
+                .collect()
+        }
+    }
+}
 /// Fixed-cut score for a higher-is-better value: 1 + the number of cuts ≤ the value (max 5).
 pub fn fixed_score(v: Decimal, cuts: &[Decimal]) -> u8 {
     (1 + cuts.iter().filter(|&&c| c <= v).count()).min(5) as u8
@@ -300,20 +429,24 @@ mod tests {
         for (v, want) in values.iter().zip(&s) {
             assert_eq!(fixed_score(*v, &cuts), *want);
         }
-        // All equal: everyone scores 1, no value reaches 2.
+        // All equal: everyone gets the middle score.
         let (s, cuts) = quintile_scores(&d(&[4, 4, 4]));
-        assert_eq!(s, [1, 1, 1]);
-        assert_eq!(cuts, [None; 4]);
+        assert_eq!(s, [3, 3, 3]);
+        assert_eq!(cuts, [Some(4.into()), Some(4.into()), None, None]);
         // Order does not matter.
         let (a, _) = quintile_scores(&d(&[5, 1, 5, 2]));
         let (b, _) = quintile_scores(&d(&[2, 5, 1, 5]));
         assert_eq!((a[0], a[1], a[3]), (b[1], b[2], b[0]));
-        assert_eq!(a, [3, 1, 3, 2]);
+        // The two best customers tie: they still score 5 (not 3, as a plain quintile would).
+        assert_eq!(a, [5, 1, 5, 2]);
     }
 
     #[test]
-    fn single_customer_scores_one() {
-        assert_eq!(quintile_scores(&d(&[7])), (vec![1], [None; 4]));
+    fn single_customer_scores_the_middle() {
+        assert_eq!(
+            quintile_scores(&d(&[7])),
+            (vec![3], [Some(7.into()), Some(7.into()), None, None])
+        );
         assert_eq!(quintile_scores(&[]), (vec![], [None; 4]));
     }
 
@@ -343,7 +476,9 @@ mod tests {
                 total: Decimal::ONE,
             })
             .collect();
-        let (scores, cuts) = score_all(&inputs, &Settings::defaults());
+        let mut s = Settings::defaults();
+        s.rfm_method = RfmMethod::Quintile;
+        let (scores, cuts) = score_all(&inputs, &s);
         let r: Vec<u8> = scores.iter().map(|s| s.r).collect();
         assert_eq!(r, [5, 4, 3, 2, 1]);
         assert_eq!(
@@ -359,7 +494,7 @@ mod tests {
         for (i, s) in inputs.iter().zip(&scores) {
             assert_eq!(fixed_recency_score(i.recency_days.into(), &cut_days), s.r);
         }
-        assert_eq!(cuts.frequency, [None; 4]);
+        assert_eq!(cuts.frequency, [Some(1.into()), Some(1.into()), None, None]);
         assert_eq!(cuts.customers, 5);
     }
 
@@ -373,15 +508,146 @@ mod tests {
             total: Decimal::from(2_000_000),
         }];
         let (scores, cuts) = score_all(&inputs, &s);
-        assert_eq!(scores, [RfmScore { r: 4, f: 4, m: 4 }]);
+        assert_eq!(scores, [RfmScore { r: 4, f: 5, m: 5 }]);
         assert_eq!(scores[0].segment(), Segment::Loyal);
         assert_eq!(
             cuts.monetary,
-            d(&[100_000, 300_000, 1_000_000, 3_000_000])
+            d(&[100_000, 300_000, 500_000, 1_000_000])
                 .into_iter()
                 .map(Some)
                 .collect::<Vec<_>>()
         );
+    }
+
+    fn input(recency_days: i64, orders: u32, total: i64) -> RfmInput {
+        RfmInput {
+            recency_days,
+            orders,
+            total: Decimal::from(total),
+        }
+    }
+
+    #[test]
+    fn auto_uses_fixed_cut_points_below_100_window_customers() {
+        let s = Settings::defaults();
+        assert_eq!(s.rfm_method, RfmMethod::Auto);
+        // The 9-customer shop: one bought 16 days ago, one once 5 days ago.
+        let mut inputs: Vec<RfmInput> = (0..7).map(|i| input(40 + i * 30, 1, 50_000)).collect();
+        inputs.push(input(16, 3, 433_000));
+        inputs.push(input(5, 1, 80_000));
+        let (scores, cuts) = score_all(&inputs, &s);
+        assert_eq!(cuts.method, RfmMethod::Fixed);
+        assert_eq!(cuts.window_customers, 9);
+        assert_eq!(scores[7], RfmScore { r: 5, f: 3, m: 3 });
+        assert_eq!(scores[7].segment(), Segment::PotentialLoyalist);
+        assert_eq!(scores[8], RfmScore { r: 5, f: 1, m: 1 });
+        assert_eq!(scores[8].segment(), Segment::New);
+        assert_eq!(
+            cuts.describe(Lang::En, 365),
+            "RFM: fixed cut points (auto: 9 customers ordered in the last 365 days; quintiles need 100): R 30 / 60 / 90 / 180 · F 2 / 3 / 4 / 6 · M 100,000 / 300,000 / 500,000 / 1,000,000"
+        );
+        assert_eq!(
+            cuts.describe(Lang::Ko, 365),
+            "RFM: 고정 기준 (자동: 최근 365일 주문 고객 9명, 5분위는 100명 이상일 때): R 30 / 60 / 90 / 180 · F 2 / 3 / 4 / 6 · M 100,000 / 300,000 / 500,000 / 1,000,000"
+        );
+        // Customers without a window order do not count towards the 100.
+        let mut many: Vec<RfmInput> = (0..99).map(|i| input(i, 1, 1000 + i)).collect();
+        many.push(input(400, 0, 0));
+        assert_eq!(score_all(&many, &s).1.method, RfmMethod::Fixed);
+        many.push(input(3, 2, 5));
+        let (_, cuts) = score_all(&many, &s);
+        assert_eq!(cuts.method, RfmMethod::Quintile);
+        assert_eq!(
+            cuts.describe(Lang::En, 365)
+                .split(':')
+                .take(2)
+                .collect::<Vec<_>>(),
+            ["RFM", " quintiles (auto"]
+        );
+    }
+
+    #[test]
+    fn two_decimal_currency_gets_its_own_monetary_cut_points() {
+        let mut s = Settings::defaults();
+        s.currency = Some(crate::model::Currency::Gbp);
+        let (scores, cuts) = score_all(&[input(10, 1, 650)], &s);
+        assert_eq!(scores[0].m, 4);
+        assert_eq!(
+            cuts.monetary,
+            d(&[100, 300, 500, 1000])
+                .into_iter()
+                .map(Some)
+                .collect::<Vec<_>>()
+        );
+        // The owner's own cut points win.
+        s.origins
+            .insert("rfm.monetary".into(), crate::settings::Origin::Default);
+        assert_eq!(
+            monetary_cuts(&s),
+            d(&[100_000, 300_000, 500_000, 1_000_000])
+        );
+    }
+
+    #[test]
+    fn every_score_is_reachable_despite_big_ties() {
+        // 60 % ordered once, then 20/10/5/5 %: a plain quintile gives the whole bottom score 1
+        // and leaves 2 unused; here each of 1..5 keeps one value.
+        let mut v = Vec::new();
+        for (value, count) in [(1, 60), (2, 20), (3, 10), (4, 5), (5, 5)] {
+            v.extend(std::iter::repeat_n(Decimal::from(value), count));
+        }
+        let (s, cuts) = quintile_scores(&v);
+        let used: std::collections::BTreeSet<u8> = s.iter().copied().collect();
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert_eq!(cuts, [2, 3, 4, 5].map(|c| Some(Decimal::from(c))));
+        // The recency `- / 2 / 10 / 31`: two customers tied on the most recent day
+        // still score 5.
+        let days = [2, 2, 10, 31, 45, 60, 90, 120, 200];
+        let (r, _) = quintile_scores(&days.iter().map(|&x| -Decimal::from(x)).collect::<Vec<_>>());
+        assert_eq!(r, [5, 5, 4, 3, 3, 2, 2, 1, 1]);
+    }
+
+    #[test]
+    fn quintile_invariants_over_many_shapes() {
+        // Deterministic pseudo-random shapes: ties share a score, scores rise with the value,
+        // the best scores 5 and the worst 1, and with 5+ distinct values all five are used.
+        let mut x: u64 = 7;
+        for _ in 0..300 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let n = 1 + (x >> 33) as usize % 40;
+            let spread = 1 + (x >> 20) as i64 % 12;
+            let vals: Vec<Decimal> = (0..n)
+                .map(|i| {
+                    let h = (x >> (i % 50)) as i64 ^ (i as i64 * 2_654_435_761);
+                    Decimal::from(h.rem_euclid(spread))
+                })
+                .collect();
+            let (s, cuts) = quintile_scores(&vals);
+            let mut distinct = vals.clone();
+            distinct.sort();
+            distinct.dedup();
+            for (a, sa) in vals.iter().zip(&s) {
+                for (b, sb) in vals.iter().zip(&s) {
+                    assert!(a != b || sa == sb);
+                    assert!(a >= b || sa <= sb, "{vals:?} {s:?}");
+                }
+            }
+            let max = distinct.last().unwrap();
+            let min = distinct.first().unwrap();
+            let score_of = |v: &Decimal| s[vals.iter().position(|x| x == v).unwrap()];
+            if distinct.len() >= 2 {
+                assert_eq!((score_of(min), score_of(max)), (1, 5), "{vals:?}");
+            }
+            if distinct.len() >= 5 {
+                assert!(cuts.iter().all(Option::is_some), "{vals:?} {cuts:?}");
+            }
+            let flat: Vec<Decimal> = cuts.iter().flatten().copied().collect();
+            if distinct.len() >= 2 {
+                for (v, want) in vals.iter().zip(&s) {
+                    assert_eq!(fixed_score(*v, &flat), *want);
+                }
+            }
+        }
     }
 
     #[test]

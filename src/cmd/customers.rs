@@ -82,7 +82,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         let groups = possible_duplicates(&table);
         return finish(&duplicates_output(&groups, &table, &loaded, g.format)?, g);
     }
-    let rows = match select(&table, args, &loaded.settings) {
+    let (rows, matched) = match select(&table, args, &loaded.settings) {
         Ok(r) => r,
         Err(msg) => {
             eprintln!("dangol: error: {msg}");
@@ -90,12 +90,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     };
     let text = match g.format {
-        Format::Json => json(
-            &rows
-                .iter()
-                .map(|s| CustomerJson::from(*s))
-                .collect::<Vec<_>>(),
-        )?,
+        // Streamed a row at a time: a million customers are never a second copy in memory.
+        Format::Json if !g.quiet => return stream_json(&rows).map(|()| Exit::Ok),
+        Format::Json => String::new(),
         Format::Csv => {
             let t = csv_table(
                 &rows
@@ -108,11 +105,35 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         Format::Table | Format::Xlsx => {
             let t = terminal_table(&table, &rows, loaded.lang, g.verbose);
             let mut s = terminal::render_titled(&t, loaded.currency);
-            s.push_str(&footer(&table, rows.len(), loaded.lang, g.verbose));
+            let filter = args.grade.as_deref().map(str::trim);
+            s.push_str(&footer(&table, rows.len(), matched, filter, loaded.lang));
             s
         }
     };
     finish(&text, g)
+}
+
+/// The rows as a pretty JSON array, each converted to [`CustomerJson`] only as it is written.
+struct JsonRows<'a>(&'a [&'a CustomerStats]);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| CustomerJson::from(*r)))
+    }
+}
+
+/// Write the JSON rows to stdout through a buffer (a closed pipe is not an error).
+fn stream_json(rows: &[&CustomerStats]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, &JsonRows(rows))
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn finish(text: &str, g: &Global) -> anyhow::Result<Exit> {
@@ -128,14 +149,15 @@ fn json<T: Serialize>(v: &T) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// Filter by grade, sort, cut to `--top`. `--grade` names a grade of the VIP table (else of
-/// the responder table), in either language, any case; a name neither table has is a usage
-/// error that lists the grades there are.
+/// Filter by grade, sort, cut to `--top`; also returns how many customers matched before the
+/// cut. `--grade` names a grade of the VIP table (else of the responder table), in either
+/// language, any case; a name neither table has is a usage error that lists the grades there
+/// are.
 pub fn select<'a>(
     table: &'a CustomerTable,
     args: &Args,
     settings: &Settings,
-) -> Result<Vec<&'a CustomerStats>, String> {
+) -> Result<(Vec<&'a CustomerStats>, usize), String> {
     let mut rows: Vec<&CustomerStats> = table.rows.iter().collect();
     if let Some(want) = &args.grade {
         let want_l = want.trim().to_lowercase();
@@ -178,10 +200,11 @@ pub fn select<'a>(
             rows.sort_by_key(|r| (r.last_order.is_none(), Reverse(r.last_order), &r.key));
         }
     }
+    let matched = rows.len();
     if let Some(n) = args.top {
         rows.truncate(n);
     }
-    Ok(rows)
+    Ok((rows, matched))
 }
 
 /// The terminal table of customers.
@@ -248,36 +271,27 @@ pub fn terminal_table(
     t
 }
 
-/// The lines under the terminal table: totals, and the RFM cut points on --verbose.
-fn footer(table: &CustomerTable, shown: usize, lang: Lang, verbose: bool) -> String {
+/// The lines under the terminal table: how many of the matching customers are shown (those
+/// of the `--grade` filter, else everyone), and which RFM method scored them, why, and with
+/// which cut points.
+fn footer(
+    table: &CustomerTable,
+    shown: usize,
+    matched: usize,
+    grade: Option<&str>,
+    lang: Lang,
+) -> String {
     let mut s = String::new();
-    if shown < table.rows.len() {
-        s.push_str(&match lang {
-            Lang::Ko => format!("(전체 {}명 중 {}명 표시)\n", table.rows.len(), shown),
-            Lang::En => format!("({shown} of {} customers shown)\n", table.rows.len()),
+    if shown < matched {
+        s.push_str(&match (lang, grade) {
+            (Lang::Ko, Some(g)) => format!("({g} {matched}명 중 {shown}명 표시)\n"),
+            (Lang::Ko, None) => format!("(전체 {matched}명 중 {shown}명 표시)\n"),
+            (Lang::En, Some(g)) => format!("({shown} of {matched} {g} customers shown)\n"),
+            (Lang::En, None) => format!("({shown} of {matched} customers shown)\n"),
         });
     }
-    if verbose {
-        let cuts = |v: &[Option<Decimal>]| {
-            v.iter()
-                .map(|c| c.map_or("-".to_string(), |d| d.normalize().to_string()))
-                .collect::<Vec<_>>()
-                .join(" / ")
-        };
-        let c = &table.rfm_cuts;
-        s.push_str(&format!(
-            "RFM {} ({} {}): R {} · F {} · M {}\n",
-            match c.method {
-                crate::settings::RfmMethod::Quintile => lang.pick("5분위", "quintiles"),
-                crate::settings::RfmMethod::Fixed => lang.pick("고정 기준", "fixed cut points"),
-            },
-            c.customers,
-            lang.pick("명", "customers"),
-            cuts(&c.recency_days),
-            cuts(&c.frequency),
-            cuts(&c.monetary),
-        ));
-    }
+    s.push_str(&table.rfm_cuts.describe(lang, table.lookback_days));
+    s.push('\n');
     s
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::analysis::customers::customer_table;
 use crate::analysis::funnel::{
     Breakdown, CountUnit, FunnelOptions, FunnelTable, GroupBy, LostRow, PipelineFunnel,
-    QUOTE_STAGES, QuoteFunnel,
+    PipelineLayout, QUOTE_STAGES, QuoteFunnel,
 };
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
@@ -208,6 +208,11 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
         let rows = filter_deals(&loaded.data.pipeline, &in_range);
         let f = PipelineFunnel::build(&rows, &opts);
+        if opts.mode == FunnelMode::Strict && f.layout == PipelineLayout::OneRowPerDeal {
+            // Said on every format and even with --quiet: a strict count of a current-stage
+            // export is mostly zeros, and cron must not publish it as if it were a finding.
+            eprintln!("dangol: warning: {}", strict_needs_history(loaded.lang));
+        }
         Built {
             kind: "pipeline",
             table: f.table.clone(),
@@ -252,6 +257,14 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 }
 
 static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+
+/// Why strict counts of a one-row-per-deal pipeline say little.
+pub fn strict_needs_history(lang: Lang) -> &'static str {
+    lang.pick(
+        "strict 모드는 단계 이력(거래마다 거친 단계별로 한 행)이 필요합니다. 이 파이프라인 시트는 거래당 한 행(현재 단계)이라 strict는 날짜 열에 기록된 단계만 셉니다. --mode reach를 쓰세요.",
+        "strict mode needs a stage history (one row per stage a deal entered); this pipeline sheet has one row per deal (its current stage), so strict counts only the stages its date columns record. Use --mode reach.",
+    )
+}
 
 /// Keep the deals whose first dated record falls in the range (all of a deal's rows, so its
 /// history stays whole); with no range, every row.

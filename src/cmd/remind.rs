@@ -92,6 +92,8 @@ struct RemindJson<'a> {
     as_of: String,
     reminders: Vec<ReminderJson<'a>>,
     call_instead: Vec<CallJson<'a>>,
+    /// Neither a usable e-mail nor a phone: listed, never marked as reminded.
+    unreachable: Vec<CallJson<'a>>,
     applied: usize,
     drafts: usize,
 }
@@ -101,15 +103,24 @@ fn grade_json(g: Option<&Grade>) -> Option<&str> {
     g.map(|g| g.name.en.as_str())
 }
 
-/// Customers of due reminders who cannot be e-mailed (no or unusable address), once each.
-fn call_instead(due: &[Reminder]) -> Vec<&Reminder> {
+/// Whether the reminder's customer has a usable e-mail address.
+fn has_email(r: &Reminder) -> bool {
+    r.email
+        .as_deref()
+        .is_some_and(|e| eml::usable_email(e.trim()))
+}
+
+/// Whether the reminder's customer can be reached at all: a usable e-mail or a phone.
+fn reachable(r: &Reminder) -> bool {
+    has_email(r) || r.phone.as_deref().is_some_and(|p| !p.trim().is_empty())
+}
+
+/// Customers of due reminders who cannot be e-mailed (no or unusable address) but have a
+/// phone (`reachable = false`: those with neither), once each.
+fn call_instead(due: &[Reminder], reach: bool) -> Vec<&Reminder> {
     let mut seen: BTreeMap<&str, &Reminder> = BTreeMap::new();
     for r in due {
-        let ok = r
-            .email
-            .as_deref()
-            .is_some_and(|e| eml::usable_email(e.trim()));
-        if !ok {
+        if !has_email(r) && reachable(r) == reach {
             seen.entry(r.customer.as_str()).or_insert(r);
         }
     }
@@ -186,27 +197,23 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     }
 
+    // A customer with neither e-mail nor phone cannot have been reminded: never marked.
     let applied = if args.apply {
-        apply(&loaded, args, g, &due, as_of)?
+        let marked: Vec<Reminder> = due.iter().filter(|r| reachable(r)).cloned().collect();
+        apply(&loaded, args, g, &marked, as_of)?
     } else {
         0
     };
 
-    let calls = call_instead(&due);
+    let calls = call_instead(&due, true);
+    let unreachable = call_instead(&due, false);
     let text = match g.format {
         Format::Json => {
             let j = RemindJson {
                 as_of: as_of.to_string(),
                 reminders: due.iter().map(|r| to_json(r, loaded.currency)).collect(),
-                call_instead: calls
-                    .iter()
-                    .map(|r| CallJson {
-                        customer: &r.customer,
-                        name: &r.name,
-                        phone: r.phone.as_deref(),
-                        email: r.email.as_deref(),
-                    })
-                    .collect(),
+                call_instead: calls.iter().map(|r| call_json(r)).collect(),
+                unreachable: unreachable.iter().map(|r| call_json(r)).collect(),
                 applied,
                 drafts: n_drafts,
             };
@@ -215,14 +222,29 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s
         }
         Format::Csv => to_csv(&due, loaded.currency)?,
-        Format::Table | Format::Xlsx => {
-            terminal(&loaded, &due, &calls, as_of, applied, n_drafts, args)
-        }
+        Format::Table | Format::Xlsx => terminal(
+            &loaded,
+            &due,
+            (&calls, &unreachable),
+            as_of,
+            applied,
+            n_drafts,
+            args,
+        ),
     };
     if !g.quiet {
         super::emit(&text)?;
     }
     Ok(Exit::Ok)
+}
+
+fn call_json(r: &Reminder) -> CallJson<'_> {
+    CallJson {
+        customer: &r.customer,
+        name: &r.name,
+        phone: r.phone.as_deref(),
+        email: r.email.as_deref(),
+    }
 }
 
 fn to_json(r: &Reminder, cur: Currency) -> ReminderJson<'_> {
@@ -295,7 +317,7 @@ fn to_csv(due: &[Reminder], cur: Currency) -> anyhow::Result<String> {
 fn terminal(
     loaded: &Loaded,
     due: &[Reminder],
-    calls: &[&Reminder],
+    (calls, unreachable): (&[&Reminder], &[&Reminder]),
     as_of: NaiveDate,
     applied: usize,
     drafts: usize,
@@ -369,6 +391,19 @@ fn terminal(
                 crate::render::terminal::visible(phone),
             );
             let _ = writeln!(o, "  {name}  {phone}");
+        }
+    }
+    if !unreachable.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            lang.pick(
+                "이메일도 전화번호도 없어 연락할 수 없는 고객 (리마인드로 표시하지 않음):",
+                "Unreachable — no e-mail and no phone (never marked as reminded):"
+            )
+        );
+        for r in unreachable {
+            let _ = writeln!(o, "  {}", r.name);
         }
     }
     if let Some(dir) = &args.eml {

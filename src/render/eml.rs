@@ -3,9 +3,12 @@
 //!
 //! The text comes from the `Templates`/`템플릿` sheet (grade | subject | body) or the built-in
 //! templates. A template's grade cell names a responder grade (`Interested`, `미응답`), a VIP
-//! grade (`VIP`, `골드`, or explicitly `vip:Regular` since `Regular` is also a responder grade),
-//! or several joined by `,` `/` `+` — all must hold; `*`/`default`/`기본` matches everyone. The
-//! template matching the most parts wins, first in sheet order on a tie.
+//! grade (`VIP`, `골드`, `Standard`, or explicitly `vip:NAME` for an owner's VIP grade that shares
+//! a responder grade's name),
+//! the quote's state (`opened`/`열람`, `not opened`/`미열람` — a due quote has no reply, so
+//! opened means "opened without reply"), or several joined by `,` `/` `+` — all must hold;
+//! `*`/`default`/`기본` matches everyone. The template matching the most parts wins, first in
+//! sheet order on a tie. `From`/`Reply-To` come from the `shop_email` setting.
 //!
 //! Placeholders: `{name}` `{quote_id}` `{days}` `{amount}` `{shop}` (Korean aliases `{이름}`
 //! `{견적번호}` `{경과일}` `{금액}` `{상호}`); `{{` and `}}` are literal braces. Any other
@@ -58,6 +61,16 @@ pub enum DraftError {
         "{place}: unknown placeholder {{{name}}}; use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ for a literal brace)"
     )]
     UnknownPlaceholder { place: String, name: String },
+    /// A brace that is neither a placeholder nor a doubled literal brace: `{name` (unclosed),
+    /// `{}` (empty), `{ name }` (spaces), a lone `}`.
+    #[error(
+        "{place}: {found} is not a placeholder ({why}); use {{name}}, {{quote_id}}, {{days}}, {{amount}} or {{shop}} (write {{{{ or }}}} for a literal brace)"
+    )]
+    BadPlaceholder {
+        place: String,
+        found: String,
+        why: &'static str,
+    },
 }
 
 /// One customer's reminder draft.
@@ -80,12 +93,18 @@ pub struct Draft {
     pub body: String,
     /// Where the template came from.
     pub template: String,
+    /// The shop's address (`shop_email`) for `From` and `Reply-To`; `None` when not set.
+    pub from: Option<String>,
+    /// The shop's name shown with `from`.
+    pub from_name: String,
 }
 
 /// What drafts are made with.
 #[derive(Debug, Clone)]
 pub struct DraftContext<'a> {
     pub shop: &'a str,
+    /// `shop_email`; empty = no `From`/`Reply-To` header.
+    pub shop_email: &'a str,
     pub currency: Currency,
     pub lang: Lang,
     /// Responder grade names (en and ko) of the settings, so a bare template grade is read as
@@ -98,6 +117,7 @@ impl<'a> DraftContext<'a> {
     pub fn new(settings: &'a Settings, currency: Currency, lang: Lang) -> Self {
         DraftContext {
             shop: &settings.shop_name,
+            shop_email: settings.shop_email.trim(),
             currency,
             lang,
             responder_names: settings
@@ -109,8 +129,10 @@ impl<'a> DraftContext<'a> {
     }
 }
 
-/// The built-in templates of a language: one for customers who opened the quote, one for
-/// everyone else.
+/// The built-in templates of a language, chosen by responder grade and the quote's state
+/// (SPEC §6): a Regular customer's opened or unopened quote, anyone's opened quote, and the
+/// fallback for an unopened one. Each says only what the data shows — an unopened quote is
+/// never thanked for being read.
 pub fn builtin_templates(lang: Lang) -> Vec<Template> {
     let t = |grade: &str, subject: &str, body: &str| Template {
         grade: grade.into(),
@@ -122,7 +144,17 @@ pub fn builtin_templates(lang: Lang) -> Vec<Template> {
     match lang {
         Lang::Ko => vec![
             t(
-                "Interested",
+                "단골 + 열람",
+                "[{shop}] 견적서 {quote_id} 관련해 여쭙습니다",
+                "{name}님, 안녕하세요. {shop}입니다.\n\n늘 주문해 주셔서 감사합니다.\n{days}일 전에 보내드린 견적서({quote_id}, {amount})를 열어 보셨기에 연락드립니다.\n궁금하신 점이나 조정이 필요한 부분이 있으면 이 메일에 편하게 회신해 주세요.\n\n감사합니다.\n{shop} 드림",
+            ),
+            t(
+                "단골 + 미열람",
+                "[{shop}] 보내드린 견적서 {quote_id} 확인 부탁드립니다",
+                "{name}님, 안녕하세요. {shop}입니다.\n\n늘 주문해 주셔서 감사합니다.\n{days}일 전에 견적서({quote_id}, {amount})를 보내드렸는데 잘 받으셨는지 여쭙습니다.\n검토에 필요한 내용이 있으면 언제든 말씀해 주세요.\n\n감사합니다.\n{shop} 드림",
+            ),
+            t(
+                "열람",
                 "[{shop}] 견적서 {quote_id} 관련해 여쭙습니다",
                 "{name}님, 안녕하세요. {shop}입니다.\n\n{days}일 전에 보내드린 견적서({quote_id}, {amount})를 살펴봐 주셔서 감사합니다.\n궁금하신 점이나 조정이 필요한 부분이 있으면 이 메일에 편하게 회신해 주세요.\n\n감사합니다.\n{shop} 드림",
             ),
@@ -134,7 +166,17 @@ pub fn builtin_templates(lang: Lang) -> Vec<Template> {
         ],
         Lang::En => vec![
             t(
-                "Interested",
+                "Regular + opened",
+                "[{shop}] About quote {quote_id}",
+                "Dear {name},\n\nThank you for your orders with us.\nYou have had a look at the quote we sent {days} days ago ({quote_id}, {amount}); if you have any questions or would like anything adjusted, just reply to this e-mail.\n\nBest regards,\n{shop}",
+            ),
+            t(
+                "Regular + not opened",
+                "[{shop}] Following up on quote {quote_id}",
+                "Dear {name},\n\nThank you for your orders with us.\nWe sent you a quote {days} days ago ({quote_id}, {amount}) and wanted to make sure it reached you.\nLet us know if you need anything to decide.\n\nBest regards,\n{shop}",
+            ),
+            t(
+                "opened",
                 "[{shop}] About quote {quote_id}",
                 "Dear {name},\n\nThank you for looking at the quote we sent {days} days ago ({quote_id}, {amount}).\nIf you have any questions or would like anything adjusted, just reply to this e-mail.\n\nBest regards,\n{shop}",
             ),
@@ -157,12 +199,19 @@ fn norm(s: &str) -> String {
 
 const FALLBACK: &[&str] = &["*", "default", "all", "any", "기본", "전체", "공통"];
 
-/// How well a template's grade cell fits a customer: `None` = not at all, else the number of
-/// grade parts that held (0 for a fallback template).
+/// Template grade parts naming the quote's state (compared after [`norm`]): opened (without a
+/// reply — a replied quote is never due), and not opened.
+const OPENED: &[&str] = &["opened", "열람", "열람함", "읽음"];
+const NOT_OPENED: &[&str] = &["notopened", "unopened", "미열람", "안읽음", "열람안함"];
+
+/// How well a template's grade cell fits a customer and the state of their quote: `None` = not
+/// at all, else the number of parts that held (0 for a fallback template). A part is a
+/// responder or VIP grade, or the quote state `opened`/`열람` or `not opened`/`미열람`.
 fn fit(
     grade_cell: &str,
     vip: Option<&Grade>,
     resp: Option<&Grade>,
+    opened: bool,
     ctx: &DraftContext,
 ) -> Option<usize> {
     let cell = norm(grade_cell);
@@ -176,7 +225,11 @@ fn fit(
         let explicit_vip = ["vip:", "vip=", "등급:"]
             .iter()
             .find_map(|p| part.strip_prefix(p));
-        let ok = if let Some(name) = explicit_vip {
+        let ok = if OPENED.contains(&part) {
+            opened
+        } else if NOT_OPENED.contains(&part) {
+            !opened
+        } else if let Some(name) = explicit_vip {
             v.as_ref().is_some_and(|v| v.iter().any(|x| x == name))
         } else if ctx.responder_names.iter().any(|x| x == part) {
             r.as_ref().is_some_and(|r| r.iter().any(|x| x == part))
@@ -191,9 +244,16 @@ fn fit(
     (n > 0).then_some(n)
 }
 
-/// Split a template text into literal text and placeholder names; an unknown placeholder is an
-/// error naming `place`.
+/// Fill a template text's placeholders from `values`. `{{` and `}}` are literal braces; every
+/// other brace must be part of a known `{name}` — an unknown name, an unclosed `{name`, an empty
+/// `{}`, a spaced `{ name }` or a lone `}` is an error naming `place`, so a typo never reaches
+/// a customer as literal text.
 fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<String, DraftError> {
+    let bad = |found: &str, why: &'static str| DraftError::BadPlaceholder {
+        place: place.to_string(),
+        found: found.to_string(),
+        why,
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['{', '}']) {
@@ -204,28 +264,29 @@ fn fill(text: &str, place: &str, values: &BTreeMap<&str, String>) -> Result<Stri
             rest = &tail[2..];
             continue;
         }
-        if let Some(after) = tail.strip_prefix('}') {
-            out.push('}');
-            rest = after;
-            continue;
+        if tail.starts_with('}') {
+            return Err(bad("}", "a lone closing brace"));
         }
-        // `{word}`: a placeholder when the braces hold one word.
-        let inner_end = tail[1..].find(['{', '}', ' ', '\n', '\t', '\r']);
-        match inner_end {
-            Some(j) if tail.as_bytes()[1 + j] == b'}' && j > 0 => {
-                let name = &tail[1..=j];
-                let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
-                    place: place.to_string(),
-                    name: name.to_string(),
-                })?;
-                out.push_str(values.get(key).map_or("", String::as_str));
-                rest = &tail[j + 2..];
-            }
-            _ => {
-                out.push('{');
-                rest = &tail[1..];
-            }
+        let Some(j) = tail[1..]
+            .find(['{', '}', '\n'])
+            .filter(|&j| tail.as_bytes()[1 + j] == b'}')
+        else {
+            let shown: String = tail.chars().take(20).take_while(|c| *c != '\n').collect();
+            return Err(bad(&shown, "no closing brace"));
+        };
+        let name = &tail[1..=j];
+        if name.is_empty() {
+            return Err(bad("{}", "no name between the braces"));
         }
+        if name.contains(char::is_whitespace) {
+            return Err(bad(&tail[..j + 2], "spaces inside the braces"));
+        }
+        let key = canonical(name).ok_or_else(|| DraftError::UnknownPlaceholder {
+            place: place.to_string(),
+            name: name.to_string(),
+        })?;
+        out.push_str(values.get(key).map_or("", String::as_str));
+        rest = &tail[j + 2..];
     }
     out.push_str(rest);
     Ok(out)
@@ -290,8 +351,13 @@ pub fn drafts(
         let pick = |list: &[Template]| -> Option<usize> {
             let mut best: Option<(usize, usize)> = None;
             for (i, t) in list.iter().enumerate() {
-                if let Some(s) = fit(&t.grade, r.vip.as_ref(), r.responder.as_ref(), ctx)
-                    && best.is_none_or(|b| s > b.1)
+                if let Some(s) = fit(
+                    &t.grade,
+                    r.vip.as_ref(),
+                    r.responder.as_ref(),
+                    r.opened,
+                    ctx,
+                ) && best.is_none_or(|b| s > b.1)
                 {
                     best = Some((i, s));
                 }
@@ -340,6 +406,10 @@ pub fn drafts(
             subject,
             body,
             template: t.subject_place.clone(),
+            from: Some(ctx.shop_email)
+                .filter(|e| usable_email(e))
+                .map(str::to_string),
+            from_name: clean_line(ctx.shop),
         });
     }
     Ok(out)
@@ -414,21 +484,18 @@ fn mail_date(day: NaiveDate) -> String {
 
 /// The `.eml` bytes of a draft that has an address; `None` for a "call instead" draft.
 ///
-/// Headers: `To`, `Subject`, `Date` (the as-of day, so reruns give identical files),
+/// Headers: `From` and `Reply-To` (the `shop_email` setting, when set), `To`, `Subject`,
+/// `Date` (the as-of day, so reruns give identical files),
 /// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, base64 transfer encoding, and
 /// `X-Unsent: 1` so Outlook opens it as a draft ready to send.
 pub fn eml(draft: &Draft, as_of: NaiveDate) -> Option<Vec<u8>> {
     let to = draft.to.as_deref()?;
     let mut m = String::new();
-    let name = encode_header_text(&draft.name);
-    if name.is_empty() {
-        let _ = write!(m, "To: <{to}>\r\n");
-    } else if name.starts_with("=?") {
-        let _ = write!(m, "To: {name} <{to}>\r\n");
-    } else {
-        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
-        let _ = write!(m, "To: \"{quoted}\" <{to}>\r\n");
+    if let Some(from) = draft.from.as_deref() {
+        let _ = write!(m, "From: {}\r\n", mailbox(&draft.from_name, from));
+        let _ = write!(m, "Reply-To: {}\r\n", mailbox(&draft.from_name, from));
     }
+    let _ = write!(m, "To: {}\r\n", mailbox(&draft.name, to));
     let _ = write!(m, "Subject: {}\r\n", encode_header_text(&draft.subject));
     let _ = write!(m, "Date: {}\r\n", mail_date(as_of));
     m.push_str("MIME-Version: 1.0\r\n");
@@ -442,6 +509,20 @@ pub fn eml(draft: &Draft, as_of: NaiveDate) -> Option<Vec<u8>> {
         m.push_str("\r\n");
     }
     Some(m.into_bytes())
+}
+
+/// `"Name" <addr>` (the name RFC 2047-encoded when not plain ASCII), or `<addr>` without a
+/// name.
+fn mailbox(name: &str, addr: &str) -> String {
+    let name = encode_header_text(name);
+    if name.is_empty() {
+        format!("<{addr}>")
+    } else if name.starts_with("=?") {
+        format!("{name} <{addr}>")
+    } else {
+        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{quoted}\" <{addr}>")
+    }
 }
 
 /// A file name for a draft: its position (so names never collide) and a safe form of the
@@ -515,9 +596,23 @@ mod tests {
         let v: BTreeMap<&str, String> =
             [("name", "김철수".to_string()), ("days", "5".to_string())].into();
         assert_eq!(
-            fill("{name}님 {{days}} {days}일 {이름} { x }", "T!A1", &v).unwrap(),
-            "김철수님 {days} 5일 김철수 { x }"
+            fill("{name}님 {{days}} {days}일 {이름} }}", "T!A1", &v).unwrap(),
+            "김철수님 {days} 5일 김철수 }"
         );
+        let hint = "use {name}, {quote_id}, {days}, {amount} or {shop} (write {{ or }} for a literal brace)";
+        for (text, found, why) in [
+            ("Dear {name", "{name", "no closing brace"),
+            ("Dear {name\nbye}", "{name", "no closing brace"),
+            ("Hi {}", "{}", "no name between the braces"),
+            ("Hi { name }", "{ name }", "spaces inside the braces"),
+            ("smile :}", "}", "a lone closing brace"),
+        ] {
+            assert_eq!(
+                fill(text, "Templates!C4", &v).unwrap_err().to_string(),
+                format!("Templates!C4: {found} is not a placeholder ({why}); {hint}"),
+                "{text}"
+            );
+        }
         assert_eq!(
             fill("{nmae}", "Templates!C4", &v).unwrap_err().to_string(),
             "Templates!C4: unknown placeholder {nmae}; use {name}, {quote_id}, {days}, {amount} or {shop} (write {{ for a literal brace)"
@@ -578,6 +673,8 @@ mod file_name_tests {
             subject: String::new(),
             body: String::new(),
             template: String::new(),
+            from: None,
+            from_name: String::new(),
         }
     }
 

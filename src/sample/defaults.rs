@@ -27,8 +27,8 @@ pub(crate) const CANCEL_WORDS: &str =
 pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> Vec<SettingRow> {
     let t = |s: &str| Value::Text(s.to_string());
     let (stages, _) = super::pools::stages(lang);
-    // Fixed RFM cut points only matter with `rfm.method = fixed`; these suit a small shop in
-    // the given currency.
+    // The fixed RFM cut points of SPEC §3 (used by `fixed`, and by `auto` for a small shop),
+    // in the given currency.
     let monetary = match currency {
         Currency::Krw => "100000, 300000, 500000, 1000000",
         _ => "100, 300, 500, 1000",
@@ -90,19 +90,19 @@ pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> 
         row("backups", Value::Int(7), "보관할 백업 개수", "Backups kept"),
         row(
             "rfm.method",
-            t("quintile"),
-            "RFM 점수: quintile(5분위) 또는 fixed(아래 기준값)",
-            "RFM scoring: quintile, or fixed (cut points below)",
+            t("auto"),
+            "RFM 점수: auto(주문 고객 100명 이상이면 5분위, 아니면 아래 기준값), quintile, fixed",
+            "RFM scoring: auto (quintiles from 100 customers who ordered, else the cut points below), quintile or fixed",
         ),
         row(
             "rfm.recency_days",
-            t("14, 30, 90, 180"),
+            t("30, 60, 90, 180"),
             "fixed일 때 최근 구매일 기준(일, 4개)",
             "Fixed recency cut points in days (4)",
         ),
         row(
             "rfm.frequency",
-            t("2, 3, 5, 10"),
+            t("2, 3, 4, 6"),
             "fixed일 때 구매 횟수 기준(4개)",
             "Fixed frequency cut points in orders (4)",
         ),
@@ -215,7 +215,7 @@ pub(crate) fn grade_rows(lang: Lang, currency: Currency) -> Vec<GradeRow> {
         g(
             "vip",
             "일반",
-            "Regular",
+            "Standard",
             "orders >= 2",
             "2회 이상 주문",
             "2+ orders",
@@ -287,69 +287,69 @@ pub(crate) struct TemplateRow {
     pub body: &'static str,
 }
 
-/// Reminder e-mail texts per responder grade (the grades a reminder can go to).
+/// Reminder e-mail texts per responder grade and quote state (`열람`/`opened`, `미열람`/`not
+/// opened`; SPEC §6). Each says only what the data shows: only an opened quote is thanked for
+/// being read, and no text promises a price or a delivery the data knows nothing of.
 pub(crate) fn template_rows(lang: Lang) -> Vec<TemplateRow> {
     match lang {
         Lang::Ko => vec![
             TemplateRow {
-                grade: "단골",
+                grade: "단골 + 미열람",
                 subject: "{name}님, 보내 드린 견적서({quote_id}) 확인 부탁드려요",
                 body: "{name}님, 늘 {shop}을(를) 찾아 주셔서 감사합니다.\n\
                        {days}일 전에 보내 드린 견적서 {quote_id}({amount})를 아직 못 보셨다면 \
-                       편하실 때 살펴봐 주세요.\n단골 고객님께는 이번에도 우선 출고해 드립니다.\n\n\
-                       {shop} 드림",
+                       편하실 때 살펴봐 주세요.\n\n{shop} 드림",
             },
             TemplateRow {
-                grade: "관심고객",
+                grade: "관심고객 + 열람",
                 subject: "{name}님, 견적서 {quote_id} 관련 궁금한 점 있으신가요?",
                 body: "{name}님, 안녕하세요. {shop}입니다.\n\
-                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})를 검토해 주셔서 감사합니다.\n\
+                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})를 살펴봐 주셔서 감사합니다.\n\
                        수량이나 일정 조정이 필요하시면 이 메일에 답장 주세요.\n\n{shop} 드림",
             },
             TemplateRow {
-                grade: "대기",
+                grade: "대기 + 미열람",
                 subject: "{name}님, 견적서 {quote_id}가 잘 도착했는지 확인드립니다",
                 body: "{name}님, 안녕하세요. {shop}입니다.\n\
                        {days}일 전에 견적서 {quote_id}({amount})를 보내 드렸습니다.\n\
                        메일이 보이지 않으면 스팸함도 확인 부탁드려요.\n\n{shop} 드림",
             },
             TemplateRow {
-                grade: "미응답",
-                subject: "{name}님, 견적서 {quote_id} 유효기간 안내",
+                grade: "미응답 + 미열람",
+                subject: "{name}님, 견적서 {quote_id} 다시 보내 드립니다",
                 body: "{name}님, 안녕하세요. {shop}입니다.\n\
-                       {days}일 전에 보내 드린 견적서 {quote_id}({amount})의 가격은 이번 달까지 \
-                       유지됩니다.\n필요 없으시면 편하게 말씀해 주세요. 더 연락드리지 않겠습니다.\n\n\
-                       {shop} 드림",
+                       {days}일 전에 보내 드린 견적서 {quote_id}({amount}) 관련해 다시 연락드립니다.\n\
+                       필요 없으시면 편하게 말씀해 주세요. 더 연락드리지 않겠습니다.\n\n{shop} 드림",
             },
         ],
         Lang::En => vec![
             TemplateRow {
-                grade: "Regular",
+                grade: "Regular + not opened",
                 subject: "{name}, a quick look at quote {quote_id}?",
                 body: "Hello {name},\n\nThank you for shopping with {shop} again.\n\
                        We sent you quote {quote_id} ({amount}) {days} days ago; if you have not \
-                       had a chance to look at it yet, it is still waiting for you.\n\
-                       As always, regular customers' orders ship first.\n\nBest wishes,\n{shop}",
+                       had a chance to look at it yet, it is still waiting for you.\n\n\
+                       Best wishes,\n{shop}",
             },
             TemplateRow {
-                grade: "Interested",
+                grade: "Interested + opened",
                 subject: "{name}, any questions about quote {quote_id}?",
                 body: "Hello {name},\n\nThank you for looking at quote {quote_id} ({amount}), \
                        sent {days} days ago.\nIf you would like to change quantities or dates, \
                        just reply to this e-mail.\n\nBest wishes,\n{shop}",
             },
             TemplateRow {
-                grade: "Pending",
+                grade: "Pending + not opened",
                 subject: "{name}, did quote {quote_id} arrive?",
                 body: "Hello {name},\n\nWe sent you quote {quote_id} ({amount}) {days} days ago.\n\
                        If you cannot find it, please check your spam folder.\n\nBest wishes,\n{shop}",
             },
             TemplateRow {
-                grade: "Unresponsive",
-                subject: "{name}, quote {quote_id} is valid until the end of the month",
-                body: "Hello {name},\n\nThe prices in quote {quote_id} ({amount}), sent {days} days \
-                       ago, hold until the end of this month.\nIf you no longer need it, just say \
-                       so and we will not write again.\n\nBest wishes,\n{shop}",
+                grade: "Unresponsive + not opened",
+                subject: "{name}, following up on quote {quote_id}",
+                body: "Hello {name},\n\nWe are following up on quote {quote_id} ({amount}), sent \
+                       {days} days ago.\nIf you no longer need it, just say so and we will not \
+                       write again.\n\nBest wishes,\n{shop}",
             },
         ],
     }

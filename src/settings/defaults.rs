@@ -17,7 +17,7 @@ use crate::rules::Rule;
 const VIP: [(&str, &str, &str); 5] = [
     ("VIP", "VIP", "total >= 1000000 and orders >= 5"),
     ("Gold", "골드", "total >= 500000 or orders >= 3"),
-    ("Regular", "일반", "orders >= 2"),
+    ("Standard", "일반", "orders >= 2"),
     ("New", "신규", "orders >= 1"),
     ("Prospect", "잠재", "true"),
 ];
@@ -54,6 +54,7 @@ impl Settings {
     pub fn defaults() -> Settings {
         Settings {
             shop_name: String::new(),
+            shop_email: String::new(),
             currency: None,
             lang: LangSetting::Auto,
             week_start: Weekday::Mon,
@@ -67,12 +68,13 @@ impl Settings {
             sheet_pins: BTreeMap::new(),
             vip_rules: Settings::default_grade_rules(GradeKind::Vip),
             responder_rules: Settings::default_grade_rules(GradeKind::Responder),
-            rfm_method: RfmMethod::Quintile,
-            // Fixed cut points for `rfm.method = fixed`, sized for a small KRW shop.
-            // Recency in days (score 5 = within 30 days), orders, and net total.
+            rfm_method: RfmMethod::Auto,
+            // Fixed cut points (SPEC §3), used by `rfm.method = fixed` and by `auto` for a small
+            // shop. Recency in days (score 5 = within 30 days), orders and net total in the
+            // window; won amounts (two-decimal currencies: see `analysis::rfm`).
             rfm_recency_days: ints(&[30, 60, 90, 180]),
-            rfm_frequency: ints(&[2, 3, 5, 10]),
-            rfm_monetary: ints(&[100_000, 300_000, 1_000_000, 3_000_000]),
+            rfm_frequency: ints(&[2, 3, 4, 6]),
+            rfm_monetary: ints(&[100_000, 300_000, 500_000, 1_000_000]),
             reminder_after_days: 3,
             reminder_max: 2,
             reminder_gap_days: 3,
@@ -167,7 +169,7 @@ mod tests {
         assert_eq!(s.report_top_n, 10);
         assert_eq!(s.currency, None);
         let names: Vec<_> = s.vip_rules.iter().map(|g| g.grade.en.as_str()).collect();
-        assert_eq!(names, ["VIP", "Gold", "Regular", "New", "Prospect"]);
+        assert_eq!(names, ["VIP", "Gold", "Standard", "New", "Prospect"]);
         let ko: Vec<_> = s
             .responder_rules
             .iter()

@@ -26,6 +26,7 @@ pub struct SettingsError {
 /// Every key `dangol` knows (for messages, `dangol config` and "did you mean").
 pub const KEYS: &[&str] = &[
     "shop_name",
+    "shop_email",
     "currency",
     "lang",
     "week_start",
@@ -217,6 +218,19 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
     let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
     match key.as_str() {
         "shop_name" => s.shop_name = v.to_string(),
+        "shop_email" => {
+            let plain = |e: &str| {
+                e.split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'))
+                    && !e.contains(|c: char| {
+                        c.is_whitespace() || c.is_control() || "<>,;\"".contains(c)
+                    })
+            };
+            if !v.is_empty() && !plain(v) {
+                return Err(bad("an e-mail address such as shop@example.com"));
+            }
+            s.shop_email = v.to_string();
+        }
         "currency" => {
             s.currency = match v.to_ascii_lowercase().as_str() {
                 "" | "auto" => None,
@@ -267,9 +281,10 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
         }
         "rfm.method" => {
             s.rfm_method = match v.to_ascii_lowercase().as_str() {
+                "auto" => RfmMethod::Auto,
                 "quintile" | "quintiles" => RfmMethod::Quintile,
                 "fixed" => RfmMethod::Fixed,
-                _ => return Err(bad("quintile or fixed")),
+                _ => return Err(bad("auto, quintile or fixed")),
             };
         }
         "rfm.recency_days" => s.rfm_recency_days = cut_points(v, o, &key)?,
@@ -319,8 +334,12 @@ pub fn grade_kind(text: &str) -> Option<GradeKind> {
 fn set_rules(s: &mut Settings, kind: GradeKind, rows: &[RawGrade]) -> Result<(), SettingsError> {
     let mut rules = Vec::new();
     for r in rows {
-        let rule =
-            Rule::parse(&r.rule).map_err(|e| err(&r.origin, format!("rule {:?}: {e}", r.rule)))?;
+        let rule = Rule::parse(&r.rule).map_err(|e| {
+            err(
+                &r.origin,
+                format!("rule {:?}: {e}", crate::rules::excerpt(&r.rule)),
+            )
+        })?;
         let name = r.grade.trim().to_string();
         if name.is_empty() {
             return Err(err(&r.origin, "a grade rule has no grade name"));
@@ -585,6 +604,7 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         out.push((k.to_string(), v, o));
     };
     push("shop_name", s.shop_name.clone());
+    push("shop_email", s.shop_email.clone());
     push(
         "currency",
         s.currency
@@ -635,10 +655,10 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     }
     push(
         "rfm.method",
-        if s.rfm_method == RfmMethod::Quintile {
-            "quintile"
-        } else {
-            "fixed"
+        match s.rfm_method {
+            RfmMethod::Auto => "auto",
+            RfmMethod::Quintile => "quintile",
+            RfmMethod::Fixed => "fixed",
         }
         .into(),
     );

@@ -46,7 +46,10 @@ pub enum LangSetting {
 /// RFM scoring method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RfmMethod {
+    /// Quintiles when enough customers ordered in the window, else the fixed cut points
+    /// (see `analysis::rfm::AUTO_MIN_CUSTOMERS`).
     #[default]
+    Auto,
     Quintile,
     Fixed,
 }
@@ -111,6 +114,9 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub shop_name: String,
+    /// `shop_email`: the `From` and `Reply-To` of reminder drafts; empty = none (the mail
+    /// program fills in its own account).
+    pub shop_email: String,
     /// `None` = infer from the data, else KRW.
     pub currency: Option<Currency>,
     pub lang: LangSetting,
@@ -136,7 +142,7 @@ pub struct Settings {
     /// `reminder.max_age_days`: quotes sent longer ago than this are no longer reminded (a
     /// year-old quote nobody followed up is history, not a to-do); 0 = no limit.
     pub reminder_max_age_days: u32,
-    /// `winback.after_days`: a Regular-or-better customer with no order for more than this many
+    /// `winback.after_days`: a Standard-or-better customer with no order for more than this many
     /// days gets "win back" as the next action.
     pub winback_after_days: u32,
     /// Empty = order of first appearance.

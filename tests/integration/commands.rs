@@ -126,7 +126,7 @@ fn customers_terminal_table_is_aligned_and_sorted_by_total() {
         lines[0],
         "4 customers · as of 2025-04-20 · last 365 days (2024-04-21 ~ 2025-04-20)"
     );
-    let names: Vec<&str> = lines[3..]
+    let names: Vec<&str> = lines[3..7]
         .iter()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
@@ -136,6 +136,11 @@ fn customers_terminal_table_is_aligned_and_sorted_by_total() {
     assert!(lines[3].contains("2025-04-10"), "{out}");
     assert!(lines[3].contains("Gold"), "{out}");
     assert!(lines[6].contains("Prospect"), "{out}");
+    // Under the table: which RFM method scored them and why (4 customers: fixed cut points).
+    assert_eq!(
+        lines[7],
+        "RFM: fixed cut points (auto: 3 customers ordered in the last 365 days; quintiles need 100): R 30 / 60 / 90 / 180 · F 2 / 3 / 4 / 6 · M 100,000 / 300,000 / 500,000 / 1,000,000"
+    );
     // Hangul counts double: the orders column ends at the same display column.
     use unicode_width::UnicodeWidthStr;
     let end_of_orders = |l: &str| {
@@ -170,10 +175,8 @@ fn customers_json_uses_spec_fields_and_english_grades() {
     assert_eq!(alice["last_order"], "2025-04-10");
     assert_eq!(alice["recency_days"], 10);
     assert_eq!(alice["vip_grade"], "Gold");
-    assert_eq!(
-        alice["vip_reason"],
-        "total 1,100,000 ≥ 500,000 or orders 2 ≥ 3"
-    );
+    // Only the clause that held (SPEC §3): `orders 2 ≥ 3` is false and not a reason.
+    assert_eq!(alice["vip_reason"], "total 1,100,000 ≥ 500,000");
     assert_eq!(alice["quotes"], 1);
     assert_eq!(alice["conversions"], 1);
     assert_eq!(rows[1]["customer"], "김철수");
@@ -210,7 +213,7 @@ fn unknown_grade_is_a_usage_error() {
     let (code, _, err) = run(&["customers", p.to_str().unwrap(), "--grade", "Diamond"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("--grade \"Diamond\": no such grade; the grades are VIP, Gold, Regular, New, Prospect, Interested, Pending, Unresponsive, No quotes"),
+        err.contains("--grade \"Diamond\": no such grade; the grades are VIP, Gold, Standard, New, Prospect, Regular, Interested, Pending, Unresponsive, No quotes"),
         "{err}"
     );
 }

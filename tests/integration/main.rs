@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod commands;
+mod grades;
 mod ingest;
 mod reading;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
