@@ -93,12 +93,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 pub fn blank_reason(b: &Blank, lang: Lang) -> String {
     match (b, lang) {
         (Blank::TooFewRepeaters { repeaters, needed }, Lang::En) => format!(
-            "only {repeaters} customers bought again on a later day; the model needs at least \
-             {needed} (clv.min_repeaters)"
+            "too few repeat customers: {repeaters} bought again on a later day, the model needs \
+             at least {needed} (clv.min_repeaters)"
         ),
         (Blank::TooFewRepeaters { repeaters, needed }, Lang::Ko) => format!(
-            "다른 날 다시 구매한 고객이 {repeaters}명뿐입니다. 모델에는 {needed}명 이상이 필요합니다 \
-             (clv.min_repeaters)"
+            "재구매 고객이 부족합니다: 다른 날 다시 구매한 고객 {repeaters}명, 모델에는 {needed}명 \
+             이상 필요 (clv.min_repeaters)"
         ),
         (Blank::NotConverged { iterations }, Lang::En) => {
             format!("the fit did not converge after {iterations} iterations")
@@ -583,6 +583,11 @@ fn terminal_text(
     s.push('\n');
     let mut sheet = value_sheet(t, loaded);
     sheet.rows.truncate(top.unwrap_or(20));
+    // The reason is printed above; one copy per row would only widen the table.
+    sheet.columns.pop();
+    for row in &mut sheet.rows {
+        row.pop();
+    }
     s.push_str(&terminal::render_titled(&sheet, loaded.currency));
     if let Some((until, h)) = check {
         s.push('\n');
