@@ -49,11 +49,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 
 /// The analysis options from the effective settings.
 pub fn options(loaded: &Loaded) -> ValueOptions {
-    use rust_decimal::prelude::ToPrimitive as _;
-    ValueOptions {
-        discount: loaded.settings.clv_discount.to_f64().unwrap_or(0.01),
-        min_repeaters: loaded.settings.clv_min_repeaters as usize,
-    }
+    crate::analysis::value::options_from(&loaded.settings)
 }
 
 /// Run the command.
@@ -139,7 +135,7 @@ struct BgNbdJson {
     a: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     b: Option<f64>,
-    /// With t_x and T in days.
+    /// With `t_x` and T in days.
     #[serde(skip_serializing_if = "Option::is_none")]
     log_likelihood_days: Option<f64>,
     /// The same fit with time in weeks, as the literature reports it.

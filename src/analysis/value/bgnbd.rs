@@ -1,12 +1,12 @@
 //! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): while
 //! active, a customer buys at a Gamma(r, α)-distributed rate; after each purchase they drop out
 //! with a Beta(a, b)-distributed probability. From a customer's repeat purchases x, the time of
-//! the last one t_x and their age T (all from the first purchase), it gives the likelihood, the
+//! the last one `t_x` and their age T (all from the first purchase), it gives the likelihood, the
 //! probability the customer is still active and the purchases to expect.
 
 use super::special::{exp, expm1, ln, ln_beta, ln_gamma, ln1p, log_sum_exp, series_tail};
 
-/// The four BG/NBD parameters; α is in the unit of t_x and T (days in dangol).
+/// The four BG/NBD parameters; α is in the unit of `t_x` and T (days in dangol).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BgNbd {
     pub r: f64,
@@ -49,7 +49,7 @@ impl BgNbd {
     }
 
     /// ln of the odds that the customer dropped out right after the last purchase rather than
-    /// being active: ln(a / (b + x − 1)) + (r + x) ln((α + T)/(α + t_x)); −∞ for x = 0, who
+    /// being active: ln(a / (b + x − 1)) + (r + x) ln((α + T)/(α + `t_x`)); −∞ for x = 0, who
     /// cannot have dropped out (the model only lets a customer leave after a purchase).
     fn ln_dropout_odds(&self, c: &Rft) -> f64 {
         if c.x <= 0.0 {
@@ -59,7 +59,7 @@ impl BgNbd {
         ln(a) - ln(b + c.x - 1.0) + (r + c.x) * (ln(alpha + c.t) - ln(alpha + c.t_x))
     }
 
-    /// P(alive | x, t_x, T) (FHL 2005 eq. 11), in [0, 1]; 1 when x = 0.
+    /// P(alive | x, `t_x`, T) (FHL 2005 eq. 11), in [0, 1]; 1 when x = 0.
     pub fn p_alive(&self, c: &Rft) -> f64 {
         let odds = self.ln_dropout_odds(c);
         // 1 / (1 + e^odds): e^odds overflows to +∞ for a very long silence, giving 0, never NaN.
@@ -121,6 +121,7 @@ impl BgNbd {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the edge cases are exact values
 mod tests {
     use super::*;
 

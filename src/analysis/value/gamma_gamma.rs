@@ -1,6 +1,6 @@
 //! The Gamma-Gamma model of spend (Fader, Hardie & Lee 2005, "RFM and CLV"; Fader & Hardie's
 //! note on the same CDNOW data): each purchase's value is Gamma(p, ν) with the customer's own
-//! ν ~ Gamma(q, γ). It is fitted on repeat customers' average repeat-purchase value m_x and
+//! ν ~ Gamma(q, γ). It is fitted on repeat customers' average repeat-purchase value `m_x` and
 //! gives each customer's expected average order.
 
 use super::special::{ln, ln_gamma};
@@ -13,7 +13,7 @@ pub struct GammaGamma {
     pub gamma: f64,
 }
 
-/// One repeat customer: repeat purchases x ≥ 1 and their average value m_x > 0.
+/// One repeat customer: repeat purchases x ≥ 1 and their average value `m_x` > 0.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spend {
     pub x: f64,
@@ -21,7 +21,7 @@ pub struct Spend {
 }
 
 impl GammaGamma {
-    /// ln f(m_x | x): Γ(px+q)/(Γ(px)Γ(q)) · γ^q m^(px−1) x^(px) / (γ + x m)^(px+q).
+    /// ln f(`m_x` | x): Γ(px+q)/(Γ(px)Γ(q)) · γ^q m^(px−1) x^(px) / (γ + x m)^(px+q).
     pub fn ln_likelihood(&self, s: &Spend) -> f64 {
         let GammaGamma { p, q, gamma } = *self;
         let px = p * s.x;
@@ -37,7 +37,7 @@ impl GammaGamma {
         spends.iter().map(|s| self.ln_likelihood(s)).sum()
     }
 
-    /// E[M | x, m_x] = p(γ + x m_x) / (p x + q − 1): the customer's expected average order, a
+    /// E[M | x, `m_x`] = p(γ + x `m_x`) / (p x + q − 1): the customer's expected average order, a
     /// weighted mean of their own average and the shop's. For x = 0 it is the shop's mean
     /// p γ / (q − 1). `None` when q ≤ 1 (the model's mean is infinite).
     pub fn expected_average(&self, x: f64, m: f64) -> Option<f64> {
@@ -52,6 +52,7 @@ impl GammaGamma {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the edge cases are exact values
 mod tests {
     use super::*;
 

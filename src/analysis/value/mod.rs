@@ -481,5 +481,50 @@ pub fn holdout(
     })
 }
 
+/// The options from the effective settings.
+pub fn options_from(settings: &crate::settings::Settings) -> ValueOptions {
+    ValueOptions {
+        discount: settings.clv_discount.to_f64().unwrap_or(0.01),
+        min_repeaters: settings.clv_min_repeaters as usize,
+    }
+}
+
+/// Whether any grade rule names a customer-value metric.
+pub fn rules_use_value(settings: &crate::settings::Settings) -> bool {
+    use crate::rules::Metric;
+    settings
+        .vip_rules
+        .iter()
+        .chain(&settings.responder_rules)
+        .flat_map(|g| g.rule.metrics())
+        .any(|m| matches!(m, Metric::PAlive | Metric::ExpectedOrders365 | Metric::Clv))
+}
+
+/// Give the customer rows their `p_alive`, `expected_orders_365` and `clv` rule metrics — only
+/// when a grade rule names one, as the fit costs more than the rest of the table. A customer
+/// the model has no number for keeps `None`, so every comparison with it is false.
+pub fn fill_rule_metrics(
+    rows: &mut [crate::analysis::customers::CustomerStats],
+    ledger: &SalesLedger,
+    settings: &crate::settings::Settings,
+    as_of: NaiveDate,
+) {
+    if !rules_use_value(settings) {
+        return;
+    }
+    let table = value_table(ledger, as_of, options_from(settings));
+    let dec = |v: Option<f64>, dp: u32| {
+        v.and_then(|v| Decimal::try_from(v).ok())
+            .map(|d| d.round_dp(dp))
+    };
+    for row in rows {
+        if let Some(v) = table.get(&row.key) {
+            row.p_alive = dec(v.p_alive, 4);
+            row.expected_orders_365 = dec(v.expected_365, 4);
+            row.clv = dec(v.clv, 2);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -172,6 +172,7 @@ fn has_converged(simplex: &[Vec<f64>], values: &[f64]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the edge cases are exact values
 mod tests {
     use super::*;
 

@@ -113,6 +113,7 @@ pub fn series_tail(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the edge cases are exact values
 mod tests {
     use super::*;
 

@@ -1,4 +1,5 @@
 //! Tests of the value analysis on ledgers built in the test.
+#![allow(clippy::float_cmp)] // exact edge values
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -256,4 +257,57 @@ fn the_holdout_check_counts_purchase_days_after_the_cut() {
     assert_eq!(h.deciles.iter().map(|d| d.actual).sum::<u64>(), actual);
     assert!((h.deciles.iter().map(|d| d.predicted).sum::<f64>() - h.predicted).abs() < 1e-9);
     assert!(h.deciles[0].predicted >= h.deciles[9].predicted);
+}
+
+#[test]
+fn grade_rules_can_name_p_alive_expected_orders_and_clv() {
+    use crate::rules::Rule;
+    use crate::settings::{GradeName, GradeRule, Origin, Settings};
+    let l = busy_shop();
+    let as_of = day("2024-09-30");
+    let rule = |en: &str, text: &str| GradeRule {
+        grade: GradeName {
+            en: en.to_string(),
+            ko: en.to_string(),
+        },
+        rule: Rule::parse(text).unwrap(),
+        origin: Origin::Default,
+    };
+    let mut settings = Settings::defaults();
+    settings.vip_rules = vec![
+        rule("At risk", "p_alive < 30% and clv > 0"),
+        rule("Coming back", "expected_orders_365 >= 1"),
+        rule("Other", "true"),
+    ];
+    let t = crate::analysis::customers::customer_table(&l, &[], &[], &settings, as_of);
+    let values = value_table(&l, as_of, ValueOptions::default());
+    let (mut risk, mut back) = (0, 0);
+    for row in &t.rows {
+        let v = values.get(&row.key).unwrap();
+        let p = v.p_alive.unwrap();
+        assert_eq!(
+            row.p_alive,
+            Decimal::try_from(p).ok().map(|d| d.round_dp(4))
+        );
+        let want = if p < 0.3 && v.clv.unwrap() > 0.0 {
+            risk += 1;
+            "At risk"
+        } else if v.expected_365.unwrap() >= 0.99995 {
+            back += 1;
+            "Coming back"
+        } else {
+            "Other"
+        };
+        assert_eq!(row.vip.name.en, want, "{}", row.key);
+    }
+    assert!(risk > 0 && back > 0, "{risk} {back}");
+    // With the default rules the fit is not run and the metrics stay empty.
+    let plain =
+        crate::analysis::customers::customer_table(&l, &[], &[], &Settings::defaults(), as_of);
+    assert!(
+        plain
+            .rows
+            .iter()
+            .all(|r| r.p_alive.is_none() && r.clv.is_none())
+    );
 }
