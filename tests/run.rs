@@ -657,8 +657,9 @@ fn the_bundled_sample_shops_run_end_to_end() {
             .map(|g| g.name(lang))
             .filter(|n| names.iter().any(|s| s == n))
             .collect();
-        // Data Issues holds the sample's notes (void rows counted, returns netted).
-        assert_eq!(generated.len(), 7, "{file}: {names:?}");
+        // Data Issues holds the sample's notes (void rows counted, returns netted); Customer
+        // Value (SPEC §11) is the eighth.
+        assert_eq!(generated.len(), 8, "{file}: {names:?}");
         let mut wb = open_workbook_auto(&out).unwrap();
         let f = wb.worksheet_range(funnel).unwrap();
         assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());

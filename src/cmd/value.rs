@@ -9,13 +9,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::analysis::value::{
-    BgNbdFit, Blank, CustomerValue, GammaGammaFit, Holdout, ValueOptions, ValueTable, holdout,
-    value_table,
+    BgNbdFit, Blank, GammaGammaFit, Holdout, ValueOptions, ValueTable, holdout, value_table,
 };
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
-use crate::model::{Currency, Lang};
+use crate::model::Lang;
+use crate::render::contents_value::{blank_reason, fit_summary, number, value_table_sheet};
 use crate::render::table::{Cell, SheetTable};
 use crate::render::{csv_out, terminal};
 
@@ -83,34 +83,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         super::emit(&text)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Why a column is empty, in `lang`.
-pub fn blank_reason(b: &Blank, lang: Lang) -> String {
-    match (b, lang) {
-        (Blank::TooFewRepeaters { repeaters, needed }, Lang::En) => format!(
-            "too few repeat customers: {repeaters} bought again on a later day, the model needs \
-             at least {needed} (clv.min_repeaters)"
-        ),
-        (Blank::TooFewRepeaters { repeaters, needed }, Lang::Ko) => format!(
-            "재구매 고객이 부족합니다: 다른 날 다시 구매한 고객 {repeaters}명, 모델에는 {needed}명 \
-             이상 필요 (clv.min_repeaters)"
-        ),
-        (Blank::NotConverged { iterations }, Lang::En) => {
-            format!("the fit did not converge after {iterations} iterations")
-        }
-        (Blank::NotConverged { iterations }, Lang::Ko) => {
-            format!("{iterations}회 반복 후에도 적합이 수렴하지 않았습니다")
-        }
-        (Blank::InfiniteMeanSpend, Lang::En) => {
-            "the spend model has no finite average (q ≤ 1)".to_string()
-        }
-        (Blank::InfiniteMeanSpend, Lang::Ko) => {
-            "구매금액 모델의 평균이 유한하지 않습니다 (q ≤ 1)".to_string()
-        }
-        (Blank::NoPurchaseModel, Lang::En) => "no purchase model (see BG/NBD)".to_string(),
-        (Blank::NoPurchaseModel, Lang::Ko) => "구매 모델이 없습니다 (BG/NBD 참고)".to_string(),
-    }
 }
 
 /// Round for output: the fits are deterministic, the extra digits are noise to a reader.
@@ -298,7 +270,7 @@ fn json(
     check: Option<&(NaiveDate, Result<Holdout, Blank>)>,
     loaded: &Loaded,
 ) -> ValueJson {
-    let total_x: f64 = t.rows.iter().map(|r| f64::from(r.history.x)).sum();
+    let total_x = t.repeat_days();
     let money = i32::try_from(loaded.currency.decimals()).unwrap_or(2);
     ValueJson {
         as_of: t.as_of,
@@ -366,89 +338,7 @@ fn holdout_json(until: NaiveDate, as_of: NaiveDate, h: &Result<Holdout, Blank>) 
 }
 
 fn display_name(loaded: &Loaded, key: &str) -> String {
-    loaded
-        .data
-        .sales
-        .customers
-        .get(key)
-        .and_then(|c| c.display_name())
-        .unwrap_or(key)
-        .to_string()
-}
-
-/// A money amount from a model value (rounded to the currency's decimals).
-pub fn money(v: f64, currency: Currency) -> Option<Decimal> {
-    let d = Decimal::try_from(v).ok()?;
-    Some(d.round_dp(currency.decimals()))
-}
-
-fn number(v: f64, dp: u32) -> Cell {
-    Decimal::try_from(v).map_or(Cell::Empty, |d| Cell::Number(d.round_dp(dp).normalize()))
-}
-
-/// The per-customer value table (the `Customer Value` sheet and the CSV), most valuable first.
-pub fn value_sheet(t: &ValueTable, loaded: &Loaded) -> SheetTable {
-    let lang = loaded.lang;
-    let cols = [
-        lang.pick("고객", "Customer"),
-        lang.pick("첫 구매", "First purchase"),
-        lang.pick("최근 구매", "Last purchase"),
-        lang.pick("재구매 일수", "Repeat purchases"),
-        lang.pick("활동 확률", "P(active)"),
-        lang.pick("예상 주문 90일", "Expected orders 90d"),
-        lang.pick("예상 주문 365일", "Expected orders 365d"),
-        lang.pick("예상 평균 주문", "Expected avg order"),
-        lang.pick("12개월 가치", "12-month value"),
-        lang.pick("비고", "Note"),
-    ];
-    let title = match lang {
-        Lang::Ko => format!("고객가치 · {} 기준 · 고객 {}명", t.as_of, t.customers),
-        Lang::En => format!(
-            "Customer value · as of {} · {} customers",
-            t.as_of, t.customers
-        ),
-    };
-    let mut s = SheetTable::new(title, &cols);
-    let note = t
-        .bgnbd
-        .as_ref()
-        .err()
-        .or(t.clv_blank.as_ref())
-        .map(|b| blank_reason(b, lang))
-        .unwrap_or_default();
-    for r in by_value(t) {
-        s.push(vec![
-            Cell::text(display_name(loaded, &r.history.key)),
-            Cell::Date(r.history.first),
-            Cell::Date(r.history.last),
-            Cell::Int(i64::from(r.history.x)),
-            r.p_alive
-                .and_then(|p| Decimal::try_from(p * 100.0).ok())
-                .map_or(Cell::Empty, |d| Cell::Percent(d.round_dp(1))),
-            r.expected_90.map_or(Cell::Empty, |v| number(v, 2)),
-            r.expected_365.map_or(Cell::Empty, |v| number(v, 2)),
-            r.expected_avg_order
-                .and_then(|v| money(v, loaded.currency))
-                .map_or(Cell::Empty, Cell::Money),
-            r.clv
-                .and_then(|v| money(v, loaded.currency))
-                .map_or(Cell::Empty, Cell::Money),
-            Cell::text(note.clone()),
-        ]);
-    }
-    s
-}
-
-/// Rows by 12-month value, highest first (no value last, then by key).
-pub fn by_value(t: &ValueTable) -> Vec<&CustomerValue> {
-    let mut rows: Vec<&CustomerValue> = t.rows.iter().collect();
-    rows.sort_by(|a, b| {
-        let va = a.clv.unwrap_or(f64::NEG_INFINITY);
-        let vb = b.clv.unwrap_or(f64::NEG_INFINITY);
-        vb.total_cmp(&va)
-            .then_with(|| a.history.key.cmp(&b.history.key))
-    });
-    rows
+    crate::render::contents_value::name_of(&loaded.data.sales, key)
 }
 
 fn csv_table(t: &ValueTable, loaded: &Loaded) -> SheetTable {
@@ -490,80 +380,6 @@ fn csv_table(t: &ValueTable, loaded: &Loaded) -> SheetTable {
     s
 }
 
-/// The fit summary lines, in `lang`.
-pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
-    let mut out = Vec::new();
-    out.push(match lang {
-        Lang::Ko => format!(
-            "고객 {}명, 재구매 고객 {}명 ({} 기준)",
-            t.customers, t.repeaters, t.as_of
-        ),
-        Lang::En => format!(
-            "{} customers, {} repeat customers (as of {})",
-            t.customers, t.repeaters, t.as_of
-        ),
-    });
-    out.push(match &t.bgnbd {
-        Ok(f) => {
-            let p = f.params;
-            format!(
-                "BG/NBD: r {:.4}, α {:.4} {} ({:.4} {}), a {:.4}, b {:.4}, LL {:.2}, {} {}",
-                p.r,
-                p.alpha,
-                lang.pick("일", "days"),
-                p.alpha / 7.0,
-                lang.pick("주", "weeks"),
-                p.a,
-                p.b,
-                f.ln_likelihood,
-                f.iterations,
-                lang.pick("회 반복", "iterations"),
-            )
-        }
-        Err(b) => format!("BG/NBD: {}", blank_reason(b, lang)),
-    });
-    out.push(match &t.gamma_gamma {
-        Ok(f) => {
-            let p = f.params;
-            format!(
-                "Gamma-Gamma: p {:.4}, q {:.4}, γ {:.4}, LL {:.2}, {} {}, {} {}",
-                p.p,
-                p.q,
-                p.gamma,
-                f.ln_likelihood,
-                f.customers,
-                lang.pick("명", "customers"),
-                f.iterations,
-                lang.pick("회 반복", "iterations"),
-            )
-        }
-        Err(b) => format!("Gamma-Gamma: {}", blank_reason(b, lang)),
-    });
-    if t.excluded_spend > 0 {
-        out.push(match lang {
-            Lang::Ko => format!(
-                "재구매 평균 금액이 0 이하인 고객 {}명은 구매금액 모델에서 제외했습니다",
-                t.excluded_spend
-            ),
-            Lang::En => format!(
-                "{} repeat customers whose average repeat purchase is not positive were left out \
-                 of the spend model",
-                t.excluded_spend
-            ),
-        });
-    }
-    if let Some(c) = t.spend_correlation {
-        out.push(match lang {
-            Lang::Ko => format!("구매 횟수와 평균 금액의 상관계수 {c:.3} (0에 가까울수록 좋음)"),
-            Lang::En => format!(
-                "correlation of purchase frequency and average spend {c:.3} (the model assumes \
-                 it near 0)"
-            ),
-        });
-    }
-    out
-}
-
 fn terminal_text(
     t: &ValueTable,
     check: Option<&(NaiveDate, Result<Holdout, Blank>)>,
@@ -577,7 +393,8 @@ fn terminal_text(
         s.push('\n');
     }
     s.push('\n');
-    let mut sheet = value_sheet(t, loaded);
+    let names = |k: &str| display_name(loaded, k);
+    let mut sheet = value_table_sheet(t, &names, lang, loaded.currency);
     sheet.rows.truncate(top.unwrap_or(20));
     // The reason is printed above; one copy per row would only widen the table.
     sheet.columns.pop();
@@ -585,6 +402,9 @@ fn terminal_text(
         row.pop();
     }
     s.push_str(&terminal::render_titled(&sheet, loaded.currency));
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
     if let Some((until, h)) = check {
         s.push('\n');
         match h {

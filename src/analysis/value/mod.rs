@@ -79,6 +79,8 @@ pub struct History {
     pub t_x: u32,
     /// Days from the first purchase day to the as-of day.
     pub t: u32,
+    /// Net spend up to the as-of day (every order minus every return).
+    pub total: Decimal,
     /// Net value of the repeat purchase days (orders after the first day, minus returns after
     /// it); `None` without repeat purchases.
     pub repeat_value: Option<Decimal>,
@@ -142,8 +144,21 @@ pub fn histories(ledger: &SalesLedger, until: NaiveDate) -> Vec<History> {
                 .sum();
             orders + returns
         });
+        let total = c
+            .orders
+            .values()
+            .filter(|o| o.at.date() <= until)
+            .map(|o| o.amount)
+            .chain(
+                c.returns
+                    .iter()
+                    .filter(|r| r.at.date() <= until)
+                    .map(|r| r.amount),
+            )
+            .sum();
         out.push(History {
             key: key.clone(),
+            total,
             first,
             last,
             x,
@@ -321,6 +336,12 @@ pub struct ValueTable {
 }
 
 impl ValueTable {
+    /// Σ x: every customer's repeat purchase days. The log-likelihood with time in weeks is
+    /// the one in days plus Σ x · ln 7 (each purchase time's density is 7× larger in weeks).
+    pub fn repeat_days(&self) -> f64 {
+        self.rows.iter().map(|r| f64::from(r.history.x)).sum()
+    }
+
     /// The row of one customer.
     pub fn get(&self, key: &str) -> Option<&CustomerValue> {
         self.rows
@@ -479,6 +500,66 @@ pub fn holdout(
         fit,
         deciles,
     })
+}
+
+/// The weekly PDF's customer-value section: the most valuable customers and the valuable
+/// customers most at risk of having left.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueSummary {
+    /// By 12-month value, highest first.
+    pub top: Vec<ValueLine>,
+    /// Repeat customers whose chance of still being active is below one half, biggest spenders
+    /// first: the ones worth a call before they drift away.
+    pub at_risk: Vec<ValueLine>,
+    /// Why there are no lines, when the model is blank.
+    pub blank: Option<Blank>,
+}
+
+/// One customer in the [`ValueSummary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueLine {
+    pub customer: String,
+    pub name: String,
+    pub p_alive: f64,
+    pub clv: Option<f64>,
+    /// Net spend so far.
+    pub spent: Decimal,
+}
+
+/// The PDF section from the table: `n` customers each.
+pub fn value_summary(t: &ValueTable, n: usize, name: &dyn Fn(&str) -> String) -> ValueSummary {
+    let line = |r: &CustomerValue| {
+        r.p_alive.map(|p| ValueLine {
+            customer: r.history.key.clone(),
+            name: name(&r.history.key),
+            p_alive: p,
+            clv: r.clv,
+            spent: r.history.total,
+        })
+    };
+    let mut top: Vec<&CustomerValue> = t.rows.iter().filter(|r| r.clv.is_some()).collect();
+    top.sort_by(|a, b| {
+        b.clv
+            .unwrap_or(0.0)
+            .total_cmp(&a.clv.unwrap_or(0.0))
+            .then_with(|| a.history.key.cmp(&b.history.key))
+    });
+    let mut risk: Vec<&CustomerValue> = t
+        .rows
+        .iter()
+        .filter(|r| r.history.x > 0 && r.p_alive.is_some_and(|p| p < 0.5))
+        .collect();
+    risk.sort_by(|a, b| {
+        b.history
+            .total
+            .cmp(&a.history.total)
+            .then_with(|| a.history.key.cmp(&b.history.key))
+    });
+    ValueSummary {
+        top: top.into_iter().take(n).filter_map(line).collect(),
+        at_risk: risk.into_iter().take(n).filter_map(line).collect(),
+        blank: t.bgnbd.as_ref().err().cloned().or(t.clv_blank.clone()),
+    }
 }
 
 /// The options from the effective settings.
