@@ -312,3 +312,181 @@ fn a_discount_rate_out_of_range_is_an_error_naming_where_it_came_from() {
         stderr(&o)
     );
 }
+
+/// `dangol value` on the CDNOW calibration, as JSON.
+fn cdnow_json() -> serde_json::Value {
+    let csv = cdnow("cdnow_sample.csv");
+    json(&[
+        "value",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "1997-09-30",
+        "--format",
+        "json",
+        "--set",
+        "currency=USD",
+    ])
+}
+
+/// Customers by 12-month value, highest first (ties by key), from the JSON.
+fn by_value(v: &serde_json::Value) -> Vec<(String, f64)> {
+    let mut rows: Vec<(String, f64)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["clv"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows
+}
+
+#[test]
+fn dangol_run_writes_the_customer_value_sheet() {
+    use calamine::{Data, DataType as _, Reader, open_workbook_auto};
+    let csv = cdnow("cdnow_sample.csv");
+    let dir = tmp();
+    let out = dir.path().join("out.xlsx");
+    let o = dangol(&[
+        "run",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "1997-09-30",
+        "--no-report",
+        "--set",
+        "currency=USD",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut wb = open_workbook_auto(&out).expect("open");
+    assert!(wb.sheet_names().contains(&"Customer Value".to_string()));
+    let range = wb.worksheet_range("Customer Value").expect("sheet");
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "Customer"))
+        .expect("header row");
+    assert_eq!(
+        rows[header][..10],
+        [
+            "Customer",
+            "First purchase",
+            "Last purchase",
+            "Repeat purchases",
+            "P(active)",
+            "Expected orders 90d",
+            "Expected orders 365d",
+            "Expected avg order",
+            "12-month value",
+            "Note"
+        ]
+    );
+    // Every customer, most valuable first, as `dangol value` computes them.
+    let want = by_value(&cdnow_json());
+    for (i, (key, clv)) in want.iter().take(20).enumerate() {
+        let row = &range.rows().nth(header + 1 + i).expect("row");
+        assert_eq!(text(&row[0]), *key, "row {i}");
+        let got = row[8].as_f64().expect("value");
+        assert!((got - clv).abs() < 0.006, "{key}: {got} vs {clv}");
+    }
+    let fit = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c.starts_with("BG/NBD: ")))
+        .expect("fit summary");
+    assert_eq!(
+        fit[0],
+        "BG/NBD: r 0.2426, α 30.8952 days (4.4136 weeks), a 0.7929, b 2.4259, LL -14363.53 \
+         (in weeks -9582.43), 280 iterations"
+    );
+    let customers = rows
+        .iter()
+        .skip(header + 1)
+        .take_while(|r| r.first().is_some_and(|c| !c.is_empty()))
+        .count();
+    assert_eq!(customers, 2357);
+}
+
+#[test]
+fn the_weekly_pdf_shows_the_most_valuable_customers_and_those_at_risk() {
+    let csv = cdnow("cdnow_sample.csv");
+    let dir = tmp();
+    let pdf = dir.path().join("w.pdf");
+    let o = dangol(&[
+        "report",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "1997-09-30",
+        "--set",
+        "currency=USD",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = lopdf::Document::load(&pdf).expect("pdf");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    let at = |s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("{s:?} not in:\n{text}"))
+    };
+    let top = at("Most valuable customers (next 12 months)");
+    let risk = at("Valuable customers at risk");
+    assert!(top < risk);
+    // The five most valuable, in order, with their value.
+    let want = by_value(&cdnow_json());
+    let mut last = top;
+    for (key, clv) in want.iter().take(5) {
+        let money = format!("${}", group(*clv));
+        let pos = top + text[top..].find(&format!("{key}\n")).expect(key);
+        assert!(pos > last && pos < risk, "{key} out of order");
+        assert!(text[pos..risk].contains(&money), "{money} for {key}");
+        last = pos;
+    }
+    // The biggest spender among customers probably gone: 19339, $6,552.70 so far, 0 %.
+    assert!(text[risk..].contains("19339\n"), "{}", &text[risk..]);
+    assert!(text[risk..].contains("$6,552.70"));
+}
+
+/// $1,175.10-style grouping for the test's expectations.
+fn group(v: f64) -> String {
+    let cents = (v * 100.0).round() as i64;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out}.{frac:02}")
+}
+
+#[test]
+fn the_same_data_gives_byte_identical_value_output() {
+    let csv = cdnow("cdnow_sample.csv");
+    let args = [
+        "value",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "1997-09-30",
+        "--format",
+        "csv",
+        "--set",
+        "currency=USD",
+    ];
+    let (a, b) = (dangol(&args), dangol(&args));
+    assert_eq!(a.status.code(), Some(0));
+    assert!(a.stdout == b.stdout);
+    assert_eq!(stdout(&a).lines().count(), 2358);
+}
