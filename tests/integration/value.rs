@@ -490,3 +490,39 @@ fn the_same_data_gives_byte_identical_value_output() {
     assert!(a.stdout == b.stdout);
     assert_eq!(stdout(&a).lines().count(), 2358);
 }
+
+#[test]
+fn the_clv_settings_show_in_config_with_their_origin_and_change_the_value() {
+    let (dir, p) = tiny_shop();
+    let path = p.to_str().unwrap();
+    let o = dangol(&["config", path]);
+    let out = stdout(&o);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("clv.discount ") && l.contains(" 1%")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("clv.min_repeaters ") && l.contains(" 30")),
+        "{out}"
+    );
+    std::fs::write(
+        dir.path().join("dangol.toml"),
+        "clv.discount = \"2%\"\nclv.min_repeaters = 5\n",
+    )
+    .unwrap();
+    let out = stdout(&dangol(&["config", path]));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("clv.discount ") && l.ends_with("2%  [dangol.toml:1]")),
+        "{out}"
+    );
+    let v = json(&["value", path, "--as-of", "2025-02-01", "--format", "json"]);
+    assert_eq!(v["discount_per_month"], 0.02);
+    assert_eq!(
+        v["bgnbd"]["reason"],
+        "too few repeat customers: 1 bought again on a later day, the model needs at least 5 \
+         (clv.min_repeaters)"
+    );
+}
