@@ -85,6 +85,14 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// A number in text with thousands separators, `dp` decimals.
+fn num(v: f64, dp: u32) -> String {
+    Decimal::try_from(v).map_or_else(
+        |_| format!("{v}"),
+        |d| crate::model::values::format_number(d.round_dp(dp)),
+    )
+}
+
 /// Round for output: the fits are deterministic, the extra digits are noise to a reader.
 fn round(v: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
@@ -131,7 +139,10 @@ fn bgnbd_json(fit: &Result<BgNbdFit, Blank>, total_x: f64) -> BgNbdJson {
                 b: Some(round(p.b, 6)),
                 log_likelihood_days: Some(round(f.ln_likelihood, 4)),
                 // Each purchase time's density in weeks is 7× its density in days.
-                log_likelihood_weeks: Some(round(f.ln_likelihood + total_x * 7f64.ln(), 4)),
+                log_likelihood_weeks: Some(round(
+                    f.ln_likelihood + total_x * crate::analysis::value::special::ln(7.0),
+                    4,
+                )),
                 iterations: Some(f.iterations),
             }
         }
@@ -411,26 +422,30 @@ fn terminal_text(
             Ok(h) => {
                 s.push_str(&match lang {
                     Lang::Ko => format!(
-                        "검증: {until}까지로 적합, 이후 {}일 예상 주문 {:.1}건 / 실제 {}건\n",
-                        h.days, h.predicted, h.actual
+                        "검증: {until}까지로 적합, 이후 {}일 예상 주문 {}건 / 실제 {}건\n",
+                        num(f64::from(h.days), 0),
+                        num(h.predicted, 1),
+                        num(h.actual as f64, 0)
                     ),
                     Lang::En => format!(
-                        "Holdout: fitted to {until}; the next {} days: {:.1} orders predicted, \
+                        "Holdout: fitted to {until}; the next {} days: {} orders predicted, \
                          {} actual\n",
-                        h.days, h.predicted, h.actual
+                        num(f64::from(h.days), 0),
+                        num(h.predicted, 1),
+                        num(h.actual as f64, 0)
                     ),
                 });
                 for d in &h.deciles {
                     s.push_str(&format!(
-                        "  {} {:>2}: {} {:>5}, {} {:>8.1}, {} {:>6}\n",
+                        "  {} {:>2}: {} {:>6}, {} {:>8}, {} {:>6}\n",
                         lang.pick("십분위", "decile"),
                         d.decile,
                         lang.pick("고객", "customers"),
-                        d.customers,
+                        num(d.customers as f64, 0),
                         lang.pick("예상", "predicted"),
-                        d.predicted,
+                        num(d.predicted, 1),
                         lang.pick("실제", "actual"),
-                        d.actual
+                        num(d.actual as f64, 0)
                     ));
                 }
             }

@@ -39,22 +39,46 @@ pub fn customer_value(
     }
 }
 
+/// A count or amount in text: thousands separators from four digits (SPEC promise 6).
+fn n<T: Into<Decimal>>(v: T) -> String {
+    crate::model::values::format_number(v.into())
+}
+
+/// A log-likelihood in text, two decimals.
+fn ll(v: f64) -> String {
+    Decimal::try_from(v).map_or_else(|_| format!("{v:.2}"), |d| n(d.round_dp(2)))
+}
+
+fn count(v: usize) -> String {
+    n(u64::try_from(v).unwrap_or(u64::MAX))
+}
+
 /// Why a column is empty, in `lang`.
 pub fn blank_reason(b: &Blank, lang: Lang) -> String {
     match (b, lang) {
         (Blank::TooFewRepeaters { repeaters, needed }, Lang::En) => format!(
-            "too few repeat customers: {repeaters} bought again on a later day, the model needs \
-             at least {needed} (clv.min_repeaters)"
+            "too few repeat customers: {} bought again on a later day, the model needs at least \
+             {} (clv.min_repeaters)",
+            n(u64::try_from(*repeaters).unwrap_or(u64::MAX)),
+            n(u64::try_from(*needed).unwrap_or(u64::MAX))
         ),
         (Blank::TooFewRepeaters { repeaters, needed }, Lang::Ko) => format!(
-            "재구매 고객이 부족합니다: 다른 날 다시 구매한 고객 {repeaters}명, 모델에는 {needed}명 \
-             이상 필요 (clv.min_repeaters)"
+            "재구매 고객이 부족합니다: 다른 날 다시 구매한 고객 {}명, 모델에는 {}명 이상 필요 \
+             (clv.min_repeaters)",
+            n(u64::try_from(*repeaters).unwrap_or(u64::MAX)),
+            n(u64::try_from(*needed).unwrap_or(u64::MAX))
         ),
         (Blank::NotConverged { iterations }, Lang::En) => {
-            format!("the fit did not converge after {iterations} iterations")
+            format!(
+                "the fit did not converge after {} iterations",
+                n(*iterations)
+            )
         }
         (Blank::NotConverged { iterations }, Lang::Ko) => {
-            format!("{iterations}회 반복 후에도 적합이 수렴하지 않았습니다")
+            format!(
+                "{}회 반복 후에도 적합이 수렴하지 않았습니다",
+                n(*iterations)
+            )
         }
         (Blank::InfiniteMeanSpend, Lang::En) => {
             "the spend model has no finite average (q ≤ 1)".to_string()
@@ -74,7 +98,11 @@ pub fn money(v: f64, currency: Currency) -> Option<Decimal> {
 }
 
 pub fn number(v: f64, dp: u32) -> Cell {
-    Decimal::try_from(v).map_or(Cell::Empty, |d| Cell::Number(d.round_dp(dp)))
+    Decimal::try_from(v).map_or(Cell::Empty, |d| {
+        let mut d = d.round_dp(dp);
+        d.rescale(dp);
+        Cell::Number(d)
+    })
 }
 
 /// The per-customer value table (the `Customer Value` sheet and the CSV), most valuable first.
@@ -97,10 +125,15 @@ pub fn value_table_sheet(
         lang.pick("비고", "Note"),
     ];
     let title = match lang {
-        Lang::Ko => format!("고객가치 · {} 기준 · 고객 {}명", t.as_of, t.customers),
+        Lang::Ko => format!(
+            "고객가치 · {} 기준 · 고객 {}명",
+            t.as_of,
+            count(t.customers)
+        ),
         Lang::En => format!(
             "Customer value · as of {} · {} customers",
-            t.as_of, t.customers
+            t.as_of,
+            count(t.customers)
         ),
     };
     let mut s = SheetTable::new(title, &cols);
@@ -152,18 +185,22 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
     out.push(match lang {
         Lang::Ko => format!(
             "고객 {}명, 재구매 고객 {}명 ({} 기준)",
-            t.customers, t.repeaters, t.as_of
+            count(t.customers),
+            count(t.repeaters),
+            t.as_of
         ),
         Lang::En => format!(
             "{} customers, {} repeat customers (as of {})",
-            t.customers, t.repeaters, t.as_of
+            count(t.customers),
+            count(t.repeaters),
+            t.as_of
         ),
     });
     out.push(match &t.bgnbd {
         Ok(f) => {
             let p = f.params;
             format!(
-                "BG/NBD: r {:.4}, α {:.4} {} ({:.4} {}), a {:.4}, b {:.4}, LL {:.2} ({} {:.2}), {} {}",
+                "BG/NBD: r {:.4}, α {:.4} {} ({:.4} {}), a {:.4}, b {:.4}, LL {} ({} {}), {} {}",
                 p.r,
                 p.alpha,
                 lang.pick("일", "days"),
@@ -171,10 +208,10 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
                 lang.pick("주", "weeks"),
                 p.a,
                 p.b,
-                f.ln_likelihood,
+                ll(f.ln_likelihood),
                 lang.pick("주 단위", "in weeks"),
-                f.ln_likelihood + t.repeat_days() * 7f64.ln(),
-                f.iterations,
+                ll(f.ln_likelihood + t.repeat_days() * crate::analysis::value::special::ln(7.0)),
+                n(f.iterations),
                 lang.pick("회 반복", "iterations"),
             )
         }
@@ -184,14 +221,14 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
         Ok(f) => {
             let p = f.params;
             format!(
-                "Gamma-Gamma: p {:.4}, q {:.4}, γ {:.4}, LL {:.2}, {} {}, {} {}",
+                "Gamma-Gamma: p {:.4}, q {:.4}, γ {:.4}, LL {}, {} {}, {} {}",
                 p.p,
                 p.q,
                 p.gamma,
-                f.ln_likelihood,
-                f.customers,
+                ll(f.ln_likelihood),
+                count(f.customers),
                 lang.pick("명", "customers"),
-                f.iterations,
+                n(f.iterations),
                 lang.pick("회 반복", "iterations"),
             )
         }
@@ -201,12 +238,12 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
         out.push(match lang {
             Lang::Ko => format!(
                 "재구매 평균 금액이 0 이하인 고객 {}명은 구매금액 모델에서 제외했습니다",
-                t.excluded_spend
+                count(t.excluded_spend)
             ),
             Lang::En => format!(
                 "{} repeat customers whose average repeat purchase is not positive were left out \
                  of the spend model",
-                t.excluded_spend
+                count(t.excluded_spend)
             ),
         });
     }
@@ -220,4 +257,34 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_reads_in_both_languages() {
+        let cases = [
+            (
+                Blank::NotConverged { iterations: 5_000 },
+                "the fit did not converge after 5,000 iterations",
+                "5,000회 반복 후에도 적합이 수렴하지 않았습니다",
+            ),
+            (
+                Blank::InfiniteMeanSpend,
+                "the spend model has no finite average (q ≤ 1)",
+                "구매금액 모델의 평균이 유한하지 않습니다 (q ≤ 1)",
+            ),
+            (
+                Blank::NoPurchaseModel,
+                "no purchase model (see BG/NBD)",
+                "구매 모델이 없습니다 (BG/NBD 참고)",
+            ),
+        ];
+        for (b, en, ko) in cases {
+            assert_eq!(blank_reason(&b, Lang::En), en);
+            assert_eq!(blank_reason(&b, Lang::Ko), ko);
+        }
+    }
 }

@@ -405,8 +405,8 @@ fn dangol_run_writes_the_customer_value_sheet() {
         .expect("fit summary");
     assert_eq!(
         fit[0],
-        "BG/NBD: r 0.2426, α 30.8952 days (4.4136 weeks), a 0.7929, b 2.4259, LL -14363.53 \
-         (in weeks -9582.43), 280 iterations"
+        "BG/NBD: r 0.2426, α 30.8952 days (4.4136 weeks), a 0.7929, b 2.4259, LL -14,363.53 \
+         (in weeks -9,582.43), 280 iterations"
     );
     let customers = rows
         .iter()

@@ -311,3 +311,33 @@ fn grade_rules_can_name_p_alive_expected_orders_and_clv() {
             .all(|r| r.p_alive.is_none() && r.clv.is_none())
     );
 }
+
+#[test]
+fn a_fit_that_does_not_converge_leaves_every_column_blank() {
+    // Six months into the made-up shop the dropout probabilities are barely identified: the
+    // likelihood keeps rising along a ridge (a and b growing together) and the search gives up.
+    let l = busy_shop();
+    let t = value_table(&l, day("2024-06-30"), ValueOptions::default());
+    assert!(t.repeaters >= 30, "{}", t.repeaters);
+    let Err(Blank::NotConverged { iterations }) = t.bgnbd else {
+        panic!("expected no convergence, got {:?}", t.bgnbd);
+    };
+    assert!(iterations >= 5_000);
+    assert_eq!(t.clv_blank, Some(Blank::NoPurchaseModel));
+    for r in &t.rows {
+        assert_eq!(
+            (r.p_alive, r.expected_90, r.expected_365, r.clv),
+            (None, None, None, None)
+        );
+    }
+    // The holdout check says the same.
+    assert!(matches!(
+        holdout(
+            &l,
+            day("2024-06-30"),
+            day("2024-09-30"),
+            ValueOptions::default()
+        ),
+        Err(Blank::NotConverged { .. })
+    ));
+}
