@@ -200,19 +200,19 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
         Ok(f) => {
             let p = f.params;
             format!(
-                "BG/NBD: r {:.4}, α {:.4} {} ({:.4} {}), a {:.4}, b {:.4}, LL {} ({} {}), {} {}",
+                "BG/NBD: r {:.4}, α {:.4}{} ({:.4}{}), a {:.4}, b {:.4}, LL {} ({} {}), {}{}",
                 p.r,
                 p.alpha,
-                lang.pick("일", "days"),
+                lang.pick("일", " days"),
                 p.alpha / 7.0,
-                lang.pick("주", "weeks"),
+                lang.pick("주", " weeks"),
                 p.a,
                 p.b,
                 ll(f.ln_likelihood),
                 lang.pick("주 단위", "in weeks"),
                 ll(f.ln_likelihood + t.repeat_days() * crate::analysis::value::special::ln(7.0)),
                 n(f.iterations),
-                lang.pick("회 반복", "iterations"),
+                lang.pick("회 반복", " iterations"),
             )
         }
         Err(b) => format!("BG/NBD: {}", blank_reason(b, lang)),
@@ -221,15 +221,15 @@ pub fn fit_summary(t: &ValueTable, lang: Lang) -> Vec<String> {
         Ok(f) => {
             let p = f.params;
             format!(
-                "Gamma-Gamma: p {:.4}, q {:.4}, γ {:.4}, LL {}, {} {}, {} {}",
+                "Gamma-Gamma: p {:.4}, q {:.4}, γ {:.4}, LL {}, {}{}, {}{}",
                 p.p,
                 p.q,
                 p.gamma,
                 ll(f.ln_likelihood),
                 count(f.customers),
-                lang.pick("명", "customers"),
+                lang.pick("명", " customers"),
                 n(f.iterations),
-                lang.pick("회 반복", "iterations"),
+                lang.pick("회 반복", " iterations"),
             )
         }
         Err(b) => format!("Gamma-Gamma: {}", blank_reason(b, lang)),

@@ -526,3 +526,41 @@ fn the_clv_settings_show_in_config_with_their_origin_and_change_the_value() {
          (clv.min_repeaters)"
     );
 }
+
+#[test]
+fn the_fit_summary_speaks_korean() {
+    let csv = cdnow("cdnow_sample.csv");
+    let o = dangol(&[
+        "value",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "1997-09-30",
+        "--lang",
+        "ko",
+        "--top",
+        "1",
+        "--set",
+        "currency=USD",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "고객 2,357명, 재구매 고객 946명 (1997-09-30 기준)",
+            "BG/NBD: r 0.2426, α 30.8952일 (4.4136주), a 0.7929, b 2.4259, LL -14,363.53 (주 단위 \
+             -9,582.43), 280회 반복",
+            "Gamma-Gamma: p 6.2496, q 3.7442, γ 15.4435, LL -4,055.92, 946명, 198회 반복",
+            "구매 횟수와 평균 금액의 상관계수 0.114 (0에 가까울수록 좋음)",
+        ]
+    );
+    assert!(
+        text.contains("고객가치 · 1997-09-30 기준 · 고객 2,357명"),
+        "{text}"
+    );
+    assert!(
+        text.contains(" 5420 "),
+        "the most valuable customer first: {text}"
+    );
+}
