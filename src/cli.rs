@@ -129,4 +129,6 @@ pub enum Command {
     Remind(cmd::remind::Args),
     Run(cmd::run::Args),
     Report(cmd::report::Args),
+    /// Customer value: who is still active, expected orders and spend, 12-month value.
+    Value(cmd::value::Args),
 }

@@ -10,6 +10,7 @@ use crate::analysis::customers::{
 };
 use crate::analysis::funnel::{FunnelOptions, PipelineFunnel, QUOTE_STAGES, QuoteFunnel};
 use crate::analysis::remind::{NextAction, Reminder, due_reminders, next_actions};
+use crate::analysis::value::{ValueTable, options_from, value_summary, value_table};
 use crate::analysis::weekly::{
     FunnelBar, GradeChangeLine, ReminderLine, Week, WeeklyReport, weekly_report,
 };
@@ -17,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
-use crate::render::{contents, contents_remind};
+use crate::render::{contents, contents_remind, contents_value};
 use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
@@ -45,6 +46,8 @@ pub struct Analyses {
     pub reminders: Vec<Reminder>,
     /// Each customer's one next action (the Dashboard).
     pub actions: Vec<NextAction>,
+    /// Customer value (SPEC §11): the BG/NBD and Gamma-Gamma fits and each customer's value.
+    pub value: ValueTable,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -88,7 +91,9 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let week = Week::last_complete_before(as_of, settings.week_start);
     // Last week's end is usually the reported week's end: that table is already made.
     let at_week_end = (changes_since == week.end()).then_some(&before);
-    let weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
+    let mut weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
+    let value = value_table(&data.sales, as_of, options_from(settings));
+    weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
 
     Ok(Analyses {
         as_of,
@@ -104,6 +109,7 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         problems: data.problems.clone(),
         reminders,
         actions,
+        value,
     })
 }
 
@@ -192,6 +198,13 @@ pub fn weekly_for(
     r
 }
 
+/// A customer's name from the customer table (the key when it has none).
+fn name_in(customers: &CustomerTable, key: &str) -> String {
+    let rows = &customers.rows;
+    rows.binary_search_by(|r| r.key.as_str().cmp(key))
+        .map_or_else(|_| key.to_string(), |i| rows[i].display_name().to_string())
+}
+
 impl Analyses {
     /// The context every generated sheet shares.
     pub fn sheet_context(&self) -> SheetContext {
@@ -221,6 +234,13 @@ impl Analyses {
             lang,
         ));
         out.push(contents::weekly(&self.weekly));
+        let names = |key: &str| name_in(&self.customers, key);
+        out.push(contents_value::customer_value(
+            &self.value,
+            &names,
+            lang,
+            self.currency,
+        ));
         // Notes alone (void rows counted, returns netted) are no data problem: the summary
         // says "0 problems", so there is no Data Issues sheet either.
         if self

@@ -75,11 +75,17 @@ pub enum Metric {
     ConversionRate,
     DaysSinceLastQuote,
     Reminders,
+    /// Customer value (SPEC §11): probability the customer is still active (0..1).
+    PAlive,
+    /// Customer value: orders expected in the next 365 days.
+    ExpectedOrders365,
+    /// Customer value: the 12-month value, discounted monthly.
+    Clv,
 }
 
 impl Metric {
     /// Every metric, in SPEC order.
-    pub const ALL: [Metric; 19] = [
+    pub const ALL: [Metric; 22] = [
         Metric::Orders,
         Metric::Total,
         Metric::AvgOrder,
@@ -99,6 +105,9 @@ impl Metric {
         Metric::ConversionRate,
         Metric::DaysSinceLastQuote,
         Metric::Reminders,
+        Metric::PAlive,
+        Metric::ExpectedOrders365,
+        Metric::Clv,
     ];
 
     /// The name used in rules (`days_since_last_quote`).
@@ -123,6 +132,9 @@ impl Metric {
             Metric::ConversionRate => "conversion_rate",
             Metric::DaysSinceLastQuote => "days_since_last_quote",
             Metric::Reminders => "reminders",
+            Metric::PAlive => "p_alive",
+            Metric::ExpectedOrders365 => "expected_orders_365",
+            Metric::Clv => "clv",
         }
     }
 
@@ -134,7 +146,10 @@ impl Metric {
 
     /// Whether the metric is a fraction 0..1 (shown as a percent).
     pub fn is_rate(self) -> bool {
-        matches!(self, Metric::OpenRate | Metric::ConversionRate)
+        matches!(
+            self,
+            Metric::OpenRate | Metric::ConversionRate | Metric::PAlive
+        )
     }
 }
 
@@ -1231,7 +1246,8 @@ mod tests {
             msg,
             "unknown metric 'xyz'; metrics are: orders, total, avg_order, recency_days, tenure_days, \
              orders_all, total_all, r, f, m, total_rank_pct, quotes, opens, responses, conversions, \
-             open_rate, conversion_rate, days_since_last_quote, reminders"
+             open_rate, conversion_rate, days_since_last_quote, reminders, p_alive, \
+             expected_orders_365, clv"
         );
     }
 

@@ -668,9 +668,9 @@ fn the_bundled_sample_shops_run_end_to_end() {
             .map(|g| g.name(lang))
             .filter(|n| names.iter().any(|s| s == n))
             .collect();
-        // Every sheet but Data Issues: the samples have notes only (void rows counted, returns
-        // netted), which are no data problems, so there is no Data Issues sheet.
-        assert_eq!(generated.len(), 6, "{file}: {names:?}");
+        // Every sheet but Data Issues (the samples have notes only: void rows counted, returns
+        // netted, which are no data problems), with Customer Value (SPEC §11).
+        assert_eq!(generated.len(), 7, "{file}: {names:?}");
         let mut wb = open_workbook_auto(&out).unwrap();
         let f = wb.worksheet_range(funnel).unwrap();
         assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());

@@ -159,6 +159,7 @@ fn sheet_names_and_notice_in_both_languages() {
             "리마인드",
             "등급변동",
             "주간리포트",
+            "고객가치",
             "데이터점검"
         ]
     );
@@ -179,6 +180,7 @@ fn sheet_names_and_notice_in_both_languages() {
             "Reminders",
             "Grade Changes",
             "Weekly",
+            "Customer Value",
             "Data Issues"
         ]
     );
@@ -389,7 +391,8 @@ fn no_problems_no_data_issues_sheet() {
             "대시보드",
             "리마인드",
             "등급변동",
-            "주간리포트"
+            "주간리포트",
+            "고객가치"
         ]
     );
 }
@@ -416,7 +419,8 @@ fn empty_workbook_renders() {
             "Dashboard",
             "Reminders",
             "Grade Changes",
-            "Weekly"
+            "Weekly",
+            "Customer Value"
         ]
     );
     let r = wb.worksheet_range("Customer Stats").unwrap();

@@ -105,6 +105,10 @@ pub struct CustomerStats {
     pub total_rank_pct: Option<u32>,
     pub vip: Grade,
     pub responder: Grade,
+    /// Customer value (SPEC §11), filled only when a grade rule names it (the fit is not free).
+    pub p_alive: Option<Decimal>,
+    pub expected_orders_365: Option<Decimal>,
+    pub clv: Option<Decimal>,
 }
 
 impl CustomerStats {
@@ -146,6 +150,9 @@ impl Metrics for CustomerStats {
             Metric::ConversionRate => self.conversion_rate,
             Metric::DaysSinceLastQuote => d(self.days_since_last_quote),
             Metric::Reminders => n(self.reminders),
+            Metric::PAlive => self.p_alive,
+            Metric::ExpectedOrders365 => self.expected_orders_365,
+            Metric::Clv => self.clv,
         }
     }
 }
@@ -382,6 +389,7 @@ pub fn customer_table(
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
     }
 
+    crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
     let vip_names = shared_names(&settings.vip_rules);
     let responder_names = shared_names(&settings.responder_rules);
     for row in &mut rows {
@@ -450,6 +458,9 @@ fn empty_stats_with(key: &str, grade: &Grade) -> CustomerStats {
         total_rank_pct: None,
         vip: grade.clone(),
         responder: grade.clone(),
+        p_alive: None,
+        expected_orders_365: None,
+        clv: None,
     }
 }
 

@@ -218,6 +218,8 @@ pub struct WeeklyReport {
     pub funnel: Vec<FunnelBar>,
     pub grade_changes: Vec<GradeChangeLine>,
     pub reminders: Vec<ReminderLine>,
+    /// Customer value (SPEC §11): top customers by value and valuable customers at risk.
+    pub value: crate::analysis::value::ValueSummary,
 }
 
 /// Direction of a week-over-week change.
@@ -385,6 +387,7 @@ pub fn weekly_report(
         funnel: Vec::new(),
         grade_changes: Vec::new(),
         reminders: Vec::new(),
+        value: crate::analysis::value::ValueSummary::default(),
     }
 }
 

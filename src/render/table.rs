@@ -19,18 +19,20 @@ pub enum GeneratedSheet {
     Reminders,
     GradeChanges,
     Weekly,
+    CustomerValue,
     DataIssues,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 7] = [
+    pub const ALL: [GeneratedSheet; 8] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
         GeneratedSheet::Reminders,
         GeneratedSheet::GradeChanges,
         GeneratedSheet::Weekly,
+        GeneratedSheet::CustomerValue,
         GeneratedSheet::DataIssues,
     ];
 
@@ -43,6 +45,7 @@ impl GeneratedSheet {
             GeneratedSheet::Reminders => ("Reminders", "리마인드"),
             GeneratedSheet::GradeChanges => ("Grade Changes", "등급변동"),
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
+            GeneratedSheet::CustomerValue => ("Customer Value", "고객가치"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
         };
         lang.pick(ko, en)

@@ -84,6 +84,8 @@ impl Settings {
             funnel_mode: FunnelMode::Reach,
             funnel_unit: FunnelUnit::Quote,
             report_top_n: 10,
+            clv_discount: Decimal::new(1, 2),
+            clv_min_repeaters: 30,
             origins: BTreeMap::new(),
         }
     }

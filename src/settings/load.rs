@@ -55,6 +55,8 @@ pub const KEYS: &[&str] = &[
     "funnel.mode",
     "funnel.unit",
     "report.top_n",
+    "clv.discount",
+    "clv.min_repeaters",
 ];
 
 /// Korean names owners may use in the Settings sheet.
@@ -143,6 +145,18 @@ fn canonical_key(key: &str) -> String {
         }
     }
     k.to_ascii_lowercase().replace('-', "_")
+}
+
+/// `1%`, `1 %` or `0.01` → 0.01; a rate outside 0 ..= 50 % a month is `None`.
+fn parse_monthly_rate(v: &str) -> Option<Decimal> {
+    let t = v.trim();
+    let (num, pct) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let d: Decimal = num.parse().ok()?;
+    let rate = if pct { d / Decimal::from(100) } else { d };
+    (rate >= Decimal::ZERO && rate <= Decimal::new(5, 1)).then_some(rate)
 }
 
 fn parse_u32(
@@ -311,6 +325,11 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
+        "clv.discount" => {
+            s.clv_discount = parse_monthly_rate(v)
+                .ok_or_else(|| bad("a monthly discount rate from 0% to 50%, like 1% or 0.01"))?;
+        }
+        "clv.min_repeaters" => s.clv_min_repeaters = parse_u32(v, 1, 1_000_000, o, &key)?,
         _ => return Err(err(o, unknown_key_message(&raw.key))),
     }
     s.origins.insert(key, raw.origin.clone());
@@ -697,5 +716,10 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         .into(),
     );
     push("report.top_n", s.report_top_n.to_string());
+    push(
+        "clv.discount",
+        format!("{}%", (s.clv_discount * Decimal::from(100)).normalize()),
+    );
+    push("clv.min_repeaters", s.clv_min_repeaters.to_string());
     out
 }

@@ -150,6 +150,10 @@ pub struct Settings {
     pub funnel_mode: FunnelMode,
     pub funnel_unit: FunnelUnit,
     pub report_top_n: u32,
+    /// `clv.discount`: the monthly discount rate of the 12-month customer value (0.01 = 1 %).
+    pub clv_discount: Decimal,
+    /// `clv.min_repeaters`: fewer repeat customers than this and the value models are not fitted.
+    pub clv_min_repeaters: u32,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }

@@ -6,8 +6,9 @@ mod check;
 mod commands;
 mod grades;
 mod ingest;
-mod reading;
-// Linux: tmpfs, setpriv and extended attributes through rustix.
 mod outputs;
+mod reading;
+mod value;
+// Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
 mod owner_file;

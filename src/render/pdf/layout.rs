@@ -55,6 +55,9 @@ pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
         g.from = c.clean(&g.from, "grade name");
         g.to = c.clean(&g.to, "grade name");
     }
+    for v in r.value.top.iter_mut().chain(r.value.at_risk.iter_mut()) {
+        v.name = c.clean(&v.name, "customer name");
+    }
     for m in &mut r.reminders {
         m.customer = c.clean(&m.customer, "customer name");
         m.quote_id = c.clean(&m.quote_id, "quote id");
@@ -193,7 +196,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             vec![m.customer.clone(), m.quote_id.clone(), days]
         })
         .collect();
-    table(
+    let y = table(
         r,
         c,
         y,
@@ -221,9 +224,102 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             max_rows: MAX_REMINDER_ROWS,
         },
         &reminders,
-    );
+    ) + SECTION_GAP;
+    value_section(r, c, y);
 
     footers(r, c);
+}
+
+/// Customer value (SPEC §11): the most valuable customers, then the valuable ones most at risk.
+fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
+    let v = &r.value;
+    let empty = v.blank.as_ref().map_or_else(
+        || l.pick("해당 고객 없음", "None").to_string(),
+        |b| crate::render::contents_value::blank_reason(b, l),
+    );
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let money = |m: Option<f64>| {
+        m.and_then(|m| Decimal::try_from(m).ok())
+            .map_or_else(String::new, |d| display::money(d, r.currency))
+    };
+    let top: Vec<Vec<String>> = v
+        .top
+        .iter()
+        .map(|t| vec![t.name.clone(), pct(t.p_alive), money(t.clv)])
+        .collect();
+    let y = table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick(
+                "고객가치 상위 (12개월 예상)",
+                "Most valuable customers (next 12 months)",
+            ),
+            what: "customer value",
+            cols: &[
+                Col {
+                    header: l.pick("고객", "Customer"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("활동 확률", "P(active)"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("12개월 가치", "12-month value"),
+                    w: 130.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: &empty,
+            max_rows: usize::MAX,
+        },
+        &top,
+    ) + SECTION_GAP;
+    let risk: Vec<Vec<String>> = v
+        .at_risk
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                display::money(t.spent, r.currency),
+                pct(t.p_alive),
+            ]
+        })
+        .collect();
+    table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("이탈 위험 우수고객", "Valuable customers at risk"),
+            what: "customers at risk",
+            cols: &[
+                Col {
+                    header: l.pick("고객", "Customer"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("누적 구매", "Spent so far"),
+                    w: 130.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("활동 확률", "P(active)"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: &empty,
+            max_rows: usize::MAX,
+        },
+        &risk,
+    )
 }
 
 fn header(r: &WeeklyReport, c: &mut Canvas) -> f32 {
