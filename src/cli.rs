@@ -113,4 +113,5 @@ pub enum Command {
     Remind(cmd::remind::Args),
     Run(cmd::run::Args),
     Report(cmd::report::Args),
+    Notify(cmd::notify::Args),
 }

@@ -46,6 +46,8 @@ pub struct Args {
     /// A TTF/OTF font for the PDF instead of the built-in Hangul font.
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub notify: super::notify::RunNotify,
 }
 
 /// Steps shown by the progress bar.
@@ -81,8 +83,13 @@ fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
     }
 }
 
-/// Run the command.
+/// Run the command; with `--notify`, a failed run is reported to the channels.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    let result = run_job(args, g);
+    args.notify.after(&args.workbook, g, result)
+}
+
+fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     let opts = WriteOptions {
         force: g.force,
@@ -152,7 +159,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
         super::emit(&summary(args, &analyses, &report, pdf.as_deref()))?;
     }
-    Ok(Exit::Ok)
+    let notify = &loaded.settings.notify;
+    args.notify
+        .after_success(&args.workbook, notify, &analyses, pdf.as_deref(), g)
 }
 
 fn parent(p: &Path) -> &Path {

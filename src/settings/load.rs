@@ -103,6 +103,7 @@ fn err(origin: &Origin, message: impl Into<String>) -> SettingsError {
 
 fn closest_key(key: &str) -> Option<&'static str> {
     KEYS.iter()
+        .chain(crate::notify::settings::KEYS)
         .map(|k| (crate::ingest::headers::distance(key, k), *k))
         .filter(|(d, _)| *d <= 3)
         .min()
@@ -191,6 +192,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
     let v = raw.value.trim();
     let o = &raw.origin;
     let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
+    crate::notify::secrets::refuse_secret(&key, v, o)?;
     match key.as_str() {
         "shop_name" => s.shop_name = v.to_string(),
         "currency" => {
@@ -270,6 +272,8 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
+        k if k.starts_with("notify.")
+            && crate::notify::settings::apply(&mut s.notify, k, v, o)? => {}
         _ => {
             let hint = closest_key(&key)
                 .map(|k| format!("; did you mean '{k}'?"))
@@ -608,5 +612,8 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         .into(),
     );
     push("report.top_n", s.report_top_n.to_string());
+    for (k, v) in crate::notify::settings::describe(&s.notify) {
+        push(&k, v);
+    }
     out
 }

@@ -144,6 +144,8 @@ pub struct Settings {
     pub funnel_mode: FunnelMode,
     pub funnel_unit: FunnelUnit,
     pub report_top_n: u32,
+    /// `notify.*`: where notifications go (SPEC §9); secrets are never here.
+    pub notify: crate::notify::NotifySettings,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }
