@@ -488,6 +488,10 @@ pub fn show(r: &HttpRequest, redact: &dyn Fn(&str) -> String) -> String {
     for (name, v) in &r.headers {
         let value = match v {
             HeaderValue::Plain(p) => p.clone(),
+            // A dry run without the secret shows which variable is missing.
+            HeaderValue::Secret { prefix, value } if value.starts_with("[DANGOL_") => {
+                format!("{prefix}{value}")
+            }
             HeaderValue::Secret { prefix, .. } => format!("{prefix}{REDACTED}"),
             HeaderValue::SolapiAuth { .. } => format!(
                 "HMAC-SHA256 apiKey={REDACTED}, date=(time of sending), salt=(random), \

@@ -1196,3 +1196,107 @@ fn a_failed_run_notifies_run_failed() {
         seen[0]
     );
 }
+
+#[test]
+fn messages_speak_the_workbooks_language_and_the_dry_run_prints_when_no_out_is_given() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[("shop_name", "단골상회")]);
+    let o = dangol_env(
+        dir.path(),
+        &[
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "weekly,reminders",
+            "--to",
+            "kakao",
+            "--as-of",
+            AS_OF,
+            "--lang",
+            "ko",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.starts_with(
+            "kakao weekly 2025-W15: 미리보기 (보내지 않음; --send로 발송)\nPOST https://kapi.kakao.com/v2/api/talk/memo/default/send\nAuthorization: Bearer [DANGOL_KAKAO_ACCESS_TOKEN not set]\n"
+        ),
+        "{text}"
+    );
+    // The template text, form-encoded: the Korean title and a masked name.
+    let title = dangol::notify::channels::form_encode("단골상회 주간 리포트 2025-W15");
+    assert!(text.contains(&title), "{text}");
+    assert!(
+        text.contains("kakao reminders 2025-04-16: 미리보기"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&dangol::notify::channels::form_encode("- 김*수 견적 Q1")),
+        "{text}"
+    );
+}
+
+#[test]
+fn notify_settings_show_in_config_and_bad_values_name_their_origin() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[("notify.notion.version", "2024-01-01")]);
+    let o = dangol_env(dir.path(), &["config", wb.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).starts_with(
+            "dangol: error: settings: Settings!B2: notify.notion.version: found \"2024-01-01\", expected 2022-06-28 or 2025-09-03"
+        ),
+        "{}",
+        err(&o)
+    );
+    let wb = shop(dir.path(), &[("notify.mask", "false")]);
+    let o = dangol_env(dir.path(), &["config", wb.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.lines().any(|l| l.starts_with("notify.mask")
+            && l.contains("false")
+            && l.contains("Settings!B2")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("notify.notion.version") && l.contains("2022-06-28")),
+        "{text}"
+    );
+}
+
+#[test]
+fn notify_usage_errors_exit_2_and_help_ends_with_examples() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    let o = dangol_env(
+        dir.path(),
+        &[
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "weekly",
+            "--to",
+            "fax",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("expected one of slack, kakao, alimtalk, notion, webhook, email"),
+        "{}",
+        err(&o)
+    );
+    let o = dangol_env(dir.path(), &["notify", "--help"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        out(&o).contains(
+            "Examples:\n  dangol notify shop.xlsx --what weekly --to slack --out preview/"
+        ),
+        "{}",
+        out(&o)
+    );
+}
