@@ -10,6 +10,14 @@ use crate::settings::GradeKind;
 use super::mask::mask_name;
 use super::{Kind, Message};
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
 /// How names are shown.
 fn show(name: &str, mask: bool) -> String {
     if mask {
@@ -119,7 +127,7 @@ fn reminders(a: &Analyses, mask: bool) -> Option<Message> {
     let n = a.reminders.len();
     let title = match l {
         Lang::Ko => format!("리마인드 대상 {n}건 ({})", a.as_of),
-        Lang::En => format!("{n} reminders due ({})", a.as_of),
+        Lang::En => format!("{n} {} due ({})", plural(n, "reminder"), a.as_of),
     };
     let lines = a
         .reminders
@@ -166,7 +174,8 @@ fn grade_changes(a: &Analyses, mask: bool) -> Option<Message> {
             a.changes_since
         ),
         Lang::En => format!(
-            "{n} grade changes ({ups} up, {} down; since {})",
+            "{n} grade {} ({ups} up, {} down; since {})",
+            plural(n, "change"),
             n - ups,
             a.changes_since
         ),

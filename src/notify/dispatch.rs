@@ -25,6 +25,8 @@ pub struct Plan<'a> {
     pub workbook: &'a Path,
     pub settings: &'a NotifySettings,
     pub lang: Lang,
+    /// The as-of day: a dry-run e-mail is dated at its start.
+    pub as_of: chrono::NaiveDate,
     /// Only with `--send` does anything leave the machine.
     pub send: bool,
     pub retry_unknown: bool,
@@ -152,12 +154,15 @@ fn one(
         let pdf = plan.pdf.as_ref().filter(|_| m.kind == Kind::Weekly);
         if dry {
             // A dry run is dated at the start of the as-of day, so it is the same every run.
-            let mail = email::build(m, &key, s, pdf, std::time::UNIX_EPOCH)?;
+            let midnight = plan.as_of.and_time(chrono::NaiveTime::MIN).and_utc();
+            let date = std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(u64::try_from(midnight.timestamp()).unwrap_or(0));
+            let mail = email::build(m, &key, s, pdf, date)?;
             let text = secrets.redact(&email::show(&mail, s));
             return shown(plan, &file, text);
         }
         let Some(journal) = journal else {
-            unreachable!()
+            anyhow::bail!("internal: sending without the journal");
         };
         if let Some(r) = held(journal, &key, plan.retry_unknown) {
             return Ok((r, None));
@@ -182,7 +187,7 @@ fn one(
         Channel::Alimtalk => channels::alimtalk(m, s, &secret_fn)?,
         Channel::Notion => channels::notion(m, s, &secret_fn)?,
         Channel::Webhook => channels::webhook(m, &|r| m.key(channel, r), s, &secret_fn)?,
-        Channel::Email => unreachable!("handled above"),
+        Channel::Email => anyhow::bail!("internal: e-mail is not an HTTP channel"),
     };
     let key = m.key(channel, &prepared.recipient);
     if dry {
@@ -190,7 +195,7 @@ fn one(
         return shown(plan, &file, text);
     }
     let Some(journal) = journal else {
-        unreachable!()
+        anyhow::bail!("internal: sending without the journal");
     };
     if let Some(r) = held(journal, &key, plan.retry_unknown) {
         return Ok((r, None));

@@ -141,3 +141,47 @@ impl Journal {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_line_of_a_key_decides_and_a_killed_run_counts_as_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = dir.path().join("shop.xlsx");
+        let mut j = Journal::open(&wb).unwrap();
+        assert_eq!(j.status("a"), Status::Open);
+        j.record("a", "pending", 1, "").unwrap();
+        j.record("a", "failed", 1, "HTTP 500").unwrap();
+        j.record("b", "pending", 1, "").unwrap();
+        j.record("c", "pending", 1, "").unwrap();
+        j.record("c", "sent", 1, "HTTP 200").unwrap();
+        // A run killed while writing leaves a torn last line.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(j.path())
+            .unwrap();
+        f.write_all(b"{\"at\":\"2026").unwrap();
+        let j = Journal::open(&wb).unwrap();
+        assert_eq!(j.status("a"), Status::Open);
+        assert!(matches!(j.status("b"), Status::Unknown { .. }));
+        assert!(matches!(j.status("c"), Status::Sent { .. }));
+    }
+
+    #[test]
+    fn a_damaged_line_in_the_middle_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = dir.path().join("shop.xlsx");
+        std::fs::write(
+            dir.path().join(FILE),
+            "garbage\n{\"at\":\"x\",\"key\":\"k\",\"state\":\"sent\",\"attempt\":1}\n",
+        )
+        .unwrap();
+        let e = Journal::open(&wb).unwrap_err().to_string();
+        assert!(
+            e.contains(".dangol-notify.jsonl:1: not a journal line"),
+            "{e}"
+        );
+    }
+}

@@ -193,10 +193,9 @@ pub fn deliver(
             } if renew.is_some() => {
                 let detail = format!("HTTP 401: {}", redact(&truncate(body.trim(), 200)));
                 journal.record(key, "failed", attempt, &detail)?;
-                let Some(r) = renew.take() else {
-                    unreachable!()
-                };
-                request = r()?;
+                if let Some(r) = renew.take() {
+                    request = r()?;
+                }
             }
             Attempt::Response {
                 status: 429,

@@ -1300,3 +1300,40 @@ fn notify_usage_errors_exit_2_and_help_ends_with_examples() {
         out(&o)
     );
 }
+
+#[test]
+fn an_email_dry_run_shows_the_envelope_and_message_dated_at_the_as_of_day() {
+    let dir = tmp();
+    let wb = shop(
+        dir.path(),
+        &[
+            ("notify.email.to", "owner@example.com"),
+            ("notify.smtp.host", "smtp.example.com"),
+        ],
+    );
+    let o = dangol_env(
+        dir.path(),
+        &[
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "reminders",
+            "--to",
+            "email",
+            "--as-of",
+            AS_OF,
+        ],
+        &[("DANGOL_SMTP_PASSWORD", "smtp-password-0001")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.starts_with(
+            "email reminders 2025-04-16: dry run (not sent; --send sends)\nSMTP smtp.example.com:587 (tls: starttls)\nMAIL FROM:<owner@example.com>\nRCPT TO:<owner@example.com>\n\nFrom: owner@example.com\r\nTo: owner@example.com\r\nSubject: 1 reminder due (2025-04-16)\r\nDate: Wed, 16 Apr 2025 00:00:00 +0000\r\n"
+        ),
+        "{text}"
+    );
+    // E-mail goes to the owner's own mailbox: names are not masked there.
+    assert!(text.contains("Q1"), "{text}");
+    assert!(!text.contains("smtp-password-0001"));
+}
