@@ -529,6 +529,70 @@ mod tests {
         assert_eq!(sections(&["a".repeat(5000)], 3000)[0].chars().count(), 3000);
     }
 
+    fn long_message() -> Message {
+        Message {
+            kind: super::super::Kind::Weekly,
+            period: "2025-W15".into(),
+            lang: crate::model::Lang::Ko,
+            shop: "가게".into(),
+            title: "가".repeat(400),
+            lines: vec!["나".repeat(5000), "<b>&".into()],
+            fields: vec![("shop".into(), "가게".into())],
+        }
+    }
+
+    fn texts(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if let (true, Value::String(t)) = (k == "text" || k == "content", x) {
+                        out.push(t.clone());
+                    }
+                    texts(x, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn slack_notion_and_kakao_keep_their_length_limits() {
+        let m = long_message();
+        let secret = |_: &str| -> anyhow::Result<String> { Ok("http://127.0.0.1:9/x".into()) };
+        let slack: Value = serde_json::from_str(&slack(&m, &secret).unwrap().request.body).unwrap();
+        let header = slack["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(header.chars().count(), SLACK_HEADER_MAX);
+        assert!(header.ends_with('…'));
+        let mut all = Vec::new();
+        texts(&slack, &mut all);
+        assert!(all.iter().all(|t| t.chars().count() <= SLACK_SECTION_MAX));
+        assert!(
+            slack["blocks"][2]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("&lt;b&gt;&amp;")
+        );
+
+        let s = NotifySettings {
+            notion_parent: "db".into(),
+            ..NotifySettings::default()
+        };
+        let notion: Value =
+            serde_json::from_str(&notion(&m, &s, &secret).unwrap().request.body).unwrap();
+        let mut all = Vec::new();
+        texts(&notion, &mut all);
+        assert!(all.iter().any(|t| t.chars().count() == NOTION_TEXT_MAX));
+        assert!(all.iter().all(|t| t.chars().count() <= NOTION_TEXT_MAX));
+
+        let body = kakao(&m, &s, "t").request.body;
+        assert!(body.starts_with("template_object="));
+        assert!(
+            body.len() < 200 * 9 + 200,
+            "the text is cut to 200 characters"
+        );
+    }
+
     #[test]
     fn form_encoding() {
         assert_eq!(form_encode("a b&c=가"), "a+b%26c%3D%EA%B0%80");
