@@ -160,14 +160,14 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
                 if args.to.contains(&Channel::Email) && args.what.contains(&Kind::Weekly) {
                     pdf = Some(weekly_pdf(&a)?);
                 }
-                (loaded.settings.notify.clone(), a.lang)
+                (loaded.settings.notify.clone().with_env()?, a.lang)
             }
             // A failed run is reported even when the workbook cannot be read.
-            Err(_) if !wants_data => (flag_settings(g), lang_of(g)),
+            Err(_) if !wants_data => (flag_settings(g).with_env()?, lang_of(g)),
             Err(e) => return Err(e),
         }
     } else {
-        (flag_settings(g), lang_of(g))
+        (flag_settings(g).with_env()?, lang_of(g))
     };
     if args.what.contains(&Kind::RunFailed) {
         let error = args
@@ -246,6 +246,7 @@ impl RunNotify {
         if self.notify.is_empty() {
             return Ok(Exit::Ok);
         }
+        let settings = &settings.clone().with_env()?;
         let items = items_from(a, &self.notify_what);
         let pdf = match pdf {
             Some(p) if self.notify.contains(&Channel::Email) => Some(Pdf {
@@ -281,8 +282,8 @@ impl RunNotify {
             return result;
         }
         let (settings, lang) = match super::load(workbook, g) {
-            Ok(l) => (l.settings.notify.clone(), l.lang),
-            Err(_) => (flag_settings(g), lang_of(g)),
+            Ok(l) => (l.settings.notify.clone().with_env()?, l.lang),
+            Err(_) => (flag_settings(g).with_env()?, lang_of(g)),
         };
         let m = content::run_failed(
             &display_name(workbook),

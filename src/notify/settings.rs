@@ -139,6 +139,41 @@ pub const KEYS: &[&str] = &[
     "notify.smtp.tls",
 ];
 
+/// The service addresses an environment variable may set (`DANGOL_NOTIFY_NOTION_URL` for
+/// `notify.notion.url`), for a proxy or a test server.
+const URL_KEYS: [&str; 5] = [
+    "notify.kakao.api_url",
+    "notify.kakao.auth_url",
+    "notify.alimtalk.url",
+    "notify.notion.url",
+    "notify.webhook.url",
+];
+
+/// `notify.notion.url` → `DANGOL_NOTIFY_NOTION_URL`.
+pub fn env_var(key: &str) -> String {
+    format!("DANGOL_{}", key.to_ascii_uppercase().replace('.', "_"))
+}
+
+impl NotifySettings {
+    /// Service addresses from the environment, where no setting gave one (the workbook,
+    /// `dangol.toml` and `--set` win over the environment).
+    pub fn with_env(mut self) -> Result<Self, SettingsError> {
+        let default = describe(&NotifySettings::default());
+        for key in URL_KEYS {
+            let Ok(v) = std::env::var(env_var(key)) else {
+                continue;
+            };
+            let value_of = |list: &[(String, String)]| {
+                list.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            };
+            if value_of(&describe(&self)) == value_of(&default) {
+                apply(&mut self, key, v.trim(), &Origin::Flag(env_var(key)))?;
+            }
+        }
+        Ok(self)
+    }
+}
+
 fn number(v: &str, lo: u32, hi: u32, key: &str, o: &Origin) -> Result<u32, SettingsError> {
     v.parse::<u32>()
         .ok()

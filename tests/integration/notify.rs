@@ -1337,3 +1337,40 @@ fn an_email_dry_run_shows_the_envelope_and_message_dated_at_the_as_of_day() {
     assert!(text.contains("Q1"), "{text}");
     assert!(!text.contains("smtp-password-0001"));
 }
+
+#[test]
+fn a_service_address_can_come_from_the_environment_unless_a_setting_gives_one() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[("notify.notion.parent", "db1")]);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "weekly",
+            "--to",
+            "notion",
+            "--as-of",
+            AS_OF,
+        ];
+        args.extend_from_slice(extra);
+        dangol_env(
+            dir.path(),
+            &args,
+            &[("DANGOL_NOTIFY_NOTION_URL", "http://127.0.0.1:9")],
+        )
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("\nPOST http://127.0.0.1:9/v1/pages\n"),
+        "{}",
+        out(&o)
+    );
+    let o = run(&["--set", "notify.notion.url=http://127.0.0.1:10"]);
+    assert!(
+        out(&o).contains("\nPOST http://127.0.0.1:10/v1/pages\n"),
+        "{}",
+        out(&o)
+    );
+}
