@@ -131,4 +131,5 @@ pub enum Command {
     Report(cmd::report::Args),
     /// Customer value: who is still active, expected orders and spend, 12-month value.
     Value(cmd::value::Args),
+    Notify(cmd::notify::Args),
 }

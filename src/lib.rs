@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod exit;
 pub mod ingest;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod render;
 pub mod rules;
@@ -43,6 +44,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Run(a) => cmd::run::run(a, &cli.global),
         Command::Report(a) => cmd::report::run(a, &cli.global),
         Command::Value(a) => cmd::value::run(a, &cli.global),
+        Command::Notify(a) => cmd::notify::run(a, &cli.global),
     }
 }
 

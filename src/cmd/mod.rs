@@ -5,6 +5,7 @@ pub mod config;
 pub mod customers;
 pub mod funnel;
 pub mod init;
+pub mod notify;
 pub mod remind;
 pub mod report;
 pub mod run;

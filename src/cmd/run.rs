@@ -51,6 +51,8 @@ pub struct Args {
     /// A TTF/OTF font for the PDF instead of the built-in Hangul font.
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub notify: super::notify::RunNotify,
 }
 
 /// Steps shown by the progress bar.
@@ -86,7 +88,7 @@ fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
     }
 }
 
-/// Run the command.
+/// Run the command; with `--notify`, a failed run is reported to the channels.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if g.format == Format::Csv {
         eprintln!(
@@ -95,6 +97,11 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Usage);
     }
+    let result = run_job(args, g);
+    args.notify.after(&args.workbook, g, result)
+}
+
+fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     let opts = WriteOptions {
         force: g.force,
@@ -200,7 +207,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     } else if !g.quiet {
         super::emit(&summary(args, &analyses, &report, pdf.as_deref()))?;
     }
-    Ok(Exit::Ok)
+    let notify = &loaded.settings.notify;
+    args.notify
+        .after_success(&args.workbook, notify, &analyses, pdf.as_deref(), g)
 }
 
 /// Whether `a` and `b` are the same file (or the same path).

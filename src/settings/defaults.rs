@@ -86,6 +86,7 @@ impl Settings {
             report_top_n: 10,
             clv_discount: Decimal::new(1, 2),
             clv_min_repeaters: 30,
+            notify: crate::notify::NotifySettings::default(),
             origins: BTreeMap::new(),
         }
     }

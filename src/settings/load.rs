@@ -110,6 +110,7 @@ fn err(origin: &Origin, message: impl Into<String>) -> SettingsError {
 
 fn closest_key(key: &str) -> Option<&'static str> {
     KEYS.iter()
+        .chain(crate::notify::settings::KEYS)
         .map(|k| (crate::ingest::headers::distance(key, k), *k))
         .filter(|(d, _)| *d <= 3)
         .min()
@@ -118,7 +119,8 @@ fn closest_key(key: &str) -> Option<&'static str> {
 
 /// Whether a key (English, Korean or any case) is a setting dangol knows.
 pub fn is_known_key(key: &str) -> bool {
-    KEYS.contains(&canonical_key(key).as_str())
+    let key = canonical_key(key);
+    KEYS.contains(&key.as_str()) || crate::notify::settings::KEYS.contains(&key.as_str())
 }
 
 /// An unknown key, with the closest known one: `unknown setting 'lookback'; did you mean
@@ -230,6 +232,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
     let v = raw.value.trim();
     let o = &raw.origin;
     let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
+    crate::notify::secrets::refuse_secret(&key, v, o)?;
     match key.as_str() {
         "shop_name" => s.shop_name = v.to_string(),
         "shop_email" => {
@@ -330,6 +333,8 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
                 .ok_or_else(|| bad("a monthly discount rate from 0% to 50%, like 1% or 0.01"))?;
         }
         "clv.min_repeaters" => s.clv_min_repeaters = parse_u32(v, 1, 1_000_000, o, &key)?,
+        k if k.starts_with("notify.")
+            && crate::notify::settings::apply(&mut s.notify, k, v, o)? => {}
         _ => return Err(err(o, unknown_key_message(&raw.key))),
     }
     s.origins.insert(key, raw.origin.clone());
@@ -721,5 +726,8 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         format!("{}%", (s.clv_discount * Decimal::from(100)).normalize()),
     );
     push("clv.min_repeaters", s.clv_min_repeaters.to_string());
+    for (k, v) in crate::notify::settings::describe(&s.notify) {
+        push(&k, v);
+    }
     out
 }

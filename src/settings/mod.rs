@@ -154,6 +154,8 @@ pub struct Settings {
     pub clv_discount: Decimal,
     /// `clv.min_repeaters`: fewer repeat customers than this and the value models are not fitted.
     pub clv_min_repeaters: u32,
+    /// `notify.*`: where notifications go (SPEC §9); secrets are never here.
+    pub notify: crate::notify::NotifySettings,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }

@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod grades;
 mod ingest;
+mod notify;
 mod outputs;
 mod reading;
 mod value;
