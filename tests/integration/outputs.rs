@@ -561,7 +561,8 @@ fn run_format_json_prints_the_run_summary() {
             "Dashboard",
             "Reminders",
             "Grade Changes",
-            "Weekly"
+            "Weekly",
+            "Customer Value"
         ])
     );
     let o = dangol(&["run", s(&wb), "--as-of", AS_OF, "--format", "csv"]);
