@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod groups;
 pub mod guard;
 pub mod headers;
 pub mod load;
@@ -48,6 +49,8 @@ pub struct Dataset {
     pub header_lang: Option<Lang>,
     /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
     pub generated_sheets: Vec<String>,
+    /// Customer groups, price lists, promotions and the audited sales lines (SPEC §7).
+    pub groups: groups::GroupData,
 }
 
 /// One reminder template row (grade | subject | body).

@@ -80,6 +80,7 @@ impl Settings {
             funnel_mode: FunnelMode::Reach,
             funnel_unit: FunnelUnit::Quote,
             report_top_n: 10,
+            pricing_stack: false,
             origins: BTreeMap::new(),
         }
     }

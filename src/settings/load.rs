@@ -53,6 +53,7 @@ pub const KEYS: &[&str] = &[
     "funnel.mode",
     "funnel.unit",
     "report.top_n",
+    "pricing.stack",
 ];
 
 /// Korean names owners may use in the Settings sheet.
@@ -270,6 +271,12 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
+        "pricing.stack" => {
+            s.pricing_stack = match values::parse_flag(v) {
+                Ok(f) => f.is_yes(),
+                Err(()) => return Err(bad("true or false")),
+            };
+        }
         _ => {
             let hint = closest_key(&key)
                 .map(|k| format!("; did you mean '{k}'?"))
@@ -608,5 +615,6 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         .into(),
     );
     push("report.top_n", s.report_top_n.to_string());
+    push("pricing.stack", s.pricing_stack.to_string());
     out
 }

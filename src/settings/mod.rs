@@ -105,6 +105,14 @@ pub enum Role {
     Settings,
     Grades,
     Templates,
+    /// Customer groups (고객그룹), SPEC §7.
+    Groups,
+    /// Dated group members (그룹회원).
+    GroupMembers,
+    /// Group price lists (단가표).
+    PriceList,
+    /// Promotions (프로모션).
+    Promotions,
 }
 
 /// Every effective setting, typed.
@@ -144,6 +152,8 @@ pub struct Settings {
     pub funnel_mode: FunnelMode,
     pub funnel_unit: FunnelUnit,
     pub report_top_n: u32,
+    /// `pricing.stack`: a promotion's discount applies on top of a group price (SPEC §7).
+    pub pricing_stack: bool,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }
