@@ -45,6 +45,10 @@ pub struct Analyses {
     pub reminders: Vec<Reminder>,
     /// Each customer's one next action (the Dashboard).
     pub actions: Vec<NextAction>,
+    /// Group Roster, Price Check and Promo Eligibility (only with group sheets, SPEC §7).
+    pub group_sheets: Vec<SheetContent>,
+    /// Sales lines charged differently from the price that applied.
+    pub price_mismatches: usize,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -89,6 +93,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     // Last week's end is usually the reported week's end: that table is already made.
     let at_week_end = (changes_since == week.end()).then_some(&before);
     let weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
+    let mut problems = data.problems.clone();
+    let (group_sheets, price_mismatches) = group_sheets(loaded, &customers, &mut problems);
 
     Ok(Analyses {
         as_of,
@@ -101,10 +107,29 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         weekly,
         quote_funnel,
         pipeline_funnel,
-        problems: data.problems.clone(),
+        problems,
         reminders,
         actions,
+        group_sheets,
+        price_mismatches,
     })
+}
+
+/// The group sheets as of the customer table's day; their problems join the others.
+fn group_sheets(
+    loaded: &Loaded,
+    customers: &CustomerTable,
+    problems: &mut Vec<Problem>,
+) -> (Vec<SheetContent>, usize) {
+    if loaded.data.groups.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let book = crate::analysis::groups::GroupBook::new(&loaded.data, &loaded.settings);
+    let (checks, ties) = book.price_check(customers.as_of);
+    problems.extend(crate::analysis::groups::validate(&book));
+    problems.extend(ties);
+    let sheets = crate::render::contents_groups::sheets(&book, customers, &checks, loaded.lang);
+    (sheets, checks.len())
 }
 
 /// The weekly report of `week` as of `as_of`: KPIs, the week's quote funnel, grade changes from
@@ -221,6 +246,7 @@ impl Analyses {
             lang,
         ));
         out.push(contents::weekly(&self.weekly));
+        out.extend(self.group_sheets.iter().cloned());
         out.extend(contents::data_issues(&self.problems, lang));
         out
     }

@@ -28,6 +28,12 @@ use crate::ingest::groups::{GroupData, GroupDef, MemberRow, PriceRow, PromoRow, 
 use crate::model::{CellRef, Problem, Severity};
 use crate::settings::Settings;
 
+/// Two price rows that apply equally to one line.
+pub type Tie = (CellRef, CellRef);
+
+/// The price that applied and the rules it came from.
+pub type Resolved = (Decimal, Vec<AppliedRule>);
+
 /// What a price came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PriceSource {
@@ -227,7 +233,7 @@ impl<'a> GroupBook<'a> {
                     && in_period(p.start, p.end, line.day)
             })
             .collect();
-        ok.sort_by(|a, b| b.min_qty.cmp(&a.min_qty));
+        ok.sort_by_key(|p| std::cmp::Reverse(p.min_qty));
         match ok.as_slice() {
             [] => Ok(None),
             [a, b, ..] if a.min_qty == b.min_qty => Err((a.cell.clone(), b.cell.clone())),
@@ -310,11 +316,7 @@ impl<'a> GroupBook<'a> {
 
     /// The price that applied to a line and the rules it came from; `Ok(None)` when no price
     /// is known for the line.
-    pub fn resolve(
-        &self,
-        line: &SaleLine,
-        order_total: Decimal,
-    ) -> Result<Option<(Decimal, Vec<AppliedRule>)>, (CellRef, CellRef)> {
+    pub fn resolve(&self, line: &SaleLine, order_total: Decimal) -> Result<Option<Resolved>, Tie> {
         let regular = self.regular(line)?;
         let regular_price = regular.map(|r| r.price);
         let mut group_c = Vec::new();
@@ -375,15 +377,16 @@ impl<'a> GroupBook<'a> {
         })
     }
 
-    /// Every audited line charged differently from the price that applied, in sheet order; a
-    /// tie between two price rows is a problem naming the line and both rows.
-    pub fn price_check(&self) -> (Vec<PriceCheck>, Vec<Problem>) {
+    /// Every audited line dated on or before `as_of` charged differently from the price that
+    /// applied, in sheet order; a tie between two price rows is a problem naming the line and
+    /// both rows.
+    pub fn price_check(&self, as_of: NaiveDate) -> (Vec<PriceCheck>, Vec<Problem>) {
         let mut totals: BTreeMap<&str, Decimal> = BTreeMap::new();
         for l in &self.data.lines {
             *totals.entry(l.order_key.as_str()).or_default() += l.amount;
         }
         let (mut out, mut problems) = (Vec::new(), Vec::new());
-        for line in &self.data.lines {
+        for line in self.data.lines.iter().filter(|l| l.day <= as_of) {
             let total = totals
                 .get(line.order_key.as_str())
                 .copied()
@@ -487,7 +490,7 @@ impl<'a> GroupBook<'a> {
 
 /// The winner among candidates; a tie at the top is an error naming both rows.
 fn pick(mut c: Vec<Candidate>) -> Result<Option<Candidate>, (CellRef, CellRef)> {
-    c.sort_by(|a, b| b.key().cmp(&a.key()));
+    c.sort_by_key(|c| std::cmp::Reverse(c.key()));
     if let [a, b, ..] = c.as_slice()
         && a.key() == b.key()
         && a.rule.cell != b.rule.cell

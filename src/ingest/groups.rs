@@ -160,7 +160,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn err(&mut self, cell: CellRef, found: String, expected: impl Into<String>) {
+    fn err(&mut self, cell: &CellRef, found: String, expected: impl Into<String>) {
         self.problems.push(Problem {
             severity: Severity::Error,
             place: cell.to_string(),
@@ -186,7 +186,7 @@ impl Reader<'_> {
             Ok(d) => Some(d.date()),
             Err(e) => {
                 let found = c.display();
-                self.err(self.at(row, field), found, e);
+                self.err(&self.at(row, field), found, e);
                 None
             }
         }
@@ -197,7 +197,7 @@ impl Reader<'_> {
             Ok((d, _)) => Some(d),
             Err(e) => {
                 let found = c.display();
-                self.err(self.at(row, field), found, e);
+                self.err(&self.at(row, field), found, e);
                 None
             }
         }
@@ -225,7 +225,7 @@ impl Reader<'_> {
         if parsed.is_none() {
             let found = c.display();
             self.err(
-                self.at(row, field),
+                &self.at(row, field),
                 found,
                 "a discount: a percentage (10%) or an amount off (1,000)",
             );
@@ -244,7 +244,7 @@ impl Reader<'_> {
             && e < s
         {
             self.err(
-                self.at(row, "end"),
+                &self.at(row, "end"),
                 e.to_string(),
                 format!("an end on or after the start {s}"),
             );
@@ -298,7 +298,7 @@ pub fn read_sheet(
 
 fn read_group(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupData) {
     let Some(name) = r.text(cells, "group") else {
-        r.err(r.at(row, "group"), String::new(), "a group name");
+        r.err(&r.at(row, "group"), String::new(), "a group name");
         return;
     };
     let period = r.period(cells, row);
@@ -309,7 +309,7 @@ fn read_group(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
             Ok(f) => f.is_yes(),
             Err(e) => {
                 let found = c.display();
-                r.err(r.at(row, "use_group_price"), found, e);
+                r.err(&r.at(row, "use_group_price"), found, e);
                 false
             }
         },
@@ -321,7 +321,7 @@ fn read_group(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
             Ok(n) => Some(i64::from(n)),
             Err(e) => {
                 let found = c.display();
-                r.err(r.at(row, "priority"), found, e);
+                r.err(&r.at(row, "priority"), found, e);
                 None
             }
         },
@@ -331,7 +331,7 @@ fn read_group(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
         Some(text) => match Rule::parse(&text) {
             Ok(rule) => Some(Some(rule)),
             Err(e) => {
-                r.err(r.at(row, "rule"), text, format!("a rule: {e}"));
+                r.err(&r.at(row, "rule"), text, format!("a rule: {e}"));
                 None
             }
         },
@@ -355,7 +355,7 @@ fn read_group(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
 
 fn read_member(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupData) {
     let Some(group) = r.text(cells, "group") else {
-        r.err(r.at(row, "group"), String::new(), "a group name");
+        r.err(&r.at(row, "group"), String::new(), "a group name");
         return;
     };
     let name = r.text(cells, "customer");
@@ -367,7 +367,7 @@ fn read_member(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut Group
         } else {
             "customer"
         };
-        r.err(r.at(row, field), String::new(), "a customer or an e-mail");
+        r.err(&r.at(row, field), String::new(), "a customer or an e-mail");
         return;
     };
     let Some((start, end)) = r.period(cells, row) else {
@@ -390,7 +390,7 @@ fn read_price(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
     let product = r.text(cells, "product");
     let (Some(list), Some(product)) = (list, product) else {
         r.err(
-            r.at(row, "price_list"),
+            &r.at(row, "price_list"),
             String::new(),
             "a price list name and a product",
         );
@@ -403,7 +403,7 @@ fn read_price(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
             Ok(q) => Some(q),
             Err(e) => {
                 let found = c.display();
-                r.err(r.at(row, "min_qty"), found, e);
+                r.err(&r.at(row, "min_qty"), found, e);
                 None
             }
         },
@@ -411,7 +411,7 @@ fn read_price(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
     let period = r.period(cells, row);
     let Some(price) = price else {
         if r.cell(cells, "price").is_none() {
-            r.err(r.at(row, "price"), String::new(), "a price");
+            r.err(&r.at(row, "price"), String::new(), "a price");
         }
         return;
     };
@@ -432,7 +432,7 @@ fn read_price(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
 
 fn read_promo(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupData) {
     let Some(promo) = r.text(cells, "promo") else {
-        r.err(r.at(row, "promo"), String::new(), "a promotion name");
+        r.err(&r.at(row, "promo"), String::new(), "a promotion name");
         return;
     };
     let discount = r.discount(cells, "discount", row);
@@ -440,7 +440,7 @@ fn read_promo(r: &mut Reader<'_>, row: u32, cells: &[Cell<'_>], out: &mut GroupD
     let period = r.period(cells, row);
     let (Some(discount), Some((start, end))) = (discount, period) else {
         if r.cell(cells, "discount").is_none() {
-            r.err(r.at(row, "discount"), String::new(), "a discount");
+            r.err(&r.at(row, "discount"), String::new(), "a discount");
         }
         return;
     };

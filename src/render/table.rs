@@ -20,11 +20,14 @@ pub enum GeneratedSheet {
     GradeChanges,
     Weekly,
     DataIssues,
+    GroupRoster,
+    PriceCheck,
+    PromoEligibility,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 7] = [
+    pub const ALL: [GeneratedSheet; 10] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -32,6 +35,9 @@ impl GeneratedSheet {
         GeneratedSheet::GradeChanges,
         GeneratedSheet::Weekly,
         GeneratedSheet::DataIssues,
+        GeneratedSheet::GroupRoster,
+        GeneratedSheet::PriceCheck,
+        GeneratedSheet::PromoEligibility,
     ];
 
     /// The sheet's name in `lang`.
@@ -44,6 +50,9 @@ impl GeneratedSheet {
             GeneratedSheet::GradeChanges => ("Grade Changes", "등급변동"),
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
+            GeneratedSheet::GroupRoster => ("Group Roster", "그룹명단"),
+            GeneratedSheet::PriceCheck => ("Price Check", "단가검증"),
+            GeneratedSheet::PromoEligibility => ("Promo Eligibility", "프로모션대상"),
         };
         lang.pick(ko, en)
     }

@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod commands;
+mod groups;
 mod ingest;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
