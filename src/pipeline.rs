@@ -69,7 +69,8 @@ fn quotes_upto(quotes: &[QuoteRow], day: NaiveDate) -> Cow<'_, [QuoteRow]> {
 /// Run every analysis on `loaded` as of `as_of`.
 pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let (data, settings, lang) = (&loaded.data, &loaded.settings, loaded.lang);
-    let customers = customer_table(&data.sales, &data.quotes, &data.customers, settings, as_of);
+    let mut customers = customer_table(&data.sales, &data.quotes, &data.customers, settings, as_of);
+    crate::analysis::groups::tag_groups(data, settings, &mut customers);
     let changes_since = previous_week_end(as_of, settings.week_start);
     let before = customer_table(
         &data.sales,
@@ -78,6 +79,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         settings,
         changes_since,
     );
+    let mut before = before;
+    crate::analysis::groups::tag_groups(data, settings, &mut before);
     let changes = changes_between(&before, &customers, settings);
 
     let opts = FunnelOptions::from_settings(settings);

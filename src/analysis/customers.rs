@@ -145,6 +145,12 @@ impl Metrics for CustomerStats {
             Metric::Reminders => n(self.reminders),
         }
     }
+    fn groups(&self) -> Vec<String> {
+        self.group
+            .as_deref()
+            .map(|g| g.split(',').map(|x| x.trim().to_string()).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The customer table as of a day.

@@ -168,7 +168,11 @@ impl<'a> GroupBook<'a> {
                 let members: BTreeSet<String> = table
                     .rows
                     .iter()
-                    .filter(|c| r.eval(*c))
+                    .filter(|c| {
+                        let mut groups = crate::rules::Metrics::groups(*c);
+                        groups.extend(self.listed_groups(&c.key, day));
+                        r.eval(&WithGroups { stats: c, groups })
+                    })
                     .map(|c| c.key.clone())
                     .collect();
                 by_group.insert(g.name.clone(), members);
@@ -177,6 +181,20 @@ impl<'a> GroupBook<'a> {
         let out = by_group.get(&group.name).cloned().unwrap_or_default();
         self.rule_members.borrow_mut().insert(day, by_group);
         out
+    }
+
+    /// The groups a customer is listed in (Group Members) on `day`.
+    fn listed_groups(&self, customer: &str, day: NaiveDate) -> Vec<String> {
+        self.data
+            .members
+            .iter()
+            .filter(|m| m.customer == customer && in_period(m.start, m.end, day))
+            .filter(|m| {
+                self.group(&m.group)
+                    .is_some_and(|g| in_period(g.start, g.end, day))
+            })
+            .map(|m| m.group.clone())
+            .collect()
     }
 
     /// The members of `group` on `day` (customer keys, sorted).
@@ -623,4 +641,115 @@ pub fn summaries(
             }
         })
         .collect()
+}
+
+/// Each customer's groups on the table's day in its `group` field (after the Customers sheet's
+/// own group, when that is not one of them): `도매, 클럽`. Nothing changes without group sheets.
+pub fn tag_groups(dataset: &Dataset, settings: &Settings, table: &mut CustomerTable) {
+    if dataset.groups.is_empty() {
+        return;
+    }
+    let book = GroupBook::new(dataset, settings);
+    let day = table.as_of;
+    for c in &mut table.rows {
+        let mut names: Vec<String> = book
+            .groups_of(&c.key, day)
+            .into_iter()
+            .map(|g| g.name.clone())
+            .collect();
+        if let Some(own) = c.group.take()
+            && !names.contains(&own)
+        {
+            names.insert(0, own);
+        }
+        c.group = (!names.is_empty()).then(|| names.join(", "));
+    }
+    // Grade rules that name a group see the dated groups too.
+    let regrade = |rules: &[crate::settings::GradeRule]| rules.iter().any(|r| r.rule.uses_group());
+    let (vip, responder) = (
+        regrade(&settings.vip_rules),
+        regrade(&settings.responder_rules),
+    );
+    for c in &mut table.rows {
+        if vip {
+            c.vip = crate::analysis::customers::grade(&settings.vip_rules, c);
+        }
+        if responder {
+            c.responder = crate::analysis::customers::grade(&settings.responder_rules, c);
+        }
+    }
+}
+
+/// A customer's numbers with the groups listed for them on a day (for group rules that name
+/// another group: `group == "도매" and total >= 1000000`).
+struct WithGroups<'c> {
+    stats: &'c crate::analysis::customers::CustomerStats,
+    groups: Vec<String>,
+}
+
+impl crate::rules::Metrics for WithGroups<'_> {
+    fn metric(&self, m: crate::rules::Metric) -> Option<Decimal> {
+        self.stats.metric(m)
+    }
+    fn groups(&self) -> Vec<String> {
+        self.groups.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Metric, Metrics, Rule};
+
+    struct In(Vec<&'static str>);
+    impl Metrics for In {
+        fn metric(&self, _: Metric) -> Option<Decimal> {
+            Some(Decimal::from(3))
+        }
+        fn groups(&self) -> Vec<String> {
+            self.0.iter().map(ToString::to_string).collect()
+        }
+    }
+
+    #[test]
+    fn group_is_compared_by_name_in_rules() {
+        let r = Rule::parse("group == \"도매\" and orders >= 2").expect("rule");
+        assert!(r.uses_group());
+        assert!(r.eval(&In(vec!["클럽", "도매"])));
+        assert!(!r.eval(&In(vec!["클럽"])));
+        assert_eq!(
+            r.reason(&In(vec!["도매"])),
+            "group = \"도매\" and orders 3 ≥ 2"
+        );
+        let not = Rule::parse("group != “도매”").expect("curly quotes");
+        assert!(not.eval(&In(vec![])));
+        assert!(!not.eval(&In(vec!["도매"])));
+        assert!(!Rule::parse("orders >= 1").expect("rule").uses_group());
+    }
+
+    #[test]
+    fn group_rules_with_a_bad_operator_or_no_quotes_are_errors() {
+        let e = Rule::parse("group >= \"도매\"").expect_err("op");
+        assert_eq!(e.message, "group is compared with == or !=, not '>='");
+        let e = Rule::parse("group == 도매").expect_err("quotes");
+        assert_eq!(
+            e.message,
+            "expected a group name in quotes after '==' (group == \"도매\"), found '도매'"
+        );
+        let e = Rule::parse("group == \"도매").expect_err("unterminated");
+        assert_eq!(e.message, "unterminated text: a closing '\"' is missing");
+    }
+
+    #[test]
+    fn discounts_never_go_below_zero() {
+        use crate::ingest::groups::Discount;
+        assert_eq!(
+            Discount::Percent(Decimal::from(10)).apply(Decimal::from(2000)),
+            Decimal::from(1800)
+        );
+        assert_eq!(
+            Discount::Amount(Decimal::from(500)).apply(Decimal::from(300)),
+            Decimal::ZERO
+        );
+    }
 }

@@ -424,6 +424,25 @@ fn run_writes_the_roster_price_check_and_promo_sheets() {
             "Sales!E6 | 2025-03-15 | b@x.com | 배 | 1 | 2000 | 1500 | 500 | 봄세일 promotion (Promotions!A2) | discount missing",
         ]
     );
+    // The customer table shows the groups each customer is in on --as-of.
+    let stats = grid(&wb, "Customer Stats");
+    let header = stats
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Group"))
+        .expect("a Group column in Customer Stats");
+    let col = stats[header]
+        .iter()
+        .position(|c| c == "Group")
+        .expect("col");
+    let groups: Vec<String> = stats
+        .iter()
+        .skip(header + 1)
+        .map(|r| format!("{}: {}", r[0], r[col]))
+        .collect();
+    assert_eq!(
+        groups,
+        ["a@x.com: 도매, 클럽, 단골", "b@x.com: 클럽", "c@x.com: "]
+    );
     let promo = grid(&wb, "Promo Eligibility");
     let rows: Vec<String> = promo.iter().skip(4).map(|r| r.join(" | ")).collect();
     assert_eq!(
@@ -528,5 +547,109 @@ fn groups_add_apply_adds_exactly_the_new_rows_once() {
         std::fs::read(&wb).expect("read"),
         after,
         "a second --apply changes nothing"
+    );
+}
+
+#[test]
+fn groups_csv_writes_the_promotion_mail_merge_list_and_refuses_to_overwrite_it() {
+    let d = tmp();
+    let wb = shop(d.path(), None);
+    let out = d.path().join("promo.csv");
+    let args = [
+        "groups",
+        wb.to_str().expect("path"),
+        "--as-of",
+        "2025-03-15",
+        "--quiet",
+        "--csv",
+        out.to_str().expect("path"),
+    ];
+    let o = dangol(&args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("csv"),
+        "\u{feff}Promotion,Group,Customer,Email,Phone,Discount,Ends\r\n\
+         봄세일,클럽,a@x.com,a@x.com,,500,2025-03-31\r\n\
+         봄세일,클럽,b@x.com,b@x.com,,500,2025-03-31\r\n"
+    );
+    let o = dangol(&args);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {} already exists; use --force to overwrite it\n",
+            out.display()
+        )
+    );
+}
+
+#[test]
+fn a_sheet_named_price_list_without_the_price_list_column_is_left_alone() {
+    let d = tmp();
+    let p = d.path().join("plain.xlsx");
+    xlsx(
+        &p,
+        &[
+            ("Sales", sales()),
+            (
+                "Price List",
+                vec![
+                    vec![s("product"), s("price")],
+                    vec![s("사과"), V::N(1000.0)],
+                ],
+            ),
+        ],
+    );
+    let o = dangol(&["groups", p.to_str().expect("path"), "--as-of", "2025-04-30"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "dangol: error: {}: no customer groups — add a Groups sheet (고객그룹: group | start | end | price_list | discount | rule) or a Group Members sheet (그룹회원: group | email | start | end)\n",
+            p.display()
+        )
+    );
+    let o = dangol(&[
+        "run",
+        p.to_str().expect("path"),
+        "--as-of",
+        "2025-04-30",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let book = calamine::open_workbook_auto(&p).expect("open");
+    assert!(!book.sheet_names().iter().any(|n| n == "Price Check"));
+}
+
+#[test]
+fn a_rule_group_can_name_another_group() {
+    let d = tmp();
+    let p = d.path().join("rule.xlsx");
+    let mut g = groups_sheet();
+    g.push(vec![
+        s("클럽단골"),
+        V::B,
+        V::B,
+        V::B,
+        V::B,
+        V::B,
+        s("group == \"클럽\" and orders_all >= 2"),
+    ]);
+    xlsx(
+        &p,
+        &[
+            ("Sales", sales()),
+            ("Groups", g),
+            ("Group Members", members()),
+            ("Price List", prices(None)),
+            ("Promotions", promos()),
+        ],
+    );
+    // b is in the club until 03-20 but has a second order only on 03-21.
+    assert_eq!(members_of(&on(&p, "2025-03-15"), "클럽단골"), ["a@x.com"]);
+    assert_eq!(members_of(&on(&p, "2025-03-21"), "클럽단골"), ["a@x.com"]);
+    assert_eq!(
+        members_of(&on(&p, "2025-03-04"), "클럽단골"),
+        Vec::<String>::new()
     );
 }
