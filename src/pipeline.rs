@@ -209,6 +209,14 @@ pub fn weekly_for(
         })
         .collect();
 
+    r.price_mismatches = if l.data.groups.is_empty() {
+        0
+    } else {
+        crate::analysis::groups::GroupBook::new(d, s)
+            .price_check(as_of)
+            .0
+            .len()
+    };
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {

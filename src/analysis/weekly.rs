@@ -218,6 +218,9 @@ pub struct WeeklyReport {
     pub funnel: Vec<FunnelBar>,
     pub grade_changes: Vec<GradeChangeLine>,
     pub reminders: Vec<ReminderLine>,
+    /// Sales lines charged differently from the group or promotion price that applied, up to
+    /// `as_of` (SPEC §7); the PDF gives them one line when there are any.
+    pub price_mismatches: usize,
 }
 
 /// Direction of a week-over-week change.
@@ -385,6 +388,7 @@ pub fn weekly_report(
         funnel: Vec::new(),
         grade_changes: Vec::new(),
         reminders: Vec::new(),
+        price_mismatches: 0,
     }
 }
 

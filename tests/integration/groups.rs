@@ -653,3 +653,24 @@ fn a_rule_group_can_name_another_group() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn the_weekly_pdf_has_a_price_check_line_when_lines_were_charged_wrong() {
+    let d = tmp();
+    let wb = shop(d.path(), None);
+    let pdf = d.path().join("week.pdf");
+    let o = dangol(&[
+        "report",
+        wb.to_str().expect("path"),
+        "--as-of",
+        "2025-04-30",
+        "--out",
+        pdf.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let doc = lopdf::Document::load(&pdf).expect("pdf");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    let want = "Price check: 3 sales lines charged differently from the price that applied — see the Price Check sheet";
+    assert!(text.contains(want), "{want:?} not in:\n{text}");
+}
