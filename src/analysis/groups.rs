@@ -603,6 +603,18 @@ pub fn validate(book: &GroupBook<'_>) -> Vec<Problem> {
     out
 }
 
+/// Every problem of the group sheets as of `as_of` ([`validate`] and price ties); none without
+/// group sheets. For `check`, which reports every data problem.
+pub fn group_problems(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Vec<Problem> {
+    if dataset.groups.is_empty() {
+        return Vec::new();
+    }
+    let book = GroupBook::new(dataset, settings);
+    let mut out = validate(&book);
+    out.extend(book.price_check(as_of).1);
+    out
+}
+
 /// One group's figures on a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupSummary {

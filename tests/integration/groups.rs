@@ -674,3 +674,21 @@ fn the_weekly_pdf_has_a_price_check_line_when_lines_were_charged_wrong() {
     let want = "Price check: 3 sales lines charged differently from the price that applied — see the Price Check sheet";
     assert!(text.contains(want), "{want:?} not in:\n{text}");
 }
+
+#[test]
+fn check_reports_the_group_sheets_problems_and_exits_1() {
+    let d = tmp();
+    let wb = shop(
+        d.path(),
+        Some(vec![s("도매가"), s("귤"), V::N(500.0), V::B]),
+    );
+    let o = dangol(&["check", wb.to_str().expect("path"), "--as-of", "2025-04-30"]);
+    assert_eq!(o.status.code(), Some(1), "stdout: {}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.ends_with(
+            "1 error(s), 0 warning(s):\n  error: 'Price List'!B6: found \"귤\", expected a product sold in the sales sheet\n"
+        ),
+        "{out}"
+    );
+}
