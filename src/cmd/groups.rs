@@ -325,7 +325,7 @@ fn read_list(src: &str) -> anyhow::Result<String> {
 fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let list = parse_list(&read_list(&a.emails)?);
     // Lock before reading, so a save in between cannot be overwritten.
-    let job = if a.apply {
+    let mut job = if a.apply {
         let ext = a
             .workbook
             .extension()
@@ -343,7 +343,8 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
             a.out.as_deref(),
             WriteOptions {
                 force: g.force,
-                backups: 7,
+                // The workbook's own `backups` setting is known once it is read (below).
+                backups: crate::settings::Settings::defaults().backups,
                 stamp: chrono::Local::now().naive_local(),
                 created: super::as_of(g),
                 merge: writeback::MergeOptions::default(),
@@ -353,6 +354,9 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
         None
     };
     let loaded = super::load(&a.workbook, g)?;
+    if let Some(j) = job.as_mut() {
+        j.set_backups(loaded.settings.backups);
+    }
     let as_of = super::as_of(g);
     let book = GroupBook::new(&loaded.data, &loaded.settings);
     if book.group(&a.group).is_none() {

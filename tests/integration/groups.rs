@@ -692,3 +692,29 @@ fn check_reports_the_group_sheets_problems_and_exits_1() {
         "{out}"
     );
 }
+
+#[test]
+fn groups_add_to_an_unknown_group_is_an_error_listing_the_groups() {
+    let d = tmp();
+    let wb = shop(d.path(), None);
+    let l = list(d.path(), "a@x.com\n");
+    let before = std::fs::read(&wb).expect("read");
+    let o = dangol(&[
+        "groups",
+        "add",
+        wb.to_str().expect("path"),
+        "--group",
+        "학교",
+        "--emails",
+        l.to_str().expect("path"),
+        "--apply",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "dangol: error: no group named \"학교\" (groups: 도매, 클럽, 단골)\n"
+    );
+    assert_eq!(std::fs::read(&wb).expect("read"), before);
+    let o = dangol(&["groups", "add", wb.to_str().expect("path"), "--emails", "-"]);
+    assert_eq!(o.status.code(), Some(2), "--group is required");
+}
