@@ -718,3 +718,43 @@ fn groups_add_to_an_unknown_group_is_an_error_listing_the_groups() {
     let o = dangol(&["groups", "add", wb.to_str().expect("path"), "--emails", "-"]);
     assert_eq!(o.status.code(), Some(2), "--group is required");
 }
+
+#[test]
+fn customers_show_their_groups_on_the_as_of_day_and_korean_sheet_names_are_used() {
+    let d = tmp();
+    let wb = shop(d.path(), None);
+    let v = json(&[
+        "customers",
+        wb.to_str().expect("path"),
+        "--format",
+        "json",
+        "--as-of",
+        "2025-04-01",
+    ]);
+    let groups: Vec<String> = v
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|c| format!("{} {}", c["customer"], c["group"]).replace('"', ""))
+        .collect();
+    // On 04-01 the wholesale membership (to 03-31) is over; b left the club on 03-20.
+    assert_eq!(
+        groups,
+        ["a@x.com 클럽, 단골", "b@x.com 단골", "c@x.com null"]
+    );
+    let o = dangol(&[
+        "run",
+        wb.to_str().expect("path"),
+        "--as-of",
+        "2025-04-01",
+        "--lang",
+        "ko",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let book = calamine::open_workbook_auto(&wb).expect("open");
+    let names = book.sheet_names();
+    for n in ["그룹명단", "단가검증", "프로모션대상"] {
+        assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
+    }
+}
