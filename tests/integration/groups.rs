@@ -410,6 +410,7 @@ fn run_writes_the_roster_price_check_and_promo_sheets() {
         "--quiet",
     ]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    keep_for_lo_check("run.xlsx", &wb);
     let book = calamine::open_workbook_auto(&wb).expect("open");
     let names = book.sheet_names();
     for n in ["Group Roster", "Price Check", "Promo Eligibility"] {
@@ -452,6 +453,18 @@ fn run_writes_the_roster_price_check_and_promo_sheets() {
             "봄세일 | 클럽 | b@x.com | b@x.com |  | 500 | 2025-03-31",
         ]
     );
+}
+
+/// Keeps a written workbook for `scripts/lo-check.sh target/lo-check` (CI re-opens it with
+/// `LibreOffice` after the tests).
+fn keep_for_lo_check(name: &str, path: &Path) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("lo-check")
+        .join("groups");
+    std::fs::create_dir_all(&dir).expect("lo-check dir");
+    std::fs::copy(path, dir.join(name)).expect("keep for lo-check");
 }
 
 fn list(dir: &Path, text: &str) -> PathBuf {
@@ -530,6 +543,7 @@ fn groups_add_apply_adds_exactly_the_new_rows_once() {
         ]
     );
     assert_eq!(grid(&wb, "Sales"), sales_before);
+    keep_for_lo_check("groups-add.xlsx", &wb);
     let after = std::fs::read(&wb).expect("read");
     let o = dangol(&args);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
