@@ -107,6 +107,10 @@ pub struct GroupBook<'a> {
     /// Every group: the Groups sheet's, then groups named only in Group Members.
     pub groups: Vec<GroupDef>,
     rule_members: RefCell<BTreeMap<NaiveDate, BTreeMap<String, BTreeSet<String>>>>,
+    /// Member rows by customer key, and price rows by product (a nightly run audits every
+    /// sales line: no scan of whole sheets per line).
+    members_of: BTreeMap<&'a str, Vec<&'a MemberRow>>,
+    prices_of: BTreeMap<&'a str, Vec<&'a PriceRow>>,
 }
 
 fn in_period(start: Option<NaiveDate>, end: Option<NaiveDate>, day: NaiveDate) -> bool {
@@ -134,12 +138,22 @@ impl<'a> GroupBook<'a> {
                 });
             }
         }
+        let mut members_of: BTreeMap<&str, Vec<&MemberRow>> = BTreeMap::new();
+        for m in &data.members {
+            members_of.entry(m.customer.as_str()).or_default().push(m);
+        }
+        let mut prices_of: BTreeMap<&str, Vec<&PriceRow>> = BTreeMap::new();
+        for p in &data.prices {
+            prices_of.entry(p.product.as_str()).or_default().push(p);
+        }
         GroupBook {
             data,
             dataset,
             settings,
             groups,
             rule_members: RefCell::new(BTreeMap::new()),
+            members_of,
+            prices_of,
         }
     }
 
@@ -183,12 +197,15 @@ impl<'a> GroupBook<'a> {
         out
     }
 
+    /// A customer's rows of the Group Members sheet.
+    fn listed<'s>(&'s self, customer: &str) -> impl Iterator<Item = &'a MemberRow> + 's {
+        self.members_of.get(customer).into_iter().flatten().copied()
+    }
+
     /// The groups a customer is listed in (Group Members) on `day`.
     fn listed_groups(&self, customer: &str, day: NaiveDate) -> Vec<String> {
-        self.data
-            .members
-            .iter()
-            .filter(|m| m.customer == customer && in_period(m.start, m.end, day))
+        self.listed(customer)
+            .filter(|m| in_period(m.start, m.end, day))
             .filter(|m| {
                 self.group(&m.group)
                     .is_some_and(|g| in_period(g.start, g.end, day))
@@ -218,9 +235,9 @@ impl<'a> GroupBook<'a> {
         if !in_period(group.start, group.end, day) {
             return false;
         }
-        self.data.members.iter().any(|m| {
-            m.group == group.name && m.customer == customer && in_period(m.start, m.end, day)
-        }) || (group.rule.is_some() && self.rule_members_on(group, day).contains(customer))
+        self.listed(customer)
+            .any(|m| m.group == group.name && in_period(m.start, m.end, day))
+            || (group.rule.is_some() && self.rule_members_on(group, day).contains(customer))
     }
 
     /// The groups `customer` is in on `day`, in sheet order.
@@ -239,18 +256,21 @@ impl<'a> GroupBook<'a> {
             .any(|g| g.price_list.as_deref() == Some(list))
     }
 
+    /// The price rows of a line's product that hold on its day for its quantity.
+    fn rows_for<'s>(&'s self, line: &'s SaleLine) -> impl Iterator<Item = &'a PriceRow> + 's {
+        self.prices_of
+            .get(line.product.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| p.min_qty <= line.quantity && in_period(p.start, p.end, line.day))
+    }
+
     /// Best row among price rows (highest `min_qty` met); a tie is an error.
     fn best_row<'r>(
         rows: impl Iterator<Item = &'r PriceRow>,
-        line: &SaleLine,
     ) -> Result<Option<&'r PriceRow>, (CellRef, CellRef)> {
-        let mut ok: Vec<&PriceRow> = rows
-            .filter(|p| {
-                p.product == line.product
-                    && p.min_qty <= line.quantity
-                    && in_period(p.start, p.end, line.day)
-            })
-            .collect();
+        let mut ok: Vec<&PriceRow> = rows.collect();
         ok.sort_by_key(|p| std::cmp::Reverse(p.min_qty));
         match ok.as_slice() {
             [] => Ok(None),
@@ -262,11 +282,8 @@ impl<'a> GroupBook<'a> {
     /// The regular price of a line's product on its day.
     fn regular(&self, line: &SaleLine) -> Result<Option<&PriceRow>, (CellRef, CellRef)> {
         Self::best_row(
-            self.data
-                .prices
-                .iter()
+            self.rows_for(line)
                 .filter(|p| self.is_regular_list(&p.list)),
-            line,
         )
     }
 
@@ -282,12 +299,7 @@ impl<'a> GroupBook<'a> {
             return out;
         }
         if let Some(list) = &g.price_list {
-            for p in self.data.prices.iter().filter(|p| {
-                &p.list == list
-                    && p.product == line.product
-                    && p.min_qty <= line.quantity
-                    && in_period(p.start, p.end, line.day)
-            }) {
+            for p in self.rows_for(line).filter(|p| &p.list == list) {
                 out.push(Candidate {
                     rule: AppliedRule {
                         source: PriceSource::GroupPrice,
@@ -450,10 +462,8 @@ impl<'a> GroupBook<'a> {
         if let Some(c) = line.customer.as_deref() {
             // A listed membership that ended before the sale, whose group price was charged.
             for m in self
-                .data
-                .members
-                .iter()
-                .filter(|m| m.customer == c && m.end.is_some_and(|e| e < line.day))
+                .listed(c)
+                .filter(|m| m.end.is_some_and(|e| e < line.day))
             {
                 let Some(g) = self.group(&m.group) else {
                     continue;
