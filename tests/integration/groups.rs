@@ -453,6 +453,17 @@ fn run_writes_the_roster_price_check_and_promo_sheets() {
             "봄세일 | 클럽 | b@x.com | b@x.com |  | 500 | 2025-03-31",
         ]
     );
+    // The generated sheets are not read back as group data: a second run changes nothing.
+    let before = std::fs::read(&wb).expect("read");
+    let o = dangol(&[
+        "run",
+        wb.to_str().expect("path"),
+        "--as-of",
+        "2025-03-15",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(std::fs::read(&wb).expect("read"), before);
 }
 
 /// Keeps a written workbook for `scripts/lo-check.sh target/lo-check` (CI re-opens it with
