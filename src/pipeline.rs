@@ -238,6 +238,28 @@ impl Analyses {
         }
     }
 
+    /// The Dashboard with each customer's groups on the as-of day after the phone column
+    /// (only for a workbook with group sheets, so other dashboards keep their columns).
+    fn add_group_column(&self, dashboard: &mut SheetContent) {
+        use crate::render::table::Cell;
+        let Some(t) = dashboard.tables.first_mut() else {
+            return;
+        };
+        if t.rows.len() != self.actions.len() || t.columns.len() < 3 {
+            return;
+        }
+        t.columns
+            .insert(3, self.lang.pick("그룹", "Group").to_string());
+        for (row, a) in t.rows.iter_mut().zip(&self.actions) {
+            let g = self
+                .customers
+                .get(&a.customer)
+                .and_then(|c| c.group.clone())
+                .unwrap_or_default();
+            row.insert(3, Cell::text(g));
+        }
+    }
+
     /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
     /// Issues only with problems).
     pub fn sheets(&self) -> Vec<SheetContent> {
@@ -249,7 +271,11 @@ impl Analyses {
             &self.customers,
             lang,
         ));
-        out.push(contents_remind::dashboard_sheet(&self.actions, lang));
+        let mut dashboard = contents_remind::dashboard_sheet(&self.actions, lang);
+        if !self.group_sheets.is_empty() {
+            self.add_group_column(&mut dashboard);
+        }
+        out.push(dashboard);
         out.push(contents_remind::reminders_sheet(&self.reminders, lang));
         out.push(contents::grade_changes(
             &self.changes,

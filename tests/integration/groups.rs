@@ -444,6 +444,21 @@ fn run_writes_the_roster_price_check_and_promo_sheets() {
         groups,
         ["a@x.com: 도매, 클럽, 단골", "b@x.com: 클럽", "c@x.com: "]
     );
+    let dash = grid(&wb, "Dashboard");
+    let header = dash
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "Customer"))
+        .expect("Dashboard header");
+    assert_eq!(dash[header][..4], ["Customer", "Email", "Phone", "Group"]);
+    let groups: Vec<String> = dash
+        .iter()
+        .skip(header + 1)
+        .map(|r| format!("{}: {}", r[0], r[3]))
+        .collect();
+    assert_eq!(
+        groups,
+        ["a@x.com: 도매, 클럽, 단골", "b@x.com: 클럽", "c@x.com: "]
+    );
     let promo = grid(&wb, "Promo Eligibility");
     let rows: Vec<String> = promo.iter().skip(4).map(|r| r.join(" | ")).collect();
     assert_eq!(
