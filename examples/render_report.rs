@@ -175,6 +175,7 @@ fn report(lang: Lang) -> WeeklyReport {
             },
         ],
         value: dangol::analysis::value::ValueSummary::default(),
+        price_mismatches: 0,
     }
 }
 

@@ -123,6 +123,7 @@ pub enum Command {
     Config(cmd::config::Args),
     Customers(cmd::customers::Args),
     Funnel(cmd::funnel::Args),
+    Groups(cmd::groups::Args),
     Init(cmd::init::Args),
     Sample(cmd::sample::Args),
     /// Who to remind about a quote, and why; --apply marks them, --eml drafts the mails.

@@ -38,6 +38,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Config(a) => cmd::config::run(a, &cli.global),
         Command::Customers(a) => cmd::customers::run(a, &cli.global),
         Command::Funnel(a) => cmd::funnel::run(a, &cli.global),
+        Command::Groups(a) => cmd::groups::run(a, &cli.global),
         Command::Init(a) => cmd::init::run(a, &cli.global),
         Command::Sample(a) => cmd::sample::run(a, &cli.global),
         Command::Remind(a) => cmd::remind::run(a, &cli.global),

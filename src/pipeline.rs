@@ -48,6 +48,10 @@ pub struct Analyses {
     pub actions: Vec<NextAction>,
     /// Customer value (SPEC §11): the BG/NBD and Gamma-Gamma fits and each customer's value.
     pub value: ValueTable,
+    /// Group Roster, Price Check and Promo Eligibility (only with group sheets, SPEC §7).
+    pub group_sheets: Vec<SheetContent>,
+    /// Sales lines charged differently from the price that applied.
+    pub price_mismatches: usize,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -68,7 +72,8 @@ fn quotes_upto(quotes: &[QuoteRow], day: NaiveDate) -> Cow<'_, [QuoteRow]> {
 /// Run every analysis on `loaded` as of `as_of`.
 pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let (data, settings, lang) = (&loaded.data, &loaded.settings, loaded.lang);
-    let customers = customer_table(&data.sales, &data.quotes, &data.customers, settings, as_of);
+    let mut customers = customer_table(&data.sales, &data.quotes, &data.customers, settings, as_of);
+    crate::analysis::groups::tag_groups(data, settings, &mut customers);
     let changes_since = previous_week_end(as_of, settings.week_start);
     let before = customer_table(
         &data.sales,
@@ -77,6 +82,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         settings,
         changes_since,
     );
+    let mut before = before;
+    crate::analysis::groups::tag_groups(data, settings, &mut before);
     let changes = changes_between(&before, &customers, settings);
 
     let opts = FunnelOptions::from_settings(settings);
@@ -94,6 +101,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let mut weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
     let value = value_table(&data.sales, as_of, options_from(settings));
     weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
+    let mut problems = data.problems.clone();
+    let (group_sheets, price_mismatches) = group_sheets(loaded, &customers, &mut problems);
 
     Ok(Analyses {
         as_of,
@@ -106,11 +115,30 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         weekly,
         quote_funnel,
         pipeline_funnel,
-        problems: data.problems.clone(),
+        problems,
         reminders,
         actions,
         value,
+        group_sheets,
+        price_mismatches,
     })
+}
+
+/// The group sheets as of the customer table's day; their problems join the others.
+fn group_sheets(
+    loaded: &Loaded,
+    customers: &CustomerTable,
+    problems: &mut Vec<Problem>,
+) -> (Vec<SheetContent>, usize) {
+    if loaded.data.groups.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let book = crate::analysis::groups::GroupBook::new(&loaded.data, &loaded.settings);
+    let (checks, ties) = book.price_check(customers.as_of);
+    problems.extend(crate::analysis::groups::validate(&book));
+    problems.extend(ties);
+    let sheets = crate::render::contents_groups::sheets(&book, customers, &checks, loaded.lang);
+    (sheets, checks.len())
 }
 
 /// The weekly report of `week` as of `as_of`: KPIs, the week's quote funnel, grade changes from
@@ -187,6 +215,14 @@ pub fn weekly_for(
         })
         .collect();
 
+    r.price_mismatches = if l.data.groups.is_empty() {
+        0
+    } else {
+        crate::analysis::groups::GroupBook::new(d, s)
+            .price_check(as_of)
+            .0
+            .len()
+    };
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {
@@ -215,6 +251,28 @@ impl Analyses {
         }
     }
 
+    /// The Dashboard with each customer's groups on the as-of day after the phone column
+    /// (only for a workbook with group sheets, so other dashboards keep their columns).
+    fn add_group_column(&self, dashboard: &mut SheetContent) {
+        use crate::render::table::Cell;
+        let Some(t) = dashboard.tables.first_mut() else {
+            return;
+        };
+        if t.rows.len() != self.actions.len() || t.columns.len() < 3 {
+            return;
+        }
+        t.columns
+            .insert(3, self.lang.pick("그룹", "Group").to_string());
+        for (row, a) in t.rows.iter_mut().zip(&self.actions) {
+            let g = self
+                .customers
+                .get(&a.customer)
+                .and_then(|c| c.group.clone())
+                .unwrap_or_default();
+            row.insert(3, Cell::text(g));
+        }
+    }
+
     /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
     /// Issues only with errors or warnings).
     pub fn sheets(&self) -> Vec<SheetContent> {
@@ -226,7 +284,11 @@ impl Analyses {
             &self.customers,
             lang,
         ));
-        out.push(contents_remind::dashboard_sheet(&self.actions, lang));
+        let mut dashboard = contents_remind::dashboard_sheet(&self.actions, lang);
+        if !self.group_sheets.is_empty() {
+            self.add_group_column(&mut dashboard);
+        }
+        out.push(dashboard);
         out.push(contents_remind::reminders_sheet(&self.reminders, lang));
         out.push(contents::grade_changes(
             &self.changes,
@@ -241,6 +303,7 @@ impl Analyses {
             lang,
             self.currency,
         ));
+        out.extend(self.group_sheets.iter().cloned());
         // Notes alone (void rows counted, returns netted) are no data problem: the summary
         // says "0 problems", so there is no Data Issues sheet either.
         if self

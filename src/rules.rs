@@ -157,6 +157,10 @@ impl Metric {
 pub trait Metrics {
     /// The value of `m`, in its own unit (rates as fractions 0..1, days, money, counts).
     fn metric(&self, m: Metric) -> Option<Decimal>;
+    /// The customer groups the customer is in (for `group == "도매"`); none by default.
+    fn groups(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A parse error, with the byte offset in the rule text.
@@ -221,6 +225,11 @@ enum Expr {
         /// `total >= 5` (true) or `5 <= total` (false): reasons keep the order as written.
         metric_left: bool,
     },
+    /// `group == "도매"` (or `!=` when `negate`).
+    Group {
+        name: String,
+        negate: bool,
+    },
     Not(Box<Expr>),
     And(Vec<Expr>),
     Or(Vec<Expr>),
@@ -240,6 +249,7 @@ impl Expr {
                 Some(v) if *metric_left => op.holds(v, *value),
                 Some(v) => op.holds(*value, v),
             },
+            Expr::Group { name, negate } => m.groups().iter().any(|g| g == name) != *negate,
             Expr::Not(e) => !e.eval(m),
             Expr::And(es) => es.iter().all(|e| e.eval(m)),
             Expr::Or(es) => es.iter().any(|e| e.eval(m)),
@@ -252,7 +262,7 @@ impl Expr {
             Expr::Or(_) => 0,
             Expr::And(_) => 1,
             Expr::Not(_) => 2,
-            Expr::Const(_) | Expr::Cmp { .. } => 3,
+            Expr::Const(_) | Expr::Cmp { .. } | Expr::Group { .. } => 3,
         }
     }
 
@@ -280,6 +290,9 @@ impl Expr {
                 } else {
                     let _ = write!(out, "{lit} {} {} {shown}", op.symbol(), metric.name());
                 }
+            }
+            Expr::Group { name, negate } => {
+                let _ = write!(out, "group {} \"{name}\"", if *negate { "≠" } else { "=" });
             }
             Expr::Not(e) => {
                 out.push_str(lang.pick("아님 ", "not "));
@@ -309,7 +322,7 @@ impl Expr {
     /// from it never shows a false comparison as if it held.
     fn decisive(&self, m: &dyn Metrics, value: bool) -> Expr {
         match self {
-            Expr::Const(_) | Expr::Cmp { .. } => self.clone(),
+            Expr::Const(_) | Expr::Cmp { .. } | Expr::Group { .. } => self.clone(),
             Expr::Not(e) => Expr::Not(Box::new(e.decisive(m, !value))),
             Expr::And(es) | Expr::Or(es) => {
                 let is_and = matches!(self, Expr::And(_));
@@ -449,11 +462,23 @@ impl Rule {
             .render(m, lang, &mut out);
         out
     }
+    /// Whether the rule compares `group` (`group == "도매"`).
+    pub fn uses_group(&self) -> bool {
+        fn walk(e: &Expr) -> bool {
+            match e {
+                Expr::Group { .. } => true,
+                Expr::Not(e) => walk(e),
+                Expr::And(es) | Expr::Or(es) => es.iter().any(walk),
+                Expr::Const(_) | Expr::Cmp { .. } => false,
+            }
+        }
+        walk(&self.expr)
+    }
     /// The metrics the rule names, in order of first appearance.
     pub fn metrics(&self) -> Vec<Metric> {
         fn walk(e: &Expr, out: &mut Vec<Metric>) {
             match e {
-                Expr::Const(_) => {}
+                Expr::Const(_) | Expr::Group { .. } => {}
                 Expr::Cmp { metric, .. } => {
                     if !out.contains(metric) {
                         out.push(*metric);
@@ -478,7 +503,12 @@ impl std::fmt::Display for Rule {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Ident,
-    Number { value: Decimal, percent: bool },
+    /// Quoted text (`"도매"`), for `group == "도매"`.
+    Str,
+    Number {
+        value: Decimal,
+        percent: bool,
+    },
     Op(CmpOp),
     And,
     Or,
@@ -521,6 +551,17 @@ fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
             ('≤', _) => one(Tok::Op(CmpOp::Le)),
             ('≠', _) => one(Tok::Op(CmpOp::Ne)),
             ('!', _) => one(Tok::Not),
+            ('"' | '“' | '”', _) => {
+                let body = start + c.len_utf8();
+                let close = src[body..]
+                    .char_indices()
+                    .find(|&(_, ch)| matches!(ch, '"' | '“' | '”'))
+                    .ok_or_else(|| RuleError {
+                        message: "unterminated text: a closing '\"' is missing".into(),
+                        offset: start,
+                    })?;
+                (Tok::Str, c.len_utf8() + close.0 + close.1.len_utf8())
+            }
             _ if c.is_ascii_digit()
                 || (c == '-' || c == '.') && next.is_some_and(|n| n.is_ascii_digit()) =>
             {
@@ -737,6 +778,44 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
+    /// `group == "도매"` / `group != "도매"`.
+    fn group_comparison(
+        &mut self,
+        op: CmpOp,
+        op_text: &str,
+        second: &Token<'_>,
+    ) -> Result<Expr, RuleError> {
+        if second.kind != Tok::Str {
+            return Err(RuleError {
+                message: format!(
+                    "expected a group name in quotes after '{op_text}' (group == \"도매\"), found '{}'",
+                    second.text
+                ),
+                offset: second.offset,
+            });
+        }
+        let negate = match op {
+            CmpOp::Eq => false,
+            CmpOp::Ne => true,
+            _ => {
+                return Err(RuleError {
+                    message: format!("group is compared with == or !=, not '{op_text}'"),
+                    offset: second.offset,
+                });
+            }
+        };
+        self.pos += 1;
+        let t = second.text;
+        let name = t
+            .char_indices()
+            .nth(1)
+            .map_or("", |(i, _)| &t[i..])
+            .trim_end_matches(['"', '“', '”'])
+            .trim()
+            .to_string();
+        Ok(Expr::Group { name, negate })
+    }
+
     fn comparison(&mut self) -> Result<Expr, RuleError> {
         let first = self.bump().ok_or_else(|| RuleError {
             message: "empty rule".into(),
@@ -764,6 +843,9 @@ impl<'a> Parser<'_, 'a> {
                 offset: self.end,
             });
         };
+        if first.kind == Tok::Ident && first.text.eq_ignore_ascii_case("group") {
+            return self.group_comparison(op, op_text, &second);
+        }
         let (metric_tok, number_tok, metric_left) = match (&first.kind, &second.kind) {
             (Tok::Ident, Tok::Number { .. }) => (&first, &second, true),
             (Tok::Number { .. }, Tok::Ident) => (&second, &first, false),

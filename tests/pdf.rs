@@ -107,6 +107,7 @@ fn report(lang: Lang) -> WeeklyReport {
             days_since_sent: 4,
         }],
         value: dangol::analysis::value::ValueSummary::default(),
+        price_mismatches: 0,
     }
 }
 

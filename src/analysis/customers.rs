@@ -155,6 +155,12 @@ impl Metrics for CustomerStats {
             Metric::Clv => self.clv,
         }
     }
+    fn groups(&self) -> Vec<String> {
+        self.group
+            .as_deref()
+            .map(|g| g.split(',').map(|x| x.trim().to_string()).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The customer table as of a day.

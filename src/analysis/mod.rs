@@ -2,6 +2,7 @@
 
 pub mod customers;
 pub mod funnel;
+pub mod groups;
 pub mod remind;
 pub mod rfm;
 pub mod value;

@@ -220,6 +220,9 @@ pub struct WeeklyReport {
     pub reminders: Vec<ReminderLine>,
     /// Customer value (SPEC §11): top customers by value and valuable customers at risk.
     pub value: crate::analysis::value::ValueSummary,
+    /// Sales lines charged differently from the group or promotion price that applied, up to
+    /// `as_of` (SPEC §7); the PDF gives them one line when there are any.
+    pub price_mismatches: usize,
 }
 
 /// Direction of a week-over-week change.
@@ -388,6 +391,7 @@ pub fn weekly_report(
         grade_changes: Vec::new(),
         reminders: Vec::new(),
         value: crate::analysis::value::ValueSummary::default(),
+        price_mismatches: 0,
     }
 }
 

@@ -55,7 +55,10 @@ struct CheckJson<'a> {
 
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
-    let loaded = super::load(&args.workbook, g)?;
+    let mut loaded = super::load(&args.workbook, g)?;
+    let more =
+        crate::analysis::groups::group_problems(&loaded.data, &loaded.settings, super::as_of(g));
+    loaded.data.problems.extend(more);
     let errors = loaded
         .data
         .problems

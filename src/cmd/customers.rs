@@ -77,7 +77,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         let since = previous_week_end(as_of, loaded.settings.week_start);
         return finish(&movement_output(&changes, since, &loaded, g.format)?, g);
     }
-    let table = customer_table(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
+    let mut table = customer_table(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
+    crate::analysis::groups::tag_groups(d, &loaded.settings, &mut table);
     if args.duplicates {
         let groups = possible_duplicates(&table);
         return finish(&duplicates_output(&groups, &table, &loaded, g.format)?, g);

@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod customers;
 pub mod funnel;
+pub mod groups;
 pub mod init;
 pub mod notify;
 pub mod remind;

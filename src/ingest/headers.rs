@@ -98,6 +98,56 @@ pub const TEMPLATES: &[FieldSpec] = fields! {
     "body" => ["body", "text", "message", "본문", "내용"],
 };
 
+// Customer groups and group pricing (SPEC §7): one block, so other roles' rows merge cleanly.
+
+/// Customer groups fields (고객그룹).
+pub const GROUPS: &[FieldSpec] = fields! {
+    "group" => ["group", "group name", "customer group", "그룹", "그룹명", "고객그룹", "고객그룹명"],
+    "start" => ["start", "start date", "from", "valid from", "시작", "시작일", "적용시작일"],
+    "end" => ["end", "end date", "until", "to", "valid to", "valid upto", "종료", "종료일", "적용종료일"],
+    "description" => ["description", "설명"],
+    "contact" => ["contact", "manager", "담당", "담당자"],
+    "use_group_price" => ["use group price", "use_group_price", "group price", "그룹가적용", "그룹단가적용", "그룹가격적용"],
+    "discount" => ["discount", "discount rate", "group discount", "할인", "할인율", "그룹할인"],
+    "price_list" => ["price list", "price_list", "pricelist", "단가표", "가격표"],
+    "priority" => ["priority", "우선순위"],
+    "rule" => ["rule", "condition", "조건", "규칙", "기준"],
+    "note" => ["note", "notes", "memo", "메모", "비고"],
+};
+
+/// Group members fields (그룹회원).
+pub const GROUP_MEMBERS: &[FieldSpec] = fields! {
+    "group" => ["group", "group name", "customer group", "그룹", "그룹명", "고객그룹"],
+    "customer" => ["customer", "customer name", "name", "customer id", "client", "고객", "고객명", "거래처", "거래처명"],
+    "email" => ["email", "e-mail", "mail", "이메일", "메일"],
+    "phone" => ["phone", "tel", "mobile", "전화", "전화번호", "연락처", "휴대폰"],
+    "start" => ["start", "start date", "from", "joined", "시작", "시작일", "가입일"],
+    "end" => ["end", "end date", "until", "to", "left", "종료", "종료일", "탈퇴일"],
+    "source" => ["source", "added by", "출처", "등록경로"],
+    "note" => ["note", "notes", "memo", "메모", "비고"],
+};
+
+/// Price list fields (단가표).
+pub const PRICE_LIST: &[FieldSpec] = fields! {
+    "price_list" => ["price list", "price_list", "pricelist", "price list name", "단가표", "가격표", "단가표명"],
+    "product" => ["product", "sku", "item", "product code", "상품", "상품명", "품목", "품명", "상품코드"],
+    "price" => ["price", "unit price", "group price", "단가", "가격", "그룹단가"],
+    "min_qty" => ["min qty", "min_qty", "minimum quantity", "min quantity", "최소수량"],
+    "start" => ["start", "start date", "from", "valid from", "시작", "시작일", "적용시작일"],
+    "end" => ["end", "end date", "until", "to", "valid to", "valid upto", "종료", "종료일", "적용종료일"],
+};
+
+/// Promotions fields (프로모션).
+pub const PROMOTIONS: &[FieldSpec] = fields! {
+    "promo" => ["promo", "promotion", "promo name", "campaign", "프로모션", "프로모션명", "행사", "행사명"],
+    "group" => ["group", "customer group", "그룹", "고객그룹"],
+    "product" => ["product", "sku", "item", "product code", "상품", "상품명", "품목", "상품코드"],
+    "discount" => ["discount", "discount rate", "할인", "할인율", "할인액", "할인금액"],
+    "min_order" => ["min order", "min_order", "minimum order", "min order amount", "최소주문", "최소주문금액"],
+    "start" => ["start", "start date", "from", "valid from", "시작", "시작일"],
+    "end" => ["end", "end date", "until", "to", "valid to", "종료", "종료일"],
+};
+
 /// The field table of a role.
 pub fn fields_of(role: Role) -> &'static [FieldSpec] {
     match role {
@@ -108,14 +158,23 @@ pub fn fields_of(role: Role) -> &'static [FieldSpec] {
         Role::Settings => SETTINGS,
         Role::Grades => GRADES,
         Role::Templates => TEMPLATES,
+        Role::Groups => GROUPS,
+        Role::GroupMembers => GROUP_MEMBERS,
+        Role::PriceList => PRICE_LIST,
+        Role::Promotions => PROMOTIONS,
     }
 }
 
-/// Data roles first, so a tie goes to the data.
-pub const ROLES: [Role; 7] = [
+/// Data roles first, so a tie goes to the data (group members before the customer list: a
+/// dated member sheet also has a group and a customer column).
+pub const ROLES: [Role; 11] = [
     Role::Sales,
     Role::Quotes,
     Role::Pipeline,
+    Role::GroupMembers,
+    Role::Groups,
+    Role::PriceList,
+    Role::Promotions,
     Role::Customers,
     Role::Settings,
     Role::Grades,
@@ -224,6 +283,25 @@ pub fn satisfies(role: Role, m: &Mapping) -> bool {
         Role::Settings => m.has("key") && m.has("value"),
         Role::Grades => m.has("kind") && m.has("grade") && m.has("rule"),
         Role::Templates => m.has("grade") && m.has("subject") && m.has("body"),
+        Role::Groups => {
+            m.has("group")
+                && [
+                    "use_group_price",
+                    "discount",
+                    "price_list",
+                    "priority",
+                    "rule",
+                ]
+                .iter()
+                .any(|f| m.has(f))
+        }
+        Role::GroupMembers => {
+            m.has("group")
+                && (m.has("customer") || m.has("email") || m.has("phone"))
+                && (m.has("start") || m.has("end") || m.has("source"))
+        }
+        Role::PriceList => m.has("price_list") && m.has("product") && m.has("price"),
+        Role::Promotions => m.has("promo") && m.has("discount"),
     }
 }
 
@@ -274,6 +352,10 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Settings => "settings",
         Role::Grades => "grades",
         Role::Templates => "templates",
+        Role::Groups => "groups",
+        Role::GroupMembers => "group_members",
+        Role::PriceList => "price_list",
+        Role::Promotions => "promotions",
     }
 }
 

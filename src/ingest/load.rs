@@ -532,9 +532,26 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     plan.sort_by_key(|p| names.iter().position(|n| n == &p.0));
     let mut korean = 0;
     let mut recognised = 0;
+    data.groups.collect_lines = plan
+        .iter()
+        .any(|p| matches!(p.1, Role::PriceList | Role::Promotions));
     for (name, role, header_row, map) in plan {
         korean += map.korean;
         recognised += map.columns.len() as u32;
+        if super::groups::is_group_role(role) {
+            let (rows, bad_rows) = super::groups::read_sheet(
+                &mut input, &name, role, header_row, &map, &settings, &mut data,
+            )?;
+            data.sheets.push(SheetInfo {
+                name: name.clone(),
+                role: Some(role),
+                header_row,
+                columns: map.columns.clone(),
+                rows,
+                bad_rows,
+            });
+            continue;
+        }
         let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
         rows.dated_until(opts.as_of, opts.today);
         input.for_each_row(&name, |r, cells| {

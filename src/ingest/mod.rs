@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod groups;
 pub mod guard;
 pub mod headers;
 pub mod load;
@@ -55,6 +56,8 @@ pub struct Dataset {
     pub money_read: rust_decimal::Decimal,
     /// Phone digits → the form first written (see [`Dataset::phone_form`]).
     pub phone_forms: std::collections::HashMap<String, String>,
+    /// Customer groups, price lists, promotions and the audited sales lines (SPEC §7).
+    pub groups: groups::GroupData,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an

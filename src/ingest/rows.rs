@@ -612,6 +612,18 @@ impl<'s> SheetRows<'s> {
             None => std::borrow::Cow::Owned(format!("#{}!{}", self.sheet, row + 1)),
         };
         out.sales.add(&sale, &key);
+        if out.groups.collect_lines {
+            let product = text_at(cells, self.map.col("product"));
+            super::groups::collect_line(
+                &mut out.groups,
+                &sale,
+                product,
+                qty,
+                price,
+                cols.unit_price,
+                &key,
+            );
+        }
         if prefixed {
             out.sales.prefixed_return_rows += 1;
         }

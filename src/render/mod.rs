@@ -7,12 +7,14 @@
 //! - [`terminal`]: tables as aligned text for a terminal (Hangul-width aware), text bars.
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
+//! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
 //!   a file dangol did not make, backed up, umask).
 //! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
 pub mod contents;
+pub mod contents_groups;
 pub mod contents_remind;
 pub mod contents_value;
 pub mod csv_out;

@@ -21,11 +21,14 @@ pub enum GeneratedSheet {
     Weekly,
     CustomerValue,
     DataIssues,
+    GroupRoster,
+    PriceCheck,
+    PromoEligibility,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 8] = [
+    pub const ALL: [GeneratedSheet; 11] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -33,6 +36,9 @@ impl GeneratedSheet {
         GeneratedSheet::GradeChanges,
         GeneratedSheet::Weekly,
         GeneratedSheet::CustomerValue,
+        GeneratedSheet::GroupRoster,
+        GeneratedSheet::PriceCheck,
+        GeneratedSheet::PromoEligibility,
         GeneratedSheet::DataIssues,
     ];
 
@@ -47,6 +53,9 @@ impl GeneratedSheet {
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
             GeneratedSheet::CustomerValue => ("Customer Value", "고객가치"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
+            GeneratedSheet::GroupRoster => ("Group Roster", "그룹명단"),
+            GeneratedSheet::PriceCheck => ("Price Check", "단가검증"),
+            GeneratedSheet::PromoEligibility => ("Promo Eligibility", "프로모션대상"),
         };
         lang.pick(ko, en)
     }

@@ -87,6 +87,7 @@ impl Settings {
             clv_discount: Decimal::new(1, 2),
             clv_min_repeaters: 30,
             notify: crate::notify::NotifySettings::default(),
+            pricing_stack: false,
             origins: BTreeMap::new(),
         }
     }

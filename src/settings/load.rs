@@ -57,6 +57,7 @@ pub const KEYS: &[&str] = &[
     "report.top_n",
     "clv.discount",
     "clv.min_repeaters",
+    "pricing.stack",
 ];
 
 /// Korean names owners may use in the Settings sheet.
@@ -330,6 +331,12 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
+        "pricing.stack" => {
+            s.pricing_stack = match values::parse_flag(v) {
+                Ok(f) => f.is_yes(),
+                Err(()) => return Err(bad("true or false")),
+            };
+        }
         "clv.discount" => {
             s.clv_discount = parse_monthly_rate(v)
                 .ok_or_else(|| bad("a monthly discount rate from 0% to 50%, like 1% or 0.01"))?;
@@ -731,5 +738,6 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     for (k, v) in crate::notify::settings::describe(&s.notify) {
         push(&k, v);
     }
+    push("pricing.stack", s.pricing_stack.to_string());
     out
 }

@@ -108,6 +108,14 @@ pub enum Role {
     Settings,
     Grades,
     Templates,
+    /// Customer groups (고객그룹), SPEC §7.
+    Groups,
+    /// Dated group members (그룹회원).
+    GroupMembers,
+    /// Group price lists (단가표).
+    PriceList,
+    /// Promotions (프로모션).
+    Promotions,
 }
 
 /// Every effective setting, typed.
@@ -156,6 +164,8 @@ pub struct Settings {
     pub clv_min_repeaters: u32,
     /// `notify.*`: where notifications go (SPEC §9); secrets are never here.
     pub notify: crate::notify::NotifySettings,
+    /// `pricing.stack`: a promotion's discount applies on top of a group price (SPEC §7).
+    pub pricing_stack: bool,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }

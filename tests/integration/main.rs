@@ -5,6 +5,7 @@ mod support;
 mod check;
 mod commands;
 mod grades;
+mod groups;
 mod ingest;
 mod notify;
 mod outputs;

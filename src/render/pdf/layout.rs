@@ -225,7 +225,8 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
         },
         &reminders,
     ) + SECTION_GAP;
-    value_section(r, c, y);
+    let y = value_section(r, c, y);
+    price_check_line(r, c, y + SECTION_GAP);
 
     footers(r, c);
 }
@@ -320,6 +321,23 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
         },
         &risk,
     )
+}
+
+/// One line about the Price Check sheet when sales were charged a wrong price (SPEC §7).
+fn price_check_line(r: &WeeklyReport, c: &mut Canvas, y: f32) {
+    if r.price_mismatches == 0 {
+        return;
+    }
+    let Some(y) = room(r, c, y, ROW + 4.0) else {
+        return;
+    };
+    let n = r.price_mismatches;
+    let text = match r.lang {
+        Lang::Ko => format!("단가 검증: 적용 단가와 다르게 청구된 판매 {n}건 — 단가검증 시트를 확인하세요"),
+        Lang::En if n == 1 => "Price check: 1 sales line charged differently from the price that applied — see the Price Check sheet".to_string(),
+        Lang::En => format!("Price check: {n} sales lines charged differently from the price that applied — see the Price Check sheet"),
+    };
+    c.text_fit(M, y + 11.0, &text, CW, st(9.5, true, DOWN), Align::Left);
 }
 
 fn header(r: &WeeklyReport, c: &mut Canvas) -> f32 {

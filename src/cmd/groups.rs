@@ -1,0 +1,486 @@
+//! `dangol groups`: customer groups on `--as-of` (members, revenue, buyers), who joins or
+//! leaves in the next days, and the price check (SPEC §7); `dangol groups add` adds members
+//! from an e-mail list, writing only with `--apply` through the one write job.
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde::Serialize;
+
+use crate::analysis::customers::CustomerTable;
+use crate::analysis::groups::{GroupBook, PriceCheck, summaries, validate};
+use crate::cli::{Format, Global};
+use crate::exit::Exit;
+use crate::ingest::Loaded;
+use crate::ingest::source::Input;
+use crate::model::{Problem, Severity};
+use crate::render::contents_groups::{self as cg, note_text, rules_text};
+use crate::render::{csv_out, terminal};
+use crate::settings::Role;
+use crate::writeback::{self, CellEdit, EditValue, WriteJob, WriteOptions};
+
+/// Customer groups: members on --as-of, joins and leaves ahead, revenue, the price check.
+#[derive(Debug, clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:
+  dangol groups shop.xlsx                              # members, revenue and buyers per group
+  dangol groups shop.xlsx --as-of 2025-04-15           # who was in which group that day
+  dangol groups shop.xlsx --format json
+  dangol groups shop.xlsx --csv promo.csv              # mail-merge list of running promotions
+  dangol groups add shop.xlsx --group 도매 --emails list.txt           # what would be added
+  dangol groups add shop.xlsx --group 도매 --emails list.txt --apply   # add them
+The sheets: Groups (고객그룹), Group Members (그룹회원), Price List (단가표), Promotions (프로모션)."
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// The workbook.
+    #[arg(required = true)]
+    pub workbook: Option<PathBuf>,
+    /// How many days ahead to list joins and leaves.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub days: u32,
+    /// Write the members eligible for running promotions as a mail-merge CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `dangol groups` actions.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Add members to a group from an e-mail list (writes only with --apply).
+    Add(AddArgs),
+}
+
+/// `dangol groups add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The workbook (`--apply` needs .xlsx or .xlsm with a Group Members sheet).
+    pub workbook: PathBuf,
+    /// The group to add to.
+    #[arg(long, value_name = "GROUP")]
+    pub group: String,
+    /// E-mails separated by commas or new lines, from FILE or `-` (stdin).
+    #[arg(long, value_name = "FILE|-")]
+    pub emails: String,
+    /// Write the new member rows (without it, only report).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
+    #[arg(long, value_name = "FILE", requires = "apply")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct GroupJson {
+    group: String,
+    members: Vec<String>,
+    buyers: u32,
+    revenue: String,
+}
+
+#[derive(Serialize)]
+struct ChangeJson {
+    group: String,
+    customer: String,
+    date: String,
+    change: &'static str,
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    cell: String,
+    date: String,
+    customer: String,
+    product: String,
+    quantity: String,
+    charged: String,
+    applied: String,
+    difference: String,
+    rule: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct Output {
+    as_of: String,
+    groups: Vec<GroupJson>,
+    changes: Vec<ChangeJson>,
+    price_check: Vec<CheckJson>,
+}
+
+/// Problems about the group sheets: those found reading them, the checks of
+/// [`validate`], and price ties.
+fn group_problems(loaded: &Loaded, book: &GroupBook<'_>, ties: Vec<Problem>) -> Vec<Problem> {
+    let sheets: Vec<&str> = loaded
+        .data
+        .sheets
+        .iter()
+        .filter(|s| s.role.is_some_and(crate::ingest::groups::is_group_role))
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut out: Vec<Problem> = loaded
+        .data
+        .problems
+        .iter()
+        .filter(|p| {
+            sheets.iter().any(|s| {
+                p.place.starts_with(&format!("{s}!")) || p.place.starts_with(&format!("'{s}'!"))
+            })
+        })
+        .cloned()
+        .collect();
+    out.extend(validate(book));
+    out.extend(ties);
+    out
+}
+
+/// Run the command.
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    if let Some(Action::Add(a)) = &args.action {
+        return add(a, g);
+    }
+    let Some(path) = &args.workbook else {
+        bail!("a workbook is required");
+    };
+    let loaded = super::load(path, g)?;
+    let as_of = super::as_of(g);
+    let book = GroupBook::new(&loaded.data, &loaded.settings);
+    if book.data.is_empty() {
+        bail!(
+            "{}: no customer groups — add a Groups sheet (고객그룹: group | start | end | price_list | discount | rule) or a Group Members sheet (그룹회원: group | email | start | end)",
+            path.display()
+        );
+    }
+    let table = book.table_on(as_of);
+    let (checks, ties) = book.price_check(as_of);
+    let problems = group_problems(&loaded, &book, ties);
+    let lang = loaded.lang;
+    let sums = summaries(&book, &table, as_of);
+    let changes = book.changes_ahead(as_of, i64::from(args.days));
+    let text = match g.format {
+        Format::Json => {
+            let out = Output {
+                as_of: as_of.to_string(),
+                groups: sums
+                    .iter()
+                    .map(|s| GroupJson {
+                        group: s.group.clone(),
+                        members: s.members.clone(),
+                        buyers: s.buyers,
+                        revenue: s.revenue.to_string(),
+                    })
+                    .collect(),
+                changes: changes
+                    .iter()
+                    .map(|(gname, c, d, joins)| ChangeJson {
+                        group: gname.clone(),
+                        customer: c.clone(),
+                        date: d.to_string(),
+                        change: if *joins { "join" } else { "leave" },
+                    })
+                    .collect(),
+                price_check: checks.iter().map(check_json).collect(),
+            };
+            let mut s = serde_json::to_string_pretty(&out)?;
+            s.push('\n');
+            s
+        }
+        Format::Csv => String::from_utf8(csv_out::to_csv(&cg::roster_table(
+            &book,
+            &table,
+            crate::model::Lang::En,
+        ))?)?,
+        Format::Table | Format::Xlsx => {
+            let mut tables = vec![
+                cg::summary_table(&sums, as_of, lang),
+                cg::roster_table(&book, &table, lang),
+                cg::changes_table(&changes, &table, i64::from(args.days), lang),
+            ];
+            if !book.data.prices.is_empty() || !book.data.promos.is_empty() {
+                tables.push(cg::price_check_table(&checks, lang));
+            }
+            terminal::render_tables(&tables, loaded.currency)
+        }
+    };
+    if let Some(csv) = &args.csv {
+        write_new(
+            csv,
+            &csv_out::to_csv(&cg::promo_table(&book, &table, lang))?,
+            g.force,
+        )?;
+    }
+    if !g.quiet {
+        super::emit(&text)?;
+    }
+    Ok(report_problems(&problems, g))
+}
+
+fn check_json(c: &PriceCheck) -> CheckJson {
+    CheckJson {
+        cell: c.cell.to_string(),
+        date: c.day.to_string(),
+        customer: c.customer.clone(),
+        product: c.product.clone(),
+        quantity: c.quantity.normalize().to_string(),
+        charged: c.charged.to_string(),
+        applied: c.applied.to_string(),
+        difference: c.difference.to_string(),
+        rule: rules_text(&c.rules, crate::model::Lang::En),
+        note: note_text(&c.note, crate::model::Lang::En),
+    }
+}
+
+/// Print the group sheets' problems; exit 1 when one is an error.
+fn report_problems(problems: &[Problem], g: &Global) -> Exit {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    for p in problems {
+        let level = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        if !g.quiet || p.severity == Severity::Error {
+            eprintln!("dangol: {level}: {p}");
+        }
+    }
+    if errors > 0 { Exit::Failure } else { Exit::Ok }
+}
+
+/// Write a file dangol makes, refusing to overwrite an existing one without `--force`.
+fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        bail!(
+            "{} already exists; use --force to overwrite it",
+            path.display()
+        );
+    }
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What `groups add` found for each e-mail of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    Add,
+    Already,
+    Unknown,
+    Duplicate,
+}
+
+/// The e-mails of a list: split on commas, semicolons and new lines, trimmed, lower-cased.
+fn parse_list(text: &str) -> Vec<String> {
+    text.trim_start_matches('\u{feff}')
+        .split([',', ';', '\n', '\r'])
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn classify(
+    list: &[String],
+    book: &GroupBook<'_>,
+    table: &CustomerTable,
+    group: &str,
+) -> Vec<(String, Verdict)> {
+    let Some(g) = book.group(group) else {
+        return Vec::new();
+    };
+    let members = book.members_on(g, table.as_of);
+    let mut seen = BTreeSet::new();
+    list.iter()
+        .map(|e| {
+            let v = if !seen.insert(e.clone()) {
+                Verdict::Duplicate
+            } else if !e.contains('@') || table.get(e).is_none() {
+                Verdict::Unknown
+            } else if members.contains(e) {
+                Verdict::Already
+            } else {
+                Verdict::Add
+            };
+            (e.clone(), v)
+        })
+        .collect()
+}
+
+fn read_list(src: &str) -> anyhow::Result<String> {
+    if src == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the e-mail list from stdin")?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(src).with_context(|| format!("cannot read the e-mail list {src}"))
+    }
+}
+
+fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
+    let list = parse_list(&read_list(&a.emails)?);
+    // Lock before reading, so a save in between cannot be overwritten.
+    let mut job = if a.apply {
+        let ext = a
+            .workbook
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if !matches!(ext.as_str(), "xlsx" | "xlsm") {
+            bail!(
+                "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file",
+                a.workbook.display()
+            );
+        }
+        Some(WriteJob::begin(
+            &a.workbook,
+            a.out.as_deref(),
+            WriteOptions {
+                force: g.force,
+                // The workbook's own `backups` setting is known once it is read (below).
+                backups: crate::settings::Settings::defaults().backups,
+                stamp: chrono::Local::now().naive_local(),
+                created: super::as_of(g),
+                merge: writeback::MergeOptions::default(),
+            },
+        )?)
+    } else {
+        None
+    };
+    let loaded = super::load(&a.workbook, g)?;
+    if let Some(j) = job.as_mut() {
+        j.set_backups(loaded.settings.backups);
+    }
+    let as_of = super::as_of(g);
+    let book = GroupBook::new(&loaded.data, &loaded.settings);
+    if book.group(&a.group).is_none() {
+        let names: Vec<&str> = book.groups.iter().map(|g| g.name.as_str()).collect();
+        eprintln!(
+            "dangol: error: no group named {:?} (groups: {})",
+            a.group,
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+        return Ok(Exit::Failure);
+    }
+    let table = book.table_on(as_of);
+    let verdicts = classify(&list, &book, &table, &a.group);
+    let count = |v: &Verdict| verdicts.iter().filter(|x| &x.1 == v).count();
+    let mut text = String::new();
+    for (e, v) in &verdicts {
+        let label = match v {
+            Verdict::Add => "add",
+            Verdict::Already => "already a member",
+            Verdict::Unknown => "unknown (no customer has this e-mail)",
+            Verdict::Duplicate => "duplicate (listed earlier)",
+        };
+        text.push_str(&format!("{e}: {label}\n"));
+    }
+    let new: Vec<&str> = verdicts
+        .iter()
+        .filter(|x| x.1 == Verdict::Add)
+        .map(|x| x.0.as_str())
+        .collect();
+    text.push_str(&format!(
+        "{}: {} to add, {} already members, {} unknown, {} duplicates\n",
+        a.group,
+        new.len(),
+        count(&Verdict::Already),
+        count(&Verdict::Unknown),
+        count(&Verdict::Duplicate)
+    ));
+    match (&job, new.is_empty()) {
+        (None, false) => text.push_str("nothing written; run again with --apply to add them\n"),
+        (Some(_) | None, true) => text.push_str("nothing to add\n"),
+        (Some(job), false) => {
+            let (sheet, edits) = member_edits(&loaded, &a.group, &new, as_of)?;
+            let bytes = writeback::edit_cells(&a.workbook, &sheet, &edits)?;
+            let report = job.commit(&bytes)?;
+            for w in report.warnings.iter().filter(|_| !g.quiet) {
+                eprintln!("dangol: warning: {w}");
+            }
+            text.push_str(&format!(
+                "added {} rows to {} ({})\n",
+                new.len(),
+                sheet,
+                report.target.display()
+            ));
+        }
+    }
+    if !g.quiet {
+        super::emit(&text)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// New member rows below the last row of the first Group Members sheet.
+fn member_edits(
+    loaded: &Loaded,
+    group: &str,
+    emails: &[&str],
+    as_of: chrono::NaiveDate,
+) -> anyhow::Result<(String, Vec<CellEdit>)> {
+    let Some(info) = loaded
+        .data
+        .sheets
+        .iter()
+        .find(|s| s.role == Some(Role::GroupMembers))
+    else {
+        bail!(
+            "{}: no Group Members sheet (그룹회원: group | email | start | end | source) to add rows to",
+            loaded.path.display()
+        );
+    };
+    let col = |f: &str| info.columns.iter().find(|c| c.0 == f).map(|c| c.1);
+    let Some(email_col) = col("email").or(col("customer")) else {
+        bail!("{}: the Group Members sheet has no email column", info.name);
+    };
+    let group_col = col("group").unwrap_or(0);
+    let mut last = info.header_row;
+    let mut input = Input::open(&loaded.path, None)?;
+    input.for_each_row(&info.name, |r, cells| {
+        if cells.iter().any(|c| !c.is_blank()) {
+            last = last.max(r);
+        }
+        true
+    })?;
+    let mut edits = Vec::new();
+    for (i, e) in emails.iter().enumerate() {
+        let row = last + 1 + u32::try_from(i).unwrap_or(u32::MAX - last - 1);
+        edits.push(CellEdit {
+            row,
+            col: group_col,
+            value: EditValue::Text(group.to_string()),
+        });
+        edits.push(CellEdit {
+            row,
+            col: email_col,
+            value: EditValue::Text((*e).to_string()),
+        });
+        if let Some(c) = col("start") {
+            edits.push(CellEdit {
+                row,
+                col: c,
+                value: EditValue::Date(as_of),
+            });
+        }
+        if let Some(c) = col("source") {
+            edits.push(CellEdit {
+                row,
+                col: c,
+                value: EditValue::Text("dangol groups add".into()),
+            });
+        }
+    }
+    edits.sort_by_key(|e| (e.row, e.col));
+    Ok((info.name.clone(), edits))
+}
