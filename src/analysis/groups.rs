@@ -565,7 +565,12 @@ pub fn validate(book: &GroupBook<'_>) -> Vec<Problem> {
             }
         }
     }
-    let products: BTreeSet<&str> = data.lines.iter().map(|l| l.product.as_str()).collect();
+    let products: BTreeSet<&str> = data
+        .lines
+        .iter()
+        .map(|l| l.product.as_str())
+        .chain(data.later_products.iter().map(String::as_str))
+        .collect();
     if !products.is_empty() {
         for p in &data.prices {
             if !products.contains(p.product.as_str()) {

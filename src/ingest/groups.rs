@@ -129,6 +129,9 @@ pub struct GroupData {
     pub prices: Vec<PriceRow>,
     pub promos: Vec<PromoRow>,
     pub lines: Vec<SaleLine>,
+    /// Products of sales dated after `--as-of`: not audited, but a price list naming them
+    /// names a product the shop sells.
+    pub later_products: std::collections::BTreeSet<String>,
     /// Keep sales lines (set when the workbook has a price list or promotions).
     pub collect_lines: bool,
 }

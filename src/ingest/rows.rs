@@ -552,6 +552,11 @@ impl<'s> SheetRows<'s> {
             } else {
                 out.sales.later_rows += 1;
             }
+            if out.groups.collect_lines
+                && let Some(product) = text_at(cells, self.map.col("product"))
+            {
+                out.groups.later_products.insert(product);
+            }
             return true;
         }
         if !out.count_money(amount) {

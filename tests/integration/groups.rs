@@ -7,7 +7,25 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use serde_json::Value;
 
-use crate::support::{V, dangol, stderr, stdout, tmp, xlsx};
+use crate::support::{V, stdout, tmp, xlsx};
+
+/// The binary, with the fixture's currency named (its amounts carry no sign, which is a
+/// warning of its own, tested in `reading`).
+fn dangol(args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--set", "currency=KRW"]);
+    crate::support::dangol(&all)
+}
+
+/// Standard error without the stale-data warning: this fixed-date shop is looked at on many
+/// days after its last sale, and that warning is tested in `outputs`.
+fn stderr(o: &std::process::Output) -> String {
+    crate::support::stderr(o)
+        .lines()
+        .filter(|l| !l.starts_with("dangol: warning: the data looks stale"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
 
 fn s(t: &'static str) -> V {
     V::S(t)
@@ -233,9 +251,11 @@ fn joins_and_leaves_in_the_next_30_days_are_listed() {
             "도매 a@x.com 2025-03-31 leave",
             "클럽 b@x.com 2025-03-10 join",
             "클럽 b@x.com 2025-03-20 leave",
-            "단골 b@x.com 2025-03-21 join",
         ]
     );
+    // b@x.com joins the rule-based 단골 on 2025-03-21 (see the test above) through orders
+    // that, as of 2025-03-05, have not happened: no command sees sales after --as-of, so
+    // that join is not foretold.
 }
 
 fn checks(v: &Value) -> Vec<String> {
