@@ -113,4 +113,6 @@ pub enum Command {
     Remind(cmd::remind::Args),
     Run(cmd::run::Args),
     Report(cmd::report::Args),
+    /// Stock on hand, days of cover and what to reorder (SPEC §10).
+    Stock(cmd::stock::Args),
 }

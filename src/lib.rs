@@ -42,6 +42,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Remind(a) => cmd::remind::run(a, &cli.global),
         Command::Run(a) => cmd::run::run(a, &cli.global),
         Command::Report(a) => cmd::report::run(a, &cli.global),
+        Command::Stock(a) => cmd::stock::run(a, &cli.global),
     }
 }
 

@@ -4,4 +4,5 @@ pub mod customers;
 pub mod funnel;
 pub mod remind;
 pub mod rfm;
+pub mod stock;
 pub mod weekly;

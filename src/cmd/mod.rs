@@ -9,6 +9,7 @@ pub mod remind;
 pub mod report;
 pub mod run;
 pub mod sample;
+pub mod stock;
 
 use std::io::Write;
 

@@ -105,6 +105,10 @@ pub enum Role {
     Settings,
     Grades,
     Templates,
+    /// The stock list (재고, SPEC §10).
+    Stock,
+    /// Stock moves (입출고, SPEC §10).
+    StockMoves,
 }
 
 /// Every effective setting, typed.
@@ -144,6 +148,21 @@ pub struct Settings {
     pub funnel_mode: FunnelMode,
     pub funnel_unit: FunnelUnit,
     pub report_top_n: u32,
+    /// `stock.*` (SPEC §10).
+    pub stock: StockSettings,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
+}
+
+/// The `stock.*` settings (SPEC §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockSettings {
+    /// `stock.velocity_days`: the days before the as-of date over which sales give velocity.
+    pub velocity_days: u32,
+    /// `stock.low_threshold`: low stock when a product and its parent set no safety stock.
+    pub low_threshold: Decimal,
+    /// `stock.dead_days`: no sale in this many days is dead stock.
+    pub dead_days: u32,
+    /// `stock.lead_time_days`: lead time when a product sets none.
+    pub lead_time_days: u32,
 }

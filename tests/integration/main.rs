@@ -8,3 +8,4 @@ mod ingest;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
 mod owner_file;
+mod stock;
