@@ -532,7 +532,7 @@ fn korean_stock_headers_are_recognised() {
     assert_eq!(v["unmatched"], serde_json::json!([]));
 }
 
-/// The Done-when check of issue 19 on real data: for every StockCode sold in the 30 days up to
+/// The Done-when check of issue 19 on real data: for every `StockCode` sold in the 30 days up to
 /// 2011-12-10, net units (and so velocity) from the raw cells — read here with calamine,
 /// returns (`C` invoices, negative quantities or amounts) counted negative — equal dangol's.
 #[test]
