@@ -45,6 +45,8 @@ pub struct Analyses {
     pub reminders: Vec<Reminder>,
     /// Each customer's one next action (the Dashboard).
     pub actions: Vec<NextAction>,
+    /// Stock and reorder suggestions (SPEC §10); `None` without a Stock sheet.
+    pub stock: Option<crate::analysis::stock::StockReport>,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -104,6 +106,15 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         problems: data.problems.clone(),
         reminders,
         actions,
+        stock: (!data.stock.is_empty()).then(|| {
+            crate::analysis::stock::stock_report(
+                &data.stock,
+                &data.stock_moves,
+                &data.product_sales,
+                &settings.stock,
+                as_of,
+            )
+        }),
     })
 }
 
@@ -221,6 +232,9 @@ impl Analyses {
             lang,
         ));
         out.push(contents::weekly(&self.weekly));
+        if let Some(r) = &self.stock {
+            out.push(contents::reorder(r, lang));
+        }
         out.extend(contents::data_issues(&self.problems, lang));
         out
     }

@@ -330,6 +330,21 @@ pub fn stock_report(
     }
 }
 
+/// Most urgent first: out, low, reorder, ok; then fewest days of cover; then sheet order.
+pub fn sort_urgent(lines: &mut [StockLine]) {
+    lines.sort_by(|a, b| {
+        a.status
+            .cmp(&b.status)
+            .then_with(|| match (a.days_of_cover, b.days_of_cover) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then(a.cell.row.cmp(&b.cell.row))
+    });
+}
+
 /// The threshold of a row: its safety stock, else its parent's, else the shop's default.
 fn threshold_of(
     items: &[StockItem],

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::analysis::stock::{Status, StockLine, StockReport, stock_report};
+use crate::analysis::stock::{Status, StockLine, StockReport, sort_urgent, stock_report};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
@@ -34,7 +34,7 @@ pub struct Args {
     pub orders: Option<PathBuf>,
 }
 
-/// The stock report of a loaded workbook as of a day; an error when it has no Stock sheet.
+/// The stock report of a loaded workbook as of a day.
 pub fn report_of(loaded: &Loaded, as_of: chrono::NaiveDate) -> StockReport {
     let d = &loaded.data;
     stock_report(
@@ -83,21 +83,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         super::emit(&text)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Most urgent first: out, low, reorder, ok; then fewest days of cover; then sheet order.
-pub fn sort_urgent(lines: &mut [StockLine]) {
-    lines.sort_by(|a, b| {
-        a.status
-            .cmp(&b.status)
-            .then_with(|| match (a.days_of_cover, b.days_of_cover) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-            .then(a.cell.row.cmp(&b.cell.row))
-    });
 }
 
 fn opt_text(s: Option<&String>) -> Cell {

@@ -19,18 +19,21 @@ pub enum GeneratedSheet {
     Reminders,
     GradeChanges,
     Weekly,
+    /// Reorder suggestions (SPEC §10), only when the workbook has a Stock sheet.
+    Reorder,
     DataIssues,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 7] = [
+    pub const ALL: [GeneratedSheet; 8] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
         GeneratedSheet::Reminders,
         GeneratedSheet::GradeChanges,
         GeneratedSheet::Weekly,
+        GeneratedSheet::Reorder,
         GeneratedSheet::DataIssues,
     ];
 
@@ -43,6 +46,7 @@ impl GeneratedSheet {
             GeneratedSheet::Reminders => ("Reminders", "리마인드"),
             GeneratedSheet::GradeChanges => ("Grade Changes", "등급변동"),
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
+            GeneratedSheet::Reorder => ("Reorder", "발주제안"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
         };
         lang.pick(ko, en)

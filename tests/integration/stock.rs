@@ -681,3 +681,61 @@ fn uci_per_sku_velocity_matches_an_independent_calculation() {
         r.lines.len()
     );
 }
+
+/// Rows of a sheet as text (calamine), blank cells as "".
+fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).expect("open");
+    let r = wb.worksheet_range(sheet).expect("sheet");
+    r.rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn run_writes_the_reorder_sheet_with_a_reason_per_line() {
+    let dir = tmp();
+    let p = shop(dir.path());
+    let before = sheet_text(&p, "Stock");
+    for _ in 0..2 {
+        let out = dangol(&["run", p.to_str().unwrap(), "--as-of", AS_OF, "--quiet"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let rows = sheet_text(&p, "Reorder");
+        assert_eq!(rows[2][0], "Products to reorder: 5");
+        assert_eq!(
+            rows[3],
+            [
+                "SKU",
+                "Name",
+                "Option",
+                "Supplier",
+                "Stock",
+                "Safety stock",
+                "Per day",
+                "Days of cover",
+                "Reorder point",
+                "Order",
+                "Order cost",
+                "Status",
+                "Reason"
+            ]
+        );
+        let lines: Vec<String> = rows[4..]
+            .iter()
+            .take_while(|r| !r[0].is_empty())
+            .map(|r| r.join(" | "))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "B-1 | Bowl |  | Clay Co | 0 | 1 | 0.1 | 0 | 2 | 6 | 30000 | out of stock | out of stock (stock 0), 0.1 sold a day",
+                "P-1 | Plate |  |  | -2 | 2 | 0 | 0 | 2 | 5 |  | out of stock | out of stock (stock -2), no sales in the last 30 days",
+                "A-1 | Mug |  | Clay Co | 3 | 5 | 1.2 | 2.5 | 13.4 | 12 | 24000 | low | stock 3 ≤ safety stock 5, 1.2 sold a day, 2.5 days of cover",
+                "S-1 | Sticker Pack |  | Paper/Ink | 2 | 2 | 0.2 | 10 | 3.4 | 2 | 600 | low | stock 2 ≤ shop default 2, 0.2 sold a day, 10 days of cover",
+                "TS-L | T-shirt | L | Shirt Hub | 4 | 4 | 0.1 | 40 | 4.7 | 1 |  | low | stock 4 ≤ safety stock 4 (parent TS), 0.1 sold a day, 40 days of cover",
+            ]
+        );
+        // The owner's sheets are untouched; the generated sheet is not read back as stock.
+        assert_eq!(sheet_text(&p, "Stock"), before);
+    }
+}
