@@ -115,4 +115,6 @@ pub enum Command {
     Report(cmd::report::Args),
     /// Stock on hand, days of cover and what to reorder (SPEC §10).
     Stock(cmd::stock::Args),
+    /// Import a WooCommerce product export into the Stock sheet (--apply writes it).
+    ImportProducts(cmd::import_products::Args),
 }

@@ -43,6 +43,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Run(a) => cmd::run::run(a, &cli.global),
         Command::Report(a) => cmd::report::run(a, &cli.global),
         Command::Stock(a) => cmd::stock::run(a, &cli.global),
+        Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
     }
 }
 

@@ -6,6 +6,8 @@
 //! SKU, else on the product name (normalised like customer names, with the option for
 //! variations); sales products that match no stock row are reported, never dropped silently.
 //!
+//! - a row with a blank stock cell is not tracked (a variable product whose variations hold
+//!   the stock): it is not listed, its safety stock still applies to its variations;
 //! - current stock = the sheet's count + moves dated after the count day (all moves when the
 //!   sheet has no count date) and on or before the as-of day;
 //! - velocity = net units sold in the `stock.velocity_days` days ending on the as-of day,
@@ -267,9 +269,10 @@ pub fn stock_report(
     let lines = items
         .iter()
         .enumerate()
-        .map(|(i, it)| {
+        .filter_map(|(i, it)| Some((i, it, it.stock?)))
+        .map(|(i, it, counted)| {
             let (threshold, threshold_source) = threshold_of(items, &ix, it, settings);
-            let stock = it.stock + moved[i];
+            let stock = counted + moved[i];
             let velocity = sold[i] / days;
             let selling = velocity.max(Decimal::ZERO);
             let days_of_cover = if stock <= Decimal::ZERO {
@@ -303,7 +306,7 @@ pub fn stock_report(
                 option: it.option.clone(),
                 supplier: it.supplier.clone(),
                 cost: it.cost,
-                counted_stock: it.stock,
+                counted_stock: counted,
                 moves: moved[i],
                 stock,
                 threshold,

@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod customers;
 pub mod funnel;
+pub mod import_products;
 pub mod init;
 pub mod remind;
 pub mod report;

@@ -27,8 +27,10 @@ pub struct StockItem {
     pub sku: Option<String>,
     pub name: Option<String>,
     pub option: Option<String>,
-    /// The count on the sheet (`None`: blank, read as 0 and reported).
-    pub stock: Decimal,
+    /// The count on the sheet; `None` (a blank cell) means stock is not tracked for this row
+    /// (WooCommerce's "manage stock" off, or a variable product whose variations hold the
+    /// stock): it is not listed, but its safety stock still applies to its variations.
+    pub stock: Option<Decimal>,
     pub safety_stock: Option<Decimal>,
     pub reorder_qty: Option<Decimal>,
     pub lead_time_days: Option<u32>,
@@ -262,20 +264,8 @@ impl<'m> StockRows<'m> {
             );
             return false;
         }
-        let stock_col = self.map.col("stock").unwrap_or(0);
-        let stock = match self.units(cells, "stock", row, out) {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                self.problem(
-                    out,
-                    row,
-                    stock_col,
-                    String::new(),
-                    "a stock count (the cell is blank)",
-                );
-                return false;
-            }
-            Err(()) => return false,
+        let Ok(stock) = self.units(cells, "stock", row, out) else {
+            return false;
         };
         let safety_stock = self.units(cells, "safety_stock", row, out).ok().flatten();
         let reorder_qty = self

@@ -626,7 +626,7 @@ fn uci_per_sku_velocity_matches_an_independent_calculation() {
             sku: Some(sku.clone()),
             name: None,
             option: None,
-            stock: Decimal::from(100),
+            stock: Some(Decimal::from(100)),
             safety_stock: None,
             reorder_qty: None,
             lead_time_days: None,
@@ -738,4 +738,125 @@ fn run_writes_the_reorder_sheet_with_a_reason_per_line() {
         // The owner's sheets are untouched; the generated sheet is not read back as stock.
         assert_eq!(sheet_text(&p, "Stock"), before);
     }
+}
+
+const WOO_EXPORT: &str = "\u{feff}ID,Type,SKU,Name,Published,\"In stock?\",Stock,\"Low stock amount\",\"Sale price\",\"Regular price\",Parent,\"Attribute 1 name\",\"Attribute 1 value(s)\"\n\
+10,simple,A-1,Mug,1,1,8,5,,12000,,,\n\
+20,variable,TS,T-shirt,1,1,,4,,,,Size,\"S, M, L\"\n\
+21,variation,TS-S,T-shirt - S,1,1,6,,,20000,id:20,Size,S\n\
+22,variation,TS-M,T-shirt - M,1,1,2,1,,20000,id:20,Size,M\n\
+23,variation,TS-X,T-shirt - XL,1,1,ten,,,20000,id:20,Size,XL\n\
+24,variation,TS-Z,T-shirt - Z,1,1,1,,,20000,id:99,Size,Z\n\
+30,grouped,G-1,Gift set,1,1,,,,,,,\n\
+,,,,,,,,,,,,\n\
+31,simple,,,1,1,3,,,,,,\n";
+
+#[test]
+fn import_products_reads_a_woocommerce_export_with_variations_and_reports_bad_lines() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "Stock",
+            vec![
+                vec![
+                    S("SKU"),
+                    S("Name"),
+                    S("Stock"),
+                    S("Low stock amount"),
+                    S("Supplier"),
+                ],
+                vec![S("A-1"), S("Mug"), N(3.0), N(5.0), S("Clay Co")],
+                vec![S("Z-1"), S("Zebra"), N(1.0)],
+            ],
+        )],
+    );
+    let csv = dir.path().join("wc-product-export.csv");
+    std::fs::write(&csv, WOO_EXPORT).unwrap();
+    let (w, c) = (p.to_str().unwrap(), csv.to_str().unwrap());
+    let bad = format!(
+        "{c} line 6: TS-X: Stock \"ten\" is not a number; skipped\n\
+         {c} line 7: TS-Z: Parent \"id:99\" is not a product of this file; skipped\n\
+         {c} line 8: G-1: a grouped product holds no stock; skipped\n\
+         {c} line 10: no SKU and no name; skipped\n"
+    );
+
+    // Without --apply: the plan, and the workbook untouched.
+    let before = std::fs::read(&p).unwrap();
+    let out = dangol(&["import-products", w, c]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{bad}4 products: 3 new, 1 changed, 0 unchanged, 4 unusable rows\nnothing written: run again with --apply to write these changes\n"
+        )
+    );
+    assert!(std::fs::read(&p).unwrap() == before);
+
+    let out = dangol(&["import-products", w, c, "--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{bad}4 products: 3 new, 1 changed, 0 unchanged, 4 unusable rows\nwrote the Stock sheet 'Stock' of {w}\n"
+        )
+    );
+    let e = "";
+    assert_eq!(
+        sheet_text(&p, "Stock"),
+        [
+            [
+                "SKU",
+                "Name",
+                "Stock",
+                "Low stock amount",
+                "Supplier",
+                "Price",
+                "Option",
+                "Parent"
+            ],
+            ["A-1", "Mug", "8", "5", "Clay Co", "12000", e, e],
+            ["Z-1", "Zebra", "1", e, e, e, e, e],
+            ["TS", "T-shirt", e, "4", e, e, e, e],
+            ["TS-S", "T-shirt - S", "6", e, e, "20000", "S", "TS"],
+            ["TS-M", "T-shirt - M", "2", "1", e, "20000", "M", "TS"],
+        ]
+    );
+
+    // The same file again changes nothing: not a byte.
+    let written = std::fs::read(&p).unwrap();
+    let out = dangol(&["import-products", w, c, "--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{bad}4 products: 0 new, 0 changed, 4 unchanged, 4 unusable rows\nnothing to change\n"
+        )
+    );
+    assert!(std::fs::read(&p).unwrap() == written);
+
+    // The variable product holds no stock of its own; its low-stock amount is its
+    // variations' unless they set one.
+    let v = json_of(&dangol(&["stock", w, "--as-of", AS_OF, "--format", "json"]));
+    let got: Vec<String> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {} {}",
+                i["sku"], i["stock"], i["safety_stock"], i["threshold_source"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "\"Z-1\" \"1\" \"2\" \"default\"",
+            "\"A-1\" \"8\" \"5\" \"product\"",
+            "\"TS-S\" \"6\" \"4\" \"parent\"",
+            "\"TS-M\" \"2\" \"1\" \"product\"",
+        ]
+    );
 }
