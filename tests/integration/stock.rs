@@ -860,3 +860,49 @@ fn import_products_reads_a_woocommerce_export_with_variations_and_reports_bad_li
         ]
     );
 }
+
+#[test]
+fn check_shows_the_stock_sheets_and_names_the_cell_of_a_bad_count() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    let mut stock = stock_rows();
+    stock[2][3] = S("lots");
+    stock[3][4] = S("some");
+    xlsx(
+        &p,
+        &[
+            ("Sales", sales_rows()),
+            ("Stock", stock),
+            ("Moves", moves_rows()),
+        ],
+    );
+    let out = dangol(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("  sheet 'Stock': stock (header row 1)\n    columns: sku=A(SKU), name=B(Name), option=C(Option), stock=D(Stock), safety_stock=E(Safety stock), reorder_qty=F(Reorder qty), lead_time_days=G(Lead time), supplier=H(Supplier), cost=I(Cost), parent=J(Parent), counted=K(Counted)\n    rows: 7, unusable: 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  sheet 'Moves': stock_moves (header row 1)\n    columns: date=A(Date), sku=B(SKU), in=C(In), out=D(Out), adjustment=E(Adjustment)\n    rows: 6, unusable: 0\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: Stock!D3: found \"lots\", expected a number of units"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: Stock!E4: found \"some\", expected a number of units"),
+        "{text}"
+    );
+    // The row with an unusable count is left out; the others are still analysed.
+    let v = json_of(&dangol(&[
+        "stock",
+        p.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["items"].as_array().unwrap().len(), 6);
+}
