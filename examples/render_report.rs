@@ -174,6 +174,7 @@ fn report(lang: Lang) -> WeeklyReport {
                 days_since_sent: 1,
             },
         ],
+        low_stock: Vec::new(),
     }
 }
 

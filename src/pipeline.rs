@@ -192,6 +192,33 @@ pub fn weekly_for(
         })
         .collect();
 
+    if !d.stock.is_empty() {
+        let mut st = crate::analysis::stock::stock_report(
+            &d.stock,
+            &d.stock_moves,
+            &d.product_sales,
+            &s.stock,
+            as_of,
+        );
+        crate::analysis::stock::sort_urgent(&mut st.lines);
+        r.low_stock = st
+            .lines
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.status,
+                    crate::analysis::stock::Status::Out | crate::analysis::stock::Status::Low
+                )
+            })
+            .map(|x| crate::analysis::weekly::LowStockLine {
+                product: x.label(),
+                stock: x.stock,
+                threshold: x.threshold,
+                days_of_cover: x.cover_shown(),
+                suggested_order: x.suggested_order,
+            })
+            .collect();
+    }
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {

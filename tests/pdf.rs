@@ -106,6 +106,7 @@ fn report(lang: Lang) -> WeeklyReport {
             quote_id: "Q-17".into(),
             days_since_sent: 4,
         }],
+        low_stock: Vec::new(),
     }
 }
 

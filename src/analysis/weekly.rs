@@ -218,6 +218,20 @@ pub struct WeeklyReport {
     pub funnel: Vec<FunnelBar>,
     pub grade_changes: Vec<GradeChangeLine>,
     pub reminders: Vec<ReminderLine>,
+    /// Products low or out of stock (SPEC §10; filled by the caller, empty without a Stock
+    /// sheet).
+    pub low_stock: Vec<LowStockLine>,
+}
+
+/// A product low or out of stock as of the report's day (filled by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowStockLine {
+    pub product: String,
+    pub stock: Decimal,
+    pub threshold: Decimal,
+    /// `None`: nothing sells.
+    pub days_of_cover: Option<Decimal>,
+    pub suggested_order: Decimal,
 }
 
 /// Direction of a week-over-week change.
@@ -385,6 +399,7 @@ pub fn weekly_report(
         funnel: Vec::new(),
         grade_changes: Vec::new(),
         reminders: Vec::new(),
+        low_stock: Vec::new(),
     }
 }
 

@@ -968,3 +968,38 @@ fn check_shows_the_stock_sheets_and_names_the_cell_of_a_bad_count() {
     ]));
     assert_eq!(v["items"].as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn the_weekly_pdf_lists_what_is_low_or_out_of_stock() {
+    let dir = tmp();
+    let p = shop(dir.path());
+    let pdf = dir.path().join("week.pdf");
+    let out = dangol(&[
+        "report",
+        p.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = lopdf::Document::load(&pdf).expect("pdf");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some((_, section)) = flat.split_once("Low stock") else {
+        panic!("no low-stock section: {flat}");
+    };
+    // Most urgent first: product, stock, safety stock, days of cover, order.
+    for want in [
+        "Product Stock Safety stock Cover Order",
+        "Bowl 0 1 0 days 6",
+        "Plate -2 2 0 days 5",
+        "Mug 3 5 2.5 days 12",
+        "Sticker Pack 2 2 10 days 2",
+        "T-shirt (L) 4 4 40 days 1",
+    ] {
+        assert!(section.contains(want), "{want:?} not in {section}");
+    }
+    assert!(!section.contains("Vase"), "{section}");
+}

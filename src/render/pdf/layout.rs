@@ -59,6 +59,9 @@ pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
         m.customer = c.clean(&m.customer, "customer name");
         m.quote_id = c.clean(&m.quote_id, "quote id");
     }
+    for s in &mut r.low_stock {
+        s.product = c.clean(&s.product, "product name");
+    }
     r
 }
 
@@ -193,7 +196,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             vec![m.customer.clone(), m.quote_id.clone(), days]
         })
         .collect();
-    table(
+    let y = table(
         r,
         c,
         y,
@@ -222,8 +225,76 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
         },
         &reminders,
     );
+    if !r.low_stock.is_empty() {
+        low_stock(r, c, y + SECTION_GAP);
+    }
 
     footers(r, c);
+}
+
+/// The low-stock section (SPEC §10): only when the workbook has a Stock sheet and something
+/// is low or out.
+fn low_stock(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
+    let n = |d: Decimal| d.normalize().to_string();
+    let rows: Vec<Vec<String>> = r
+        .low_stock
+        .iter()
+        .map(|s| {
+            vec![
+                s.product.clone(),
+                n(s.stock),
+                n(s.threshold),
+                s.days_of_cover.map_or_else(
+                    || "–".to_string(),
+                    |d| match l {
+                        Lang::Ko => format!("{}일", n(d)),
+                        Lang::En => format!("{} days", n(d)),
+                    },
+                ),
+                n(s.suggested_order),
+            ]
+        })
+        .collect();
+    table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("재고 부족", "Low stock"),
+            what: "low-stock products",
+            cols: &[
+                Col {
+                    header: l.pick("상품", "Product"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("재고", "Stock"),
+                    w: 60.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("안전재고", "Safety stock"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("재고일수", "Cover"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("발주제안", "Order"),
+                    w: 70.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: "",
+            max_rows: MAX_REMINDER_ROWS,
+        },
+        &rows,
+    )
 }
 
 fn header(r: &WeeklyReport, c: &mut Canvas) -> f32 {
