@@ -1003,3 +1003,38 @@ fn the_weekly_pdf_lists_what_is_low_or_out_of_stock() {
     }
     assert!(!section.contains("Vase"), "{section}");
 }
+
+#[test]
+fn config_lists_the_stock_settings_with_their_origin() {
+    let dir = tmp();
+    let p = shop(dir.path());
+    let toml = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dangol.toml");
+    let out = dangol(&[
+        "config",
+        p.to_str().unwrap(),
+        "--config",
+        toml.to_str().unwrap(),
+        "--set",
+        "stock.dead_days=60",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("no {key} in {text}"))
+            .to_string()
+    };
+    assert!(line("stock.velocity_days").contains(" 30 "), "{text}");
+    assert!(
+        line("stock.velocity_days").contains("[dangol.toml:"),
+        "{text}"
+    );
+    assert!(line("stock.low_threshold").contains(" 2 "), "{text}");
+    assert!(line("stock.lead_time_days").contains(" 7 "), "{text}");
+    assert!(line("stock.dead_days").contains(" 60 "), "{text}");
+    assert!(
+        line("stock.dead_days").contains("--set stock.dead_days"),
+        "{text}"
+    );
+}
