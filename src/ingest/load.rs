@@ -410,6 +410,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
                 }
                 true
             })?;
+            rows.finish(&mut data);
             (rows.rows, rows.bad_rows)
         } else {
             let mut rows = SheetRows::new(&name, role, map.clone(), &settings);

@@ -134,7 +134,12 @@ pub struct StockRows<'m> {
     hint: DateHint,
     pub rows: u64,
     pub bad_rows: u64,
+    /// Problems found (only the first [`MAX_PROBLEMS`] are listed).
+    problems: std::cell::Cell<u64>,
 }
+
+/// Problems listed per stock sheet before they are only counted.
+const MAX_PROBLEMS: u64 = 100;
 
 impl<'m> StockRows<'m> {
     pub fn new(sheet: &str, role: Role, map: &'m Mapping, date_order: DateOrder) -> Self {
@@ -148,6 +153,20 @@ impl<'m> StockRows<'m> {
             },
             rows: 0,
             bad_rows: 0,
+            problems: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Add the count of problems not listed.
+    pub fn finish(&self, out: &mut Dataset) {
+        let n = self.problems.get();
+        if n > MAX_PROBLEMS {
+            out.problems.push(Problem {
+                severity: Severity::Error,
+                place: self.sheet.clone(),
+                found: String::new(),
+                expected: format!("{} more unusable values not listed", n - MAX_PROBLEMS),
+            });
         }
     }
 
@@ -156,6 +175,10 @@ impl<'m> StockRows<'m> {
     }
 
     fn problem(&self, out: &mut Dataset, row: u32, col: u32, found: String, expected: &str) {
+        self.problems.set(self.problems.get() + 1);
+        if self.problems.get() > MAX_PROBLEMS {
+            return;
+        }
         out.problems.push(Problem {
             severity: Severity::Error,
             place: self.cell(row, col).to_string(),

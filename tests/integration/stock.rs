@@ -679,7 +679,16 @@ fn uci_per_sku_velocity_matches_an_independent_calculation() {
     );
 
     // dangol's side: its own reading, and the stock analysis over a Stock list of those SKUs.
-    let l = dangol::ingest::load(&path, &dangol::ingest::ReadOptions::default()).unwrap();
+    // As a user of the UCI data would: `C` invoices are credit notes.
+    let opts = dangol::ingest::ReadOptions {
+        flags: vec![dangol::settings::load::RawSetting {
+            key: "cancel_prefix".into(),
+            value: "C".into(),
+            origin: dangol::settings::Origin::Flag("--set cancel_prefix".into()),
+        }],
+        ..dangol::ingest::ReadOptions::default()
+    };
+    let l = dangol::ingest::load(&path, &opts).unwrap();
     let items: Vec<dangol::ingest::stock::StockItem> = want
         .values()
         .enumerate()
@@ -1037,4 +1046,30 @@ fn config_lists_the_stock_settings_with_their_origin() {
         line("stock.dead_days").contains("--set stock.dead_days"),
         "{text}"
     );
+}
+
+#[test]
+fn a_stock_sheet_full_of_bad_counts_lists_the_first_hundred_and_counts_the_rest() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    let mut rows = vec![vec![S("SKU"), S("Stock")]];
+    for i in 0..150 {
+        rows.push(vec![T(format!("X-{i}")), S("?")]);
+    }
+    rows.push(vec![S("OK-1"), N(4.0)]);
+    xlsx(&p, &[("Stock", rows)]);
+    let l = crate::support::load(&p);
+    let problems = crate::support::problems(&l);
+    let listed = problems
+        .iter()
+        .filter(|p| p.ends_with("found \"?\", expected a number of units"))
+        .count();
+    assert_eq!(listed, 100, "{problems:?}");
+    assert!(problems.contains(&"Stock!B2: found \"?\", expected a number of units".to_string()));
+    assert!(
+        problems.contains(&"Stock: 50 more unusable values not listed".to_string()),
+        "{problems:?}"
+    );
+    assert_eq!(l.data.stock.len(), 1);
+    assert_eq!(l.data.stock[0].sku.as_deref(), Some("OK-1"));
 }
