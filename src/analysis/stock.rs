@@ -470,3 +470,108 @@ impl StockLine {
         parts.join(", ")
     }
 }
+
+impl StockLine {
+    /// Low or out of stock.
+    pub fn is_low(&self) -> bool {
+        matches!(self.status, Status::Out | Status::Low)
+    }
+
+    /// The row's identity across two reports: its SKU, else its name and option.
+    fn identity(&self) -> Option<String> {
+        self.sku
+            .as_deref()
+            .and_then(product_key)
+            .or_else(|| product_key(&self.label()))
+    }
+}
+
+/// The products that crossed the low-stock line between two reports (the low-stock
+/// notification of SPEC §9/§10 fires for these only, not every night an item stays low): low or
+/// out in `now`, and neither in `before` (or not in it at all).
+pub fn newly_low<'a>(before: &StockReport, now: &'a StockReport) -> Vec<&'a StockLine> {
+    let was_low: std::collections::BTreeSet<String> = before
+        .lines
+        .iter()
+        .filter(|l| l.is_low())
+        .filter_map(StockLine::identity)
+        .collect();
+    now.lines
+        .iter()
+        .filter(|l| l.is_low())
+        .filter(|l| l.identity().is_none_or(|k| !was_low.contains(&k)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(sku: &str, stock: i64, safety: i64) -> StockItem {
+        StockItem {
+            cell: CellRef::new("Stock", 1, 0),
+            sku: Some(sku.into()),
+            name: None,
+            option: None,
+            stock: Some(Decimal::from(stock)),
+            safety_stock: Some(Decimal::from(safety)),
+            reorder_qty: None,
+            lead_time_days: Some(0),
+            supplier: None,
+            cost: None,
+            price: None,
+            parent: None,
+            counted: None,
+        }
+    }
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, d).expect("day")
+    }
+
+    fn settings() -> StockSettings {
+        crate::settings::Settings::defaults().stock
+    }
+
+    #[test]
+    fn only_a_crossing_is_newly_low() {
+        let items = [item("A", 3, 5), item("B", 9, 5), item("C", 6, 5)];
+        // C goes out 1 on 04-11 (6 → 5: at the line), B stays above, A stays low.
+        let moves = [StockMove {
+            cell: CellRef::new("Moves", 1, 0),
+            date: day(4, 11),
+            product: "C".into(),
+            delta: Decimal::from(-1),
+        }];
+        let sales = ProductSales::default();
+        let before = stock_report(&items, &moves, &sales, &settings(), day(4, 10));
+        let now = stock_report(&items, &moves, &sales, &settings(), day(4, 11));
+        let crossed: Vec<_> = newly_low(&before, &now)
+            .iter()
+            .map(|l| l.sku.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(crossed, ["C"]);
+        // The next night nothing crosses: C stays low.
+        let later = stock_report(&items, &moves, &sales, &settings(), day(4, 12));
+        assert!(newly_low(&now, &later).is_empty());
+    }
+
+    #[test]
+    fn suggested_order_rounds_up_past_the_reorder_point() {
+        let mut it = item("A", 3, 5);
+        it.reorder_qty = Some(Decimal::from(4));
+        // Reorder point 5 (nothing sells): 3 + 4 = 7 > 5 → one pack.
+        let r = stock_report(
+            &[it.clone()],
+            &[],
+            &ProductSales::default(),
+            &settings(),
+            day(4, 1),
+        );
+        assert_eq!(r.lines[0].suggested_order, Decimal::from(4));
+        // Stock −6: 12 needed to pass 5 → three packs.
+        it.stock = Some(Decimal::from(-6));
+        let r = stock_report(&[it], &[], &ProductSales::default(), &settings(), day(4, 1));
+        assert_eq!(r.lines[0].suggested_order, Decimal::from(12));
+    }
+}
