@@ -258,8 +258,9 @@ pub fn unmatched_text(r: &StockReport, lang: Lang) -> String {
                 format!("재고 시트에 없는 상품: {} (판매 {units}개)\n", u.product)
             }
             ("sales", Lang::En) => format!(
-                "not in the stock sheet: {} ({units} units sold)\n",
-                u.product
+                "not in the stock sheet: {} ({units} unit{} sold)\n",
+                u.product,
+                if units == Decimal::ONE { "" } else { "s" }
             ),
             (_, Lang::Ko) => format!(
                 "재고 시트에 없는 입출고: {} ({})\n",

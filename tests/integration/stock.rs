@@ -360,6 +360,25 @@ fn low_lists_only_low_and_out_in_korean_with_the_reason() {
         text.contains("재고 시트에 없는 입출고: Z-9 (Moves!A7)\n"),
         "{text}"
     );
+    let en = stdout(&dangol(&[
+        "stock",
+        p.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--low",
+    ]));
+    assert!(
+        en.contains("2 out of stock, 3 low, 0 to reorder, 0 dead stock\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("not in the stock sheet: Gift Card (1 unit sold)\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("moves of a product not in the stock sheet: Z-9 (Moves!A7)\n"),
+        "{en}"
+    );
     // Neither the dead T-shirt parent nor the vase is low.
     assert!(
         !text.contains("V-1") && !text.contains("악성재고)"),
