@@ -612,8 +612,38 @@ pub fn reorder(r: &crate::analysis::stock::StockReport, lang: Lang) -> SheetCont
             Cell::text(l.reason(lang, r.velocity_days, r.dead_days)),
         ]);
     }
+    let mut tables = vec![t];
+    if !r.unmatched.is_empty() {
+        let mut u = SheetTable::new(
+            lang.pick("재고 시트에 없는 상품", "Not in the Stock sheet"),
+            &headers(
+                lang,
+                &[
+                    ("상품", "Product"),
+                    ("출처", "Found in"),
+                    ("수량", "Units"),
+                    ("위치", "Cell"),
+                ],
+            ),
+        );
+        for x in &r.unmatched {
+            u.push(vec![
+                Cell::text(x.product.as_str()),
+                Cell::text(if x.source == "sales" {
+                    lang.pick("판매", "sales")
+                } else {
+                    lang.pick("입출고", "stock moves")
+                }),
+                Cell::Number(x.units.normalize()),
+                x.cell
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::text(c.to_string())),
+            ]);
+        }
+        tables.push(u);
+    }
     SheetContent {
         sheet: GeneratedSheet::Reorder,
-        tables: vec![t],
+        tables,
     }
 }

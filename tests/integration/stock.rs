@@ -825,6 +825,20 @@ fn run_writes_the_reorder_sheet_with_a_reason_per_line() {
                 "TS-L | T-shirt | L | Shirt Hub | 4 | 4 | 0.1 | 40 | 4.7 | 1 |  | low | stock 4 ≤ safety stock 4 (parent TS), 0.1 sold a day, 40 days of cover",
             ]
         );
+        // Below, the products the Stock sheet lacks.
+        let at = 4 + lines.len() + 1;
+        assert_eq!(rows[at][0], "Not in the Stock sheet");
+        assert_eq!(
+            rows[at + 1..at + 4]
+                .iter()
+                .map(|r| r[..4].join(" | "))
+                .collect::<Vec<_>>(),
+            [
+                "Product | Found in | Units | Cell",
+                "Gift Card | sales | 1 | ",
+                "Z-9 | stock moves | 5 | Moves!A7",
+            ]
+        );
         // The owner's sheets are untouched; the generated sheet is not read back as stock.
         assert_eq!(sheet_text(&p, "Stock"), before);
     }
