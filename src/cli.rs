@@ -133,4 +133,8 @@ pub enum Command {
     /// Customer value: who is still active, expected orders and spend, 12-month value.
     Value(cmd::value::Args),
     Notify(cmd::notify::Args),
+    /// Stock on hand, days of cover and what to reorder (SPEC §10).
+    Stock(cmd::stock::Args),
+    /// Import a WooCommerce product export into the Stock sheet (--apply writes it).
+    ImportProducts(cmd::import_products::Args),
 }

@@ -46,6 +46,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Report(a) => cmd::report::run(a, &cli.global),
         Command::Value(a) => cmd::value::run(a, &cli.global),
         Command::Notify(a) => cmd::notify::run(a, &cli.global),
+        Command::Stock(a) => cmd::stock::run(a, &cli.global),
+        Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
     }
 }
 

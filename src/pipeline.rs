@@ -52,6 +52,8 @@ pub struct Analyses {
     pub group_sheets: Vec<SheetContent>,
     /// Sales lines charged differently from the price that applied.
     pub price_mismatches: usize,
+    /// Stock and reorder suggestions (SPEC §10); `None` without a Stock sheet.
+    pub stock: Option<crate::analysis::stock::StockReport>,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -121,6 +123,15 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         value,
         group_sheets,
         price_mismatches,
+        stock: (!data.stock.is_empty()).then(|| {
+            crate::analysis::stock::stock_report(
+                &data.stock,
+                &data.stock_moves,
+                &data.product_sales,
+                &settings.stock,
+                as_of,
+            )
+        }),
     })
 }
 
@@ -223,6 +234,33 @@ pub fn weekly_for(
             .0
             .len()
     };
+    if !d.stock.is_empty() {
+        let mut st = crate::analysis::stock::stock_report(
+            &d.stock,
+            &d.stock_moves,
+            &d.product_sales,
+            &s.stock,
+            as_of,
+        );
+        crate::analysis::stock::sort_urgent(&mut st.lines);
+        r.low_stock = st
+            .lines
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.status,
+                    crate::analysis::stock::Status::Out | crate::analysis::stock::Status::Low
+                )
+            })
+            .map(|x| crate::analysis::weekly::LowStockLine {
+                product: x.label(),
+                stock: x.stock,
+                threshold: x.threshold,
+                days_of_cover: x.cover_shown(),
+                suggested_order: x.suggested_order,
+            })
+            .collect();
+    }
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {
@@ -304,6 +342,9 @@ impl Analyses {
             self.currency,
         ));
         out.extend(self.group_sheets.iter().cloned());
+        if let Some(r) = &self.stock {
+            out.push(contents::reorder(r, lang));
+        }
         // Notes alone (void rows counted, returns netted) are no data problem: the summary
         // says "0 problems", so there is no Data Issues sheet either.
         if self

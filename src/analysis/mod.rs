@@ -5,5 +5,6 @@ pub mod funnel;
 pub mod groups;
 pub mod remind;
 pub mod rfm;
+pub mod stock;
 pub mod value;
 pub mod weekly;

@@ -223,6 +223,20 @@ pub struct WeeklyReport {
     /// Sales lines charged differently from the group or promotion price that applied, up to
     /// `as_of` (SPEC §7); the PDF gives them one line when there are any.
     pub price_mismatches: usize,
+    /// Products low or out of stock (SPEC §10; filled by the caller, empty without a Stock
+    /// sheet).
+    pub low_stock: Vec<LowStockLine>,
+}
+
+/// A product low or out of stock as of the report's day (filled by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowStockLine {
+    pub product: String,
+    pub stock: Decimal,
+    pub threshold: Decimal,
+    /// `None`: nothing sells.
+    pub days_of_cover: Option<Decimal>,
+    pub suggested_order: Decimal,
 }
 
 /// Direction of a week-over-week change.
@@ -392,6 +406,7 @@ pub fn weekly_report(
         reminders: Vec::new(),
         value: crate::analysis::value::ValueSummary::default(),
         price_mismatches: 0,
+        low_stock: Vec::new(),
     }
 }
 

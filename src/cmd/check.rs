@@ -178,6 +178,8 @@ fn report(l: &Loaded, errors: usize) -> String {
                         | crate::settings::Role::Quotes
                         | crate::settings::Role::Customers
                         | crate::settings::Role::Pipeline
+                        | crate::settings::Role::Stock
+                        | crate::settings::Role::StockMoves
                 ) {
                     let _ = writeln!(o, "    rows: {}, unusable: {}", n(s.rows), n(s.bad_rows));
                 }

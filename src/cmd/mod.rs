@@ -5,12 +5,14 @@ pub mod config;
 pub mod customers;
 pub mod funnel;
 pub mod groups;
+pub mod import_products;
 pub mod init;
 pub mod notify;
 pub mod remind;
 pub mod report;
 pub mod run;
 pub mod sample;
+pub mod stock;
 pub mod value;
 
 use std::io::Write;

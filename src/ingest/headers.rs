@@ -32,6 +32,8 @@ pub const SALES: &[FieldSpec] = fields! {
     "amount" => ["amount", "total", "sales", "revenue", "line total", "금액", "주문금액", "판매금액", "합계", "매출", "결제금액", "매출액"],
     "status" => ["status", "상태", "주문상태", "order status"],
     "channel" => ["channel", "source", "채널", "유입경로", "경로", "판매채널"],
+    // Stock (SPEC §10): a product code joins sales lines to the Stock sheet.
+    "sku" => ["sku", "product code", "item code", "품목코드", "상품코드", "제품코드"],
 };
 
 /// Quote log fields.
@@ -148,6 +150,33 @@ pub const PROMOTIONS: &[FieldSpec] = fields! {
     "end" => ["end", "end date", "until", "to", "valid to", "종료", "종료일"],
 };
 
+/// Stock list fields (SPEC §10): one row per product or variation.
+pub const STOCK: &[FieldSpec] = fields! {
+    "sku" => ["sku", "StockCode", "stock code", "product code", "item code", "품목코드", "상품코드", "제품코드", "바코드"],
+    "name" => ["name", "product", "product name", "item", "description", "상품", "상품명", "품목", "품명", "제품명"],
+    "option" => ["option", "variant", "variation", "옵션", "옵션명", "규격"],
+    "stock" => ["stock", "stock quantity", "Stock_Quantity", "on hand", "quantity on hand", "in stock", "재고", "현재고", "재고수량", "현재재고"],
+    "safety_stock" => ["safety stock", "low stock amount", "Reorder_Level", "reorder level", "min stock", "안전재고", "최소재고"],
+    "reorder_qty" => ["reorder qty", "reorder quantity", "Reorder_Quantity", "order unit", "pack size", "발주단위", "발주수량", "입수"],
+    "lead_time_days" => ["lead time", "lead time days", "lead_time_days", "리드타임", "조달기간", "납기일수"],
+    "supplier" => ["supplier", "vendor", "매입처", "공급처", "거래처", "구입처"],
+    "cost" => ["cost", "unit cost", "cost price", "매입가", "원가", "입고단가"],
+    "price" => ["price", "regular price", "unit price", "판매가", "정가", "단가"],
+    "parent" => ["parent", "parent sku", "상위상품", "상위상품코드", "대표상품코드"],
+    "counted" => ["counted", "count date", "stock date", "counted at", "재고일", "재고기준일", "실사일"],
+};
+
+/// Stock move fields (SPEC §10): 입고 / 출고 / 조정 by day.
+pub const STOCK_MOVES: &[FieldSpec] = fields! {
+    "date" => ["date", "moved at", "날짜", "일자", "입출고일", "입출고일자"],
+    "sku" => ["sku", "StockCode", "stock code", "product code", "item code", "품목코드", "상품코드", "제품코드"],
+    "name" => ["name", "product", "product name", "item", "상품", "상품명", "품목", "품명"],
+    "in" => ["in", "received", "stock in", "입고", "입고수량"],
+    "out" => ["out", "shipped", "stock out", "issued", "출고", "출고수량"],
+    "adjustment" => ["adjustment", "adjust", "correction", "조정", "재고조정", "조정수량"],
+    "note" => ["note", "memo", "reason", "메모", "비고", "사유"],
+};
+
 /// The field table of a role.
 pub fn fields_of(role: Role) -> &'static [FieldSpec] {
     match role {
@@ -162,12 +191,14 @@ pub fn fields_of(role: Role) -> &'static [FieldSpec] {
         Role::GroupMembers => GROUP_MEMBERS,
         Role::PriceList => PRICE_LIST,
         Role::Promotions => PROMOTIONS,
+        Role::Stock => STOCK,
+        Role::StockMoves => STOCK_MOVES,
     }
 }
 
 /// Data roles first, so a tie goes to the data (group members before the customer list: a
 /// dated member sheet also has a group and a customer column).
-pub const ROLES: [Role; 11] = [
+pub const ROLES: [Role; 13] = [
     Role::Sales,
     Role::Quotes,
     Role::Pipeline,
@@ -176,6 +207,8 @@ pub const ROLES: [Role; 11] = [
     Role::PriceList,
     Role::Promotions,
     Role::Customers,
+    Role::Stock,
+    Role::StockMoves,
     Role::Settings,
     Role::Grades,
     Role::Templates,
@@ -302,6 +335,12 @@ pub fn satisfies(role: Role, m: &Mapping) -> bool {
         }
         Role::PriceList => m.has("price_list") && m.has("product") && m.has("price"),
         Role::Promotions => m.has("promo") && m.has("discount"),
+        Role::Stock => (m.has("sku") || m.has("name")) && m.has("stock"),
+        Role::StockMoves => {
+            m.has("date")
+                && (m.has("sku") || m.has("name"))
+                && (m.has("in") || m.has("out") || m.has("adjustment"))
+        }
     }
 }
 
@@ -356,6 +395,8 @@ pub fn role_name(role: Role) -> &'static str {
         Role::GroupMembers => "group_members",
         Role::PriceList => "price_list",
         Role::Promotions => "promotions",
+        Role::Stock => "stock",
+        Role::StockMoves => "stock_moves",
     }
 }
 

@@ -552,22 +552,36 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             });
             continue;
         }
-        let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
-        rows.dated_until(opts.as_of, opts.today);
-        input.for_each_row(&name, |r, cells| {
-            if r > header_row {
-                rows.push(r, cells, &mut data);
-            }
-            true
-        })?;
-        rows.finish(&mut data);
+        let (rows_read, bad_rows) = if matches!(role, Role::Stock | Role::StockMoves) {
+            // Stock sheets (SPEC §10) have their own reader.
+            let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);
+            input.for_each_row(&name, |r, cells| {
+                if r > header_row {
+                    rows.push(r, cells, &mut data);
+                }
+                true
+            })?;
+            rows.finish(&mut data);
+            (rows.rows, rows.bad_rows)
+        } else {
+            let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
+            rows.dated_until(opts.as_of, opts.today);
+            input.for_each_row(&name, |r, cells| {
+                if r > header_row {
+                    rows.push(r, cells, &mut data);
+                }
+                true
+            })?;
+            rows.finish(&mut data);
+            (rows.rows, rows.bad_rows)
+        };
         data.sheets.push(SheetInfo {
             name: name.clone(),
             role: Some(role),
             header_row,
             columns: map.columns.clone(),
-            rows: rows.rows,
-            bad_rows: rows.bad_rows,
+            rows: rows_read,
+            bad_rows,
         });
     }
     data.sheets
@@ -575,7 +589,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     if !data.sheets.iter().any(|s| {
         matches!(
             s.role,
-            Some(Role::Sales | Role::Quotes | Role::Customers | Role::Pipeline)
+            Some(Role::Sales | Role::Quotes | Role::Customers | Role::Pipeline | Role::Stock)
         )
     }) {
         let mut detail = String::new();

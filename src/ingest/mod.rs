@@ -9,6 +9,7 @@ pub mod headers;
 pub mod load;
 pub mod rows;
 pub mod source;
+pub mod stock;
 
 use crate::model::{
     CellRef, Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger,
@@ -47,6 +48,12 @@ pub struct Dataset {
     pub currency_votes: std::collections::BTreeMap<Currency, u64>,
     /// Language of the recognised headers (most of them).
     pub header_lang: Option<Lang>,
+    /// The Stock sheet's rows (SPEC §10).
+    pub stock: Vec<stock::StockItem>,
+    /// The Stock Moves sheet's rows.
+    pub stock_moves: Vec<stock::StockMove>,
+    /// Net units sold per product and day, from sales lines that name a product.
+    pub product_sales: stock::ProductSales,
     /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
     pub generated_sheets: Vec<String>,
     /// Order ids seen when no cancel prefix is set, for the `cancel_prefix = C` hint.

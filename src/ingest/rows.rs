@@ -74,6 +74,9 @@ struct HotCols {
     order_id: Option<u32>,
     status: Option<u32>,
     channel: Option<u32>,
+    /// Stock (SPEC §10): the product name and code of a sales line.
+    product: Option<u32>,
+    sku: Option<u32>,
 }
 
 impl HotCols {
@@ -89,6 +92,8 @@ impl HotCols {
             order_id: map.col("order_id"),
             status: map.col("status"),
             channel: map.col("channel"),
+            product: map.col("product"),
+            sku: map.col("sku"),
         }
     }
 }
@@ -629,6 +634,9 @@ impl<'s> SheetRows<'s> {
                 &key,
             );
         }
+        if kind != SaleKind::Void {
+            product_line(cells, cols, at, qty, kind, out);
+        }
         if prefixed {
             out.sales.prefixed_return_rows += 1;
         }
@@ -832,4 +840,29 @@ impl<'s> SheetRows<'s> {
         });
         true
     }
+}
+
+/// Stock (SPEC §10): one sales line's net units for its product (a return counts negative; no
+/// quantity column means one unit per line).
+fn product_line(
+    cells: &[Cell<'_>],
+    cols: HotCols,
+    at: chrono::NaiveDateTime,
+    qty: Option<Decimal>,
+    kind: SaleKind,
+    out: &mut Dataset,
+) {
+    let sku = text_at(cells, cols.sku);
+    let name = text_at(cells, cols.product);
+    let Some(label) = sku.as_deref().or(name.as_deref()) else {
+        return;
+    };
+    let units = qty.unwrap_or(Decimal::ONE);
+    let units = if kind == SaleKind::Return {
+        -units.abs()
+    } else {
+        units
+    };
+    let name = if sku.is_some() { name.as_deref() } else { None };
+    out.product_sales.add(label, name, at.date(), units);
 }

@@ -556,3 +556,94 @@ pub fn data_issues(problems: &[Problem], lang: Lang) -> Option<SheetContent> {
         tables: vec![t],
     })
 }
+
+/// The Reorder (발주제안) sheet (SPEC §10): every product at or under its reorder point, most
+/// urgent first, with the suggested order and the reason (`재고 3 ≤ 안전재고 5, 하루 1.2개
+/// 판매, 2.5일분`).
+pub fn reorder(r: &crate::analysis::stock::StockReport, lang: Lang) -> SheetContent {
+    let cols = headers(
+        lang,
+        &[
+            ("품목코드", "SKU"),
+            ("상품명", "Name"),
+            ("옵션", "Option"),
+            ("매입처", "Supplier"),
+            ("재고", "Stock"),
+            ("안전재고", "Safety stock"),
+            ("일평균판매", "Per day"),
+            ("재고일수", "Days of cover"),
+            ("발주점", "Reorder point"),
+            ("발주수량", "Order"),
+            ("매입금액", "Order cost"),
+            ("상태", "Status"),
+            ("사유", "Reason"),
+        ],
+    );
+    let mut lines: Vec<_> = r
+        .lines
+        .iter()
+        .filter(|l| l.suggested_order > Decimal::ZERO)
+        .cloned()
+        .collect();
+    crate::analysis::stock::sort_urgent(&mut lines);
+    let mut t = SheetTable::new(
+        match lang {
+            Lang::Ko => format!("발주 제안 {}건", lines.len()),
+            Lang::En => format!("Products to reorder: {}", lines.len()),
+        },
+        &cols,
+    );
+    let text = |s: &Option<String>| s.as_deref().map_or(Cell::Empty, Cell::text);
+    for l in &lines {
+        t.push(vec![
+            text(&l.sku),
+            text(&l.name),
+            text(&l.option),
+            text(&l.supplier),
+            Cell::Number(l.stock.normalize()),
+            Cell::Number(l.threshold.normalize()),
+            Cell::Number(l.velocity_shown()),
+            l.cover_shown().map_or(Cell::Empty, Cell::Number),
+            Cell::Number(l.reorder_point_shown()),
+            Cell::Number(l.suggested_order.normalize()),
+            l.cost
+                .map_or(Cell::Empty, |c| Cell::Money(c * l.suggested_order)),
+            Cell::text(l.status.label(lang)),
+            Cell::text(l.reason(lang, r.velocity_days, r.dead_days)),
+        ]);
+    }
+    let mut tables = vec![t];
+    if !r.unmatched.is_empty() {
+        let mut u = SheetTable::new(
+            lang.pick("재고 시트에 없는 상품", "Not in the Stock sheet"),
+            &headers(
+                lang,
+                &[
+                    ("상품", "Product"),
+                    ("출처", "Found in"),
+                    ("수량", "Units"),
+                    ("위치", "Cell"),
+                ],
+            ),
+        );
+        for x in &r.unmatched {
+            u.push(vec![
+                Cell::text(x.product.as_str()),
+                Cell::text(if x.source == "sales" {
+                    lang.pick("판매", "sales")
+                } else {
+                    lang.pick("입출고", "stock moves")
+                }),
+                Cell::Number(x.units.normalize()),
+                x.cell
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::text(c.to_string())),
+            ]);
+        }
+        tables.push(u);
+    }
+    SheetContent {
+        sheet: GeneratedSheet::Reorder,
+        tables,
+    }
+}

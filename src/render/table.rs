@@ -20,6 +20,8 @@ pub enum GeneratedSheet {
     GradeChanges,
     Weekly,
     CustomerValue,
+    /// Reorder suggestions (SPEC §10), only when the workbook has a Stock sheet.
+    Reorder,
     DataIssues,
     GroupRoster,
     PriceCheck,
@@ -28,7 +30,7 @@ pub enum GeneratedSheet {
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 11] = [
+    pub const ALL: [GeneratedSheet; 12] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -39,6 +41,7 @@ impl GeneratedSheet {
         GeneratedSheet::GroupRoster,
         GeneratedSheet::PriceCheck,
         GeneratedSheet::PromoEligibility,
+        GeneratedSheet::Reorder,
         GeneratedSheet::DataIssues,
     ];
 
@@ -52,6 +55,7 @@ impl GeneratedSheet {
             GeneratedSheet::GradeChanges => ("Grade Changes", "등급변동"),
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
             GeneratedSheet::CustomerValue => ("Customer Value", "고객가치"),
+            GeneratedSheet::Reorder => ("Reorder", "발주제안"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
             GeneratedSheet::GroupRoster => ("Group Roster", "그룹명단"),
             GeneratedSheet::PriceCheck => ("Price Check", "단가검증"),

@@ -83,6 +83,12 @@ impl Settings {
             funnel_stages: Vec::new(),
             funnel_mode: FunnelMode::Reach,
             funnel_unit: FunnelUnit::Quote,
+            stock: super::StockSettings {
+                velocity_days: 30,
+                low_threshold: Decimal::from(2),
+                dead_days: 90,
+                lead_time_days: 7,
+            },
             report_top_n: 10,
             clv_discount: Decimal::new(1, 2),
             clv_min_repeaters: 30,

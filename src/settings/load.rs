@@ -58,6 +58,10 @@ pub const KEYS: &[&str] = &[
     "clv.discount",
     "clv.min_repeaters",
     "pricing.stack",
+    "stock.velocity_days",
+    "stock.low_threshold",
+    "stock.dead_days",
+    "stock.lead_time_days",
 ];
 
 /// Korean names owners may use in the Settings sheet.
@@ -331,6 +335,16 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
             };
         }
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
+        "stock.velocity_days" => s.stock.velocity_days = parse_u32(v, 1, 3650, o, &key)?,
+        "stock.dead_days" => s.stock.dead_days = parse_u32(v, 1, 36_500, o, &key)?,
+        "stock.lead_time_days" => s.stock.lead_time_days = parse_u32(v, 0, 3650, o, &key)?,
+        "stock.low_threshold" => {
+            s.stock.low_threshold = values::parse_money(v)
+                .ok()
+                .map(|(d, _)| d)
+                .filter(|d| *d >= Decimal::ZERO)
+                .ok_or_else(|| bad("a number of units, 0 or more (e.g. 2)"))?;
+        }
         "pricing.stack" => {
             s.pricing_stack = match values::parse_flag(v) {
                 Ok(f) => f.is_yes(),
@@ -739,5 +753,12 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
         push(&k, v);
     }
     push("pricing.stack", s.pricing_stack.to_string());
+    push("stock.velocity_days", s.stock.velocity_days.to_string());
+    push(
+        "stock.low_threshold",
+        s.stock.low_threshold.normalize().to_string(),
+    );
+    push("stock.dead_days", s.stock.dead_days.to_string());
+    push("stock.lead_time_days", s.stock.lead_time_days.to_string());
     out
 }

@@ -116,6 +116,10 @@ pub enum Role {
     PriceList,
     /// Promotions (프로모션).
     Promotions,
+    /// The stock list (재고, SPEC §10).
+    Stock,
+    /// Stock moves (입출고, SPEC §10).
+    StockMoves,
 }
 
 /// Every effective setting, typed.
@@ -166,6 +170,21 @@ pub struct Settings {
     pub notify: crate::notify::NotifySettings,
     /// `pricing.stack`: a promotion's discount applies on top of a group price (SPEC §7).
     pub pricing_stack: bool,
+    /// `stock.*` (SPEC §10).
+    pub stock: StockSettings,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
+}
+
+/// The `stock.*` settings (SPEC §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockSettings {
+    /// `stock.velocity_days`: the days before the as-of date over which sales give velocity.
+    pub velocity_days: u32,
+    /// `stock.low_threshold`: low stock when a product and its parent set no safety stock.
+    pub low_threshold: Decimal,
+    /// `stock.dead_days`: no sale in this many days is dead stock.
+    pub dead_days: u32,
+    /// `stock.lead_time_days`: lead time when a product sets none.
+    pub lead_time_days: u32,
 }

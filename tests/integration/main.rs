@@ -14,3 +14,4 @@ mod value;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
 mod owner_file;
+mod stock;

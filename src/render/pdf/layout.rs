@@ -47,6 +47,9 @@ pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
     for t in &mut r.top_customers {
         t.name = c.clean(&t.name, "customer name");
     }
+    for s in &mut r.low_stock {
+        s.product = c.clean(&s.product, "product name");
+    }
     for f in &mut r.funnel {
         f.label = c.clean(&f.label, "funnel stage");
     }
@@ -226,6 +229,11 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
         &reminders,
     ) + SECTION_GAP;
     let y = value_section(r, c, y);
+    let y = if r.low_stock.is_empty() {
+        y
+    } else {
+        low_stock(r, c, y + SECTION_GAP)
+    };
     price_check_line(r, c, y + SECTION_GAP);
 
     footers(r, c);
@@ -320,6 +328,71 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
             max_rows: usize::MAX,
         },
         &risk,
+    )
+}
+
+/// The low-stock section (SPEC §10): only when the workbook has a Stock sheet and something
+/// is low or out.
+fn low_stock(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
+    let n = |d: Decimal| d.normalize().to_string();
+    let rows: Vec<Vec<String>> = r
+        .low_stock
+        .iter()
+        .map(|s| {
+            vec![
+                s.product.clone(),
+                n(s.stock),
+                n(s.threshold),
+                s.days_of_cover.map_or_else(
+                    || "–".to_string(),
+                    |d| match l {
+                        Lang::Ko => format!("{}일", n(d)),
+                        Lang::En => format!("{} days", n(d)),
+                    },
+                ),
+                n(s.suggested_order),
+            ]
+        })
+        .collect();
+    table(
+        r,
+        c,
+        y,
+        &Table {
+            title: l.pick("재고 부족", "Low stock"),
+            what: "low-stock products",
+            cols: &[
+                Col {
+                    header: l.pick("상품", "Product"),
+                    w: 0.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: l.pick("재고", "Stock"),
+                    w: 60.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("안전재고", "Safety stock"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("재고일수", "Cover"),
+                    w: 80.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: l.pick("발주제안", "Order"),
+                    w: 70.0,
+                    align: Align::Right,
+                },
+            ],
+            empty: "",
+            max_rows: MAX_REMINDER_ROWS,
+        },
+        &rows,
     )
 }
 

@@ -1,0 +1,450 @@
+//! `dangol import-products WORKBOOK FILE.csv`: a WooCommerce product export into the
+//! workbook's Stock (재고) sheet (SPEC §10).
+//!
+//! The export's documented columns are read by name (`ID`, `Type`, `SKU`, `Name`, `Stock`,
+//! `Low stock amount`, `Regular price`, `Parent`, `Attribute 1 value(s)`; the others are
+//! ignored), prices and stock as the text WooCommerce writes. Variations name their parent as
+//! `id:123` (or its SKU); it is written as the parent's SKU so the parent's low-stock amount
+//! applies to them. A row that cannot be used is reported with its CSV line and skipped.
+//!
+//! A product is the Stock row with the same SKU (else the same name and option); only cells
+//! whose value differs are written, new products are appended below the table, so importing
+//! the same file again changes nothing. Nothing is written without `--apply`, and the write is
+//! the one write job (lock, open-in-Excel check, backup, atomic replace).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use rust_decimal::Decimal;
+
+use crate::cli::Global;
+use crate::exit::Exit;
+use crate::ingest::Loaded;
+use crate::ingest::source::Input;
+use crate::ingest::stock::{StockItem, product_key};
+use crate::model::Lang;
+use crate::model::values::{header_key, parse_money};
+use crate::settings::Role;
+use crate::writeback::{self, CellEdit, EditValue, WriteJob, WriteOptions};
+
+/// Import a WooCommerce product export (CSV) into the Stock sheet: SKU, name, option, stock,
+/// low stock amount, regular price and parent; lists what would change, writes with --apply.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  dangol import-products shop.xlsx wc-product-export.csv           # what would change
+  dangol import-products shop.xlsx wc-product-export.csv --apply   # write it into the Stock sheet")]
+pub struct Args {
+    /// The workbook (.xlsx or .xlsm) with a Stock (재고) sheet.
+    pub workbook: PathBuf,
+    /// The WooCommerce product export (CSV, UTF-8).
+    pub file: PathBuf,
+    /// Write the changes into the workbook (default: only list them).
+    #[arg(long)]
+    pub apply: bool,
+}
+
+/// One usable product of the export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub line: u64,
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub option: Option<String>,
+    pub stock: Option<Decimal>,
+    pub safety_stock: Option<Decimal>,
+    pub price: Option<Decimal>,
+    pub parent: Option<String>,
+}
+
+/// The export read: usable products and the lines that could not be used.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Export {
+    pub products: Vec<Product>,
+    /// `line 7: Stock "ten" is not a number of units`.
+    pub unusable: Vec<String>,
+}
+
+fn blank_none(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Read a WooCommerce product export.
+pub fn read_export(text: &str) -> anyhow::Result<Export> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rd = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rd.headers()?.iter().map(header_key).collect();
+    let col = |name: &str| headers.iter().position(|h| *h == header_key(name));
+    let (id, kind, sku, name, stock, low, price, parent, option) = (
+        col("ID"),
+        col("Type"),
+        col("SKU"),
+        col("Name"),
+        col("Stock"),
+        col("Low stock amount"),
+        col("Regular price"),
+        col("Parent"),
+        col("Attribute 1 value(s)"),
+    );
+    if (sku.is_none() && name.is_none()) || stock.is_none() {
+        bail!(
+            "not a WooCommerce product export: it needs the columns SKU (or Name) and Stock; found {}",
+            rd.headers()?.iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut records = Vec::new();
+    for rec in rd.records() {
+        let rec = rec?;
+        let line = rec.position().map_or(0, csv::Position::line);
+        records.push((line, rec));
+    }
+    let get =
+        |rec: &csv::StringRecord, c: Option<usize>| c.and_then(|c| rec.get(c)).and_then(blank_none);
+    // `id:123` → that product's SKU (else its name).
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    for (_, rec) in &records {
+        if let Some(i) = get(rec, id)
+            && let Some(label) = get(rec, sku).or_else(|| get(rec, name))
+        {
+            by_id.insert(i, label);
+        }
+    }
+    let mut out = Export::default();
+    for (line, rec) in &records {
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut bad = |msg: String| out.unusable.push(format!("line {line}: {msg}"));
+        let (s, n) = (get(rec, sku), get(rec, name));
+        if s.is_none() && n.is_none() {
+            bad("no SKU and no name".into());
+            continue;
+        }
+        let label = s.clone().or_else(|| n.clone()).unwrap_or_default();
+        let t = get(rec, kind).unwrap_or_default().to_lowercase();
+        if t.contains("grouped") || t.contains("external") {
+            bad(format!("{label}: a {t} product holds no stock"));
+            continue;
+        }
+        let number = |c: Option<usize>, what: &str| -> Result<Option<Decimal>, String> {
+            match get(rec, c) {
+                None => Ok(None),
+                Some(v) => parse_money(&v)
+                    .map(|(d, _)| Some(d))
+                    .map_err(|()| format!("{label}: {what} {v:?} is not a number")),
+            }
+        };
+        let (st, lo, pr) = (
+            number(stock, "Stock"),
+            number(low, "Low stock amount"),
+            number(price, "Regular price"),
+        );
+        let (st, lo, pr) = match (st, lo, pr) {
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                bad(e);
+                continue;
+            }
+        };
+        let par = match get(rec, parent) {
+            None => None,
+            Some(p) => match p.strip_prefix("id:") {
+                Some(i) => {
+                    if let Some(l) = by_id.get(i.trim()) {
+                        Some(l.clone())
+                    } else {
+                        bad(format!(
+                            "{label}: Parent {p:?} is not a product of this file"
+                        ));
+                        continue;
+                    }
+                }
+                None => Some(p),
+            },
+        };
+        out.products.push(Product {
+            line: *line,
+            sku: s,
+            name: n,
+            option: get(rec, option).filter(|_| par.is_some()),
+            stock: st,
+            safety_stock: lo,
+            price: pr,
+            parent: par,
+        });
+    }
+    Ok(out)
+}
+
+/// The fields written, in the order new columns are added.
+const FIELDS: [&str; 7] = [
+    "sku",
+    "name",
+    "option",
+    "stock",
+    "safety_stock",
+    "price",
+    "parent",
+];
+
+fn header_text(field: &str, lang: Lang) -> &'static str {
+    match field {
+        "sku" => lang.pick("품목코드", "SKU"),
+        "name" => lang.pick("상품명", "Name"),
+        "option" => lang.pick("옵션", "Option"),
+        "stock" => lang.pick("재고", "Stock"),
+        "safety_stock" => lang.pick("안전재고", "Safety stock"),
+        "price" => lang.pick("판매가", "Price"),
+        _ => lang.pick("상위상품", "Parent"),
+    }
+}
+
+fn text_value(v: Option<&String>) -> EditValue {
+    v.map_or(EditValue::Blank, |s| EditValue::Text(s.clone()))
+}
+
+fn num_value(v: Option<Decimal>) -> EditValue {
+    v.map_or(EditValue::Blank, |d| EditValue::Number(d.normalize()))
+}
+
+/// The values of a product, by field.
+fn values_of(p: &Product) -> [(&'static str, EditValue); 7] {
+    [
+        ("sku", text_value(p.sku.as_ref())),
+        ("name", text_value(p.name.as_ref())),
+        ("option", text_value(p.option.as_ref())),
+        ("stock", num_value(p.stock)),
+        ("safety_stock", num_value(p.safety_stock)),
+        ("price", num_value(p.price)),
+        ("parent", text_value(p.parent.as_ref())),
+    ]
+}
+
+/// The values of an existing Stock row, by field.
+fn values_of_item(it: &StockItem) -> [(&'static str, EditValue); 7] {
+    values_of(&Product {
+        line: 0,
+        sku: it.sku.clone(),
+        name: it.name.clone(),
+        option: it.option.clone(),
+        stock: it.stock,
+        safety_stock: it.safety_stock,
+        price: it.price,
+        parent: it.parent.clone(),
+    })
+}
+
+fn same(a: &EditValue, b: &EditValue) -> bool {
+    match (a, b) {
+        (EditValue::Number(x), EditValue::Number(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// What an import changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    pub sheet: String,
+    pub edits: Vec<CellEdit>,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// The Stock sheet's last header column and last non-blank row (0-based).
+fn sheet_extent(path: &Path, sheet: &str, header_row: u32) -> anyhow::Result<(u32, u32)> {
+    let mut input = Input::open(path, None)?;
+    let (mut last_col, mut last_row) = (0, header_row);
+    input.for_each_row(sheet, |r, cells| {
+        if r == header_row {
+            last_col = cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i as u32);
+        }
+        if cells.iter().any(|c| !c.is_blank()) {
+            last_row = last_row.max(r);
+        }
+        true
+    })?;
+    Ok((last_col, last_row))
+}
+
+/// Plan the cell edits of importing `export` into the loaded workbook's Stock sheet.
+pub fn plan(loaded: &Loaded, export: &Export) -> anyhow::Result<Plan> {
+    let Some(info) = loaded
+        .data
+        .sheets
+        .iter()
+        .find(|s| s.role == Some(Role::Stock))
+    else {
+        bail!(
+            "{}: no Stock sheet to import into; add a sheet with the headers SKU | Name | Stock | Low stock amount | Price | Parent (or 품목코드 | 상품명 | 재고 | 안전재고 | 판매가 | 상위상품)",
+            loaded.path.display()
+        );
+    };
+    let (last_col, last_row) = sheet_extent(&loaded.path, &info.name, info.header_row)?;
+    let mut p = Plan {
+        sheet: info.name.clone(),
+        ..Plan::default()
+    };
+    let mut cols: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut next_col = last_col + 1;
+    for f in FIELDS {
+        if let Some(c) = info.columns.iter().find(|c| c.0 == f) {
+            cols.insert(f, c.1);
+        }
+    }
+    let items: Vec<&StockItem> = loaded
+        .data
+        .stock
+        .iter()
+        .filter(|i| i.cell.sheet == info.name)
+        .collect();
+    let key_of = |sku: Option<&String>, name: Option<&String>, option: Option<&String>| {
+        sku.and_then(|s| product_key(s))
+            .map(|k| format!("sku:{k}"))
+            .or_else(|| {
+                let n = format!(
+                    "{}{}",
+                    name.map_or("", String::as_str),
+                    option.map_or("", String::as_str)
+                );
+                product_key(&n).map(|k| format!("name:{k}"))
+            })
+    };
+    let mut rows: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        if let Some(k) = key_of(it.sku.as_ref(), it.name.as_ref(), it.option.as_ref()) {
+            rows.entry(k).or_insert(i);
+        }
+    }
+    let mut append = last_row + 1;
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for prod in &export.products {
+        let Some(k) = key_of(prod.sku.as_ref(), prod.name.as_ref(), prod.option.as_ref()) else {
+            continue;
+        };
+        if seen.insert(k.clone(), prod.line).is_some() {
+            // The same product twice in one file: the first wins.
+            continue;
+        }
+        let new = values_of(prod);
+        let (row, old) = if let Some(i) = rows.get(&k) {
+            (items[*i].cell.row, Some(values_of_item(items[*i])))
+        } else {
+            append += 1;
+            (append - 1, None)
+        };
+        let mut changed = false;
+        for (i, (field, value)) in new.iter().enumerate() {
+            let before = old.as_ref().map_or(&EditValue::Blank, |o| &o[i].1);
+            if same(before, value) {
+                continue;
+            }
+            let col = if let Some(c) = cols.get(field) {
+                *c
+            } else {
+                let c = next_col;
+                next_col += 1;
+                cols.insert(field, c);
+                p.edits.push(CellEdit {
+                    row: info.header_row,
+                    col: c,
+                    value: EditValue::Text(header_text(field, loaded.lang).to_string()),
+                });
+                c
+            };
+            p.edits.push(CellEdit {
+                row,
+                col,
+                value: value.clone(),
+            });
+            changed = true;
+        }
+        match (old.is_some(), changed) {
+            (false, _) => p.added += 1,
+            (true, true) => p.updated += 1,
+            (true, false) => p.unchanged += 1,
+        }
+    }
+    Ok(p)
+}
+
+pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("{}: cannot read", args.file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text (WooCommerce exports are UTF-8)",
+            args.file.display()
+        )
+    })?;
+    let export = read_export(&text).with_context(|| args.file.display().to_string())?;
+    let loaded = super::load(&args.workbook, g)?;
+    let plan = plan(&loaded, &export)?;
+    let file = args.file.display();
+    let mut report = String::new();
+    for u in &export.unusable {
+        report.push_str(&format!("{file} {u}; skipped\n"));
+    }
+    report.push_str(&format!(
+        "{} products: {} new, {} changed, {} unchanged, {} unusable rows\n",
+        export.products.len(),
+        plan.added,
+        plan.updated,
+        plan.unchanged,
+        export.unusable.len()
+    ));
+    if args.apply && !plan.edits.is_empty() {
+        write(&loaded, &plan, g)?;
+        report.push_str(&format!(
+            "wrote the Stock sheet '{}' of {}\n",
+            plan.sheet,
+            args.workbook.display()
+        ));
+    } else if plan.edits.is_empty() {
+        report.push_str("nothing to change\n");
+    } else {
+        report.push_str("nothing written: run again with --apply to write these changes\n");
+    }
+    if !g.quiet {
+        super::emit(&report)?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
+    let input = &loaded.path;
+    let ext = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
+        bail!(
+            "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file",
+            input.display()
+        );
+    }
+    let job = WriteJob::begin(
+        input,
+        None,
+        WriteOptions {
+            force: g.force,
+            backups: loaded.settings.backups,
+            stamp: chrono::Local::now().naive_local(),
+            created: super::as_of(g),
+            merge: writeback::MergeOptions::default(),
+        },
+    )?;
+    let bytes = writeback::edit_cells(input, &plan.sheet, &plan.edits)?;
+    let report = job.commit(&bytes)?;
+    for w in report.warnings.iter().filter(|_| !g.quiet) {
+        eprintln!("dangol: warning: {w}");
+    }
+    Ok(())
+}
