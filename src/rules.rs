@@ -1216,7 +1216,7 @@ mod tests {
         fn truthful(e: &Expr, m: &dyn Metrics, want: bool) -> bool {
             e.eval(m) == want
                 && match e {
-                    Expr::Const(_) | Expr::Cmp { .. } => true,
+                    Expr::Const(_) | Expr::Cmp { .. } | Expr::Group { .. } => true,
                     Expr::Not(x) => truthful(x, m, !want),
                     Expr::And(es) | Expr::Or(es) => es.iter().all(|x| truthful(x, m, want)),
                 }

@@ -73,11 +73,13 @@ pub struct ProductSales {
     pub products: BTreeMap<String, ProductLedger>,
 }
 
-/// The key products are matched on: white space removed, full-width folded, lower-cased
-/// (the same rule as customer names, so `머그 컵` = `머그컵`).
+/// The key products are matched on: NFC, white space removed and full-width folded as for
+/// customer names (so `머그 컵` = `머그컵`), and lower-cased — a SKU typed `a-1` in the sales
+/// sheet is the stock sheet's `A-1` (customer names keep their case for the duplicate review;
+/// product codes do not need it).
 pub fn product_key(text: &str) -> Option<String> {
     let k = values::customer_key(None, Some(text))?;
-    Some(k)
+    Some(k.to_lowercase())
 }
 
 impl ProductSales {

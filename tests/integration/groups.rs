@@ -20,11 +20,15 @@ fn dangol(args: &[&str]) -> std::process::Output {
 /// Standard error without the stale-data warning: this fixed-date shop is looked at on many
 /// days after its last sale, and that warning is tested in `outputs`.
 fn stderr(o: &std::process::Output) -> String {
-    crate::support::stderr(o)
+    let mut out = String::new();
+    for l in crate::support::stderr(o)
         .lines()
         .filter(|l| !l.starts_with("dangol: warning: the data looks stale"))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 fn s(t: &'static str) -> V {
