@@ -18,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
-use crate::render::{contents, contents_remind, contents_value};
+use crate::render::{contents, contents_remind, contents_sentlog, contents_value};
 use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
@@ -48,6 +48,11 @@ pub struct Analyses {
     pub actions: Vec<NextAction>,
     /// Customer value (SPEC §11): the BG/NBD and Gamma-Gamma fits and each customer's value.
     pub value: ValueTable,
+    /// The notification journal beside the workbook, as it was when the workbook was read
+    /// (the Sent Log sheet); empty without one.
+    pub sent_log: Vec<crate::notify::journal::Entry>,
+    /// `notify.mask`: whether the Sent Log masks phone numbers and e-mail addresses.
+    pub mask: bool,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -94,6 +99,7 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let mut weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
     let value = value_table(&data.sales, as_of, options_from(settings));
     weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
+    let sent_log = crate::notify::journal::entries(&loaded.path)?;
 
     Ok(Analyses {
         as_of,
@@ -110,6 +116,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         reminders,
         actions,
         value,
+        sent_log,
+        mask: settings.notify.mask,
     })
 }
 
@@ -250,6 +258,7 @@ impl Analyses {
         {
             out.extend(contents::data_issues(&self.problems, lang));
         }
+        out.extend(contents_sentlog::sent_log(&self.sent_log, self.mask, lang));
         out
     }
 }

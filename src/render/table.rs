@@ -21,11 +21,12 @@ pub enum GeneratedSheet {
     Weekly,
     CustomerValue,
     DataIssues,
+    SentLog,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 8] = [
+    pub const ALL: [GeneratedSheet; 9] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -34,6 +35,7 @@ impl GeneratedSheet {
         GeneratedSheet::Weekly,
         GeneratedSheet::CustomerValue,
         GeneratedSheet::DataIssues,
+        GeneratedSheet::SentLog,
     ];
 
     /// The sheet's name in `lang`.
@@ -47,6 +49,7 @@ impl GeneratedSheet {
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
             GeneratedSheet::CustomerValue => ("Customer Value", "고객가치"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
+            GeneratedSheet::SentLog => ("Sent Log", "발송기록"),
         };
         lang.pick(ko, en)
     }
