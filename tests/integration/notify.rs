@@ -1572,3 +1572,42 @@ fn the_sent_log_sheet_shows_every_attempt_from_the_journal_on_the_next_run() {
         }
     }
 }
+
+#[test]
+fn a_damaged_journal_stops_the_run_naming_its_line_and_leaves_the_workbook_alone() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join(".dangol-notify.jsonl"),
+        "garbage\n{\"at\":\"2025-04-16T01:00:00Z\",\"key\":\"slack|weekly|webhook|2025-W15\",\"state\":\"sent\",\"attempt\":1}\n",
+    )
+    .expect("journal");
+    let before = std::fs::read(&wb).expect("workbook");
+    let o = dangol_env(
+        dir.path(),
+        &["run", wb.to_str().unwrap(), "--no-report", "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains(".dangol-notify.jsonl:1: not a journal line"),
+        "{}",
+        err(&o)
+    );
+    assert!(std::fs::read(&wb).expect("workbook") == before);
+}
+
+#[test]
+fn without_a_journal_there_is_no_sent_log_sheet() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    let o = dangol_env(
+        dir.path(),
+        &["run", wb.to_str().unwrap(), "--no-report", "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let names: Vec<String> = sheets_text(&wb).into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&"Customer Stats".to_string()), "{names:?}");
+    assert!(!names.contains(&"Sent Log".to_string()), "{names:?}");
+}
