@@ -120,7 +120,9 @@ fn closest_key(key: &str) -> Option<&'static str> {
 /// Whether a key (English, Korean or any case) is a setting dangol knows.
 pub fn is_known_key(key: &str) -> bool {
     let key = canonical_key(key);
-    KEYS.contains(&key.as_str()) || crate::notify::settings::KEYS.contains(&key.as_str())
+    KEYS.contains(&key.as_str())
+        || crate::notify::settings::KEYS.contains(&key.as_str())
+        || key.starts_with("notify.alimtalk.template.")
 }
 
 /// An unknown key, with the closest known one: `unknown setting 'lookback'; did you mean
