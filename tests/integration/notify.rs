@@ -1611,3 +1611,59 @@ fn without_a_journal_there_is_no_sent_log_sheet() {
     assert!(names.contains(&"Customer Stats".to_string()), "{names:?}");
     assert!(!names.contains(&"Sent Log".to_string()), "{names:?}");
 }
+
+#[test]
+fn the_sent_log_speaks_korean_and_masks_phones_and_addresses_unless_told_not_to() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join(".dangol-notify.jsonl"),
+        concat!(
+            r#"{"at":"2025-04-16T01:00:00Z","key":"alimtalk|reminders|010-1234-5678|2025-04-16","state":"pending","attempt":1}"#,
+            "\n",
+            r#"{"at":"2025-04-16T01:00:01Z","key":"alimtalk|reminders|010-1234-5678|2025-04-16","state":"unknown","attempt":1,"detail":"no answer in time"}"#,
+            "\n",
+            r#"{"at":"2025-04-16T01:00:00Z","key":"email|weekly|owner@shop.example|2025-W15","state":"pending","attempt":1}"#,
+            "\n",
+        ),
+    )
+    .expect("journal");
+    let grid = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            wb.to_str().unwrap(),
+            "--no-report",
+            "--as-of",
+            AS_OF,
+            "--lang",
+            "ko",
+        ];
+        args.extend_from_slice(extra);
+        let o = dangol_env(dir.path(), &args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let (_, rows) = sheets_text(&wb)
+            .into_iter()
+            .find(|(n, _)| n == "발송기록")
+            .expect("a 발송기록 sheet");
+        let head = rows
+            .iter()
+            .position(|r| r.starts_with("시각 (UTC)"))
+            .expect("header row");
+        rows[head..].to_vec()
+    };
+    assert_eq!(
+        grid(&[]),
+        [
+            "시각 (UTC) | 채널 | 종류 | 받는 곳 | 기간 | 결과 | 내용 | 시도",
+            "2025-04-16 01:00:00 | alimtalk | reminders | 010-****-5678 | 2025-04-16 | 알 수 없음 | no answer in time | 1",
+            "2025-04-16 01:00:00 | email | weekly | o****@shop.example | 2025-W15 | 대기 |  | 1",
+        ]
+    );
+    assert_eq!(
+        grid(&["--set", "notify.mask=false"])[1..],
+        [
+            "2025-04-16 01:00:00 | alimtalk | reminders | 010-1234-5678 | 2025-04-16 | 알 수 없음 | no answer in time | 1",
+            "2025-04-16 01:00:00 | email | weekly | owner@shop.example | 2025-W15 | 대기 |  | 1",
+        ]
+    );
+}
