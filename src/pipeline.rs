@@ -18,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
-use crate::render::{contents, contents_remind, contents_value};
+use crate::render::{contents, contents_remind, contents_sentlog, contents_value};
 use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
@@ -54,6 +54,11 @@ pub struct Analyses {
     pub price_mismatches: usize,
     /// Stock and reorder suggestions (SPEC §10); `None` without a Stock sheet.
     pub stock: Option<crate::analysis::stock::StockReport>,
+    /// The notification journal beside the workbook, as it was when the workbook was read
+    /// (the Sent Log sheet); empty without one.
+    pub sent_log: Vec<crate::notify::journal::Entry>,
+    /// `notify.mask`: whether the Sent Log masks phone numbers and e-mail addresses.
+    pub mask: bool,
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -105,6 +110,7 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
     let mut problems = data.problems.clone();
     let (group_sheets, price_mismatches) = group_sheets(loaded, &customers, &mut problems);
+    let sent_log = crate::notify::journal::entries(&loaded.path)?;
 
     Ok(Analyses {
         as_of,
@@ -132,6 +138,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
                 as_of,
             )
         }),
+        sent_log,
+        mask: settings.notify.mask,
     })
 }
 
@@ -354,6 +362,7 @@ impl Analyses {
         {
             out.extend(contents::data_issues(&self.problems, lang));
         }
+        out.extend(contents_sentlog::sent_log(&self.sent_log, self.mask, lang));
         out
     }
 }

@@ -31,7 +31,8 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
   dangol run shop.xlsx --notify slack --send                          # the nightly job
 Secrets (webhook URLs, tokens, passwords) come from DANGOL_* environment variables or a
 secrets.toml only you can read (chmod 600); see the README. Nothing is sent twice: the journal
-.dangol-notify.jsonl beside the workbook records every attempt.
+.dangol-notify.jsonl beside the workbook records every attempt, and the next `dangol run`
+shows them in the Sent Log (발송기록) sheet.
 Exit status: 0 ok, 1 a message failed, its outcome is unknown, or it could not be prepared,
 2 usage error.")]
 pub struct Args {

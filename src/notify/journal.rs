@@ -43,6 +43,47 @@ pub enum Status {
     },
 }
 
+/// Where the journal of `workbook` is.
+pub fn path_of(workbook: &Path) -> PathBuf {
+    let dir = match workbook.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    dir.join(FILE)
+}
+
+/// Every entry of the journal beside `workbook`, in the order written (none when there is no
+/// journal). A torn last line (a run killed mid-write) is left out; a damaged line before it
+/// is an error naming the file and line.
+pub fn entries(workbook: &Path) -> anyhow::Result<Vec<Entry>> {
+    read(workbook).map(|(_, e)| e)
+}
+
+fn read(workbook: &Path) -> anyhow::Result<(PathBuf, Vec<Entry>)> {
+    let path = path_of(workbook);
+    let mut entries = Vec::new();
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let count = text.lines().count();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            // A torn last line is ignored: the pending line before it already marks the
+            // message as possibly sent.
+            match serde_json::from_str::<Entry>(line) {
+                Ok(e) => entries.push(e),
+                Err(_) if i + 1 == count => {}
+                Err(e) => {
+                    anyhow::bail!("{}:{}: not a journal line: {e}", path.display(), i + 1)
+                }
+            }
+        }
+    }
+    Ok((path, entries))
+}
+
 /// The journal of one workbook.
 #[derive(Debug)]
 pub struct Journal {
@@ -53,31 +94,10 @@ pub struct Journal {
 impl Journal {
     /// The journal beside `workbook` (empty when there is none yet).
     pub fn open(workbook: &Path) -> anyhow::Result<Journal> {
-        let dir = match workbook.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let path = dir.join(FILE);
+        let (path, entries) = read(workbook)?;
         let mut last = BTreeMap::new();
-        if path.exists() {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                // A torn last line (a run killed mid-write) is ignored: the pending line
-                // before it already marks the message as possibly sent.
-                match serde_json::from_str::<Entry>(line) {
-                    Ok(e) => {
-                        last.insert(e.key.clone(), e);
-                    }
-                    Err(_) if i + 1 == text.lines().count() => {}
-                    Err(e) => {
-                        anyhow::bail!("{}:{}: not a journal line: {e}", path.display(), i + 1)
-                    }
-                }
-            }
+        for e in entries {
+            last.insert(e.key.clone(), e);
         }
         Ok(Journal { path, last })
     }

@@ -16,6 +16,7 @@
 pub mod contents;
 pub mod contents_groups;
 pub mod contents_remind;
+pub mod contents_sentlog;
 pub mod contents_value;
 pub mod csv_out;
 pub mod eml;

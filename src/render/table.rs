@@ -26,11 +26,12 @@ pub enum GeneratedSheet {
     GroupRoster,
     PriceCheck,
     PromoEligibility,
+    SentLog,
 }
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 12] = [
+    pub const ALL: [GeneratedSheet; 13] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -43,6 +44,7 @@ impl GeneratedSheet {
         GeneratedSheet::PromoEligibility,
         GeneratedSheet::Reorder,
         GeneratedSheet::DataIssues,
+        GeneratedSheet::SentLog,
     ];
 
     /// The sheet's name in `lang`.
@@ -60,6 +62,7 @@ impl GeneratedSheet {
             GeneratedSheet::GroupRoster => ("Group Roster", "그룹명단"),
             GeneratedSheet::PriceCheck => ("Price Check", "단가검증"),
             GeneratedSheet::PromoEligibility => ("Promo Eligibility", "프로모션대상"),
+            GeneratedSheet::SentLog => ("Sent Log", "발송기록"),
         };
         lang.pick(ko, en)
     }

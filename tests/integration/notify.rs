@@ -1374,3 +1374,296 @@ fn a_service_address_can_come_from_the_environment_unless_a_setting_gives_one() 
         out(&o)
     );
 }
+
+/// Keeps a written workbook under `target/lo-check/AREA/` for `scripts/lo-check.sh`.
+fn keep_for_lo_check(area: &str, name: &str, bytes: &[u8]) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("lo-check")
+        .join(area);
+    std::fs::create_dir_all(&dir).expect("lo-check dir");
+    std::fs::write(dir.join(name), bytes).expect("lo-check copy");
+}
+
+/// Every sheet of a workbook as text rows (cells joined by ` | `).
+fn sheets_text(path: &Path) -> Vec<(String, Vec<String>)> {
+    use calamine::Reader as _;
+    let mut wb = calamine::open_workbook_auto(path).expect("open the written workbook");
+    let names = wb.sheet_names().clone();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = wb.worksheet_range(&n).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            calamine::Data::Float(f) => f.to_string(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                })
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// The Sent Log's rows below its header row; `None` without the sheet.
+fn sent_log_rows(path: &Path) -> Option<Vec<String>> {
+    let (_, rows) = sheets_text(path)
+        .into_iter()
+        .find(|(n, _)| n == "Sent Log")?;
+    let head = rows
+        .iter()
+        .position(|r| r.starts_with("When (UTC) | Channel | Kind | Recipient"))
+        .expect("the Sent Log has its header row");
+    assert_eq!(
+        rows[head],
+        "When (UTC) | Channel | Kind | Recipient | Period | Outcome | Detail | Attempt"
+    );
+    Some(rows[head + 1..].to_vec())
+}
+
+/// The `at` of each `pending` line of the journal, as the Sent Log shows it.
+fn pending_times(dir: &Path) -> Vec<String> {
+    journal(dir)
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("journal line");
+            (v["state"] == "pending").then(|| {
+                v["at"]
+                    .as_str()
+                    .expect("at")
+                    .trim_end_matches('Z')
+                    .replacen('T', " ", 1)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn the_sent_log_sheet_shows_every_attempt_from_the_journal_on_the_next_run() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    let server = Server::start(vec![
+        Reply::Http(500, "", "boom".into()),
+        Reply::Http(204, "", String::new()),
+        Reply::Http(200, "", "ok".into()),
+    ]);
+    let (k, v) = slack_env(&server);
+    // The webhook's address carries a token in its path: the sheet shows scheme and host only.
+    let hook = format!("notify.webhook.url={}/hooks/tok-9f8e7d6c", server.url());
+    let run = || {
+        dangol_env(
+            dir.path(),
+            &[
+                "run",
+                wb.to_str().unwrap(),
+                "--no-report",
+                "--notify",
+                "slack,webhook",
+                "--send",
+                "--as-of",
+                AS_OF,
+                "--set",
+                &hook,
+            ],
+            &[
+                (&k, &v),
+                ("DANGOL_WEBHOOK_SECRET", "whsec-test-signing-key"),
+            ],
+        )
+    };
+    // First run: no journal when the workbook is read, so no Sent Log sheet yet.
+    let first = run();
+    assert_eq!(first.status.code(), Some(1), "{}", err(&first));
+    assert_eq!(
+        err(&first),
+        "dangol: slack weekly 2025-W15: failed: HTTP 500: boom\n"
+    );
+    assert_eq!(sent_log_rows(&wb), None);
+
+    // Second run: the sheet shows the first run's attempts; this run's slack retry goes out.
+    let second = run();
+    assert_eq!(second.status.code(), Some(0), "{}", err(&second));
+    let said = out(&second);
+    assert!(said.contains("slack weekly 2025-W15: sent\n"), "{said}");
+    assert!(
+        said.contains("webhook weekly 2025-W15: already sent ("),
+        "{said}"
+    );
+    assert_eq!(server.finish().len(), 3);
+    let t = pending_times(dir.path());
+    assert_eq!(t.len(), 3, "{}", journal(dir.path()));
+    let port_host = "http://127.0.0.1:";
+    let rows = sent_log_rows(&wb).expect("a Sent Log sheet after the first send");
+    let hook_shown = rows
+        .get(1)
+        .and_then(|r| r.split(" | ").nth(3))
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        hook_shown.starts_with(port_host) && hook_shown.ends_with("/…"),
+        "{hook_shown}"
+    );
+    assert_eq!(
+        rows,
+        [
+            format!(
+                "{} | slack | weekly | webhook | 2025-W15 | failed | HTTP 500: boom | 1",
+                t[0]
+            ),
+            format!(
+                "{} | webhook | weekly | {hook_shown} | 2025-W15 | sent | HTTP 204 | 1",
+                t[1]
+            ),
+        ]
+    );
+
+    // Third run: nothing is sent, the sheet now shows all three attempts.
+    let third = run();
+    assert_eq!(third.status.code(), Some(0), "{}", err(&third));
+    assert_eq!(pending_times(dir.path()), t, "a re-run attempted something");
+    let rows = sent_log_rows(&wb).expect("Sent Log");
+    assert_eq!(
+        rows,
+        [
+            format!(
+                "{} | slack | weekly | webhook | 2025-W15 | failed | HTTP 500: boom | 1",
+                t[0]
+            ),
+            format!(
+                "{} | webhook | weekly | {hook_shown} | 2025-W15 | sent | HTTP 204 | 1",
+                t[1]
+            ),
+            format!(
+                "{} | slack | weekly | webhook | 2025-W15 | sent | HTTP 200 | 1",
+                t[2]
+            ),
+        ]
+    );
+    let before = std::fs::read(&wb).expect("workbook");
+    keep_for_lo_check("notify", "sent-log.xlsx", &before);
+
+    // A re-run with the same journal adds nothing and writes the same workbook, byte for byte.
+    let fourth = run();
+    assert_eq!(fourth.status.code(), Some(0), "{}", err(&fourth));
+    assert_eq!(sent_log_rows(&wb).expect("Sent Log"), rows);
+    assert!(
+        std::fs::read(&wb).expect("workbook") == before,
+        "the workbook changed on a re-run with the same journal"
+    );
+
+    // No secret, token or webhook path anywhere in the workbook.
+    for (name, rows) in sheets_text(&wb) {
+        for r in rows {
+            for secret in [
+                SLACK_SECRET,
+                "tok-9f8e7d6c",
+                "whsec-test-signing-key",
+                "/hooks/",
+            ] {
+                assert!(!r.contains(secret), "{name} shows {secret}: {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_damaged_journal_stops_the_run_naming_its_line_and_leaves_the_workbook_alone() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join(".dangol-notify.jsonl"),
+        "garbage\n{\"at\":\"2025-04-16T01:00:00Z\",\"key\":\"slack|weekly|webhook|2025-W15\",\"state\":\"sent\",\"attempt\":1}\n",
+    )
+    .expect("journal");
+    let before = std::fs::read(&wb).expect("workbook");
+    let o = dangol_env(
+        dir.path(),
+        &["run", wb.to_str().unwrap(), "--no-report", "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains(".dangol-notify.jsonl:1: not a journal line"),
+        "{}",
+        err(&o)
+    );
+    assert!(std::fs::read(&wb).expect("workbook") == before);
+}
+
+#[test]
+fn without_a_journal_there_is_no_sent_log_sheet() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    let o = dangol_env(
+        dir.path(),
+        &["run", wb.to_str().unwrap(), "--no-report", "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let names: Vec<String> = sheets_text(&wb).into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&"Customer Stats".to_string()), "{names:?}");
+    assert!(!names.contains(&"Sent Log".to_string()), "{names:?}");
+}
+
+#[test]
+fn the_sent_log_speaks_korean_and_masks_phones_and_addresses_unless_told_not_to() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join(".dangol-notify.jsonl"),
+        concat!(
+            r#"{"at":"2025-04-16T01:00:00Z","key":"alimtalk|reminders|010-1234-5678|2025-04-16","state":"pending","attempt":1}"#,
+            "\n",
+            r#"{"at":"2025-04-16T01:00:01Z","key":"alimtalk|reminders|010-1234-5678|2025-04-16","state":"unknown","attempt":1,"detail":"no answer in time"}"#,
+            "\n",
+            r#"{"at":"2025-04-16T01:00:00Z","key":"email|weekly|owner@shop.example|2025-W15","state":"pending","attempt":1}"#,
+            "\n",
+        ),
+    )
+    .expect("journal");
+    let grid = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            wb.to_str().unwrap(),
+            "--no-report",
+            "--as-of",
+            AS_OF,
+            "--lang",
+            "ko",
+        ];
+        args.extend_from_slice(extra);
+        let o = dangol_env(dir.path(), &args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let (_, rows) = sheets_text(&wb)
+            .into_iter()
+            .find(|(n, _)| n == "발송기록")
+            .expect("a 발송기록 sheet");
+        let head = rows
+            .iter()
+            .position(|r| r.starts_with("시각 (UTC)"))
+            .expect("header row");
+        rows[head..].to_vec()
+    };
+    assert_eq!(
+        grid(&[]),
+        [
+            "시각 (UTC) | 채널 | 종류 | 받는 곳 | 기간 | 결과 | 내용 | 시도",
+            "2025-04-16 01:00:00 | alimtalk | reminders | 010-****-5678 | 2025-04-16 | 알 수 없음 | no answer in time | 1",
+            "2025-04-16 01:00:00 | email | weekly | o****@shop.example | 2025-W15 | 대기 |  | 1",
+        ]
+    );
+    assert_eq!(
+        grid(&["--set", "notify.mask=false"])[1..],
+        [
+            "2025-04-16 01:00:00 | alimtalk | reminders | 010-1234-5678 | 2025-04-16 | 알 수 없음 | no answer in time | 1",
+            "2025-04-16 01:00:00 | email | weekly | owner@shop.example | 2025-W15 | 대기 |  | 1",
+        ]
+    );
+}
