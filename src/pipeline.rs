@@ -54,6 +54,8 @@ pub struct Analyses {
     pub price_mismatches: usize,
     /// Stock and reorder suggestions (SPEC §10); `None` without a Stock sheet.
     pub stock: Option<crate::analysis::stock::StockReport>,
+    /// Products that crossed the low-stock line since the day before `as_of` (SPEC §10).
+    pub newly_low: Vec<crate::analysis::stock::StockLine>,
     /// The notification journal beside the workbook, as it was when the workbook was read
     /// (the Sent Log sheet); empty without one.
     pub sent_log: Vec<crate::notify::journal::Entry>,
@@ -111,6 +113,27 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let mut problems = data.problems.clone();
     let (group_sheets, price_mismatches) = group_sheets(loaded, &customers, &mut problems);
     let sent_log = crate::notify::journal::entries(&loaded.path)?;
+    let stock_on = |day| {
+        crate::analysis::stock::stock_report(
+            &data.stock,
+            &data.stock_moves,
+            &data.product_sales,
+            &settings.stock,
+            day,
+        )
+    };
+    let stock = (!data.stock.is_empty()).then(|| stock_on(as_of));
+    // The low-stock notification fires when an item crosses the line, not every night it
+    // stays low: what is low now and was not the day before (a pure function of the data).
+    let newly_low = match (&stock, as_of.pred_opt()) {
+        (Some(now), Some(day_before)) => {
+            crate::analysis::stock::newly_low(&stock_on(day_before), now)
+                .into_iter()
+                .cloned()
+                .collect()
+        }
+        _ => Vec::new(),
+    };
 
     Ok(Analyses {
         as_of,
@@ -129,15 +152,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         value,
         group_sheets,
         price_mismatches,
-        stock: (!data.stock.is_empty()).then(|| {
-            crate::analysis::stock::stock_report(
-                &data.stock,
-                &data.stock_moves,
-                &data.product_sales,
-                &settings.stock,
-                as_of,
-            )
-        }),
+        stock,
+        newly_low,
         sent_log,
         mask: settings.notify.mask,
     })

@@ -146,7 +146,7 @@ fn unavailable(kinds: &[Kind]) -> Vec<String> {
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
-    let missing = unavailable(&args.what);
+    let mut missing = unavailable(&args.what);
     let wants_data = args
         .what
         .iter()
@@ -157,6 +157,15 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         match super::load(&args.workbook, g) {
             Ok(loaded) => {
                 let a = crate::pipeline::analyse(&loaded, as_of)?;
+                if args.what.contains(&Kind::LowStock) && a.stock.is_none() {
+                    missing.push(format!(
+                        "low-stock: {}",
+                        a.lang.pick(
+                            "이 통합문서에는 재고 시트가 없어 재고를 볼 수 없습니다 (품목코드 | 상품명 | 재고 | 안전재고)",
+                            "this workbook has no Stock sheet, so dangol cannot see stock (SKU | name | stock | safety stock)"
+                        )
+                    ));
+                }
                 items = items_from(&a, &args.what);
                 if args.to.contains(&Channel::Email) && args.what.contains(&Kind::Weekly) {
                     pdf = Some(weekly_pdf(&a)?);

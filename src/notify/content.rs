@@ -42,7 +42,8 @@ pub fn message(a: &Analyses, kind: Kind, mask: bool) -> Option<Message> {
         Kind::Weekly => Some(weekly(a, mask)),
         Kind::Reminders => reminders(a, mask),
         Kind::GradeChanges => grade_changes(a, mask),
-        Kind::Today | Kind::LowStock | Kind::RunFailed => None,
+        Kind::LowStock => low_stock(a),
+        Kind::Today | Kind::RunFailed => None,
     }
 }
 
@@ -214,6 +215,59 @@ fn grade_changes(a: &Analyses, mask: bool) -> Option<Message> {
             ("date".into(), a.as_of.to_string()),
             ("count".into(), n.to_string()),
             ("upgrades".into(), ups.to_string()),
+        ],
+    })
+}
+
+/// The products that crossed the low-stock line today (SPEC §10: an alert when an item crosses
+/// the line, not every night it stays low); `None` when none did.
+fn low_stock(a: &Analyses) -> Option<Message> {
+    if a.newly_low.is_empty() {
+        return None;
+    }
+    let l = a.lang;
+    let n = a.newly_low.len();
+    let title = match l {
+        Lang::Ko => format!("재고 부족 {n}개 품목 ({})", a.as_of),
+        Lang::En => format!("{n} {} low on stock ({})", plural(n, "product"), a.as_of),
+    };
+    let num = |d: rust_decimal::Decimal| d.normalize().to_string();
+    let lines = a
+        .newly_low
+        .iter()
+        .map(|s| {
+            let out = s.stock <= rust_decimal::Decimal::ZERO;
+            match l {
+                Lang::Ko => format!(
+                    "- {}: {} {} (안전재고 {}), 발주제안 {}",
+                    s.label(),
+                    if out { "품절, 재고" } else { "재고" },
+                    num(s.stock),
+                    num(s.threshold),
+                    num(s.suggested_order)
+                ),
+                Lang::En => format!(
+                    "- {}: {} {} (safety stock {}), suggested order {}",
+                    s.label(),
+                    if out { "out of stock," } else { "stock" },
+                    num(s.stock),
+                    num(s.threshold),
+                    num(s.suggested_order)
+                ),
+            }
+        })
+        .collect();
+    Some(Message {
+        kind: Kind::LowStock,
+        period: a.as_of.to_string(),
+        lang: l,
+        shop: shop(a),
+        title,
+        lines,
+        fields: vec![
+            ("shop".into(), shop(a)),
+            ("date".into(), a.as_of.to_string()),
+            ("count".into(), n.to_string()),
         ],
     })
 }

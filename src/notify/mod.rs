@@ -67,7 +67,6 @@ impl Kind {
     pub fn unavailable(self) -> Option<&'static str> {
         match self {
             Kind::Today => Some("not available yet: flows are not built (SPEC §8)"),
-            Kind::LowStock => Some("not available yet: stock is not built (SPEC §10)"),
             _ => None,
         }
     }

@@ -1089,7 +1089,7 @@ fn a_secret_in_the_workbook_is_an_error_that_does_not_show_it() {
 }
 
 #[test]
-fn today_and_low_stock_say_plainly_they_are_not_built() {
+fn today_says_plainly_it_is_not_built() {
     let dir = tmp();
     let wb = shop(dir.path(), &[]);
     let o = dangol_env(
@@ -1098,7 +1098,7 @@ fn today_and_low_stock_say_plainly_they_are_not_built() {
             "notify",
             wb.to_str().unwrap(),
             "--what",
-            "today,low-stock",
+            "today",
             "--to",
             "slack",
             "--as-of",
@@ -1109,9 +1109,128 @@ fn today_and_low_stock_say_plainly_they_are_not_built() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         err(&o),
-        "dangol: today: not available yet: flows are not built (SPEC §8)\ndangol: low-stock: not available yet: stock is not built (SPEC §10)\n"
+        "dangol: today: not available yet: flows are not built (SPEC §8)\n"
     );
     assert_eq!(out(&o), "");
+}
+
+/// A shop with a Stock sheet: Mug A-1 (10 counted, safety 5) drops to 4 with the 6 shipped on
+/// 2025-04-16; Bowl B-1 (1, safety 3) has been low all along.
+fn stock_shop(dir: &Path) -> PathBuf {
+    let path = dir.join("stock.xlsx");
+    let s = V::S;
+    xlsx(
+        &path,
+        &[
+            (
+                "Sales",
+                vec![
+                    vec![
+                        s("Date"),
+                        s("Customer"),
+                        s("SKU"),
+                        s("Product"),
+                        s("Quantity"),
+                        s("Amount"),
+                    ],
+                    vec![
+                        d(2025, 4, 14),
+                        s("Ann"),
+                        s("A-1"),
+                        s("Mug"),
+                        V::N(1.0),
+                        s("₩2,000"),
+                    ],
+                ],
+            ),
+            (
+                "Stock",
+                vec![
+                    vec![s("SKU"), s("Product"), s("Stock"), s("Safety stock")],
+                    vec![s("A-1"), s("Mug"), V::N(10.0), V::N(5.0)],
+                    vec![s("B-1"), s("Bowl"), V::N(1.0), V::N(3.0)],
+                ],
+            ),
+            (
+                "Stock Moves",
+                vec![
+                    vec![s("Date"), s("SKU"), s("Out")],
+                    vec![d(2025, 4, 16), s("A-1"), V::N(6.0)],
+                ],
+            ),
+        ],
+    );
+    path
+}
+
+#[test]
+fn low_stock_is_sent_on_the_day_an_item_crosses_the_line_and_not_while_it_stays_low() {
+    let dir = tmp();
+    let wb = stock_shop(dir.path());
+    let preview = dir.path().join("preview");
+    let notify = |as_of: &str| {
+        dangol_env(
+            dir.path(),
+            &[
+                "notify",
+                wb.to_str().unwrap(),
+                "--what",
+                "low-stock",
+                "--to",
+                "webhook",
+                "--out",
+                preview.to_str().unwrap(),
+                "--as-of",
+                as_of,
+                "--set",
+                "notify.webhook.url=http://127.0.0.1:9/hook",
+            ],
+            &[("DANGOL_WEBHOOK_SECRET", "whsec-test-signing-key")],
+        )
+    };
+    let o = notify("2025-04-16");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let request = std::fs::read_to_string(preview.join("webhook-low-stock-2025-04-16.http"))
+        .expect("the low-stock request");
+    assert!(
+        request.contains("- Mug: stock 4 (safety stock 5), suggested order 2"),
+        "{request}"
+    );
+    // Bowl was low the day before too: no alert for it.
+    assert!(!request.contains("Bowl"), "{request}");
+    // The next day Mug is still low: nothing crossed, nothing to send.
+    let o = notify("2025-04-17");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let names: Vec<String> = std::fs::read_dir(&preview)
+        .expect("preview")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["webhook-low-stock-2025-04-16.http"]);
+}
+
+#[test]
+fn low_stock_without_a_stock_sheet_says_dangol_cannot_see_stock() {
+    let dir = tmp();
+    let wb = shop(dir.path(), &[]);
+    let o = dangol_env(
+        dir.path(),
+        &[
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "low-stock",
+            "--to",
+            "slack",
+            "--as-of",
+            AS_OF,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err(&o),
+        "dangol: low-stock: this workbook has no Stock sheet, so dangol cannot see stock (SKU | name | stock | safety stock)\n"
+    );
 }
 
 #[test]
