@@ -132,4 +132,8 @@ pub enum Command {
     /// Customer value: who is still active, expected orders and spend, 12-month value.
     Value(cmd::value::Args),
     Notify(cmd::notify::Args),
+    /// Print shell completions: bash, zsh, fish or powershell.
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff).
+    Man(cmd::completions::ManArgs),
 }

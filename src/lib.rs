@@ -45,6 +45,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Report(a) => cmd::report::run(a, &cli.global),
         Command::Value(a) => cmd::value::run(a, &cli.global),
         Command::Notify(a) => cmd::notify::run(a, &cli.global),
+        Command::Completions(a) => cmd::completions::run(a),
+        Command::Man(a) => cmd::completions::run_man(a),
     }
 }
 

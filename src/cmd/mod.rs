@@ -1,6 +1,7 @@
 //! One module per command: its flags and its `run`.
 
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod customers;
 pub mod funnel;
