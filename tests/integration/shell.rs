@@ -83,3 +83,61 @@ fn help_lists_completions_and_man() {
         "{help}"
     );
 }
+
+/// Off a terminal there is never an escape code: not in warnings, errors or grade movement,
+/// whatever `NO_COLOR` and `--no-color` say.
+#[test]
+fn no_colour_codes_when_not_on_a_terminal() {
+    let dir = crate::support::tmp();
+    let out = dir.path().join("x.xlsx");
+    let out = out.to_str().unwrap();
+    let runs: Vec<Vec<&str>> = vec![
+        // Default as-of (today): the sample's data looks stale, so a warning is printed.
+        vec!["customers", "sample-data/shop.xlsx", "--movement"],
+        vec![
+            "customers",
+            "sample-data/shop.xlsx",
+            "--movement",
+            "--as-of",
+            "latest",
+        ],
+        vec![
+            "run",
+            "sample-data/shop.xlsx",
+            "--out",
+            out,
+            "--as-of",
+            "latest",
+        ],
+        vec!["customers", "no-such-workbook.xlsx"],
+        vec!["customers", "sample-data/shop.xlsx", "--format", "xlsx"],
+    ];
+    let mut saw_warning = false;
+    let mut saw_error = false;
+    for args in &runs {
+        for no_color in [None, Some("1"), Some("")] {
+            for flag in [false, true] {
+                let mut cmd = assert_cmd::Command::cargo_bin("dangol").unwrap();
+                cmd.args(args.iter());
+                if flag {
+                    cmd.arg("--no-color");
+                }
+                match no_color {
+                    Some(v) => cmd.env("NO_COLOR", v),
+                    None => cmd.env_remove("NO_COLOR"),
+                };
+                let o = cmd.output().unwrap();
+                let (so, se) = (stdout(&o), stderr(&o));
+                assert!(!so.contains('\u{1b}'), "{args:?}: {so:?}");
+                assert!(!se.contains('\u{1b}'), "{args:?}: {se:?}");
+                saw_warning |= se.contains("dangol: 경고: ") || se.contains("dangol: warning: ");
+                saw_error |= se.contains("dangol: error: ");
+            }
+        }
+        let _ = std::fs::remove_file(out);
+    }
+    assert!(
+        saw_warning && saw_error,
+        "the runs print a warning and an error"
+    );
+}
