@@ -140,6 +140,7 @@ fn write_sheet(
     if let Some(first) = placed.first() {
         ws.set_freeze_panes(first.header + 1, 0)?;
     }
+    print_setup(ws, &widths, &placed)?;
     if content.sheet == GeneratedSheet::Funnel
         && let (Some(t), Some(p)) = (content.tables.first(), placed.first())
         && !t.rows.is_empty()
@@ -147,6 +148,31 @@ fn write_sheet(
         let chart = funnel_chart(name, &t.title, p);
         let col = u16::try_from(widths.len() + 1)?;
         ws.insert_chart(p.header, col, &chart)?;
+    }
+    Ok(())
+}
+
+/// Total column width (Excel character units) beyond which a sheet prints landscape, one
+/// page wide: about what an A4 portrait page holds at 100%.
+const PORTRAIT_WIDTH: usize = 90;
+
+/// Print setup: the print area covers the notice and every table, the first table's header
+/// row repeats on each printed page, and a wide sheet prints landscape, fit to one page wide
+/// (as many pages tall as it needs).
+fn print_setup(ws: &mut Worksheet, widths: &[usize], placed: &[Placed]) -> anyhow::Result<()> {
+    let (Some(first), Some(last)) = (placed.first(), placed.last()) else {
+        return Ok(());
+    };
+    let last_col = u16::try_from(widths.len().max(1) - 1)?;
+    ws.set_print_area(0, 0, last.last_data, last_col)?;
+    ws.set_repeat_rows(first.header, first.header)?;
+    let total: usize = widths
+        .iter()
+        .map(|w| (*w + 2).clamp(MIN_WIDTH, MAX_WIDTH))
+        .sum();
+    if total > PORTRAIT_WIDTH {
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
     }
     Ok(())
 }
