@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartType, DocProperties, Format, Table, TableColumn, Workbook, Worksheet,
+    Chart, ChartType, DocProperties, Format, FormatAlign, Table, TableColumn, Workbook, Worksheet,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -67,6 +67,7 @@ struct Formats {
     percent: Format,
     int: Format,
     number: Format,
+    numeric_header: Format,
 }
 
 impl Formats {
@@ -79,6 +80,7 @@ impl Formats {
             percent: Format::new().set_num_format("0.0%"),
             int: Format::new().set_num_format("#,##0"),
             number: Format::new().set_num_format("#,##0.##"),
+            numeric_header: Format::new().set_align(FormatAlign::Right),
         }
     }
 }
@@ -225,9 +227,18 @@ fn write_table(
     let n = u32::try_from(t.rows.len().max(1))?;
     let last_data = first_data + n - 1;
     let last_col = u16::try_from(t.columns.len() - 1)?;
+    // A numeric or date column's header is right-aligned, over its values.
     let columns: Vec<TableColumn> = unique_headers(&t.columns)
         .into_iter()
-        .map(|h| TableColumn::new().set_header(h))
+        .enumerate()
+        .map(|(i, h)| {
+            let col = TableColumn::new().set_header(h);
+            if numeric_column(t, i) {
+                col.set_header_format(&f.numeric_header)
+            } else {
+                col
+            }
+        })
         .collect();
     let table = Table::new().set_columns(&columns);
     ws.add_table(header, 0, last_data, last_col, &table)?;
@@ -242,6 +253,22 @@ fn write_table(
         first_data,
         last_data,
     })
+}
+
+/// Whether column `i` holds only what Excel right-aligns (money, counts, percents, dates), at
+/// least one.
+fn numeric_column(t: &SheetTable, i: usize) -> bool {
+    let mut any = false;
+    for row in &t.rows {
+        match row.get(i) {
+            Some(
+                Cell::Int(_) | Cell::Number(_) | Cell::Money(_) | Cell::Percent(_) | Cell::Date(_),
+            ) => any = true,
+            None | Some(Cell::Empty) => {}
+            Some(_) => return false,
+        }
+    }
+    any
 }
 
 fn to_f64(d: Decimal) -> anyhow::Result<f64> {

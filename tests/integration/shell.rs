@@ -297,3 +297,52 @@ fn init_templates_wrap_their_multi_line_bodies() {
         assert!(sheet.contains(&cell), "{cell} in {sheet}");
     }
 }
+
+#[test]
+fn numeric_column_headers_are_right_aligned_over_their_numbers() {
+    let dir = crate::support::tmp();
+    let out = dir.path().join("x.xlsx");
+    let o = dangol(&[
+        "run",
+        "sample-data/shop.xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "latest",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let styles = part(&out, "xl/styles.xml");
+    let xfs: Vec<String> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .map(|x| x.split("</xf>").next().unwrap().to_string())
+        .collect();
+    let funnel = sheet_part(&out, "퍼널");
+    let style_of = |cell: &str| -> usize {
+        let at = funnel
+            .find(&format!("<c r=\"{cell}\""))
+            .unwrap_or_else(|| panic!("{cell} in {funnel}"));
+        funnel[at..]
+            .split('>')
+            .next()
+            .unwrap()
+            .split("s=\"")
+            .nth(1)
+            .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap())
+    };
+    // Row 4: 단계 | 수 | 단계 전환율 …: the stage names stay left, the numbers' headers right.
+    assert!(!xfs[style_of("A4")].contains("horizontal=\"right\""));
+    for cell in ["B4", "C4", "D4"] {
+        assert!(
+            xfs[style_of(cell)].contains("horizontal=\"right\""),
+            "{cell}: {}",
+            xfs[style_of(cell)]
+        );
+    }
+}
