@@ -137,4 +137,9 @@ pub enum Command {
     Stock(cmd::stock::Args),
     /// Import a WooCommerce product export into the Stock sheet (--apply writes it).
     ImportProducts(cmd::import_products::Args),
+
+    /// Print shell completions: bash, zsh, fish or powershell.
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff).
+    Man(cmd::completions::ManArgs),
 }

@@ -26,9 +26,13 @@ use crate::exit::Exit;
 
 /// Run one command; errors are returned, not printed.
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
+    render::terminal::init_colour(cli.global.no_color);
     if cli.global.format == cli::Format::Xlsx && !matches!(cli.command, Command::Sample(_)) {
         eprintln!(
-            "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv"
+            "{}",
+            render::terminal::stderr_line(
+                "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv"
+            )
         );
         return Ok(Exit::Usage);
     }
@@ -48,6 +52,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Notify(a) => cmd::notify::run(a, &cli.global),
         Command::Stock(a) => cmd::stock::run(a, &cli.global),
         Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
+
+        Command::Completions(a) => cmd::completions::run(a),
+        Command::Man(a) => cmd::completions::run_man(a),
     }
 }
 
@@ -74,7 +81,8 @@ where
         Err(e) => {
             // An error may quote a cell: shown, never run by the terminal.
             let msg = format!("{e:#}");
-            eprintln!("dangol: error: {}", render::terminal::visible_lines(&msg));
+            let line = format!("dangol: error: {}", render::terminal::visible_lines(&msg));
+            eprintln!("{}", render::terminal::stderr_line(&line));
             error_exit(&e).code()
         }
     }

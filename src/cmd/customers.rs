@@ -486,7 +486,7 @@ fn movement_output(
             if changes.is_empty() {
                 format!("{}\n", t.title)
             } else {
-                terminal::render_titled(&t, loaded.currency)
+                terminal::stdout_text(&terminal::render_titled(&t, loaded.currency)).into_owned()
             }
         }
     })

@@ -1,6 +1,7 @@
 //! One module per command: its flags and its `run`.
 
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod customers;
 pub mod funnel;
@@ -95,7 +96,7 @@ pub fn warn_unusable_rows(loaded: &Loaded) {
             "dangol: warning: {count} row(s) could not be used and are not counted (`dangol check {path}` lists each cell)"
         ),
     };
-    eprintln!("{line}");
+    eprintln!("{}", crate::render::terminal::stderr_line(&line));
 }
 
 /// [`load`] with the day the data is analysed as of (`None`: no stale-data check, e.g. for an

@@ -95,7 +95,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
     let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
     for w in annotate(&loaded, g.encoding.as_deref(), &report, warnings) {
-        eprintln!("dangol: warning: {w}");
+        let line = format!("dangol: warning: {w}");
+        eprintln!("{}", crate::render::terminal::stderr_line(&line));
     }
 
     let path = match &args.out {

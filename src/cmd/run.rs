@@ -192,7 +192,8 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if !g.quiet {
         let mut err = std::io::stderr().lock();
         for w in &warnings {
-            let _ = writeln!(err, "dangol: warning: {w}");
+            let line = format!("dangol: warning: {w}");
+            let _ = writeln!(err, "{}", crate::render::terminal::stderr_line(&line));
         }
     }
     if g.format == Format::Json {

@@ -41,7 +41,8 @@ fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell) -> Cell {
     v.map_or(Cell::Empty, f)
 }
 
-/// The Customer Stats sheet: one row per customer, in the table's order.
+/// The Customer Stats sheet: one row per customer, the biggest net total first (ties by
+/// customer key, so the order is the same on every run).
 pub fn customer_stats(table: &CustomerTable, lang: Lang) -> SheetContent {
     let cols = headers(
         lang,
@@ -74,7 +75,9 @@ pub fn customer_stats(table: &CustomerTable, lang: Lang) -> SheetContent {
         table.as_of.format("%Y-%m-%d"),
     );
     let mut t = SheetTable::new(title, &cols);
-    for c in &table.rows {
+    let mut rows: Vec<_> = table.rows.iter().collect();
+    rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+    for c in rows {
         t.push(vec![
             Cell::text(c.display_name()),
             Cell::text(c.key.as_str()),
@@ -182,7 +185,13 @@ fn breakdown_table(
     cols.push(&conv_header);
     let mut t = SheetTable::new(title, &cols);
     for g in &b.groups {
-        let mut row = vec![Cell::text(g.key.as_str())];
+        // The group of rows without a channel/grade or date: Korean in a Korean sheet.
+        let key = match g.key.as_str() {
+            crate::analysis::funnel::NONE_LABEL => lang.pick("(없음)", "(none)"),
+            crate::analysis::funnel::NO_DATE_LABEL => lang.pick("(날짜 없음)", "(no date)"),
+            k => k,
+        };
+        let mut row = vec![Cell::text(key)];
         row.extend(g.table.rows.iter().map(|r| count(r.count)));
         // A group table always has one row per stage; pad defensively all the same.
         row.resize(stages.len() + 1, Cell::Int(0));
@@ -645,5 +654,57 @@ pub fn reorder(r: &crate::analysis::stock::StockReport, lang: Lang) -> SheetCont
     SheetContent {
         sheet: GeneratedSheet::Reorder,
         tables,
+    }
+}
+
+#[cfg(test)]
+mod sheet_label_tests {
+    use super::*;
+    use crate::analysis::funnel::{BreakdownGroup, CountUnit, FunnelKind, FunnelTable};
+
+    fn breakdown(keys: &[&str]) -> Breakdown {
+        Breakdown {
+            groups: keys
+                .iter()
+                .map(|k| BreakdownGroup {
+                    key: (*k).to_string(),
+                    table: FunnelTable {
+                        kind: FunnelKind::Quote,
+                        mode: FunnelMode::Reach,
+                        unit: CountUnit::Quote,
+                        rows: Vec::new(),
+                        lost: Vec::new(),
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn groups_without_a_value_are_named_in_the_sheet_language() {
+        let b = breakdown(&["web", "(none)", "(no date)"]);
+        let keys = |lang| {
+            breakdown_table("t".into(), "g", &b, &[], 0, lang)
+                .rows
+                .iter()
+                .map(|r| r[0].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            keys(Lang::Ko),
+            [
+                Cell::text("web"),
+                Cell::text("(없음)"),
+                Cell::text("(날짜 없음)")
+            ]
+        );
+        assert_eq!(
+            keys(Lang::En),
+            [
+                Cell::text("web"),
+                Cell::text("(none)"),
+                Cell::text("(no date)")
+            ]
+        );
     }
 }

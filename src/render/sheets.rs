@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartType, DocProperties, Format, Table, TableColumn, Workbook, Worksheet,
+    Chart, ChartType, DocProperties, Format, FormatAlign, Table, TableColumn, Workbook, Worksheet,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -67,6 +67,7 @@ struct Formats {
     percent: Format,
     int: Format,
     number: Format,
+    numeric_header: Format,
 }
 
 impl Formats {
@@ -79,6 +80,7 @@ impl Formats {
             percent: Format::new().set_num_format("0.0%"),
             int: Format::new().set_num_format("#,##0"),
             number: Format::new().set_num_format("#,##0.##"),
+            numeric_header: Format::new().set_align(FormatAlign::Right),
         }
     }
 }
@@ -140,6 +142,7 @@ fn write_sheet(
     if let Some(first) = placed.first() {
         ws.set_freeze_panes(first.header + 1, 0)?;
     }
+    print_setup(ws, &widths, &placed)?;
     if content.sheet == GeneratedSheet::Funnel
         && let (Some(t), Some(p)) = (content.tables.first(), placed.first())
         && !t.rows.is_empty()
@@ -147,6 +150,31 @@ fn write_sheet(
         let chart = funnel_chart(name, &t.title, p);
         let col = u16::try_from(widths.len() + 1)?;
         ws.insert_chart(p.header, col, &chart)?;
+    }
+    Ok(())
+}
+
+/// Total column width (Excel character units) beyond which a sheet prints landscape, one
+/// page wide: about what an A4 portrait page holds at 100%.
+const PORTRAIT_WIDTH: usize = 90;
+
+/// Print setup: the print area covers the notice and every table, the first table's header
+/// row repeats on each printed page, and a wide sheet prints landscape, fit to one page wide
+/// (as many pages tall as it needs).
+fn print_setup(ws: &mut Worksheet, widths: &[usize], placed: &[Placed]) -> anyhow::Result<()> {
+    let (Some(first), Some(last)) = (placed.first(), placed.last()) else {
+        return Ok(());
+    };
+    let last_col = u16::try_from(widths.len().max(1) - 1)?;
+    ws.set_print_area(0, 0, last.last_data, last_col)?;
+    ws.set_repeat_rows(first.header, first.header)?;
+    let total: usize = widths
+        .iter()
+        .map(|w| (*w + 2).clamp(MIN_WIDTH, MAX_WIDTH))
+        .sum();
+    if total > PORTRAIT_WIDTH {
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
     }
     Ok(())
 }
@@ -199,9 +227,18 @@ fn write_table(
     let n = u32::try_from(t.rows.len().max(1))?;
     let last_data = first_data + n - 1;
     let last_col = u16::try_from(t.columns.len() - 1)?;
+    // A numeric or date column's header is right-aligned, over its values.
     let columns: Vec<TableColumn> = unique_headers(&t.columns)
         .into_iter()
-        .map(|h| TableColumn::new().set_header(h))
+        .enumerate()
+        .map(|(i, h)| {
+            let col = TableColumn::new().set_header(h);
+            if numeric_column(t, i) {
+                col.set_header_format(&f.numeric_header)
+            } else {
+                col
+            }
+        })
         .collect();
     let table = Table::new().set_columns(&columns);
     ws.add_table(header, 0, last_data, last_col, &table)?;
@@ -216,6 +253,22 @@ fn write_table(
         first_data,
         last_data,
     })
+}
+
+/// Whether column `i` holds only what Excel right-aligns (money, counts, percents, dates), at
+/// least one.
+fn numeric_column(t: &SheetTable, i: usize) -> bool {
+    let mut any = false;
+    for row in &t.rows {
+        match row.get(i) {
+            Some(
+                Cell::Int(_) | Cell::Number(_) | Cell::Money(_) | Cell::Percent(_) | Cell::Date(_),
+            ) => any = true,
+            None | Some(Cell::Empty) => {}
+            Some(_) => return false,
+        }
+    }
+    any
 }
 
 fn to_f64(d: Decimal) -> anyhow::Result<f64> {

@@ -5,6 +5,10 @@
 //! `Alice `. The layout never depends on the terminal's size (no wrapping), so the same
 //! table prints the same text everywhere — tests and pipes included.
 
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use comfy_table::{Cell as TCell, CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
@@ -260,5 +264,144 @@ mod tests {
         assert_eq!(bar(0, 10, 10), "");
         assert_eq!(bar(3, 0, 10), "");
         assert_eq!(bar(20, 10, 3), "███");
+    }
+}
+
+/// Whether to colour a stream: only a terminal, and never with `--no-color` or a non-empty
+/// `NO_COLOR` (<https://no-color.org>). Pipes, files, cron mail and tests get plain text.
+pub fn colour_wanted(is_terminal: bool, no_color_flag: bool, no_color_env: Option<&OsStr>) -> bool {
+    is_terminal && !no_color_flag && no_color_env.is_none_or(OsStr::is_empty)
+}
+
+static COLOUR_STDOUT: AtomicBool = AtomicBool::new(false);
+static COLOUR_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// Decide colour for stdout and stderr once, from the terminal, `--no-color` and `NO_COLOR`.
+pub fn init_colour(no_color_flag: bool) {
+    use std::io::IsTerminal;
+    let env = std::env::var_os("NO_COLOR");
+    COLOUR_STDOUT.store(
+        colour_wanted(
+            std::io::stdout().is_terminal(),
+            no_color_flag,
+            env.as_deref(),
+        ),
+        Ordering::Relaxed,
+    );
+    COLOUR_STDERR.store(
+        colour_wanted(
+            std::io::stderr().is_terminal(),
+            no_color_flag,
+            env.as_deref(),
+        ),
+        Ordering::Relaxed,
+    );
+}
+
+const RED: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+const YELLOW: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+const GREEN: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const DOWN: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+
+fn paint(style: anstyle::Style, s: &str) -> String {
+    format!("{}{s}{}", style.render(), style.render_reset())
+}
+
+/// A message line for stderr with its `error:`/`warning:` label (`오류:`/`경고:`) in red or
+/// yellow when stderr is coloured; otherwise the line as it is.
+pub fn stderr_line(line: &str) -> Cow<'_, str> {
+    if !COLOUR_STDERR.load(Ordering::Relaxed) {
+        return Cow::Borrowed(line);
+    }
+    label_coloured(line)
+}
+
+fn label_coloured(line: &str) -> Cow<'_, str> {
+    let Some(rest) = line.strip_prefix("dangol: ") else {
+        return Cow::Borrowed(line);
+    };
+    for (label, style) in [
+        ("error:", RED),
+        ("오류:", RED),
+        ("warning:", YELLOW),
+        ("경고:", YELLOW),
+    ] {
+        if let Some(tail) = rest.strip_prefix(label) {
+            return Cow::Owned(format!("dangol: {}{tail}", paint(style, label)));
+        }
+    }
+    Cow::Borrowed(line)
+}
+
+/// Terminal text for stdout with up (`▲ …`) and down (`▼ …`) changes in green and red when
+/// stdout is coloured; otherwise the text as it is. Applied after layout, so the escape codes
+/// never shift a column.
+pub fn stdout_text(text: &str) -> Cow<'_, str> {
+    if !COLOUR_STDOUT.load(Ordering::Relaxed) {
+        return Cow::Borrowed(text);
+    }
+    arrows_coloured(text)
+}
+
+fn arrows_coloured(text: &str) -> Cow<'_, str> {
+    if !text.contains(['▲', '▼']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(i) = rest.find(['▲', '▼']) {
+        out.push_str(&rest[..i]);
+        let style = if rest[i..].starts_with('▲') {
+            GREEN
+        } else {
+            DOWN
+        };
+        // The arrow and its word(s), up to a column gap or the end of the line.
+        let tail = &rest[i..];
+        let end = [tail.find("  "), tail.find('\n')]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(tail.len());
+        out.push_str(&paint(style, &tail[..end]));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_either_switch() {
+        let set = OsStr::new("1");
+        let empty = OsStr::new("");
+        assert!(colour_wanted(true, false, None));
+        // An empty NO_COLOR is not set (no-color.org).
+        assert!(colour_wanted(true, false, Some(empty)));
+        assert!(!colour_wanted(true, true, None), "--no-color");
+        assert!(!colour_wanted(true, false, Some(set)), "NO_COLOR=1");
+        assert!(!colour_wanted(false, false, None), "not a terminal");
+        assert!(!colour_wanted(false, true, Some(set)));
+    }
+
+    #[test]
+    fn labels_and_arrows_are_painted_without_moving_text() {
+        assert_eq!(
+            label_coloured("dangol: warning: stale"),
+            "dangol: \u{1b}[1m\u{1b}[33mwarning:\u{1b}[0m stale"
+        );
+        assert_eq!(
+            label_coloured("dangol: 오류: 시트"),
+            "dangol: \u{1b}[1m\u{1b}[31m오류:\u{1b}[0m 시트"
+        );
+        assert_eq!(label_coloured("2 customers"), "2 customers");
+        assert_eq!(
+            arrows_coloured("Kim  ▲ up\nLee  ▼ down  x\n"),
+            "Kim  \u{1b}[32m▲ up\u{1b}[0m\nLee  \u{1b}[31m▼ down\u{1b}[0m  x\n"
+        );
+        assert_eq!(arrows_coloured("no change\n"), "no change\n");
     }
 }

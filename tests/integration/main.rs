@@ -10,6 +10,7 @@ mod ingest;
 mod notify;
 mod outputs;
 mod reading;
+mod shell;
 mod value;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
 #[cfg(target_os = "linux")]
