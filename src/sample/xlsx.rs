@@ -760,15 +760,15 @@ fn write_shop_lists(
         t.text(1, p.name)?;
         t.money(2, plan.price(i), lang)?;
     }
-    for i in 0..4 {
+    for (i, p) in products.iter().enumerate().take(4) {
         t.next_row();
         t.text(0, n.wholesale_list)?;
-        t.text(1, products[i].name)?;
+        t.text(1, p.name)?;
         t.money(2, share_of(plan, i, 85), lang)?;
         if i == 0 {
             t.next_row();
             t.text(0, n.wholesale_list)?;
-            t.text(1, products[i].name)?;
+            t.text(1, p.name)?;
             t.money(2, share_of(plan, i, 75), lang)?;
             t.int(3, 20)?;
         }
