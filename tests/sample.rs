@@ -87,7 +87,7 @@ fn parse_text_money(s: &str) -> Option<f64> {
     folded.parse().ok()
 }
 
-const KO_SHEETS: [&str; 7] = [
+const KO_SHEETS: [&str; 13] = [
     "판매",
     "견적",
     "고객",
@@ -95,8 +95,14 @@ const KO_SHEETS: [&str; 7] = [
     "설정",
     "등급기준",
     "템플릿",
+    "고객그룹",
+    "그룹회원",
+    "단가표",
+    "프로모션",
+    "재고",
+    "입출고",
 ];
-const EN_SHEETS: [&str; 7] = [
+const EN_SHEETS: [&str; 13] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -104,6 +110,12 @@ const EN_SHEETS: [&str; 7] = [
     "Settings",
     "Grades",
     "Templates",
+    "Groups",
+    "Group Members",
+    "Price List",
+    "Promotions",
+    "Stock",
+    "Stock Moves",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",

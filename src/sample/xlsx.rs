@@ -192,6 +192,7 @@ pub(crate) fn write_workbook(
     written.pipeline_rows = world.deals.len() as u32;
     write_pipeline(plan, world, &mut wb, &f, names.pipeline)?;
     write_defaults(lang, shop_name, &mut wb, &f)?;
+    write_shop_lists(plan, world, &mut wb, &f)?;
 
     let tmp = tempfile::Builder::new()
         .prefix(".dangol-")
@@ -571,4 +572,340 @@ fn write_defaults(
         t.wrapped(2, r.body)?;
     }
     t.finish()
+}
+
+/// Names of the group, price and stock sheets per language (SPEC §7, §10).
+struct ListNames {
+    groups: &'static str,
+    members: &'static str,
+    prices: &'static str,
+    promos: &'static str,
+    stock: &'static str,
+    moves: &'static str,
+    wholesale: &'static str,
+    wholesale_list: &'static str,
+    regular_list: &'static str,
+    club: &'static str,
+    regulars: &'static str,
+    promo: &'static str,
+}
+
+fn list_names(lang: Lang) -> ListNames {
+    match lang {
+        Lang::Ko => ListNames {
+            groups: "고객그룹",
+            members: "그룹회원",
+            prices: "단가표",
+            promos: "프로모션",
+            stock: "재고",
+            moves: "입출고",
+            wholesale: "도매",
+            wholesale_list: "도매가",
+            regular_list: "정가",
+            club: "클럽",
+            regulars: "우수고객",
+            promo: "연말감사전",
+        },
+        Lang::En => ListNames {
+            groups: "Groups",
+            members: "Group Members",
+            prices: "Price List",
+            promos: "Promotions",
+            stock: "Stock",
+            moves: "Stock Moves",
+            wholesale: "Wholesale",
+            wholesale_list: "Wholesale prices",
+            regular_list: "Regular",
+            club: "Club",
+            regulars: "Regulars",
+            promo: "Year-end thanks",
+        },
+    }
+}
+
+/// Whole won, or pence rounded to 10p: a wholesale price about `pct`% of the regular one.
+fn share_of(plan: &Plan, product: usize, pct: i64) -> Decimal {
+    let step = match plan.lang {
+        Lang::Ko => Decimal::from(100),
+        Lang::En => Decimal::new(10, 2),
+    };
+    let p = plan.price(product) * Decimal::from(pct) / Decimal::from(100);
+    (p / step).floor() * step
+}
+
+/// The customer groups, their members, the price list and a promotion; then the stock list
+/// and a few stock moves — all from the same seed-made world as the sales.
+fn write_shop_lists(
+    plan: &Plan,
+    world: &World,
+    wb: &mut Workbook,
+    f: &Formats,
+) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let n = list_names(lang);
+    let (yes, src_contract, src_signup) = match lang {
+        Lang::Ko => ("Y", "계약", "가입"),
+        Lang::En => ("Y", "contract", "signup"),
+    };
+    let end = plan.end;
+    let club_start = plan.day(plan.days() / 3);
+    let club_end = end + chrono::Days::new(180);
+    let promo_start = plan.day(plan.days().saturating_sub(21));
+
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.groups,
+        lang.pick_list(
+            &[
+                "그룹",
+                "시작일",
+                "종료일",
+                "설명",
+                "그룹가적용",
+                "할인율",
+                "단가표",
+                "우선순위",
+                "조건",
+            ],
+            &[
+                "group",
+                "start",
+                "end",
+                "description",
+                "use_group_price",
+                "discount",
+                "price_list",
+                "priority",
+                "rule",
+            ],
+        ),
+    )?;
+    t.next_row();
+    t.text(0, n.wholesale)?;
+    t.text(4, yes)?;
+    t.text(6, n.wholesale_list)?;
+    t.int(7, 1)?;
+    t.next_row();
+    t.text(0, n.club)?;
+    t.date(1, club_start)?;
+    t.date(2, club_end)?;
+    t.next_row();
+    t.text(0, n.regulars)?;
+    t.text(8, "orders_all >= 8")?;
+    t.finish()?;
+
+    // Members: the shop's wholesale buyers (one of them ended), and a handful of club members
+    // (some ended), each with an e-mail.
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.members,
+        lang.pick_list(
+            &["그룹", "이메일", "시작일", "종료일", "등록경로"],
+            &["group", "email", "start", "end", "source"],
+        ),
+    )?;
+    let wholesale: Vec<&str> = world
+        .customers
+        .iter()
+        .filter(|c| c.group == super::world::Group::Wholesale)
+        .filter_map(|c| c.email.as_deref())
+        .take(3)
+        .collect();
+    let ws_since = plan.day(plan.days().saturating_sub(60));
+    for (i, e) in wholesale.iter().enumerate() {
+        t.next_row();
+        t.text(0, n.wholesale)?;
+        t.text(1, e)?;
+        t.date(2, ws_since)?;
+        if i == 2 {
+            t.date(3, plan.day(plan.days().saturating_sub(30)))?;
+        }
+        t.text(4, src_contract)?;
+    }
+    let club: Vec<&str> = world
+        .customers
+        .iter()
+        .filter(|c| c.group == super::world::Group::Vip && !c.opt_out)
+        .filter_map(|c| c.email.as_deref())
+        .take(6)
+        .collect();
+    for (i, e) in club.iter().enumerate() {
+        t.next_row();
+        t.text(0, n.club)?;
+        t.text(1, e)?;
+        t.date(2, club_start)?;
+        if i % 3 == 2 {
+            t.date(3, plan.day(plan.days().saturating_sub(28)))?;
+        }
+        t.text(4, src_signup)?;
+    }
+    t.finish()?;
+
+    // Regular prices of every product, wholesale prices of the first four (one min_qty tier).
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.prices,
+        lang.pick_list(
+            &["단가표", "상품명", "단가", "최소수량"],
+            &["price_list", "product", "price", "min_qty"],
+        ),
+    )?;
+    let products = plan.products();
+    for (i, p) in products.iter().enumerate() {
+        t.next_row();
+        t.text(0, n.regular_list)?;
+        t.text(1, p.name)?;
+        t.money(2, plan.price(i), lang)?;
+    }
+    for (i, p) in products.iter().enumerate().take(4) {
+        t.next_row();
+        t.text(0, n.wholesale_list)?;
+        t.text(1, p.name)?;
+        t.money(2, share_of(plan, i, 85), lang)?;
+        if i == 0 {
+            t.next_row();
+            t.text(0, n.wholesale_list)?;
+            t.text(1, p.name)?;
+            t.money(2, share_of(plan, i, 75), lang)?;
+            t.int(3, 20)?;
+        }
+    }
+    t.finish()?;
+
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.promos,
+        lang.pick_list(
+            &["프로모션", "그룹", "상품명", "할인율", "시작일", "종료일"],
+            &["promo", "group", "product", "discount", "start", "end"],
+        ),
+    )?;
+    t.next_row();
+    t.text(0, n.promo)?;
+    t.text(1, n.club)?;
+    t.text(2, products[2].name)?;
+    t.text(3, "10%")?;
+    t.date(4, promo_start)?;
+    t.date(5, end + chrono::Days::new(14))?;
+    t.finish()?;
+
+    // Stock: every product sold, the first out of stock, two low, plus one never sold.
+    let (suppliers, dead, dead_price) = match lang {
+        Lang::Ko => (
+            ["한빛상사", "다온물산", "소담공방"],
+            "한정판 선물 상자",
+            45_000,
+        ),
+        Lang::En => (
+            ["Northfield Supply", "Bramble & Co", "Kiln Works"],
+            "Limited gift box",
+            4_500,
+        ),
+    };
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.stock,
+        lang.pick_list(
+            &[
+                "상품코드",
+                "상품명",
+                "재고",
+                "안전재고",
+                "발주단위",
+                "리드타임",
+                "매입처",
+                "매입가",
+            ],
+            &[
+                "sku",
+                "name",
+                "stock",
+                "safety_stock",
+                "reorder_qty",
+                "lead_time_days",
+                "supplier",
+                "cost",
+            ],
+        ),
+    )?;
+    for (i, p) in products.iter().enumerate() {
+        let stock = match i {
+            0 => 0,
+            1 => 2,
+            3 => 4,
+            _ => 40 + ((i as i64 * 37) % 60),
+        };
+        t.next_row();
+        t.text(0, &format!("P-{:03}", i + 1))?;
+        t.text(1, p.name)?;
+        t.int(2, stock)?;
+        t.int(3, if i % 2 == 0 { 5 } else { 8 })?;
+        t.int(4, if i % 3 == 0 { 12 } else { 10 })?;
+        t.int(5, 3 + (i as i64 % 4) * 2)?;
+        t.text(6, suppliers[i % 3])?;
+        t.money(7, share_of(plan, i, 55), lang)?;
+    }
+    t.next_row();
+    t.text(0, &format!("P-{:03}", products.len() + 1))?;
+    t.text(1, dead)?;
+    t.int(2, 15)?;
+    t.int(3, 3)?;
+    t.int(4, 6)?;
+    t.int(5, 7)?;
+    t.text(6, suppliers[2])?;
+    let dead_cost = match lang {
+        Lang::Ko => Decimal::from(dead_price / 2),
+        Lang::En => Decimal::new(dead_price / 2, 2),
+    };
+    t.money(7, dead_cost, lang)?;
+    t.finish()?;
+
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        n.moves,
+        lang.pick_list(
+            &["일자", "상품코드", "입고", "출고", "조정"],
+            &["date", "sku", "in", "out", "adjustment"],
+        ),
+    )?;
+    let moves: [(u32, &str, i64, i64, i64); 3] = [
+        (20, "P-005", 30, 0, 0),
+        (10, "P-007", 0, 5, 0),
+        (5, "P-010", 0, 0, -2),
+    ];
+    for (ago, sku, i, o, a) in moves {
+        t.next_row();
+        t.date(0, plan.day(plan.days().saturating_sub(ago)))?;
+        t.text(1, sku)?;
+        if i != 0 {
+            t.int(2, i)?;
+        }
+        if o != 0 {
+            t.int(3, o)?;
+        }
+        if a != 0 {
+            t.int(4, a)?;
+        }
+    }
+    t.finish()?;
+    Ok(())
+}
+
+trait PickList {
+    fn pick_list<'a>(self, ko: &'a [&'a str], en: &'a [&'a str]) -> &'a [&'a str];
+}
+
+impl PickList for Lang {
+    fn pick_list<'a>(self, ko: &'a [&'a str], en: &'a [&'a str]) -> &'a [&'a str] {
+        match self {
+            Lang::Ko => ko,
+            Lang::En => en,
+        }
+    }
 }

@@ -822,3 +822,56 @@ fn customers_show_their_groups_on_the_as_of_day_and_korean_sheet_names_are_used(
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
 }
+
+/// The sample shop carries groups, prices, a promotion and stock: `run` on it writes the four
+/// sheets, the Price Check lists the wholesale lines charged the regular price and the club
+/// lines missing the promotion's discount, and the Reorder sheet the low and out products.
+#[test]
+fn run_on_a_fresh_sample_writes_group_price_and_reorder_sheets() {
+    let d = tmp();
+    let wb = d.path().join("sample.xlsx");
+    let w = wb.to_str().expect("path");
+    let o = dangol(&["sample", "--out", w, "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let o = dangol(&["run", w, "--as-of", "2026-11-22"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    keep_for_lo_check("sample-run.xlsx", &wb);
+    let book = calamine::open_workbook_auto(&wb).expect("open");
+    let names = book.sheet_names();
+    for n in [
+        "Group Roster",
+        "Price Check",
+        "Promo Eligibility",
+        "Reorder",
+    ] {
+        assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
+    }
+    let pc: Vec<String> = grid(&wb, "Price Check")
+        .iter()
+        .map(|r| r.join(" | "))
+        .collect();
+    let ro: Vec<String> = grid(&wb, "Reorder").iter().map(|r| r.join(" | ")).collect();
+    assert_eq!(
+        pc[3],
+        "Cell | Date | Customer | Product | Quantity | Charged | Applied | Difference | Rule | Note"
+    );
+    // A wholesale member charged the regular price (the 75% tier from 20 units on).
+    assert_eq!(
+        pc[4],
+        "Sales!H5026 | 2026-09-24 | Henry Edwards | Green Tea, 40 bags | 29 | 4.2 | 3.5 | 0.7 | Wholesale group price ('Price List'!A26) | discount missing"
+    );
+    assert!(
+        pc.contains(&"Sales!H5699 | 2026-11-04 | Henry Edwards | Ground Coffee 250g | 29 | 6.5 | 4.8 | 1.7 | Wholesale group price ('Price List'!A23) | discount missing".to_string()),
+        "{pc:#?}"
+    );
+    // A club member buying the promoted product without the promotion's 10%.
+    assert!(
+        pc.contains(&"Sales!H5711 | 2026-11-05 | Poppy Murphy | Shortbread Tin | 1 | 8.95 | 8.055 | 0.895 | Year-end thanks promotion (Promotions!A2) | discount missing".to_string()),
+        "{pc:#?}"
+    );
+    let reorder = ro.join("\n");
+    for p in ["Ground Coffee 250g", "Cold Brew Kit", "Green Tea, 40 bags"] {
+        assert!(reorder.contains(p), "{p} not in Reorder:\n{reorder}");
+    }
+    assert!(!reorder.contains("Stoneware Mug"), "{reorder}");
+}
