@@ -156,7 +156,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let (settings, lang) = if wants_data || args.what.contains(&Kind::RunFailed) {
         match super::load(&args.workbook, g) {
             Ok(loaded) => {
-                let a = crate::pipeline::analyse(&loaded, as_of)?;
+                // `--as-of latest` is known once the data is read.
+                let a = crate::pipeline::analyse(&loaded, super::as_of(g))?;
                 if args.what.contains(&Kind::LowStock) && a.stock.is_none() {
                     missing.push(format!(
                         "low-stock: {}",

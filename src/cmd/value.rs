@@ -65,6 +65,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         return Ok(Exit::Usage);
     }
     let loaded = super::load(&args.workbook, g)?;
+    // `--as-of latest` is known once the data is read.
+    let as_of = super::as_of(g);
     let opts = options(&loaded);
     let table = value_table(&loaded.data.sales, as_of, opts);
     let check = args

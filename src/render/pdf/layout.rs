@@ -19,11 +19,11 @@ const BOTTOM: f32 = PAGE_H - 50.0;
 const ROW: f32 = 15.0;
 const SECTION_GAP: f32 = 16.0;
 /// Grade changes shown at most: a sliding window can move hundreds of customers in a week,
-/// and the reminders after them must still fit.
-const MAX_GRADE_ROWS: usize = 15;
+/// and the reminders, customer value, low stock and price check after them must still fit.
+const MAX_GRADE_ROWS: usize = 10;
 /// Reminders listed in the PDF at most (oldest first); the full list is the Reminders sheet
 /// and `dangol remind`.
-const MAX_REMINDER_ROWS: usize = 15;
+const MAX_REMINDER_ROWS: usize = 10;
 
 const INK: Rgb8 = Rgb8(0x22, 0x25, 0x2b);
 const GREY: Rgb8 = Rgb8(0x6b, 0x72, 0x80);
