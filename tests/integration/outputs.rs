@@ -695,12 +695,9 @@ fn the_readme_first_command_shows_a_week_with_sales_on_any_day() {
         .output()
         .expect("run under faketime");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    // No stale-data warning: the command fixes the day it reports. The sample's low-stock
-    // table does not fit the two-page weekly.
-    assert_eq!(
-        stderr(&o),
-        "dangol: warning: low-stock products: no room left on two pages; 3 rows not shown\n"
-    );
+    // No stale-data warning (the command fixes the day it reports), and every section of
+    // the weekly fits its two pages.
+    assert_eq!(stderr(&o), "");
     let text = stdout(&o);
     assert!(text.contains("(기준일 2026-11-23)"), "{text}");
     let pdf = dir.path().join("reports/weekly-2026-W47.pdf");
