@@ -146,7 +146,18 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     {
         output::check_replace(out, &Kind::Workbook, g.force)?;
     }
+    // `--apply`: lock, then read (SPEC promise 2). The job notes the workbook as it is now, so
+    // a save that lands after this point is caught before the rename and quote rows are never
+    // marked from an older read.
+    let mut job = if args.apply {
+        Some(begin_apply(args, g)?)
+    } else {
+        None
+    };
     let loaded = super::load(&args.workbook, g)?;
+    if let Some(job) = job.as_mut() {
+        job.set_backups(loaded.settings.backups);
+    }
     let as_of = super::as_of(g);
     let data = &loaded.data;
     let table = customer_table(
@@ -198,9 +209,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
 
     // A customer with neither e-mail nor phone cannot have been reminded: never marked.
-    let applied = if args.apply {
+    let applied = if let Some(job) = &job {
         let marked: Vec<Reminder> = due.iter().filter(|r| reachable(r)).cloned().collect();
-        apply(&loaded, args, g, &marked, as_of)?
+        apply(&loaded, args, g, &marked, as_of, job)?
     } else {
         0
     };
@@ -533,13 +544,21 @@ fn sheet_edits(
 }
 
 /// Mark the due quotes as reminded; returns how many quote rows were updated.
-fn apply(
-    loaded: &Loaded,
-    args: &Args,
-    g: &Global,
-    due: &[Reminder],
-    as_of: NaiveDate,
-) -> anyhow::Result<usize> {
+/// What a failed write did not change, and why (a lock or an open workbook keeps its own
+/// message and its exit code 3).
+fn unchanged(input: &Path) -> impl Fn(writeback::WritebackError) -> anyhow::Error + '_ {
+    move |e| match e {
+        writeback::WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
+            "cannot update {}; no quote was marked as reminded and the workbook was not changed",
+            input.display()
+        )),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// Lock the workbook for `--apply` before it is read: the Excel owner-file check and the same
+/// write job `run` uses (backup and atomic replace at the end).
+fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     let input = &args.workbook;
     let ext = input
         .extension()
@@ -553,34 +572,37 @@ fn apply(
             input.display()
         );
     }
-    if due.is_empty() && args.out.is_none() {
-        // Nothing to change: the file is not touched at all (no backup, no rewrite).
-        return Ok(0);
-    }
-    // What a failed write did not change, and why (a lock or an open workbook keeps its own
-    // message and its exit code 3).
-    let unchanged = |e: writeback::WritebackError| match e {
-        writeback::WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
-            "cannot update {}; no quote was marked as reminded and the workbook was not changed",
-            input.display()
-        )),
-        other => anyhow::Error::new(other),
-    };
-    // Lock, the Excel owner-file check, backup and atomic replace: the same job `run` uses.
-    let job = WriteJob::begin(
+    WriteJob::begin(
         input,
         args.out.as_deref(),
         WriteOptions {
             force: g.force,
-            backups: loaded.settings.backups,
+            // The workbook's own `backups` setting replaces this once it has been read.
+            backups: crate::settings::Settings::defaults().backups,
             // Backups are named by the clock: two applies on one as-of day must not overwrite
             // each other's backup.
             stamp: chrono::Local::now().naive_local(),
-            created: as_of,
+            created: super::as_of(g),
             merge: writeback::MergeOptions::default(),
         },
     )
-    .map_err(unchanged)?;
+    .map_err(unchanged(input))
+}
+
+fn apply(
+    loaded: &Loaded,
+    args: &Args,
+    g: &Global,
+    due: &[Reminder],
+    as_of: NaiveDate,
+    job: &WriteJob,
+) -> anyhow::Result<usize> {
+    let input = &args.workbook;
+    if due.is_empty() && args.out.is_none() {
+        // Nothing to change: the file is not touched at all (no backup, no rewrite).
+        return Ok(0);
+    }
+    let unchanged = unchanged(input);
     let mut by_sheet: BTreeMap<&str, Vec<&Reminder>> = BTreeMap::new();
     for r in due {
         by_sheet.entry(r.cell.sheet.as_str()).or_default().push(r);
