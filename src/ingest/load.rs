@@ -535,6 +535,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     data.groups.collect_lines = plan
         .iter()
         .any(|p| matches!(p.1, Role::PriceList | Role::Promotions));
+    // Units per product per day cost a map entry per sales line: kept only for a Stock sheet.
+    data.collect_product_sales = plan
+        .iter()
+        .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
     for (name, role, header_row, map) in plan {
         korean += map.korean;
         recognised += map.columns.len() as u32;

@@ -54,6 +54,8 @@ pub struct Dataset {
     pub stock_moves: Vec<stock::StockMove>,
     /// Net units sold per product and day, from sales lines that name a product.
     pub product_sales: stock::ProductSales,
+    /// Feed [`Dataset::product_sales`] (set when the workbook has a Stock or Stock Moves sheet).
+    pub collect_product_sales: bool,
     /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
     pub generated_sheets: Vec<String>,
     /// Order ids seen when no cancel prefix is set, for the `cancel_prefix = C` hint.

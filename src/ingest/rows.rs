@@ -356,9 +356,11 @@ impl<'s> SheetRows<'s> {
             _ => None,
         }?;
         // The date cell is blank, or is itself the word (`Total` in column A, the date column).
+        // Only a text cell can read `Total`: a real date (nearly every row) is settled without
+        // making text of it.
         if let Some(c) = cells.get(date_col as usize)
             && !c.is_blank()
-            && !cells::text(c).is_some_and(|t| is_totals_word(&t))
+            && !matches!(c, Cell::Text(t) if is_totals_word(t))
         {
             return None;
         }
@@ -634,7 +636,7 @@ impl<'s> SheetRows<'s> {
                 &key,
             );
         }
-        if kind != SaleKind::Void {
+        if kind != SaleKind::Void && out.collect_product_sales {
             product_line(cells, cols, at, qty, kind, out);
         }
         if prefixed {
