@@ -1,6 +1,7 @@
 //! Reading workbooks and CSV files into typed rows: find each sheet's role by its headers,
 //! parse every value, report every problem with its cell.
 
+pub mod carts;
 pub mod cells;
 pub mod csv;
 pub mod groups;
@@ -67,6 +68,8 @@ pub struct Dataset {
     pub phone_forms: std::collections::HashMap<String, String>,
     /// Customer groups, price lists, promotions and the audited sales lines (SPEC §7).
     pub groups: groups::GroupData,
+    /// The Carts sheet's rows: the store's abandoned checkouts (SPEC §12).
+    pub carts: Vec<carts::CartRow>,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an
