@@ -137,6 +137,8 @@ pub enum Command {
     Stock(cmd::stock::Args),
     /// Import a WooCommerce product export into the Stock sheet (--apply writes it).
     ImportProducts(cmd::import_products::Args),
+    /// Lifecycle messages due today (welcome, thanks, review, win-back …); --apply logs them.
+    Today(cmd::today::Args),
 
     /// Print shell completions: bash, zsh, fish or powershell.
     Completions(cmd::completions::Args),

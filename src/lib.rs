@@ -51,6 +51,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Value(a) => cmd::value::run(a, &cli.global),
         Command::Notify(a) => cmd::notify::run(a, &cli.global),
         Command::Stock(a) => cmd::stock::run(a, &cli.global),
+        Command::Today(a) => cmd::today::run(a, &cli.global),
         Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
 
         Command::Completions(a) => cmd::completions::run(a),

@@ -61,6 +61,45 @@ pub struct Analyses {
     pub sent_log: Vec<crate::notify::journal::Entry>,
     /// `notify.mask`: whether the Sent Log masks phone numbers and e-mail addresses.
     pub mask: bool,
+    /// The flow messages the Sent Log records (read back from the workbook, plus those
+    /// `today --apply` adds), written again into the Sent Log sheet.
+    pub flow_log: Vec<crate::ingest::flows::FlowSent>,
+    /// The lifecycle flow messages of `as_of` (SPEC §8); `None` without a Flows sheet.
+    pub flows: Option<crate::analysis::flows::FlowDay>,
+}
+
+/// The send time the generated sheets assume for flow messages (a daytime run: marketing
+/// messages are not held for quiet hours), so the Dashboard does not depend on the clock.
+pub const SHEET_SEND_TIME: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(10, 0, 0) {
+    Some(t) => t,
+    None => chrono::NaiveTime::MIN,
+};
+
+/// The flow decision of `as_of` at `at` (SPEC §8); `None` without a Flows sheet.
+pub fn flow_day(
+    loaded: &Loaded,
+    customers: &CustomerTable,
+    reminders: &[Reminder],
+    as_of: NaiveDate,
+    at: chrono::NaiveTime,
+) -> Option<crate::analysis::flows::FlowDay> {
+    let (data, s) = (&loaded.data, &loaded.settings);
+    if data.flows.is_empty() {
+        return None;
+    }
+    let opts = crate::analysis::flows::FlowOptions {
+        as_of,
+        at,
+        catch_up_days: s.flows_catch_up_days,
+        reminder_after_days: s.reminder_after_days,
+    };
+    Some(crate::analysis::flows::flow_day(
+        data,
+        customers,
+        reminders,
+        &data.flow_log,
+        &opts,
+    ))
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -103,7 +142,11 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         (!data.pipeline.is_empty()).then(|| PipelineFunnel::build(&data.pipeline, &opts));
 
     let reminders = due_reminders(data, &customers, settings, as_of);
-    let actions = next_actions(data, &customers, settings, as_of);
+    let mut actions = next_actions(data, &customers, settings, as_of);
+    let flows = flow_day(loaded, &customers, &reminders, as_of, SHEET_SEND_TIME);
+    if let Some(day) = &flows {
+        crate::analysis::remind::actions_from_flows(&mut actions, day, loaded.currency);
+    }
     let week = Week::last_complete_before(as_of, settings.week_start);
     // Last week's end is usually the reported week's end: that table is already made.
     let at_week_end = (changes_since == week.end()).then_some(&before);
@@ -156,6 +199,8 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         newly_low,
         sent_log,
         mask: settings.notify.mask,
+        flow_log: data.flow_log.clone(),
+        flows,
     })
 }
 
@@ -378,7 +423,12 @@ impl Analyses {
         {
             out.extend(contents::data_issues(&self.problems, lang));
         }
-        out.extend(contents_sentlog::sent_log(&self.sent_log, self.mask, lang));
+        out.extend(contents_sentlog::sent_log_with_flows(
+            &self.sent_log,
+            &self.flow_log,
+            self.mask,
+            lang,
+        ));
         out
     }
 }

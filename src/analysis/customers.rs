@@ -837,6 +837,8 @@ mod tests {
             joined: None,
             opt_out: false,
             note: None,
+            birthday: None,
+            consent: false,
         }
     }
 

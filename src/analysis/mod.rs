@@ -1,6 +1,7 @@
 //! Pure analysis: typed rows and settings in, plain tables out (no I/O, no clock).
 
 pub mod customers;
+pub mod flows;
 pub mod funnel;
 pub mod groups;
 pub mod remind;

@@ -180,6 +180,7 @@ fn report(l: &Loaded, errors: usize) -> String {
                         | crate::settings::Role::Pipeline
                         | crate::settings::Role::Stock
                         | crate::settings::Role::StockMoves
+                        | crate::settings::Role::Flows
                 ) {
                     let _ = writeln!(o, "    rows: {}, unusable: {}", n(s.rows), n(s.bad_rows));
                 }

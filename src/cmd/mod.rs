@@ -14,6 +14,7 @@ pub mod report;
 pub mod run;
 pub mod sample;
 pub mod stock;
+pub mod today;
 pub mod value;
 
 use std::io::Write;

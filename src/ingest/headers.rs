@@ -65,6 +65,7 @@ pub const CUSTOMERS: &[FieldSpec] = fields! {
     "opt_out" => ["opt out", "opt-out", "optout", "unsubscribed", "do not contact", "수신거부"],
     "consent" => ["consent", "marketing consent", "opt in", "수신동의", "마케팅수신동의"],
     "note" => ["note", "notes", "memo", "메모", "비고"],
+    "birthday" => ["birthday", "birth date", "date of birth", "dob", "생일", "생년월일"],
 };
 
 /// CRM pipeline fields.
@@ -177,6 +178,20 @@ pub const STOCK_MOVES: &[FieldSpec] = fields! {
     "note" => ["note", "memo", "reason", "메모", "비고", "사유"],
 };
 
+/// Lifecycle flow fields (자동발송규칙, SPEC §8).
+pub const FLOWS: &[FieldSpec] = fields! {
+    "flow" => ["flow", "flow name", "자동발송", "자동발송규칙", "규칙명", "흐름"],
+    "trigger" => ["trigger", "when", "트리거", "계기", "발송계기"],
+    "delay_days" => ["delay", "delay days", "delay_days", "wait days", "지연일", "지연일수", "대기일"],
+    "condition" => ["condition", "filter", "조건", "필터", "대상조건"],
+    "template" => ["template", "템플릿", "문안"],
+    "channel" => ["channel", "채널", "발송채널"],
+    "marketing" => ["marketing", "ad", "advertising", "광고", "광고여부", "마케팅"],
+    "stop_if" => ["stop if", "stop_if", "stop", "중단조건", "중지조건"],
+    "cooldown_days" => ["cooldown", "cooldown days", "cooldown_days", "쿨다운", "발송간격", "재발송간격"],
+    "go_live" => ["go live", "go_live", "live from", "시작일", "적용일", "적용시작일"],
+};
+
 /// The field table of a role.
 pub fn fields_of(role: Role) -> &'static [FieldSpec] {
     match role {
@@ -193,12 +208,13 @@ pub fn fields_of(role: Role) -> &'static [FieldSpec] {
         Role::Promotions => PROMOTIONS,
         Role::Stock => STOCK,
         Role::StockMoves => STOCK_MOVES,
+        Role::Flows => FLOWS,
     }
 }
 
 /// Data roles first, so a tie goes to the data (group members before the customer list: a
 /// dated member sheet also has a group and a customer column).
-pub const ROLES: [Role; 13] = [
+pub const ROLES: [Role; 14] = [
     Role::Sales,
     Role::Quotes,
     Role::Pipeline,
@@ -209,6 +225,7 @@ pub const ROLES: [Role; 13] = [
     Role::Customers,
     Role::Stock,
     Role::StockMoves,
+    Role::Flows,
     Role::Settings,
     Role::Grades,
     Role::Templates,
@@ -336,6 +353,7 @@ pub fn satisfies(role: Role, m: &Mapping) -> bool {
         Role::PriceList => m.has("price_list") && m.has("product") && m.has("price"),
         Role::Promotions => m.has("promo") && m.has("discount"),
         Role::Stock => (m.has("sku") || m.has("name")) && m.has("stock"),
+        Role::Flows => m.has("flow") && m.has("trigger"),
         Role::StockMoves => {
             m.has("date")
                 && (m.has("sku") || m.has("name"))
@@ -397,6 +415,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Promotions => "promotions",
         Role::Stock => "stock",
         Role::StockMoves => "stock_moves",
+        Role::Flows => "flows",
     }
 }
 

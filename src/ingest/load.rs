@@ -556,7 +556,17 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             });
             continue;
         }
-        let (rows_read, bad_rows) = if matches!(role, Role::Stock | Role::StockMoves) {
+        let (rows_read, bad_rows) = if role == Role::Flows {
+            // The Flows sheet (SPEC §8) has its own reader.
+            let mut rows = super::flows::FlowRows::new(&name, &map, settings.date_order);
+            input.for_each_row(&name, |r, cells| {
+                if r > header_row {
+                    rows.push(r, cells, &mut data);
+                }
+                true
+            })?;
+            (rows.rows, rows.bad_rows)
+        } else if matches!(role, Role::Stock | Role::StockMoves) {
             // Stock sheets (SPEC §10) have their own reader.
             let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);
             input.for_each_row(&name, |r, cells| {
@@ -632,6 +642,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             return Err(LoadError::NothingUsable(nothing_usable(&data, &sheet, n)));
         }
     }
+    super::flows::read_flow_log(&mut input, &mut data)?;
     add_notes(&mut data, &settings.cancel_prefix);
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes

@@ -4,6 +4,7 @@
 pub mod carts;
 pub mod cells;
 pub mod csv;
+pub mod flows;
 pub mod groups;
 pub mod guard;
 pub mod headers;
@@ -70,6 +71,10 @@ pub struct Dataset {
     pub groups: groups::GroupData,
     /// The Carts sheet's rows: the store's abandoned checkouts (SPEC §12).
     pub carts: Vec<carts::CartRow>,
+    /// The Flows sheet's rows: the lifecycle messages (SPEC §8).
+    pub flows: Vec<flows::Flow>,
+    /// The flow messages the Sent Log records as sent (read back from dangol's own sheet).
+    pub flow_log: Vec<flows::FlowSent>,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an

@@ -32,7 +32,7 @@ fn date_fields(role: Role) -> &'static [&'static str] {
     match role {
         Role::Sales => &["date"],
         Role::Quotes => &["sent", "opened", "responded", "converted", "reminded"],
-        Role::Customers => &["joined"],
+        Role::Customers => &["joined", "birthday"],
         Role::Pipeline => &["date"],
         _ => &[],
     }
@@ -775,9 +775,11 @@ impl<'s> SheetRows<'s> {
             return false;
         };
         let joined = self.opt_date(cells, "joined", row, out).map(|d| d.date());
+        let consent = self.get(cells, "consent").is_some()
+            && self.flag_of(cells, "consent", row, out).is_yes();
         let opt_out = self.flag_of(cells, "opt_out", row, out).is_yes()
-            || (self.get(cells, "consent").is_some()
-                && !self.flag_of(cells, "consent", row, out).is_yes());
+            || (self.get(cells, "consent").is_some() && !consent);
+        let birthday = self.opt_date(cells, "birthday", row, out).map(|d| d.date());
         out.customers.push(CustomerRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             customer,
@@ -788,6 +790,8 @@ impl<'s> SheetRows<'s> {
             joined,
             opt_out,
             note: self.text_of(cells, "note"),
+            birthday,
+            consent,
         });
         true
     }

@@ -80,6 +80,7 @@ impl Settings {
             reminder_gap_days: 3,
             reminder_max_age_days: 30,
             winback_after_days: 90,
+            flows_catch_up_days: 7,
             funnel_stages: Vec::new(),
             funnel_mode: FunnelMode::Reach,
             funnel_unit: FunnelUnit::Quote,

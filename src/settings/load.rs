@@ -51,6 +51,7 @@ pub const KEYS: &[&str] = &[
     "reminder.gap_days",
     "reminder.max_age_days",
     "winback.after_days",
+    "flows.catch_up_days",
     "funnel.stages",
     "funnel.mode",
     "funnel.unit",
@@ -319,6 +320,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
         "reminder.gap_days" => s.reminder_gap_days = parse_u32(v, 0, 3650, o, &key)?,
         "reminder.max_age_days" => s.reminder_max_age_days = parse_u32(v, 0, 36500, o, &key)?,
         "winback.after_days" => s.winback_after_days = parse_u32(v, 1, 3650, o, &key)?,
+        "flows.catch_up_days" => s.flows_catch_up_days = parse_u32(v, 1, 365, o, &key)?,
         "funnel.stages" => s.funnel_stages = list(v),
         "funnel.mode" => {
             s.funnel_mode = match v.to_ascii_lowercase().as_str() {
@@ -717,6 +719,7 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     push("reminder.gap_days", s.reminder_gap_days.to_string());
     push("reminder.max_age_days", s.reminder_max_age_days.to_string());
     push("winback.after_days", s.winback_after_days.to_string());
+    push("flows.catch_up_days", s.flows_catch_up_days.to_string());
     push(
         "funnel.stages",
         if s.funnel_stages.is_empty() {

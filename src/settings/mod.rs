@@ -120,6 +120,8 @@ pub enum Role {
     Stock,
     /// Stock moves (입출고, SPEC §10).
     StockMoves,
+    /// Lifecycle flows (자동발송규칙, SPEC §8).
+    Flows,
 }
 
 /// Every effective setting, typed.
@@ -157,6 +159,9 @@ pub struct Settings {
     /// `winback.after_days`: a Standard-or-better customer with no order for more than this many
     /// days gets "win back" as the next action.
     pub winback_after_days: u32,
+    /// `flows.catch_up_days` (SPEC §8): a flow message is sent up to this many days after its
+    /// send day (a run missed over a weekend catches up); older ones are listed as missed.
+    pub flows_catch_up_days: u32,
     /// Empty = order of first appearance.
     pub funnel_stages: Vec<String>,
     pub funnel_mode: FunnelMode,
