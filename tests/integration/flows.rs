@@ -258,3 +258,409 @@ Not sent:
 "
     );
 }
+
+/// Cells of a sheet as a text grid (calamine), dates as `YYYY-MM-DD`.
+fn grid(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(path).expect("open");
+    let r = wb.worksheet_range(sheet).expect("sheet");
+    r.rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::DateTime(d) => d
+                        .as_datetime()
+                        .map(|t| t.date().to_string())
+                        .unwrap_or_default(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The rows of the Sent Log's flow table (below its header), trailing blanks trimmed.
+fn flow_rows(path: &Path) -> Vec<String> {
+    let g = grid(path, "Sent Log");
+    let start = g
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "Sent") && r.iter().any(|c| c == "Flow"))
+        .expect("a flow table in the Sent Log");
+    g[start + 1..]
+        .iter()
+        .take_while(|r| r.iter().any(|c| !c.is_empty()))
+        .map(|r| {
+            let mut r = r.clone();
+            while r.last().is_some_and(String::is_empty) {
+                r.pop();
+            }
+            r.join(" | ")
+        })
+        .collect()
+}
+
+#[test]
+fn apply_records_the_due_messages_once_and_the_next_run_reads_them_back() {
+    let dir = tmp();
+    let wb = shop(dir.path());
+    let w = wb.to_str().unwrap();
+    let args = ["today", w, "--as-of", AS_OF, "--at", "10:00", "--apply"];
+    let o = run(dir.path(), &args);
+    assert_eq!(err(&o), "");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        out(&o).ends_with(&format!("Recorded 8 message(s) in the Sent Log of {w}\n")),
+        "{}",
+        out(&o)
+    );
+    let rows = [
+        "2025-04-20 | birthday | jay@x.com | 2025-04-20 | sms | Jay",
+        "2025-04-20 | reminder | kay@x.com | Q-1 | email | Kay",
+        "2025-04-20 | review | fay@x.com | 2025-04-19 | email | Fay",
+        "2025-04-20 | review | leo@x.com | 2025-04-20 | email | Leo",
+        "2025-04-20 | thanks_2nd | bob@x.com | 2025-04-15 | email | Bob",
+        "2025-04-20 | welcome | ann@x.com | 2025-04-19 | email | Ann",
+        "2025-04-20 | welcome | ivy@x.com | 2025-04-18 | email | Ivy",
+        "2025-04-20 | winback | cat@x.com | 2025-04-20 | email | Cat",
+    ];
+    assert_eq!(flow_rows(&wb), rows);
+    let before = std::fs::read(&wb).unwrap();
+
+    // The same day again: everything is already sent, nothing is added, the file is unchanged.
+    let o = run(dir.path(), &args);
+    assert_eq!(err(&o), "");
+    assert!(
+        out(&o).starts_with("No flow messages are due as of 2025-04-20 10:00.\nNot sent:\n  welcome → Ann: sent on 2025-04-20\n"),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).ends_with("Nothing new to record in the Sent Log.\n"),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).contains("  thanks_2nd → Ivy: cooldown: another message on 2025-04-20\n"));
+    assert_eq!(std::fs::read(&wb).unwrap(), before);
+    assert_eq!(flow_rows(&wb), rows);
+
+    // `run` rewrites every generated sheet and keeps the flow rows; the Dashboard's next
+    // action comes from the same decision (Ivy's 2nd-order thanks, held today, is not one).
+    let o = run(
+        dir.path(),
+        &["run", w, "--as-of", AS_OF, "--no-report", "--quiet"],
+    );
+    assert_eq!(err(&o), "");
+    assert_eq!(flow_rows(&wb), rows);
+
+    // The next day: Ivy's 2nd-order thanks is still held (cooldown 3 days from 04-20).
+    let o = run(
+        dir.path(),
+        &[
+            "today",
+            w,
+            "--as-of",
+            "2025-04-21",
+            "--at",
+            "10:00",
+            "--format",
+            "json",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(j["due"], serde_json::json!([]));
+    let ivy = j["not_sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["flow"] == "thanks_2nd" && m["customer"] == "ivy@x.com")
+        .expect("Ivy's thanks");
+    assert_eq!(ivy["status"], "cooldown");
+    assert_eq!(ivy["detail"], "cooldown: another message on 2025-04-20");
+    // On 04-23 (three days after the welcome) it goes.
+    let o = run(
+        dir.path(),
+        &[
+            "today",
+            w,
+            "--as-of",
+            "2025-04-23",
+            "--at",
+            "10:00",
+            "--format",
+            "json",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let due: Vec<(String, String)> = j["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["flow"].as_str().unwrap().into(),
+                m["customer"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        due.contains(&("thanks_2nd".into(), "ivy@x.com".into())),
+        "{due:?}"
+    );
+}
+
+#[test]
+fn a_marketing_message_at_22_00_waits_for_the_morning() {
+    let dir = tmp();
+    let wb = shop(dir.path());
+    let w = wb.to_str().unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "today", w, "--as-of", AS_OF, "--at", "22:00", "--format", "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(j["at"], "22:00");
+    assert_eq!(j["counts"]["due"], 7);
+    assert_eq!(j["counts"]["quiet_hours"], 1);
+    let cat = j["not_sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["customer"] == "cat@x.com")
+        .expect("Cat's win-back");
+    assert_eq!(cat["flow"], "winback");
+    assert_eq!(cat["marketing"], true);
+    assert_eq!(cat["detail"], "quiet hours (21:00–08:00): after 08:00");
+    // 07:59 is still night; 08:00 is morning; 20:59 is still day.
+    for (at, due) in [("07:59", 7), ("08:00", 8), ("20:59", 8), ("21:00", 7)] {
+        let o = run(
+            dir.path(),
+            &["today", w, "--as-of", AS_OF, "--at", at, "--format", "json"],
+        );
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(j["counts"]["due"], due, "at {at}");
+    }
+    let o = run(dir.path(), &["today", w, "--at", "25:00"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("expected a time like 10:00 or 21:30, found \"25:00\""),
+        "{}",
+        err(&o)
+    );
+}
+
+/// The `=?UTF-8?B?…?=` words of a header, decoded.
+fn decode_words(v: &str) -> String {
+    let mut out = Vec::new();
+    for w in v.split_whitespace() {
+        let inner = w
+            .strip_prefix("=?UTF-8?B?")
+            .and_then(|x| x.strip_suffix("?="))
+            .unwrap_or_else(|| panic!("not an encoded word: {w}"));
+        out.extend(base64_decode(inner));
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
+        let v = A.iter().position(|x| *x == c).expect("base64") as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    out
+}
+
+/// An RFC 5322 message: its unfolded headers and its decoded body.
+fn parse_eml(bytes: &[u8]) -> (Vec<(String, String)>, String) {
+    let text = std::str::from_utf8(bytes).expect("ascii message");
+    assert!(text.is_ascii(), "a message on the wire is 7-bit");
+    let (head, body) = text.split_once("\r\n\r\n").expect("header and body");
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        assert!(line.len() <= 998, "line too long");
+        if line.starts_with(' ') || line.starts_with('\t') {
+            headers.last_mut().expect("folded line").1.push_str(line);
+        } else {
+            let (k, v) = line.split_once(": ").expect("name: value");
+            headers.push((k.to_string(), v.to_string()));
+        }
+    }
+    let body = String::from_utf8(base64_decode(&body.replace("\r\n", ""))).expect("utf-8 body");
+    (headers, body)
+}
+
+#[test]
+fn eml_drafts_are_rfc_5322_messages_with_encoded_korean_subjects() {
+    let dir = tmp();
+    let wb = shop(dir.path());
+    let w = wb.to_str().unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "today", w, "--as-of", AS_OF, "--at", "10:00", "--lang", "ko", "--eml", "drafts",
+            "--csv", "vars.csv",
+        ],
+    );
+    assert_eq!(err(&o), "");
+    assert!(
+        out(&o).contains("메일 초안 7개를 drafts에 썼습니다.\n"),
+        "{}",
+        out(&o)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("drafts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // Seven e-mails (Jay's birthday goes by SMS: in the CSV only).
+    assert_eq!(
+        names,
+        [
+            "reminder-007-kay@x.com.eml",
+            "review-004-fay@x.com.eml",
+            "review-005-leo@x.com.eml",
+            "thanks_2nd-003-bob@x.com.eml",
+            "welcome-001-ann@x.com.eml",
+            "welcome-002-ivy@x.com.eml",
+            "winback-006-cat@x.com.eml",
+        ]
+    );
+    let (h, body) =
+        parse_eml(&std::fs::read(dir.path().join("drafts/winback-006-cat@x.com.eml")).unwrap());
+    let get = |k: &str| {
+        h.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(get("To"), "\"Cat\" <cat@x.com>");
+    assert_eq!(get("From"), "\"Dangol Shop\" <shop@x.com>");
+    assert_eq!(get("MIME-Version"), "1.0");
+    assert_eq!(get("Date"), "Sun, 20 Apr 2025 00:00:00 -0000");
+    assert_eq!(
+        decode_words(&get("Subject")),
+        "(광고) [Dangol Shop] 오랜만에 인사드립니다"
+    );
+    assert_eq!(
+        body,
+        "Cat님, 안녕하세요. Dangol Shop입니다.\r\n\r\n마지막 주문 후 90일이 지났습니다. 새로 들어온 상품도 구경하러 들러 주세요.\r\n\r\n감사합니다.\r\nDangol Shop 드림\r\n\r\n수신을 원하지 않으시면 이 메일에 '수신거부'라고 회신해 주세요. (무료 수신거부)"
+    );
+    // A message that is not marketing carries no (광고) and no opt-out line.
+    let (h, body) =
+        parse_eml(&std::fs::read(dir.path().join("drafts/welcome-001-ann@x.com.eml")).unwrap());
+    let subject = h.iter().find(|(n, _)| n == "Subject").unwrap().1.clone();
+    assert_eq!(decode_words(&subject), "[Dangol Shop] 첫 주문 감사합니다");
+    assert!(body.contains("첫 주문(50,000원) 감사드립니다."), "{body}");
+    assert!(!body.contains("수신거부"));
+
+    let csv = std::fs::read_to_string(dir.path().join("vars.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}flow,customer,name,email,phone,channel,template,marketing,trigger,send_day,reason,subject,body"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("birthday,")).count(),
+        1
+    );
+    assert!(
+        csv.contains("birthday,jay@x.com,Jay,jay@x.com,010-1234-5678,sms,birthday,N,2025-04-20,2025-04-20,생일 2025-04-20,[Dangol Shop] 생일 축하드립니다,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_flows_sheet_with_a_bad_cell_names_it() {
+    let dir = tmp();
+    let path = dir.path().join("bad.xlsx");
+    let s = V::S;
+    let mut flows = flows_sheet();
+    flows[1][1] = s("first_purchase");
+    flows[2][3] = s("orderz >= 2");
+    flows[3][8] = s("soon");
+    xlsx(
+        &path,
+        &[
+            (
+                "Sales",
+                vec![
+                    vec![s("Date"), s("Customer"), s("Amount")],
+                    vec![d(2025, 4, 19), s("Ann"), V::N(50_000.0)],
+                ],
+            ),
+            ("Flows", flows),
+        ],
+    );
+    let o = run(
+        dir.path(),
+        &["check", path.to_str().unwrap(), "--as-of", AS_OF],
+    );
+    let text = out(&o);
+    assert!(
+        text.contains("Flows!B2: found \"first_purchase\", expected a trigger: first_order, nth_order:N, order+Nd, recency>=N, birthday, quote_unanswered or cart_abandoned"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Flows!D3: found \"orderz >= 2\", expected a rule: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("Flows!I4: found \"soon\", expected a whole number of days from 0 to 3650"),
+        "{text}"
+    );
+    // The three rows are left out; the others work.
+    let o = run(
+        dir.path(),
+        &[
+            "today",
+            path.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--at",
+            "10:00",
+            "--format",
+            "json",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(j["due"], serde_json::json!([]));
+}
+
+#[test]
+fn without_a_flows_sheet_today_says_so() {
+    let dir = tmp();
+    let path = dir.path().join("plain.xlsx");
+    let s = V::S;
+    xlsx(
+        &path,
+        &[(
+            "Sales",
+            vec![
+                vec![s("Date"), s("Customer"), s("Amount")],
+                vec![d(2025, 4, 19), s("Ann"), V::N(50_000.0)],
+            ],
+        )],
+    );
+    let o = run(
+        dir.path(),
+        &["today", path.to_str().unwrap(), "--as-of", AS_OF],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        out(&o),
+        "The workbook has no Flows sheet (자동발송규칙); `dangol init` writes one with the default flows (welcome, 2nd and 3rd order thanks, review request, win-back).\n"
+    );
+}
