@@ -671,4 +671,396 @@ impl Message {
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests {
+    use super::*;
+    use crate::analysis::customers::customer_table;
+    use crate::ingest::carts::CartRow;
+    use crate::model::{CellRef, CustomerRow, Flag, QuoteRow, SaleKind, SaleRow};
+    use crate::settings::Settings;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    const AS_OF: &str = "2025-04-20";
+
+    fn at(s: &str) -> NaiveDateTime {
+        day(s).and_hms_opt(10, 0, 0).unwrap()
+    }
+
+    fn flow(name: &str, trigger: Trigger) -> Flow {
+        Flow {
+            cell: CellRef::new("Flows", 1, 0),
+            name: name.into(),
+            trigger,
+            delay_days: 0,
+            condition: None,
+            template: name.into(),
+            channel: Channel::Email,
+            marketing: false,
+            stop_if: Vec::new(),
+            cooldown_days: 0,
+            go_live: None,
+        }
+    }
+
+    /// A dataset with `orders` of (customer, day), each ₩10,000, customers' e-mail
+    /// `NAME@x.com`.
+    fn data(orders: &[(&str, &str)], flows: Vec<Flow>) -> Dataset {
+        let mut d = Dataset::default();
+        for (i, (c, when)) in orders.iter().enumerate() {
+            let row = SaleRow {
+                cell: CellRef::new("Sales", i as u32 + 1, 0),
+                at: at(when),
+                customer: Some(format!("{c}@x.com")),
+                name: Some((*c).to_string()),
+                email: Some(format!("{c}@x.com")),
+                phone: None,
+                order_id: Some(format!("O{i}")),
+                product: None,
+                amount: Decimal::from(10_000),
+                kind: SaleKind::Order,
+                channel: None,
+            };
+            d.sales.add(&row, &format!("O{i}"));
+        }
+        d.flows = flows;
+        d
+    }
+
+    fn listed(key: &str, opt_out: bool, consent: bool, birthday: Option<&str>) -> CustomerRow {
+        CustomerRow {
+            cell: CellRef::new("Customers", 1, 0),
+            customer: key.into(),
+            name: Some(key.into()),
+            email: Some(key.into()),
+            phone: None,
+            group: None,
+            joined: None,
+            opt_out,
+            note: None,
+            birthday: birthday.map(day),
+            consent,
+        }
+    }
+
+    fn decide_at(d: &Dataset, log: &[FlowSent], as_of: &str, time: u32) -> FlowDay {
+        let s = Settings::defaults();
+        let t = customer_table(&d.sales, &d.quotes, &d.customers, &s, day(as_of));
+        let reminders = crate::analysis::remind::due_reminders(d, &t, &s, day(as_of));
+        let opts = FlowOptions {
+            as_of: day(as_of),
+            at: NaiveTime::from_hms_opt(time, 0, 0).unwrap(),
+            catch_up_days: 7,
+            reminder_after_days: 3,
+        };
+        flow_day(d, &t, &reminders, log, &opts)
+    }
+
+    fn decide(d: &Dataset) -> FlowDay {
+        decide_at(d, &[], AS_OF, 10)
+    }
+
+    /// (flow, customer, status code) of every message.
+    fn codes(f: &FlowDay) -> Vec<(String, String, &'static str)> {
+        f.messages
+            .iter()
+            .map(|m| (m.flow.clone(), m.customer.clone(), m.status.code()))
+            .collect()
+    }
+
+    fn one(f: &FlowDay) -> &Message {
+        assert_eq!(f.messages.len(), 1, "{:?}", codes(f));
+        &f.messages[0]
+    }
+
+    #[test]
+    fn the_catch_up_window_is_seven_days_then_missed_for_seven_more() {
+        let w = || vec![flow("welcome", Trigger::FirstOrder)];
+        // 6 days late: due; 7: missed; 13: missed; 14: gone.
+        for (when, want) in [
+            ("2025-04-14", Some(Status::Due)),
+            ("2025-04-13", Some(Status::Missed)),
+            ("2025-04-07", Some(Status::Missed)),
+            ("2025-04-06", None),
+            ("2025-04-21", None),
+        ] {
+            let f = decide(&data(&[("a", when)], w()));
+            assert_eq!(f.messages.first().map(|m| m.status.clone()), want, "{when}");
+        }
+    }
+
+    #[test]
+    fn go_live_counts_from_its_own_day() {
+        let mut w = flow("welcome", Trigger::FirstOrder);
+        w.go_live = Some(day("2025-04-18"));
+        let d = data(&[("a", "2025-04-18"), ("b", "2025-04-17")], vec![w]);
+        let f = decide(&d);
+        assert_eq!(codes(&f), [("welcome".into(), "a@x.com".into(), "due")]);
+        assert_eq!(f.before_go_live, 1);
+    }
+
+    #[test]
+    fn delay_days_move_the_send_day() {
+        let mut w = flow("welcome", Trigger::FirstOrder);
+        w.delay_days = 2;
+        let d = data(&[("a", "2025-04-18"), ("b", "2025-04-19")], vec![w]);
+        let f = decide(&d);
+        assert_eq!(codes(&f), [("welcome".into(), "a@x.com".into(), "due")]);
+        assert_eq!(f.messages[0].send_day, day("2025-04-20"));
+    }
+
+    #[test]
+    fn nth_order_fires_on_the_nth_order_only() {
+        let d = data(
+            &[
+                ("a", "2025-04-01"),
+                ("a", "2025-04-10"),
+                ("a", "2025-04-19"),
+                ("b", "2025-04-18"),
+                ("b", "2025-04-19"),
+            ],
+            vec![flow("thanks_3rd", Trigger::NthOrder(3))],
+        );
+        let f = decide(&d);
+        let m = one(&f);
+        assert_eq!(m.customer, "a@x.com");
+        assert_eq!(
+            m.reason(Lang::En, Currency::Krw),
+            "3rd order on 2025-04-19, ₩10,000"
+        );
+        assert_eq!(
+            m.reason(Lang::Ko, Currency::Krw),
+            "3번째 주문 2025-04-19 10,000원"
+        );
+    }
+
+    #[test]
+    fn order_plus_n_days_is_due_on_the_nth_day() {
+        let f = flow("review", Trigger::OrderPlus(7));
+        let d = data(&[("a", "2025-04-13"), ("b", "2025-04-14")], vec![f]);
+        let day_ = decide(&d);
+        let m = one(&day_);
+        assert_eq!(
+            (m.customer.as_str(), m.trigger_ref.as_str()),
+            ("a@x.com", "2025-04-20")
+        );
+    }
+
+    #[test]
+    fn recency_fires_on_the_nth_quiet_day_and_an_order_on_it_stops_it() {
+        let mut wb = flow("winback", Trigger::RecencyAtLeast(90));
+        wb.stop_if = vec![StopRule::Ordered];
+        // a: last order 90 days ago (due); b: 89 days (not yet); c: quiet 90 days, then
+        // ordered on the 90th day (stopped).
+        let d = data(
+            &[
+                ("a", "2025-01-20"),
+                ("b", "2025-01-21"),
+                ("c", "2025-01-15"),
+                ("c", "2025-04-15"),
+            ],
+            vec![wb],
+        );
+        let f = decide(&d);
+        assert_eq!(
+            codes(&f),
+            [
+                ("winback".into(), "a@x.com".into(), "due"),
+                ("winback".into(), "c@x.com".into(), "stopped"),
+            ]
+        );
+        assert_eq!(
+            f.messages[1].status,
+            Status::StoppedOrdered(day("2025-04-15"))
+        );
+        assert_eq!(
+            f.messages[0].reason(Lang::En, Currency::Krw),
+            "1 order(s), none for 90 days since 2025-01-20"
+        );
+    }
+
+    #[test]
+    fn stop_if_replied_counts_replies_after_the_trigger_only() {
+        let mut r = flow("review", Trigger::OrderPlus(0));
+        r.stop_if = vec![StopRule::Replied];
+        let mut d = data(&[("a", "2025-04-18"), ("b", "2025-04-18")], vec![r]);
+        let quote = |c: &str, replied: NaiveDateTime| QuoteRow {
+            cell: CellRef::new("Quotes", 1, 0),
+            quote_id: Some("Q".into()),
+            customer: Some(format!("{c}@x.com")),
+            name: None,
+            email: None,
+            phone: None,
+            sent: at("2025-04-01"),
+            opened: Flag::Yes,
+            opens: 1,
+            responded: Flag::On(replied),
+            converted: Flag::No,
+            order_id: None,
+            amount: None,
+            channel: None,
+            status: None,
+            reminded_at: None,
+            reminders: 0,
+        };
+        // a replied on the trigger day after the order; b the day before.
+        d.quotes = vec![
+            quote("a", day("2025-04-18").and_hms_opt(11, 0, 0).unwrap()),
+            quote("b", at("2025-04-17")),
+        ];
+        let f = decide(&d);
+        let stat: Vec<_> = f.messages.iter().map(|m| m.status.clone()).collect();
+        assert_eq!(
+            stat,
+            [Status::StoppedReplied(day("2025-04-18")), Status::Due]
+        );
+    }
+
+    #[test]
+    fn birthdays_come_every_year_and_29_february_on_the_28th() {
+        let mut d = data(&[], vec![flow("birthday", Trigger::Birthday)]);
+        d.customers = vec![
+            listed("a@x.com", false, false, Some("1990-04-20")),
+            listed("b@x.com", false, false, Some("2000-02-29")),
+        ];
+        let f = decide(&d);
+        assert_eq!(one(&f).customer, "a@x.com");
+        let f = decide_at(&d, &[], "2025-02-28", 10);
+        let m = one(&f);
+        assert_eq!(
+            (m.customer.as_str(), m.trigger_ref.as_str()),
+            ("b@x.com", "2025-02-28")
+        );
+    }
+
+    fn cart(id: &str, customer: &str, created: &str, completed: Option<&str>) -> CartRow {
+        CartRow {
+            cell: CellRef::new("Carts", 1, 0),
+            cart_id: id.into(),
+            created: at(created),
+            customer: Some(customer.into()),
+            name: None,
+            email: Some(customer.into()),
+            phone: None,
+            items: vec!["Mug".into(), "Bowl".into()],
+            total: Decimal::from(42_000),
+            recovery_url: None,
+            completed: completed.map(at),
+        }
+    }
+
+    #[test]
+    fn a_cart_is_stopped_when_completed_or_recovered_by_a_later_order() {
+        let mut d = data(
+            &[("b", "2025-04-19"), ("c", "2025-04-17")],
+            vec![flow("cart", Trigger::CartAbandoned)],
+        );
+        d.carts = vec![
+            cart("C1", "a@x.com", "2025-04-18", None),
+            cart("C2", "b@x.com", "2025-04-18", None),
+            cart("C3", "c@x.com", "2025-04-18", None),
+            cart("C4", "d@x.com", "2025-04-18", Some("2025-04-19")),
+        ];
+        let f = decide(&d);
+        let stat: Vec<_> = f.messages.iter().map(|m| m.status.clone()).collect();
+        assert_eq!(
+            stat,
+            [
+                Status::Due,
+                // b ordered the day after: recovered.
+                Status::StoppedOrdered(day("2025-04-19")),
+                // c's order came before the cart: it is still abandoned.
+                Status::Due,
+                Status::StoppedCompleted(day("2025-04-19")),
+            ]
+        );
+        assert_eq!(
+            f.messages[0].reason(Lang::En, Currency::Krw),
+            "cart C1: 2 item(s), ₩42,000 not checked out"
+        );
+    }
+
+    #[test]
+    fn opted_out_customers_get_nothing_and_marketing_needs_consent_and_daylight() {
+        let mut wb = flow("winback", Trigger::RecencyAtLeast(30));
+        wb.marketing = true;
+        let mut d = data(
+            &[
+                ("a", "2025-03-21"),
+                ("b", "2025-03-21"),
+                ("c", "2025-03-21"),
+            ],
+            vec![wb],
+        );
+        d.customers = vec![
+            listed("a@x.com", true, true, None),
+            listed("b@x.com", false, true, None),
+        ];
+        let f = decide(&d);
+        assert_eq!(
+            codes(&f).iter().map(|c| c.2).collect::<Vec<_>>(),
+            ["opted_out", "due", "no_consent"]
+        );
+        let night = decide_at(&d, &[], AS_OF, 22);
+        assert_eq!(night.messages[1].status, Status::QuietHours);
+        assert!(quiet_hours(NaiveTime::from_hms_opt(7, 59, 0).unwrap()));
+        assert!(!quiet_hours(NaiveTime::from_hms_opt(8, 0, 0).unwrap()));
+        assert!(!quiet_hours(NaiveTime::from_hms_opt(20, 59, 0).unwrap()));
+        assert!(quiet_hours(NaiveTime::from_hms_opt(21, 0, 0).unwrap()));
+    }
+
+    #[test]
+    fn a_cooldown_holds_a_second_flow_for_its_days_across_flows() {
+        let w = flow("welcome", Trigger::FirstOrder);
+        let mut r = flow("review", Trigger::OrderPlus(0));
+        r.cooldown_days = 3;
+        let d = data(&[("a", "2025-04-20")], vec![w, r]);
+        // Same day: the first flow of the sheet goes, the second waits.
+        let f = decide(&d);
+        assert_eq!(
+            f.messages
+                .iter()
+                .map(|m| m.status.clone())
+                .collect::<Vec<_>>(),
+            [Status::Due, Status::Cooldown(day("2025-04-20"))]
+        );
+        // Another flow's message in the Sent Log 2 days ago holds it; 3 days ago does not.
+        let d = data(&[("a", "2025-04-20")], vec![d.flows[1].clone()]);
+        let sent = |when: &str| FlowSent {
+            sent: day(when),
+            flow: "birthday".into(),
+            customer: "a@x.com".into(),
+            trigger: when.into(),
+            channel: "email".into(),
+            name: "a".into(),
+        };
+        let f = decide_at(&d, &[sent("2025-04-18")], AS_OF, 10);
+        assert_eq!(one(&f).status, Status::Cooldown(day("2025-04-18")));
+        let f = decide_at(&d, &[sent("2025-04-17")], AS_OF, 10);
+        assert_eq!(one(&f).status, Status::Due);
+    }
+
+    #[test]
+    fn a_message_in_the_sent_log_is_never_due_again() {
+        let d = data(
+            &[("a", "2025-04-19")],
+            vec![flow("welcome", Trigger::FirstOrder)],
+        );
+        let log = [FlowSent {
+            sent: day("2025-04-19"),
+            flow: "welcome".into(),
+            customer: "a@x.com".into(),
+            trigger: "2025-04-19".into(),
+            channel: "email".into(),
+            name: "a".into(),
+        }];
+        assert_eq!(
+            decide_at(&d, &log, AS_OF, 10).messages[0].status,
+            Status::Sent(day("2025-04-19"))
+        );
+        // Another flow of the same name for another trigger is not the same message.
+        let f = decide_at(&d, &log[..0], AS_OF, 10);
+        assert_eq!(one(&f).status, Status::Due);
+    }
+}
