@@ -664,3 +664,53 @@ fn without_a_flows_sheet_today_says_so() {
         "The workbook has no Flows sheet (자동발송규칙); `dangol init` writes one with the default flows (welcome, 2nd and 3rd order thanks, review request, win-back).\n"
     );
 }
+
+#[test]
+fn notify_today_sends_the_list_of_due_flow_messages() {
+    let dir = tmp();
+    let wb = shop(dir.path());
+    let preview = dir.path().join("preview");
+    let mut cmd = assert_cmd::Command::cargo_bin("dangol").expect("binary");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("DANGOL_") {
+            cmd.env_remove(k);
+        }
+    }
+    let o = cmd
+        .current_dir(dir.path())
+        .env("DANGOL_SECRETS", dir.path().join("secrets.toml"))
+        .env(
+            "DANGOL_SLACK_WEBHOOK_URL",
+            "http://127.0.0.1:9/services/T0/B0/X",
+        )
+        .args([
+            "notify",
+            wb.to_str().unwrap(),
+            "--what",
+            "today",
+            "--to",
+            "slack",
+            "--out",
+            preview.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let body =
+        std::fs::read_to_string(preview.join("slack-today-2025-04-20.http")).expect("preview");
+    assert!(
+        body.contains("8 flow messages due today (2025-04-20)"),
+        "{body}"
+    );
+    // Names are masked in chat messages.
+    assert!(
+        body.contains("- welcome → A*n (email): 1st order on 2025-04-19, ₩50,000"),
+        "{body}"
+    );
+    assert!(
+        body.contains("- winback → C*t (email): 2 order(s), none for 90 days since 2025-01-20"),
+        "{body}"
+    );
+}
