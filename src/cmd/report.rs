@@ -53,16 +53,15 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // Check the flags before the (possibly long) read of the workbook.
     if let Some(text) = &args.week {
         if g.as_of.is_some() {
-            eprintln!(
-                "dangol: error: --week and --as-of cannot be used together; --week {text} \
+            return Err(super::UsageError(format!(
+                "--week and --as-of cannot be used together; --week {text} \
                  reports that week, --as-of reports the last complete week before that day"
-            );
-            return Ok(Exit::Usage);
+            ))
+            .into());
         }
         // The syntax does not depend on the week start; the week is parsed again below.
         if let Err(e) = Week::parse(text, Weekday::Mon) {
-            eprintln!("dangol: error: --week: {e}");
-            return Ok(Exit::Usage);
+            return Err(super::UsageError(format!("--week: {e}")).into());
         }
     }
     let inputs = output::inputs(

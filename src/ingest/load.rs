@@ -1,5 +1,6 @@
-//! The whole read of one workbook: find each sheet's role, build the settings from the
-//! Settings/Grades sheets, `dangol.toml` and flags, then stream the data sheets.
+//! The whole read of one workbook: find each sheet's role, hand the Settings/Grades sheets'
+//! cells to [`crate::settings::load::resolve`] (with `dangol.toml` and flags), then stream the
+//! data sheets.
 
 use std::path::{Path, PathBuf};
 
@@ -148,22 +149,6 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
         almost,
         rows,
     })
-}
-
-/// The sheets `sheet.settings` names, from the flags and `dangol.toml` (read before the
-/// settings themselves, since they say where the settings are).
-fn settings_pins(opts: &ReadOptions, toml: Option<&(PathBuf, String)>) -> Vec<String> {
-    let mut raws: Vec<RawSetting> = opts.flags.clone();
-    if let Some((p, text)) = toml
-        && let Ok((from_toml, _)) = crate::settings::load::parse_toml(p, text)
-    {
-        raws.extend(from_toml);
-    }
-    raws.iter()
-        .filter(|r| r.key.trim() == "sheet.settings")
-        .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
-        .filter(|v| !v.is_empty())
-        .collect()
 }
 
 /// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
@@ -332,26 +317,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     }
 
     // Settings, grades and templates sheets come first: they shape how data is read.
-    let mut src = Sources::default();
-    let config = if let Some(p) = &opts.config {
-        Some(p.clone())
-    } else {
-        let beside = path
-            .parent()
-            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
-        beside.is_file().then_some(beside)
-    };
-    if let Some(cfg) = config {
-        let text = std::fs::read_to_string(&cfg).map_err(|e| {
-            LoadError::Config(format!(
-                "{}: cannot read the settings file: {e}",
-                cfg.display()
-            ))
-        })?;
-        src.toml = Some((cfg, text));
-    }
+    let mut src =
+        Sources::outside(path, opts.config.as_deref(), &opts.flags).map_err(LoadError::Config)?;
     // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
-    for name in settings_pins(opts, src.toml.as_ref()) {
+    for name in src.settings_sheets() {
         if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
             && let Some((r, m)) = best_for_role(scan, Role::Settings)
             && headers::satisfies(Role::Settings, &m)
@@ -426,7 +395,6 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             true
         })?;
     }
-    src.flags.clone_from(&opts.flags);
     let settings = crate::settings::load::resolve(&src)?;
 
     // Roles: pins first, then what the headers say.
