@@ -29,7 +29,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     render::terminal::init_colour(cli.global.no_color);
     // Flags → a checked plan before any file is opened; a wrong command line exits 2.
     let g = &cli::Context::check(&cli.global, &cli.command)?;
-    ingest::guard::set_limits(g.limits);
     match &cli.command {
         Command::Check(a) => cmd::check::run(a, g),
         Command::Config(a) => cmd::config::run(a, g),

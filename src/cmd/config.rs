@@ -27,7 +27,9 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let loaded = super::load(&args.workbook, g)?;
-    let rows = describe(&loaded.settings, loaded.lang);
+    // JSON and CSV are for programs: English values and origins whatever the workbook's
+    // language; the table is for the owner, in the workbook's language.
+    let rows = describe(&loaded.settings, Lang::En);
     let text = match g.format {
         Format::Json => {
             let v: Vec<serde_json::Value> = rows
@@ -46,7 +48,11 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             }
             format!("\u{feff}{}", String::from_utf8(w.into_inner()?)?)
         }
-        Format::Table | Format::Xlsx => table(&rows, loaded.lang, loaded.currency),
+        Format::Table | Format::Xlsx => table(
+            &describe(&loaded.settings, loaded.lang),
+            loaded.lang,
+            loaded.currency,
+        ),
     };
     if !g.quiet {
         super::emit(&text)?;

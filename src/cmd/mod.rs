@@ -31,6 +31,7 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
         flags: g.flags.clone(),
         as_of: Some(as_of(g)),
         today: Some(chrono::Local::now().date_naive()),
+        limits: Some(g.limits),
     })
 }
 

@@ -93,7 +93,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .as_ref()
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
     let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
-    for w in annotate(&loaded, g.encoding.as_deref(), &report, warnings) {
+    for w in annotate(&loaded, g.encoding.as_deref(), &g.limits, &report, warnings) {
         let line = format!("dangol: warning: {w}");
         eprintln!("{}", crate::render::terminal::stderr_line(&line));
     }
@@ -151,6 +151,7 @@ pub fn build_report(l: &Loaded, as_of: NaiveDate) -> anyhow::Result<WeeklyReport
 fn annotate(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     r: &WeeklyReport,
     warnings: Vec<String>,
 ) -> Vec<String> {
@@ -188,7 +189,8 @@ fn annotate(
                 }
             }
             if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
-                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, &names));
+                let cells =
+                    name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
                 if let Some(c) = cells.get(*name) {
                     return format!("{w} ({c})");
                 }
@@ -212,10 +214,11 @@ fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
 fn find_name_cells(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     names: &[&str],
 ) -> BTreeMap<String, CellRef> {
     let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
-    let Ok(mut input) = Input::open(&l.path, encoding) else {
+    let Ok(mut input) = Input::open_with(&l.path, encoding, limits) else {
         return found;
     };
     for sheet in l.data.sheets.iter().filter(|s| s.role == Some(Role::Sales)) {

@@ -112,7 +112,10 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         // an output and need not be reproducible.
         stamp: chrono::Local::now().naive_local(),
         created: as_of,
-        merge: MergeOptions::default(),
+        merge: MergeOptions {
+            limits: Some(g.limits),
+            ..MergeOptions::default()
+        },
     };
     let editable = args
         .workbook

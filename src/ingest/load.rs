@@ -29,6 +29,8 @@ pub struct ReadOptions {
     pub as_of: Option<chrono::NaiveDate>,
     /// The clock's day.
     pub today: Option<chrono::NaiveDate>,
+    /// Input limits (zip-bomb guard); `None`: the environment's, else the built-in ones.
+    pub limits: Option<super::guard::Limits>,
 }
 
 /// A workbook read and its effective settings.
@@ -273,7 +275,11 @@ fn cell_text(c: Option<&Cell<'_>>) -> String {
 /// The sheets dangol generated in an `.xlsx`/`.xlsm` on an earlier run: its own output is not
 /// input (reading the Dashboard back as a quote log would change the results on every run).
 /// A list that cannot be read is a warning, and every sheet is then read.
-fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>) {
+fn generated_sheets(
+    path: &Path,
+    input: &Input,
+    limits: &super::guard::Limits,
+) -> (Vec<String>, Option<Problem>) {
     if !matches!(
         input,
         Input::Book {
@@ -285,7 +291,7 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
     }
     let listed = std::fs::File::open(path)
         .map_err(crate::writeback::WritebackError::Io)
-        .and_then(|f| crate::writeback::generated_sheets(std::io::BufReader::new(f)));
+        .and_then(|f| crate::writeback::generated_sheets_with(std::io::BufReader::new(f), limits));
     match listed {
         Ok(names) => (names, None),
         Err(e) => (
@@ -304,8 +310,9 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
 
 /// Read a workbook: scan, settings, data.
 pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
-    let mut input = Input::open(path, opts.encoding.as_deref())?;
-    let (generated, generated_problem) = generated_sheets(path, &input);
+    let limits = super::guard::limits_or_env(opts.limits);
+    let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;
+    let (generated, generated_problem) = generated_sheets(path, &input, &limits);
     let names: Vec<String> = input
         .sheet_names()
         .into_iter()

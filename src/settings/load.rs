@@ -454,3 +454,73 @@ pub fn describe(s: &Settings, lang: Lang) -> Vec<(String, String, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(key: &str, value: &str, origin: Origin) -> RawSetting {
+        RawSetting {
+            key: key.into(),
+            value: value.into(),
+            origin,
+        }
+    }
+
+    fn cell(c: &str) -> Origin {
+        Origin::Sheet(c.into())
+    }
+
+    /// Resolution needs no workbook: the Settings sheet's cells, `dangol.toml` and the flags
+    /// give the effective settings, later sources winning, each value with its origin.
+    #[test]
+    fn settings_resolve_from_cells_toml_and_flags_without_a_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("dangol.toml"),
+            "backups = 3\n[reminder]\nmax = 4\n",
+        )
+        .unwrap();
+        let flags = [raw("backups", "5", Origin::Flag("--set backups".into()))];
+        let mut src = Sources::outside(&dir.path().join("shop.xlsx"), None, &flags).unwrap();
+        assert_eq!(src.settings_sheets(), Vec::<String>::new());
+        src.sheet_key_cells.push(cell("설정!A2"));
+        src.sheet.push(raw("분석기간", "180", cell("설정!B2")));
+        let s = resolve(&src).unwrap();
+        assert_eq!((s.lookback_days, s.backups, s.reminder_max), (180, 5, 4));
+        assert_eq!(s.origins["lookback_days"], cell("설정!B2"));
+        assert_eq!(
+            s.origins["reminder.max"],
+            Origin::Toml("dangol.toml:3".into())
+        );
+        assert_eq!(s.origins["backups"], Origin::Flag("--set backups".into()));
+    }
+
+    /// Every problem is reported at its own place: an unknown key at the key's cell, a bad
+    /// value at the value's cell, a TOML value at its line.
+    #[test]
+    fn every_settings_error_names_its_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = dir.path().join("dangol.toml");
+        std::fs::write(&toml, "week_start = \"someday\"\n").unwrap();
+        let mut src = Sources::outside(&dir.path().join("shop.xlsx"), Some(&toml), &[]).unwrap();
+        for (k, v, r) in [("lookback_dys", "1", 2), ("backups", "-1", 3)] {
+            src.sheet_key_cells.push(cell(&format!("Settings!A{r}")));
+            src.sheet.push(raw(k, v, cell(&format!("Settings!B{r}"))));
+        }
+        let e = resolve(&src).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Settings!A2: unknown setting 'lookback_dys'; did you mean 'lookback_days'?\n\
+             settings: Settings!B3: backups: found \"-1\", expected a whole number from 0 to 1000\n\
+             settings: dangol.toml:1: week_start: found \"someday\", expected a weekday such as \
+             monday or sunday"
+        );
+        let missing = Sources::outside(Path::new("shop.xlsx"), Some(Path::new("nope.toml")), &[]);
+        assert!(
+            missing
+                .unwrap_err()
+                .starts_with("nope.toml: cannot read the settings file: "),
+        );
+    }
+}

@@ -184,7 +184,7 @@ fn config_speaks_korean_for_a_korean_workbook_and_reads_korean_keys() {
         line("sheet.sales"),
         "sheet.sales 판매시트 (머리글로 찾음) [기본값]"
     );
-    // The JSON stays the machine's: English keys and origins.
+    // The JSON stays the machine's: English keys, values and origins.
     let (code, json, _) = run(&[
         "config",
         p.to_str().unwrap(),
@@ -197,7 +197,11 @@ fn config_speaks_korean_for_a_korean_workbook_and_reads_korean_keys() {
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(
         v[0],
-        serde_json::json!({"key": "shop_name", "value": "", "origin": "기본값"})
+        serde_json::json!({"key": "shop_name", "value": "", "origin": "default"})
+    );
+    assert_eq!(
+        v[10],
+        serde_json::json!({"key": "sheet.sales", "value": "(found by headers)", "origin": "default"})
     );
 }
 
@@ -335,4 +339,33 @@ fn command_usage_errors_print_once_and_exit_2() {
             "{args:?}"
         );
     }
+}
+
+/// The input limits are a value in the read options, not a process-wide setting: two reads in
+/// one process with different limits each get their own.
+#[test]
+fn input_limits_are_passed_per_read() {
+    let dir = tmp();
+    let p = english_shop(dir.path());
+    let tight = dangol::ingest::ReadOptions {
+        limits: Some(dangol::ingest::guard::Limits::default().with_max_unzipped_mb(0)),
+        ..dangol::ingest::ReadOptions::default()
+    };
+    let err = dangol::ingest::load(&p, &tight).expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: part '[Content_Types].xml' unpacks to 0.0 MB, more than the per-part limit of \
+             0.0 MB — this looks like a zip bomb; if the workbook is genuine, raise the limit \
+             with --max-unzipped-mb",
+            p.display()
+        )
+    );
+    let l = dangol::ingest::load(&p, &dangol::ingest::ReadOptions::default()).expect("read");
+    assert_eq!(l.settings.lookback_days, 180);
+    // The same through the binary: the flag decides for that run only.
+    let (code, _, err) = run(&["check", p.to_str().unwrap(), "--max-unzipped-mb", "0"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = run(&["check", p.to_str().unwrap(), "--as-of", "2026-11-21"]);
+    assert_eq!((code, err.as_str()), (0, ""));
 }
