@@ -1,4 +1,5 @@
-//! The command line: global flags shared by every command, and the command enum.
+//! The command line: global flags shared by every command, the command enum, and the checked
+//! plan ([`Context`]) the flags become before any data is read.
 
 use std::path::PathBuf;
 
@@ -6,13 +7,15 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cmd;
+use crate::settings::Origin;
+use crate::settings::load::RawSetting;
 
 /// dangol — your shop's spreadsheet, turned into a micro-ERP.
 #[derive(Debug, Parser)]
 #[command(name = "dangol", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,16 +41,13 @@ pub enum LangArg {
     En,
 }
 
-/// Flags every command accepts.
+/// Flags every command accepts, as parsed; commands get them checked, as a [`Context`].
 #[derive(Debug, Args, Clone)]
-pub struct Global {
+pub struct GlobalArgs {
     /// The day to analyse as of (YYYY-MM-DD), or `latest`: the day after the newest sale in
     /// the data; default today.
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<AsOf>,
-    /// What `--as-of latest` turned out to be, once the data is read (set by `cmd::load`).
-    #[arg(skip)]
-    pub latest: std::sync::OnceLock<NaiveDate>,
     /// Output language (default: the workbook's).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
@@ -85,7 +85,7 @@ pub struct Global {
     pub max_cells: Option<u64>,
 }
 
-impl Global {
+impl GlobalArgs {
     /// The input limits: the environment's (`DANGOL_MAX_*`), then these flags.
     pub fn limits(&self) -> crate::ingest::guard::Limits {
         let mut l = crate::ingest::guard::Limits::from_env();
@@ -96,6 +96,95 @@ impl Global {
             l.max_cells = n;
         }
         l
+    }
+
+    /// `--lang` and every `--set KEY=VALUE` as raw settings, each key checked against the
+    /// table of settings (a bad one is a usage error: nothing has been read yet).
+    fn setting_flags(&self) -> Result<Vec<RawSetting>, UsageError> {
+        let mut flags = Vec::new();
+        if let Some(l) = self.lang {
+            let v = match l {
+                LangArg::Auto => "auto",
+                LangArg::Ko => "ko",
+                LangArg::En => "en",
+            };
+            flags.push(RawSetting {
+                key: "lang".into(),
+                value: v.into(),
+                origin: Origin::Flag("--lang".into()),
+            });
+        }
+        for s in &self.set {
+            let Some((k, v)) = s.split_once('=') else {
+                return Err(UsageError(format!(
+                    "--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180"
+                )));
+            };
+            if !crate::settings::load::is_known_key(k) {
+                return Err(UsageError(format!(
+                    "--set {}: {}",
+                    k.trim(),
+                    crate::settings::load::unknown_key_message(k)
+                )));
+            }
+            flags.push(RawSetting {
+                key: k.trim().into(),
+                value: v.trim().into(),
+                origin: Origin::Flag(format!("--set {}", k.trim())),
+            });
+        }
+        Ok(flags)
+    }
+}
+
+/// A command line that is wrong in a way clap cannot see (`--set lookback=30`, `--week` with
+/// `--as-of`): printed once, by [`crate::main_with_args`], and exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The checked plan of one run: the global flags validated before any data is read — the
+/// setting flags parsed against the table of settings, the input limits resolved to values —
+/// plus what the run learns on the way (`--as-of latest`).
+///
+/// It dereferences to the parsed [`GlobalArgs`], so a command reads `g.format` or `g.quiet`
+/// as before; what needed checking is read from here.
+#[derive(Debug)]
+pub struct Context {
+    args: GlobalArgs,
+    /// `--lang` and `--set`, checked: every key is one dangol knows.
+    pub flags: Vec<RawSetting>,
+    /// The input limits (environment, then `--max-unzipped-mb`/`--max-cells`).
+    pub limits: crate::ingest::guard::Limits,
+    /// What `--as-of latest` turned out to be, once the data is read (set by `cmd::load`).
+    pub latest: std::sync::OnceLock<NaiveDate>,
+}
+
+/// Commands take the checked context under the name they always used.
+pub type Global = Context;
+
+impl std::ops::Deref for Context {
+    type Target = GlobalArgs;
+
+    fn deref(&self) -> &GlobalArgs {
+        &self.args
+    }
+}
+
+impl Context {
+    /// Check the global flags for `command`: a wrong combination is a [`UsageError`].
+    pub fn check(args: &GlobalArgs, command: &Command) -> Result<Context, UsageError> {
+        if args.format == Format::Xlsx && !matches!(command, Command::Sample(_)) {
+            return Err(UsageError(
+                "--format xlsx is only for `dangol sample`; use table, json or csv".into(),
+            ));
+        }
+        Ok(Context {
+            flags: args.setting_flags()?,
+            limits: args.limits(),
+            args: args.clone(),
+            latest: std::sync::OnceLock::new(),
+        })
     }
 }
 

@@ -27,32 +27,24 @@ use crate::exit::Exit;
 /// Run one command; errors are returned, not printed.
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     render::terminal::init_colour(cli.global.no_color);
-    if cli.global.format == cli::Format::Xlsx && !matches!(cli.command, Command::Sample(_)) {
-        eprintln!(
-            "{}",
-            render::terminal::stderr_line(
-                "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv"
-            )
-        );
-        return Ok(Exit::Usage);
-    }
-    ingest::guard::set_limits(cli.global.limits());
+    // Flags → a checked plan before any file is opened; a wrong command line exits 2.
+    let g = &cli::Context::check(&cli.global, &cli.command)?;
     match &cli.command {
-        Command::Check(a) => cmd::check::run(a, &cli.global),
-        Command::Config(a) => cmd::config::run(a, &cli.global),
-        Command::Customers(a) => cmd::customers::run(a, &cli.global),
-        Command::Funnel(a) => cmd::funnel::run(a, &cli.global),
-        Command::Groups(a) => cmd::groups::run(a, &cli.global),
-        Command::Init(a) => cmd::init::run(a, &cli.global),
-        Command::Sample(a) => cmd::sample::run(a, &cli.global),
-        Command::Remind(a) => cmd::remind::run(a, &cli.global),
-        Command::Run(a) => cmd::run::run(a, &cli.global),
-        Command::Report(a) => cmd::report::run(a, &cli.global),
-        Command::Value(a) => cmd::value::run(a, &cli.global),
-        Command::Notify(a) => cmd::notify::run(a, &cli.global),
-        Command::Stock(a) => cmd::stock::run(a, &cli.global),
-        Command::Today(a) => cmd::today::run(a, &cli.global),
-        Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
+        Command::Check(a) => cmd::check::run(a, g),
+        Command::Config(a) => cmd::config::run(a, g),
+        Command::Customers(a) => cmd::customers::run(a, g),
+        Command::Funnel(a) => cmd::funnel::run(a, g),
+        Command::Groups(a) => cmd::groups::run(a, g),
+        Command::Init(a) => cmd::init::run(a, g),
+        Command::Sample(a) => cmd::sample::run(a, g),
+        Command::Remind(a) => cmd::remind::run(a, g),
+        Command::Run(a) => cmd::run::run(a, g),
+        Command::Report(a) => cmd::report::run(a, g),
+        Command::Value(a) => cmd::value::run(a, g),
+        Command::Notify(a) => cmd::notify::run(a, g),
+        Command::Stock(a) => cmd::stock::run(a, g),
+        Command::Today(a) => cmd::today::run(a, g),
+        Command::ImportProducts(a) => cmd::import_products::run(a, g),
 
         Command::Completions(a) => cmd::completions::run(a),
         Command::Man(a) => cmd::completions::run_man(a),

@@ -85,10 +85,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
     let (rows, matched) = match select(&table, args, &loaded.settings) {
         Ok(r) => r,
-        Err(msg) => {
-            eprintln!("dangol: error: {msg}");
-            return Ok(Exit::Usage);
-        }
+        Err(msg) => return Err(super::UsageError(msg).into()),
     };
     let text = match g.format {
         // Streamed a row at a time: a million customers are never a second copy in memory.

@@ -162,8 +162,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let (Some(f), Some(t)) = (args.from, args.to)
         && f > t
     {
-        eprintln!("dangol: error: --from {f} is after --to {t}");
-        return Ok(Exit::Usage);
+        return Err(super::UsageError(format!("--from {f} is after --to {t}")).into());
     }
     let loaded = super::load(&args.workbook, g)?;
     let mut opts = FunnelOptions::from_settings(&loaded.settings);

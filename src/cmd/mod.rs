@@ -19,58 +19,20 @@ pub mod value;
 
 use std::io::Write;
 
-use crate::cli::{AsOf, Global, LangArg};
+use crate::cli::{AsOf, Global};
 use crate::ingest::{Loaded, ReadOptions};
-use crate::settings::Origin;
-use crate::settings::load::RawSetting;
 
-/// A command line that is wrong in a way clap cannot see (`--set lookback=30`): exit 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+pub use crate::cli::UsageError;
 
-/// Read options from the global flags.
+/// Read options from the checked global flags.
 pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
-    let mut flags = Vec::new();
-    if let Some(l) = g.lang {
-        let v = match l {
-            LangArg::Auto => "auto",
-            LangArg::Ko => "ko",
-            LangArg::En => "en",
-        };
-        flags.push(RawSetting {
-            key: "lang".into(),
-            value: v.into(),
-            origin: Origin::Flag("--lang".into()),
-        });
-    }
-    for s in &g.set {
-        let Some((k, v)) = s.split_once('=') else {
-            return Err(UsageError(format!(
-                "--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180"
-            ))
-            .into());
-        };
-        if !crate::settings::load::is_known_key(k) {
-            return Err(UsageError(format!(
-                "--set {}: {}",
-                k.trim(),
-                crate::settings::load::unknown_key_message(k)
-            ))
-            .into());
-        }
-        flags.push(RawSetting {
-            key: k.trim().into(),
-            value: v.trim().into(),
-            origin: Origin::Flag(format!("--set {}", k.trim())),
-        });
-    }
     Ok(ReadOptions {
         encoding: g.encoding.clone(),
         config: g.config.clone(),
-        flags,
+        flags: g.flags.clone(),
         as_of: Some(as_of(g)),
         today: Some(chrono::Local::now().date_naive()),
+        limits: Some(g.limits),
     })
 }
 

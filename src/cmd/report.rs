@@ -53,16 +53,15 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // Check the flags before the (possibly long) read of the workbook.
     if let Some(text) = &args.week {
         if g.as_of.is_some() {
-            eprintln!(
-                "dangol: error: --week and --as-of cannot be used together; --week {text} \
+            return Err(super::UsageError(format!(
+                "--week and --as-of cannot be used together; --week {text} \
                  reports that week, --as-of reports the last complete week before that day"
-            );
-            return Ok(Exit::Usage);
+            ))
+            .into());
         }
         // The syntax does not depend on the week start; the week is parsed again below.
         if let Err(e) = Week::parse(text, Weekday::Mon) {
-            eprintln!("dangol: error: --week: {e}");
-            return Ok(Exit::Usage);
+            return Err(super::UsageError(format!("--week: {e}")).into());
         }
     }
     let inputs = output::inputs(
@@ -94,7 +93,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .as_ref()
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
     let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
-    for w in annotate(&loaded, g.encoding.as_deref(), &report, warnings) {
+    for w in annotate(&loaded, g.encoding.as_deref(), &g.limits, &report, warnings) {
         let line = format!("dangol: warning: {w}");
         eprintln!("{}", crate::render::terminal::stderr_line(&line));
     }
@@ -152,6 +151,7 @@ pub fn build_report(l: &Loaded, as_of: NaiveDate) -> anyhow::Result<WeeklyReport
 fn annotate(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     r: &WeeklyReport,
     warnings: Vec<String>,
 ) -> Vec<String> {
@@ -189,7 +189,8 @@ fn annotate(
                 }
             }
             if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
-                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, &names));
+                let cells =
+                    name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
                 if let Some(c) = cells.get(*name) {
                     return format!("{w} ({c})");
                 }
@@ -213,10 +214,11 @@ fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
 fn find_name_cells(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     names: &[&str],
 ) -> BTreeMap<String, CellRef> {
     let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
-    let Ok(mut input) = Input::open(&l.path, encoding) else {
+    let Ok(mut input) = Input::open_with(&l.path, encoding, limits) else {
         return found;
     };
     for sheet in l.data.sheets.iter().filter(|s| s.role == Some(Role::Sales)) {

@@ -91,11 +91,12 @@ fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
 /// Run the command; with `--notify`, a failed run is reported to the channels.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if g.format == Format::Csv {
-        eprintln!(
-            "dangol: error: dangol run prints its summary as a table or as JSON \
+        return Err(super::UsageError(
+            "dangol run prints its summary as a table or as JSON \
              (--format json); --format csv is for the analysis commands"
-        );
-        return Ok(Exit::Usage);
+                .into(),
+        )
+        .into());
     }
     let result = run_job(args, g);
     args.notify.after(&args.workbook, g, result)
@@ -111,7 +112,10 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         // an output and need not be reproducible.
         stamp: chrono::Local::now().naive_local(),
         created: as_of,
-        merge: MergeOptions::default(),
+        merge: MergeOptions {
+            limits: Some(g.limits),
+            ..MergeOptions::default()
+        },
     };
     let editable = args
         .workbook

@@ -1,5 +1,6 @@
-//! The whole read of one workbook: find each sheet's role, build the settings from the
-//! Settings/Grades sheets, `dangol.toml` and flags, then stream the data sheets.
+//! The whole read of one workbook: find each sheet's role, hand the Settings/Grades sheets'
+//! cells to [`crate::settings::load::resolve`] (with `dangol.toml` and flags), then stream the
+//! data sheets.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,8 @@ pub struct ReadOptions {
     pub as_of: Option<chrono::NaiveDate>,
     /// The clock's day.
     pub today: Option<chrono::NaiveDate>,
+    /// Input limits (zip-bomb guard); `None`: the environment's, else the built-in ones.
+    pub limits: Option<super::guard::Limits>,
 }
 
 /// A workbook read and its effective settings.
@@ -148,22 +151,6 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
         almost,
         rows,
     })
-}
-
-/// The sheets `sheet.settings` names, from the flags and `dangol.toml` (read before the
-/// settings themselves, since they say where the settings are).
-fn settings_pins(opts: &ReadOptions, toml: Option<&(PathBuf, String)>) -> Vec<String> {
-    let mut raws: Vec<RawSetting> = opts.flags.clone();
-    if let Some((p, text)) = toml
-        && let Ok((from_toml, _)) = crate::settings::load::parse_toml(p, text)
-    {
-        raws.extend(from_toml);
-    }
-    raws.iter()
-        .filter(|r| r.key.trim() == "sheet.settings")
-        .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
-        .filter(|v| !v.is_empty())
-        .collect()
 }
 
 /// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
@@ -288,7 +275,11 @@ fn cell_text(c: Option<&Cell<'_>>) -> String {
 /// The sheets dangol generated in an `.xlsx`/`.xlsm` on an earlier run: its own output is not
 /// input (reading the Dashboard back as a quote log would change the results on every run).
 /// A list that cannot be read is a warning, and every sheet is then read.
-fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>) {
+fn generated_sheets(
+    path: &Path,
+    input: &Input,
+    limits: &super::guard::Limits,
+) -> (Vec<String>, Option<Problem>) {
     if !matches!(
         input,
         Input::Book {
@@ -300,7 +291,7 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
     }
     let listed = std::fs::File::open(path)
         .map_err(crate::writeback::WritebackError::Io)
-        .and_then(|f| crate::writeback::generated_sheets(std::io::BufReader::new(f)));
+        .and_then(|f| crate::writeback::generated_sheets_with(std::io::BufReader::new(f), limits));
     match listed {
         Ok(names) => (names, None),
         Err(e) => (
@@ -319,8 +310,9 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
 
 /// Read a workbook: scan, settings, data.
 pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
-    let mut input = Input::open(path, opts.encoding.as_deref())?;
-    let (generated, generated_problem) = generated_sheets(path, &input);
+    let limits = super::guard::limits_or_env(opts.limits);
+    let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;
+    let (generated, generated_problem) = generated_sheets(path, &input, &limits);
     let names: Vec<String> = input
         .sheet_names()
         .into_iter()
@@ -332,26 +324,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     }
 
     // Settings, grades and templates sheets come first: they shape how data is read.
-    let mut src = Sources::default();
-    let config = if let Some(p) = &opts.config {
-        Some(p.clone())
-    } else {
-        let beside = path
-            .parent()
-            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
-        beside.is_file().then_some(beside)
-    };
-    if let Some(cfg) = config {
-        let text = std::fs::read_to_string(&cfg).map_err(|e| {
-            LoadError::Config(format!(
-                "{}: cannot read the settings file: {e}",
-                cfg.display()
-            ))
-        })?;
-        src.toml = Some((cfg, text));
-    }
+    let mut src =
+        Sources::outside(path, opts.config.as_deref(), &opts.flags).map_err(LoadError::Config)?;
     // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
-    for name in settings_pins(opts, src.toml.as_ref()) {
+    for name in src.settings_sheets() {
         if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
             && let Some((r, m)) = best_for_role(scan, Role::Settings)
             && headers::satisfies(Role::Settings, &m)
@@ -426,7 +402,6 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             true
         })?;
     }
-    src.flags.clone_from(&opts.flags);
     let settings = crate::settings::load::resolve(&src)?;
 
     // Roles: pins first, then what the headers say.

@@ -315,7 +315,17 @@ pub enum Input {
 }
 
 impl Input {
+    /// Open with the environment's input limits (`DANGOL_MAX_*`, else the built-in ones).
     pub fn open(path: &Path, encoding: Option<&str>) -> Result<Input, OpenError> {
+        Input::open_with(path, encoding, &super::guard::Limits::from_env())
+    }
+
+    /// Open, checking a zip-based package against `limits` first.
+    pub fn open_with(
+        path: &Path,
+        encoding: Option<&str>,
+        limits: &super::guard::Limits,
+    ) -> Result<Input, OpenError> {
         let kind = file_kind(path)?;
         let p = path.display().to_string();
         if kind == FileKind::Csv {
@@ -326,7 +336,7 @@ impl Input {
         }
         // Zip-based packages pass the guard before calamine inflates anything.
         if matches!(kind, FileKind::Xlsx | FileKind::Xlsb | FileKind::Ods) {
-            super::guard::check_file(path).map_err(|reason| OpenError::Refused {
+            super::guard::check_file(path, limits).map_err(|reason| OpenError::Refused {
                 path: p.clone(),
                 reason,
             })?;

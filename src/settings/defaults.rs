@@ -35,20 +35,6 @@ const RESPONDER: [(&str, &str, &str); 5] = [
     ("No quotes", "견적없음", "true"),
 ];
 
-/// The default cancel words (SPEC §2), lower-cased.
-const CANCEL_WORDS: [&str; 10] = [
-    "cancelled",
-    "canceled",
-    "refunded",
-    "returned",
-    "void",
-    "취소",
-    "환불",
-    "반품",
-    "주문취소",
-    "결제취소",
-];
-
 impl Settings {
     /// Every setting at its built-in value, with no origins recorded (all are defaults).
     pub fn defaults() -> Settings {
@@ -60,7 +46,7 @@ impl Settings {
             week_start: Weekday::Mon,
             date_order: DateOrder::Auto,
             lookback_days: 365,
-            cancel_words: CANCEL_WORDS.iter().map(ToString::to_string).collect(),
+            cancel_words: super::defs::list(super::defs::CANCEL_WORDS),
             // None by default: Korean order ids often start with `C` (`C20261103-001`); UCI-style
             // credit invoices need `cancel_prefix = C` (SPEC §2).
             cancel_prefix: String::new(),

@@ -2,6 +2,7 @@
 //! typed, validated value that remembers where each value came from.
 
 mod defaults;
+pub mod defs;
 pub mod load;
 
 use std::collections::BTreeMap;

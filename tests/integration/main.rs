@@ -11,6 +11,7 @@ mod ingest;
 mod notify;
 mod outputs;
 mod reading;
+mod settings_table;
 mod shell;
 mod value;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
