@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod commands;
+mod fastpath;
 mod grades;
 mod groups;
 mod ingest;
