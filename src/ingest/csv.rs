@@ -118,6 +118,8 @@ pub struct CsvSource {
     path: PathBuf,
     reader: csv::Reader<LineEnds>,
     record: csv::ByteRecord,
+    /// Field buffers for text that must be decoded (CP949, single-byte), reused across rows.
+    decoded: Vec<String>,
     decoding: Decoding,
     encoding_name: &'static str,
     /// Whether `--encoding` was given (changes the wording of decode errors).
@@ -224,6 +226,7 @@ impl CsvSource {
             path,
             reader,
             record: csv::ByteRecord::new(),
+            decoded: Vec::new(),
             decoding,
             encoding_name: detected.name,
             overridden: forced.is_some(),
@@ -255,26 +258,76 @@ impl CsvSource {
     /// have any number of fields. Blank lines are skipped but still count as rows.
     pub fn next_record(&mut self, fields: &mut Vec<String>) -> Result<bool, CsvError> {
         fields.clear();
-        loop {
+        let mut borrowed = Vec::new();
+        if self.read_fields(&mut borrowed)?.is_none() {
+            return Ok(false);
+        }
+        fields.extend(borrowed.iter().map(|f| (*f).to_string()));
+        Ok(true)
+    }
+
+    /// The fast form of [`CsvSource::next_record`]: the next record's fields as text borrowed
+    /// from the reader's own buffers, and its 0-based row; `Ok(None)` at the end.
+    ///
+    /// Nothing is allocated per row once the buffers have grown to the longest record: the
+    /// csv crate's byte record is reused, UTF-8 (and ASCII) fields are checked in place and
+    /// lent out without a copy, and only CP949 and other strictly decoded single-byte text
+    /// goes through the decoder, into field buffers that are reused too.
+    pub fn read_fields<'a>(&'a mut self, out: &mut Vec<&'a str>) -> Result<Option<u32>, CsvError> {
+        out.clear();
+        let cr_end = loop {
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
                 .map_err(|e| self.csv_error(e))?;
             if !more {
-                return Ok(false);
+                return Ok(None);
             }
             self.locate_record();
             let n = self.record.len();
-            let last_len = self.record.get(n.saturating_sub(1)).map_or(0, <[u8]>::len);
-            let cr_end = self
-                .record
-                .get(n.saturating_sub(1))
-                .is_some_and(|f| f.ends_with(b"\r"));
-            if n == 1 && last_len == usize::from(cr_end) {
+            let last = self.record.get(n.saturating_sub(1)).unwrap_or_default();
+            let cr_end = last.ends_with(b"\r");
+            if n == 1 && last.len() == usize::from(cr_end) {
                 continue; // a blank line (LF or CRLF)
             }
             if self.decoding == Decoding::Undecided && !self.record.as_slice().is_ascii() {
                 self.settle_encoding()?;
+            }
+            break cr_end;
+        };
+        let n = self.record.len();
+        let borrowable = match self.decoding {
+            // Undecided only reaches here for all-ASCII records.
+            Decoding::Undecided | Decoding::Transcoded { .. } => true,
+            Decoding::Strict(enc) => enc == UTF_8 || self.record.as_slice().is_ascii(),
+        };
+        let trim = |i: usize, raw: &'a [u8]| -> &'a [u8] {
+            if i + 1 == n && cr_end {
+                &raw[..raw.len() - 1]
+            } else {
+                raw
+            }
+        };
+        if borrowable {
+            let flag_replacement = matches!(
+                self.decoding,
+                Decoding::Transcoded {
+                    flag_replacement: true
+                }
+            );
+            let record: &'a csv::ByteRecord = &self.record;
+            for (i, raw) in record.iter().enumerate() {
+                match std::str::from_utf8(trim(i, raw)) {
+                    Ok(text) if !(flag_replacement && text.contains('\u{FFFD}')) => out.push(text),
+                    _ => {
+                        out.clear();
+                        return Err(self.decode_error());
+                    }
+                }
+            }
+        } else {
+            if self.decoded.len() < n {
+                self.decoded.resize_with(n, String::new);
             }
             for (i, raw) in self.record.iter().enumerate() {
                 let raw = if i + 1 == n && cr_end {
@@ -283,12 +336,16 @@ impl CsvSource {
                     raw
                 };
                 match decode_field(self.decoding, raw) {
-                    Some(text) => fields.push(text),
+                    Some(text) => {
+                        self.decoded[i].clear();
+                        self.decoded[i].push_str(&text);
+                    }
                     None => return Err(self.decode_error()),
                 }
             }
-            return Ok(true);
+            out.extend(self.decoded[..n].iter().map(String::as_str));
         }
+        Ok(Some(self.row_index()))
     }
 
     /// 0-based row of the record last returned, as a spreadsheet numbers rows (for cell
@@ -386,18 +443,15 @@ impl CsvSource {
 }
 
 /// Decodes one field; `None` when its bytes are malformed in the encoding.
-fn decode_field(decoding: Decoding, raw: &[u8]) -> Option<String> {
+fn decode_field(decoding: Decoding, raw: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     match decoding {
-        // Undecided only reaches here for all-ASCII records.
-        Decoding::Undecided => std::str::from_utf8(raw).ok().map(str::to_string),
-        Decoding::Strict(enc) if enc == UTF_8 => std::str::from_utf8(raw).ok().map(str::to_string),
-        Decoding::Strict(enc) => enc
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .map(std::borrow::Cow::into_owned),
-        Decoding::Transcoded { flag_replacement } => std::str::from_utf8(raw)
+        Decoding::Strict(enc) if enc != UTF_8 => {
+            enc.decode_without_bom_handling_and_without_replacement(raw)
+        }
+        // UTF-8 and ASCII are lent out in place by `read_fields`.
+        _ => std::str::from_utf8(raw)
             .ok()
-            .filter(|s| !(flag_replacement && s.contains('\u{FFFD}')))
-            .map(str::to_string),
+            .map(std::borrow::Cow::Borrowed),
     }
 }
 

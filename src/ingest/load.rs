@@ -309,7 +309,24 @@ fn generated_sheets(
 }
 
 /// Read a workbook: scan, settings, data.
+///
+/// Two or more sales sheets of a workbook are read at once, one thread per sheet (see
+/// [`read_sales_in_parallel`]); their ledgers are merged in sheet order, so the result is the
+/// one reading them one after the other gives. In the one case where it could differ — the
+/// amounts of the parts, added up, pass the money limit, which must then name the very cell
+/// that passed it — the workbook is read again one sheet after the other.
 pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
+    match load_with(path, opts, true)? {
+        Some(loaded) => Ok(loaded),
+        None => load_with(path, opts, false)?.ok_or_else(|| {
+            LoadError::Config("the workbook could not be read sheet by sheet".into())
+        }),
+    }
+}
+
+/// [`load`], with the sales sheets read in parallel when `parallel` allows it; `Ok(None)` when
+/// the parallel read must be redone sheet by sheet.
+fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<Loaded>, LoadError> {
     let limits = super::guard::limits_or_env(opts.limits);
     let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;
     let (generated, generated_problem) = generated_sheets(path, &input, &limits);
@@ -514,6 +531,11 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     data.collect_product_sales = plan
         .iter()
         .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
+    let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
+        read_sales_in_parallel(path, opts, &limits, &settings, &plan)
+    } else {
+        Vec::new()
+    };
     for (name, role, header_row, map) in plan {
         korean += map.korean;
         recognised += map.columns.len() as u32;
@@ -531,7 +553,17 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             });
             continue;
         }
-        let (rows_read, bad_rows) = if role == Role::Flows {
+        let part = parts
+            .iter()
+            .position(|p| p.0 == name)
+            .map(|i| parts.swap_remove(i).1);
+        let (rows_read, bad_rows) = if let Some(part) = part {
+            let (part, rows, bad_rows) = part?;
+            if !absorb_sales(&mut data, part) {
+                return Ok(None);
+            }
+            (rows, bad_rows)
+        } else if role == Role::Flows {
             // The Flows sheet (SPEC §8) has its own reader.
             let mut rows = super::flows::FlowRows::new(&name, &map, settings.date_order);
             input.for_each_row(&name, |r, cells| {
@@ -652,13 +684,120 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         LangSetting::Fixed(l) => l,
         LangSetting::Auto => header_lang,
     };
-    Ok(Loaded {
+    Ok(Some(Loaded {
         path: path.to_path_buf(),
         data,
         settings,
         lang,
         currency,
-    })
+    }))
+}
+
+/// One sales sheet read on its own: its rows in a dataset of their own, rows read, bad rows.
+type SheetPart = Result<(Dataset, u64, u64), OpenError>;
+
+/// Whether the sales sheets of `plan` can be read in parallel with the same result: two or
+/// more of them in a workbook (a CSV is one sheet), a second core, and nothing the sheets
+/// share while they are read — no phone column (a number's form is the first one written in
+/// the workbook), no channel column (an order's channel counts once across sheets), no price
+/// list or stock sheet (their per-line data is kept in row order).
+fn parallel_sales_fit(
+    input: &Input,
+    plan: &[(String, Role, u32, Mapping)],
+    data: &Dataset,
+) -> bool {
+    let sales: Vec<&Mapping> = plan
+        .iter()
+        .filter(|p| p.1 == Role::Sales)
+        .map(|p| &p.3)
+        .collect();
+    sales.len() >= 2
+        && matches!(input, Input::Book { .. })
+        && !data.groups.collect_lines
+        && !data.collect_product_sales
+        && sales.iter().all(|m| !m.has("phone") && !m.has("channel"))
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// Reads every sales sheet of `plan` into a dataset of its own, on as many threads as there
+/// are cores (each with its own handle on the workbook), and returns them by sheet name.
+/// Memory: each part holds the ledger of its own sheet until it is merged.
+fn read_sales_in_parallel(
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &super::guard::Limits,
+    settings: &Settings,
+    plan: &[(String, Role, u32, Mapping)],
+) -> Vec<(String, SheetPart)> {
+    let sheets: Vec<&(String, Role, u32, Mapping)> =
+        plan.iter().filter(|p| p.1 == Role::Sales).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(sheets.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parts: Vec<(usize, SheetPart)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    let mut input: Option<Input> = None;
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((name, role, header_row, map)) = sheets.get(i) else {
+                            break;
+                        };
+                        let opened = match input.take() {
+                            Some(open) => Ok(open),
+                            None => Input::open_with(path, opts.encoding.as_deref(), limits),
+                        };
+                        let part = opened.and_then(|mut open| {
+                            let mut data = Dataset::default();
+                            let mut rows = SheetRows::new(name, *role, map.clone(), settings);
+                            rows.dated_until(opts.as_of, opts.today);
+                            let read = open.for_each_row(name, |r, cells| {
+                                if r > *header_row {
+                                    rows.push(r, cells, &mut data);
+                                }
+                                true
+                            });
+                            input = Some(open);
+                            read?;
+                            rows.finish(&mut data);
+                            Ok((data, rows.rows, rows.bad_rows))
+                        });
+                        done.push((i, part));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    parts.sort_by_key(|p| p.0);
+    parts
+        .into_iter()
+        .map(|(i, part)| (sheets[i].0.clone(), part))
+        .collect()
+}
+
+/// Takes in a sales sheet read on its own, after the sheets before it; `false` when the
+/// amounts read so far would pass the money limit (then the workbook is read sheet by sheet,
+/// so that the cell that passed it is named).
+fn absorb_sales(data: &mut Dataset, part: Dataset) -> bool {
+    match data.money_read.checked_add(part.money_read) {
+        Some(sum) if sum <= super::MONEY_LIMIT => data.money_read = sum,
+        _ => return false,
+    }
+    data.sales.absorb(part.sales);
+    data.problems.extend(part.problems);
+    for (cur, n) in part.currency_votes {
+        *data.currency_votes.entry(cur).or_default() += n;
+    }
+    data.credit_hint.absorb(part.credit_hint);
+    true
 }
 
 /// The customers with orders that the last run's Customer Stats sheet lists: (sheet, count),

@@ -142,6 +142,14 @@ impl CreditHint {
         }
     }
 
+    /// Takes in the ids seen in another part of the data (a sheet read on another thread).
+    pub fn absorb(&mut self, other: CreditHint) {
+        self.numeric_lengths.extend(other.numeric_lengths);
+        for (k, ids) in other.candidates {
+            self.candidates.entry(k).or_default().extend(ids);
+        }
+    }
+
     /// The most common credit-looking letter and how many distinct ids carry it, when there
     /// are at least three.
     pub fn suggestion(&self) -> Option<(char, usize)> {

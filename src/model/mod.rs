@@ -1,6 +1,7 @@
 //! The typed rows dangol works on: what the readers produce and the analysis consumes.
 
 pub mod cellref;
+pub mod fast;
 pub mod ledger;
 pub mod values;
 

@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod commands;
+mod fastpath;
 mod flows;
 mod grades;
 mod groups;
