@@ -234,3 +234,53 @@ pub enum Command {
     /// Print the man page (roff).
     Man(cmd::completions::ManArgs),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &[&str]) -> Result<Context, String> {
+        let cli = Cli::try_parse_from(args).expect("parses");
+        Context::check(&cli.global, &cli.command).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn the_plan_checks_setting_flags_and_resolves_limits() {
+        let c = check(&[
+            "dangol",
+            "check",
+            "x.xlsx",
+            "--set",
+            "분석기간 = 30",
+            "--lang",
+            "ko",
+            "--max-cells",
+            "7",
+        ])
+        .expect("a good command line");
+        let flags: Vec<(&str, &str, String)> = c
+            .flags
+            .iter()
+            .map(|f| (f.key.as_str(), f.value.as_str(), f.origin.to_string()))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("lang", "ko", "--lang".to_string()),
+                ("분석기간", "30", "--set 분석기간".to_string())
+            ]
+        );
+        assert_eq!(c.limits.max_cells, 7);
+        // The parsed flags read through the context.
+        assert_eq!((c.format, c.quiet), (Format::Table, false));
+        assert_eq!(
+            check(&["dangol", "check", "x.xlsx", "--set", "zzzz=1"]).unwrap_err(),
+            "--set zzzz: unknown setting 'zzzz'"
+        );
+        assert_eq!(
+            check(&["dangol", "config", "x.xlsx", "--format", "xlsx"]).unwrap_err(),
+            "--format xlsx is only for `dangol sample`; use table, json or csv"
+        );
+        assert!(check(&["dangol", "sample", "--out", "x.xlsx", "--format", "xlsx"]).is_ok());
+    }
+}
