@@ -313,3 +313,80 @@ mod tests {
         }
     }
 }
+
+/// One row of the Flows sheet (SPEC §8): the default lifecycle messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FlowRow {
+    pub flow: &'static str,
+    pub trigger: &'static str,
+    pub delay_days: i64,
+    pub condition: &'static str,
+    pub template: &'static str,
+    pub marketing: bool,
+    pub stop_if: &'static str,
+    pub cooldown_days: i64,
+}
+
+/// The default flows: welcome on the first order, thanks for the 2nd and 3rd order the day
+/// after, a review request 7 days after every order, a birthday note, and a win-back after 90
+/// quiet days for a repeat customer (an advertisement: it needs consent).
+pub(crate) fn flow_rows(lang: Lang) -> Vec<FlowRow> {
+    let row =
+        |flow, trigger, delay_days, condition, template, marketing, stop_if, cooldown_days| {
+            FlowRow {
+                flow,
+                trigger,
+                delay_days,
+                condition,
+                template,
+                marketing,
+                stop_if,
+                cooldown_days,
+            }
+        };
+    let names: [&str; 6] = match lang {
+        Lang::Ko => [
+            "환영",
+            "두번째주문감사",
+            "세번째주문감사",
+            "후기요청",
+            "생일축하",
+            "재방문유도",
+        ],
+        Lang::En => [
+            "welcome",
+            "thanks_2nd",
+            "thanks_3rd",
+            "review",
+            "birthday",
+            "winback",
+        ],
+    };
+    let stop = |en: &'static str, ko: &'static str| lang.pick(ko, en);
+    vec![
+        row(names[0], "first_order", 0, "", "welcome", false, "", 0),
+        row(names[1], "nth_order:2", 1, "", "thanks_2nd", false, "", 2),
+        row(names[2], "nth_order:3", 1, "", "thanks_3rd", false, "", 2),
+        row(
+            names[3],
+            "order+7d",
+            0,
+            "",
+            "review",
+            false,
+            stop("replied", "응답"),
+            3,
+        ),
+        row(names[4], "birthday", 0, "", "birthday", false, "", 0),
+        row(
+            names[5],
+            "recency>=90",
+            0,
+            "orders_all >= 2",
+            "winback",
+            true,
+            stop("ordered", "주문"),
+            14,
+        ),
+    ]
+}

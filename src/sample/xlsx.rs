@@ -192,6 +192,7 @@ pub(crate) fn write_workbook(
     written.pipeline_rows = world.deals.len() as u32;
     write_pipeline(plan, world, &mut wb, &f, names.pipeline)?;
     write_defaults(lang, shop_name, &mut wb, &f)?;
+    write_flows(lang, plan.end, &mut wb, &f)?;
     write_shop_lists(plan, world, &mut wb, &f)?;
 
     let tmp = tempfile::Builder::new()
@@ -475,7 +476,7 @@ fn write_customers(
 ) -> anyhow::Result<()> {
     let lang = plan.lang;
     let mut t = Table::new(wb.add_worksheet(), f, name, &cells::customer_headers(lang))?;
-    for c in &world.customers {
+    for (i, c) in world.customers.iter().enumerate() {
         t.next_row();
         t.text(0, &c.name)?;
         t.opt(1, c.email.as_deref())?;
@@ -486,6 +487,9 @@ fn write_customers(
             t.text(5, "Y")?;
         }
         t.opt(6, c.note)?;
+        if let Some(b) = cells::birthday(i, plan.end) {
+            t.date(7, b)?;
+        }
     }
     t.finish()
 }
@@ -570,6 +574,33 @@ fn write_defaults(
         t.text(0, r.grade)?;
         t.text(1, r.subject)?;
         t.wrapped(2, r.body)?;
+    }
+    t.finish()
+}
+
+/// The Flows sheet with the default flows (SPEC §8), live from four weeks before the data's
+/// last day: customers who first ordered before that are never welcomed.
+fn write_flows(lang: Lang, end: NaiveDate, wb: &mut Workbook, f: &Formats) -> anyhow::Result<()> {
+    let names = cells::sheet_names(lang);
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        names.flows,
+        &cells::flow_headers(lang),
+    )?;
+    let go_live = end - chrono::Days::new(28);
+    for r in defaults::flow_rows(lang) {
+        t.next_row();
+        t.text(0, r.flow)?;
+        t.text(1, r.trigger)?;
+        t.int(2, r.delay_days)?;
+        t.text(3, r.condition)?;
+        t.text(4, r.template)?;
+        t.text(5, "email")?;
+        t.text(6, if r.marketing { "Y" } else { "N" })?;
+        t.text(7, r.stop_if)?;
+        t.int(8, r.cooldown_days)?;
+        t.date(9, go_live)?;
     }
     t.finish()
 }

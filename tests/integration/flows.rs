@@ -714,3 +714,147 @@ fn notify_today_sends_the_list_of_due_flow_messages() {
         "{body}"
     );
 }
+
+#[test]
+fn fourteen_days_of_today_apply_over_the_sample_never_send_twice_nor_welcome_old_customers() {
+    let dir = tmp();
+    let wb = dir.path().join("shop.xlsx");
+    let w = wb.to_str().unwrap();
+    // The README's sample shop, smaller (so 14 full writes stay quick).
+    let o = run(
+        dir.path(),
+        &[
+            "sample",
+            "--out",
+            w,
+            "--lang",
+            "en",
+            "--customers",
+            "150",
+            "--rows",
+            "2500",
+            "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // The sample ends on 2026-11-22; its flows go live four weeks before.
+    let go_live = chrono::NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+    let loaded = crate::support::load(&wb);
+    let first_order = |key: &str| {
+        loaded.data.sales.customers[key]
+            .orders
+            .values()
+            .map(|o| o.at.date())
+            .min()
+            .expect("an order")
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut welcomed = 0;
+    // Fourteen days around the go-live day: before it no flow sends (every trigger is older
+    // than go-live), after it only customers new since go-live are welcomed.
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 20).unwrap();
+    let mut held_by_go_live = 0;
+    for i in 0..14 {
+        let day = (start + chrono::Days::new(i)).to_string();
+        let o = run(
+            dir.path(),
+            &[
+                "today", w, "--as-of", &day, "--at", "10:00", "--apply", "--format", "json",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", err(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let due = j["due"].as_array().expect("due");
+        assert_eq!(j["applied"], due.len(), "{day}");
+        held_by_go_live += j["before_go_live"].as_u64().unwrap();
+        for m in due {
+            let key = (
+                m["flow"].as_str().unwrap().to_string(),
+                m["customer"].as_str().unwrap().to_string(),
+                m["trigger_ref"].as_str().unwrap().to_string(),
+            );
+            assert!(seen.insert(key.clone()), "{day}: {key:?} sent twice");
+            if key.0 == "welcome" {
+                welcomed += 1;
+                let first = first_order(&key.1);
+                assert!(
+                    first >= go_live,
+                    "{day}: welcomed {} who first ordered {first}",
+                    key.1
+                );
+            }
+        }
+        // Everything recorded before today shows as sent, never as due again.
+        for m in j["not_sent"].as_array().unwrap() {
+            if m["status"] == "sent" {
+                let key = (
+                    m["flow"].as_str().unwrap().to_string(),
+                    m["customer"].as_str().unwrap().to_string(),
+                    m["trigger_ref"].as_str().unwrap().to_string(),
+                );
+                assert!(seen.contains(&key), "{day}: {key:?} sent but never due");
+            }
+        }
+    }
+    assert!(
+        held_by_go_live > 0,
+        "no trigger before go-live: the loop proves nothing"
+    );
+    assert!(
+        welcomed > 0,
+        "the loop welcomed nobody: it would prove nothing"
+    );
+    assert!(seen.len() >= 20, "{}", seen.len());
+    // The Sent Log holds exactly the messages sent.
+    assert_eq!(flow_rows(&wb).len(), seen.len());
+}
+
+#[test]
+fn the_dashboard_next_action_is_the_first_due_flow_message() {
+    let dir = tmp();
+    let wb = shop(dir.path());
+    let w = wb.to_str().unwrap();
+    let row_of = |name: &str| -> Vec<String> {
+        let g = grid(&wb, "Dashboard");
+        let mut r = g
+            .into_iter()
+            .find(|r| r.first().is_some_and(|c| c == name))
+            .unwrap_or_else(|| panic!("no Dashboard row for {name}"));
+        while r.last().is_some_and(String::is_empty) {
+            r.pop();
+        }
+        r
+    };
+    let o = run(
+        dir.path(),
+        &["run", w, "--as-of", AS_OF, "--no-report", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let ann = row_of("Ann");
+    assert_eq!(
+        ann[ann.len() - 2..],
+        [
+            "Send flow message",
+            "welcome: 1st order on 2025-04-19, ₩50,000"
+        ]
+    );
+    // Ivy's thanks is held by the cooldown: her next action is the welcome.
+    let ivy = row_of("Ivy");
+    assert_eq!(
+        ivy.last().unwrap(),
+        "welcome: 1st order on 2025-04-18, ₩35,000"
+    );
+    // Eve opted out; Max's win-back has no consent: no action.
+    assert_eq!(row_of("Eve").last().unwrap(), "opted out of messages");
+    // (no action and no reason: the row ends with the responder grade)
+    assert_eq!(row_of("Max").last().unwrap(), "No quotes");
+    // Once recorded as sent, the Dashboard has nothing left for Ann.
+    let o = run(
+        dir.path(),
+        &[
+            "today", w, "--as-of", AS_OF, "--at", "10:00", "--apply", "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(!row_of("Ann").iter().any(|c| c == "Send flow message"));
+}
