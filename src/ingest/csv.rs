@@ -232,10 +232,10 @@ impl Splitter {
         // when the underlying stream has reported EOF (csv only reads again once its buffer is
         // used up). Subtracting the LFs inside quoted fields gives the line the record began on.
         let after = self.reader.position().line();
-        let inside: u64 = record
-            .iter()
-            .map(|f| (f.split(|&b| b == b'\n').count() - 1) as u64)
-            .sum();
+        // The fields' bytes end to end: their line breaks, in one pass (the compiler
+        // vectorises this loop; a crate for it would buy nothing at record sizes).
+        #[allow(clippy::naive_bytecount)]
+        let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
         let terminated = u64::from(!self.reader.get_ref().eof_seen);
         let first_line = after.saturating_sub(inside + terminated).max(1);
         self.row = (first_line - 1).saturating_sub(self.embedded_breaks);
