@@ -532,7 +532,7 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
         .iter()
         .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
     let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
-        read_sales_in_parallel(path, opts, &limits, &settings, &plan)
+        read_sales_in_parallel(&mut input, path, opts, &limits, &settings, &plan)
     } else {
         Vec::new()
     };
@@ -720,9 +720,11 @@ fn parallel_sales_fit(
 }
 
 /// Reads every sales sheet of `plan` into a dataset of its own, on as many threads as there
-/// are cores (each with its own handle on the workbook), and returns them by sheet name.
+/// are cores (the caller's with `input`, each other one with a handle of its own on the
+/// workbook), and returns them by sheet name.
 /// Memory: each part holds the ledger of its own sheet until it is merged.
 fn read_sales_in_parallel(
+    input: &mut Input,
     path: &Path,
     opts: &ReadOptions,
     limits: &super::guard::Limits,
@@ -735,46 +737,57 @@ fn read_sales_in_parallel(
         .map_or(1, std::num::NonZeroUsize::get)
         .min(sheets.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, SheetPart)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    let mut input: Option<Input> = None;
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((name, role, header_row, map)) = sheets.get(i) else {
-                            break;
-                        };
-                        let opened = match input.take() {
-                            Some(open) => Ok(open),
-                            None => Input::open_with(path, opts.encoding.as_deref(), limits),
-                        };
-                        let part = opened.and_then(|mut open| {
-                            let mut data = Dataset::default();
-                            let mut rows = SheetRows::new(name, *role, map.clone(), settings);
-                            rows.dated_until(opts.as_of, opts.today);
-                            let read = open.for_each_row(name, |r, cells| {
-                                if r > *header_row {
-                                    rows.push(r, cells, &mut data);
-                                }
-                                true
-                            });
-                            input = Some(open);
-                            read?;
-                            rows.finish(&mut data);
-                            Ok((data, rows.rows, rows.bad_rows))
-                        });
-                        done.push((i, part));
+    // Takes sheets until none is left, reading them with `input` (the workbook already open,
+    // for the caller's thread) or a handle of its own, opened once.
+    let worker = |mut input: Option<&mut Input>| {
+        let mut done: Vec<(usize, SheetPart)> = Vec::new();
+        let mut own: Option<Input> = None;
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((name, role, header_row, map)) = sheets.get(i) else {
+                break;
+            };
+            let open = if let Some(open) = input.as_deref_mut() {
+                Ok(open)
+            } else {
+                if own.is_none() {
+                    match Input::open_with(path, opts.encoding.as_deref(), limits) {
+                        Ok(opened) => own = Some(opened),
+                        Err(e) => {
+                            done.push((i, Err(e)));
+                            continue;
+                        }
                     }
-                    done
+                }
+                own.as_mut().ok_or_else(|| OpenError::Corrupt {
+                    path: path.display().to_string(),
+                    detail: "the workbook could not be opened again".into(),
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+            };
+            let part = open.and_then(|open| {
+                let mut data = Dataset::default();
+                let mut rows = SheetRows::new(name, *role, map.clone(), settings);
+                rows.dated_until(opts.as_of, opts.today);
+                open.for_each_row(name, |r, cells| {
+                    if r > *header_row {
+                        rows.push(r, cells, &mut data);
+                    }
+                    true
+                })?;
+                rows.finish(&mut data);
+                Ok((data, rows.rows, rows.bad_rows))
+            });
+            done.push((i, part));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, SheetPart)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(|| worker(None))).collect();
+        let mut parts = worker(Some(input));
+        for h in handles {
+            parts.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        parts
     });
     parts.sort_by_key(|p| p.0);
     parts

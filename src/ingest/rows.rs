@@ -193,6 +193,11 @@ fn fill(slot: &mut Option<String>, spare: &mut String, cells: &[Cell<'_>], col: 
 
 /// 합계, 총계, 소계, Total, Subtotal, Grand total (any case and spacing; `합계:` too).
 fn is_totals_word(s: &str) -> bool {
+    // Every word starts with a letter: a text that starts with a digit (a date, on nearly
+    // every row of a CSV) is settled without folding it.
+    if s.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let k = values::header_key(s);
     let k = k.trim_end_matches([':', '：']);
     matches!(
