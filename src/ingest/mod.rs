@@ -58,7 +58,9 @@ pub struct Dataset {
     pub product_sales: stock::ProductSales,
     /// Feed [`Dataset::product_sales`] (set when the workbook has a Stock or Stock Moves sheet).
     pub collect_product_sales: bool,
-    /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
+    /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data,
+    /// except the Sent Log's flow rows: dangol's own record of what was sent (see
+    /// [`flows::read_flow_log`]).
     pub generated_sheets: Vec<String>,
     /// Order ids seen when no cancel prefix is set, for the `cancel_prefix = C` hint.
     pub credit_hint: CreditHint,
