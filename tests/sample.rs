@@ -87,7 +87,7 @@ fn parse_text_money(s: &str) -> Option<f64> {
     folded.parse().ok()
 }
 
-const KO_SHEETS: [&str; 13] = [
+const KO_SHEETS: [&str; 14] = [
     "판매",
     "견적",
     "고객",
@@ -101,8 +101,9 @@ const KO_SHEETS: [&str; 13] = [
     "프로모션",
     "재고",
     "입출고",
+    "장바구니",
 ];
-const EN_SHEETS: [&str; 13] = [
+const EN_SHEETS: [&str; 14] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -116,6 +117,7 @@ const EN_SHEETS: [&str; 13] = [
     "Promotions",
     "Stock",
     "Stock Moves",
+    "Carts",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",

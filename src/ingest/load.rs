@@ -556,7 +556,9 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             });
             continue;
         }
-        let (rows_read, bad_rows) = if matches!(role, Role::Stock | Role::StockMoves) {
+        let (rows_read, bad_rows) = if role == Role::Carts {
+            super::carts::read_sheet(&mut input, &name, header_row, &map, &settings, &mut data)?
+        } else if matches!(role, Role::Stock | Role::StockMoves) {
             // Stock sheets (SPEC §10) have their own reader.
             let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);
             input.for_each_row(&name, |r, cells| {

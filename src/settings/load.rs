@@ -62,6 +62,7 @@ pub const KEYS: &[&str] = &[
     "stock.low_threshold",
     "stock.dead_days",
     "stock.lead_time_days",
+    "cart.recovery_days",
 ];
 
 /// Korean names owners may use in the Settings sheet.
@@ -337,6 +338,7 @@ pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
         "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
         "stock.velocity_days" => s.stock.velocity_days = parse_u32(v, 1, 3650, o, &key)?,
         "stock.dead_days" => s.stock.dead_days = parse_u32(v, 1, 36_500, o, &key)?,
+        "cart.recovery_days" => s.cart_recovery_days = parse_u32(v, 1, 365, o, &key)?,
         "stock.lead_time_days" => s.stock.lead_time_days = parse_u32(v, 0, 3650, o, &key)?,
         "stock.low_threshold" => {
             s.stock.low_threshold = values::parse_money(v)
@@ -760,5 +762,6 @@ pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
     );
     push("stock.dead_days", s.stock.dead_days.to_string());
     push("stock.lead_time_days", s.stock.lead_time_days.to_string());
+    push("cart.recovery_days", s.cart_recovery_days.to_string());
     out
 }

@@ -120,6 +120,8 @@ pub enum Role {
     Stock,
     /// Stock moves (입출고, SPEC §10).
     StockMoves,
+    /// The store's abandoned-checkout export (장바구니, SPEC §12).
+    Carts,
 }
 
 /// Every effective setting, typed.
@@ -172,6 +174,9 @@ pub struct Settings {
     pub pricing_stack: bool,
     /// `stock.*` (SPEC §10).
     pub stock: StockSettings,
+    /// `cart.recovery_days` (SPEC §12): a cart is recovered when the customer ordered within
+    /// this many days of starting it.
+    pub cart_recovery_days: u32,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }
