@@ -552,3 +552,46 @@ fn without_a_carts_sheet_dangol_says_it_cannot_see_carts() {
         stdout(&o)
     );
 }
+
+#[test]
+fn cart_recovery_days_moves_the_window_and_config_shows_it() {
+    let d = tmp();
+    let p = shop(d.path());
+    // With 8 days, Bob's order 8 days after his cart recovers it too: 3 of 4.
+    let o = dangol(&[
+        "run",
+        p.to_str().expect("path"),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--set",
+        "cart.recovery_days=8",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = sheet_text(&p, "Cart Recovery");
+    assert_eq!(
+        rows[2][0],
+        "Abandoned and recovered carts by week (recovered within 8 days): 3 of 4 carts recovered (75.0%)"
+    );
+    let o = dangol(&["config", p.to_str().expect("path")]);
+    let text = stdout(&o);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("cart.recovery_days") && l.contains(" 7 ")),
+        "{text}"
+    );
+    let o = dangol(&[
+        "check",
+        p.to_str().expect("path"),
+        "--set",
+        "cart.recovery_days=0",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(
+            "dangol: error: settings: --set cart.recovery_days: cart.recovery_days: found 0, expected a whole number from 1 to 365"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
