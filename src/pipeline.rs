@@ -18,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
-use crate::render::{contents, contents_remind, contents_sentlog, contents_value};
+use crate::render::{contents, contents_carts, contents_remind, contents_sentlog, contents_value};
 use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
@@ -61,6 +61,8 @@ pub struct Analyses {
     pub sent_log: Vec<crate::notify::journal::Entry>,
     /// `notify.mask`: whether the Sent Log masks phone numbers and e-mail addresses.
     pub mask: bool,
+    /// Abandoned carts (SPEC §12); `None` without a carts sheet.
+    pub carts: Option<crate::analysis::carts::CartReport>,
     /// The flow messages the Sent Log records (read back from the workbook, plus those
     /// `today --apply` adds), written again into the Sent Log sheet.
     pub flow_log: Vec<crate::ingest::flows::FlowSent>,
@@ -201,6 +203,25 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         mask: settings.notify.mask,
         flow_log: data.flow_log.clone(),
         flows,
+        carts: cart_report(loaded, as_of),
+    })
+}
+
+/// The cart report as of `as_of`, when the workbook has a carts sheet.
+pub fn cart_report(l: &Loaded, as_of: NaiveDate) -> Option<crate::analysis::carts::CartReport> {
+    let has_carts = l
+        .data
+        .sheets
+        .iter()
+        .any(|s| s.role == Some(crate::settings::Role::Carts));
+    has_carts.then(|| {
+        crate::analysis::carts::cart_report(
+            &l.data.carts,
+            &l.data.sales,
+            l.settings.cart_recovery_days,
+            l.settings.week_start,
+            as_of,
+        )
     })
 }
 
@@ -330,6 +351,21 @@ pub fn weekly_for(
             })
             .collect();
     }
+    r.carts = cart_report(l, as_of).map(|c| {
+        let totals = c.totals();
+        crate::analysis::weekly::CartsWeek {
+            week: c.week(week),
+            open: totals.open,
+            open_value: totals.open_value,
+            products: c
+                .products
+                .iter()
+                .filter(|p| p.abandoned > 0)
+                .take(5)
+                .map(|p| (p.product.clone(), p.abandoned))
+                .collect(),
+        }
+    });
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {
@@ -414,6 +450,11 @@ impl Analyses {
         if let Some(r) = &self.stock {
             out.push(contents::reorder(r, lang));
         }
+        out.extend(
+            self.carts
+                .as_ref()
+                .map(|c| contents_carts::cart_sheet(c, lang)),
+        );
         // Notes alone (void rows counted, returns netted) are no data problem: the summary
         // says "0 problems", so there is no Data Issues sheet either.
         if self

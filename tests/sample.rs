@@ -88,7 +88,7 @@ fn parse_text_money(s: &str) -> Option<f64> {
 }
 
 // The Flows sheet (SPEC §8) follows the defaults since lifecycle flows.
-const KO_SHEETS: [&str; 14] = [
+const KO_SHEETS: [&str; 15] = [
     "판매",
     "견적",
     "고객",
@@ -103,8 +103,9 @@ const KO_SHEETS: [&str; 14] = [
     "프로모션",
     "재고",
     "입출고",
+    "장바구니",
 ];
-const EN_SHEETS: [&str; 14] = [
+const EN_SHEETS: [&str; 15] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -119,6 +120,7 @@ const EN_SHEETS: [&str; 14] = [
     "Promotions",
     "Stock",
     "Stock Moves",
+    "Carts",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",

@@ -1,5 +1,6 @@
 //! Pure analysis: typed rows and settings in, plain tables out (no I/O, no clock).
 
+pub mod carts;
 pub mod customers;
 pub mod flows;
 pub mod funnel;

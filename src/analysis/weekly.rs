@@ -226,6 +226,21 @@ pub struct WeeklyReport {
     /// Products low or out of stock (SPEC §10; filled by the caller, empty without a Stock
     /// sheet).
     pub low_stock: Vec<LowStockLine>,
+    /// Abandoned carts (SPEC §12; filled by the caller): `None` without a carts sheet, and
+    /// the PDF then says it cannot see carts.
+    pub carts: Option<CartsWeek>,
+}
+
+/// The week's abandoned carts for the PDF (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartsWeek {
+    /// Carts started in the week and their value, and how many of them were recovered.
+    pub week: crate::analysis::carts::CartWeek,
+    /// Open carts (not recovered, still within the recovery window) and their value.
+    pub open: u32,
+    pub open_value: Decimal,
+    /// The most abandoned products with their unrecovered carts, at most five.
+    pub products: Vec<(String, u32)>,
 }
 
 /// A product low or out of stock as of the report's day (filled by the caller).
@@ -407,6 +422,7 @@ pub fn weekly_report(
         value: crate::analysis::value::ValueSummary::default(),
         price_mismatches: 0,
         low_stock: Vec::new(),
+        carts: None,
     }
 }
 

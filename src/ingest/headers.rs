@@ -192,6 +192,32 @@ pub const FLOWS: &[FieldSpec] = fields! {
     "go_live" => ["go live", "go_live", "live from", "시작일", "적용일", "적용시작일"],
 };
 
+/// Abandoned-checkout fields (SPEC §12): Shopify's abandoned checkouts export (one row per
+/// line item, the checkout's columns on its first row), a WooCommerce cart-abandonment
+/// plugin's table (`CartFlows`: `id`, `email`, `cart_contents`, `cart_total`, `session_id`,
+/// `order_status`, `time`) and dangol's own headers. No bare `date` or `order id`: a sales
+/// sheet is never a carts sheet.
+pub const CARTS: &[FieldSpec] = fields! {
+    "cart_id" => ["cart id", "cart", "checkout id", "checkout token", "cart token", "id", "session id", "session_id",
+        "장바구니ID", "장바구니번호", "장바구니코드"],
+    "created" => ["created", "created at", "created_at", "started at", "abandoned at", "time", "cart created",
+        "생성일", "생성일시", "생성일자", "담은날짜", "장바구니생성일", "이탈일", "이탈일시"],
+    "customer" => ["customer", "customer name", "billing name", "shipping name", "buyer", "client",
+        "고객", "고객명", "주문자", "구매자"],
+    "email" => ["email", "e-mail", "mail", "email address", "user email", "user_email", "이메일", "메일", "이메일주소"],
+    "phone" => ["phone", "billing phone", "shipping phone", "tel", "mobile", "phone number",
+        "전화", "전화번호", "연락처", "휴대폰", "핸드폰"],
+    "items" => ["items", "item", "lineitem name", "line item", "line items", "product", "products", "cart contents",
+        "cart_contents", "상품", "상품명", "품목", "담은상품", "장바구니상품"],
+    "quantity" => ["lineitem quantity", "quantity", "qty", "수량"],
+    "total" => ["total", "cart total", "cart_total", "total price", "amount", "합계", "금액", "장바구니금액", "결제예정금액"],
+    "recovery_url" => ["recovery url", "recovery_url", "abandoned checkout url", "checkout url", "cart url", "recovery link",
+        "복구링크", "복구URL", "장바구니링크"],
+    "completed" => ["completed", "completed at", "completed_at", "recovered at", "recovered_at",
+        "완료", "완료일", "완료일시", "결제완료일", "주문완료일"],
+    "status" => ["order status", "order_status", "status", "recovery status", "상태", "주문상태"],
+};
+
 /// The field table of a role.
 pub fn fields_of(role: Role) -> &'static [FieldSpec] {
     match role {
@@ -209,12 +235,13 @@ pub fn fields_of(role: Role) -> &'static [FieldSpec] {
         Role::Stock => STOCK,
         Role::StockMoves => STOCK_MOVES,
         Role::Flows => FLOWS,
+        Role::Carts => CARTS,
     }
 }
 
 /// Data roles first, so a tie goes to the data (group members before the customer list: a
 /// dated member sheet also has a group and a customer column).
-pub const ROLES: [Role; 14] = [
+pub const ROLES: [Role; 15] = [
     Role::Sales,
     Role::Quotes,
     Role::Pipeline,
@@ -226,6 +253,7 @@ pub const ROLES: [Role; 14] = [
     Role::Stock,
     Role::StockMoves,
     Role::Flows,
+    Role::Carts,
     Role::Settings,
     Role::Grades,
     Role::Templates,
@@ -359,6 +387,7 @@ pub fn satisfies(role: Role, m: &Mapping) -> bool {
                 && (m.has("sku") || m.has("name"))
                 && (m.has("in") || m.has("out") || m.has("adjustment"))
         }
+        Role::Carts => m.has("cart_id") && m.has("created") && (m.has("items") || m.has("total")),
     }
 }
 
@@ -416,6 +445,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Stock => "stock",
         Role::StockMoves => "stock_moves",
         Role::Flows => "flows",
+        Role::Carts => "carts",
     }
 }
 

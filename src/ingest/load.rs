@@ -573,6 +573,8 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
                 true
             })?;
             (rows.rows, rows.bad_rows)
+        } else if role == Role::Carts {
+            super::carts::read_sheet(&mut input, &name, header_row, &map, &settings, &mut data)?
         } else if matches!(role, Role::Stock | Role::StockMoves) {
             // Stock sheets (SPEC §10) have their own reader.
             let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);

@@ -7,6 +7,7 @@
 //! - [`terminal`]: tables as aligned text for a terminal (Hangul-width aware), text bars.
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
+//! - [`contents_carts`]: the Cart Recovery sheet (abandoned carts).
 //! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
@@ -14,6 +15,7 @@
 //! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
 pub mod contents;
+pub mod contents_carts;
 pub mod contents_groups;
 pub mod contents_remind;
 pub mod contents_sentlog;

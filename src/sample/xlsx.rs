@@ -194,6 +194,7 @@ pub(crate) fn write_workbook(
     write_defaults(lang, shop_name, &mut wb, &f)?;
     write_flows(lang, plan.end, &mut wb, &f)?;
     write_shop_lists(plan, world, &mut wb, &f)?;
+    write_carts(plan, world, &mut wb, &f)?;
 
     let tmp = tempfile::Builder::new()
         .prefix(".dangol-")
@@ -926,6 +927,112 @@ fn write_shop_lists(
     }
     t.finish()?;
     Ok(())
+}
+
+/// The store's abandoned-checkout export (SPEC §12): carts completed in the store, carts
+/// recovered by a later order (a one-timer's order two days after the cart), open carts of the
+/// last days and lost ones of prospects who never bought; one cart's line items on rows below
+/// it, as Shopify exports them.
+fn write_carts(plan: &Plan, world: &World, wb: &mut Workbook, f: &Formats) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let last = plan.days().saturating_sub(1);
+    let products = plan.products();
+    let prospects: Vec<u32> = world
+        .customers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.class == super::world::Class::Prospect && c.email.is_some())
+        .map(|(i, _)| i as u32)
+        .take(7)
+        .collect();
+    let mut recovered: Vec<(u32, u32)> = world
+        .scheduled_orders()
+        .filter(|(d, _)| (last.saturating_sub(30)..last.saturating_sub(3)).contains(d))
+        .collect();
+    recovered.truncate(3);
+    let buyers: Vec<u32> = world
+        .customers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.class == super::world::Class::Heavy)
+        .map(|(i, _)| i as u32)
+        .take(2)
+        .collect();
+    // (customer, day the cart was started, completed, products)
+    let mut carts: Vec<(u32, u32, bool, Vec<usize>)> = Vec::new();
+    for (k, &(day, who)) in recovered.iter().enumerate() {
+        carts.push((who, day.saturating_sub(2), false, vec![k % 20]));
+    }
+    for (k, &who) in buyers.iter().enumerate() {
+        carts.push((who, last.saturating_sub(9 + 5 * k as u32), true, vec![3, 4]));
+    }
+    for (k, &who) in prospects.iter().enumerate() {
+        let ago = if k < 3 {
+            1 + 2 * k as u32
+        } else {
+            12 + 7 * k as u32
+        };
+        let items = if k == 0 {
+            vec![5, 6, 1]
+        } else {
+            vec![(k * 3) % 20, 5]
+        };
+        carts.push((who, last.saturating_sub(ago), false, items));
+    }
+    carts.sort_by_key(|c| c.1);
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        lang.pick("장바구니", "Carts"),
+        lang.pick_list(
+            &[
+                "장바구니ID",
+                "생성일",
+                "고객명",
+                "이메일",
+                "전화번호",
+                "상품",
+                "합계",
+                "복구링크",
+                "완료일",
+            ],
+            &[
+                "cart id",
+                "created",
+                "customer",
+                "email",
+                "phone",
+                "items",
+                "total",
+                "recovery_url",
+                "completed",
+            ],
+        ),
+    )?;
+    for (n, (who, day, completed, items)) in carts.iter().enumerate() {
+        let c = &world.customers[*who as usize];
+        let id = format!("C-{}", 1001 + n);
+        let total: Decimal = items.iter().map(|&i| plan.price(i)).sum();
+        t.next_row();
+        t.text(0, &id)?;
+        t.date(1, plan.day(*day))?;
+        t.text(2, &c.name)?;
+        t.opt(3, c.email.as_deref())?;
+        t.opt(4, c.phone.as_deref())?;
+        t.text(5, products[items[0]].name)?;
+        t.money(6, total, lang)?;
+        t.text(7, &format!("https://shop.example/cart/{id}"))?;
+        if *completed {
+            t.date(8, plan.day(*day))?;
+        }
+        // The other line items on rows of their own, the cart id repeated.
+        for &i in &items[1..] {
+            t.next_row();
+            t.text(0, &id)?;
+            t.text(5, products[i].name)?;
+        }
+    }
+    t.finish()
 }
 
 trait PickList {

@@ -77,6 +77,7 @@ impl Settings {
                 lead_time_days: 7,
             },
             report_top_n: 10,
+            cart_recovery_days: 7,
             clv_discount: Decimal::new(1, 2),
             clv_min_repeaters: 30,
             notify: crate::notify::NotifySettings::default(),

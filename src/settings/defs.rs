@@ -921,6 +921,21 @@ pub static DEFS: &[Def] = &[
         },
         |s, _| s.flows_catch_up_days.to_string(),
     ),
+    def(
+        "cart.recovery_days",
+        "장바구니회복기간",
+        Ty::Count { min: 1, max: 365 },
+        Builtin::Int(7),
+        [
+            "장바구니를 담은 뒤 이 일수 안에 주문하면 회복된 장바구니로 봄",
+            "A cart is recovered when the customer ordered within this many days of starting it",
+        ],
+        |s, g| {
+            s.cart_recovery_days = g.count()?;
+            Ok(())
+        },
+        |s, _| s.cart_recovery_days.to_string(),
+    ),
     starter(
         def(
             "funnel.stages",

@@ -123,6 +123,8 @@ pub enum Role {
     StockMoves,
     /// Lifecycle flows (자동발송규칙, SPEC §8).
     Flows,
+    /// The store's abandoned-checkout export (장바구니, SPEC §12).
+    Carts,
 }
 
 /// Every effective setting, typed.
@@ -178,6 +180,9 @@ pub struct Settings {
     pub pricing_stack: bool,
     /// `stock.*` (SPEC §10).
     pub stock: StockSettings,
+    /// `cart.recovery_days` (SPEC §12): a cart is recovered when the customer ordered within
+    /// this many days of starting it.
+    pub cart_recovery_days: u32,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }

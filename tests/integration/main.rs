@@ -2,6 +2,7 @@
 
 mod support;
 
+mod carts;
 mod check;
 mod commands;
 mod fastpath;

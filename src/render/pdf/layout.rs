@@ -19,8 +19,9 @@ const BOTTOM: f32 = PAGE_H - 50.0;
 const ROW: f32 = 15.0;
 const SECTION_GAP: f32 = 16.0;
 /// Grade changes shown at most: a sliding window can move hundreds of customers in a week,
-/// and the reminders, customer value, low stock and price check after them must still fit.
-const MAX_GRADE_ROWS: usize = 10;
+/// and the reminders, customer value, low stock, abandoned carts and price check after them
+/// must still fit.
+const MAX_GRADE_ROWS: usize = 8;
 /// Reminders listed in the PDF at most (oldest first); the full list is the Reminders sheet
 /// and `dangol remind`.
 const MAX_REMINDER_ROWS: usize = 10;
@@ -60,6 +61,11 @@ pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
     }
     for v in r.value.top.iter_mut().chain(r.value.at_risk.iter_mut()) {
         v.name = c.clean(&v.name, "customer name");
+    }
+    if let Some(k) = &mut r.carts {
+        for (p, _) in &mut k.products {
+            *p = c.clean(p, "product name");
+        }
     }
     for m in &mut r.reminders {
         m.customer = c.clean(&m.customer, "customer name");
@@ -234,9 +240,80 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
     } else {
         low_stock(r, c, y + SECTION_GAP)
     };
+    let y = carts_section(r, c, y + SECTION_GAP);
     price_check_line(r, c, y + SECTION_GAP);
 
     footers(r, c);
+}
+
+/// Abandoned carts (SPEC §12) in two lines: the week's abandoned and recovered carts, then the
+/// open ones and the most abandoned products; without a carts sheet, one line saying dangol
+/// cannot see carts. No section title: page 2 is full on a busy week.
+fn carts_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
+    let money = |d: Decimal| display::money(d, r.currency);
+    let lines: Vec<String> = match &r.carts {
+        None => vec![format!(
+            "{}: {}",
+            l.pick("장바구니 이탈", "Abandoned carts"),
+            crate::render::contents_carts::no_carts(l)
+        )],
+        Some(k) => {
+            let w = &k.week;
+            let rate = w
+                .recovery_rate()
+                .map_or_else(|| "–".to_string(), display::percent);
+            let (abandoned, recovered) = (money(w.abandoned_value), money(w.recovered_value));
+            let products = k
+                .products
+                .iter()
+                .map(|(p, n)| format!("{p} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let open = money(k.open_value);
+            match l {
+                Lang::Ko => vec![
+                    format!(
+                        "이번 주 장바구니 이탈 {}개 ({abandoned}) · 복구 {}개 ({recovered}) · 복구율 {rate}",
+                        w.abandoned, w.recovered
+                    ),
+                    if products.is_empty() {
+                        format!("복구 대상 {}개 ({open}) — 장바구니복구 시트 참고", k.open)
+                    } else {
+                        format!(
+                            "복구 대상 {}개 ({open}) · 많이 남겨진 상품: {products} — 장바구니복구 시트 참고",
+                            k.open
+                        )
+                    },
+                ],
+                Lang::En => vec![
+                    format!(
+                        "Abandoned carts this week: {} ({abandoned}) · recovered {} ({recovered}) · recovery rate {rate}",
+                        w.abandoned, w.recovered
+                    ),
+                    if products.is_empty() {
+                        format!(
+                            "Open carts to recover: {} ({open}) — see the Cart Recovery sheet",
+                            k.open
+                        )
+                    } else {
+                        format!(
+                            "Open carts to recover: {} ({open}) · most abandoned: {products} — see the Cart Recovery sheet",
+                            k.open
+                        )
+                    },
+                ],
+            }
+        }
+    };
+    let Some(mut y) = room(r, c, y, ROW * lines.len() as f32) else {
+        return y;
+    };
+    for (i, line) in lines.iter().enumerate() {
+        c.text_fit(M, y + 11.0, line, CW, st(9.5, i == 0, INK), Align::Left);
+        y += ROW;
+    }
+    y
 }
 
 /// Customer value (SPEC §11): the most valuable customers, then the valuable ones most at risk.
