@@ -9,6 +9,7 @@ mod groups;
 mod ingest;
 mod notify;
 mod outputs;
+mod presentation;
 mod reading;
 mod shell;
 mod value;
