@@ -160,23 +160,15 @@ pub fn terminal_table(
     lang: Lang,
     verbose: bool,
 ) -> SheetTable {
+    let (n, as_of, days, start) = (
+        rows.len(),
+        table.as_of,
+        table.lookback_days,
+        table.window_start,
+    );
     let title = match lang {
-        Lang::Ko => format!(
-            "고객 {}명 · {} 기준 · 최근 {}일 ({} ~ {})",
-            rows.len(),
-            table.as_of,
-            table.lookback_days,
-            table.window_start,
-            table.as_of
-        ),
-        Lang::En => format!(
-            "{} customers · as of {} · last {} days ({} ~ {})",
-            rows.len(),
-            table.as_of,
-            table.lookback_days,
-            table.window_start,
-            table.as_of
-        ),
+        Lang::Ko => format!("고객 {n}명 · {as_of} 기준 · 최근 {days}일 ({start} ~ {as_of})"),
+        Lang::En => format!("{n} customers · as of {as_of} · last {days} days ({start} ~ {as_of})"),
     };
     columns::terminal_table(COLUMNS, title, rows.iter().copied(), lang, verbose)
 }
