@@ -394,28 +394,6 @@ impl Analyses {
         }
     }
 
-    /// The Dashboard with each customer's groups on the as-of day after the phone column
-    /// (only for a workbook with group sheets, so other dashboards keep their columns).
-    fn add_group_column(&self, dashboard: &mut SheetContent) {
-        use crate::render::table::Cell;
-        let Some(t) = dashboard.tables.first_mut() else {
-            return;
-        };
-        if t.rows.len() != self.actions.len() || t.columns.len() < 3 {
-            return;
-        }
-        t.columns
-            .insert(3, self.lang.pick("그룹", "Group").to_string());
-        for (row, a) in t.rows.iter_mut().zip(&self.actions) {
-            let g = self
-                .customers
-                .get(&a.customer)
-                .and_then(|c| c.group.clone())
-                .unwrap_or_default();
-            row.insert(3, Cell::text(g));
-        }
-    }
-
     /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
     /// Issues only with errors or warnings).
     pub fn sheets(&self) -> Vec<SheetContent> {
@@ -429,7 +407,7 @@ impl Analyses {
         ));
         let mut dashboard = contents_remind::dashboard_sheet(&self.actions, lang);
         if !self.group_sheets.is_empty() {
-            self.add_group_column(&mut dashboard);
+            contents_remind::add_group_column(&mut dashboard, &self.actions, &self.customers, lang);
         }
         out.push(dashboard);
         out.push(contents_remind::reminders_sheet(&self.reminders, lang));

@@ -140,7 +140,7 @@ fn check(r: &WeeklyReport) -> Vec<u8> {
     let text = text_of(&pdf);
     assert_has(&text, &r.shop_name);
     assert_has(&text, "2025-W16 (2025-04-14 ~ 2025-04-20)");
-    for k in r.kpi_rows() {
+    for k in dangol::render::weekly::kpi_rows(r) {
         assert_has(&text, r.lang.pick(k.label_ko, k.label_en));
         assert_has(&text, &k.value);
         assert_has(&text, &k.change);

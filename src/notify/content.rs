@@ -67,7 +67,7 @@ pub fn weekly(a: &Analyses, mask: bool) -> Message {
         ("shop".to_string(), shop.clone()),
         ("week".to_string(), w.week.label()),
     ];
-    for k in w.kpi_rows() {
+    for k in crate::render::weekly::kpi_rows(w) {
         let label = l.pick(k.label_ko, k.label_en);
         let line = match l {
             Lang::Ko => format!(

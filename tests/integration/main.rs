@@ -12,6 +12,7 @@ mod groups;
 mod ingest;
 mod notify;
 mod outputs;
+mod presentation;
 mod reading;
 mod settings_table;
 mod shell;

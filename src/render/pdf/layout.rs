@@ -542,7 +542,7 @@ fn tiles(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let inner = tw - 2.0 * PAD;
     let last_week = r.lang.pick("지난주", "Last week");
     let has_arrows = c.has('▲') && c.has('▼');
-    for (i, k) in r.kpi_rows().iter().enumerate() {
+    for (i, k) in crate::render::weekly::kpi_rows(r).iter().enumerate() {
         let x = M + (i % 4) as f32 * (tw + GAP);
         let ty = y + (i / 4) as f32 * (TH + GAP);
         c.rect(x, ty, tw, TH, TILE);
