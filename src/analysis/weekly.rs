@@ -419,7 +419,7 @@ impl WeeklyReport {
     /// The eight KPIs with this week, last week and the change, formatted for display.
     pub fn kpi_rows(&self) -> Vec<KpiRow> {
         let (now_k, prev_k, cur) = (&self.current, &self.previous, self.currency);
-        let money = |d: Decimal| display::money(d, cur);
+        let money = |d: Decimal| crate::i18n::money(self.lang, d, cur);
         let pp = self.lang.pick("%p", " pp");
         let mut rows = Vec::with_capacity(8);
         let mut push =

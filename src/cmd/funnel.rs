@@ -162,7 +162,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let (Some(f), Some(t)) = (args.from, args.to)
         && f > t
     {
-        eprintln!("dangol: error: --from {f} is after --to {t}");
+        let lang = crate::i18n::lang_of(g);
+        crate::i18n::eprint_error(lang, &crate::msg!(lang, FromAfterTo, from = f, to = t));
         return Ok(Exit::Usage);
     }
     let loaded = super::load(&args.workbook, g)?;

@@ -7,6 +7,7 @@ mod commands;
 mod grades;
 mod groups;
 mod ingest;
+mod korean;
 mod notify;
 mod outputs;
 mod reading;
