@@ -175,9 +175,11 @@ impl Context {
     /// Check the global flags for `command`: a wrong combination is a [`UsageError`].
     pub fn check(args: &GlobalArgs, command: &Command) -> Result<Context, UsageError> {
         if args.format == Format::Xlsx && !matches!(command, Command::Sample(_)) {
-            return Err(UsageError(
-                "--format xlsx is only for `dangol sample`; use table, json or csv".into(),
-            ));
+            let lang = match args.lang {
+                Some(LangArg::Ko) => crate::model::Lang::Ko,
+                _ => crate::model::Lang::En,
+            };
+            return Err(UsageError(crate::msg!(lang, XlsxOnlyForSample)));
         }
         Ok(Context {
             flags: args.setting_flags()?,

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod exit;
+pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod notify;
@@ -74,7 +75,21 @@ where
         Err(e) => {
             // An error may quote a cell: shown, never run by the terminal.
             let msg = format!("{e:#}");
-            let line = format!("dangol: error: {}", render::terminal::visible_lines(&msg));
+            // The workbook's language (or `--lang`) for an error whose text is in the message
+            // catalogue; the others are English texts still, and a line is in one language.
+            let localised = e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<ingest::LoadError>(),
+                    Some(ingest::LoadError::NoData { .. })
+                ) || c.is::<cmd::UsageError>()
+            });
+            let lang = if localised {
+                i18n::lang_of(&cli.global)
+            } else {
+                model::Lang::En
+            };
+            let shown = render::terminal::visible_lines(&msg);
+            let line = msg!(lang, ErrorLine, message = shown);
             eprintln!("{}", render::terminal::stderr_line(&line));
             error_exit(&e).code()
         }

@@ -398,9 +398,10 @@ pub fn customer_table(
     crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
     let vip_names = shared_names(&settings.vip_rules);
     let responder_names = shared_names(&settings.responder_rules);
+    let currency = settings.currency.unwrap_or(crate::model::Currency::Krw);
     for row in &mut rows {
-        row.vip = grade_named(&settings.vip_rules, &vip_names, row);
-        row.responder = grade_named(&settings.responder_rules, &responder_names, row);
+        row.vip = grade_named(&settings.vip_rules, &vip_names, row, currency);
+        row.responder = grade_named(&settings.responder_rules, &responder_names, row, currency);
     }
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
@@ -487,7 +488,7 @@ fn ungraded(rank: usize) -> Grade {
 
 /// The first rule of `rules` that holds for `m`, with its reason.
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
-    grade_named(rules, &shared_names(rules), m)
+    grade_named(rules, &shared_names(rules), m, crate::model::Currency::Krw)
 }
 
 /// Each rule's grade name, once, to be shared by every customer's [`Grade`].
@@ -496,8 +497,13 @@ fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
 }
 
 /// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
-/// (a table holds four of them per customer).
-fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -> Grade {
+/// (a table holds four of them per customer). The Korean reason writes money in `currency`.
+fn grade_named(
+    rules: &[GradeRule],
+    names: &[Arc<GradeName>],
+    m: &dyn Metrics,
+    currency: crate::model::Currency,
+) -> Grade {
     let exact = |s: String| s.into_boxed_str().into_string();
     rules
         .iter()
@@ -511,7 +517,7 @@ fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -
                 name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
                 reason: exact(g.rule.reason_in(m, Lang::En)),
-                reason_ko: exact(g.rule.reason_in(m, Lang::Ko)),
+                reason_ko: exact(g.rule.reason_with(m, Lang::Ko, currency)),
             },
         )
 }
@@ -861,7 +867,8 @@ mod tests {
         assert_eq!(q.responder.name.en, "Interested");
         // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
         assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
-        assert_eq!(q.responder.reason_ko, "opens 3 ≥ 1 또는 conversions 1 ≥ 1");
+        // Korean reasons name the metrics in Korean with their units (SPEC promise 6).
+        assert_eq!(q.responder.reason_ko, "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회");
     }
 
     #[test]

@@ -122,16 +122,16 @@ pub fn select<'a>(
         } else if settings.responder_rules.iter().any(|r| is(&r.grade)) {
             GradeKind::Responder
         } else {
+            let lang = crate::i18n::current().unwrap_or(crate::model::Lang::En);
             let mut names: Vec<&str> = Vec::new();
             for r in settings.vip_rules.iter().chain(&settings.responder_rules) {
-                if !names.contains(&r.grade.en.as_str()) {
-                    names.push(&r.grade.en);
+                let name = lang.pick(&r.grade.ko, &r.grade.en);
+                if !names.contains(&name) {
+                    names.push(name);
                 }
             }
-            return Err(format!(
-                "--grade {want:?}: no such grade; the grades are {}",
-                names.join(", ")
-            ));
+            let (want, grades) = (format!("{want:?}"), names.join(", "));
+            return Err(crate::msg!(lang, NoSuchGrade, want = want, grades = grades));
         };
         rows.retain(|r| is(&r.grade(kind).name));
     }

@@ -135,7 +135,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let (Some(f), Some(t)) = (args.from, args.to)
         && f > t
     {
-        return Err(super::UsageError(format!("--from {f} is after --to {t}")).into());
+        let lang = crate::i18n::lang_of(g);
+        return Err(super::UsageError(crate::msg!(lang, FromAfterTo, from = f, to = t)).into());
     }
     let loaded = super::load(&args.workbook, g)?;
     let mut opts = FunnelOptions::from_settings(&loaded.settings);

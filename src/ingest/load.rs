@@ -53,9 +53,8 @@ pub enum LoadError {
     /// Not `#[from]`: a source would print the message twice in `{:#}`.
     #[error("settings: {0}")]
     Settings(SettingsError),
-    #[error(
-        "{path}: no recognisable data — no sheet has the headers of a sales, quotes, customers or pipeline table.\n{detail}"
-    )]
+    /// `detail` holds the whole message, in the language asked for (`--lang`).
+    #[error("{detail}")]
     NoData { path: String, detail: String },
     #[error("{0}")]
     Config(String),
@@ -615,29 +614,35 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
             Some(Role::Sales | Role::Quotes | Role::Customers | Role::Pipeline | Role::Stock)
         )
     }) {
-        let mut detail = String::new();
+        // Nothing was recognised, so only `--lang` (or the setting) can say the language.
+        let lang = match settings.lang {
+            LangSetting::Fixed(l) => l,
+            LangSetting::Auto if korean * 2 > recognised && recognised > 0 => Lang::Ko,
+            LangSetting::Auto => Lang::En,
+        };
+        let mut detail = crate::msg!(lang, NoDataHead, path = path.display());
+        detail.push('\n');
         for scan in &scans {
             let first = scan.rows.first().map(|(r, h)| {
-                format!(
-                    "row {}: {}",
-                    r + 1,
-                    h.iter()
-                        .take(8)
-                        .map(|x| x.1.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                let cells: Vec<&str> = h.iter().take(8).map(|x| x.1.as_str()).collect();
+                crate::msg!(lang, NoDataRow, row = r + 1, cells = cells.join(", "))
             });
-            detail.push_str(&format!(
-                "  sheet '{}': {}\n",
-                scan.name,
-                first.unwrap_or_else(|| "empty".to_string())
+            let what = first.unwrap_or_else(|| crate::msg!(lang, SheetEmpty));
+            detail.push_str(&crate::msg!(
+                lang,
+                NoDataSheet,
+                sheet = scan.name,
+                what = what
             ));
+            detail.push('\n');
         }
         for p in &data.problems {
-            detail.push_str(&format!("  {p}\n"));
+            detail.push_str(&format!(
+                "  {}\n",
+                crate::i18n::problems::line(lang, p, &[])
+            ));
         }
-        detail.push_str("A sales sheet needs a date, a customer (or e-mail) and an amount (or quantity and unit price) column; see `dangol init` for a starter workbook.");
+        detail.push_str(&crate::msg!(lang, NoDataHint));
         return Err(LoadError::NoData {
             path: path.display().to_string(),
             detail,

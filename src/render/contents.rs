@@ -445,9 +445,9 @@ pub fn data_issues(problems: &[Problem], lang: Lang) -> Option<SheetContent> {
         };
         t.push(vec![
             Cell::text(sev),
-            Cell::text(p.place.as_str()),
+            Cell::text(crate::i18n::problems::place_in(lang, &p.place, &[]).into_owned()),
             Cell::text(p.found.as_str()),
-            Cell::text(p.expected.as_str()),
+            Cell::text(crate::i18n::problems::expected_in(lang, &p.expected).into_owned()),
         ]);
     }
     Some(SheetContent {

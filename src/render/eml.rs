@@ -28,7 +28,6 @@ use chrono::{Datelike, NaiveDate};
 use crate::analysis::customers::Grade;
 use crate::analysis::remind::Reminder;
 use crate::ingest::TemplateRow;
-use crate::model::values::format_money;
 use crate::model::{Currency, Lang};
 use crate::settings::Settings;
 
@@ -371,7 +370,7 @@ pub fn drafts(
         };
         let amount = r
             .amount
-            .map(|a| format_money(a, ctx.currency))
+            .map(|a| crate::i18n::money(ctx.lang, a, ctx.currency))
             .unwrap_or_default();
         let name = clean_line(&r.name);
         let values: BTreeMap<&str, String> = [

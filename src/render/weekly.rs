@@ -26,7 +26,7 @@ pub struct KpiRow {
 /// report's language and currency.
 pub fn kpi_rows(report: &WeeklyReport) -> Vec<KpiRow> {
     let (now_k, prev_k, cur) = (&report.current, &report.previous, report.currency);
-    let money = |d: Decimal| display::money(d, cur);
+    let money = |d: Decimal| crate::i18n::money(report.lang, d, cur);
     let pp = report.lang.pick("%p", " pp");
     let mut rows = Vec::with_capacity(8);
     let mut push =

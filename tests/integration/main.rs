@@ -10,6 +10,7 @@ mod flows;
 mod grades;
 mod groups;
 mod ingest;
+mod korean;
 mod notify;
 mod outputs;
 mod presentation;

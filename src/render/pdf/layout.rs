@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::TextKind;
 use super::canvas::{Align, Canvas, PAGE_H, PAGE_W, Rgb8, Style};
 use crate::analysis::weekly::{Direction, NONE, WeeklyReport, display};
 use crate::model::{Currency, Lang};
@@ -44,32 +45,32 @@ fn st(size: f32, bold: bool, color: Rgb8) -> Style {
 /// `?` and are reported with where they came from.
 pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
     let mut r = r.clone();
-    r.shop_name = c.clean(&r.shop_name, "shop name");
+    r.shop_name = c.clean(&r.shop_name, TextKind::ShopName);
     for t in &mut r.top_customers {
-        t.name = c.clean(&t.name, "customer name");
+        t.name = c.clean(&t.name, TextKind::CustomerName);
     }
     for s in &mut r.low_stock {
-        s.product = c.clean(&s.product, "product name");
+        s.product = c.clean(&s.product, TextKind::ProductName);
     }
     for f in &mut r.funnel {
-        f.label = c.clean(&f.label, "funnel stage");
+        f.label = c.clean(&f.label, TextKind::FunnelStage);
     }
     for g in &mut r.grade_changes {
-        g.customer = c.clean(&g.customer, "customer name");
-        g.from = c.clean(&g.from, "grade name");
-        g.to = c.clean(&g.to, "grade name");
+        g.customer = c.clean(&g.customer, TextKind::CustomerName);
+        g.from = c.clean(&g.from, TextKind::GradeName);
+        g.to = c.clean(&g.to, TextKind::GradeName);
     }
     for v in r.value.top.iter_mut().chain(r.value.at_risk.iter_mut()) {
-        v.name = c.clean(&v.name, "customer name");
+        v.name = c.clean(&v.name, TextKind::CustomerName);
     }
     if let Some(k) = &mut r.carts {
         for (p, _) in &mut k.products {
-            *p = c.clean(p, "product name");
+            *p = c.clean(p, TextKind::ProductName);
         }
     }
     for m in &mut r.reminders {
-        m.customer = c.clean(&m.customer, "customer name");
-        m.quote_id = c.clean(&m.quote_id, "quote id");
+        m.customer = c.clean(&m.customer, TextKind::CustomerName);
+        m.quote_id = c.clean(&m.quote_id, TextKind::QuoteId);
     }
     r
 }
@@ -92,7 +93,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
     y = trend_chart(r, c, y) + SECTION_GAP;
     y = funnel(r, c, y) + SECTION_GAP;
 
-    let money = |d: Decimal| display::money(d, r.currency);
+    let money = |d: Decimal| crate::i18n::money(r.lang, d, r.currency);
     let top: Vec<Vec<String>> = r
         .top_customers
         .iter()
@@ -327,7 +328,7 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let pct = |p: f64| format!("{:.0}%", p * 100.0);
     let money = |m: Option<f64>| {
         m.and_then(|m| Decimal::try_from(m).ok())
-            .map_or_else(String::new, |d| display::money(d, r.currency))
+            .map_or_else(String::new, |d| crate::i18n::money(r.lang, d, r.currency))
     };
     let top: Vec<Vec<String>> = v
         .top
@@ -372,7 +373,7 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
         .map(|t| {
             vec![
                 t.name.clone(),
-                display::money(t.spent, r.currency),
+                crate::i18n::money(r.lang, t.spent, r.currency),
                 pct(t.p_alive),
             ]
         })
@@ -606,7 +607,23 @@ fn tiles(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     y + 2.0 * TH + GAP
 }
 
-/// Short money for chart labels: `₩450만`, `₩12.3억` in Korean; `£355K`, `£1.2B` in English.
+/// A table's name in warnings about it, in `lang`.
+pub fn table_name(what: &'static str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return what;
+    }
+    match what {
+        "top customers" => "상위 고객",
+        "grade changes" => "등급 변동",
+        "reminders" => "리마인드",
+        "customer value" => "고객가치",
+        "customers at risk" => "이탈 위험 고객",
+        "low-stock products" => "재고 부족 상품",
+        other => other,
+    }
+}
+
+/// Short money for chart labels: `450만원`, `12.3억원` in Korean; `£355K`, `£1.2B` in English.
 pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
     let sign = if d.is_sign_negative() && !d.is_zero() {
         "-"
@@ -619,7 +636,12 @@ pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
         Lang::Ko => &[(1e8, "억"), (1e4, "만")],
         Lang::En => &[(1e9, "B"), (1e6, "M"), (1e3, "K")],
     };
-    let sym = cur.symbol();
+    // Korean text writes won after the number (`450만원`, SPEC promise 6).
+    let (sym, won) = if lang == Lang::Ko && cur == Currency::Krw {
+        ("", "원")
+    } else {
+        (cur.symbol(), "")
+    };
     for &(u, name) in units {
         if a >= u {
             let x = a / u;
@@ -629,11 +651,11 @@ pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
                 let t = format!("{x:.1}");
                 t.strip_suffix(".0").map_or(t.clone(), str::to_string)
             };
-            return format!("{sign}{sym}{n}{name}");
+            return format!("{sign}{sym}{n}{name}{won}");
         }
     }
     format!(
-        "{sign}{sym}{}",
+        "{sign}{sym}{}{won}",
         display::number(Decimal::from(a.round() as i64))
     )
 }
@@ -821,8 +843,8 @@ struct Col<'a> {
 
 struct Table<'a> {
     title: &'a str,
-    /// For the warning when rows are cut.
-    what: &'a str,
+    /// For the warning when rows are cut (see [`table_name`]).
+    what: &'static str,
     cols: &'a [Col<'a>],
     empty: &'a str,
     /// Rows shown at most; the rest become one "and N more" line (no warning: a choice, not
@@ -858,11 +880,10 @@ fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<St
     };
 
     let Some(y) = room(r, c, y, 20.0 + 15.0 + ROW) else {
-        c.warnings.push(format!(
-            "{}: no room left on two pages; {} rows not shown",
-            t.what,
-            rows.len()
-        ));
+        c.warnings.push(super::PdfWarning::NoRoom {
+            table: t.what,
+            rows: rows.len(),
+        });
         return y;
     };
     let mut y = draw_head(c, y, t.title);
@@ -908,12 +929,11 @@ fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<St
                     st(8.5, false, GREY),
                     Align::Left,
                 );
-                c.warnings.push(format!(
-                    "{}: {} of {} rows shown; the rest do not fit on two pages",
-                    t.what,
-                    k,
-                    rows.len()
-                ));
+                c.warnings.push(super::PdfWarning::Cut {
+                    table: t.what,
+                    shown: k,
+                    total: rows.len(),
+                });
                 return y + ROW;
             }
         }
@@ -962,17 +982,17 @@ mod tests {
         let d = |n: i64| Decimal::from(n);
         assert_eq!(
             compact_money(d(4_500_000), Currency::Krw, Lang::Ko),
-            "₩450만"
+            "450만원"
         );
         assert_eq!(
             compact_money(d(1_234_567_890), Currency::Krw, Lang::Ko),
-            "₩12.3억"
+            "12.3억원"
         );
         assert_eq!(
             compact_money(d(12_345_678), Currency::Krw, Lang::Ko),
-            "₩1,235만"
+            "1,235만원"
         );
-        assert_eq!(compact_money(d(0), Currency::Krw, Lang::Ko), "₩0");
+        assert_eq!(compact_money(d(0), Currency::Krw, Lang::Ko), "0원");
         assert_eq!(compact_money(d(355_000), Currency::Gbp, Lang::En), "£355K");
         assert_eq!(
             compact_money(d(-1_200_000_000), Currency::Usd, Lang::En),
