@@ -572,21 +572,9 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
             input.display()
         );
     }
-    WriteJob::begin(
-        input,
-        args.out.as_deref(),
-        WriteOptions {
-            force: g.force,
-            // The workbook's own `backups` setting replaces this once it has been read.
-            backups: crate::settings::Settings::defaults().backups,
-            // Backups are named by the clock: two applies on one as-of day must not overwrite
-            // each other's backup.
-            stamp: chrono::Local::now().naive_local(),
-            created: super::as_of(g),
-            merge: writeback::MergeOptions::default(),
-        },
-    )
-    .map_err(unchanged(input))
+    // The workbook's own `backups` setting replaces the default once it has been read.
+    let opts = WriteOptions::now(g.force, super::as_of(g));
+    WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))
 }
 
 fn apply(

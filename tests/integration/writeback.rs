@@ -5,13 +5,12 @@
 //! `target/lo-check/writeback/` for `scripts/lo-check.sh target/lo-check` (CI runs it).
 
 use std::collections::BTreeMap;
-mod common;
 
 use std::fs;
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::{MERGE_EDITS, assert_untouched, raw_parts};
+use crate::support::{MERGE_EDITS, assert_untouched, raw_parts};
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -37,7 +36,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn keep_output(name: &str, bytes: &[u8]) {
-    common::keep_for_lo_check("writeback", name, bytes);
+    crate::support::keep_for_lo_check("writeback", name, bytes);
 }
 
 /// A generated workbook like the renderer makes: a notice row, a table with a header, money,
@@ -569,7 +568,7 @@ fn a_held_lock_stops_a_second_run() {
 /// Every `.xlsx`/`.xlsm` of the shared corpus (`../shared/data/xlsx-corpus`, not in the repo):
 /// a merge either refuses with an error or keeps every untouched part raw-identical, keeps
 /// every user sheet's cells as calamine reads them, and is byte-identical when repeated.
-/// `cargo test --test writeback -- --ignored corpus --nocapture`
+/// `cargo test --test integration writeback::corpus -- --ignored --nocapture`
 #[test]
 #[ignore = "reads ../shared/data/xlsx-corpus"]
 fn corpus_round_trip() {

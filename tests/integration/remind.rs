@@ -1,8 +1,6 @@
 //! `dangol remind`: rule boundaries, next actions, `--apply` (idempotent, touches only its
 //! cells), `.eml` drafts and the mail-merge CSV.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -445,21 +443,7 @@ fn winback_days_is_a_setting() {
     assert_eq!(baek.action, ActionKind::None);
 }
 
-fn dangol(args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("dangol")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{dangol, stderr as err, stdout as out};
 
 #[test]
 fn json_lists_due_and_call_instead() {
@@ -609,7 +593,7 @@ fn apply_edits_only_its_cells_and_is_idempotent() {
     // The applied file equals the --out copy, and a backup was kept.
     assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&copy).unwrap());
     // Kept for the LibreOffice check CI runs after the tests (`scripts/lo-check.sh`).
-    common::keep_for_lo_check("remind", "applied.xlsx", &std::fs::read(&p).unwrap());
+    crate::support::keep_for_lo_check("remind", "applied.xlsx", &std::fs::read(&p).unwrap());
     assert_eq!(
         std::fs::read_dir(dir.path().join(".dangol-backups"))
             .unwrap()
