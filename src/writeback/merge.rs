@@ -929,7 +929,7 @@ fn calc_chain_mentions(doc: &[u8], part: &str, ids: &HashSet<u32>) -> Result<boo
             .read_event()
             .map_err(|e| WritebackError::malformed(part, e.to_string()))?
         {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
                 // `i` is omitted when it repeats the previous cell's sheet, so only the
                 // cells that carry it need checking.
                 if let Some((_, v)) = attrs_of(&e, part)?.into_iter().find(|(k, _)| k == "i")
@@ -1070,7 +1070,7 @@ fn transform_sheet(
             _ => continue,
         };
         let local = e.local_name();
-        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let name = e.name().as_ref().to_string();
         let mut attrs = attrs_of(&e, part)?;
         let mut changed = false;
         let mut set = |attrs: &mut Vec<(String, String)>, key: &str, value: Option<String>| {
@@ -1085,7 +1085,7 @@ fn transform_sheet(
             }
         };
         match local.as_ref() {
-            b"c" | b"row" => {
+            "c" | "row" => {
                 if let Some(s) = attrs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()) {
                     set(
                         &mut attrs,
@@ -1094,7 +1094,7 @@ fn transform_sheet(
                     );
                 }
                 let is_sst = attrs.iter().any(|(k, v)| k == "t" && v == "s");
-                if local.as_ref() == b"c" && is_sst && !empty {
+                if local.as_ref() == "c" && is_sst && !empty {
                     // Read to the end of the cell, taking the string index from <v>.
                     let mut index = String::new();
                     let mut in_v = false;
@@ -1103,12 +1103,12 @@ fn transform_sheet(
                             .read_event()
                             .map_err(|err| WritebackError::malformed(part, err.to_string()))?
                         {
-                            Event::Start(v) if v.local_name().as_ref() == b"v" => in_v = true,
-                            Event::End(v) if v.local_name().as_ref() == b"v" => in_v = false,
+                            Event::Start(v) if v.local_name().as_ref() == "v" => in_v = true,
+                            Event::End(v) if v.local_name().as_ref() == "v" => in_v = false,
                             Event::Text(t) if in_v => {
-                                index.push_str(&String::from_utf8_lossy(&t.into_inner()));
+                                index.push_str(&t.into_inner());
                             }
-                            Event::End(c) if c.local_name().as_ref() == b"c" => {
+                            Event::End(c) if c.local_name().as_ref() == "c" => {
                                 break reader.buffer_position() as usize + bom;
                             }
                             Event::Eof => {
@@ -1138,7 +1138,7 @@ fn transform_sheet(
                     continue;
                 }
             }
-            b"col" => {
+            "col" => {
                 if let Some(s) = attrs
                     .iter()
                     .find(|(k, _)| k == "style")
@@ -1151,8 +1151,8 @@ fn transform_sheet(
                     );
                 }
             }
-            b"sheetView" => set(&mut attrs, "tabSelected", None),
-            b"cfRule" => {
+            "sheetView" => set(&mut attrs, "tabSelected", None),
+            "cfRule" => {
                 if let Some(d) = attrs
                     .iter()
                     .find(|(k, _)| k == "dxfId")
