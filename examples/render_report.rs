@@ -177,6 +177,7 @@ fn report(lang: Lang) -> WeeklyReport {
         value: dangol::analysis::value::ValueSummary::default(),
         price_mismatches: 0,
         low_stock: Vec::new(),
+        carts: None,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod exit;
+pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod notify;
@@ -27,31 +28,24 @@ use crate::exit::Exit;
 /// Run one command; errors are returned, not printed.
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     render::terminal::init_colour(cli.global.no_color);
-    if cli.global.format == cli::Format::Xlsx && !matches!(cli.command, Command::Sample(_)) {
-        eprintln!(
-            "{}",
-            render::terminal::stderr_line(
-                "dangol: error: --format xlsx is only for `dangol sample`; use table, json or csv"
-            )
-        );
-        return Ok(Exit::Usage);
-    }
-    ingest::guard::set_limits(cli.global.limits());
+    // Flags → a checked plan before any file is opened; a wrong command line exits 2.
+    let g = &cli::Context::check(&cli.global, &cli.command)?;
     match &cli.command {
-        Command::Check(a) => cmd::check::run(a, &cli.global),
-        Command::Config(a) => cmd::config::run(a, &cli.global),
-        Command::Customers(a) => cmd::customers::run(a, &cli.global),
-        Command::Funnel(a) => cmd::funnel::run(a, &cli.global),
-        Command::Groups(a) => cmd::groups::run(a, &cli.global),
-        Command::Init(a) => cmd::init::run(a, &cli.global),
-        Command::Sample(a) => cmd::sample::run(a, &cli.global),
-        Command::Remind(a) => cmd::remind::run(a, &cli.global),
-        Command::Run(a) => cmd::run::run(a, &cli.global),
-        Command::Report(a) => cmd::report::run(a, &cli.global),
-        Command::Value(a) => cmd::value::run(a, &cli.global),
-        Command::Notify(a) => cmd::notify::run(a, &cli.global),
-        Command::Stock(a) => cmd::stock::run(a, &cli.global),
-        Command::ImportProducts(a) => cmd::import_products::run(a, &cli.global),
+        Command::Check(a) => cmd::check::run(a, g),
+        Command::Config(a) => cmd::config::run(a, g),
+        Command::Customers(a) => cmd::customers::run(a, g),
+        Command::Funnel(a) => cmd::funnel::run(a, g),
+        Command::Groups(a) => cmd::groups::run(a, g),
+        Command::Init(a) => cmd::init::run(a, g),
+        Command::Sample(a) => cmd::sample::run(a, g),
+        Command::Remind(a) => cmd::remind::run(a, g),
+        Command::Run(a) => cmd::run::run(a, g),
+        Command::Report(a) => cmd::report::run(a, g),
+        Command::Value(a) => cmd::value::run(a, g),
+        Command::Notify(a) => cmd::notify::run(a, g),
+        Command::Stock(a) => cmd::stock::run(a, g),
+        Command::Today(a) => cmd::today::run(a, g),
+        Command::ImportProducts(a) => cmd::import_products::run(a, g),
 
         Command::Completions(a) => cmd::completions::run(a),
         Command::Man(a) => cmd::completions::run_man(a),
@@ -81,7 +75,21 @@ where
         Err(e) => {
             // An error may quote a cell: shown, never run by the terminal.
             let msg = format!("{e:#}");
-            let line = format!("dangol: error: {}", render::terminal::visible_lines(&msg));
+            // The workbook's language (or `--lang`) for an error whose text is in the message
+            // catalogue; the others are English texts still, and a line is in one language.
+            let localised = e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<ingest::LoadError>(),
+                    Some(ingest::LoadError::NoData { .. })
+                ) || c.is::<cmd::UsageError>()
+            });
+            let lang = if localised {
+                i18n::lang_of(&cli.global)
+            } else {
+                model::Lang::En
+            };
+            let shown = render::terminal::visible_lines(&msg);
+            let line = msg!(lang, ErrorLine, message = shown);
             eprintln!("{}", render::terminal::stderr_line(&line));
             error_exit(&e).code()
         }

@@ -18,7 +18,7 @@ use crate::ingest::Loaded;
 use crate::model::{Currency, Lang, Problem, QuoteRow};
 use crate::render::sheets::SheetContext;
 use crate::render::table::SheetContent;
-use crate::render::{contents, contents_remind, contents_sentlog, contents_value};
+use crate::render::{contents, contents_carts, contents_remind, contents_sentlog, contents_value};
 use crate::settings::GradeKind;
 
 /// Every analysis of one workbook as of one day.
@@ -61,6 +61,47 @@ pub struct Analyses {
     pub sent_log: Vec<crate::notify::journal::Entry>,
     /// `notify.mask`: whether the Sent Log masks phone numbers and e-mail addresses.
     pub mask: bool,
+    /// Abandoned carts (SPEC §12); `None` without a carts sheet.
+    pub carts: Option<crate::analysis::carts::CartReport>,
+    /// The flow messages the Sent Log records (read back from the workbook, plus those
+    /// `today --apply` adds), written again into the Sent Log sheet.
+    pub flow_log: Vec<crate::ingest::flows::FlowSent>,
+    /// The lifecycle flow messages of `as_of` (SPEC §8); `None` without a Flows sheet.
+    pub flows: Option<crate::analysis::flows::FlowDay>,
+}
+
+/// The send time the generated sheets assume for flow messages (a daytime run: marketing
+/// messages are not held for quiet hours), so the Dashboard does not depend on the clock.
+pub const SHEET_SEND_TIME: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(10, 0, 0) {
+    Some(t) => t,
+    None => chrono::NaiveTime::MIN,
+};
+
+/// The flow decision of `as_of` at `at` (SPEC §8); `None` without a Flows sheet.
+pub fn flow_day(
+    loaded: &Loaded,
+    customers: &CustomerTable,
+    reminders: &[Reminder],
+    as_of: NaiveDate,
+    at: chrono::NaiveTime,
+) -> Option<crate::analysis::flows::FlowDay> {
+    let (data, s) = (&loaded.data, &loaded.settings);
+    if data.flows.is_empty() {
+        return None;
+    }
+    let opts = crate::analysis::flows::FlowOptions {
+        as_of,
+        at,
+        catch_up_days: s.flows_catch_up_days,
+        reminder_after_days: s.reminder_after_days,
+    };
+    Some(crate::analysis::flows::flow_day(
+        data,
+        customers,
+        reminders,
+        &data.flow_log,
+        &opts,
+    ))
 }
 
 /// Quotes sent on or before `day` (borrowed when none is later).
@@ -103,7 +144,11 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         (!data.pipeline.is_empty()).then(|| PipelineFunnel::build(&data.pipeline, &opts));
 
     let reminders = due_reminders(data, &customers, settings, as_of);
-    let actions = next_actions(data, &customers, settings, as_of);
+    let mut actions = next_actions(data, &customers, settings, as_of);
+    let flows = flow_day(loaded, &customers, &reminders, as_of, SHEET_SEND_TIME);
+    if let Some(day) = &flows {
+        crate::analysis::remind::actions_from_flows(&mut actions, day, loaded.currency);
+    }
     let week = Week::last_complete_before(as_of, settings.week_start);
     // Last week's end is usually the reported week's end: that table is already made.
     let at_week_end = (changes_since == week.end()).then_some(&before);
@@ -156,6 +201,27 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         newly_low,
         sent_log,
         mask: settings.notify.mask,
+        flow_log: data.flow_log.clone(),
+        flows,
+        carts: cart_report(loaded, as_of),
+    })
+}
+
+/// The cart report as of `as_of`, when the workbook has a carts sheet.
+pub fn cart_report(l: &Loaded, as_of: NaiveDate) -> Option<crate::analysis::carts::CartReport> {
+    let has_carts = l
+        .data
+        .sheets
+        .iter()
+        .any(|s| s.role == Some(crate::settings::Role::Carts));
+    has_carts.then(|| {
+        crate::analysis::carts::cart_report(
+            &l.data.carts,
+            &l.data.sales,
+            l.settings.cart_recovery_days,
+            l.settings.week_start,
+            as_of,
+        )
     })
 }
 
@@ -285,6 +351,21 @@ pub fn weekly_for(
             })
             .collect();
     }
+    r.carts = cart_report(l, as_of).map(|c| {
+        let totals = c.totals();
+        crate::analysis::weekly::CartsWeek {
+            week: c.week(week),
+            open: totals.open,
+            open_value: totals.open_value,
+            products: c
+                .products
+                .iter()
+                .filter(|p| p.abandoned > 0)
+                .take(5)
+                .map(|p| (p.product.clone(), p.abandoned))
+                .collect(),
+        }
+    });
     r.reminders = reminders
         .iter()
         .map(|m| ReminderLine {
@@ -313,28 +394,6 @@ impl Analyses {
         }
     }
 
-    /// The Dashboard with each customer's groups on the as-of day after the phone column
-    /// (only for a workbook with group sheets, so other dashboards keep their columns).
-    fn add_group_column(&self, dashboard: &mut SheetContent) {
-        use crate::render::table::Cell;
-        let Some(t) = dashboard.tables.first_mut() else {
-            return;
-        };
-        if t.rows.len() != self.actions.len() || t.columns.len() < 3 {
-            return;
-        }
-        t.columns
-            .insert(3, self.lang.pick("그룹", "Group").to_string());
-        for (row, a) in t.rows.iter_mut().zip(&self.actions) {
-            let g = self
-                .customers
-                .get(&a.customer)
-                .and_then(|c| c.group.clone())
-                .unwrap_or_default();
-            row.insert(3, Cell::text(g));
-        }
-    }
-
     /// The generated sheets in workbook order (Funnel only with quotes or a pipeline; Data
     /// Issues only with errors or warnings).
     pub fn sheets(&self) -> Vec<SheetContent> {
@@ -348,7 +407,7 @@ impl Analyses {
         ));
         let mut dashboard = contents_remind::dashboard_sheet(&self.actions, lang);
         if !self.group_sheets.is_empty() {
-            self.add_group_column(&mut dashboard);
+            contents_remind::add_group_column(&mut dashboard, &self.actions, &self.customers, lang);
         }
         out.push(dashboard);
         out.push(contents_remind::reminders_sheet(&self.reminders, lang));
@@ -369,6 +428,11 @@ impl Analyses {
         if let Some(r) = &self.stock {
             out.push(contents::reorder(r, lang));
         }
+        out.extend(
+            self.carts
+                .as_ref()
+                .map(|c| contents_carts::cart_sheet(c, lang)),
+        );
         // Notes alone (void rows counted, returns netted) are no data problem: the summary
         // says "0 problems", so there is no Data Issues sheet either.
         if self
@@ -378,7 +442,12 @@ impl Analyses {
         {
             out.extend(contents::data_issues(&self.problems, lang));
         }
-        out.extend(contents_sentlog::sent_log(&self.sent_log, self.mask, lang));
+        out.extend(contents_sentlog::sent_log_with_flows(
+            &self.sent_log,
+            &self.flow_log,
+            self.mask,
+            lang,
+        ));
         out
     }
 }

@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::model::Lang;
+use crate::model::{Currency, Lang};
 
 /// The deepest nesting of parentheses and `not` a rule may have. Real rules use two or three
 /// levels; the bound keeps the recursive parser and evaluator far from the stack's end.
@@ -138,10 +138,74 @@ impl Metric {
         }
     }
 
-    /// The metric named `name` (case-insensitive).
+    /// The Korean name, accepted in rules beside the English one and used in Korean reasons
+    /// (`합계 1,250,000원 ≥ 1,000,000원`). One name per metric, from SPEC §3's list.
+    pub fn korean_name(self) -> &'static str {
+        match self {
+            Metric::Orders => "주문",
+            Metric::Total => "합계",
+            Metric::AvgOrder => "평균주문",
+            Metric::RecencyDays => "최근구매",
+            Metric::TenureDays => "거래기간",
+            Metric::OrdersAll => "전체주문",
+            Metric::TotalAll => "전체합계",
+            Metric::R => "R점수",
+            Metric::F => "F점수",
+            Metric::M => "M점수",
+            Metric::TotalRankPct => "합계순위",
+            Metric::Quotes => "견적",
+            Metric::Opens => "열람",
+            Metric::Responses => "응답",
+            Metric::Conversions => "전환",
+            Metric::OpenRate => "열람률",
+            Metric::ConversionRate => "전환율",
+            Metric::DaysSinceLastQuote => "최근견적",
+            Metric::Reminders => "리마인드",
+            Metric::PAlive => "활동확률",
+            Metric::ExpectedOrders365 => "예상주문",
+            Metric::Clv => "고객가치",
+        }
+    }
+
+    /// The unit Korean reasons write after a value (`7회`, `30일`); money and rates have
+    /// their own forms (`1,250,000원`, `30%`).
+    fn korean_unit(self) -> &'static str {
+        match self {
+            Metric::Orders
+            | Metric::OrdersAll
+            | Metric::Opens
+            | Metric::Responses
+            | Metric::Conversions
+            | Metric::Reminders
+            | Metric::ExpectedOrders365 => "회",
+            Metric::Quotes => "건",
+            Metric::RecencyDays | Metric::TenureDays | Metric::DaysSinceLastQuote => "일",
+            Metric::R | Metric::F | Metric::M => "점",
+            Metric::TotalRankPct => "%",
+            Metric::Total
+            | Metric::AvgOrder
+            | Metric::TotalAll
+            | Metric::Clv
+            | Metric::OpenRate
+            | Metric::ConversionRate
+            | Metric::PAlive => "",
+        }
+    }
+
+    /// Whether the metric is an amount of money.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Metric::Total | Metric::AvgOrder | Metric::TotalAll | Metric::Clv
+        )
+    }
+
+    /// The metric named `name`: its English name (case-insensitive) or its Korean name.
     pub fn from_name(name: &str) -> Option<Metric> {
         let lower = name.to_lowercase();
-        Metric::ALL.into_iter().find(|m| m.name() == lower)
+        Metric::ALL
+            .into_iter()
+            .find(|m| m.name() == lower || m.korean_name().to_lowercase() == lower)
     }
 
     /// Whether the metric is a fraction 0..1 (shown as a percent).
@@ -266,7 +330,8 @@ impl Expr {
         }
     }
 
-    fn render(&self, m: &dyn Metrics, lang: Lang, out: &mut String) {
+    fn render(&self, m: &dyn Metrics, style: Style, out: &mut String) {
+        let lang = style.lang;
         match self {
             Expr::Const(b) => out.push_str(match (b, lang) {
                 (true, Lang::En) => "always",
@@ -280,24 +345,31 @@ impl Expr {
                 value,
                 metric_left,
             } => {
-                let shown = match m.metric(*metric) {
-                    Some(v) => show_value(*metric, v),
-                    None => "–".to_string(),
+                let show = |v: Decimal| match lang {
+                    Lang::En => show_value(*metric, v),
+                    Lang::Ko => show_value_ko(*metric, v, style.currency),
                 };
-                let lit = show_value(*metric, *value);
+                let shown = m.metric(*metric).map_or_else(|| "–".to_string(), show);
+                let lit = show(*value);
+                let name = lang.pick(metric.korean_name(), metric.name());
                 if *metric_left {
-                    let _ = write!(out, "{} {shown} {} {lit}", metric.name(), op.symbol());
+                    let _ = write!(out, "{name} {shown} {} {lit}", op.symbol());
                 } else {
-                    let _ = write!(out, "{lit} {} {} {shown}", op.symbol(), metric.name());
+                    let _ = write!(out, "{lit} {} {name} {shown}", op.symbol());
                 }
             }
             Expr::Group { name, negate } => {
-                let _ = write!(out, "group {} \"{name}\"", if *negate { "≠" } else { "=" });
+                let _ = write!(
+                    out,
+                    "{} {} \"{name}\"",
+                    lang.pick("그룹", "group"),
+                    if *negate { "≠" } else { "=" }
+                );
             }
             Expr::Not(e) => {
                 out.push_str(lang.pick("아님 ", "not "));
                 // Bracket everything but a constant: `not orders 3 ≥ 1` misreads.
-                e.render_child(m, lang, out, !matches!(**e, Expr::Const(_)));
+                e.render_child(m, style, out, !matches!(**e, Expr::Const(_)));
             }
             Expr::And(es) | Expr::Or(es) => {
                 let (word, level) = if matches!(self, Expr::And(_)) {
@@ -309,7 +381,7 @@ impl Expr {
                     if i > 0 {
                         out.push_str(word);
                     }
-                    e.render_child(m, lang, out, e.level() <= level);
+                    e.render_child(m, style, out, e.level() <= level);
                 }
             }
         }
@@ -342,13 +414,13 @@ impl Expr {
         }
     }
 
-    fn render_child(&self, m: &dyn Metrics, lang: Lang, out: &mut String, bracket: bool) {
+    fn render_child(&self, m: &dyn Metrics, style: Style, out: &mut String, bracket: bool) {
         if bracket {
             out.push('(');
-            self.render(m, lang, out);
+            self.render(m, style, out);
             out.push(')');
         } else {
-            self.render(m, lang, out);
+            self.render(m, style, out);
         }
     }
 }
@@ -363,6 +435,27 @@ fn show_value(metric: Metric, v: Decimal) -> String {
     } else {
         crate::model::values::format_number(v)
     }
+}
+
+/// A metric value or literal as Korean reasons show it: with its unit (`7회`, `30일`), money
+/// as `1,250,000원` (other currencies with their sign), rates as percent.
+fn show_value_ko(metric: Metric, v: Decimal, currency: Currency) -> String {
+    if metric.is_money() {
+        crate::i18n::money(Lang::Ko, v, currency)
+    } else if metric.is_rate() {
+        show_value(metric, v)
+    } else {
+        let mut s = crate::model::values::format_number(v);
+        s.push_str(metric.korean_unit());
+        s
+    }
+}
+
+/// How a reason is written: the language, and the shop's currency for money in Korean text.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    lang: Lang,
+    currency: Currency,
 }
 
 /// A parsed rule.
@@ -450,16 +543,21 @@ impl Rule {
     pub fn reason(&self, m: &dyn Metrics) -> String {
         self.reason_in(m, Lang::En)
     }
-    /// The reason with the keywords in `lang` (`그리고`, `또는`, `아님`, `항상`); metric names
-    /// and numbers are the same in both languages.
+    /// The reason in `lang`, money in won: [`Rule::reason_with`] for KRW.
+    pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
+        self.reason_with(m, lang, Currency::Krw)
+    }
+    /// The reason in `lang`. English: `total 1,250,000 ≥ 1,000,000 and orders 7 ≥ 5`; Korean
+    /// uses the Korean metric names, units and keywords: `합계 1,250,000원 ≥ 1,000,000원
+    /// 그리고 주문 7회 ≥ 5회` (`또는`, `아님`, `항상`).
     ///
     /// Only the clauses that decided the result are shown (SPEC §3): for `or`, the clauses that
     /// held; for `and`, all of them; under `not`, the clauses that failed.
-    pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
+    pub fn reason_with(&self, m: &dyn Metrics, lang: Lang, currency: Currency) -> String {
         let mut out = String::new();
         self.expr
             .decisive(m, self.expr.eval(m))
-            .render(m, lang, &mut out);
+            .render(m, Style { lang, currency }, &mut out);
         out
     }
     /// Whether the rule compares `group` (`group == "도매"`).
@@ -612,9 +710,44 @@ fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
     Ok(out)
 }
 
-/// `1000000`, `1_000_000`, `1,000,000`, `12.5`, `-3`, `10%`. `None` for anything else
-/// (`1,0.0`, `1__0`, `10k`).
+/// Korean number words a literal may end in: `50만` is 500,000, `1억` 100,000,000.
+const KOREAN_MULTIPLIERS: &[(&str, i64)] = &[
+    ("천만", 10_000_000),
+    ("백만", 1_000_000),
+    ("십만", 100_000),
+    ("만", 10_000),
+    ("천", 1_000),
+    ("억", 100_000_000),
+];
+
+/// Units a literal may carry (`50만원`, `3회`, `30일`): read and ignored, the metric gives the
+/// unit.
+const KOREAN_UNITS: &[&str] = &["원", "회", "건", "번", "일", "개", "명", "점"];
+
+/// `1000000`, `1_000_000`, `1,000,000`, `12.5`, `-3`, `10%`, and Korean forms: `50만`,
+/// `1억`, `50만원`, `3회`, `30일`. `None` for anything else (`1,0.0`, `1__0`, `10k`).
 fn parse_number(text: &str) -> Option<Tok> {
+    let mut body = text;
+    if let Some(unit) = KOREAN_UNITS.iter().find(|u| body.ends_with(*u)) {
+        body = &body[..body.len() - unit.len()];
+    }
+    if let Some((word, times)) = KOREAN_MULTIPLIERS.iter().find(|(w, _)| body.ends_with(w)) {
+        let Some(Tok::Number {
+            value,
+            percent: false,
+        }) = parse_plain_number(&body[..body.len() - word.len()])
+        else {
+            return None;
+        };
+        return Some(Tok::Number {
+            value: value.checked_mul(Decimal::from(*times))?,
+            percent: false,
+        });
+    }
+    parse_plain_number(body)
+}
+
+fn parse_plain_number(text: &str) -> Option<Tok> {
     let (body, percent) = match text.strip_suffix('%') {
         Some(b) => (b, true),
         None => (text, false),
@@ -843,7 +976,9 @@ impl<'a> Parser<'_, 'a> {
                 offset: self.end,
             });
         };
-        if first.kind == Tok::Ident && first.text.eq_ignore_ascii_case("group") {
+        if first.kind == Tok::Ident
+            && (first.text.eq_ignore_ascii_case("group") || first.text == "그룹")
+        {
             return self.group_comparison(op, op_text, &second);
         }
         let (metric_tok, number_tok, metric_left) = match (&first.kind, &second.kind) {
@@ -906,7 +1041,13 @@ fn metric_named(t: &Token<'_>) -> Result<Metric, RuleError> {
     if let Some(m) = Metric::from_name(t.text) {
         return Ok(m);
     }
-    let message = if let Some(m) = suggest(t.text) {
+    let message = if let Some(m) = suggest_korean(t.text) {
+        format!(
+            "unknown metric '{}'; did you mean '{}'?",
+            t.text,
+            m.korean_name()
+        )
+    } else if let Some(m) = suggest(t.text) {
         format!("unknown metric '{}'; did you mean '{}'?", t.text, m.name())
     } else {
         let all: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
@@ -919,6 +1060,26 @@ fn metric_named(t: &Token<'_>) -> Result<Metric, RuleError> {
     Err(RuleError {
         message,
         offset: t.offset,
+    })
+}
+
+/// The Korean metric a Korean word most likely means: one that starts with it (`최근` →
+/// `최근구매`) or shares all but one of its syllables in place (`함계` → `합계`).
+fn suggest_korean(text: &str) -> Option<Metric> {
+    if !crate::i18n::has_hangul(text) {
+        return None;
+    }
+    let word: Vec<char> = text.chars().collect();
+    let prefix = Metric::ALL
+        .into_iter()
+        .find(|m| m.korean_name().starts_with(text));
+    prefix.or_else(|| {
+        Metric::ALL.into_iter().find(|m| {
+            let name: Vec<char> = m.korean_name().chars().collect();
+            name.len() == word.len()
+                && name.len() > 1
+                && name.iter().zip(&word).filter(|(a, b)| a != b).count() == 1
+        })
     })
 }
 
@@ -1132,7 +1293,7 @@ mod tests {
         assert_eq!(r.reason(&c), "responses 1 ≥ 1 and not (orders 2 > 3)");
         assert_eq!(
             r.reason_in(&c, Lang::Ko),
-            "responses 1 ≥ 1 그리고 아님 (orders 2 > 3)"
+            "응답 1회 ≥ 1회 그리고 아님 (주문 2회 > 3회)"
         );
         let t = Rule::parse("true").unwrap();
         assert_eq!(t.reason(&c), "always");
@@ -1160,7 +1321,7 @@ mod tests {
         let gold = m(&[(Metric::Total, 433_000), (Metric::Orders, 3)]);
         let r = Rule::parse("total >= 500000 or orders >= 3").unwrap();
         assert_eq!(r.reason(&gold), "orders 3 ≥ 3");
-        assert_eq!(r.reason_in(&gold, Lang::Ko), "orders 3 ≥ 3");
+        assert_eq!(r.reason_in(&gold, Lang::Ko), "주문 3회 ≥ 3회");
         // Interested by an open: `conversions 0 ≥ 1` is not a reason.
         let c = m(&[
             (Metric::Opens, 2),
@@ -1432,5 +1593,78 @@ mod tests {
             "-1,000"
         );
         assert_eq!(crate::model::values::format_number(Decimal::ZERO), "0");
+    }
+
+    #[test]
+    fn korean_metric_names_and_won_shorthands() {
+        let r = Rule::parse("합계 >= 50만 그리고 주문 >= 3").unwrap();
+        assert_eq!(
+            r,
+            Rule {
+                source: r.source.clone(),
+                ..Rule::parse("total >= 500000 and orders >= 3").unwrap()
+            }
+        );
+        for (korean, english) in [
+            ("최근구매 <= 30", "recency_days <= 30"),
+            ("합계 >= 1억", "total >= 100000000"),
+            ("합계 >= 120만원", "total >= 1200000"),
+            ("합계 >= 1,000,000원", "total >= 1000000"),
+            ("전체합계 >= 5천만", "total_all >= 50000000"),
+            ("주문 >= 3회", "orders >= 3"),
+            ("최근견적 < 7일", "days_since_last_quote < 7"),
+            ("열람률 >= 30%", "open_rate >= 0.3"),
+            ("그룹 == \"도매\"", "group == \"도매\""),
+        ] {
+            let k = Rule::parse(korean).unwrap_or_else(|e| panic!("{korean}: {e}"));
+            let e = Rule::parse(english).unwrap();
+            assert_eq!(k.expr, e.expr, "{korean}");
+        }
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.korean_name()), Some(m));
+        }
+        assert_eq!(
+            err("함계 >= 50만").0,
+            "unknown metric '함계'; did you mean '합계'?"
+        );
+        assert_eq!(
+            err("최근 <= 30").0,
+            "unknown metric '최근'; did you mean '최근구매'?"
+        );
+        assert!(Rule::parse("total >= 10k").is_err());
+        assert!(Rule::parse("total >= 50만%").is_err());
+    }
+
+    #[test]
+    fn korean_reasons_use_korean_names_and_units() {
+        let r = Rule::parse("total >= 1000000 and orders >= 5").unwrap();
+        let c = m(&[(Metric::Total, 1_250_000), (Metric::Orders, 7)]);
+        assert_eq!(
+            r.reason_in(&c, Lang::Ko),
+            "합계 1,250,000원 ≥ 1,000,000원 그리고 주문 7회 ≥ 5회"
+        );
+        // English stays as it was.
+        assert_eq!(
+            r.reason_in(&c, Lang::En),
+            "total 1,250,000 ≥ 1,000,000 and orders 7 ≥ 5"
+        );
+        assert_eq!(
+            r.reason_with(&c, Lang::Ko, Currency::Gbp),
+            "합계 £1,250,000.00 ≥ £1,000,000.00 그리고 주문 7회 ≥ 5회"
+        );
+        let q = Rule::parse("days_since_last_quote < 7 or open_rate >= 50%").unwrap();
+        let c = m(&[(Metric::DaysSinceLastQuote, 3)]);
+        assert_eq!(q.reason_in(&c, Lang::Ko), "최근견적 3일 < 7일");
+        struct In;
+        impl Metrics for In {
+            fn metric(&self, _: Metric) -> Option<Decimal> {
+                None
+            }
+            fn groups(&self) -> Vec<String> {
+                vec!["도매".into()]
+            }
+        }
+        let g = Rule::parse("group == \"도매\"").unwrap();
+        assert_eq!(g.reason_in(&In, Lang::Ko), "그룹 = \"도매\"");
     }
 }

@@ -398,9 +398,10 @@ pub fn customer_table(
     crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
     let vip_names = shared_names(&settings.vip_rules);
     let responder_names = shared_names(&settings.responder_rules);
+    let currency = settings.currency.unwrap_or(crate::model::Currency::Krw);
     for row in &mut rows {
-        row.vip = grade_named(&settings.vip_rules, &vip_names, row);
-        row.responder = grade_named(&settings.responder_rules, &responder_names, row);
+        row.vip = grade_named(&settings.vip_rules, &vip_names, row, currency);
+        row.responder = grade_named(&settings.responder_rules, &responder_names, row, currency);
     }
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
@@ -487,7 +488,7 @@ fn ungraded(rank: usize) -> Grade {
 
 /// The first rule of `rules` that holds for `m`, with its reason.
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
-    grade_named(rules, &shared_names(rules), m)
+    grade_named(rules, &shared_names(rules), m, crate::model::Currency::Krw)
 }
 
 /// Each rule's grade name, once, to be shared by every customer's [`Grade`].
@@ -496,8 +497,13 @@ fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
 }
 
 /// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
-/// (a table holds four of them per customer).
-fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -> Grade {
+/// (a table holds four of them per customer). The Korean reason writes money in `currency`.
+fn grade_named(
+    rules: &[GradeRule],
+    names: &[Arc<GradeName>],
+    m: &dyn Metrics,
+    currency: crate::model::Currency,
+) -> Grade {
     let exact = |s: String| s.into_boxed_str().into_string();
     rules
         .iter()
@@ -511,7 +517,7 @@ fn grade_named(rules: &[GradeRule], names: &[Arc<GradeName>], m: &dyn Metrics) -
                 name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
                 reason: exact(g.rule.reason_in(m, Lang::En)),
-                reason_ko: exact(g.rule.reason_in(m, Lang::Ko)),
+                reason_ko: exact(g.rule.reason_with(m, Lang::Ko, currency)),
             },
         )
 }
@@ -667,101 +673,6 @@ pub fn possible_duplicates(table: &CustomerTable) -> Vec<DuplicateGroup> {
     out
 }
 
-/// One customer as JSON/CSV rows show it (SPEC §5 field names; built-in names in English).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CustomerJson {
-    pub customer: String,
-    pub key: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub group: Option<String>,
-    pub opt_out: bool,
-    pub orders: u32,
-    pub total: String,
-    pub avg_order: Option<String>,
-    pub first_order: Option<String>,
-    pub last_order: Option<String>,
-    pub recency_days: Option<i64>,
-    pub tenure_days: Option<i64>,
-    pub orders_all: u32,
-    pub total_all: String,
-    pub quotes: u32,
-    pub opens: u32,
-    pub responses: u32,
-    pub conversions: u32,
-    /// Fraction 0..1 as a decimal string (4 places).
-    pub open_rate: Option<String>,
-    pub conversion_rate: Option<String>,
-    pub days_since_last_quote: Option<i64>,
-    pub reminders: u32,
-    pub r: Option<u8>,
-    pub f: Option<u8>,
-    pub m: Option<u8>,
-    pub segment: Option<Segment>,
-    pub total_rank_pct: Option<u32>,
-    pub vip_grade: String,
-    pub vip_reason: String,
-    pub responder_grade: String,
-    pub responder_reason: String,
-}
-
-fn money(d: Decimal) -> String {
-    d.normalize().to_string()
-}
-
-fn day(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
-fn rate(r: Option<Decimal>) -> Option<String> {
-    r.map(|r| money(r.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)))
-}
-
-impl From<&CustomerStats> for CustomerJson {
-    fn from(s: &CustomerStats) -> Self {
-        CustomerJson {
-            customer: s.display_name().to_string(),
-            key: s.key.clone(),
-            email: s.email.clone(),
-            phone: s.phone.clone(),
-            group: s.group.clone(),
-            opt_out: s.opt_out,
-            orders: s.orders,
-            total: money(s.total),
-            avg_order: s.avg_order.map(money),
-            first_order: day(s.first_order),
-            last_order: day(s.last_order),
-            recency_days: s.recency_days,
-            tenure_days: s.tenure_days,
-            orders_all: s.orders_all,
-            total_all: money(s.total_all),
-            quotes: s.quotes,
-            opens: s.opens,
-            responses: s.responses,
-            conversions: s.conversions,
-            open_rate: rate(s.open_rate),
-            conversion_rate: rate(s.conversion_rate),
-            days_since_last_quote: s.days_since_last_quote,
-            reminders: s.reminders,
-            r: s.r,
-            f: s.f,
-            m: s.m,
-            segment: s.segment,
-            total_rank_pct: s.total_rank_pct,
-            // Owner-defined grades carry the name as written in both fields.
-            vip_grade: s.vip.name.en.clone(),
-            vip_reason: s.vip.reason.clone(),
-            responder_grade: s.responder.name.en.clone(),
-            responder_reason: s.responder.reason.clone(),
-        }
-    }
-}
-
-/// The JSON/CSV rows of a table, in table order.
-pub fn to_json_rows(table: &CustomerTable) -> Vec<CustomerJson> {
-    table.rows.iter().map(CustomerJson::from).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -837,6 +748,8 @@ mod tests {
             joined: None,
             opt_out: false,
             note: None,
+            birthday: None,
+            consent: false,
         }
     }
 
@@ -954,7 +867,8 @@ mod tests {
         assert_eq!(q.responder.name.en, "Interested");
         // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
         assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
-        assert_eq!(q.responder.reason_ko, "opens 3 ≥ 1 또는 conversions 1 ≥ 1");
+        // Korean reasons name the metrics in Korean with their units (SPEC promise 6).
+        assert_eq!(q.responder.reason_ko, "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회");
     }
 
     #[test]
@@ -1142,7 +1056,7 @@ mod tests {
         let mut rows = vec![sale(Some("a@x.kr"), "2025-04-01", 1_250_000, "o1")];
         rows[0].name = Some("Ann".into());
         let t = table(&rows, "2025-04-15");
-        let json = serde_json::to_string(&to_json_rows(&t)[0]).unwrap();
+        let json = serde_json::to_string(&crate::render::customers::json_row(&t.rows[0])).unwrap();
         assert_eq!(
             json,
             r#"{"customer":"Ann","key":"a@x.kr","email":null,"phone":null,"group":null,"opt_out":false,"orders":1,"total":"1250000","avg_order":"1250000","first_order":"2025-04-01","last_order":"2025-04-01","recency_days":14,"tenure_days":14,"orders_all":1,"total_all":"1250000","quotes":0,"opens":0,"responses":0,"conversions":0,"open_rate":null,"conversion_rate":null,"days_since_last_quote":null,"reminders":0,"r":5,"f":1,"m":5,"segment":"Potential Loyalist","total_rank_pct":100,"vip_grade":"Gold","vip_reason":"total 1,250,000 ≥ 500,000","responder_grade":"No quotes","responder_reason":"always"}"#

@@ -1,6 +1,8 @@
 //! Pure analysis: typed rows and settings in, plain tables out (no I/O, no clock).
 
+pub mod carts;
 pub mod customers;
+pub mod flows;
 pub mod funnel;
 pub mod groups;
 pub mod remind;

@@ -93,6 +93,8 @@ pub enum ActionKind {
     Thank(u32),
     WinBack,
     Welcome,
+    /// A lifecycle flow message is due (SPEC §8; only with a Flows sheet).
+    Flow,
     /// Nothing to do now.
     None,
 }
@@ -107,6 +109,7 @@ impl ActionKind {
             ActionKind::Thank(_) => "thank_third_order",
             ActionKind::WinBack => "win_back",
             ActionKind::Welcome => "welcome",
+            ActionKind::Flow => "flow_message",
             ActionKind::None => "none",
         }
     }
@@ -119,6 +122,7 @@ impl ActionKind {
             ActionKind::Thank(_) => lang.pick("세 번째 주문 감사", "Thank for 3rd order"),
             ActionKind::WinBack => lang.pick("재방문 유도", "Win back"),
             ActionKind::Welcome => lang.pick("환영 인사", "Welcome"),
+            ActionKind::Flow => lang.pick("자동발송", "Send flow message"),
             ActionKind::None => lang.pick("없음", "None"),
         }
     }
@@ -434,4 +438,33 @@ fn action_of(
         );
     }
     (ActionKind::None, String::new(), String::new())
+}
+
+/// With a Flows sheet, each customer's next action is the first flow message due today (the
+/// decision of `dangol today`, SPEC §8): `welcome: 1st order on 2025-04-10, ₩98,000`; a
+/// customer with none has none (opted-out customers keep their note).
+pub fn actions_from_flows(
+    actions: &mut [NextAction],
+    day: &super::flows::FlowDay,
+    currency: crate::model::Currency,
+) {
+    use crate::model::Lang;
+    let mut first: BTreeMap<&str, &super::flows::Message> = BTreeMap::new();
+    for m in day.due() {
+        first.entry(m.customer.as_str()).or_insert(m);
+    }
+    for a in actions.iter_mut() {
+        if a.action == ActionKind::None && !a.reason.is_empty() {
+            continue;
+        }
+        if let Some(m) = first.get(a.customer.as_str()) {
+            a.action = ActionKind::Flow;
+            a.reason = format!("{}: {}", m.flow, m.reason(Lang::En, currency));
+            a.reason_ko = format!("{}: {}", m.flow, m.reason(Lang::Ko, currency));
+        } else {
+            a.action = ActionKind::None;
+            a.reason.clear();
+            a.reason_ko.clear();
+        }
+    }
 }

@@ -226,6 +226,21 @@ pub struct WeeklyReport {
     /// Products low or out of stock (SPEC §10; filled by the caller, empty without a Stock
     /// sheet).
     pub low_stock: Vec<LowStockLine>,
+    /// Abandoned carts (SPEC §12; filled by the caller): `None` without a carts sheet, and
+    /// the PDF then says it cannot see carts.
+    pub carts: Option<CartsWeek>,
+}
+
+/// The week's abandoned carts for the PDF (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartsWeek {
+    /// Carts started in the week and their value, and how many of them were recovered.
+    pub week: crate::analysis::carts::CartWeek,
+    /// Open carts (not recovered, still within the recovery window) and their value.
+    pub open: u32,
+    pub open_value: Decimal,
+    /// The most abandoned products with their unrecovered carts, at most five.
+    pub products: Vec<(String, u32)>,
 }
 
 /// A product low or out of stock as of the report's day (filled by the caller).
@@ -247,22 +262,6 @@ pub enum Direction {
     Flat,
     /// Nothing to compare (no value this week or last).
     Unknown,
-}
-
-/// One line of the KPI table, formatted for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KpiRow {
-    pub label_en: &'static str,
-    pub label_ko: &'static str,
-    /// This week (`₩1,250,000`, `12`, `41.7%`; `–` when undefined).
-    pub value: String,
-    /// The week before, formatted the same way.
-    pub previous: String,
-    /// Absolute change (`+₩150,000`, `-2`, `+5.0%p`/`+5.0 pp` for rates; `–` when unknown).
-    pub change: String,
-    /// Relative change (`+12.5%`); `–` when the previous value is 0 or unknown.
-    pub change_pct: String,
-    pub direction: Direction,
 }
 
 /// Shown where a value is undefined (no orders, no quotes, previous 0).
@@ -407,136 +406,13 @@ pub fn weekly_report(
         value: crate::analysis::value::ValueSummary::default(),
         price_mismatches: 0,
         low_stock: Vec::new(),
+        carts: None,
     }
 }
 
 /// Relative change in percent; `None` when the previous value is 0.
 pub fn pct_change(cur: Decimal, prev: Decimal) -> Option<Decimal> {
     (!prev.is_zero()).then(|| (cur - prev) / prev.abs() * Decimal::ONE_HUNDRED)
-}
-
-impl WeeklyReport {
-    /// The eight KPIs with this week, last week and the change, formatted for display.
-    pub fn kpi_rows(&self) -> Vec<KpiRow> {
-        let (now_k, prev_k, cur) = (&self.current, &self.previous, self.currency);
-        let money = |d: Decimal| display::money(d, cur);
-        let pp = self.lang.pick("%p", " pp");
-        let mut rows = Vec::with_capacity(8);
-        let mut push =
-            |label_en, label_ko, now: Option<Decimal>, before: Option<Decimal>, kind: Kind| {
-                let show = |v: Option<Decimal>| {
-                    v.map_or_else(
-                        || NONE.to_string(),
-                        |v| match kind {
-                            Kind::Money => money(v),
-                            Kind::Count => display::number(v),
-                            Kind::Rate => display::percent(v * Decimal::ONE_HUNDRED),
-                        },
-                    )
-                };
-                let (change, change_pct, direction) = match (now, before) {
-                    (Some(n), Some(b)) => {
-                        let d = n - b;
-                        let change = match kind {
-                            Kind::Money => display::signed(d, money(d.abs())),
-                            Kind::Count => display::signed(d, display::number(d.abs())),
-                            Kind::Rate => {
-                                let pts = d * Decimal::ONE_HUNDRED;
-                                format!(
-                                    "{}{pp}",
-                                    display::signed(pts, display::one_decimal(pts.abs()))
-                                )
-                            }
-                        };
-                        let pct = pct_change(n, b).map_or_else(
-                            || NONE.to_string(),
-                            |x| display::signed(x, display::percent(x.abs())),
-                        );
-                        let dir = match d.cmp(&Decimal::ZERO) {
-                            std::cmp::Ordering::Greater => Direction::Up,
-                            std::cmp::Ordering::Less => Direction::Down,
-                            std::cmp::Ordering::Equal => Direction::Flat,
-                        };
-                        (change, pct, dir)
-                    }
-                    _ => (NONE.to_string(), NONE.to_string(), Direction::Unknown),
-                };
-                rows.push(KpiRow {
-                    label_en,
-                    label_ko,
-                    value: show(now),
-                    previous: show(before),
-                    change,
-                    change_pct,
-                    direction,
-                });
-            };
-        let n = |x: u64| Some(Decimal::from(x));
-        push(
-            "Revenue",
-            "매출",
-            Some(now_k.revenue),
-            Some(prev_k.revenue),
-            Kind::Money,
-        );
-        push(
-            "Orders",
-            "주문 수",
-            n(now_k.orders),
-            n(prev_k.orders),
-            Kind::Count,
-        );
-        push(
-            "Customers",
-            "구매 고객",
-            n(now_k.customers),
-            n(prev_k.customers),
-            Kind::Count,
-        );
-        push(
-            "New customers",
-            "신규 고객",
-            n(now_k.new_customers),
-            n(prev_k.new_customers),
-            Kind::Count,
-        );
-        push(
-            "Average order",
-            "평균 주문액",
-            now_k.avg_order,
-            prev_k.avg_order,
-            Kind::Money,
-        );
-        push(
-            "Quotes sent",
-            "견적 발송",
-            n(now_k.quotes_sent),
-            n(prev_k.quotes_sent),
-            Kind::Count,
-        );
-        push(
-            "Open rate",
-            "열람률",
-            now_k.open_rate,
-            prev_k.open_rate,
-            Kind::Rate,
-        );
-        push(
-            "Conversion rate",
-            "전환율",
-            now_k.conversion_rate,
-            prev_k.conversion_rate,
-            Kind::Rate,
-        );
-        rows
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Money,
-    Count,
-    Rate,
 }
 
 /// Display formatting of the report's numbers (money and plain numbers as everywhere else).
@@ -587,7 +463,7 @@ pub mod display {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{CellRef, Flag, SaleKind, SaleRow};
 
@@ -833,74 +709,6 @@ mod tests {
                 ("alice", "alice name", 1, dec(80_000))
             ]
         );
-    }
-
-    #[test]
-    fn kpi_rows_format_values_and_changes() {
-        let (l, q) = fixture();
-        let w = Week::parse("2025-W16", Weekday::Mon).unwrap();
-        let mut r = weekly_report(&l, &q, w, Weekday::Mon, 10);
-        let rows: Vec<[String; 6]> = r
-            .kpi_rows()
-            .into_iter()
-            .map(|k| {
-                [
-                    k.label_en.into(),
-                    k.value,
-                    k.previous,
-                    k.change,
-                    k.change_pct,
-                    format!("{:?}", k.direction),
-                ]
-            })
-            .collect();
-        let want = [
-            [
-                "Revenue",
-                "₩450,000",
-                "₩95,000",
-                "+₩355,000",
-                "+373.7%",
-                "Up",
-            ],
-            ["Orders", "4", "1", "+3", "+300.0%", "Up"],
-            ["Customers", "3", "1", "+2", "+200.0%", "Up"],
-            ["New customers", "1", "1", "0", "0.0%", "Flat"],
-            [
-                "Average order",
-                "₩112,500",
-                "₩95,000",
-                "+₩17,500",
-                "+18.4%",
-                "Up",
-            ],
-            ["Quotes sent", "4", "2", "+2", "+100.0%", "Up"],
-            ["Open rate", "75.0%", "50.0%", "+25.0 pp", "+50.0%", "Up"],
-            ["Conversion rate", "25.0%", "0.0%", "+25.0 pp", "–", "Up"],
-        ];
-        assert_eq!(rows, want.map(|r| r.map(String::from)));
-        r.lang = Lang::Ko;
-        r.currency = Currency::Gbp;
-        let rows = r.kpi_rows();
-        assert_eq!(rows[0].label_ko, "매출");
-        assert_eq!(rows[0].value, "£450,000.00");
-        assert_eq!(rows[6].change, "+25.0%p");
-    }
-
-    #[test]
-    fn empty_weeks_have_no_averages_or_rates() {
-        let w = Week::parse("2025-W16", Weekday::Mon).unwrap();
-        let r = weekly_report(&SalesLedger::default(), &[], w, Weekday::Mon, 10);
-        let rows = r.kpi_rows();
-        assert_eq!(rows[0].value, "₩0");
-        assert_eq!(rows[0].change, "₩0");
-        assert_eq!(rows[0].change_pct, "–");
-        assert_eq!(
-            (rows[4].value.as_str(), rows[4].change.as_str()),
-            ("–", "–")
-        );
-        assert_eq!(rows[6].direction, Direction::Unknown);
-        assert!(r.top_customers.is_empty());
     }
 
     #[test]

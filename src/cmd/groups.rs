@@ -347,7 +347,10 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
                 backups: crate::settings::Settings::defaults().backups,
                 stamp: chrono::Local::now().naive_local(),
                 created: super::as_of(g),
-                merge: writeback::MergeOptions::default(),
+                merge: writeback::MergeOptions {
+                    limits: Some(g.limits),
+                    ..writeback::MergeOptions::default()
+                },
             },
         )?)
     } else {
@@ -402,8 +405,8 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
         (None, false) => text.push_str("nothing written; run again with --apply to add them\n"),
         (Some(_) | None, true) => text.push_str("nothing to add\n"),
         (Some(job), false) => {
-            let (sheet, edits) = member_edits(&loaded, &a.group, &new, as_of)?;
-            let bytes = writeback::edit_cells(&a.workbook, &sheet, &edits)?;
+            let (sheet, edits) = member_edits(&loaded, &a.group, &new, as_of, &g.limits)?;
+            let bytes = writeback::edit_cells_with(&a.workbook, &sheet, &edits, &g.limits)?;
             let report = job.commit(&bytes)?;
             for w in report.warnings.iter().filter(|_| !g.quiet) {
                 eprintln!("dangol: warning: {w}");
@@ -428,6 +431,7 @@ fn member_edits(
     group: &str,
     emails: &[&str],
     as_of: chrono::NaiveDate,
+    limits: &crate::ingest::guard::Limits,
 ) -> anyhow::Result<(String, Vec<CellEdit>)> {
     let Some(info) = loaded
         .data
@@ -446,7 +450,7 @@ fn member_edits(
     };
     let group_col = col("group").unwrap_or(0);
     let mut last = info.header_row;
-    let mut input = Input::open(&loaded.path, None)?;
+    let mut input = Input::open_with(&loaded.path, None, limits)?;
     input.for_each_row(&info.name, |r, cells| {
         if cells.iter().any(|c| !c.is_blank()) {
             last = last.max(r);

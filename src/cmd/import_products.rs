@@ -255,8 +255,13 @@ pub struct Plan {
 }
 
 /// The Stock sheet's last header column and last non-blank row (0-based).
-fn sheet_extent(path: &Path, sheet: &str, header_row: u32) -> anyhow::Result<(u32, u32)> {
-    let mut input = Input::open(path, None)?;
+fn sheet_extent(
+    path: &Path,
+    sheet: &str,
+    header_row: u32,
+    limits: &crate::ingest::guard::Limits,
+) -> anyhow::Result<(u32, u32)> {
+    let mut input = Input::open_with(path, None, limits)?;
     let (mut last_col, mut last_row) = (0, header_row);
     input.for_each_row(sheet, |r, cells| {
         if r == header_row {
@@ -274,7 +279,11 @@ fn sheet_extent(path: &Path, sheet: &str, header_row: u32) -> anyhow::Result<(u3
 }
 
 /// Plan the cell edits of importing `export` into the loaded workbook's Stock sheet.
-pub fn plan(loaded: &Loaded, export: &Export) -> anyhow::Result<Plan> {
+pub fn plan(
+    loaded: &Loaded,
+    export: &Export,
+    limits: &crate::ingest::guard::Limits,
+) -> anyhow::Result<Plan> {
     let Some(info) = loaded
         .data
         .sheets
@@ -286,7 +295,7 @@ pub fn plan(loaded: &Loaded, export: &Export) -> anyhow::Result<Plan> {
             loaded.path.display()
         );
     };
-    let (last_col, last_row) = sheet_extent(&loaded.path, &info.name, info.header_row)?;
+    let (last_col, last_row) = sheet_extent(&loaded.path, &info.name, info.header_row, limits)?;
     let mut p = Plan {
         sheet: info.name.clone(),
         ..Plan::default()
@@ -385,7 +394,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     })?;
     let export = read_export(&text).with_context(|| args.file.display().to_string())?;
     let loaded = super::load(&args.workbook, g)?;
-    let plan = plan(&loaded, &export)?;
+    let plan = plan(&loaded, &export, &g.limits)?;
     let file = args.file.display();
     let mut report = String::new();
     for u in &export.unusable {
@@ -438,10 +447,13 @@ fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
             backups: loaded.settings.backups,
             stamp: chrono::Local::now().naive_local(),
             created: super::as_of(g),
-            merge: writeback::MergeOptions::default(),
+            merge: writeback::MergeOptions {
+                limits: Some(g.limits),
+                ..writeback::MergeOptions::default()
+            },
         },
     )?;
-    let bytes = writeback::edit_cells(input, &plan.sheet, &plan.edits)?;
+    let bytes = writeback::edit_cells_with(input, &plan.sheet, &plan.edits, &g.limits)?;
     let report = job.commit(&bytes)?;
     for w in report.warnings.iter().filter(|_| !g.quiet) {
         eprintln!("dangol: warning: {w}");

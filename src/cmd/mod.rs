@@ -14,62 +14,25 @@ pub mod report;
 pub mod run;
 pub mod sample;
 pub mod stock;
+pub mod today;
 pub mod value;
 
 use std::io::Write;
 
-use crate::cli::{AsOf, Global, LangArg};
+use crate::cli::{AsOf, Global};
 use crate::ingest::{Loaded, ReadOptions};
-use crate::settings::Origin;
-use crate::settings::load::RawSetting;
 
-/// A command line that is wrong in a way clap cannot see (`--set lookback=30`): exit 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+pub use crate::cli::UsageError;
 
-/// Read options from the global flags.
+/// Read options from the checked global flags.
 pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
-    let mut flags = Vec::new();
-    if let Some(l) = g.lang {
-        let v = match l {
-            LangArg::Auto => "auto",
-            LangArg::Ko => "ko",
-            LangArg::En => "en",
-        };
-        flags.push(RawSetting {
-            key: "lang".into(),
-            value: v.into(),
-            origin: Origin::Flag("--lang".into()),
-        });
-    }
-    for s in &g.set {
-        let Some((k, v)) = s.split_once('=') else {
-            return Err(UsageError(format!(
-                "--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180"
-            ))
-            .into());
-        };
-        if !crate::settings::load::is_known_key(k) {
-            return Err(UsageError(format!(
-                "--set {}: {}",
-                k.trim(),
-                crate::settings::load::unknown_key_message(k)
-            ))
-            .into());
-        }
-        flags.push(RawSetting {
-            key: k.trim().into(),
-            value: v.trim().into(),
-            origin: Origin::Flag(format!("--set {}", k.trim())),
-        });
-    }
     Ok(ReadOptions {
         encoding: g.encoding.clone(),
         config: g.config.clone(),
-        flags,
+        flags: g.flags.clone(),
         as_of: Some(as_of(g)),
         today: Some(chrono::Local::now().date_naive()),
+        limits: Some(g.limits),
     })
 }
 
@@ -87,15 +50,14 @@ pub fn warn_unusable_rows(loaded: &Loaded) {
         return;
     }
     let path = loaded.path.display();
-    let count = crate::model::values::group_thousands(&n.to_string());
-    let line = match loaded.lang {
-        crate::model::Lang::Ko => format!(
-            "dangol: 경고: {count}개 행을 쓸 수 없어 계산에서 빠졌습니다 (`dangol check {path}`에서 셀별로 확인)"
-        ),
-        crate::model::Lang::En => format!(
-            "dangol: warning: {count} row(s) could not be used and are not counted (`dangol check {path}` lists each cell)"
-        ),
-    };
+    let lang = loaded.lang;
+    let message = crate::msg!(
+        lang,
+        UnusableRows,
+        count = crate::i18n::count(n),
+        path = path
+    );
+    let line = crate::msg!(lang, WarningLine, message = message);
     eprintln!("{}", crate::render::terminal::stderr_line(&line));
 }
 
@@ -108,6 +70,7 @@ pub fn load_as_of(
 ) -> anyhow::Result<Loaded> {
     let opts = read_options(g)?;
     let loaded = crate::ingest::load(path, &opts)?;
+    crate::i18n::set_current(loaded.lang);
     let mut as_of = as_of;
     if g.as_of == Some(AsOf::Latest) {
         // The newest sale up to today (a mistyped future date does not count); never stale.
@@ -123,7 +86,11 @@ pub fn load_as_of(
             let _ = writeln!(err, "{line}");
         }
     } else if let Some(w) = stale {
-        let _ = writeln!(err, "dangol: {}: {w}", loaded.lang.pick("경고", "warning"));
+        let _ = writeln!(
+            err,
+            "{}",
+            crate::msg!(loaded.lang, WarningLine, message = w)
+        );
     }
     Ok(loaded)
 }
@@ -152,16 +119,13 @@ pub fn stale_data(l: &Loaded, as_of: chrono::NaiveDate) -> Option<String> {
     if days <= STALE_DAYS {
         return None;
     }
-    Some(match l.lang {
-        crate::model::Lang::Ko => format!(
-            "데이터가 오래된 것 같습니다: 마지막 판매 {newest}, 기준일 {as_of}보다 {days}일 전 \
-             (다른 날 기준으로 보려면 --as-of {newest})"
-        ),
-        crate::model::Lang::En => format!(
-            "the data looks stale: newest sale {newest}, {days} days before {as_of} \
-             (to analyse as of that day: --as-of {newest})"
-        ),
-    })
+    Some(crate::msg!(
+        l.lang,
+        StaleData,
+        newest = newest,
+        days = crate::i18n::count(days.unsigned_abs()),
+        as_of = as_of
+    ))
 }
 
 /// The one line `--quiet` prints (on stderr, so cron mails it) when the input has data
@@ -173,16 +137,14 @@ pub fn quiet_line(l: &Loaded, stale: Option<&str>) -> Option<String> {
     let path = l.path.display();
     let mut parts = Vec::new();
     if errors + warnings > 0 {
-        parts.push(match l.lang {
-            crate::model::Lang::Ko => format!(
-                "데이터 문제 {}건 (오류 {errors}, 경고 {warnings}) — `dangol check {path}`로 확인하세요",
-                errors + warnings
-            ),
-            crate::model::Lang::En => format!(
-                "{} data problem(s) ({errors} error(s), {warnings} warning(s)) — see `dangol check {path}`",
-                errors + warnings
-            ),
-        });
+        parts.push(crate::msg!(
+            l.lang,
+            QuietProblems,
+            total = crate::i18n::count(errors + warnings),
+            errors = crate::i18n::count(errors),
+            warnings = crate::i18n::count(warnings),
+            path = path
+        ));
     }
     parts.extend(stale.map(str::to_string));
     (!parts.is_empty()).then(|| format!("dangol: {path}: {}", parts.join("; ")))

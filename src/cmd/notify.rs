@@ -68,10 +68,8 @@ fn lang_of(g: &Global) -> Lang {
 /// The `notify.*` settings from `--set` flags alone, for when the workbook cannot be read.
 fn flag_settings(g: &Global) -> NotifySettings {
     let mut s = NotifySettings::default();
-    if let Ok(opts) = super::read_options(g) {
-        for f in &opts.flags {
-            let _ = crate::notify::settings::apply(&mut s, f.key.trim(), f.value.trim(), &f.origin);
-        }
+    for f in &g.flags {
+        let _ = crate::notify::settings::apply(&mut s, f.key.trim(), f.value.trim(), &f.origin);
     }
     s
 }

@@ -474,8 +474,13 @@ fn new_header(field: &str, lang: Lang) -> &'static str {
 }
 
 /// The last non-blank header cell of `sheet`'s header row (0-based column).
-fn last_header_col(path: &Path, sheet: &str, header_row: u32) -> anyhow::Result<Option<u32>> {
-    let mut input = Input::open(path, None)?;
+fn last_header_col(
+    path: &Path,
+    sheet: &str,
+    header_row: u32,
+    limits: &crate::ingest::guard::Limits,
+) -> anyhow::Result<Option<u32>> {
+    let mut input = Input::open_with(path, None, limits)?;
     let mut last = None;
     input.for_each_row(sheet, |r, cells| {
         if r == header_row {
@@ -493,6 +498,7 @@ fn sheet_edits(
     sheet: &str,
     due: &[&Reminder],
     as_of: NaiveDate,
+    limits: &crate::ingest::guard::Limits,
 ) -> anyhow::Result<Vec<CellEdit>> {
     let info = loaded
         .data
@@ -509,7 +515,9 @@ fn sheet_edits(
         }
         let n = match next {
             Some(n) => n,
-            None => last_header_col(&loaded.path, sheet, info.header_row)?.map_or(0, |c| c + 1),
+            None => {
+                last_header_col(&loaded.path, sheet, info.header_row, limits)?.map_or(0, |c| c + 1)
+            }
         };
         next = Some(n + 1);
         edits.push(CellEdit {
@@ -573,7 +581,8 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
         );
     }
     // The workbook's own `backups` setting replaces the default once it has been read.
-    let opts = WriteOptions::now(g.force, super::as_of(g));
+    let mut opts = WriteOptions::now(g.force, super::as_of(g));
+    opts.merge.limits = Some(g.limits);
     WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))
 }
 
@@ -598,12 +607,18 @@ fn apply(
     // One sheet after another, each edit reading the previous result.
     let mut bytes: Option<Vec<u8>> = None;
     for (sheet, rs) in &by_sheet {
-        let edits = sheet_edits(loaded, sheet, rs, as_of)?;
+        let edits = sheet_edits(loaded, sheet, rs, as_of, &g.limits)?;
         let next = match bytes.take() {
-            None => writeback::edit_cells(input, sheet, &edits)?,
+            None => writeback::edit_cells_with(input, sheet, &edits, &g.limits)?,
             Some(b) => {
                 let mut out = std::io::Cursor::new(Vec::new());
-                writeback::edit_cells_from(std::io::Cursor::new(b), sheet, &edits, &mut out)?;
+                writeback::edit_cells_checked(
+                    std::io::Cursor::new(b),
+                    sheet,
+                    &edits,
+                    &mut out,
+                    &g.limits,
+                )?;
                 out.into_inner()
             }
         };

@@ -13,7 +13,7 @@ use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::CellRef;
 use crate::render::output::{self, Backups, Kind};
-use crate::render::pdf::{FontSource, render_weekly_pdf};
+use crate::render::pdf::{FontSource, PdfWarning, TextKind, render_weekly_pdf};
 use crate::settings::{Origin, Role};
 
 /// Render the weekly PDF report.
@@ -53,16 +53,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // Check the flags before the (possibly long) read of the workbook.
     if let Some(text) = &args.week {
         if g.as_of.is_some() {
-            eprintln!(
-                "dangol: error: --week and --as-of cannot be used together; --week {text} \
-                 reports that week, --as-of reports the last complete week before that day"
-            );
-            return Ok(Exit::Usage);
+            let lang = crate::i18n::lang_of(g);
+            return Err(super::UsageError(crate::msg!(lang, WeekAndAsOf, week = text)).into());
         }
         // The syntax does not depend on the week start; the week is parsed again below.
         if let Err(e) = Week::parse(text, Weekday::Mon) {
-            eprintln!("dangol: error: --week: {e}");
-            return Ok(Exit::Usage);
+            return Err(super::UsageError(format!("--week: {e}")).into());
         }
     }
     let inputs = output::inputs(
@@ -94,8 +90,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .as_ref()
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
     let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
-    for w in annotate(&loaded, g.encoding.as_deref(), &report, warnings) {
-        let line = format!("dangol: warning: {w}");
+    for w in annotate(&loaded, g.encoding.as_deref(), &g.limits, &report, warnings) {
+        let line = crate::msg!(loaded.lang, WarningLine, message = w);
         eprintln!("{}", crate::render::terminal::stderr_line(&line));
     }
 
@@ -135,55 +131,62 @@ pub fn build_report(l: &Loaded, as_of: NaiveDate) -> anyhow::Result<WeeklyReport
     Ok(crate::pipeline::analyse(l, as_of)?.weekly)
 }
 
-/// Add where a string came from to the renderer's "font lacks" warnings: the settings cell or
-/// file line of the shop name, the sales cell of a customer name (the first row spelling it so,
-/// found by reading the sales sheets again — only when such a warning exists).
+/// The renderer's warnings in the workbook's language, with where a string came from added
+/// to the "font lacks" ones: the settings cell or file line of the shop name, the quote row of
+/// a reminder's customer or quote id, the sales cell of a customer name (the first row spelling
+/// it so, found by reading the sales sheets again — only when such a warning exists). The
+/// warnings are facts ([`PdfWarning`]), so this matches on what they are, never on their text.
 fn annotate(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     r: &WeeklyReport,
-    warnings: Vec<String>,
+    warnings: Vec<PdfWarning>,
 ) -> Vec<String> {
-    let has_context =
-        |w: &str, context: &str, s: &str| w.ends_with(&format!(" in {context} {s:?}"));
     let mut name_cells: Option<BTreeMap<String, CellRef>> = None;
     let mut names: Vec<&str> = r.top_customers.iter().map(|t| t.name.as_str()).collect();
     names.extend(r.grade_changes.iter().map(|g| g.customer.as_str()));
     warnings
         .into_iter()
         .map(|w| {
-            if !w.starts_with("font lacks ") {
-                return w;
-            }
-            if has_context(&w, "shop name", &r.shop_name) {
-                return match l.settings.origins.get("shop_name") {
-                    Some(o @ (Origin::Sheet(_) | Origin::Toml(_))) => format!("{w} ({o})"),
-                    _ => w,
-                };
-            }
-            for m in &r.reminders {
-                if (has_context(&w, "customer name", &m.customer)
-                    || has_context(&w, "quote id", &m.quote_id))
-                    && let Some(q) = l.data.quotes.iter().find(|q| {
-                        q.quote_id.as_deref() == Some(m.quote_id.as_str())
-                            || q.cell.to_string() == m.quote_id
-                    })
-                {
-                    let field = if has_context(&w, "quote id", &m.quote_id) {
-                        "quote_id"
-                    } else {
-                        "customer"
+            let shown = w.render(l.lang);
+            let PdfWarning::FontLacks { kind, text, .. } = &w else {
+                return shown;
+            };
+            let with = |place: &dyn std::fmt::Display| format!("{shown} ({place})");
+            match kind {
+                TextKind::ShopName if *text == r.shop_name => {
+                    return match l.settings.origins.get("shop_name") {
+                        Some(o @ (Origin::Sheet(_) | Origin::Toml(_))) => with(o),
+                        _ => shown,
                     };
-                    return format!("{w} ({})", field_cell(l, &q.cell, field));
                 }
+                TextKind::CustomerName | TextKind::QuoteId => {
+                    let quote = *kind == TextKind::QuoteId;
+                    for m in &r.reminders {
+                        let own = if quote { &m.quote_id } else { &m.customer };
+                        if own == text
+                            && let Some(q) = l.data.quotes.iter().find(|q| {
+                                q.quote_id.as_deref() == Some(m.quote_id.as_str())
+                                    || q.cell.to_string() == m.quote_id
+                            })
+                        {
+                            let field = if quote { "quote_id" } else { "customer" };
+                            return with(&field_cell(l, &q.cell, field));
+                        }
+                    }
+                }
+                _ => {}
             }
-            if let Some(name) = names.iter().find(|n| has_context(&w, "customer name", n)) {
-                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, &names));
+            if *kind == TextKind::CustomerName
+                && let Some(name) = names.iter().find(|n| **n == text.as_str())
+            {
+                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
                 if let Some(c) = cells.get(*name) {
-                    return format!("{w} ({c})");
+                    return with(c);
                 }
             }
-            w
+            shown
         })
         .collect()
 }
@@ -202,10 +205,11 @@ fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
 fn find_name_cells(
     l: &Loaded,
     encoding: Option<&str>,
+    limits: &crate::ingest::guard::Limits,
     names: &[&str],
 ) -> BTreeMap<String, CellRef> {
     let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
-    let Ok(mut input) = Input::open(&l.path, encoding) else {
+    let Ok(mut input) = Input::open_with(&l.path, encoding, limits) else {
         return found;
     };
     for sheet in l.data.sheets.iter().filter(|s| s.role == Some(Role::Sales)) {

@@ -69,9 +69,9 @@ fn progress(quiet: bool) -> ProgressBar {
     bar
 }
 
-fn step(bar: &ProgressBar, msg: &'static str) {
+fn step(bar: &ProgressBar, lang: Lang, msg: crate::i18n::Msg) {
     bar.inc(1);
-    bar.set_message(msg);
+    bar.set_message(msg.render(lang, &[]));
 }
 
 /// I/O failures get the file and the assurance that nothing changed; a lock or an open
@@ -89,11 +89,8 @@ fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
 /// Run the command; with `--notify`, a failed run is reported to the channels.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if g.format == Format::Csv {
-        eprintln!(
-            "dangol: error: dangol run prints its summary as a table or as JSON \
-             (--format json); --format csv is for the analysis commands"
-        );
-        return Ok(Exit::Usage);
+        let lang = crate::i18n::lang_of(g);
+        return Err(super::UsageError(crate::msg!(lang, RunNoCsv)).into());
     }
     let result = run_job(args, g);
     args.notify.after(&args.workbook, g, result)
@@ -102,7 +99,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     // The workbook's own `backups` setting replaces the default once it has been read.
-    let opts = WriteOptions::now(g.force, as_of);
+    let mut opts = WriteOptions::now(g.force, as_of);
+    opts.merge.limits = Some(g.limits);
     let editable = args
         .workbook
         .extension()
@@ -122,13 +120,19 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .map_err(|e| write_error(&planned, e))?;
 
     let bar = progress(g.quiet);
-    bar.set_message("reading");
+    // The workbook's language is known only once it is read: `--lang ko` says it earlier.
+    let early = if g.lang == Some(crate::cli::LangArg::Ko) {
+        Lang::Ko
+    } else {
+        Lang::En
+    };
+    bar.set_message(crate::msg!(early, ProgressReading));
     let loaded = super::load(&args.workbook, g)?;
     // `--as-of latest` is known only now.
     let as_of = super::as_of(g);
     job.set_created(as_of);
     job.set_backups(loaded.settings.backups);
-    step(&bar, "analysing");
+    step(&bar, loaded.lang, crate::i18n::Msg::ProgressAnalysing);
     let analyses = pipeline::analyse(&loaded, as_of)?;
     let ctx = SheetContext {
         lang: analyses.lang,
@@ -153,7 +157,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         Some(path)
     };
     let generated = generated_workbook(&analyses.sheets(), &ctx)?;
-    step(&bar, "writing the workbook");
+    step(&bar, loaded.lang, crate::i18n::Msg::ProgressWriting);
     let report = job
         .write_generated(&generated)
         .map_err(|e| write_error(job.target(), e))?;
@@ -161,7 +165,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // What the write could not keep as it was (the file's owner, hard links split by --force).
     let mut warnings = report.warnings.clone();
     let pdf = if let Some(path) = &pdf_path {
-        step(&bar, "rendering the weekly report");
+        step(&bar, loaded.lang, crate::i18n::Msg::ProgressReport);
         let backups = Backups {
             keep: loaded.settings.backups,
             ..Backups::default_now()
@@ -182,6 +186,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if !g.quiet {
         let mut err = std::io::stderr().lock();
         for w in &warnings {
+            // The write's warnings are English texts still: so is their line.
             let line = format!("dangol: warning: {w}");
             let _ = writeln!(err, "{}", crate::render::terminal::stderr_line(&line));
         }
@@ -294,7 +299,7 @@ fn render_pdf(
         .as_deref()
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.to_path_buf()));
     let (bytes, warn) = render_weekly_pdf(&a.weekly, &font)?;
-    warnings.extend(warn);
+    warnings.extend(warn.iter().map(ToString::to_string));
     output::write_pdf(path, &bytes, g.force, backups, Some(&args.workbook))?;
     Ok(path.to_path_buf())
 }
@@ -310,28 +315,12 @@ fn summary(args: &Args, a: &Analyses, r: &WriteReport, pdf: Option<&Path>) -> St
     let target = r.target.display();
     let mut s = String::new();
     let head = match (r.kind, r.unchanged) {
-        (WriteKind::InPlace, true) => match l {
-            Lang::Ko => format!("{input}: 이미 최신입니다 (바뀐 것 없음, 백업 안 함)"),
-            Lang::En => format!("{input}: already up to date (nothing changed, no backup)"),
-        },
-        (WriteKind::InPlace, false) => match l {
-            Lang::Ko => format!("{input}: 갱신했습니다"),
-            Lang::En => format!("{input}: updated"),
-        },
-        (WriteKind::OutFile, _) => match l {
-            Lang::Ko => format!("{target}에 썼습니다 ({input}은(는) 그대로입니다)"),
-            Lang::En => format!("wrote {target} ({input} left untouched)"),
-        },
-        (WriteKind::Converted, _) => match l {
-            Lang::Ko => format!(
-                "{input}은(는) 그 자리에서 고칠 수 없는 형식이라 새 통합문서 {target}에 \
-                 데이터(값)와 dangol 시트를 썼습니다"
-            ),
-            Lang::En => format!(
-                "{input} cannot be edited in place: wrote a new workbook {target} with its data \
-                 (as values) and dangol's sheets"
-            ),
-        },
+        (WriteKind::InPlace, true) => crate::msg!(l, RunUpToDate, input = input),
+        (WriteKind::InPlace, false) => crate::msg!(l, RunUpdated, input = input),
+        (WriteKind::OutFile, _) => crate::msg!(l, RunWroteOut, target = target, input = input),
+        (WriteKind::Converted, _) => {
+            crate::msg!(l, RunConverted, target = target, input = input)
+        }
     };
     let _ = writeln!(s, "{head} ({} {})", l.pick("기준일", "as of"), a.as_of);
     let m = &r.summary;
@@ -351,10 +340,16 @@ fn summary(args: &Args, a: &Analyses, r: &WriteReport, pdf: Option<&Path>) -> St
     }
     let customers = a.customers.rows.len();
     let problems = problem_count(a);
-    let _ = match l {
-        Lang::Ko => writeln!(s, "  고객 {customers}명, 데이터 문제 {problems}건"),
-        Lang::En => writeln!(s, "  customers: {customers}, data problems: {problems}"),
-    };
+    let _ = writeln!(
+        s,
+        "{}",
+        crate::msg!(
+            l,
+            RunCustomers,
+            customers = crate::i18n::count(customers),
+            problems = crate::i18n::count(problems)
+        )
+    );
     if problems > 0 {
         let _ = writeln!(
             s,

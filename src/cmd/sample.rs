@@ -149,8 +149,7 @@ fn sample_kind(opts: &SampleOptions) -> anyhow::Result<Kind> {
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let opts = options(args, g);
     if let Some(why) = row_limit_problem(&opts) {
-        eprintln!("dangol: error: {why}");
-        return Ok(Exit::Usage);
+        return Err(super::UsageError(why).into());
     }
     // An existing file is replaced only when dangol made it (or with --force), and kept.
     if output::check_replace(&args.out, &sample_kind(&opts)?, g.force)? {

@@ -58,11 +58,11 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let Some(until) = args.calibrate_until
         && until >= as_of
     {
-        eprintln!(
-            "dangol: error: --calibrate-until {until} must be before the as-of day {as_of}: \
+        return Err(super::UsageError(format!(
+            "--calibrate-until {until} must be before the as-of day {as_of}: \
              the check compares what the model predicts after that day with what happened"
-        );
-        return Ok(Exit::Usage);
+        ))
+        .into());
     }
     let loaded = super::load(&args.workbook, g)?;
     // `--as-of latest` is known once the data is read.

@@ -116,8 +116,12 @@ enum Decoding {
 /// delimiter and rows are determined.
 pub struct CsvSource {
     path: PathBuf,
-    reader: csv::Reader<LineEnds>,
+    /// Where records come from: parsed here, or ahead on a thread of their own.
+    feed: Feed,
+    /// The record last returned.
     record: csv::ByteRecord,
+    /// Field buffers for text that must be decoded (CP949, single-byte), reused across rows.
+    decoded: Vec<String>,
     decoding: Decoding,
     encoding_name: &'static str,
     /// Whether `--encoding` was given (changes the wording of decode errors).
@@ -125,8 +129,173 @@ pub struct CsvSource {
     delimiter: u8,
     /// 0-based row of the record last returned.
     row: u64,
+}
+
+/// Records per batch handed from the reader thread (see [`Feed::Ahead`]).
+const BATCH: usize = 512;
+/// Batches the reader thread may hold ready: with the one being filled and the one being
+/// read, at most four batches of records exist at once, however long the file.
+const BATCHES_AHEAD: usize = 2;
+
+/// Where [`CsvSource`] takes its records from.
+enum Feed {
+    /// Split on the caller's thread (a file no longer than the sample).
+    Inline(Box<Splitter>),
+    /// Split ahead by a thread of its own while the caller types and adds up the rows before:
+    /// the two cores each do half the work. Batches go there and back, so that records are
+    /// reused rather than allocated; errors arrive in order, after the rows before them.
+    Ahead(Ahead),
+}
+
+/// The reading end of [`Feed::Ahead`].
+struct Ahead {
+    rx: std::sync::mpsc::Receiver<Result<Batch, CsvError>>,
+    back: std::sync::mpsc::Sender<Batch>,
+    batch: Batch,
+    pos: usize,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Records split ahead, each with its 0-based row and whether its last field ends with CR.
+#[derive(Default)]
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    meta: Vec<(u64, bool)>,
+}
+
+impl Ahead {
+    /// The next batch; `false` at the end of the file.
+    fn refill(&mut self, path: &Path) -> Result<bool, CsvError> {
+        let used = std::mem::take(&mut self.batch);
+        let _ = self.back.send(used); // the thread may have finished: nothing to recycle then
+        self.pos = 0;
+        match self.rx.recv() {
+            Ok(Ok(batch)) => {
+                self.batch = batch;
+                Ok(true)
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => {
+                // The thread has sent everything, or it died: a file must never look shorter
+                // than it is.
+                if let Some(t) = self.thread.take()
+                    && t.join().is_err()
+                {
+                    return Err(CsvError::Io {
+                        path: path.to_path_buf(),
+                        source: io::Error::other("the CSV reader failed"),
+                    });
+                }
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Splits the byte stream into records and works out the row each one begins on.
+struct Splitter {
+    path: PathBuf,
+    reader: csv::Reader<LineEnds>,
+    /// 0-based row of the record last split.
+    row: u64,
     /// Line breaks inside quoted fields so far: lines that are not rows of their own.
     embedded_breaks: u64,
+}
+
+impl Splitter {
+    /// The next record that is not a blank line, into `record`: its 0-based row and whether its
+    /// last field ends with CR; `None` at the end.
+    fn next(&mut self, record: &mut csv::ByteRecord) -> Result<Option<(u64, bool)>, CsvError> {
+        loop {
+            let more = self
+                .reader
+                .read_byte_record(record)
+                .map_err(|e| self.csv_error(e))?;
+            if !more {
+                return Ok(None);
+            }
+            self.locate_record(record);
+            let n = record.len();
+            let last = record.get(n.saturating_sub(1)).unwrap_or_default();
+            let cr_end = last.ends_with(b"\r");
+            if n == 1 && last.len() == usize::from(cr_end) {
+                continue; // a blank line (LF or CRLF)
+            }
+            return Ok(Some((self.row, cr_end)));
+        }
+    }
+
+    /// Works out the row of the record just read from csv's line counter.
+    fn locate_record(&mut self, record: &csv::ByteRecord) {
+        // After a record, csv's line counter (1-based, counting LF) stands past the record's
+        // terminating LF — unless the record ended at the end of the input, which is exactly
+        // when the underlying stream has reported EOF (csv only reads again once its buffer is
+        // used up). Subtracting the LFs inside quoted fields gives the line the record began on.
+        let after = self.reader.position().line();
+        // The fields' bytes end to end: their line breaks, in one pass (the compiler
+        // vectorises this loop; a crate for it would buy nothing at record sizes).
+        #[allow(clippy::naive_bytecount)]
+        let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        let terminated = u64::from(!self.reader.get_ref().eof_seen);
+        let first_line = after.saturating_sub(inside + terminated).max(1);
+        self.row = (first_line - 1).saturating_sub(self.embedded_breaks);
+        self.embedded_breaks += inside;
+    }
+
+    fn csv_error(&self, e: csv::Error) -> CsvError {
+        let message = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => CsvError::Io {
+                path: self.path.clone(),
+                source,
+            },
+            // Reading flexible byte records, csv reports nothing but I/O errors; should that
+            // change, blame the record after the last one returned.
+            _ => CsvError::Parse {
+                path: self.path.clone(),
+                row: self.row + 2,
+                message,
+            },
+        }
+    }
+
+    /// Runs on the reader thread of [`Feed::Ahead`]: splits batches until the end, an error, or
+    /// the reading end is gone (a header search stops after a few rows).
+    fn read_ahead(
+        mut self,
+        tx: &std::sync::mpsc::SyncSender<Result<Batch, CsvError>>,
+        back: &std::sync::mpsc::Receiver<Batch>,
+    ) {
+        loop {
+            let mut batch = back.try_recv().unwrap_or_default();
+            batch.meta.clear();
+            while batch.meta.len() < BATCH {
+                let i = batch.meta.len();
+                if batch.records.len() <= i {
+                    batch.records.push(csv::ByteRecord::new());
+                }
+                match self.next(&mut batch.records[i]) {
+                    Ok(Some(meta)) => batch.meta.push(meta),
+                    Ok(None) => {
+                        if !batch.meta.is_empty() {
+                            let _ = tx.send(Ok(batch));
+                        }
+                        return;
+                    }
+                    Err(e) => {
+                        if !batch.meta.is_empty() && tx.send(Ok(batch)).is_err() {
+                            return;
+                        }
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            if tx.send(Ok(batch)).is_err() {
+                return;
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for CsvSource {
@@ -220,16 +389,43 @@ impl CsvSource {
                 eof_seen: false,
             });
 
+        let splitter = Splitter {
+            path: path.clone(),
+            reader,
+            row: 0,
+            embedded_breaks: 0,
+        };
+        // A file longer than the sample is split on a thread of its own.
+        let feed = if at_eof {
+            Feed::Inline(Box::new(splitter))
+        } else {
+            let (tx, rx) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
+            let (back, back_rx) = std::sync::mpsc::channel();
+            let thread = std::thread::Builder::new()
+                .name("dangol-csv".into())
+                .spawn(move || splitter.read_ahead(&tx, &back_rx))
+                .map_err(|source| CsvError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            Feed::Ahead(Ahead {
+                rx,
+                back,
+                batch: Batch::default(),
+                pos: 0,
+                thread: Some(thread),
+            })
+        };
         Ok(CsvSource {
             path,
-            reader,
+            feed,
             record: csv::ByteRecord::new(),
+            decoded: Vec::new(),
             decoding,
             encoding_name: detected.name,
             overridden: forced.is_some(),
             delimiter,
             row: 0,
-            embedded_breaks: 0,
         })
     }
 
@@ -255,26 +451,62 @@ impl CsvSource {
     /// have any number of fields. Blank lines are skipped but still count as rows.
     pub fn next_record(&mut self, fields: &mut Vec<String>) -> Result<bool, CsvError> {
         fields.clear();
-        loop {
-            let more = self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| self.csv_error(e))?;
-            if !more {
-                return Ok(false);
+        let mut borrowed = Vec::new();
+        if self.read_fields(&mut borrowed)?.is_none() {
+            return Ok(false);
+        }
+        fields.extend(borrowed.iter().map(|f| (*f).to_string()));
+        Ok(true)
+    }
+
+    /// The fast form of [`CsvSource::next_record`]: the next record's fields as text borrowed
+    /// from the reader's own buffers, and its 0-based row; `Ok(None)` at the end.
+    ///
+    /// Nothing is allocated per row once the buffers have grown to the longest record: the
+    /// csv crate's byte record is reused, UTF-8 (and ASCII) fields are checked in place and
+    /// lent out without a copy, and only CP949 and other strictly decoded single-byte text
+    /// goes through the decoder, into field buffers that are reused too.
+    pub fn read_fields<'a>(&'a mut self, out: &mut Vec<&'a str>) -> Result<Option<u32>, CsvError> {
+        out.clear();
+        let Some(cr_end) = self.next_raw()? else {
+            return Ok(None);
+        };
+        if self.decoding == Decoding::Undecided && !self.record.as_slice().is_ascii() {
+            self.settle_encoding()?;
+        }
+        let n = self.record.len();
+        let borrowable = match self.decoding {
+            // Undecided only reaches here for all-ASCII records.
+            Decoding::Undecided | Decoding::Transcoded { .. } => true,
+            Decoding::Strict(enc) => enc == UTF_8 || self.record.as_slice().is_ascii(),
+        };
+        let trim = |i: usize, raw: &'a [u8]| -> &'a [u8] {
+            if i + 1 == n && cr_end {
+                &raw[..raw.len() - 1]
+            } else {
+                raw
             }
-            self.locate_record();
-            let n = self.record.len();
-            let last_len = self.record.get(n.saturating_sub(1)).map_or(0, <[u8]>::len);
-            let cr_end = self
-                .record
-                .get(n.saturating_sub(1))
-                .is_some_and(|f| f.ends_with(b"\r"));
-            if n == 1 && last_len == usize::from(cr_end) {
-                continue; // a blank line (LF or CRLF)
+        };
+        if borrowable {
+            let flag_replacement = matches!(
+                self.decoding,
+                Decoding::Transcoded {
+                    flag_replacement: true
+                }
+            );
+            let record: &'a csv::ByteRecord = &self.record;
+            for (i, raw) in record.iter().enumerate() {
+                match std::str::from_utf8(trim(i, raw)) {
+                    Ok(text) if !(flag_replacement && text.contains('\u{FFFD}')) => out.push(text),
+                    _ => {
+                        out.clear();
+                        return Err(self.decode_error());
+                    }
+                }
             }
-            if self.decoding == Decoding::Undecided && !self.record.as_slice().is_ascii() {
-                self.settle_encoding()?;
+        } else {
+            if self.decoded.len() < n {
+                self.decoded.resize_with(n, String::new);
             }
             for (i, raw) in self.record.iter().enumerate() {
                 let raw = if i + 1 == n && cr_end {
@@ -283,12 +515,16 @@ impl CsvSource {
                     raw
                 };
                 match decode_field(self.decoding, raw) {
-                    Some(text) => fields.push(text),
+                    Some(text) => {
+                        self.decoded[i].clear();
+                        self.decoded[i].push_str(&text);
+                    }
                     None => return Err(self.decode_error()),
                 }
             }
-            return Ok(true);
+            out.extend(self.decoded[..n].iter().map(String::as_str));
         }
+        Ok(Some(self.row_index()))
     }
 
     /// 0-based row of the record last returned, as a spreadsheet numbers rows (for cell
@@ -297,22 +533,26 @@ impl CsvSource {
         u32::try_from(self.row).unwrap_or(u32::MAX)
     }
 
-    /// Works out the row of the record just read from csv's line counter.
-    fn locate_record(&mut self) {
-        // After a record, csv's line counter (1-based, counting LF) stands past the record's
-        // terminating LF — unless the record ended at the end of the input, which is exactly
-        // when the underlying stream has reported EOF (csv only reads again once its buffer is
-        // used up). Subtracting the LFs inside quoted fields gives the line the record began on.
-        let after = self.reader.position().line();
-        let inside: u64 = self
-            .record
-            .iter()
-            .map(|f| (f.split(|&b| b == b'\n').count() - 1) as u64)
-            .sum();
-        let terminated = u64::from(!self.reader.get_ref().eof_seen);
-        let first_line = after.saturating_sub(inside + terminated).max(1);
-        self.row = (first_line - 1).saturating_sub(self.embedded_breaks);
-        self.embedded_breaks += inside;
+    /// The next record that is not a blank line into `self.record`, its row into `self.row`;
+    /// whether its last field ends with CR, `None` at the end.
+    fn next_raw(&mut self) -> Result<Option<bool>, CsvError> {
+        match &mut self.feed {
+            Feed::Inline(splitter) => Ok(splitter.next(&mut self.record)?.map(|(row, cr)| {
+                self.row = row;
+                cr
+            })),
+            Feed::Ahead(ahead) => {
+                if ahead.pos == ahead.batch.meta.len() && !ahead.refill(&self.path)? {
+                    return Ok(None);
+                }
+                // Swapping hands the batch the record just used, to be filled again.
+                std::mem::swap(&mut self.record, &mut ahead.batch.records[ahead.pos]);
+                let (row, cr) = ahead.batch.meta[ahead.pos];
+                ahead.pos += 1;
+                self.row = row;
+                Ok(Some(cr))
+            }
+        }
     }
 
     /// Decides between UTF-8 and CP949 on the first record with non-ASCII bytes.
@@ -366,38 +606,18 @@ impl CsvSource {
             message,
         }
     }
-
-    fn csv_error(&self, e: csv::Error) -> CsvError {
-        let message = e.to_string();
-        match e.into_kind() {
-            csv::ErrorKind::Io(source) => CsvError::Io {
-                path: self.path.clone(),
-                source,
-            },
-            // Reading flexible byte records, csv reports nothing but I/O errors; should that
-            // change, blame the record after the last one returned.
-            _ => CsvError::Parse {
-                path: self.path.clone(),
-                row: self.row + 2,
-                message,
-            },
-        }
-    }
 }
 
 /// Decodes one field; `None` when its bytes are malformed in the encoding.
-fn decode_field(decoding: Decoding, raw: &[u8]) -> Option<String> {
+fn decode_field(decoding: Decoding, raw: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     match decoding {
-        // Undecided only reaches here for all-ASCII records.
-        Decoding::Undecided => std::str::from_utf8(raw).ok().map(str::to_string),
-        Decoding::Strict(enc) if enc == UTF_8 => std::str::from_utf8(raw).ok().map(str::to_string),
-        Decoding::Strict(enc) => enc
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .map(std::borrow::Cow::into_owned),
-        Decoding::Transcoded { flag_replacement } => std::str::from_utf8(raw)
+        Decoding::Strict(enc) if enc != UTF_8 => {
+            enc.decode_without_bom_handling_and_without_replacement(raw)
+        }
+        // UTF-8 and ASCII are lent out in place by `read_fields`.
+        _ => std::str::from_utf8(raw)
             .ok()
-            .filter(|s| !(flag_replacement && s.contains('\u{FFFD}')))
-            .map(str::to_string),
+            .map(std::borrow::Cow::Borrowed),
     }
 }
 
@@ -1027,6 +1247,39 @@ mod tests {
             all.last().unwrap().1,
             vec!["x".to_string(), "한글".to_string()]
         );
+    }
+
+    #[test]
+    fn a_long_file_split_ahead_keeps_every_row_and_its_number() {
+        // Longer than the sample, so split on the reader thread, across many batches: quoted
+        // line breaks and blank lines must keep the rows a spreadsheet shows.
+        let mut text = String::from("id,memo,amount\r\n");
+        let mut expected = vec![r(0, &["id", "memo", "amount"])];
+        let mut line = 1;
+        for i in 0..(3 * BATCH as u32 + 17) {
+            let memo = if i % 7 == 0 {
+                format!("line {i}\nnext")
+            } else {
+                format!("memo {i} {}", "x".repeat(40))
+            };
+            text.push_str(&format!("{i},\"{memo}\",{}.50\r\n", i * 3));
+            expected.push((line, vec![i.to_string(), memo, format!("{}.50", i * 3)]));
+            line += 1;
+            if i % 11 == 0 {
+                text.push_str("\r\n");
+                line += 1;
+            }
+        }
+        text.push_str("last,\"no line end\",1");
+        expected.push(r(line, &["last", "no line end", "1"]));
+        assert!(text.len() > SAMPLE_LEN);
+        let (_d, mut src) = open_bytes("long.csv", text.as_bytes(), None);
+        assert_eq!(rows(&mut src), expected);
+        // Dropped after a few rows (as the header search does): the reader thread stops.
+        let (_d, mut src) = open_bytes("long.csv", text.as_bytes(), None);
+        let mut fields = Vec::new();
+        assert!(src.next_record(&mut fields).unwrap());
+        drop(src);
     }
 
     #[test]

@@ -10,11 +10,12 @@
 //! inflated here, so the check costs milliseconds even on a 300 MB workbook.
 //!
 //! Limits are the documented constants below; the `DANGOL_MAX_*` environment variables and the
-//! global flags `--max-unzipped-mb` and `--max-cells` override them ([`set_limits`]).
+//! global flags `--max-unzipped-mb` and `--max-cells` override them. The limits in force are a
+//! [`Limits`] value made once from the checked command line (`cli::Context`) and passed to
+//! every check; there is no process-wide setting.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::RwLock;
 
 /// Total uncompressed size of all parts, in MiB (`--max-unzipped-mb`, `DANGOL_MAX_UNZIPPED_MB`).
 /// The largest real workbook we know (UCI Online Retail II, 1 M rows) unpacks to 315 MiB.
@@ -104,24 +105,9 @@ impl Limits {
     }
 }
 
-static OVERRIDE: RwLock<Option<Limits>> = RwLock::new(None);
-
-/// Sets the limits for the rest of the process (the binary does this from its flags).
-pub fn set_limits(limits: Limits) {
-    // A poisoned lock only means another thread panicked while holding it; the value is a
-    // plain `Copy` struct, so it is still whole.
-    let mut g = OVERRIDE
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    *g = Some(limits);
-}
-
-/// The limits in force: those set with [`set_limits`], else the environment's.
-pub fn limits() -> Limits {
-    let g = OVERRIDE
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    (*g).unwrap_or_else(Limits::from_env)
+/// The limits given, else the environment's (a library caller that chose none).
+pub fn limits_or_env(limits: Option<Limits>) -> Limits {
+    limits.unwrap_or_else(Limits::from_env)
 }
 
 fn mb(bytes: u64) -> String {
@@ -723,11 +709,11 @@ pub fn check_package<R: Read + Seek>(r: &mut R, limits: &Limits) -> Result<Summa
     })
 }
 
-/// Checks a zip-based workbook file with the limits in force.
-pub fn check_file(path: &Path) -> Result<Summary, GuardError> {
+/// Checks a zip-based workbook file with the given limits.
+pub fn check_file(path: &Path, limits: &Limits) -> Result<Summary, GuardError> {
     let f = std::fs::File::open(path).map_err(|e| io(&e))?;
     let mut r = std::io::BufReader::new(f);
-    check_package(&mut r, &limits())
+    check_package(&mut r, limits)
 }
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;

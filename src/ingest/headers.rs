@@ -65,6 +65,7 @@ pub const CUSTOMERS: &[FieldSpec] = fields! {
     "opt_out" => ["opt out", "opt-out", "optout", "unsubscribed", "do not contact", "수신거부"],
     "consent" => ["consent", "marketing consent", "opt in", "수신동의", "마케팅수신동의"],
     "note" => ["note", "notes", "memo", "메모", "비고"],
+    "birthday" => ["birthday", "birth date", "date of birth", "dob", "생일", "생년월일"],
 };
 
 /// CRM pipeline fields.
@@ -177,6 +178,46 @@ pub const STOCK_MOVES: &[FieldSpec] = fields! {
     "note" => ["note", "memo", "reason", "메모", "비고", "사유"],
 };
 
+/// Lifecycle flow fields (자동발송규칙, SPEC §8).
+pub const FLOWS: &[FieldSpec] = fields! {
+    "flow" => ["flow", "flow name", "자동발송", "자동발송규칙", "규칙명", "흐름"],
+    "trigger" => ["trigger", "when", "트리거", "계기", "발송계기"],
+    "delay_days" => ["delay", "delay days", "delay_days", "wait days", "지연일", "지연일수", "대기일"],
+    "condition" => ["condition", "filter", "조건", "필터", "대상조건"],
+    "template" => ["template", "템플릿", "문안"],
+    "channel" => ["channel", "채널", "발송채널"],
+    "marketing" => ["marketing", "ad", "advertising", "광고", "광고여부", "마케팅"],
+    "stop_if" => ["stop if", "stop_if", "stop", "중단조건", "중지조건"],
+    "cooldown_days" => ["cooldown", "cooldown days", "cooldown_days", "쿨다운", "발송간격", "재발송간격"],
+    "go_live" => ["go live", "go_live", "live from", "시작일", "적용일", "적용시작일"],
+};
+
+/// Abandoned-checkout fields (SPEC §12): Shopify's abandoned checkouts export (one row per
+/// line item, the checkout's columns on its first row), a WooCommerce cart-abandonment
+/// plugin's table (`CartFlows`: `id`, `email`, `cart_contents`, `cart_total`, `session_id`,
+/// `order_status`, `time`) and dangol's own headers. No bare `date` or `order id`: a sales
+/// sheet is never a carts sheet.
+pub const CARTS: &[FieldSpec] = fields! {
+    "cart_id" => ["cart id", "cart", "checkout id", "checkout token", "cart token", "id", "session id", "session_id",
+        "장바구니ID", "장바구니번호", "장바구니코드"],
+    "created" => ["created", "created at", "created_at", "started at", "abandoned at", "time", "cart created",
+        "생성일", "생성일시", "생성일자", "담은날짜", "장바구니생성일", "이탈일", "이탈일시"],
+    "customer" => ["customer", "customer name", "billing name", "shipping name", "buyer", "client",
+        "고객", "고객명", "주문자", "구매자"],
+    "email" => ["email", "e-mail", "mail", "email address", "user email", "user_email", "이메일", "메일", "이메일주소"],
+    "phone" => ["phone", "billing phone", "shipping phone", "tel", "mobile", "phone number",
+        "전화", "전화번호", "연락처", "휴대폰", "핸드폰"],
+    "items" => ["items", "item", "lineitem name", "line item", "line items", "product", "products", "cart contents",
+        "cart_contents", "상품", "상품명", "품목", "담은상품", "장바구니상품"],
+    "quantity" => ["lineitem quantity", "quantity", "qty", "수량"],
+    "total" => ["total", "cart total", "cart_total", "total price", "amount", "합계", "금액", "장바구니금액", "결제예정금액"],
+    "recovery_url" => ["recovery url", "recovery_url", "abandoned checkout url", "checkout url", "cart url", "recovery link",
+        "복구링크", "복구URL", "장바구니링크"],
+    "completed" => ["completed", "completed at", "completed_at", "recovered at", "recovered_at",
+        "완료", "완료일", "완료일시", "결제완료일", "주문완료일"],
+    "status" => ["order status", "order_status", "status", "recovery status", "상태", "주문상태"],
+};
+
 /// The field table of a role.
 pub fn fields_of(role: Role) -> &'static [FieldSpec] {
     match role {
@@ -193,12 +234,14 @@ pub fn fields_of(role: Role) -> &'static [FieldSpec] {
         Role::Promotions => PROMOTIONS,
         Role::Stock => STOCK,
         Role::StockMoves => STOCK_MOVES,
+        Role::Flows => FLOWS,
+        Role::Carts => CARTS,
     }
 }
 
 /// Data roles first, so a tie goes to the data (group members before the customer list: a
 /// dated member sheet also has a group and a customer column).
-pub const ROLES: [Role; 13] = [
+pub const ROLES: [Role; 15] = [
     Role::Sales,
     Role::Quotes,
     Role::Pipeline,
@@ -209,6 +252,8 @@ pub const ROLES: [Role; 13] = [
     Role::Customers,
     Role::Stock,
     Role::StockMoves,
+    Role::Flows,
+    Role::Carts,
     Role::Settings,
     Role::Grades,
     Role::Templates,
@@ -336,11 +381,13 @@ pub fn satisfies(role: Role, m: &Mapping) -> bool {
         Role::PriceList => m.has("price_list") && m.has("product") && m.has("price"),
         Role::Promotions => m.has("promo") && m.has("discount"),
         Role::Stock => (m.has("sku") || m.has("name")) && m.has("stock"),
+        Role::Flows => m.has("flow") && m.has("trigger"),
         Role::StockMoves => {
             m.has("date")
                 && (m.has("sku") || m.has("name"))
                 && (m.has("in") || m.has("out") || m.has("adjustment"))
         }
+        Role::Carts => m.has("cart_id") && m.has("created") && (m.has("items") || m.has("total")),
     }
 }
 
@@ -397,6 +444,8 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Promotions => "promotions",
         Role::Stock => "stock",
         Role::StockMoves => "stock_moves",
+        Role::Flows => "flows",
+        Role::Carts => "carts",
     }
 }
 

@@ -1,5 +1,6 @@
-//! The whole read of one workbook: find each sheet's role, build the settings from the
-//! Settings/Grades sheets, `dangol.toml` and flags, then stream the data sheets.
+//! The whole read of one workbook: find each sheet's role, hand the Settings/Grades sheets'
+//! cells to [`crate::settings::load::resolve`] (with `dangol.toml` and flags), then stream the
+//! data sheets.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,8 @@ pub struct ReadOptions {
     pub as_of: Option<chrono::NaiveDate>,
     /// The clock's day.
     pub today: Option<chrono::NaiveDate>,
+    /// Input limits (zip-bomb guard); `None`: the environment's, else the built-in ones.
+    pub limits: Option<super::guard::Limits>,
 }
 
 /// A workbook read and its effective settings.
@@ -50,9 +53,8 @@ pub enum LoadError {
     /// Not `#[from]`: a source would print the message twice in `{:#}`.
     #[error("settings: {0}")]
     Settings(SettingsError),
-    #[error(
-        "{path}: no recognisable data — no sheet has the headers of a sales, quotes, customers or pipeline table.\n{detail}"
-    )]
+    /// `detail` holds the whole message, in the language asked for (`--lang`).
+    #[error("{detail}")]
     NoData { path: String, detail: String },
     #[error("{0}")]
     Config(String),
@@ -148,22 +150,6 @@ fn scan_sheet(input: &mut Input, name: &str) -> Result<Scan, OpenError> {
         almost,
         rows,
     })
-}
-
-/// The sheets `sheet.settings` names, from the flags and `dangol.toml` (read before the
-/// settings themselves, since they say where the settings are).
-fn settings_pins(opts: &ReadOptions, toml: Option<&(PathBuf, String)>) -> Vec<String> {
-    let mut raws: Vec<RawSetting> = opts.flags.clone();
-    if let Some((p, text)) = toml
-        && let Ok((from_toml, _)) = crate::settings::load::parse_toml(p, text)
-    {
-        raws.extend(from_toml);
-    }
-    raws.iter()
-        .filter(|r| r.key.trim() == "sheet.settings")
-        .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
-        .filter(|v| !v.is_empty())
-        .collect()
 }
 
 /// Sheets named as the other tables of the SPEC (§7–§12: carts, stock, groups, price lists …):
@@ -288,7 +274,11 @@ fn cell_text(c: Option<&Cell<'_>>) -> String {
 /// The sheets dangol generated in an `.xlsx`/`.xlsm` on an earlier run: its own output is not
 /// input (reading the Dashboard back as a quote log would change the results on every run).
 /// A list that cannot be read is a warning, and every sheet is then read.
-fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>) {
+fn generated_sheets(
+    path: &Path,
+    input: &Input,
+    limits: &super::guard::Limits,
+) -> (Vec<String>, Option<Problem>) {
     if !matches!(
         input,
         Input::Book {
@@ -300,7 +290,7 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
     }
     let listed = std::fs::File::open(path)
         .map_err(crate::writeback::WritebackError::Io)
-        .and_then(|f| crate::writeback::generated_sheets(std::io::BufReader::new(f)));
+        .and_then(|f| crate::writeback::generated_sheets_with(std::io::BufReader::new(f), limits));
     match listed {
         Ok(names) => (names, None),
         Err(e) => (
@@ -318,9 +308,27 @@ fn generated_sheets(path: &Path, input: &Input) -> (Vec<String>, Option<Problem>
 }
 
 /// Read a workbook: scan, settings, data.
+///
+/// Two or more sales sheets of a workbook are read at once, one thread per sheet (see
+/// [`read_sales_in_parallel`]); their ledgers are merged in sheet order, so the result is the
+/// one reading them one after the other gives. In the one case where it could differ — the
+/// amounts of the parts, added up, pass the money limit, which must then name the very cell
+/// that passed it — the workbook is read again one sheet after the other.
 pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
-    let mut input = Input::open(path, opts.encoding.as_deref())?;
-    let (generated, generated_problem) = generated_sheets(path, &input);
+    match load_with(path, opts, true)? {
+        Some(loaded) => Ok(loaded),
+        None => load_with(path, opts, false)?.ok_or_else(|| {
+            LoadError::Config("the workbook could not be read sheet by sheet".into())
+        }),
+    }
+}
+
+/// [`load`], with the sales sheets read in parallel when `parallel` allows it; `Ok(None)` when
+/// the parallel read must be redone sheet by sheet.
+fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<Loaded>, LoadError> {
+    let limits = super::guard::limits_or_env(opts.limits);
+    let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;
+    let (generated, generated_problem) = generated_sheets(path, &input, &limits);
     let names: Vec<String> = input
         .sheet_names()
         .into_iter()
@@ -332,26 +340,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     }
 
     // Settings, grades and templates sheets come first: they shape how data is read.
-    let mut src = Sources::default();
-    let config = if let Some(p) = &opts.config {
-        Some(p.clone())
-    } else {
-        let beside = path
-            .parent()
-            .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
-        beside.is_file().then_some(beside)
-    };
-    if let Some(cfg) = config {
-        let text = std::fs::read_to_string(&cfg).map_err(|e| {
-            LoadError::Config(format!(
-                "{}: cannot read the settings file: {e}",
-                cfg.display()
-            ))
-        })?;
-        src.toml = Some((cfg, text));
-    }
+    let mut src =
+        Sources::outside(path, opts.config.as_deref(), &opts.flags).map_err(LoadError::Config)?;
     // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
-    for name in settings_pins(opts, src.toml.as_ref()) {
+    for name in src.settings_sheets() {
         if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
             && let Some((r, m)) = best_for_role(scan, Role::Settings)
             && headers::satisfies(Role::Settings, &m)
@@ -426,7 +418,6 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             true
         })?;
     }
-    src.flags.clone_from(&opts.flags);
     let settings = crate::settings::load::resolve(&src)?;
 
     // Roles: pins first, then what the headers say.
@@ -539,6 +530,11 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     data.collect_product_sales = plan
         .iter()
         .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
+    let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
+        read_sales_in_parallel(&mut input, path, opts, &limits, &settings, &plan)
+    } else {
+        Vec::new()
+    };
     for (name, role, header_row, map) in plan {
         korean += map.korean;
         recognised += map.columns.len() as u32;
@@ -556,7 +552,29 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             });
             continue;
         }
-        let (rows_read, bad_rows) = if matches!(role, Role::Stock | Role::StockMoves) {
+        let part = parts
+            .iter()
+            .position(|p| p.0 == name)
+            .map(|i| parts.swap_remove(i).1);
+        let (rows_read, bad_rows) = if let Some(part) = part {
+            let (part, rows, bad_rows) = part?;
+            if !absorb_sales(&mut data, part) {
+                return Ok(None);
+            }
+            (rows, bad_rows)
+        } else if role == Role::Flows {
+            // The Flows sheet (SPEC §8) has its own reader.
+            let mut rows = super::flows::FlowRows::new(&name, &map, settings.date_order);
+            input.for_each_row(&name, |r, cells| {
+                if r > header_row {
+                    rows.push(r, cells, &mut data);
+                }
+                true
+            })?;
+            (rows.rows, rows.bad_rows)
+        } else if role == Role::Carts {
+            super::carts::read_sheet(&mut input, &name, header_row, &map, &settings, &mut data)?
+        } else if matches!(role, Role::Stock | Role::StockMoves) {
             // Stock sheets (SPEC §10) have their own reader.
             let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);
             input.for_each_row(&name, |r, cells| {
@@ -596,29 +614,35 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             Some(Role::Sales | Role::Quotes | Role::Customers | Role::Pipeline | Role::Stock)
         )
     }) {
-        let mut detail = String::new();
+        // Nothing was recognised, so only `--lang` (or the setting) can say the language.
+        let lang = match settings.lang {
+            LangSetting::Fixed(l) => l,
+            LangSetting::Auto if korean * 2 > recognised && recognised > 0 => Lang::Ko,
+            LangSetting::Auto => Lang::En,
+        };
+        let mut detail = crate::msg!(lang, NoDataHead, path = path.display());
+        detail.push('\n');
         for scan in &scans {
             let first = scan.rows.first().map(|(r, h)| {
-                format!(
-                    "row {}: {}",
-                    r + 1,
-                    h.iter()
-                        .take(8)
-                        .map(|x| x.1.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                let cells: Vec<&str> = h.iter().take(8).map(|x| x.1.as_str()).collect();
+                crate::msg!(lang, NoDataRow, row = r + 1, cells = cells.join(", "))
             });
-            detail.push_str(&format!(
-                "  sheet '{}': {}\n",
-                scan.name,
-                first.unwrap_or_else(|| "empty".to_string())
+            let what = first.unwrap_or_else(|| crate::msg!(lang, SheetEmpty));
+            detail.push_str(&crate::msg!(
+                lang,
+                NoDataSheet,
+                sheet = scan.name,
+                what = what
             ));
+            detail.push('\n');
         }
         for p in &data.problems {
-            detail.push_str(&format!("  {p}\n"));
+            detail.push_str(&format!(
+                "  {}\n",
+                crate::i18n::problems::line(lang, p, &[])
+            ));
         }
-        detail.push_str("A sales sheet needs a date, a customer (or e-mail) and an amount (or quantity and unit price) column; see `dangol init` for a starter workbook.");
+        detail.push_str(&crate::msg!(lang, NoDataHint));
         return Err(LoadError::NoData {
             path: path.display().to_string(),
             detail,
@@ -632,6 +656,7 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
             return Err(LoadError::NothingUsable(nothing_usable(&data, &sheet, n)));
         }
     }
+    super::flows::read_flow_log(&mut input, &mut data)?;
     add_notes(&mut data, &settings.cancel_prefix);
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes
@@ -666,13 +691,133 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
         LangSetting::Fixed(l) => l,
         LangSetting::Auto => header_lang,
     };
-    Ok(Loaded {
+    Ok(Some(Loaded {
         path: path.to_path_buf(),
         data,
         settings,
         lang,
         currency,
-    })
+    }))
+}
+
+/// One sales sheet read on its own: its rows in a dataset of their own, rows read, bad rows.
+type SheetPart = Result<(Dataset, u64, u64), OpenError>;
+
+/// Whether the sales sheets of `plan` can be read in parallel with the same result: two or
+/// more of them in a workbook (a CSV is one sheet), a second core, and nothing the sheets
+/// share while they are read — no phone column (a number's form is the first one written in
+/// the workbook), no channel column (an order's channel counts once across sheets), no price
+/// list or stock sheet (their per-line data is kept in row order).
+fn parallel_sales_fit(
+    input: &Input,
+    plan: &[(String, Role, u32, Mapping)],
+    data: &Dataset,
+) -> bool {
+    let sales: Vec<&Mapping> = plan
+        .iter()
+        .filter(|p| p.1 == Role::Sales)
+        .map(|p| &p.3)
+        .collect();
+    sales.len() >= 2
+        && matches!(input, Input::Book { .. })
+        && !data.groups.collect_lines
+        && !data.collect_product_sales
+        && sales.iter().all(|m| !m.has("phone") && !m.has("channel"))
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// Reads every sales sheet of `plan` into a dataset of its own, on as many threads as there
+/// are cores (the caller's with `input`, each other one with a handle of its own on the
+/// workbook), and returns them by sheet name.
+/// Memory: each part holds the ledger of its own sheet until it is merged.
+fn read_sales_in_parallel(
+    input: &mut Input,
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &super::guard::Limits,
+    settings: &Settings,
+    plan: &[(String, Role, u32, Mapping)],
+) -> Vec<(String, SheetPart)> {
+    let sheets: Vec<&(String, Role, u32, Mapping)> =
+        plan.iter().filter(|p| p.1 == Role::Sales).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(sheets.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Takes sheets until none is left, reading them with `input` (the workbook already open,
+    // for the caller's thread) or a handle of its own, opened once.
+    let worker = |mut input: Option<&mut Input>| {
+        let mut done: Vec<(usize, SheetPart)> = Vec::new();
+        let mut own: Option<Input> = None;
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((name, role, header_row, map)) = sheets.get(i) else {
+                break;
+            };
+            let open = if let Some(open) = input.as_deref_mut() {
+                Ok(open)
+            } else {
+                if own.is_none() {
+                    match Input::open_with(path, opts.encoding.as_deref(), limits) {
+                        Ok(opened) => own = Some(opened),
+                        Err(e) => {
+                            done.push((i, Err(e)));
+                            continue;
+                        }
+                    }
+                }
+                own.as_mut().ok_or_else(|| OpenError::Corrupt {
+                    path: path.display().to_string(),
+                    detail: "the workbook could not be opened again".into(),
+                })
+            };
+            let part = open.and_then(|open| {
+                let mut data = Dataset::default();
+                let mut rows = SheetRows::new(name, *role, map.clone(), settings);
+                rows.dated_until(opts.as_of, opts.today);
+                open.for_each_row(name, |r, cells| {
+                    if r > *header_row {
+                        rows.push(r, cells, &mut data);
+                    }
+                    true
+                })?;
+                rows.finish(&mut data);
+                Ok((data, rows.rows, rows.bad_rows))
+            });
+            done.push((i, part));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, SheetPart)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(|| worker(None))).collect();
+        let mut parts = worker(Some(input));
+        for h in handles {
+            parts.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        parts
+    });
+    parts.sort_by_key(|p| p.0);
+    parts
+        .into_iter()
+        .map(|(i, part)| (sheets[i].0.clone(), part))
+        .collect()
+}
+
+/// Takes in a sales sheet read on its own, after the sheets before it; `false` when the
+/// amounts read so far would pass the money limit (then the workbook is read sheet by sheet,
+/// so that the cell that passed it is named).
+fn absorb_sales(data: &mut Dataset, part: Dataset) -> bool {
+    match data.money_read.checked_add(part.money_read) {
+        Some(sum) if sum <= super::MONEY_LIMIT => data.money_read = sum,
+        _ => return false,
+    }
+    data.sales.absorb(part.sales);
+    data.problems.extend(part.problems);
+    for (cur, n) in part.currency_votes {
+        *data.currency_votes.entry(cur).or_default() += n;
+    }
+    data.credit_hint.absorb(part.credit_hint);
+    true
 }
 
 /// The customers with orders that the last run's Customer Stats sheet lists: (sheet, count),

@@ -4,6 +4,7 @@
 pub mod carts;
 pub mod cells;
 pub mod csv;
+pub mod flows;
 pub mod groups;
 pub mod guard;
 pub mod headers;
@@ -57,7 +58,9 @@ pub struct Dataset {
     pub product_sales: stock::ProductSales,
     /// Feed [`Dataset::product_sales`] (set when the workbook has a Stock or Stock Moves sheet).
     pub collect_product_sales: bool,
-    /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data.
+    /// Sheets dangol generated on an earlier run (recorded in the workbook); never read as data,
+    /// except the Sent Log's flow rows: dangol's own record of what was sent (see
+    /// [`flows::read_flow_log`]).
     pub generated_sheets: Vec<String>,
     /// Order ids seen when no cancel prefix is set, for the `cancel_prefix = C` hint.
     pub credit_hint: CreditHint,
@@ -70,6 +73,10 @@ pub struct Dataset {
     pub groups: groups::GroupData,
     /// The Carts sheet's rows: the store's abandoned checkouts (SPEC §12).
     pub carts: Vec<carts::CartRow>,
+    /// The Flows sheet's rows: the lifecycle messages (SPEC §8).
+    pub flows: Vec<flows::Flow>,
+    /// The flow messages the Sent Log records as sent (read back from dangol's own sheet).
+    pub flow_log: Vec<flows::FlowSent>,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an
@@ -134,6 +141,14 @@ impl CreditHint {
                     set.insert(rest.to_string());
                 }
             }
+        }
+    }
+
+    /// Takes in the ids seen in another part of the data (a sheet read on another thread).
+    pub fn absorb(&mut self, other: CreditHint) {
+        self.numeric_lengths.extend(other.numeric_lengths);
+        for (k, ids) in other.candidates {
+            self.candidates.entry(k).or_default().extend(ids);
         }
     }
 

@@ -9,6 +9,7 @@ use super::Dataset;
 use super::cells::{self, DateHint};
 use super::headers::Mapping;
 use super::source::Cell;
+use crate::model::fast;
 use crate::model::values::{self, DateOrder};
 use crate::model::{
     CellRef, Currency, CustomerRow, Flag, PipelineRow, Problem, QuoteRow, SaleKind, SaleRow,
@@ -32,7 +33,7 @@ fn date_fields(role: Role) -> &'static [&'static str] {
     match role {
         Role::Sales => &["date"],
         Role::Quotes => &["sent", "opened", "responded", "converted", "reminded"],
-        Role::Customers => &["joined"],
+        Role::Customers => &["joined", "birthday"],
         Role::Pipeline => &["date"],
         _ => &[],
     }
@@ -59,6 +60,12 @@ pub struct SheetRows<'s> {
     /// Sales after this day are not read; after `typo_after` too they are warnings.
     as_of: Option<chrono::NaiveDate>,
     typo_after: Option<chrono::NaiveDate>,
+    /// The sales row of the previous line, whose buffers the next line reuses.
+    scratch: Option<SaleRow>,
+    /// Buffers kept while a field of the reused row is blank.
+    spare: [String; 5],
+    /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
+    row_key: String,
 }
 
 /// Column indices of the fields the per-row paths read (`None`: no such column).
@@ -126,8 +133,71 @@ fn text_at(cells: &[Cell<'_>], col: Option<u32>) -> Option<String> {
     cells.get(col? as usize).and_then(cells::text)
 }
 
+/// A text cell in the common form of a date (`2009-12-01 07:45:00`), read without the full
+/// parser; `None` sends the cell to [`cells::date`].
+fn fast_date(c: &Cell<'_>) -> Option<chrono::NaiveDateTime> {
+    match c {
+        Cell::Text(t) => fast::iso_datetime(t),
+        _ => None,
+    }
+}
+
+/// A text cell holding a plain decimal (`6.95`, `-12`), read without the full parser; `None`
+/// sends the cell to [`cells::money`].
+fn fast_money(c: &Cell<'_>) -> Option<Decimal> {
+    match c {
+        Cell::Text(t) => fast::plain_decimal(t),
+        _ => None,
+    }
+}
+
+/// Writes the trimmed text of a cell into `out` (cleared first), as [`cells::text`] gives it;
+/// `false` when the cell is blank.
+fn write_text(c: &Cell<'_>, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    out.clear();
+    match c {
+        Cell::Empty => false,
+        Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+            let _ = write!(out, "{}", *f as i64);
+            true
+        }
+        Cell::Int(i) => {
+            let _ = write!(out, "{i}");
+            true
+        }
+        Cell::Text(t) => {
+            out.push_str(t.trim());
+            !out.is_empty()
+        }
+        other => match cells::text(other) {
+            Some(t) => {
+                out.push_str(&t);
+                true
+            }
+            None => false,
+        },
+    }
+}
+
+/// Sets `slot` to the trimmed text at `col` (`None` when blank or absent), reusing the
+/// allocation of its previous value, or of `spare`, where the buffer waits while `slot` is
+/// `None`.
+fn fill(slot: &mut Option<String>, spare: &mut String, cells: &[Cell<'_>], col: Option<u32>) {
+    let mut buf = slot.take().unwrap_or_else(|| std::mem::take(spare));
+    match col.and_then(|c| cells.get(c as usize)) {
+        Some(c) if write_text(c, &mut buf) => *slot = Some(buf),
+        _ => *spare = buf,
+    }
+}
+
 /// 합계, 총계, 소계, Total, Subtotal, Grand total (any case and spacing; `합계:` too).
 fn is_totals_word(s: &str) -> bool {
+    // Every word starts with a letter: a text that starts with a digit (a date, on nearly
+    // every row of a CSV) is settled without folding it.
+    if s.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let k = values::header_key(s);
     let k = k.trim_end_matches([':', '：']);
     matches!(
@@ -172,6 +242,9 @@ impl<'s> SheetRows<'s> {
             cols,
             as_of: None,
             typo_after: None,
+            scratch: None,
+            spare: Default::default(),
+            row_key: String::new(),
         }
     }
 
@@ -408,7 +481,7 @@ impl<'s> SheetRows<'s> {
                 );
                 None
             }
-            Some(c) => match cells::date(c, self.hint(col)) {
+            Some(c) => match fast_date(c).map_or_else(|| cells::date(c, self.hint(col)), Ok) {
                 Ok(d) => {
                     self.leap_note(c, row, col, out);
                     Some(d)
@@ -432,7 +505,7 @@ impl<'s> SheetRows<'s> {
         let Some((col, c)) = get_at(cells, col) else {
             return Ok(None);
         };
-        match cells::money(c) {
+        match fast_money(c).map_or_else(|| cells::money(c), |d| Ok((d, None))) {
             Ok((d, cur)) => {
                 if let Some(cur) = cur {
                     *self.currency_votes.entry(cur).or_default() += 1;
@@ -493,7 +566,8 @@ impl<'s> SheetRows<'s> {
         let amount = self.opt_money(cells, "amount", cols.amount, row, out);
         let qty = match get_at(cells, cols.quantity) {
             None => Ok(None),
-            Some((col, c)) => cells::quantity(c)
+            Some((col, c)) => fast_money(c)
+                .map_or_else(|| cells::quantity(c), Ok)
                 .map(Some)
                 .map_err(|e| (col, c.display(), e)),
         };
@@ -575,17 +649,40 @@ impl<'s> SheetRows<'s> {
             self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
             return false;
         }
-        let (customer, name, email, phone) = self.identity(cells, out);
-        let order_id = text_at(cells, cols.order_id);
-        let status = text_at(cells, cols.status);
+        // The row is built in place, in buffers reused from row to row: no allocation per
+        // row once they have grown (the ledger copies a key only for a new customer or order).
+        let mut sale = self.scratch.take().unwrap_or_else(|| SaleRow {
+            cell: CellRef::new(self.sheet.clone(), row, 0),
+            at,
+            customer: None,
+            name: None,
+            email: None,
+            phone: None,
+            order_id: None,
+            product: None,
+            amount,
+            kind: SaleKind::Order,
+            channel: None,
+        });
+        sale.cell.row = row;
+        sale.at = at;
+        self.identity_into(cells, &mut sale, out);
+        let spare = &mut self.spare;
+        fill(&mut sale.order_id, &mut spare[0], cells, cols.order_id);
+        let status = if cols.status.is_some() {
+            text_at(cells, cols.status)
+        } else {
+            None
+        };
+        fill(&mut sale.channel, &mut spare[1], cells, cols.channel);
+        let order_id = sale.order_id.as_deref();
         let prefix = &self.settings.cancel_prefix;
         // A prefix the owner set applies as written (`C-INV-2037` with `C`); none is set by
         // default, and ids that merely look like credit invoices are only counted for a hint.
-        let prefixed = order_id
-            .as_deref()
-            .is_some_and(|id| !prefix.is_empty() && id.starts_with(prefix.as_str()));
+        let prefixed =
+            order_id.is_some_and(|id| !prefix.is_empty() && id.starts_with(prefix.as_str()));
         if prefix.is_empty()
-            && let Some(id) = &order_id
+            && let Some(id) = order_id
         {
             out.credit_hint.see(id);
         }
@@ -600,30 +697,22 @@ impl<'s> SheetRows<'s> {
         } else {
             SaleKind::Order
         };
-        let amount = if kind == SaleKind::Return {
+        sale.kind = kind;
+        sale.amount = if kind == SaleKind::Return {
             -amount.abs()
         } else {
             amount
         };
-        let sale = SaleRow {
-            cell: CellRef::new(self.sheet.clone(), row, 0),
-            at,
-            customer,
-            name,
-            email,
-            phone,
-            order_id,
-            product: None,
-            amount,
-            kind,
-            channel: text_at(cells, cols.channel),
-        };
-        let key = match &sale.order_id {
-            Some(id) => std::borrow::Cow::Borrowed(id.as_str()),
+        let key: &str = if let Some(id) = &sale.order_id {
+            id.as_str()
+        } else {
             // No order id: each row is an order.
-            None => std::borrow::Cow::Owned(format!("#{}!{}", self.sheet, row + 1)),
+            use std::fmt::Write as _;
+            self.row_key.clear();
+            let _ = write!(self.row_key, "#{}!{}", self.sheet, row + 1);
+            &self.row_key
         };
-        out.sales.add(&sale, &key);
+        out.sales.add(&sale, key);
         if out.groups.collect_lines {
             let product = text_at(cells, self.map.col("product"));
             super::groups::collect_line(
@@ -633,7 +722,7 @@ impl<'s> SheetRows<'s> {
                 qty,
                 price,
                 cols.unit_price,
-                &key,
+                key,
             );
         }
         if kind != SaleKind::Void && out.collect_product_sales {
@@ -642,7 +731,55 @@ impl<'s> SheetRows<'s> {
         if prefixed {
             out.sales.prefixed_return_rows += 1;
         }
+        self.scratch = Some(sale);
         true
+    }
+
+    /// [`SheetRows::identity`] for a sales row, written into the reused row: the name, e-mail,
+    /// phone and identity key of the customer.
+    fn identity_into(&mut self, cells: &[Cell<'_>], sale: &mut SaleRow, out: &mut Dataset) {
+        let cols = self.cols;
+        let [_, _, name_spare, email_spare, key_spare] = &mut self.spare;
+        fill(&mut sale.name, name_spare, cells, cols.customer);
+        if let Some(n) = &sale.name
+            && let std::borrow::Cow::Owned(composed) = values::nfc(n)
+        {
+            sale.name = Some(composed);
+        }
+        fill(&mut sale.email, email_spare, cells, cols.email);
+        if sale.email.as_ref().is_some_and(|e| !e.contains('@')) {
+            *email_spare = sale.email.take().unwrap_or_default();
+        }
+        sale.phone = if cols.phone.is_some() {
+            text_at(cells, cols.phone)
+                .and_then(|p| values::phone_digits(&p).map(|d| out.phone_form(d, p)))
+        } else {
+            None
+        };
+        if sale.email.is_none()
+            && let Some(name) = &sale.name
+        {
+            let mut key = sale
+                .customer
+                .take()
+                .unwrap_or_else(|| std::mem::take(key_spare));
+            match fast::ascii_name_key(name, &mut key) {
+                Some(true) => sale.customer = Some(key),
+                Some(false) => *key_spare = key,
+                None => {
+                    *key_spare = key;
+                    sale.customer = values::customer_key(None, Some(name));
+                }
+            }
+        } else {
+            if let Some(k) = sale.customer.take() {
+                *key_spare = k;
+            }
+            sale.customer = values::customer_key(sale.email.as_deref(), sale.name.as_deref());
+        }
+        if let Some(e) = &mut sale.email {
+            *e = e.trim().to_lowercase();
+        }
     }
 
     fn flag_of(
@@ -775,9 +912,11 @@ impl<'s> SheetRows<'s> {
             return false;
         };
         let joined = self.opt_date(cells, "joined", row, out).map(|d| d.date());
+        let consent = self.get(cells, "consent").is_some()
+            && self.flag_of(cells, "consent", row, out).is_yes();
         let opt_out = self.flag_of(cells, "opt_out", row, out).is_yes()
-            || (self.get(cells, "consent").is_some()
-                && !self.flag_of(cells, "consent", row, out).is_yes());
+            || (self.get(cells, "consent").is_some() && !consent);
+        let birthday = self.opt_date(cells, "birthday", row, out).map(|d| d.date());
         out.customers.push(CustomerRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             customer,
@@ -788,6 +927,8 @@ impl<'s> SheetRows<'s> {
             joined,
             opt_out,
             note: self.text_of(cells, "note"),
+            birthday,
+            consent,
         });
         true
     }

@@ -315,7 +315,17 @@ pub enum Input {
 }
 
 impl Input {
+    /// Open with the environment's input limits (`DANGOL_MAX_*`, else the built-in ones).
     pub fn open(path: &Path, encoding: Option<&str>) -> Result<Input, OpenError> {
+        Input::open_with(path, encoding, &super::guard::Limits::from_env())
+    }
+
+    /// Open, checking a zip-based package against `limits` first.
+    pub fn open_with(
+        path: &Path,
+        encoding: Option<&str>,
+        limits: &super::guard::Limits,
+    ) -> Result<Input, OpenError> {
         let kind = file_kind(path)?;
         let p = path.display().to_string();
         if kind == FileKind::Csv {
@@ -326,7 +336,7 @@ impl Input {
         }
         // Zip-based packages pass the guard before calamine inflates anything.
         if matches!(kind, FileKind::Xlsx | FileKind::Xlsb | FileKind::Ods) {
-            super::guard::check_file(path).map_err(|reason| OpenError::Refused {
+            super::guard::check_file(path, limits).map_err(|reason| OpenError::Refused {
                 path: p.clone(),
                 reason,
             })?;
@@ -377,16 +387,21 @@ impl Input {
         match self {
             Input::Csv { path, encoding } => {
                 let mut src = CsvSource::open(path, encoding.as_deref())?;
-                let mut fields = Vec::new();
-                while src.next_record(&mut fields)? {
-                    let row: Vec<Cell<'_>> = fields
-                        .iter()
-                        .map(|s| Cell::Text(Cow::Borrowed(s.as_str())))
-                        .collect();
-                    if row.iter().all(Cell::is_blank) {
-                        continue;
-                    }
-                    if !f(src.row_index(), &row) {
+                // The fields are lent by the reader and the two vectors reused for every row:
+                // no allocation per row or per field (see `recycle`).
+                let mut spare_fields: Vec<&'static str> = Vec::new();
+                let mut spare_row: Vec<Cell<'static>> = Vec::new();
+                loop {
+                    let mut fields = recycle(std::mem::take(&mut spare_fields));
+                    let Some(r) = src.read_fields(&mut fields)? else {
+                        break;
+                    };
+                    let mut row = recycle_row(std::mem::take(&mut spare_row));
+                    row.extend(fields.iter().map(|s| Cell::Text(Cow::Borrowed(*s))));
+                    let go = row.iter().all(Cell::is_blank) || f(r, &row);
+                    spare_row = recycle_row(row);
+                    spare_fields = recycle(fields);
+                    if !go {
                         break;
                     }
                 }
@@ -447,6 +462,20 @@ impl Input {
             }
         }
     }
+}
+
+/// Empties a vector and hands its allocation back under another lifetime, so that a buffer of
+/// borrowed cells can be reused from row to row (the standard library collects in place: no
+/// allocation, no copy).
+fn recycle<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
+}
+
+/// [`recycle`] for a row of cells.
+fn recycle_row<'b>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
+    v.clear();
+    v.into_iter().map(|_| Cell::Empty).collect()
 }
 
 thread_local! {

@@ -131,6 +131,54 @@ impl CustomerLedger {
         self.returns.extend_from_slice(&other.returns);
         self.returns.sort();
     }
+
+    /// Takes in the ledger of the same customer from a later part of the data (the next sheet,
+    /// read on another thread): the same as adding that part's rows after this one's, returns
+    /// kept in row order. Only for parts without channels (an order spanning both parts would
+    /// count its channel twice).
+    fn absorb(&mut self, other: CustomerLedger) {
+        for (n, (c, t)) in other.names {
+            match self.names.get_mut(&n) {
+                Some(e) => {
+                    e.0 += c;
+                    e.1 = e.1.max(t);
+                }
+                None => {
+                    self.names.insert(n, (c, t));
+                }
+            }
+        }
+        if self.email.is_none() {
+            self.email = other.email;
+        }
+        for p in other.phones {
+            if !self.phones.contains(&p) {
+                self.phones.push(p);
+            }
+        }
+        self.phones.sort();
+        for (c, n) in other.channels {
+            *self.channels.entry(c).or_default() += n;
+        }
+        absorb_orders(&mut self.orders, other.orders);
+        self.returns.extend(other.returns);
+    }
+}
+
+/// Moves `other`'s orders into `mine`, merging those with the same key.
+fn absorb_orders(mine: &mut BTreeMap<String, OrderAgg>, other: BTreeMap<String, OrderAgg>) {
+    if mine.is_empty() {
+        *mine = other;
+        return;
+    }
+    for (k, o) in other {
+        match mine.get_mut(&k) {
+            Some(m) => m.merge(&o),
+            None => {
+                mine.insert(k, o);
+            }
+        }
+    }
 }
 
 /// Shop-wide sales: per-customer ledgers plus what has no customer.
@@ -208,6 +256,34 @@ impl SalesLedger {
         self.anonymous_returns
             .extend_from_slice(&other.anonymous_returns);
         self.anonymous_returns.sort();
+        self.order_rows += other.order_rows;
+        self.void_rows += other.void_rows;
+        self.return_rows += other.return_rows;
+        self.prefixed_return_rows += other.prefixed_return_rows;
+        self.anonymous_rows += other.anonymous_rows;
+        self.later_rows += other.later_rows;
+        self.future_rows += other.future_rows;
+    }
+
+    /// Takes in the ledger of a later part of the data (the next sheet, read on another thread),
+    /// by value: the result is the ledger that adding that part's rows after this part's rows
+    /// gives — returns stay in row order, unlike [`SalesLedger::merge`], which sorts them. Only
+    /// for parts without a channel column (see [`CustomerLedger::absorb`]).
+    pub fn absorb(&mut self, other: SalesLedger) {
+        if self.customers.is_empty() {
+            self.customers = other.customers;
+        } else {
+            for (k, c) in other.customers {
+                match self.customers.get_mut(&k) {
+                    Some(mine) => mine.absorb(c),
+                    None => {
+                        self.customers.insert(k, c);
+                    }
+                }
+            }
+        }
+        absorb_orders(&mut self.anonymous_orders, other.anonymous_orders);
+        self.anonymous_returns.extend(other.anonymous_returns);
         self.order_rows += other.order_rows;
         self.void_rows += other.void_rows;
         self.return_rows += other.return_rows;

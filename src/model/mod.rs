@@ -1,6 +1,7 @@
 //! The typed rows dangol works on: what the readers produce and the analysis consumes.
 
 pub mod cellref;
+pub mod fast;
 pub mod ledger;
 pub mod values;
 
@@ -169,6 +170,10 @@ pub struct CustomerRow {
     pub joined: Option<Day>,
     pub opt_out: bool,
     pub note: Option<String>,
+    /// The customer's birthday (`birthday`/생일); only its month and day are used.
+    pub birthday: Option<Day>,
+    /// The consent column says yes: marketing messages may go (SPEC §8).
+    pub consent: bool,
 }
 
 /// One row of a CRM pipeline export (either layout).

@@ -115,7 +115,7 @@ pub fn customer_key(email: Option<&str>, name: Option<&str>) -> Option<String> {
 }
 
 /// The length of the integer part when `s` is `12346` or `12346.0` / `12346.00`.
-fn integral_len(s: &str) -> Option<usize> {
+pub(crate) fn integral_len(s: &str) -> Option<usize> {
     let int = match s.split_once('.') {
         Some((i, f)) if !f.is_empty() && f.bytes().all(|b| b == b'0') => i,
         Some(_) => return None,

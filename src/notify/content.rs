@@ -43,7 +43,8 @@ pub fn message(a: &Analyses, kind: Kind, mask: bool) -> Option<Message> {
         Kind::Reminders => reminders(a, mask),
         Kind::GradeChanges => grade_changes(a, mask),
         Kind::LowStock => low_stock(a),
-        Kind::Today | Kind::RunFailed => None,
+        Kind::Today => today(a, mask),
+        Kind::RunFailed => None,
     }
 }
 
@@ -66,7 +67,7 @@ pub fn weekly(a: &Analyses, mask: bool) -> Message {
         ("shop".to_string(), shop.clone()),
         ("week".to_string(), w.week.label()),
     ];
-    for k in w.kpi_rows() {
+    for k in crate::render::weekly::kpi_rows(w) {
         let label = l.pick(k.label_ko, k.label_en);
         let line = match l {
             Lang::Ko => format!(
@@ -144,6 +145,46 @@ fn reminders(a: &Analyses, mask: bool) -> Option<Message> {
         .collect();
     Some(Message {
         kind: Kind::Reminders,
+        period: a.as_of.to_string(),
+        lang: l,
+        shop: shop(a),
+        title,
+        lines,
+        fields: vec![
+            ("shop".into(), shop(a)),
+            ("date".into(), a.as_of.to_string()),
+            ("count".into(), n.to_string()),
+        ],
+    })
+}
+
+/// The lifecycle messages due today (`dangol today`'s list, SPEC §8), one line each.
+fn today(a: &Analyses, mask: bool) -> Option<Message> {
+    let day = a.flows.as_ref()?;
+    let due: Vec<&crate::analysis::flows::Message> = day.due().collect();
+    if due.is_empty() {
+        return None;
+    }
+    let l = a.lang;
+    let n = due.len();
+    let title = match l {
+        Lang::Ko => format!("오늘 보낼 메시지 {n}건 ({})", a.as_of),
+        Lang::En => format!("{n} flow {} due today ({})", plural(n, "message"), a.as_of),
+    };
+    let lines = due
+        .iter()
+        .map(|m| {
+            format!(
+                "- {} → {} ({}): {}",
+                m.flow,
+                show(&m.name, mask),
+                m.channel.code(),
+                m.reason(l, a.currency)
+            )
+        })
+        .collect();
+    Some(Message {
+        kind: Kind::Today,
         period: a.as_of.to_string(),
         lang: l,
         shop: shop(a),

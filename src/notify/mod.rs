@@ -65,10 +65,8 @@ impl Kind {
 
     /// Why a kind cannot be sent yet: its feature is not built.
     pub fn unavailable(self) -> Option<&'static str> {
-        match self {
-            Kind::Today => Some("not available yet: flows are not built (SPEC §8)"),
-            _ => None,
-        }
+        // Every kind is built (`today` since the lifecycle flows, SPEC §8).
+        None
     }
 }
 

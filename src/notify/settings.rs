@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::settings::Origin;
 use crate::settings::load::SettingsError;
+use crate::settings::{Origin, Settings, defs};
 
 /// Which 알림톡 provider relays the messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,32 +113,6 @@ impl Default for NotifySettings {
     }
 }
 
-/// The fixed `notify.*` keys (templates add `notify.alimtalk.template.<kind>`).
-pub const KEYS: &[&str] = &[
-    "notify.mask",
-    "notify.link",
-    "notify.timeout_seconds",
-    "notify.attempts",
-    "notify.max_retry_after",
-    "notify.kakao.api_url",
-    "notify.kakao.auth_url",
-    "notify.alimtalk.provider",
-    "notify.alimtalk.url",
-    "notify.alimtalk.pf_id",
-    "notify.alimtalk.from",
-    "notify.alimtalk.to",
-    "notify.notion.url",
-    "notify.notion.version",
-    "notify.notion.parent",
-    "notify.notion.title",
-    "notify.webhook.url",
-    "notify.email.to",
-    "notify.email.from",
-    "notify.smtp.host",
-    "notify.smtp.port",
-    "notify.smtp.tls",
-];
-
 /// The service addresses an environment variable may set (`DANGOL_NOTIFY_NOTION_URL` for
 /// `notify.notion.url`), for a proxy or a test server.
 const URL_KEYS: [&str; 5] = [
@@ -174,168 +148,37 @@ impl NotifySettings {
     }
 }
 
-fn number(v: &str, lo: u32, hi: u32, key: &str, o: &Origin) -> Result<u32, SettingsError> {
-    v.parse::<u32>()
-        .ok()
-        .filter(|n| (lo..=hi).contains(n))
-        .ok_or_else(|| {
-            err(
-                o,
-                format!("{key}: found {v:?}, expected a number {lo}..{hi}"),
-            )
-        })
-}
-
-fn err(o: &Origin, message: String) -> SettingsError {
-    SettingsError {
-        origin: o.to_string(),
-        message,
-    }
-}
-
-fn url(v: &str, key: &str, o: &Origin) -> Result<String, SettingsError> {
-    let v = v.trim_end_matches('/');
-    if v.is_empty() || v.starts_with("https://") || v.starts_with("http://") {
-        Ok(v.to_string())
-    } else {
-        Err(err(
-            o,
-            format!("{key}: found {v:?}, expected an https:// address"),
-        ))
-    }
-}
-
-/// Apply one `notify.*` key; `Ok(false)` when the key is not a notify key.
+/// Apply one `notify.*` key through its definition in [`crate::settings::defs::DEFS`];
+/// `Ok(false)` when the key is not a notify key.
 pub fn apply(
     s: &mut NotifySettings,
     key: &str,
     v: &str,
     o: &Origin,
 ) -> Result<bool, SettingsError> {
-    let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
-    match key {
-        "notify.mask" => {
-            s.mask = match v.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" | "1" | "예" => true,
-                "false" | "no" | "n" | "0" | "아니오" => false,
-                _ => return Err(bad("true or false")),
-            };
-        }
-        "notify.link" => s.link = url(v, key, o)?,
-        "notify.timeout_seconds" => s.timeout_seconds = number(v, 1, 600, key, o)?,
-        "notify.attempts" => s.attempts = number(v, 1, 10, key, o)?,
-        "notify.max_retry_after" => s.max_retry_after = number(v, 0, 3600, key, o)?,
-        "notify.kakao.api_url" => s.kakao_api_url = url(v, key, o)?,
-        "notify.kakao.auth_url" => s.kakao_auth_url = url(v, key, o)?,
-        "notify.alimtalk.provider" => {
-            s.alimtalk_provider = match v.to_ascii_lowercase().as_str() {
-                "solapi" => Provider::Solapi,
-                "nhn" | "nhncloud" | "nhn cloud" | "toast" => Provider::Nhn,
-                _ => return Err(bad("solapi or nhn")),
-            };
-        }
-        "notify.alimtalk.url" => s.alimtalk_url = url(v, key, o)?,
-        "notify.alimtalk.pf_id" => s.alimtalk_pf_id = v.to_string(),
-        "notify.alimtalk.from" => s.alimtalk_from = digits(v),
-        "notify.alimtalk.to" => s.alimtalk_to = digits(v),
-        "notify.notion.url" => s.notion_url = url(v, key, o)?,
-        "notify.notion.version" => {
-            s.notion_version = match v {
-                "2022-06-28" => NotionVersion::V20220628,
-                "2025-09-03" => NotionVersion::V20250903,
-                _ => return Err(bad("2022-06-28 or 2025-09-03")),
-            };
-        }
-        "notify.notion.parent" => s.notion_parent = v.to_string(),
-        "notify.notion.title" => s.notion_title = v.to_string(),
-        "notify.webhook.url" => s.webhook_url = url(v, key, o)?,
-        "notify.email.to" => s.email_to = v.to_string(),
-        "notify.email.from" => s.email_from = v.to_string(),
-        "notify.smtp.host" => s.smtp_host = v.to_string(),
-        "notify.smtp.port" => s.smtp_port = number(v, 1, 65535, key, o)? as u16,
-        "notify.smtp.tls" => {
-            s.smtp_tls = match v.to_ascii_lowercase().as_str() {
-                "tls" | "ssl" => SmtpTls::Tls,
-                "starttls" => SmtpTls::Starttls,
-                "none" | "off" => SmtpTls::None,
-                _ => return Err(bad("starttls, tls or none")),
-            };
-        }
-        k => match k.strip_prefix("notify.alimtalk.template.") {
-            Some(kind) if super::Kind::parse(kind).is_some() => {
-                s.alimtalk_templates.insert(kind.to_string(), v.to_string());
-            }
-            Some(kind) => {
-                return Err(err(
-                    o,
-                    format!(
-                        "{key}: unknown message kind {kind:?}; expected one of {}",
-                        super::Kind::NAMES.join(", ")
-                    ),
-                ));
-            }
-            None => return Ok(false),
-        },
-    }
-    Ok(true)
+    let Some(def) = defs::find(key).filter(|_| key.starts_with("notify.")) else {
+        return Ok(false);
+    };
+    let mut all = Settings::defaults();
+    all.notify = std::mem::take(s);
+    let given = defs::Given {
+        key,
+        value: v,
+        origin: o,
+        def,
+    };
+    let result = (def.apply)(&mut all, &given);
+    *s = all.notify;
+    result.map(|()| true)
 }
 
-fn digits(v: &str) -> String {
-    v.chars().filter(char::is_ascii_digit).collect()
-}
-
-/// Every `notify.*` setting as (key, value) for `dangol config`.
+/// Every `notify.*` setting as (key, value) for `dangol config`, from the definitions.
 pub fn describe(s: &NotifySettings) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![
-        ("notify.mask".into(), s.mask.to_string()),
-        ("notify.link".into(), s.link.clone()),
-        (
-            "notify.timeout_seconds".into(),
-            s.timeout_seconds.to_string(),
-        ),
-        ("notify.attempts".into(), s.attempts.to_string()),
-        (
-            "notify.max_retry_after".into(),
-            s.max_retry_after.to_string(),
-        ),
-        ("notify.kakao.api_url".into(), s.kakao_api_url.clone()),
-        ("notify.kakao.auth_url".into(), s.kakao_auth_url.clone()),
-        (
-            "notify.alimtalk.provider".into(),
-            match s.alimtalk_provider {
-                Provider::Solapi => "solapi",
-                Provider::Nhn => "nhn",
-            }
-            .into(),
-        ),
-        ("notify.alimtalk.url".into(), s.alimtalk_url.clone()),
-        ("notify.alimtalk.pf_id".into(), s.alimtalk_pf_id.clone()),
-        ("notify.alimtalk.from".into(), s.alimtalk_from.clone()),
-        ("notify.alimtalk.to".into(), s.alimtalk_to.clone()),
-        ("notify.notion.url".into(), s.notion_url.clone()),
-        (
-            "notify.notion.version".into(),
-            s.notion_version.header().into(),
-        ),
-        ("notify.notion.parent".into(), s.notion_parent.clone()),
-        ("notify.notion.title".into(), s.notion_title.clone()),
-        ("notify.webhook.url".into(), s.webhook_url.clone()),
-        ("notify.email.to".into(), s.email_to.clone()),
-        ("notify.email.from".into(), s.email_from.clone()),
-        ("notify.smtp.host".into(), s.smtp_host.clone()),
-        ("notify.smtp.port".into(), s.smtp_port.to_string()),
-        (
-            "notify.smtp.tls".into(),
-            match s.smtp_tls {
-                SmtpTls::Tls => "tls",
-                SmtpTls::Starttls => "starttls",
-                SmtpTls::None => "none",
-            }
-            .into(),
-        ),
-    ];
-    for (k, v) in &s.alimtalk_templates {
-        out.push((format!("notify.alimtalk.template.{k}"), v.clone()));
-    }
-    out
+    let mut all = Settings::defaults();
+    all.notify = s.clone();
+    crate::settings::load::describe(&all, crate::model::Lang::En)
+        .into_iter()
+        .filter(|(k, _, _)| k.starts_with("notify."))
+        .map(|(k, v, _)| (k, v))
+        .collect()
 }

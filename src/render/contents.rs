@@ -12,9 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
 use crate::analysis::customers::{CustomerTable, Direction, GradeChange};
-use crate::analysis::funnel::{
-    Breakdown, FunnelTable, GroupBy, PipelineFunnel, QUOTE_STAGES, QuoteFunnel,
-};
+use crate::analysis::funnel::{Breakdown, GroupBy, PipelineFunnel, QUOTE_STAGES, QuoteFunnel};
 use crate::analysis::weekly::{Kpis, WeeklyReport, pct_change};
 use crate::model::{Lang, Problem, Severity};
 use crate::settings::{FunnelMode, GradeKind};
@@ -22,10 +20,6 @@ use crate::settings::{FunnelMode, GradeKind};
 /// Column headers in `lang` from `(ko, en)` pairs.
 fn headers(lang: Lang, cols: &[(&'static str, &'static str)]) -> Vec<&'static str> {
     cols.iter().map(|(ko, en)| lang.pick(ko, en)).collect()
-}
-
-fn int(n: impl Into<i64>) -> Cell {
-    Cell::Int(n.into())
 }
 
 fn count(n: u64) -> Cell {
@@ -41,71 +35,9 @@ fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell) -> Cell {
     v.map_or(Cell::Empty, f)
 }
 
-/// The Customer Stats sheet: one row per customer, the biggest net total first (ties by
-/// customer key, so the order is the same on every run).
+/// The Customer Stats sheet (described in [`super::customers::COLUMNS`]).
 pub fn customer_stats(table: &CustomerTable, lang: Lang) -> SheetContent {
-    let cols = headers(
-        lang,
-        &[
-            ("고객", "Customer"),
-            ("고객 키", "Key"),
-            ("이메일", "Email"),
-            ("전화", "Phone"),
-            ("주문 수", "Orders"),
-            ("순매출", "Net total"),
-            ("평균 주문액", "Avg order"),
-            ("첫 주문", "First order"),
-            ("최근 주문", "Last order"),
-            ("경과일", "Recency (days)"),
-            ("R", "R"),
-            ("F", "F"),
-            ("M", "M"),
-            ("세그먼트", "Segment"),
-            ("VIP 등급", "VIP grade"),
-            ("VIP 등급 사유", "VIP reason"),
-            ("응답 등급", "Responder grade"),
-            ("응답 등급 사유", "Responder reason"),
-            ("그룹", "Group"),
-        ],
-    );
-    let title = format!(
-        "{} {} ~ {}",
-        lang.pick("집계 기간", "Window"),
-        table.window_start.format("%Y-%m-%d"),
-        table.as_of.format("%Y-%m-%d"),
-    );
-    let mut t = SheetTable::new(title, &cols);
-    let mut rows: Vec<_> = table.rows.iter().collect();
-    rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
-    for c in rows {
-        t.push(vec![
-            Cell::text(c.display_name()),
-            Cell::text(c.key.as_str()),
-            opt_text(c.email.as_deref()),
-            opt_text(c.phone.as_deref()),
-            int(c.orders),
-            Cell::Money(c.total),
-            opt(c.avg_order, Cell::Money),
-            Cell::from(c.first_order),
-            Cell::from(c.last_order),
-            opt(c.recency_days, Cell::Int),
-            opt(c.r, int),
-            opt(c.f, int),
-            opt(c.m, int),
-            opt(c.segment, |s| {
-                Cell::text(lang.pick(s.name_ko(), s.name_en()))
-            }),
-            Cell::text(c.vip.name.in_lang(lang)),
-            Cell::text(c.vip.reason_in(lang)),
-            Cell::text(c.responder.name.in_lang(lang)),
-            Cell::text(c.responder.reason_in(lang)),
-            opt_text(c.group.as_deref()),
-        ]);
-    }
-    SheetContent {
-        sheet: GeneratedSheet::CustomerStats,
-        tables: vec![t],
-    }
+    super::customers::stats_sheet(table, lang)
 }
 
 fn mode_name(mode: FunnelMode, lang: Lang) -> &'static str {
@@ -122,47 +54,6 @@ fn unit_name(unit: crate::analysis::funnel::CountUnit, lang: Lang) -> &'static s
         CountUnit::Customer => lang.pick("고객 단위", "per customer"),
         CountUnit::Deal => lang.pick("거래 단위", "per deal"),
     }
-}
-
-/// A quote stage's label in `lang` (the English key when unknown).
-fn quote_stage(stage: &str, lang: Lang) -> String {
-    QUOTE_STAGES
-        .iter()
-        .find(|(en, _)| *en == stage)
-        .map_or(stage, |(en, ko)| lang.pick(ko, en))
-        .to_string()
-}
-
-/// One funnel table: stage, count, step %, cumulative %, drop-off, median days.
-fn stage_table(
-    title: String,
-    f: &FunnelTable,
-    label: &dyn Fn(&str) -> String,
-    lang: Lang,
-) -> SheetTable {
-    let cols = headers(
-        lang,
-        &[
-            ("단계", "Stage"),
-            ("수", "Count"),
-            ("단계 전환율", "Step conversion"),
-            ("누적 전환율", "Cumulative conversion"),
-            ("이탈", "Drop-off"),
-            ("이전 단계부터 일수(중앙값)", "Median days from previous"),
-        ],
-    );
-    let mut t = SheetTable::new(title, &cols);
-    for r in &f.rows {
-        t.push(vec![
-            Cell::text(label(&r.stage)),
-            count(r.count),
-            opt(r.step_pct, Cell::Percent),
-            opt(r.cumulative_pct, Cell::Percent),
-            count(r.drop_off),
-            opt(r.median_days, Cell::Number),
-        ]);
-    }
-    t
 }
 
 /// A breakdown as one wide table: group, a count per stage, and the conversion to stage
@@ -224,8 +115,7 @@ pub fn funnel(
             mode_name(q.table.mode, lang),
             unit_name(q.table.unit, lang)
         );
-        let label = |s: &str| quote_stage(s, lang);
-        tables.push(stage_table(title, &q.table, &label, lang));
+        tables.push(super::funnel::sheet_stage_table(title, &q.table, lang));
         let stages: Vec<String> = QUOTE_STAGES
             .iter()
             .map(|(en, ko)| lang.pick(ko, en).to_string())
@@ -282,7 +172,7 @@ pub fn funnel(
             mode_name(p.table.mode, lang),
             unit_name(p.table.unit, lang)
         );
-        tables.push(stage_table(title, &p.table, &ToString::to_string, lang));
+        tables.push(super::funnel::sheet_stage_table(title, &p.table, lang));
         let cols = headers(
             lang,
             &[
@@ -394,7 +284,7 @@ pub fn weekly(r: &WeeklyReport) -> SheetContent {
         r.week.range()
     );
     let mut kpi = SheetTable::new(title, &cols);
-    // Typed values for the same eight rows `WeeklyReport::kpi_rows` formats for the PDF.
+    // Typed values for the same eight rows `render::weekly::kpi_rows` formats for the PDF.
     type Pick = fn(&Kpis) -> Option<Decimal>;
     #[derive(Clone, Copy)]
     enum Kind {
@@ -555,9 +445,9 @@ pub fn data_issues(problems: &[Problem], lang: Lang) -> Option<SheetContent> {
         };
         t.push(vec![
             Cell::text(sev),
-            Cell::text(p.place.as_str()),
+            Cell::text(crate::i18n::problems::place_in(lang, &p.place, &[]).into_owned()),
             Cell::text(p.found.as_str()),
-            Cell::text(p.expected.as_str()),
+            Cell::text(crate::i18n::problems::expected_in(lang, &p.expected).into_owned()),
         ]);
     }
     Some(SheetContent {

@@ -1,7 +1,7 @@
 //! The Reminders and Dashboard generated sheets as typed tables (SPEC §5), in the workbook's
 //! language. The terminal table and CSV of `dangol remind` use the same tables.
 
-use crate::analysis::customers::Grade;
+use crate::analysis::customers::{CustomerTable, Grade};
 use crate::analysis::remind::{NextAction, Reminder};
 use crate::model::Lang;
 use crate::render::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
@@ -154,5 +154,29 @@ pub fn dashboard_sheet(actions: &[NextAction], lang: Lang) -> SheetContent {
     SheetContent {
         sheet: GeneratedSheet::Dashboard,
         tables: vec![dashboard_table(actions, lang)],
+    }
+}
+
+/// The Dashboard with each customer's groups on the as-of day after the phone column (only for
+/// a workbook with group sheets, so other dashboards keep their columns).
+pub fn add_group_column(
+    dashboard: &mut SheetContent,
+    actions: &[NextAction],
+    customers: &CustomerTable,
+    lang: Lang,
+) {
+    let Some(t) = dashboard.tables.first_mut() else {
+        return;
+    };
+    if t.rows.len() != actions.len() || t.columns.len() < 3 {
+        return;
+    }
+    t.columns.insert(3, lang.pick("그룹", "Group").to_string());
+    for (row, a) in t.rows.iter_mut().zip(actions) {
+        let g = customers
+            .get(&a.customer)
+            .and_then(|c| c.group.clone())
+            .unwrap_or_default();
+        row.insert(3, Cell::text(g));
     }
 }

@@ -3,7 +3,12 @@
 //! language. The journal holds no secret; the sheet also never shows a URL beyond its scheme
 //! and host (a webhook address may carry a token), and masks phone numbers and e-mail
 //! addresses unless `notify.mask = false`.
+//!
+//! Below the attempts, the flow messages `dangol today --apply` recorded (SPEC §8): the one
+//! table of a generated sheet that dangol reads back (`ingest::flows::read_flow_log`), so it
+//! is written again on every run and the next day's `today` never sends a message twice.
 
+use crate::ingest::flows::{FLOW_LOG_HEADERS, FlowSent};
 use crate::model::Lang;
 use crate::notify::journal::Entry;
 use crate::notify::mask::mask_name;
@@ -135,9 +140,62 @@ fn outcome(state: &str, lang: Lang) -> String {
 
 /// The Sent Log sheet from the journal's entries; `None` when the journal has none.
 pub fn sent_log(entries: &[Entry], mask: bool, lang: Lang) -> Option<SheetContent> {
-    if entries.is_empty() {
+    sent_log_with_flows(entries, &[], mask, lang)
+}
+
+/// The Sent Log sheet: the journal's attempts, then the flow messages recorded as sent
+/// (`dangol today --apply`, SPEC §8) under the headers of
+/// [`crate::ingest::flows::FLOW_LOG_HEADERS`], which the next run reads back (customer keys
+/// are shown as they are: they are what the never-twice check compares). `None` when there
+/// is neither.
+pub fn sent_log_with_flows(
+    entries: &[Entry],
+    flows: &[FlowSent],
+    mask: bool,
+    lang: Lang,
+) -> Option<SheetContent> {
+    if entries.is_empty() && flows.is_empty() {
         return None;
     }
+    let mut tables = Vec::new();
+    if !entries.is_empty() {
+        tables.push(attempts_table(entries, mask, lang));
+    }
+    if !flows.is_empty() {
+        tables.push(flows_table(flows, lang));
+    }
+    Some(SheetContent {
+        sheet: GeneratedSheet::SentLog,
+        tables,
+    })
+}
+
+/// The flow messages, oldest first.
+fn flows_table(flows: &[FlowSent], lang: Lang) -> SheetTable {
+    let cols: Vec<&str> = FLOW_LOG_HEADERS
+        .iter()
+        .map(|(en, ko)| lang.pick(ko, en))
+        .collect();
+    let mut t = SheetTable::new(lang.pick("자동발송 기록", "Flow messages"), &cols);
+    let mut rows: Vec<&FlowSent> = flows.iter().collect();
+    rows.sort();
+    // One row per (flow, customer, trigger): the earliest.
+    let mut seen = std::collections::BTreeSet::new();
+    rows.retain(|f| seen.insert((&f.flow, &f.customer, &f.trigger)));
+    for f in rows {
+        t.push(vec![
+            Cell::Date(f.sent),
+            Cell::text(f.flow.as_str()),
+            Cell::text(f.customer.as_str()),
+            Cell::text(f.trigger.as_str()),
+            Cell::text(f.channel.as_str()),
+            Cell::text(f.name.as_str()),
+        ]);
+    }
+    t
+}
+
+fn attempts_table(entries: &[Entry], mask: bool, lang: Lang) -> SheetTable {
     let mut t = SheetTable::new(
         "",
         &[
@@ -169,10 +227,7 @@ pub fn sent_log(entries: &[Entry], mask: bool, lang: Lang) -> Option<SheetConten
             Cell::Int(i64::from(a.number)),
         ]);
     }
-    Some(SheetContent {
-        sheet: GeneratedSheet::SentLog,
-        tables: vec![t],
-    })
+    t
 }
 
 #[cfg(test)]

@@ -30,7 +30,6 @@ use lettre::message::{Body, Mailbox, Mailboxes};
 use crate::analysis::customers::Grade;
 use crate::analysis::remind::Reminder;
 use crate::ingest::TemplateRow;
-use crate::model::values::format_money;
 use crate::model::{Currency, Lang};
 use crate::settings::Settings;
 
@@ -373,7 +372,7 @@ pub fn drafts(
         };
         let amount = r
             .amount
-            .map(|a| format_money(a, ctx.currency))
+            .map(|a| crate::i18n::money(ctx.lang, a, ctx.currency))
             .unwrap_or_default();
         let name = clean_line(&r.name);
         let values: BTreeMap<&str, String> = [

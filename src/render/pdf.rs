@@ -54,12 +54,98 @@ fn parse_font(bytes: &[u8], what: &str) -> Result<ParsedFont, PdfError> {
     })
 }
 
+/// Where in the report a text the font cannot draw stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    ShopName,
+    CustomerName,
+    ProductName,
+    FunnelStage,
+    GradeName,
+    QuoteId,
+    Label,
+}
+
+impl TextKind {
+    fn name(self, lang: crate::model::Lang) -> &'static str {
+        match self {
+            TextKind::ShopName => lang.pick("상점 이름", "shop name"),
+            TextKind::CustomerName => lang.pick("고객명", "customer name"),
+            TextKind::ProductName => lang.pick("상품명", "product name"),
+            TextKind::FunnelStage => lang.pick("퍼널 단계", "funnel stage"),
+            TextKind::GradeName => lang.pick("등급명", "grade name"),
+            TextKind::QuoteId => lang.pick("견적번호", "quote id"),
+            TextKind::Label => lang.pick("라벨", "label"),
+        }
+    }
+}
+
+/// Something the report could not show as given: a fact, worded at the edge in the
+/// workbook's language ([`PdfWarning::render`]); `Display` is the English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfWarning {
+    /// The font has no glyph for `ch` in `text` (drawn as `?`).
+    FontLacks {
+        ch: char,
+        kind: TextKind,
+        text: String,
+    },
+    /// A table found no room on two pages (`rows` not shown).
+    NoRoom { table: &'static str, rows: usize },
+    /// A table was cut to fit two pages.
+    Cut {
+        table: &'static str,
+        shown: usize,
+        total: usize,
+    },
+}
+
+impl PdfWarning {
+    /// The warning in `lang`.
+    pub fn render(&self, lang: crate::model::Lang) -> String {
+        use crate::i18n::count;
+        match self {
+            PdfWarning::FontLacks { ch, kind, text } => crate::msg!(
+                lang,
+                FontLacks,
+                ch = ch,
+                code = format!("{:04X}", *ch as u32),
+                kind = kind.name(lang),
+                text = format!("{text:?}")
+            ),
+            PdfWarning::NoRoom { table, rows } => crate::msg!(
+                lang,
+                PdfNoRoom,
+                table = layout::table_name(table, lang),
+                rows = count(rows)
+            ),
+            PdfWarning::Cut {
+                table,
+                shown,
+                total,
+            } => crate::msg!(
+                lang,
+                PdfCut,
+                table = layout::table_name(table, lang),
+                shown = count(shown),
+                total = count(total)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for PdfWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(crate::model::Lang::En))
+    }
+}
+
 /// Render the weekly report. Returns the PDF bytes and warnings (characters the font lacks,
 /// tables cut to fit two pages); a warning never stops the report.
 pub fn render_weekly_pdf(
     report: &WeeklyReport,
     font: &FontSource,
-) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+) -> Result<(Vec<u8>, Vec<PdfWarning>), PdfError> {
     let (regular, bold) = match font {
         FontSource::Embedded => (
             parse_font(EMBEDDED_REGULAR, "the embedded font")?,

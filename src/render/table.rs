@@ -22,6 +22,8 @@ pub enum GeneratedSheet {
     CustomerValue,
     /// Reorder suggestions (SPEC §10), only when the workbook has a Stock sheet.
     Reorder,
+    /// Abandoned and recovered carts (SPEC §12), only when the workbook has a carts sheet.
+    CartRecovery,
     DataIssues,
     GroupRoster,
     PriceCheck,
@@ -31,7 +33,7 @@ pub enum GeneratedSheet {
 
 impl GeneratedSheet {
     /// Every generated sheet, in workbook order.
-    pub const ALL: [GeneratedSheet; 13] = [
+    pub const ALL: [GeneratedSheet; 14] = [
         GeneratedSheet::CustomerStats,
         GeneratedSheet::Funnel,
         GeneratedSheet::Dashboard,
@@ -43,6 +45,7 @@ impl GeneratedSheet {
         GeneratedSheet::PriceCheck,
         GeneratedSheet::PromoEligibility,
         GeneratedSheet::Reorder,
+        GeneratedSheet::CartRecovery,
         GeneratedSheet::DataIssues,
         GeneratedSheet::SentLog,
     ];
@@ -58,6 +61,7 @@ impl GeneratedSheet {
             GeneratedSheet::Weekly => ("Weekly", "주간리포트"),
             GeneratedSheet::CustomerValue => ("Customer Value", "고객가치"),
             GeneratedSheet::Reorder => ("Reorder", "발주제안"),
+            GeneratedSheet::CartRecovery => ("Cart Recovery", "장바구니복구"),
             GeneratedSheet::DataIssues => ("Data Issues", "데이터점검"),
             GeneratedSheet::GroupRoster => ("Group Roster", "그룹명단"),
             GeneratedSheet::PriceCheck => ("Price Check", "단가검증"),

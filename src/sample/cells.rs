@@ -15,6 +15,7 @@ pub(crate) struct SheetNames {
     pub settings: &'static str,
     pub grades: &'static str,
     pub templates: &'static str,
+    pub flows: &'static str,
 }
 
 pub(crate) fn sheet_names(lang: Lang) -> SheetNames {
@@ -27,6 +28,7 @@ pub(crate) fn sheet_names(lang: Lang) -> SheetNames {
             settings: "설정",
             grades: "등급기준",
             templates: "템플릿",
+            flows: "자동발송규칙",
         },
         Lang::En => SheetNames {
             sales: "Sales",
@@ -36,6 +38,7 @@ pub(crate) fn sheet_names(lang: Lang) -> SheetNames {
             settings: "Settings",
             grades: "Grades",
             templates: "Templates",
+            flows: "Flows",
         },
     }
 }
@@ -113,7 +116,7 @@ pub(crate) fn quote_headers(lang: Lang) -> [&'static str; 14] {
     }
 }
 
-pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 7] {
+pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 8] {
     match lang {
         Lang::Ko => [
             "고객명",
@@ -123,11 +126,58 @@ pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 7] {
             "가입일",
             "수신거부",
             "메모",
+            "생일",
         ],
         Lang::En => [
-            "Customer", "Email", "Phone", "Group", "Joined", "Opt-out", "Note",
+            "Customer", "Email", "Phone", "Group", "Joined", "Opt-out", "Note", "Birthday",
         ],
     }
+}
+
+/// Flows sheet columns (SPEC §8).
+pub(crate) fn flow_headers(lang: Lang) -> [&'static str; 10] {
+    match lang {
+        Lang::Ko => [
+            "자동발송",
+            "트리거",
+            "지연일",
+            "조건",
+            "템플릿",
+            "채널",
+            "광고",
+            "중단조건",
+            "발송간격",
+            "적용시작일",
+        ],
+        Lang::En => [
+            "Flow",
+            "Trigger",
+            "Delay days",
+            "Condition",
+            "Template",
+            "Channel",
+            "Marketing",
+            "Stop if",
+            "Cooldown days",
+            "Go live",
+        ],
+    }
+}
+
+/// A sample customer's birthday: every third customer has one (the first a few days before
+/// the data's last day, so the sample has a birthday to send).
+pub(crate) fn birthday(index: usize, end: NaiveDate) -> Option<NaiveDate> {
+    if index == 0 {
+        let d = end - chrono::Days::new(2);
+        return NaiveDate::from_ymd_opt(1985, d.month(), d.day().min(28));
+    }
+    if !index.is_multiple_of(3) {
+        return None;
+    }
+    let year = 1960 + (index * 7 % 40) as i32;
+    let month = (index % 12) as u32 + 1;
+    let day = (index * 11 % 28) as u32 + 1;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 pub(crate) fn pipeline_headers(lang: Lang) -> [&'static str; 7] {

@@ -2,6 +2,7 @@
 //! an owner sees (and can edit) what dangol would otherwise assume.
 
 use crate::model::{Currency, Lang};
+use crate::settings::defs::{Builtin, DEFS, Starter};
 
 /// A settings value as it is written into the sheet: numbers as numbers, lists as text.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,143 +19,28 @@ pub(crate) struct SettingRow {
     pub note: &'static str,
 }
 
-/// The default cancel words (SPEC §2), comma-separated as the sheet holds them.
-pub(crate) const CANCEL_WORDS: &str =
-    "cancelled, canceled, refunded, returned, void, 취소, 환불, 반품, 주문취소, 결제취소";
-
-/// Every setting with its default; `shop_name`, `currency` and `funnel.stages` filled for this
-/// shop.
+/// Every setting the starter sheet holds ([`Starter`] in the one table of definitions), with
+/// its default and description in `lang`; `shop_name`, `currency` and `funnel.stages` filled
+/// for this shop, money cut points in `currency`.
 pub(crate) fn settings_rows(lang: Lang, shop_name: &str, currency: Currency) -> Vec<SettingRow> {
-    let t = |s: &str| Value::Text(s.to_string());
     let (stages, _) = super::pools::stages(lang);
-    // The fixed RFM cut points of SPEC §3 (used by `fixed`, and by `auto` for a small shop),
-    // in the given currency.
-    let monetary = match currency {
-        Currency::Krw => "100000, 300000, 500000, 1000000",
-        _ => "100, 300, 500, 1000",
-    };
-    let row = |key, value, ko, en| SettingRow {
-        key,
-        value,
-        note: lang.pick(ko, en),
-    };
-    vec![
-        row(
-            "shop_name",
-            t(shop_name),
-            "가게 이름 (보고서 제목에 쓰임)",
-            "Shop name (report title)",
-        ),
-        row(
-            "currency",
-            t(currency.code()),
-            "통화: KRW, GBP, USD, EUR (비우면 데이터에서 추정)",
-            "Currency: KRW, GBP, USD, EUR (blank = inferred from the data)",
-        ),
-        row(
-            "lang",
-            t("auto"),
-            "언어: auto, ko, en (auto = 머리글 언어)",
-            "Language: auto, ko, en (auto = the headers' language)",
-        ),
-        row(
-            "week_start",
-            t("monday"),
-            "한 주의 시작 요일",
-            "First day of the week",
-        ),
-        row(
-            "date_order",
-            t("auto"),
-            "4/5/2026 같은 날짜 읽는 순서: auto, dmy, mdy",
-            "How to read 4/5/2026: auto, dmy, mdy",
-        ),
-        row(
-            "lookback_days",
-            Value::Int(365),
-            "등급 계산에 쓰는 기간(일)",
-            "Days of history the grades look at",
-        ),
-        row(
-            "cancel_words",
-            t(CANCEL_WORDS),
-            "이 상태의 주문은 취소로 봄 (쉼표로 구분)",
-            "Statuses that mean the order was voided (comma-separated)",
-        ),
-        row(
-            "cancel_prefix",
-            t(""),
-            "이 글자로 시작하는 주문번호는 반품으로 봄 (비우면 없음)",
-            "Order ids starting with this are returns (blank = none; C for C536379-style credit invoices)",
-        ),
-        row("backups", Value::Int(7), "보관할 백업 개수", "Backups kept"),
-        row(
-            "rfm.method",
-            t("auto"),
-            "RFM 점수: auto(주문 고객 100명 이상이면 5분위, 아니면 아래 기준값), quintile, fixed",
-            "RFM scoring: auto (quintiles from 100 customers who ordered, else the cut points below), quintile or fixed",
-        ),
-        row(
-            "rfm.recency_days",
-            t("30, 60, 90, 180"),
-            "fixed일 때 최근 구매일 기준(일, 4개)",
-            "Fixed recency cut points in days (4)",
-        ),
-        row(
-            "rfm.frequency",
-            t("2, 3, 4, 6"),
-            "fixed일 때 구매 횟수 기준(4개)",
-            "Fixed frequency cut points in orders (4)",
-        ),
-        row(
-            "rfm.monetary",
-            t(monetary),
-            "fixed일 때 구매 금액 기준(4개)",
-            "Fixed monetary cut points (4)",
-        ),
-        row(
-            "reminder.after_days",
-            Value::Int(3),
-            "견적 발송 후 며칠 동안 응답이 없으면 리마인드",
-            "Remind when a quote is unanswered this many days",
-        ),
-        row(
-            "reminder.max",
-            Value::Int(2),
-            "견적당 최대 리마인드 횟수",
-            "Most reminders per quote",
-        ),
-        row(
-            "reminder.gap_days",
-            Value::Int(3),
-            "리마인드 사이 최소 간격(일)",
-            "Days between reminders",
-        ),
-        row(
-            "funnel.stages",
-            t(&stages.join(", ")),
-            "파이프라인 단계 순서 (쉼표로 구분)",
-            "Pipeline stages in order (comma-separated)",
-        ),
-        row(
-            "funnel.mode",
-            t("reach"),
-            "reach(뒷단계 도달 = 앞단계 통과) 또는 strict",
-            "reach (a later stage implies the earlier ones) or strict",
-        ),
-        row(
-            "funnel.unit",
-            t("quote"),
-            "견적 퍼널 단위: quote 또는 customer",
-            "Quote funnel counts quotes or customers",
-        ),
-        row(
-            "report.top_n",
-            Value::Int(10),
-            "주간 보고서의 상위 고객 수",
-            "Top customers shown in the weekly report",
-        ),
-    ]
+    DEFS.iter()
+        .filter_map(|d| {
+            let value = match (d.starter, d.default) {
+                (Starter::No, _) => return None,
+                (Starter::ShopName, _) => Value::Text(shop_name.to_string()),
+                (Starter::Currency, _) => Value::Text(currency.code().to_string()),
+                (Starter::Stages, _) => Value::Text(stages.join(", ")),
+                (Starter::Default, Builtin::Int(n)) => Value::Int(n),
+                (Starter::Default, other) => Value::Text(other.text(currency).to_string()),
+            };
+            Some(SettingRow {
+                key: d.key,
+                value,
+                note: d.about(lang),
+            })
+        })
+        .collect()
 }
 
 /// One row of the Grades sheet: kind | grade | rule | note.
@@ -426,4 +312,81 @@ mod tests {
             }
         }
     }
+}
+
+/// One row of the Flows sheet (SPEC §8): the default lifecycle messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FlowRow {
+    pub flow: &'static str,
+    pub trigger: &'static str,
+    pub delay_days: i64,
+    pub condition: &'static str,
+    pub template: &'static str,
+    pub marketing: bool,
+    pub stop_if: &'static str,
+    pub cooldown_days: i64,
+}
+
+/// The default flows: welcome on the first order, thanks for the 2nd and 3rd order the day
+/// after, a review request 7 days after every order, a birthday note, and a win-back after 90
+/// quiet days for a repeat customer (an advertisement: it needs consent).
+pub(crate) fn flow_rows(lang: Lang) -> Vec<FlowRow> {
+    let row =
+        |flow, trigger, delay_days, condition, template, marketing, stop_if, cooldown_days| {
+            FlowRow {
+                flow,
+                trigger,
+                delay_days,
+                condition,
+                template,
+                marketing,
+                stop_if,
+                cooldown_days,
+            }
+        };
+    let names: [&str; 6] = match lang {
+        Lang::Ko => [
+            "환영",
+            "두번째주문감사",
+            "세번째주문감사",
+            "후기요청",
+            "생일축하",
+            "재방문유도",
+        ],
+        Lang::En => [
+            "welcome",
+            "thanks_2nd",
+            "thanks_3rd",
+            "review",
+            "birthday",
+            "winback",
+        ],
+    };
+    let stop = |en: &'static str, ko: &'static str| lang.pick(ko, en);
+    vec![
+        row(names[0], "first_order", 0, "", "welcome", false, "", 0),
+        row(names[1], "nth_order:2", 1, "", "thanks_2nd", false, "", 2),
+        row(names[2], "nth_order:3", 1, "", "thanks_3rd", false, "", 2),
+        row(
+            names[3],
+            "order+7d",
+            0,
+            "",
+            "review",
+            false,
+            stop("replied", "응답"),
+            3,
+        ),
+        row(names[4], "birthday", 0, "", "birthday", false, "", 0),
+        row(
+            names[5],
+            "recency>=90",
+            0,
+            "orders_all >= 2",
+            "winback",
+            true,
+            stop("ordered", "주문"),
+            14,
+        ),
+    ]
 }

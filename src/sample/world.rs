@@ -197,6 +197,17 @@ impl World {
     }
 }
 
+impl World {
+    /// The scheduled orders of one-timers and occasional buyers (not from quotes): (day of the
+    /// period, customer), by day — the sample's carts recovered by a later order use them.
+    pub(crate) fn scheduled_orders(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.schedule
+            .iter()
+            .filter(|s| s.quote.is_none())
+            .map(|s| (s.day, s.customer))
+    }
+}
+
 fn ko_name(rng: &mut Rng) -> (String, String, String) {
     let (sur, sur_r) = {
         let items: Vec<(usize, u64)> = pools::KO_SURNAMES

@@ -192,7 +192,9 @@ pub(crate) fn write_workbook(
     written.pipeline_rows = world.deals.len() as u32;
     write_pipeline(plan, world, &mut wb, &f, names.pipeline)?;
     write_defaults(lang, shop_name, &mut wb, &f)?;
+    write_flows(lang, plan.end, &mut wb, &f)?;
     write_shop_lists(plan, world, &mut wb, &f)?;
+    write_carts(plan, world, &mut wb, &f)?;
 
     let tmp = tempfile::Builder::new()
         .prefix(".dangol-")
@@ -475,7 +477,7 @@ fn write_customers(
 ) -> anyhow::Result<()> {
     let lang = plan.lang;
     let mut t = Table::new(wb.add_worksheet(), f, name, &cells::customer_headers(lang))?;
-    for c in &world.customers {
+    for (i, c) in world.customers.iter().enumerate() {
         t.next_row();
         t.text(0, &c.name)?;
         t.opt(1, c.email.as_deref())?;
@@ -486,6 +488,9 @@ fn write_customers(
             t.text(5, "Y")?;
         }
         t.opt(6, c.note)?;
+        if let Some(b) = cells::birthday(i, plan.end) {
+            t.date(7, b)?;
+        }
     }
     t.finish()
 }
@@ -570,6 +575,33 @@ fn write_defaults(
         t.text(0, r.grade)?;
         t.text(1, r.subject)?;
         t.wrapped(2, r.body)?;
+    }
+    t.finish()
+}
+
+/// The Flows sheet with the default flows (SPEC §8), live from four weeks before the data's
+/// last day: customers who first ordered before that are never welcomed.
+fn write_flows(lang: Lang, end: NaiveDate, wb: &mut Workbook, f: &Formats) -> anyhow::Result<()> {
+    let names = cells::sheet_names(lang);
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        names.flows,
+        &cells::flow_headers(lang),
+    )?;
+    let go_live = end - chrono::Days::new(28);
+    for r in defaults::flow_rows(lang) {
+        t.next_row();
+        t.text(0, r.flow)?;
+        t.text(1, r.trigger)?;
+        t.int(2, r.delay_days)?;
+        t.text(3, r.condition)?;
+        t.text(4, r.template)?;
+        t.text(5, "email")?;
+        t.text(6, if r.marketing { "Y" } else { "N" })?;
+        t.text(7, r.stop_if)?;
+        t.int(8, r.cooldown_days)?;
+        t.date(9, go_live)?;
     }
     t.finish()
 }
@@ -895,6 +927,112 @@ fn write_shop_lists(
     }
     t.finish()?;
     Ok(())
+}
+
+/// The store's abandoned-checkout export (SPEC §12): carts completed in the store, carts
+/// recovered by a later order (a one-timer's order two days after the cart), open carts of the
+/// last days and lost ones of prospects who never bought; one cart's line items on rows below
+/// it, as Shopify exports them.
+fn write_carts(plan: &Plan, world: &World, wb: &mut Workbook, f: &Formats) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let last = plan.days().saturating_sub(1);
+    let products = plan.products();
+    let prospects: Vec<u32> = world
+        .customers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.class == super::world::Class::Prospect && c.email.is_some())
+        .map(|(i, _)| i as u32)
+        .take(7)
+        .collect();
+    let mut recovered: Vec<(u32, u32)> = world
+        .scheduled_orders()
+        .filter(|(d, _)| (last.saturating_sub(30)..last.saturating_sub(3)).contains(d))
+        .collect();
+    recovered.truncate(3);
+    let buyers: Vec<u32> = world
+        .customers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.class == super::world::Class::Heavy)
+        .map(|(i, _)| i as u32)
+        .take(2)
+        .collect();
+    // (customer, day the cart was started, completed, products)
+    let mut carts: Vec<(u32, u32, bool, Vec<usize>)> = Vec::new();
+    for (k, &(day, who)) in recovered.iter().enumerate() {
+        carts.push((who, day.saturating_sub(2), false, vec![k % 20]));
+    }
+    for (k, &who) in buyers.iter().enumerate() {
+        carts.push((who, last.saturating_sub(9 + 5 * k as u32), true, vec![3, 4]));
+    }
+    for (k, &who) in prospects.iter().enumerate() {
+        let ago = if k < 3 {
+            1 + 2 * k as u32
+        } else {
+            12 + 7 * k as u32
+        };
+        let items = if k == 0 {
+            vec![5, 6, 1]
+        } else {
+            vec![(k * 3) % 20, 5]
+        };
+        carts.push((who, last.saturating_sub(ago), false, items));
+    }
+    carts.sort_by_key(|c| c.1);
+    let mut t = Table::new(
+        wb.add_worksheet(),
+        f,
+        lang.pick("장바구니", "Carts"),
+        lang.pick_list(
+            &[
+                "장바구니ID",
+                "생성일",
+                "고객명",
+                "이메일",
+                "전화번호",
+                "상품",
+                "합계",
+                "복구링크",
+                "완료일",
+            ],
+            &[
+                "cart id",
+                "created",
+                "customer",
+                "email",
+                "phone",
+                "items",
+                "total",
+                "recovery_url",
+                "completed",
+            ],
+        ),
+    )?;
+    for (n, (who, day, completed, items)) in carts.iter().enumerate() {
+        let c = &world.customers[*who as usize];
+        let id = format!("C-{}", 1001 + n);
+        let total: Decimal = items.iter().map(|&i| plan.price(i)).sum();
+        t.next_row();
+        t.text(0, &id)?;
+        t.date(1, plan.day(*day))?;
+        t.text(2, &c.name)?;
+        t.opt(3, c.email.as_deref())?;
+        t.opt(4, c.phone.as_deref())?;
+        t.text(5, products[items[0]].name)?;
+        t.money(6, total, lang)?;
+        t.text(7, &format!("https://shop.example/cart/{id}"))?;
+        if *completed {
+            t.date(8, plan.day(*day))?;
+        }
+        // The other line items on rows of their own, the cart id repeated.
+        for &i in &items[1..] {
+            t.next_row();
+            t.text(0, &id)?;
+            t.text(5, products[i].name)?;
+        }
+    }
+    t.finish()
 }
 
 trait PickList {

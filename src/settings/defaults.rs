@@ -35,20 +35,6 @@ const RESPONDER: [(&str, &str, &str); 5] = [
     ("No quotes", "견적없음", "true"),
 ];
 
-/// The default cancel words (SPEC §2), lower-cased.
-const CANCEL_WORDS: [&str; 10] = [
-    "cancelled",
-    "canceled",
-    "refunded",
-    "returned",
-    "void",
-    "취소",
-    "환불",
-    "반품",
-    "주문취소",
-    "결제취소",
-];
-
 impl Settings {
     /// Every setting at its built-in value, with no origins recorded (all are defaults).
     pub fn defaults() -> Settings {
@@ -60,7 +46,7 @@ impl Settings {
             week_start: Weekday::Mon,
             date_order: DateOrder::Auto,
             lookback_days: 365,
-            cancel_words: CANCEL_WORDS.iter().map(ToString::to_string).collect(),
+            cancel_words: super::defs::list(super::defs::CANCEL_WORDS),
             // None by default: Korean order ids often start with `C` (`C20261103-001`); UCI-style
             // credit invoices need `cancel_prefix = C` (SPEC §2).
             cancel_prefix: String::new(),
@@ -80,6 +66,7 @@ impl Settings {
             reminder_gap_days: 3,
             reminder_max_age_days: 30,
             winback_after_days: 90,
+            flows_catch_up_days: 7,
             funnel_stages: Vec::new(),
             funnel_mode: FunnelMode::Reach,
             funnel_unit: FunnelUnit::Quote,
@@ -90,6 +77,7 @@ impl Settings {
                 lead_time_days: 7,
             },
             report_top_n: 10,
+            cart_recovery_days: 7,
             clv_discount: Decimal::new(1, 2),
             clv_min_repeaters: 30,
             notify: crate::notify::NotifySettings::default(),

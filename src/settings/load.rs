@@ -4,15 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::Weekday;
-use rust_decimal::Decimal;
-
-use super::{
-    FunnelMode, FunnelUnit, GradeKind, GradeName, GradeRule, LangSetting, Origin, RfmMethod, Role,
-    Settings,
-};
-use crate::model::values::{self, DateOrder};
-use crate::model::{Currency, Lang};
+use super::defs::{self, KeyKind};
+use super::{GradeKind, GradeName, GradeRule, Origin, Settings};
+use crate::model::Lang;
+use crate::model::values;
 use crate::rules::Rule;
 
 /// A settings problem, naming where the bad value came from.
@@ -22,59 +17,6 @@ pub struct SettingsError {
     pub origin: String,
     pub message: String,
 }
-
-/// Every key `dangol` knows (for messages, `dangol config` and "did you mean").
-pub const KEYS: &[&str] = &[
-    "shop_name",
-    "shop_email",
-    "currency",
-    "lang",
-    "week_start",
-    "date_order",
-    "lookback_days",
-    "cancel_words",
-    "cancel_prefix",
-    "backups",
-    "sheet.sales",
-    "sheet.quotes",
-    "sheet.customers",
-    "sheet.pipeline",
-    "sheet.settings",
-    "vip.rules",
-    "responder.rules",
-    "rfm.method",
-    "rfm.recency_days",
-    "rfm.frequency",
-    "rfm.monetary",
-    "reminder.after_days",
-    "reminder.max",
-    "reminder.gap_days",
-    "reminder.max_age_days",
-    "winback.after_days",
-    "funnel.stages",
-    "funnel.mode",
-    "funnel.unit",
-    "report.top_n",
-    "clv.discount",
-    "clv.min_repeaters",
-    "pricing.stack",
-    "stock.velocity_days",
-    "stock.low_threshold",
-    "stock.dead_days",
-    "stock.lead_time_days",
-];
-
-/// Korean names owners may use in the Settings sheet.
-const KO_KEYS: &[(&str, &str)] = &[
-    ("상호", "shop_name"),
-    ("가게이름", "shop_name"),
-    ("상점명", "shop_name"),
-    ("통화", "currency"),
-    ("언어", "lang"),
-    ("주시작요일", "week_start"),
-    ("분석기간", "lookback_days"),
-    ("백업개수", "backups"),
-];
 
 /// One raw `key = value` from a sheet, file or flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +48,54 @@ pub struct Sources {
     pub flags: Vec<RawSetting>,
 }
 
+impl Sources {
+    /// The sources that are not the workbook, read before it: `dangol.toml` (`--config FILE`,
+    /// else the one beside the workbook when present) and the flags. The Settings and Grades
+    /// sheets' cells are added as the reader meets them; [`resolve`] then merges all.
+    pub fn outside(
+        workbook: &Path,
+        config: Option<&Path>,
+        flags: &[RawSetting],
+    ) -> Result<Sources, String> {
+        let config = config.map(Path::to_path_buf).or_else(|| {
+            let beside = workbook
+                .parent()
+                .map_or_else(|| PathBuf::from("dangol.toml"), |d| d.join("dangol.toml"));
+            beside.is_file().then_some(beside)
+        });
+        let toml = match config {
+            Some(cfg) => {
+                let text = std::fs::read_to_string(&cfg).map_err(|e| {
+                    format!("{}: cannot read the settings file: {e}", cfg.display())
+                })?;
+                Some((cfg, text))
+            }
+            None => None,
+        };
+        Ok(Sources {
+            toml,
+            flags: flags.to_vec(),
+            ..Sources::default()
+        })
+    }
+
+    /// The sheets `sheet.settings` names in the flags and `dangol.toml`: they say where the
+    /// settings are, so they are known before any sheet is read.
+    pub fn settings_sheets(&self) -> Vec<String> {
+        let mut raws: Vec<RawSetting> = self.flags.clone();
+        if let Some((p, text)) = &self.toml
+            && let Ok((from_toml, _)) = parse_toml(p, text)
+        {
+            raws.extend(from_toml);
+        }
+        raws.iter()
+            .filter(|r| r.key.trim() == "sheet.settings")
+            .flat_map(|r| r.value.split(',').map(|v| v.trim().to_string()))
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
 fn err(origin: &Origin, message: impl Into<String>) -> SettingsError {
     SettingsError {
         origin: origin.to_string(),
@@ -114,9 +104,10 @@ fn err(origin: &Origin, message: impl Into<String>) -> SettingsError {
 }
 
 fn closest_key(key: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .chain(crate::notify::settings::KEYS)
-        .map(|k| (crate::ingest::headers::distance(key, k), *k))
+    defs::DEFS
+        .iter()
+        .filter(|d| d.kind == KeyKind::Exact)
+        .map(|d| (crate::ingest::headers::distance(key, d.key), d.key))
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, k)| k)
@@ -124,10 +115,7 @@ fn closest_key(key: &str) -> Option<&'static str> {
 
 /// Whether a key (English, Korean or any case) is a setting dangol knows.
 pub fn is_known_key(key: &str) -> bool {
-    let key = canonical_key(key);
-    KEYS.contains(&key.as_str())
-        || crate::notify::settings::KEYS.contains(&key.as_str())
-        || key.starts_with("notify.alimtalk.template.")
+    defs::find(&canonical_key(key)).is_some()
 }
 
 /// An unknown key, with the closest known one: `unknown setting 'lookback'; did you mean
@@ -136,8 +124,10 @@ pub fn unknown_key_message(key: &str) -> String {
     let canonical = canonical_key(key);
     let hint = closest_key(&canonical)
         .or_else(|| {
-            KEYS.iter()
-                .copied()
+            defs::DEFS
+                .iter()
+                .filter(|d| d.kind == KeyKind::Exact && !d.key.starts_with("notify."))
+                .map(|d| d.key)
                 .find(|k| k.starts_with(canonical.as_str()) && !canonical.is_empty())
         })
         .map(|k| format!("; did you mean '{k}'?"))
@@ -145,221 +135,28 @@ pub fn unknown_key_message(key: &str) -> String {
     format!("unknown setting '{}'{hint}", key.trim())
 }
 
-fn canonical_key(key: &str) -> String {
+/// The English key of a key as written: a Korean key (`분석기간`) or any case and dashes.
+pub fn canonical_key(key: &str) -> String {
     let k = key.trim();
-    let folded = values::header_key(k);
-    for (ko, en) in KO_KEYS {
-        if values::header_key(ko) == folded {
-            return (*en).to_string();
-        }
+    if let Some(en) = defs::korean(k) {
+        return en.to_string();
     }
     k.to_ascii_lowercase().replace('-', "_")
 }
 
-/// `1%`, `1 %` or `0.01` → 0.01; a rate outside 0 ..= 50 % a month is `None`.
-fn parse_monthly_rate(v: &str) -> Option<Decimal> {
-    let t = v.trim();
-    let (num, pct) = match t.strip_suffix('%') {
-        Some(n) => (n.trim(), true),
-        None => (t, false),
-    };
-    let d: Decimal = num.parse().ok()?;
-    let rate = if pct { d / Decimal::from(100) } else { d };
-    (rate >= Decimal::ZERO && rate <= Decimal::new(5, 1)).then_some(rate)
-}
-
-fn parse_u32(
-    v: &str,
-    min: u32,
-    max: u32,
-    origin: &Origin,
-    key: &str,
-) -> Result<u32, SettingsError> {
-    let n: u32 = v.trim().replace(['_', ','], "").parse().map_err(|_| {
-        err(
-            origin,
-            format!("{key}: found {v:?}, expected a whole number from {min} to {max}"),
-        )
-    })?;
-    if n < min || n > max {
-        return Err(err(
-            origin,
-            format!("{key}: found {n}, expected a whole number from {min} to {max}"),
-        ));
-    }
-    Ok(n)
-}
-
-fn list(v: &str) -> Vec<String> {
-    v.split([',', '，', ';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn cut_points(v: &str, origin: &Origin, key: &str) -> Result<Vec<Decimal>, SettingsError> {
-    let expected = "four ascending numbers separated by commas, e.g. 30, 60, 90, 180";
-    let parts: Vec<&str> = v
-        .split([',', ';', ' '])
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for p in parts {
-        let (d, _) = values::parse_money(p)
-            .map_err(|()| err(origin, format!("{key}: found {v:?}, expected {expected}")))?;
-        out.push(d);
-    }
-    if out.len() != 4 || out.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(err(
-            origin,
-            format!("{key}: found {v:?}, expected {expected}"),
-        ));
-    }
-    Ok(out)
-}
-
-fn weekday(v: &str) -> Option<Weekday> {
-    let k = v.trim().to_lowercase();
-    Some(match k.as_str() {
-        "monday" | "mon" | "월" | "월요일" => Weekday::Mon,
-        "tuesday" | "tue" | "화" | "화요일" => Weekday::Tue,
-        "wednesday" | "wed" | "수" | "수요일" => Weekday::Wed,
-        "thursday" | "thu" | "목" | "목요일" => Weekday::Thu,
-        "friday" | "fri" | "금" | "금요일" => Weekday::Fri,
-        "saturday" | "sat" | "토" | "토요일" => Weekday::Sat,
-        "sunday" | "sun" | "일" | "일요일" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
-/// Apply one `key = value` to the settings.
+/// Apply one `key = value` to the settings, through its definition in [`defs::DEFS`].
 pub fn apply(s: &mut Settings, raw: &RawSetting) -> Result<(), SettingsError> {
     let key = canonical_key(&raw.key);
-    let v = raw.value.trim();
-    let o = &raw.origin;
-    let bad = |expected: &str| err(o, format!("{key}: found {v:?}, expected {expected}"));
-    crate::notify::secrets::refuse_secret(&key, v, o)?;
-    match key.as_str() {
-        "shop_name" => s.shop_name = v.to_string(),
-        "shop_email" => {
-            let plain = |e: &str| {
-                e.split_once('@')
-                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'))
-                    && !e.contains(|c: char| {
-                        c.is_whitespace() || c.is_control() || "<>,;\"".contains(c)
-                    })
-            };
-            if !v.is_empty() && !plain(v) {
-                return Err(bad("an e-mail address such as shop@example.com"));
-            }
-            s.shop_email = v.to_string();
-        }
-        "currency" => {
-            s.currency = match v.to_ascii_lowercase().as_str() {
-                "" | "auto" => None,
-                _ => Some(Currency::parse(v).ok_or_else(|| bad("KRW, GBP, USD, EUR or auto"))?),
-            };
-        }
-        "lang" => {
-            s.lang = match v.to_ascii_lowercase().as_str() {
-                "auto" | "" => LangSetting::Auto,
-                "ko" | "korean" | "한국어" => LangSetting::Fixed(Lang::Ko),
-                "en" | "english" | "영어" => LangSetting::Fixed(Lang::En),
-                _ => return Err(bad("auto, ko or en")),
-            };
-        }
-        "week_start" => {
-            s.week_start = weekday(v).ok_or_else(|| bad("a weekday such as monday or sunday"))?;
-        }
-        "date_order" => {
-            s.date_order = match v.to_ascii_lowercase().as_str() {
-                "auto" | "" => DateOrder::Auto,
-                "dmy" | "d/m/y" | "day-month-year" => DateOrder::Dmy,
-                "mdy" | "m/d/y" | "month-day-year" => DateOrder::Mdy,
-                _ => return Err(bad("auto, dmy (15/04/2025) or mdy (4/15/2025)")),
-            };
-        }
-        "lookback_days" => s.lookback_days = parse_u32(v, 1, 36_500, o, &key)?,
-        "cancel_words" => s.cancel_words = list(v).into_iter().map(|w| w.to_lowercase()).collect(),
-        "cancel_prefix" => s.cancel_prefix = v.to_string(),
-        "backups" => s.backups = parse_u32(v, 0, 1000, o, &key)?,
-        "sheet.sales" | "sheet.quotes" | "sheet.customers" | "sheet.pipeline" => {
-            let role = match key.as_str() {
-                "sheet.sales" => Role::Sales,
-                "sheet.quotes" => Role::Quotes,
-                "sheet.customers" => Role::Customers,
-                _ => Role::Pipeline,
-            };
-            s.sheet_pins.insert(role, list(v));
-        }
-        // Used by the reader before the settings are read (it says where they are).
-        "sheet.settings" => {}
-        "vip.rules" | "responder.rules" => {
-            return Err(err(
-                o,
-                format!(
-                    "{key}: grade rules are set in the Grades sheet or as a TOML array of {{ grade, rule }} tables"
-                ),
-            ));
-        }
-        "rfm.method" => {
-            s.rfm_method = match v.to_ascii_lowercase().as_str() {
-                "auto" => RfmMethod::Auto,
-                "quintile" | "quintiles" => RfmMethod::Quintile,
-                "fixed" => RfmMethod::Fixed,
-                _ => return Err(bad("auto, quintile or fixed")),
-            };
-        }
-        "rfm.recency_days" => s.rfm_recency_days = cut_points(v, o, &key)?,
-        "rfm.frequency" => s.rfm_frequency = cut_points(v, o, &key)?,
-        "rfm.monetary" => s.rfm_monetary = cut_points(v, o, &key)?,
-        "reminder.after_days" => s.reminder_after_days = parse_u32(v, 0, 3650, o, &key)?,
-        "reminder.max" => s.reminder_max = parse_u32(v, 0, 100, o, &key)?,
-        "reminder.gap_days" => s.reminder_gap_days = parse_u32(v, 0, 3650, o, &key)?,
-        "reminder.max_age_days" => s.reminder_max_age_days = parse_u32(v, 0, 36500, o, &key)?,
-        "winback.after_days" => s.winback_after_days = parse_u32(v, 1, 3650, o, &key)?,
-        "funnel.stages" => s.funnel_stages = list(v),
-        "funnel.mode" => {
-            s.funnel_mode = match v.to_ascii_lowercase().as_str() {
-                "reach" => FunnelMode::Reach,
-                "strict" => FunnelMode::Strict,
-                _ => return Err(bad("reach or strict")),
-            };
-        }
-        "funnel.unit" => {
-            s.funnel_unit = match v.to_ascii_lowercase().as_str() {
-                "quote" | "quotes" => FunnelUnit::Quote,
-                "customer" | "customers" => FunnelUnit::Customer,
-                _ => return Err(bad("quote or customer")),
-            };
-        }
-        "report.top_n" => s.report_top_n = parse_u32(v, 1, 100, o, &key)?,
-        "stock.velocity_days" => s.stock.velocity_days = parse_u32(v, 1, 3650, o, &key)?,
-        "stock.dead_days" => s.stock.dead_days = parse_u32(v, 1, 36_500, o, &key)?,
-        "stock.lead_time_days" => s.stock.lead_time_days = parse_u32(v, 0, 3650, o, &key)?,
-        "stock.low_threshold" => {
-            s.stock.low_threshold = values::parse_money(v)
-                .ok()
-                .map(|(d, _)| d)
-                .filter(|d| *d >= Decimal::ZERO)
-                .ok_or_else(|| bad("a number of units, 0 or more (e.g. 2)"))?;
-        }
-        "pricing.stack" => {
-            s.pricing_stack = match values::parse_flag(v) {
-                Ok(f) => f.is_yes(),
-                Err(()) => return Err(bad("true or false")),
-            };
-        }
-        "clv.discount" => {
-            s.clv_discount = parse_monthly_rate(v)
-                .ok_or_else(|| bad("a monthly discount rate from 0% to 50%, like 1% or 0.01"))?;
-        }
-        "clv.min_repeaters" => s.clv_min_repeaters = parse_u32(v, 1, 1_000_000, o, &key)?,
-        k if k.starts_with("notify.")
-            && crate::notify::settings::apply(&mut s.notify, k, v, o)? => {}
-        _ => return Err(err(o, unknown_key_message(&raw.key))),
-    }
+    let value = raw.value.trim();
+    crate::notify::secrets::refuse_secret(&key, value, &raw.origin)?;
+    let def = defs::find(&key).ok_or_else(|| err(&raw.origin, unknown_key_message(&raw.key)))?;
+    let given = defs::Given {
+        key: &key,
+        value,
+        origin: &raw.origin,
+        def,
+    };
+    (def.apply)(s, &given)?;
     s.origins.insert(key, raw.origin.clone());
     Ok(())
 }
@@ -633,132 +430,97 @@ pub fn resolve(src: &Sources) -> Result<Settings, SettingsError> {
     Ok(s)
 }
 
-/// Every effective setting as (key, value text, origin), for `dangol config`.
-pub fn describe(s: &Settings) -> Vec<(String, String, String)> {
-    let join = |v: &[String]| v.join(", ");
-    let nums = |v: &[Decimal]| {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+/// Every effective setting as (key, value text, origin), for `dangol config`, in the order of
+/// [`defs::DEFS`]; values and the default origin in `lang`.
+pub fn describe(s: &Settings, lang: Lang) -> Vec<(String, String, String)> {
+    let origin = |k: &str| {
+        s.origins.get(k).map_or_else(
+            || lang.pick("기본값", "default").to_string(),
+            ToString::to_string,
+        )
     };
     let mut out = Vec::new();
-    let mut push = |k: &str, v: String| {
-        let o = s
-            .origins
-            .get(k)
-            .map_or_else(|| "default".to_string(), ToString::to_string);
-        out.push((k.to_string(), v, o));
-    };
-    push("shop_name", s.shop_name.clone());
-    push("shop_email", s.shop_email.clone());
-    push(
-        "currency",
-        s.currency
-            .map_or("auto (from the data, else KRW)".to_string(), |c| {
-                c.code().to_string()
-            }),
-    );
-    push(
-        "lang",
-        match s.lang {
-            LangSetting::Auto => "auto".into(),
-            LangSetting::Fixed(Lang::Ko) => "ko".into(),
-            LangSetting::Fixed(Lang::En) => "en".into(),
-        },
-    );
-    push("week_start", format!("{:?}", s.week_start).to_lowercase());
-    push(
-        "date_order",
-        match s.date_order {
-            DateOrder::Auto => "auto",
-            DateOrder::Dmy => "dmy",
-            DateOrder::Mdy => "mdy",
+    for d in defs::DEFS {
+        match d.show {
+            defs::Show::One(f) => out.push((d.key.to_string(), f(s, lang), origin(d.key))),
+            defs::Show::Many(f) => {
+                for (k, v) in f(s) {
+                    let o = origin(&k);
+                    out.push((k, v, o));
+                }
+            }
+            defs::Show::Hidden => {}
         }
-        .into(),
-    );
-    push("lookback_days", s.lookback_days.to_string());
-    push("cancel_words", join(&s.cancel_words));
-    push("cancel_prefix", s.cancel_prefix.clone());
-    push("backups", s.backups.to_string());
-    for role in [Role::Sales, Role::Quotes, Role::Customers, Role::Pipeline] {
-        let k = format!("sheet.{}", crate::ingest::headers::role_name(role));
-        let v = s
-            .sheet_pins
-            .get(&role)
-            .map_or_else(|| "(found by headers)".to_string(), |v| join(v));
-        push(&k, v);
     }
-    for (k, rules) in [
-        ("vip.rules", &s.vip_rules),
-        ("responder.rules", &s.responder_rules),
-    ] {
-        let v = rules
-            .iter()
-            .map(|r| format!("{}: {}", r.grade.en, r.rule.source()))
-            .collect::<Vec<_>>()
-            .join(" | ");
-        push(k, v);
-    }
-    push(
-        "rfm.method",
-        match s.rfm_method {
-            RfmMethod::Auto => "auto",
-            RfmMethod::Quintile => "quintile",
-            RfmMethod::Fixed => "fixed",
-        }
-        .into(),
-    );
-    push("rfm.recency_days", nums(&s.rfm_recency_days));
-    push("rfm.frequency", nums(&s.rfm_frequency));
-    push("rfm.monetary", nums(&s.rfm_monetary));
-    push("reminder.after_days", s.reminder_after_days.to_string());
-    push("reminder.max", s.reminder_max.to_string());
-    push("reminder.gap_days", s.reminder_gap_days.to_string());
-    push("reminder.max_age_days", s.reminder_max_age_days.to_string());
-    push("winback.after_days", s.winback_after_days.to_string());
-    push(
-        "funnel.stages",
-        if s.funnel_stages.is_empty() {
-            "(order of first appearance)".into()
-        } else {
-            join(&s.funnel_stages)
-        },
-    );
-    push(
-        "funnel.mode",
-        if s.funnel_mode == FunnelMode::Reach {
-            "reach"
-        } else {
-            "strict"
-        }
-        .into(),
-    );
-    push(
-        "funnel.unit",
-        if s.funnel_unit == FunnelUnit::Quote {
-            "quote"
-        } else {
-            "customer"
-        }
-        .into(),
-    );
-    push("report.top_n", s.report_top_n.to_string());
-    push(
-        "clv.discount",
-        format!("{}%", (s.clv_discount * Decimal::from(100)).normalize()),
-    );
-    push("clv.min_repeaters", s.clv_min_repeaters.to_string());
-    for (k, v) in crate::notify::settings::describe(&s.notify) {
-        push(&k, v);
-    }
-    push("pricing.stack", s.pricing_stack.to_string());
-    push("stock.velocity_days", s.stock.velocity_days.to_string());
-    push(
-        "stock.low_threshold",
-        s.stock.low_threshold.normalize().to_string(),
-    );
-    push("stock.dead_days", s.stock.dead_days.to_string());
-    push("stock.lead_time_days", s.stock.lead_time_days.to_string());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(key: &str, value: &str, origin: Origin) -> RawSetting {
+        RawSetting {
+            key: key.into(),
+            value: value.into(),
+            origin,
+        }
+    }
+
+    fn cell(c: &str) -> Origin {
+        Origin::Sheet(c.into())
+    }
+
+    /// Resolution needs no workbook: the Settings sheet's cells, `dangol.toml` and the flags
+    /// give the effective settings, later sources winning, each value with its origin.
+    #[test]
+    fn settings_resolve_from_cells_toml_and_flags_without_a_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("dangol.toml"),
+            "backups = 3\n[reminder]\nmax = 4\n",
+        )
+        .unwrap();
+        let flags = [raw("backups", "5", Origin::Flag("--set backups".into()))];
+        let mut src = Sources::outside(&dir.path().join("shop.xlsx"), None, &flags).unwrap();
+        assert_eq!(src.settings_sheets(), Vec::<String>::new());
+        src.sheet_key_cells.push(cell("설정!A2"));
+        src.sheet.push(raw("분석기간", "180", cell("설정!B2")));
+        let s = resolve(&src).unwrap();
+        assert_eq!((s.lookback_days, s.backups, s.reminder_max), (180, 5, 4));
+        assert_eq!(s.origins["lookback_days"], cell("설정!B2"));
+        assert_eq!(
+            s.origins["reminder.max"],
+            Origin::Toml("dangol.toml:3".into())
+        );
+        assert_eq!(s.origins["backups"], Origin::Flag("--set backups".into()));
+    }
+
+    /// Every problem is reported at its own place: an unknown key at the key's cell, a bad
+    /// value at the value's cell, a TOML value at its line.
+    #[test]
+    fn every_settings_error_names_its_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = dir.path().join("dangol.toml");
+        std::fs::write(&toml, "week_start = \"someday\"\n").unwrap();
+        let mut src = Sources::outside(&dir.path().join("shop.xlsx"), Some(&toml), &[]).unwrap();
+        for (k, v, r) in [("lookback_dys", "1", 2), ("backups", "-1", 3)] {
+            src.sheet_key_cells.push(cell(&format!("Settings!A{r}")));
+            src.sheet.push(raw(k, v, cell(&format!("Settings!B{r}"))));
+        }
+        let e = resolve(&src).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Settings!A2: unknown setting 'lookback_dys'; did you mean 'lookback_days'?\n\
+             settings: Settings!B3: backups: found \"-1\", expected a whole number from 0 to 1000\n\
+             settings: dangol.toml:1: week_start: found \"someday\", expected a weekday such as \
+             monday or sunday"
+        );
+        let missing = Sources::outside(Path::new("shop.xlsx"), Some(Path::new("nope.toml")), &[]);
+        assert!(
+            missing
+                .unwrap_err()
+                .starts_with("nope.toml: cannot read the settings file: "),
+        );
+    }
 }

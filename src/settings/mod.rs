@@ -2,6 +2,7 @@
 //! typed, validated value that remembers where each value came from.
 
 mod defaults;
+pub mod defs;
 pub mod load;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,10 @@ pub enum Role {
     Stock,
     /// Stock moves (입출고, SPEC §10).
     StockMoves,
+    /// Lifecycle flows (자동발송규칙, SPEC §8).
+    Flows,
+    /// The store's abandoned-checkout export (장바구니, SPEC §12).
+    Carts,
 }
 
 /// Every effective setting, typed.
@@ -157,6 +162,9 @@ pub struct Settings {
     /// `winback.after_days`: a Standard-or-better customer with no order for more than this many
     /// days gets "win back" as the next action.
     pub winback_after_days: u32,
+    /// `flows.catch_up_days` (SPEC §8): a flow message is sent up to this many days after its
+    /// send day (a run missed over a weekend catches up); older ones are listed as missed.
+    pub flows_catch_up_days: u32,
     /// Empty = order of first appearance.
     pub funnel_stages: Vec<String>,
     pub funnel_mode: FunnelMode,
@@ -172,6 +180,9 @@ pub struct Settings {
     pub pricing_stack: bool,
     /// `stock.*` (SPEC §10).
     pub stock: StockSettings,
+    /// `cart.recovery_days` (SPEC §12): a cart is recovered when the customer ordered within
+    /// this many days of starting it.
+    pub cart_recovery_days: u32,
     /// Where each key's value came from.
     pub origins: BTreeMap<String, Origin>,
 }

@@ -18,6 +18,7 @@ use super::WritebackError;
 use super::package::{Package, resolve, write_part};
 use super::styles::date_xf;
 use super::xml::{self, El, Splices, attrs_of, parse_cell_ref, start_tag};
+use crate::ingest::guard::Limits;
 use crate::model::CellRef;
 
 /// A new value for one cell. `row` and `col` are 0-based.
@@ -52,12 +53,23 @@ pub fn edit_cells(
     sheet_name: &str,
     edits: &[CellEdit],
 ) -> Result<Vec<u8>, WritebackError> {
+    edit_cells_with(original, sheet_name, edits, &Limits::from_env())
+}
+
+/// [`edit_cells`], checking the workbook against `limits` (the command line's).
+pub fn edit_cells_with(
+    original: &Path,
+    sheet_name: &str,
+    edits: &[CellEdit],
+    limits: &Limits,
+) -> Result<Vec<u8>, WritebackError> {
     let mut out = Cursor::new(Vec::new());
-    edit_cells_from(
+    edit_cells_checked(
         BufReader::new(File::open(original)?),
         sheet_name,
         edits,
         &mut out,
+        limits,
     )?;
     Ok(out.into_inner())
 }
@@ -76,6 +88,17 @@ pub fn edit_cells_from<R: Read + Seek, W: Write + Seek>(
     sheet_name: &str,
     edits: &[CellEdit],
     out: W,
+) -> Result<(), WritebackError> {
+    edit_cells_checked(original, sheet_name, edits, out, &Limits::from_env())
+}
+
+/// [`edit_cells_from`], checking the package against `limits`.
+pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
+    original: R,
+    sheet_name: &str,
+    edits: &[CellEdit],
+    out: W,
+    limits: &Limits,
 ) -> Result<(), WritebackError> {
     let mut pending: BTreeMap<u32, BTreeMap<u32, EditValue>> = BTreeMap::new();
     for e in edits {
@@ -100,7 +123,7 @@ pub fn edit_cells_from<R: Read + Seek, W: Write + Seek>(
             .insert(e.col, e.value.clone());
     }
 
-    let mut pkg = Package::open(original)?;
+    let mut pkg = Package::open(original, limits)?;
     let root_rels = pkg.rels("")?;
     let wb_part = root_rels
         .by_type_suffix("/officeDocument")

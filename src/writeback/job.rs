@@ -433,7 +433,9 @@ impl WriteJob {
         let Ok(existing) = fs::read(&self.real) else {
             return Ok(());
         };
-        let recorded = super::generated_sheets(Cursor::new(&existing)).unwrap_or_default();
+        let limits = crate::ingest::guard::limits_or_env(self.opts.merge.limits);
+        let recorded =
+            super::generated_sheets_with(Cursor::new(&existing), &limits).unwrap_or_default();
         let ours: Vec<String> = names(values.to_vec())
             .into_iter()
             .chain(names(generated.to_vec()))

@@ -34,6 +34,9 @@ pub struct MergeOptions {
     /// Timestamp stored on the zip entries dangol writes new. `None` (the default) stores
     /// 1980-01-01 00:00, so the output never depends on the clock.
     pub part_time: Option<NaiveDateTime>,
+    /// Input limits for the packages read (the owner's and the generated one); `None`: the
+    /// environment's, else the built-in ones.
+    pub limits: Option<crate::ingest::guard::Limits>,
 }
 
 impl MergeOptions {
@@ -154,8 +157,9 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
     opts: &MergeOptions,
     out: W,
 ) -> Result<MergeSummary, WritebackError> {
-    let mut pkg = Package::open(original)?;
-    let mut gpkg = Package::open(Cursor::new(generated))?;
+    let limits = crate::ingest::guard::limits_or_env(opts.limits);
+    let mut pkg = Package::open(original, &limits)?;
+    let mut gpkg = Package::open(Cursor::new(generated), &limits)?;
     let plan = MergePlan::make(&mut pkg, &mut gpkg)?;
     plan.write(&mut pkg, opts.zip_time(), out)?;
     Ok(plan.summary)
@@ -825,7 +829,15 @@ impl Book {
 /// The sheets dangol generated in this workbook, as recorded in its [`GENERATED_PROPERTY`]
 /// (empty for a workbook dangol never wrote). Reads only the package's small index parts.
 pub fn generated_sheets<R: Read + Seek>(reader: R) -> Result<Vec<String>, WritebackError> {
-    let mut pkg = Package::open(reader)?;
+    generated_sheets_with(reader, &crate::ingest::guard::Limits::from_env())
+}
+
+/// [`generated_sheets`], checking the package against `limits`.
+pub fn generated_sheets_with<R: Read + Seek>(
+    reader: R,
+    limits: &crate::ingest::guard::Limits,
+) -> Result<Vec<String>, WritebackError> {
+    let mut pkg = Package::open(reader, limits)?;
     Ok(Book::read(&mut pkg)?.recorded)
 }
 

@@ -18,13 +18,15 @@ mod xml;
 
 use std::path::PathBuf;
 
-pub use edit::{CellEdit, EditValue, edit_cells, edit_cells_from};
+pub use edit::{
+    CellEdit, EditValue, edit_cells, edit_cells_checked, edit_cells_from, edit_cells_with,
+};
 pub use job::{
     TEST_PAUSE_ENV, WriteJob, WriteKind, WriteOptions, WriteReport, set_new_file_mode, write_back,
 };
 pub use merge::{
-    GENERATED_PROPERTY, MergeOptions, MergeSummary, generated_sheets, merge_generated,
-    merge_generated_from,
+    GENERATED_PROPERTY, MergeOptions, MergeSummary, generated_sheets, generated_sheets_with,
+    merge_generated, merge_generated_from,
 };
 pub use safe::{
     Fingerprint, WorkbookLock, atomic_replace, backup, excel_owner_file, lock_path, resolve_link,

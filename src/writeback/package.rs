@@ -9,6 +9,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use super::WritebackError;
 use super::xml::{self, El};
+use crate::ingest::guard::Limits;
 
 pub(crate) const NS_REL: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -27,9 +28,10 @@ pub(crate) struct Package<R: Read + Seek> {
 }
 
 impl<R: Read + Seek> Package<R> {
-    pub fn open(mut reader: R) -> Result<Self, WritebackError> {
-        // The same pre-flight checks as reading: no bombs, tampered names or DOCTYPEs.
-        crate::ingest::guard::check_package(&mut reader, &crate::ingest::guard::limits())
+    /// Open a package after the same pre-flight checks as reading, with the same `limits`: no
+    /// bombs, tampered names or DOCTYPEs.
+    pub fn open(mut reader: R, limits: &Limits) -> Result<Self, WritebackError> {
+        crate::ingest::guard::check_package(&mut reader, limits)
             .map_err(|e| WritebackError::Invalid(e.to_string()))?;
         reader.seek(std::io::SeekFrom::Start(0))?;
         let mut zip = ZipArchive::new(reader)?;

@@ -246,9 +246,10 @@ fn reasons_show_only_the_clauses_that_decided_the_grade() {
         "--verbose",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("orders 3 ≥ 3"), "{out}");
-    assert!(!out.contains("total 433,000 ≥ 500,000"), "{out}");
-    assert!(!out.contains("conversions 0 ≥ 1"), "{out}");
+    // Korean reasons name the metrics in Korean, with units (SPEC promise 6).
+    assert!(out.contains("주문 3회 ≥ 3회"), "{out}");
+    assert!(!out.contains("합계 433,000원 ≥ 500,000원"), "{out}");
+    assert!(!out.contains("전환 0회 ≥ 1회"), "{out}");
 }
 
 /// A workbook whose Grades sheet holds `rule` as the VIP table's first rule (in C2).

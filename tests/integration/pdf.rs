@@ -109,6 +109,7 @@ fn report(lang: Lang) -> WeeklyReport {
         value: dangol::analysis::value::ValueSummary::default(),
         price_mismatches: 0,
         low_stock: Vec::new(),
+        carts: None,
     }
 }
 
@@ -129,7 +130,7 @@ fn assert_has(text: &str, want: &str) {
 
 fn check(r: &WeeklyReport) -> Vec<u8> {
     let (pdf, warnings) = render_weekly_pdf(r, &FontSource::Embedded).unwrap();
-    assert_eq!(warnings, Vec::<String>::new());
+    assert_eq!(warnings, Vec::new());
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(
         pdf.len() < 300_000,
@@ -139,7 +140,7 @@ fn check(r: &WeeklyReport) -> Vec<u8> {
     let text = text_of(&pdf);
     assert_has(&text, &r.shop_name);
     assert_has(&text, "2025-W16 (2025-04-14 ~ 2025-04-20)");
-    for k in r.kpi_rows() {
+    for k in dangol::render::weekly::kpi_rows(r) {
         assert_has(&text, r.lang.pick(k.label_ko, k.label_en));
         assert_has(&text, &k.value);
         assert_has(&text, &k.change);
@@ -166,12 +167,13 @@ fn korean_report_reads_back() {
     for want in [
         "최근 12주 매출",
         "이번 주 상위 고객",
-        "₩1,234,567,890",
-        "+₩234,567,890",
+        // Korean text writes won after the number (SPEC promise 6).
+        "1,234,567,890원",
+        "+234,567,890원",
         "+23.5%",
         "+25.0%p",
-        "₩1,200만",
-        "₩0",
+        "1,200만원",
+        "0원",
         "발송",
         "12 (100.0%)",
         "Q-17",
@@ -225,6 +227,7 @@ fn missing_characters_are_reported_and_replaced() {
     r.top_customers[1].name = "Acme 𝄞 Music".into();
     r.shop_name = "Shop\u{0E01}".into();
     let (pdf, warnings) = render_weekly_pdf(&r, &FontSource::Embedded).unwrap();
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         warnings,
         vec![
@@ -282,9 +285,9 @@ fn report_from_a_ledger() {
     let pdf = check(&r);
     let text = text_of(&pdf);
     for want in [
-        "₩2,120,000",
-        "₩1,400,000",
-        "₩700,000",
+        "2,120,000원",
+        "1,400,000원",
+        "700,000원",
         "견적 데이터 없음",
         "리마인드 대상 없음",
     ] {

@@ -268,7 +268,8 @@ fn check_suggests_a_cancel_prefix_when_order_ids_look_like_credit_invoices() {
         ],
         &["", "", "", "", "", ""],
     );
-    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
+    // A Korean workbook: `--lang en` for the English texts (the Korean ones: korean.rs).
+    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01", "--lang", "en"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains(
@@ -279,7 +280,7 @@ fn check_suggests_a_cancel_prefix_when_order_ids_look_like_credit_invoices() {
         "{out}"
     );
     // Set, the hint is gone and the rows are returns.
-    let (code, out, err) = run(&["check", s(&p), "--set", "cancel_prefix=C"]);
+    let (code, out, err) = run(&["check", s(&p), "--set", "cancel_prefix=C", "--lang", "en"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!out.contains("look like credit invoices"), "{out}");
     assert!(out.contains("3 return rows"), "{out}");
@@ -324,7 +325,7 @@ fn cp949_csv_money_with_a_backslash_is_won() {
         })
         .collect();
     assert_eq!(totals, [("김철수", "12000"), ("이영희", "3000")]);
-    let (code, out, _) = run(&["check", s(&p)]);
+    let (code, out, _) = run(&["check", s(&p), "--lang", "en"]);
     assert_eq!(code, 1);
     // One backslash, as in the file.
     assert!(
@@ -350,7 +351,7 @@ fn totals_rows_under_the_table_are_skipped_with_a_note() {
             ],
         )],
     );
-    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
+    let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01", "--lang", "en"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains(

@@ -917,7 +917,7 @@ fn eml_drafts_and_mail_merge_csv() {
     assert_eq!(get("Content-Type"), "text/plain; charset=utf-8");
     assert_eq!(
         body,
-        "김철수님, 14일 전 보내드린 견적(₩1,200,000)을 열람해 주셔서 감사합니다. 단골상점"
+        "김철수님, 14일 전 보내드린 견적(1,200,000원)을 열람해 주셔서 감사합니다. 단골상점"
     );
     assert!(!body.contains('{'));
 
@@ -956,7 +956,7 @@ fn eml_drafts_and_mail_merge_csv() {
     assert_eq!(rows[0][0], "evil@ex.com");
     assert_eq!(
         rows[1][..5],
-        ["kim@ex.com", "김철수", "Q-001", "14", "₩1,200,000"]
+        ["kim@ex.com", "김철수", "Q-001", "14", "1,200,000원"]
     );
 
     // Deterministic: a second run writes identical drafts.

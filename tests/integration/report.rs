@@ -179,7 +179,7 @@ fn read_pdf(path: &Path) -> (Vec<u8>, String) {
 fn check_common(text: &str, r: &dangol::analysis::weekly::WeeklyReport) {
     assert_has(text, &r.shop_name);
     assert_has(text, "2025-W16 (2025-04-14 ~ 2025-04-20)");
-    for k in r.kpi_rows() {
+    for k in dangol::render::weekly::kpi_rows(r) {
         assert_has(text, r.lang.pick(k.label_ko, k.label_en));
         assert_has(text, &k.value);
         assert_has(text, &k.change);
@@ -219,10 +219,11 @@ fn korean_report_from_a_workbook() {
         "(주)한빛상사 서울본사 구매팀",
         "Acme Trading",
         // Revenue 4,450,000 against 1,300,000; orders 4 against 2; new customers 2 against 1.
-        "₩4,450,000",
-        "+₩3,150,000",
+        // Korean text writes won after the number (SPEC promise 6).
+        "4,450,000원",
+        "+3,150,000원",
         "+242.3%",
-        "₩1,112,500",
+        "1,112,500원",
         // Quotes sent in the week: 3, of which 2 opened and 1 converted.
         "66.7%",
         "33.3%",

@@ -192,7 +192,8 @@ fn out_leaves_the_input_byte_identical() {
     assert_eq!(
         stdout(&o).lines().next().unwrap(),
         format!(
-            "{}에 썼습니다 ({}은(는) 그대로입니다) (기준일 2025-04-16)",
+            // The particle fits the word (`Shop.xlsm`: 엠 → 은), never `은(는)`.
+            "{}에 썼습니다 ({}은 그대로입니다) (기준일 2025-04-16)",
             out.display(),
             input.display()
         )
@@ -454,7 +455,8 @@ fn a_tsv_input_is_read_with_tabs() {
     assert_eq!(
         stdout(&o).lines().next().unwrap(),
         format!(
-            "{}은(는) 그 자리에서 고칠 수 없는 형식이라 새 통합문서 {}에 데이터(값)와 dangol 시트를 썼습니다 (기준일 2025-04-16)",
+            // `매출.tsv`: 브이 → 는.
+            "{}는 그 자리에서 고칠 수 없는 형식이라 새 통합문서 {}에 데이터(값)와 dangol 시트를 썼습니다 (기준일 2025-04-16)",
             tsv.display(),
             out.display()
         )
@@ -652,8 +654,9 @@ fn the_bundled_sample_shops_run_end_to_end() {
             .collect();
         // Every sheet but Data Issues (the samples have notes only: void rows counted, returns
         // netted, which are no data problems), with Customer Value (SPEC §11), and the group,
-        // price and stock sheets (the samples carry groups, prices and stock).
-        assert_eq!(generated.len(), 11, "{file}: {names:?}");
+        // price and stock sheets (the samples carry groups, prices and stock), and Cart
+        // Recovery (the samples carry a carts export, SPEC §12).
+        assert_eq!(generated.len(), 12, "{file}: {names:?}");
         let mut wb = open_workbook_auto(&out).unwrap();
         let f = wb.worksheet_range(funnel).unwrap();
         assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());

@@ -87,7 +87,8 @@ fn parse_text_money(s: &str) -> Option<f64> {
     folded.parse().ok()
 }
 
-const KO_SHEETS: [&str; 13] = [
+// The Flows sheet (SPEC §8) follows the defaults since lifecycle flows.
+const KO_SHEETS: [&str; 15] = [
     "판매",
     "견적",
     "고객",
@@ -95,14 +96,16 @@ const KO_SHEETS: [&str; 13] = [
     "설정",
     "등급기준",
     "템플릿",
+    "자동발송규칙",
     "고객그룹",
     "그룹회원",
     "단가표",
     "프로모션",
     "재고",
     "입출고",
+    "장바구니",
 ];
-const EN_SHEETS: [&str; 13] = [
+const EN_SHEETS: [&str; 15] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -110,12 +113,14 @@ const EN_SHEETS: [&str; 13] = [
     "Settings",
     "Grades",
     "Templates",
+    "Flows",
     "Groups",
     "Group Members",
     "Price List",
     "Promotions",
     "Stock",
     "Stock Moves",
+    "Carts",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",
@@ -388,10 +393,14 @@ fn customers_and_pipeline_sheets() {
             "고객그룹",
             "가입일",
             "수신거부",
-            "메모"
+            "메모",
+            "생일"
         ]
     );
     assert_eq!(rows.len() - 1, 300);
+    // Every third customer has a birthday (the first two days before the data's end).
+    let birthdays = rows[1..].iter().filter(|r| as_day(&r[7]).is_some()).count();
+    assert_eq!(birthdays, 100);
     let groups: std::collections::BTreeSet<String> =
         rows[1..].iter().map(|r| text(&r[3])).collect();
     assert_eq!(groups, ["VIP", "도매", "일반"].map(String::from).into());

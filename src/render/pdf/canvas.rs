@@ -86,7 +86,7 @@ pub struct Canvas {
     /// `None` when only one face is available (a `--font` file): bold text uses the regular.
     pub bold: Option<Face>,
     pub pages: Vec<Vec<Op>>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::PdfWarning>,
 }
 
 impl Canvas {
@@ -130,7 +130,7 @@ impl Canvas {
     /// `s` with every character the font lacks replaced by `?` — each one reported once per
     /// context as `font lacks '𝄞' (U+1D11E) in customer name "…"`. Control characters (a line
     /// break inside a cell) become spaces.
-    pub fn clean(&mut self, s: &str, context: &str) -> String {
+    pub fn clean(&mut self, s: &str, kind: super::TextKind) -> String {
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
             if c.is_control() {
@@ -138,7 +138,11 @@ impl Canvas {
             } else if self.has(c) {
                 out.push(c);
             } else {
-                let w = format!("font lacks '{c}' (U+{:04X}) in {context} {s:?}", c as u32);
+                let w = super::PdfWarning::FontLacks {
+                    ch: c,
+                    kind,
+                    text: s.to_string(),
+                };
                 if !self.warnings.contains(&w) {
                     self.warnings.push(w);
                 }
@@ -179,7 +183,7 @@ impl Canvas {
     /// Draw `s` with its baseline at `y` (from the top). Text is cleaned against the font
     /// (context `label`) so nothing is dropped silently.
     pub fn text(&mut self, x: f32, y: f32, s: &str, style: Style, align: Align) {
-        let s = self.clean(s, "label");
+        let s = self.clean(s, super::TextKind::Label);
         let w = self.width(&s, style);
         let x = match align {
             Align::Left => x,
@@ -211,7 +215,7 @@ impl Canvas {
 
     /// `fit` then `text`.
     pub fn text_fit(&mut self, x: f32, y: f32, s: &str, max_w: f32, style: Style, align: Align) {
-        let s = self.clean(s, "label");
+        let s = self.clean(s, super::TextKind::Label);
         let (t, st) = self.fit(&s, max_w, style, style.size * 0.7);
         self.text(x, y, &t, st, align);
     }

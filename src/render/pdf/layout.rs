@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::TextKind;
 use super::canvas::{Align, Canvas, PAGE_H, PAGE_W, Rgb8, Style};
 use crate::analysis::weekly::{Direction, NONE, WeeklyReport, display};
 use crate::model::{Currency, Lang};
@@ -19,8 +20,9 @@ const BOTTOM: f32 = PAGE_H - 50.0;
 const ROW: f32 = 15.0;
 const SECTION_GAP: f32 = 16.0;
 /// Grade changes shown at most: a sliding window can move hundreds of customers in a week,
-/// and the reminders, customer value, low stock and price check after them must still fit.
-const MAX_GRADE_ROWS: usize = 10;
+/// and the reminders, customer value, low stock, abandoned carts and price check after them
+/// must still fit.
+const MAX_GRADE_ROWS: usize = 8;
 /// Reminders listed in the PDF at most (oldest first); the full list is the Reminders sheet
 /// and `dangol remind`.
 const MAX_REMINDER_ROWS: usize = 10;
@@ -43,27 +45,32 @@ fn st(size: f32, bold: bool, color: Rgb8) -> Style {
 /// `?` and are reported with where they came from.
 pub fn clean_report(r: &WeeklyReport, c: &mut Canvas) -> WeeklyReport {
     let mut r = r.clone();
-    r.shop_name = c.clean(&r.shop_name, "shop name");
+    r.shop_name = c.clean(&r.shop_name, TextKind::ShopName);
     for t in &mut r.top_customers {
-        t.name = c.clean(&t.name, "customer name");
+        t.name = c.clean(&t.name, TextKind::CustomerName);
     }
     for s in &mut r.low_stock {
-        s.product = c.clean(&s.product, "product name");
+        s.product = c.clean(&s.product, TextKind::ProductName);
     }
     for f in &mut r.funnel {
-        f.label = c.clean(&f.label, "funnel stage");
+        f.label = c.clean(&f.label, TextKind::FunnelStage);
     }
     for g in &mut r.grade_changes {
-        g.customer = c.clean(&g.customer, "customer name");
-        g.from = c.clean(&g.from, "grade name");
-        g.to = c.clean(&g.to, "grade name");
+        g.customer = c.clean(&g.customer, TextKind::CustomerName);
+        g.from = c.clean(&g.from, TextKind::GradeName);
+        g.to = c.clean(&g.to, TextKind::GradeName);
     }
     for v in r.value.top.iter_mut().chain(r.value.at_risk.iter_mut()) {
-        v.name = c.clean(&v.name, "customer name");
+        v.name = c.clean(&v.name, TextKind::CustomerName);
+    }
+    if let Some(k) = &mut r.carts {
+        for (p, _) in &mut k.products {
+            *p = c.clean(p, TextKind::ProductName);
+        }
     }
     for m in &mut r.reminders {
-        m.customer = c.clean(&m.customer, "customer name");
-        m.quote_id = c.clean(&m.quote_id, "quote id");
+        m.customer = c.clean(&m.customer, TextKind::CustomerName);
+        m.quote_id = c.clean(&m.quote_id, TextKind::QuoteId);
     }
     r
 }
@@ -86,7 +93,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
     y = trend_chart(r, c, y) + SECTION_GAP;
     y = funnel(r, c, y) + SECTION_GAP;
 
-    let money = |d: Decimal| display::money(d, r.currency);
+    let money = |d: Decimal| crate::i18n::money(r.lang, d, r.currency);
     let top: Vec<Vec<String>> = r
         .top_customers
         .iter()
@@ -234,9 +241,80 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
     } else {
         low_stock(r, c, y + SECTION_GAP)
     };
+    let y = carts_section(r, c, y + SECTION_GAP);
     price_check_line(r, c, y + SECTION_GAP);
 
     footers(r, c);
+}
+
+/// Abandoned carts (SPEC §12) in two lines: the week's abandoned and recovered carts, then the
+/// open ones and the most abandoned products; without a carts sheet, one line saying dangol
+/// cannot see carts. No section title: page 2 is full on a busy week.
+fn carts_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
+    let money = |d: Decimal| display::money(d, r.currency);
+    let lines: Vec<String> = match &r.carts {
+        None => vec![format!(
+            "{}: {}",
+            l.pick("장바구니 이탈", "Abandoned carts"),
+            crate::render::contents_carts::no_carts(l)
+        )],
+        Some(k) => {
+            let w = &k.week;
+            let rate = w
+                .recovery_rate()
+                .map_or_else(|| "–".to_string(), display::percent);
+            let (abandoned, recovered) = (money(w.abandoned_value), money(w.recovered_value));
+            let products = k
+                .products
+                .iter()
+                .map(|(p, n)| format!("{p} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let open = money(k.open_value);
+            match l {
+                Lang::Ko => vec![
+                    format!(
+                        "이번 주 장바구니 이탈 {}개 ({abandoned}) · 복구 {}개 ({recovered}) · 복구율 {rate}",
+                        w.abandoned, w.recovered
+                    ),
+                    if products.is_empty() {
+                        format!("복구 대상 {}개 ({open}) — 장바구니복구 시트 참고", k.open)
+                    } else {
+                        format!(
+                            "복구 대상 {}개 ({open}) · 많이 남겨진 상품: {products} — 장바구니복구 시트 참고",
+                            k.open
+                        )
+                    },
+                ],
+                Lang::En => vec![
+                    format!(
+                        "Abandoned carts this week: {} ({abandoned}) · recovered {} ({recovered}) · recovery rate {rate}",
+                        w.abandoned, w.recovered
+                    ),
+                    if products.is_empty() {
+                        format!(
+                            "Open carts to recover: {} ({open}) — see the Cart Recovery sheet",
+                            k.open
+                        )
+                    } else {
+                        format!(
+                            "Open carts to recover: {} ({open}) · most abandoned: {products} — see the Cart Recovery sheet",
+                            k.open
+                        )
+                    },
+                ],
+            }
+        }
+    };
+    let Some(mut y) = room(r, c, y, ROW * lines.len() as f32) else {
+        return y;
+    };
+    for (i, line) in lines.iter().enumerate() {
+        c.text_fit(M, y + 11.0, line, CW, st(9.5, i == 0, INK), Align::Left);
+        y += ROW;
+    }
+    y
 }
 
 /// Customer value (SPEC §11): the most valuable customers, then the valuable ones most at risk.
@@ -250,7 +328,7 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let pct = |p: f64| format!("{:.0}%", p * 100.0);
     let money = |m: Option<f64>| {
         m.and_then(|m| Decimal::try_from(m).ok())
-            .map_or_else(String::new, |d| display::money(d, r.currency))
+            .map_or_else(String::new, |d| crate::i18n::money(r.lang, d, r.currency))
     };
     let top: Vec<Vec<String>> = v
         .top
@@ -295,7 +373,7 @@ fn value_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
         .map(|t| {
             vec![
                 t.name.clone(),
-                display::money(t.spent, r.currency),
+                crate::i18n::money(r.lang, t.spent, r.currency),
                 pct(t.p_alive),
             ]
         })
@@ -465,7 +543,7 @@ fn tiles(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let inner = tw - 2.0 * PAD;
     let last_week = r.lang.pick("지난주", "Last week");
     let has_arrows = c.has('▲') && c.has('▼');
-    for (i, k) in r.kpi_rows().iter().enumerate() {
+    for (i, k) in crate::render::weekly::kpi_rows(r).iter().enumerate() {
         let x = M + (i % 4) as f32 * (tw + GAP);
         let ty = y + (i / 4) as f32 * (TH + GAP);
         c.rect(x, ty, tw, TH, TILE);
@@ -529,7 +607,23 @@ fn tiles(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     y + 2.0 * TH + GAP
 }
 
-/// Short money for chart labels: `₩450만`, `₩12.3억` in Korean; `£355K`, `£1.2B` in English.
+/// A table's name in warnings about it, in `lang`.
+pub fn table_name(what: &'static str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return what;
+    }
+    match what {
+        "top customers" => "상위 고객",
+        "grade changes" => "등급 변동",
+        "reminders" => "리마인드",
+        "customer value" => "고객가치",
+        "customers at risk" => "이탈 위험 고객",
+        "low-stock products" => "재고 부족 상품",
+        other => other,
+    }
+}
+
+/// Short money for chart labels: `450만원`, `12.3억원` in Korean; `£355K`, `£1.2B` in English.
 pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
     let sign = if d.is_sign_negative() && !d.is_zero() {
         "-"
@@ -542,7 +636,12 @@ pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
         Lang::Ko => &[(1e8, "억"), (1e4, "만")],
         Lang::En => &[(1e9, "B"), (1e6, "M"), (1e3, "K")],
     };
-    let sym = cur.symbol();
+    // Korean text writes won after the number (`450만원`, SPEC promise 6).
+    let (sym, won) = if lang == Lang::Ko && cur == Currency::Krw {
+        ("", "원")
+    } else {
+        (cur.symbol(), "")
+    };
     for &(u, name) in units {
         if a >= u {
             let x = a / u;
@@ -552,11 +651,11 @@ pub fn compact_money(d: Decimal, cur: Currency, lang: Lang) -> String {
                 let t = format!("{x:.1}");
                 t.strip_suffix(".0").map_or(t.clone(), str::to_string)
             };
-            return format!("{sign}{sym}{n}{name}");
+            return format!("{sign}{sym}{n}{name}{won}");
         }
     }
     format!(
-        "{sign}{sym}{}",
+        "{sign}{sym}{}{won}",
         display::number(Decimal::from(a.round() as i64))
     )
 }
@@ -744,8 +843,8 @@ struct Col<'a> {
 
 struct Table<'a> {
     title: &'a str,
-    /// For the warning when rows are cut.
-    what: &'a str,
+    /// For the warning when rows are cut (see [`table_name`]).
+    what: &'static str,
     cols: &'a [Col<'a>],
     empty: &'a str,
     /// Rows shown at most; the rest become one "and N more" line (no warning: a choice, not
@@ -781,11 +880,10 @@ fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<St
     };
 
     let Some(y) = room(r, c, y, 20.0 + 15.0 + ROW) else {
-        c.warnings.push(format!(
-            "{}: no room left on two pages; {} rows not shown",
-            t.what,
-            rows.len()
-        ));
+        c.warnings.push(super::PdfWarning::NoRoom {
+            table: t.what,
+            rows: rows.len(),
+        });
         return y;
     };
     let mut y = draw_head(c, y, t.title);
@@ -831,12 +929,11 @@ fn table(r: &WeeklyReport, c: &mut Canvas, y: f32, t: &Table<'_>, rows: &[Vec<St
                     st(8.5, false, GREY),
                     Align::Left,
                 );
-                c.warnings.push(format!(
-                    "{}: {} of {} rows shown; the rest do not fit on two pages",
-                    t.what,
-                    k,
-                    rows.len()
-                ));
+                c.warnings.push(super::PdfWarning::Cut {
+                    table: t.what,
+                    shown: k,
+                    total: rows.len(),
+                });
                 return y + ROW;
             }
         }
@@ -885,17 +982,17 @@ mod tests {
         let d = |n: i64| Decimal::from(n);
         assert_eq!(
             compact_money(d(4_500_000), Currency::Krw, Lang::Ko),
-            "₩450만"
+            "450만원"
         );
         assert_eq!(
             compact_money(d(1_234_567_890), Currency::Krw, Lang::Ko),
-            "₩12.3억"
+            "12.3억원"
         );
         assert_eq!(
             compact_money(d(12_345_678), Currency::Krw, Lang::Ko),
-            "₩1,235만"
+            "1,235만원"
         );
-        assert_eq!(compact_money(d(0), Currency::Krw, Lang::Ko), "₩0");
+        assert_eq!(compact_money(d(0), Currency::Krw, Lang::Ko), "0원");
         assert_eq!(compact_money(d(355_000), Currency::Gbp, Lang::En), "£355K");
         assert_eq!(
             compact_money(d(-1_200_000_000), Currency::Usd, Lang::En),

@@ -1,0 +1,237 @@
+//! The message catalogue: every user-facing sentence dangol writes, once per language, with
+//! named arguments — and the Korean text helpers those sentences need (money as `98,000원`,
+//! particles chosen from the preceding word, thousands separators in counts).
+//!
+//! Why an enum made by one macro rather than a table keyed by string ids: a message is looked
+//! up by a Rust path (`Msg::CheckNoProblems`), so a typo in an id is a compile error, not a
+//! missing text found by a user; the macro writes the Korean and the English text of a message
+//! side by side in one entry, so a message cannot be added in one language only (the entry
+//! would not parse), and [`Msg::ALL`] lets the unit tests check every message: both texts are
+//! non-empty, the Korean one is Korean, the English one holds no Hangul, and both name the same
+//! arguments. This is the house style of the header alias tables (one macro, one table).
+//!
+//! A template names its arguments in braces: `{path}`. An argument followed by a Korean
+//! particle, `{word:은}`, is replaced by the word and the particle that fits its last sound
+//! (`고객은`, `VIP는`, `3개월은`); see [`particle`]. `{{` and `}}` are literal braces.
+
+mod catalogue;
+mod korean;
+pub mod problems;
+
+pub use catalogue::Msg;
+pub use korean::{count, has_final_consonant, money, particle};
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use crate::model::Lang;
+
+impl Msg {
+    /// The message in `lang` with its named arguments filled in. An argument the template
+    /// does not name is ignored; a name the caller did not give is left as written (`{n}`),
+    /// which the catalogue tests rule out for every message.
+    pub fn render(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        fill(self.template(lang), args)
+    }
+
+    /// The names of the arguments a template uses, in order of first use.
+    pub fn arguments(self, lang: Lang) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (name, _) in placeholders(self.template(lang)) {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+/// `msg!(lang, CheckNoProblems)` or `msg!(lang, CheckRows, rows = n, bad = m)`: render a
+/// catalogue message with named arguments.
+#[macro_export]
+macro_rules! msg {
+    ($lang:expr, $id:ident $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Msg::$id.render(
+            $lang,
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+
+/// The placeholders of a template: (name, particle) for each `{name}` or `{name:particle}`.
+fn placeholders(template: &str) -> Vec<(&str, Option<&str>)> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        let after = &rest[i + 1..];
+        if after.starts_with(&rest[i..=i]) {
+            rest = &after[1..];
+            continue;
+        }
+        if rest.as_bytes()[i] == b'}' {
+            rest = after;
+            continue;
+        }
+        let Some(end) = after.find('}') else { break };
+        let inner = &after[..end];
+        let (name, p) = match inner.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (inner, None),
+        };
+        out.push((name, p));
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let brace = &rest[i..=i];
+        let after = &rest[i + 1..];
+        if after.starts_with(brace) {
+            out.push_str(brace);
+            rest = &after[1..];
+            continue;
+        }
+        if brace == "}" {
+            out.push('}');
+            rest = after;
+            continue;
+        }
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let inner = &after[..end];
+        let (name, p) = match inner.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (inner, None),
+        };
+        if let Some((_, v)) = args.iter().find(|(n, _)| *n == name) {
+            let text = v.to_string();
+            out.push_str(&text);
+            if let Some(p) = p {
+                out.push_str(particle(&text, p));
+            }
+        } else {
+            out.push('{');
+            out.push_str(inner);
+            out.push('}');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The language of the workbook being worked on, once read: 0 not yet known, 1 Korean,
+/// 2 English. An error is printed by `main`, far from the workbook it is about; this lets it
+/// (and the few messages made before or outside a [`crate::ingest::Loaded`]) speak the
+/// workbook's language. Set once per command, by the reader.
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+/// Record the language of the workbook being worked on.
+pub fn set_current(lang: Lang) {
+    CURRENT.store(
+        match lang {
+            Lang::Ko => 1,
+            Lang::En => 2,
+        },
+        Ordering::Relaxed,
+    );
+}
+
+/// The language of the workbook being worked on, when one was read.
+pub fn current() -> Option<Lang> {
+    match CURRENT.load(Ordering::Relaxed) {
+        1 => Some(Lang::Ko),
+        2 => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// The language for a message made before (or without) reading the workbook: the workbook's
+/// when it was read, else Korean with `--lang ko`, else English.
+pub fn lang_of(g: &crate::cli::GlobalArgs) -> Lang {
+    current().unwrap_or(match g.lang {
+        Some(crate::cli::LangArg::Ko) => Lang::Ko,
+        _ => Lang::En,
+    })
+}
+
+/// `dangol: error: …` (`dangol: 오류: …`) on stderr, as the terminal may show it.
+pub fn eprint_error(lang: Lang, message: &str) {
+    let line = crate::msg!(lang, ErrorLine, message = message);
+    eprintln!("{}", crate::render::terminal::stderr_line(&line));
+}
+
+/// Whether `s` holds a Hangul syllable or jamo.
+pub fn has_hangul(s: &str) -> bool {
+    s.chars().any(is_hangul)
+}
+
+/// A Hangul syllable or jamo.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages whose Korean text is rightly free of Hangul (none yet): listed, never silent.
+    const KOREAN_WITHOUT_HANGUL: &[Msg] = &[];
+
+    #[test]
+    fn every_message_exists_in_both_languages_with_the_same_arguments() {
+        assert!(Msg::ALL.len() > 20, "the catalogue lists its messages");
+        for m in Msg::ALL.iter().copied() {
+            let (ko, en) = (m.template(Lang::Ko), m.template(Lang::En));
+            assert!(!ko.trim().is_empty(), "{m:?} has no Korean text");
+            assert!(!en.trim().is_empty(), "{m:?} has no English text");
+            assert_ne!(ko, en, "{m:?}: the Korean text is the English one");
+            assert!(
+                has_hangul(ko) || KOREAN_WITHOUT_HANGUL.contains(&m),
+                "{m:?}: the Korean text {ko:?} holds no Korean"
+            );
+            assert!(
+                !has_hangul(en),
+                "{m:?}: the English text {en:?} holds Hangul"
+            );
+            let mut a = m.arguments(Lang::Ko);
+            let mut b = m.arguments(Lang::En);
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{m:?}: the two texts name different arguments");
+            assert!(
+                placeholders(en).iter().all(|(_, p)| p.is_none()),
+                "{m:?}: a Korean particle in the English text"
+            );
+            for (name, p) in placeholders(ko) {
+                if let Some(p) = p {
+                    assert!(
+                        korean::PARTICLES.iter().any(|(a, b)| *a == p || *b == p),
+                        "{m:?}: {{{name}:{p}}} is not a particle dangol knows"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arguments_and_particles_are_filled_in() {
+        let s = fill(
+            "{who:은} {n}건, {what:을} {{x}}",
+            &[("who", &"고객"), ("n", &"5,000"), ("what", &"견적")],
+        );
+        assert_eq!(s, "고객은 5,000건, 견적을 {x}");
+        assert_eq!(fill("{a:는} {b}", &[("a", &"VIP")]), "VIP는 {b}");
+        assert_eq!(
+            msg!(Lang::En, CheckNoProblems),
+            "No problems found.".to_string()
+        );
+        assert_eq!(msg!(Lang::Ko, CheckNoProblems), "문제가 없습니다.");
+    }
+}

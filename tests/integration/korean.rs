@@ -1,0 +1,518 @@
+//! Korean-first (SPEC promise 6): every command run with `--lang ko` on a Korean workbook —
+//! and the error paths a Korean owner meets — prints no English sentence in stdout, stderr,
+//! the generated sheets, the PDF or the drafts; the same run with `--lang en` on the English
+//! sample prints no Hangul but the customers' own data.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+
+use crate::support::{V::*, dangol, stderr, stdout, tmp, xlsx};
+
+/// Sheets dangol generates, in both languages.
+const GENERATED: &[&str] = &[
+    "고객분석",
+    "퍼널",
+    "대시보드",
+    "리마인드",
+    "등급변동",
+    "주간리포트",
+    "고객가치",
+    "그룹명단",
+    "단가검증",
+    "프로모션대상",
+    "발주제안",
+    "데이터점검",
+    "Customer Stats",
+    "Funnel",
+    "Dashboard",
+    "Reminders",
+    "Grade Changes",
+    "Weekly",
+    "Customer Value",
+    "Group Roster",
+    "Price Check",
+    "Promo Eligibility",
+    "Reorder",
+    "Data Issues",
+];
+
+/// Words that may stand in a Korean text: product and format names, codes and the SPEC §5
+/// field names (`date=A(주문일자)`), which stay English on purpose.
+const ALLOWED_WORDS: &[&str] = &[
+    "dangol", "VIP", "RFM", "KRW", "GBP", "USD", "EUR", "CSV", "JSON", "PDF", "Excel", "ISO",
+    "reach", "strict", "ko", "en", "true", "false", "Lotus",
+];
+
+/// ASCII-only English sentences in `text`: three or more words of letters in a row separated
+/// by single spaces, once paths, `code spans` and allowed words are taken out.
+fn english_sentences(text: &str, paths: &[&Path]) -> Vec<String> {
+    let mut cleaned = text.to_string();
+    for p in paths {
+        cleaned = cleaned.replace(&p.display().to_string(), " ");
+    }
+    // `dangol check shop.xlsx`: a command to type, not a sentence.
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in cleaned.chars() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(' ');
+        } else if !in_code {
+            out.push(c);
+        }
+    }
+    let mut found = Vec::new();
+    for line in out.lines() {
+        let mut run: Vec<&str> = Vec::new();
+        let mut flush = |run: &mut Vec<&str>| {
+            if run.len() >= 3 {
+                found.push(format!("{:?} in {line:?}", run.join(" ")));
+            }
+            run.clear();
+        };
+        // A word is letters only; anything else between words ends the run.
+        for piece in line.split(' ') {
+            let word = piece.trim_end_matches([',', '.', ':', ';', '!', '?']);
+            let letters = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic());
+            if letters && !ALLOWED_WORDS.contains(&word) {
+                run.push(word);
+                if word.len() != piece.len() {
+                    flush(&mut run);
+                }
+            } else {
+                flush(&mut run);
+            }
+        }
+        flush(&mut run);
+    }
+    found
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+/// Lines of `text` with Hangul once the customers' own data (`data`) is taken out.
+fn hangul_lines(text: &str, data: &[String]) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.chars().any(is_hangul))
+        .filter(|l| {
+            let mut rest = (*l).to_string();
+            for d in data {
+                rest = rest.replace(d.as_str(), " ");
+            }
+            rest.chars().any(is_hangul)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every text cell of the given sheets of a workbook (all sheets when `only` is empty).
+fn sheet_texts(path: &Path, only: &[&str]) -> Vec<String> {
+    let mut wb = calamine::open_workbook_auto(path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let names = wb.sheet_names();
+    let mut out = Vec::new();
+    for name in names {
+        if !only.is_empty() && !only.contains(&name.as_str()) {
+            continue;
+        }
+        let range = wb.worksheet_range(&name).expect("sheet");
+        for row in range.rows() {
+            for c in row {
+                if let Data::String(s) = c {
+                    out.push(s.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pdf_text(path: &Path) -> String {
+    let doc = lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("text")
+}
+
+fn sample(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data")
+        .join(name);
+    assert!(p.exists(), "the bundled sample {} is missing", p.display());
+    p
+}
+
+/// Run every command on a copy of `sample` in `lang`; returns (everything printed, drafts,
+/// PDF text, generated sheets' texts, the temp dir's path).
+fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String, Vec<String>) {
+    let wb = dir.join(sample_name);
+    std::fs::copy(sample(sample_name), &wb).expect("copy sample");
+    let w = wb.to_str().unwrap();
+    let eml = dir.join("drafts");
+    let pdf = dir.join("weekly.pdf");
+    let out = dir.join("out.xlsx");
+    let (e, p, o) = (
+        eml.to_str().unwrap(),
+        pdf.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let mut printed = String::new();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", w],
+        vec!["customers", w, "--verbose"],
+        vec!["funnel", w],
+        vec!["funnel", w, "--by", "channel"],
+        vec!["remind", w, "--eml", e],
+        vec!["report", w, "--out", p],
+        vec!["run", w, "--out", o, "--no-report"],
+        vec!["value", w],
+        vec!["groups", w],
+        vec!["stock", w],
+    ];
+    for c in commands {
+        let mut args = c.clone();
+        args.extend(["--lang", lang, "--as-of", "latest"]);
+        let r = dangol(&args);
+        assert_eq!(r.status.code(), Some(0), "{args:?}: {}", stderr(&r));
+        printed.push_str(&stdout(&r));
+        printed.push_str(&stderr(&r));
+    }
+    let mut drafts = String::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&eml)
+        .expect("drafts written")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "remind --eml wrote no drafts");
+    for f in files {
+        drafts.push_str(&decoded_eml(&f));
+    }
+    let sheets = sheet_texts(&out, GENERATED);
+    assert!(!sheets.is_empty(), "run wrote no generated sheet");
+    (printed, drafts, pdf_text(&pdf), sheets)
+}
+
+/// A draft's subject and body as the owner's mail program shows them (the mail-merge CSV as
+/// it is).
+fn decoded_eml(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("read draft");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if path.extension().is_some_and(|x| x != "eml") {
+        return text;
+    }
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut out = String::new();
+    for line in head.lines() {
+        if let Some(s) = line.strip_prefix("Subject: ") {
+            for word in s.split(' ') {
+                match word
+                    .strip_prefix("=?UTF-8?B?")
+                    .and_then(|w| w.strip_suffix("?="))
+                {
+                    Some(b64) => out.push_str(&String::from_utf8_lossy(&base64_decode(b64))),
+                    None => out.push_str(word),
+                }
+                out.push(' ');
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(body);
+    out
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_in_korean_prints_no_english_sentence() {
+    let dir = tmp();
+    let (printed, drafts, pdf, sheets) = run_all(dir.path(), "shop.xlsx", "ko");
+    let paths = [dir.path()];
+    let mut bad = Vec::new();
+    for (what, text) in [
+        ("terminal", printed.as_str()),
+        ("drafts", drafts.as_str()),
+        ("PDF", pdf.as_str()),
+        ("sheets", sheets.join("\n").as_str()),
+    ] {
+        for s in english_sentences(text, &paths) {
+            bad.push(format!("{what}: {s}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "English in Korean output:\n{}",
+        bad.join("\n")
+    );
+    // Money in Korean text is written `98,000원`, never `₩98,000` (terminal tables format
+    // their money cells in the shared presentation layer, which does not know the language yet).
+    for (what, text) in [("PDF", &pdf), ("drafts", &drafts)] {
+        assert!(!text.contains('₩'), "{what} writes ₩ in Korean:\n{text}");
+    }
+    assert!(pdf.contains('원'), "{pdf}");
+}
+
+#[test]
+fn every_command_in_english_prints_no_hangul_but_customer_data() {
+    let dir = tmp();
+    let (printed, drafts, pdf, sheets) = run_all(dir.path(), "shop-en.xlsx", "en");
+    // The customers' own data: every text cell of the owner's sheets.
+    let mut data = sheet_texts(&sample("shop-en.xlsx"), &[]);
+    data.sort_by_key(|d| std::cmp::Reverse(d.len()));
+    let mut bad = Vec::new();
+    for (what, text) in [
+        ("terminal", printed.as_str()),
+        ("drafts", drafts.as_str()),
+        ("PDF", pdf.as_str()),
+        ("sheets", sheets.join("\n").as_str()),
+    ] {
+        for l in hangul_lines(text, &data) {
+            bad.push(format!("{what}: {l}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "Hangul in English output:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// A small Korean workbook with the problems owners make: a date that is no date, an amount
+/// that is no amount, a row without a customer, plain numbers (no currency sign).
+fn korean_with_problems(dir: &Path) -> PathBuf {
+    let p = dir.join("가게.xlsx");
+    xlsx(
+        &p,
+        &[
+            (
+                "판매",
+                vec![
+                    vec![S("주문일자"), S("고객명"), S("금액")],
+                    vec![S("2025-04-01"), S("김철수"), N(1_250_000.0)],
+                    vec![S("2025-04-02"), S("김철수"), N(300_000.0)],
+                    vec![S("어제"), S("박영희"), N(10_000.0)],
+                    vec![S("2025-04-03"), S("박영희"), S("많이")],
+                    vec![S("2025-04-04"), B, N(5_000.0)],
+                    vec![S("2025-04-05"), S("박영희"), N(98_000.0)],
+                ],
+            ),
+            (
+                "등급기준",
+                vec![
+                    vec![S("종류"), S("등급"), S("규칙")],
+                    vec![S("vip"), S("VIP"), S("합계 >= 150만 그리고 주문 >= 2")],
+                    vec![S("vip"), S("골드"), S("합계 >= 5만")],
+                    vec![S("vip"), S("일반"), S("true")],
+                ],
+            ),
+        ],
+    );
+    p
+}
+
+#[test]
+fn korean_error_paths_speak_korean() {
+    let dir = tmp();
+    let wb = korean_with_problems(dir.path());
+    let w = wb.to_str().unwrap();
+    let paths = [dir.path()];
+    let mut printed = String::new();
+
+    // check: exit 1, every problem in Korean with its cell.
+    let out = dangol(&["check", w, "--lang", "ko", "--as-of", "2025-04-10"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "  시트 '판매': 판매 (머리글 1행)\n    열: date=A(주문일자), customer=B(고객명), amount=C(금액)\n    행 6개, 쓸 수 없는 행 2개\n",
+        "오류 2건, 경고 1건:\n",
+        "  오류: 판매!A4: 값 \"어제\", 필요한 값: 날짜 (예: 2025-04-15, 2025.04.15, 2025년 4월 15일)\n",
+        "  오류: 판매!C5: 값 \"많이\", 필요한 값: 금액 (예: 12000, 1,200,000원, ₩12,000, £3.75)\n",
+        "  경고: 통화(currency): 데이터에 통화 기호(₩, 원, £, $, €)가 없어 금액을 원화(KRW)로 보았습니다.",
+        "  참고: 판매: 고객이 없는 행 1개는 고객 통계에서 뺐습니다 (매장 매출에는 포함)\n",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in\n{text}");
+    }
+    printed.push_str(&text);
+    printed.push_str(&stderr(&out));
+
+    // Korean rule metrics and reasons with units.
+    let out = dangol(&[
+        "customers",
+        w,
+        "--lang",
+        "ko",
+        "--as-of",
+        "2025-04-10",
+        "--verbose",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("합계 1,550,000원 ≥ 1,500,000원 그리고 주문 2회 ≥ 2회"),
+        "{text}"
+    );
+    assert!(text.contains("합계 98,000원 ≥ 50,000원"), "{text}");
+    printed.push_str(&text);
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        format!(
+            "dangol: 경고: 2개 행을 쓸 수 없어 계산에서 빠졌습니다 (`dangol check {w}`에서 셀별로 확인)\n"
+        )
+    );
+    printed.push_str(&err);
+
+    // Stale data, and the one line of --quiet.
+    let out = dangol(&["customers", w, "--lang", "ko", "--as-of", "2025-05-01"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("dangol: 경고: 데이터가 오래된 것 같습니다: 마지막 판매 2025-04-05, 기준일 2025-05-01보다 26일 전"),
+        "{err}"
+    );
+    printed.push_str(&err);
+    let out = dangol(&[
+        "customers",
+        w,
+        "--lang",
+        "ko",
+        "--as-of",
+        "2025-04-10",
+        "--quiet",
+    ]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("데이터 문제 3건 (오류 2, 경고 1) — `dangol check"),
+        "{err}"
+    );
+    printed.push_str(&err);
+
+    // The Data Issues sheet and the run summary.
+    let target = dir.path().join("결과.xlsx");
+    let out = dangol(&[
+        "run",
+        w,
+        "--lang",
+        "ko",
+        "--as-of",
+        "2025-04-10",
+        "--out",
+        target.to_str().unwrap(),
+        "--no-report",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!(
+            "{}에 썼습니다 ({w}는 그대로입니다) (기준일 2025-04-10)\n",
+            target.display()
+        )),
+        "{text}"
+    );
+    printed.push_str(&text);
+    printed.push_str(&stderr(&out));
+    let issues = sheet_texts(&target, &["데이터점검"]);
+    for want in [
+        "날짜 (예: 2025-04-15, 2025.04.15, 2025년 4월 15일)",
+        "판매 시트",
+        "고객이 없는 행 1개는 고객 통계에서 뺐습니다 (매장 매출에는 포함)",
+    ] {
+        assert!(
+            issues.iter().any(|c| c == want),
+            "{want:?} not in {issues:?}"
+        );
+    }
+    printed.push_str(&issues.join("\n"));
+
+    // dangol's own usage errors, in the workbook's words.
+    let out = dangol(&[
+        "customers",
+        w,
+        "--lang",
+        "ko",
+        "--as-of",
+        "2025-04-10",
+        "--grade",
+        "다이아",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.ends_with(
+            "dangol: 오류: --grade \"다이아\": 그런 등급이 없습니다. 등급: VIP, 골드, 일반, 단골, 관심고객, 대기, 미응답, 견적없음\n"
+        ),
+        "{err}"
+    );
+    printed.push_str(&err);
+    let out = dangol(&[
+        "report",
+        w,
+        "--lang",
+        "ko",
+        "--week",
+        "2025-W14",
+        "--as-of",
+        "2025-04-10",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    printed.push_str(&stderr(&out));
+    let out = dangol(&["run", w, "--lang", "ko", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    printed.push_str(&stderr(&out));
+
+    // A file with no recognisable table.
+    let notes = dir.path().join("메모.csv");
+    std::fs::write(&notes, "a,b\n1,2\n").expect("write");
+    let out = dangol(&["check", notes.to_str().unwrap(), "--lang", "ko"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "dangol: 오류: {}: 알아볼 수 있는 데이터가 없습니다 — 판매, 견적, 고객, 파이프라인 표의 머리글이 있는 시트가 없습니다.\n  시트 '메모': 1행: a, b\n판매 시트에는 날짜, 고객(또는 이메일), 금액(또는 수량과 단가) 열이 있어야 합니다. 시작용 통합문서는 `dangol init`으로 만들 수 있습니다.\n",
+            notes.display()
+        )
+    );
+    printed.push_str(&stderr(&out));
+
+    let bad = english_sentences(&printed, &paths);
+    assert!(
+        bad.is_empty(),
+        "English in Korean output:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_sentence_finder_finds_sentences_and_lets_codes_pass() {
+    let p = Path::new("/tmp/x");
+    assert_eq!(
+        english_sentences("  note: sales: 3 rows have no customer", &[p]).len(),
+        1
+    );
+    assert!(english_sentences("    열: date=A(주문일자), order_id=B(주문번호)", &[p]).is_empty());
+    assert!(english_sentences("(`dangol check /tmp/x/a.xlsx`에서 확인)", &[p]).is_empty());
+    assert!(english_sentences("VIP 등급: Gold Star Trading", &[p]).len() == 1);
+    assert!(hangul_lines("고객 김철수", &["김철수".into()]).len() == 1);
+    assert!(hangul_lines("customer 김철수", &["김철수".into()]).is_empty());
+}
