@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent per-file counts for `dangol check` on the UCI Online Retail workbooks, used to
-state the expected numbers in `tests/real_data.rs`.
+state the expected numbers in `tests/integration/real_data.rs`.
 
 For every sheet whose header row has InvoiceNo/Invoice, Quantity, InvoiceDate, UnitPrice/Price
 and CustomerID/Customer ID, counts (openpyxl read-only mode, nothing from the Rust code):

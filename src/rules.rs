@@ -1105,33 +1105,9 @@ fn suggest(text: &str) -> Option<Metric> {
     None
 }
 
-#[allow(clippy::many_single_char_names)] // the textbook names of the recurrence
-/// Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of a substring).
-fn osa_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
+// Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of a
+// substring): `strsim`'s, already in the build through clap.
+use strsim::osa_distance;
 
 #[cfg(test)]
 mod tests {

@@ -580,24 +580,10 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
             input.display()
         );
     }
-    WriteJob::begin(
-        input,
-        args.out.as_deref(),
-        WriteOptions {
-            force: g.force,
-            // The workbook's own `backups` setting replaces this once it has been read.
-            backups: crate::settings::Settings::defaults().backups,
-            // Backups are named by the clock: two applies on one as-of day must not overwrite
-            // each other's backup.
-            stamp: chrono::Local::now().naive_local(),
-            created: super::as_of(g),
-            merge: writeback::MergeOptions {
-                limits: Some(g.limits),
-                ..writeback::MergeOptions::default()
-            },
-        },
-    )
-    .map_err(unchanged(input))
+    // The workbook's own `backups` setting replaces the default once it has been read.
+    let mut opts = WriteOptions::now(g.force, super::as_of(g));
+    opts.merge.limits = Some(g.limits);
+    WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))
 }
 
 fn apply(

@@ -109,22 +109,11 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         "the weekly report"
     };
     output::refuse_input(flag, &path, &inputs)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    }
     let backups = Backups {
         keep: loaded.settings.backups,
         ..Backups::default_now()
     };
-    output::write_output(
-        &path,
-        &bytes,
-        &Kind::Pdf,
-        g.force,
-        backups,
-        Some(&args.workbook),
-    )?;
+    output::write_pdf(&path, &bytes, g.force, backups, Some(&args.workbook))?;
     if !g.quiet {
         super::emit(&format!("{}\n", path.display()))?;
     }

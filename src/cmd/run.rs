@@ -15,9 +15,7 @@ use crate::pipeline::{self, Analyses};
 use crate::render::output::{self, Backups, Kind};
 use crate::render::pdf::{FontSource, render_weekly_pdf};
 use crate::render::sheets::{SheetContext, generated_workbook};
-use crate::writeback::{
-    MergeOptions, WriteJob, WriteKind, WriteOptions, WriteReport, WritebackError,
-};
+use crate::writeback::{WriteJob, WriteKind, WriteOptions, WriteReport, WritebackError};
 
 /// Analyse a workbook, write dangol's sheets into it and render the weekly PDF (the nightly
 /// job).
@@ -100,19 +98,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
 fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
-    let opts = WriteOptions {
-        force: g.force,
-        // The workbook's own `backups` setting replaces this once it has been read.
-        backups: crate::settings::Settings::defaults().backups,
-        // Backups are named by the clock: they record when a file was replaced, which is not
-        // an output and need not be reproducible.
-        stamp: chrono::Local::now().naive_local(),
-        created: as_of,
-        merge: MergeOptions {
-            limits: Some(g.limits),
-            ..MergeOptions::default()
-        },
-    };
+    // The workbook's own `backups` setting replaces the default once it has been read.
+    let mut opts = WriteOptions::now(g.force, as_of);
+    opts.merge.limits = Some(g.limits);
     let editable = args
         .workbook
         .extension()
@@ -182,7 +170,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             keep: loaded.settings.backups,
             ..Backups::default_now()
         };
-        let pdf = write_pdf(&analyses, path, args, g, backups, &mut warnings);
+        let pdf = render_pdf(&analyses, path, args, g, backups, &mut warnings);
         Some(pdf.with_context(|| {
             format!(
                 "{} was written, but the weekly report was not",
@@ -296,10 +284,9 @@ fn parent(p: &Path) -> &Path {
     }
 }
 
-/// Renders the weekly PDF to `path` (`weekly-YYYY-Www.pdf`), atomically, by the rules of
-/// [`output`]: never over an input or a file dangol did not make (without `--force`), the old
-/// report backed up, a new one no more readable than the workbook.
-fn write_pdf(
+/// Renders the weekly PDF and writes it to `path` (`weekly-YYYY-Www.pdf`) with
+/// [`output::write_pdf`], the one way `run` and `report` write it.
+fn render_pdf(
     a: &Analyses,
     path: &Path,
     args: &Args,
@@ -313,17 +300,7 @@ fn write_pdf(
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.to_path_buf()));
     let (bytes, warn) = render_weekly_pdf(&a.weekly, &font)?;
     warnings.extend(warn.iter().map(ToString::to_string));
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    output::write_output(
-        path,
-        &bytes,
-        &Kind::Pdf,
-        g.force,
-        backups,
-        Some(&args.workbook),
-    )?;
+    output::write_pdf(path, &bytes, g.force, backups, Some(&args.workbook))?;
     Ok(path.to_path_buf())
 }
 

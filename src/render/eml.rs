@@ -17,13 +17,15 @@
 //!
 //! Header safety: values from the workbook never reach a header raw. Names and subjects lose
 //! CR, LF and control characters and are sent as RFC 2047 encoded words when not plain
-//! ASCII; an address that is not a plain `local@domain` (a CR/LF, space, `<`, `,` …) is not
+//! ASCII (lettre's header encoder, not a hand-written one); an address that is not a plain `local@domain` (a CR/LF, space, `<`, `,` …) is not
 //! used: that customer is listed as "call instead".
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
+use lettre::Address;
+use lettre::message::header::{self, HeaderName, HeaderValue, Headers};
+use lettre::message::{Body, Mailbox, Mailboxes};
 
 use crate::analysis::customers::Grade;
 use crate::analysis::remind::Reminder;
@@ -420,50 +422,24 @@ pub fn clean_line(s: &str) -> String {
     super::safe::header_value(s)
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
+/// Standard base64 with padding (the `base64` crate's standard engine — the one lettre, already
+/// a dependency, uses).
 pub fn base64(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
-/// A header value: plain when it is printable ASCII, else RFC 2047 `=?UTF-8?B?…?=` words of at
-/// most 75 characters each (split on character boundaries), folded onto continuation lines.
+/// A header value: plain when it is printable ASCII, else RFC 2047 encoded words, folded onto
+/// continuation lines — lettre's header encoder (`Subject`), so no line exceeds 76 characters.
+/// Returned without the `Subject: ` name.
 pub fn encode_header_text(s: &str) -> String {
-    let s = clean_line(s);
-    if s.chars().all(|c| c.is_ascii() && !c.is_ascii_control()) && !s.contains("=?") {
-        return s;
-    }
-    // 45 bytes of UTF-8 → 60 base64 characters + 12 of `=?UTF-8?B?` and `?=` = 72 ≤ 75.
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in s.chars() {
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(c);
-    }
-    if !chunk.is_empty() {
-        words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-    }
-    words.join("\r\n ")
+    let mut h = Headers::new();
+    h.set(header::Subject::from(clean_line(s)));
+    let line = h.to_string();
+    line.strip_prefix("Subject: ")
+        .and_then(|l| l.strip_suffix("\r\n"))
+        .unwrap_or(&line)
+        .to_string()
 }
 
 /// RFC 5322 date of `day` at midnight; `-0000` because dangol's days carry no time zone.
@@ -486,42 +462,49 @@ fn mail_date(day: NaiveDate) -> String {
 /// Headers: `From` and `Reply-To` (the `shop_email` setting, when set), `To`, `Subject`,
 /// `Date` (the as-of day, so reruns give identical files),
 /// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, base64 transfer encoding, and
-/// `X-Unsent: 1` so Outlook opens it as a draft ready to send.
+/// `X-Unsent: 1` so Outlook opens it as a draft ready to send. The headers and the body are
+/// encoded by lettre's message types (RFC 2047 encoded words for names and subjects that are
+/// not plain ASCII, folding, base64 in 76-character lines); lettre's `Message` builder itself
+/// is not used because it requires a `From` (a draft without `shop_email` has none: the mail
+/// program fills in its own account) and stamps the clock's date.
 pub fn eml(draft: &Draft, as_of: NaiveDate) -> Option<Vec<u8>> {
-    let to = draft.to.as_deref()?;
-    let mut m = String::new();
+    let to = mailbox(&draft.name, draft.to.as_deref()?);
+    let mut h = Headers::new();
     if let Some(from) = draft.from.as_deref() {
-        let _ = write!(m, "From: {}\r\n", mailbox(&draft.from_name, from));
-        let _ = write!(m, "Reply-To: {}\r\n", mailbox(&draft.from_name, from));
+        let from = mailbox(&draft.from_name, from);
+        h.set(header::From::from(Mailboxes::from(from.clone())));
+        h.set(header::ReplyTo::from(Mailboxes::from(from)));
     }
-    let _ = write!(m, "To: {}\r\n", mailbox(&draft.name, to));
-    let _ = write!(m, "Subject: {}\r\n", encode_header_text(&draft.subject));
-    let _ = write!(m, "Date: {}\r\n", mail_date(as_of));
-    m.push_str("MIME-Version: 1.0\r\n");
-    m.push_str("Content-Type: text/plain; charset=utf-8\r\n");
-    m.push_str("Content-Transfer-Encoding: base64\r\n");
-    m.push_str("X-Unsent: 1\r\n\r\n");
+    h.set(header::To::from(Mailboxes::from(to)));
+    h.set(header::Subject::from(clean_line(&draft.subject)));
+    let raw = |name: &'static str, value: String| {
+        HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+    };
+    h.insert_raw(raw("Date", mail_date(as_of)));
+    h.set(header::MIME_VERSION_1_0);
+    h.set(header::ContentType::TEXT_PLAIN);
+    h.set(header::ContentTransferEncoding::Base64);
+    h.insert_raw(raw("X-Unsent", "1".to_string()));
     let body = draft.body.replace("\r\n", "\n").replace('\n', "\r\n");
-    let b = base64(body.as_bytes());
-    for line in b.as_bytes().chunks(76) {
-        m.push_str(&String::from_utf8_lossy(line));
-        m.push_str("\r\n");
-    }
-    Some(m.into_bytes())
+    let body = Body::new_with_encoding(body, header::ContentTransferEncoding::Base64).ok()?;
+    let mut m = h.to_string().into_bytes();
+    m.extend_from_slice(b"\r\n");
+    m.extend_from_slice(body.as_ref());
+    m.extend_from_slice(b"\r\n");
+    Some(m)
 }
 
-/// `"Name" <addr>` (the name RFC 2047-encoded when not plain ASCII), or `<addr>` without a
-/// name.
-fn mailbox(name: &str, addr: &str) -> String {
-    let name = encode_header_text(name);
-    if name.is_empty() {
-        format!("<{addr}>")
-    } else if name.starts_with("=?") {
-        format!("{name} <{addr}>")
-    } else {
-        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("\"{quoted}\" <{addr}>")
-    }
+/// The mailbox `Name <addr>` (lettre quotes or encodes the name as needed), or `<addr>` alone
+/// without a name. `addr` passed [`usable_email`]: a plain `local@domain` that cannot break a
+/// header, so an address lettre's stricter parser refuses (an international domain) is kept as
+/// written rather than dropped.
+fn mailbox(name: &str, addr: &str) -> Mailbox {
+    let address = addr.parse::<Address>().unwrap_or_else(|_| {
+        let (user, domain) = addr.rsplit_once('@').unwrap_or((addr, ""));
+        Address::new_dangerous(user, domain)
+    });
+    let name = clean_line(name);
+    Mailbox::new((!name.is_empty()).then_some(name), address)
 }
 
 /// A file name for a draft: its position (so names never collide) and a safe form of the
@@ -624,10 +607,27 @@ mod tests {
             encode_header_text("Hello\r\nBcc: x@y.z"),
             "Hello Bcc: x@y.z"
         );
-        assert_eq!(encode_header_text("안녕"), "=?UTF-8?B?7JWI64WV?=");
+        // lettre's encoder writes the charset and encoding in lower case (RFC 2047 compares
+        // them without case); the encoded bytes are the same.
+        assert_eq!(encode_header_text("안녕"), "=?utf-8?b?7JWI64WV?=");
         let long = encode_header_text(&"가".repeat(40));
-        assert!(long.split("\r\n ").all(|w| w.len() <= 75));
-        assert_eq!(long.split("\r\n ").count(), 3);
+        let words: Vec<&str> = long.split("\r\n ").collect();
+        assert!(words.iter().all(|w| w.len() <= 75), "{words:?}");
+        assert!(words.len() >= 2, "{words:?}");
+        // Nothing is lost: the words decode back to the text.
+        let decoded: String = words
+            .iter()
+            .map(|w| {
+                let b = w
+                    .strip_prefix("=?utf-8?b?")
+                    .and_then(|w| w.strip_suffix("?="))
+                    .unwrap();
+                use base64::Engine as _;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+                String::from_utf8(bytes).unwrap()
+            })
+            .collect();
+        assert_eq!(decoded, "가".repeat(40));
     }
 
     #[test]

@@ -309,6 +309,23 @@ pub fn write_output(
     })
 }
 
+/// The one way the weekly PDF is written (`run` and `report` alike): its folder made when
+/// missing, then [`write_output`] by this module's rules ([`Kind::Pdf`]: an existing PDF is
+/// replaced only when dangol made it), a new file no more readable than the workbook `like`.
+pub fn write_pdf(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    backups: Backups,
+    like: Option<&Path>,
+) -> anyhow::Result<Written> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        use anyhow::Context as _;
+        fs::create_dir_all(dir).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    write_output(path, bytes, &Kind::Pdf, force, backups, like)
+}
+
 /// Backs up the existing `path` into `.dangol-backups/` beside it.
 pub fn backup_of(path: &Path, b: Backups) -> Result<Option<PathBuf>, WritebackError> {
     writeback::backup(path, b.keep, b.stamp)

@@ -336,10 +336,10 @@ fn cell_styles<R: Read + Seek>(
             .map_err(|e| xml_err(part, &e))?
         {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                b"row" => {
+                "row" => {
                     pos.enter_row(&attrs_of(&e, part)?);
                 }
-                b"c" => {
+                "c" => {
                     let attrs = attrs_of(&e, part)?;
                     let c = pos.enter_cell(&attrs);
                     let key = (pos.row.unwrap_or(0), c);
@@ -462,7 +462,7 @@ fn row_tag(
             *v = format!("{lo}:{hi}");
         }
     }
-    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    let name = e.name().as_ref().to_string();
     Some(start_tag(&name, &attrs, empty))
 }
 
@@ -521,7 +521,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                 let empty = matches!(event, Event::Empty(_));
                 let local = e.local_name();
                 match local.as_ref() {
-                    b"dimension" if !in_data => {
+                    "dimension" if !in_data => {
                         let attrs = attrs_of(e, part)?;
                         if let Some((_, old)) = attrs.iter().find(|(k, _)| k == "ref")
                             && let Some(new) = dimension_ref(old, pending)
@@ -532,7 +532,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                                     v.clone_from(&new);
                                 }
                             }
-                            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                            let name = e.name().as_ref().to_string();
                             w.get_mut()
                                 .write_all(start_tag(&name, &attrs, empty).as_bytes())
                                 .map_err(io)?;
@@ -540,21 +540,21 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                             continue;
                         }
                     }
-                    b"sheetData" => {
+                    "sheetData" => {
                         if empty {
-                            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                            let name = e.name().as_ref().to_string();
                             let rows: String = std::mem::take(pending)
                                 .iter()
                                 .map(|(r, cols)| new_row(*r, cols, ctx))
                                 .collect();
-                            let text = format!("<{}>{rows}</{name}>", String::from_utf8_lossy(e));
+                            let text = format!("<{}>{rows}</{name}>", &**e);
                             w.get_mut().write_all(text.as_bytes()).map_err(io)?;
                             buf.clear();
                             continue;
                         }
                         in_data = true;
                     }
-                    b"row" if in_data => {
+                    "row" if in_data => {
                         let attrs = attrs_of(e, part)?;
                         let r = pos.enter_row(&attrs);
                         // Rows that do not exist yet and come before this one.
@@ -569,14 +569,14 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                         row_edits = pending.remove(&r).unwrap_or_default();
                         if !row_edits.is_empty() {
                             let tag = row_tag(e, &attrs, &row_edits, false)
-                                .unwrap_or_else(|| format!("<{}>", String::from_utf8_lossy(e)));
+                                .unwrap_or_else(|| format!("<{}>", &**e));
                             w.get_mut().write_all(tag.as_bytes()).map_err(io)?;
                             if empty {
                                 let cells: String = std::mem::take(&mut row_edits)
                                     .iter()
                                     .map(|(c, v)| new_cell(r, *c, v, ctx))
                                     .collect();
-                                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                                let name = e.name().as_ref().to_string();
                                 w.get_mut()
                                     .write_all(format!("{cells}</{name}>").as_bytes())
                                     .map_err(io)?;
@@ -585,7 +585,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                             continue;
                         }
                     }
-                    b"c" if in_data => {
+                    "c" if in_data => {
                         let attrs = attrs_of(e, part)?;
                         let row = pos.row.unwrap_or(0);
                         let c = pos.enter_cell(&attrs);
@@ -601,7 +601,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                             if !empty {
                                 skip_cell(&mut reader, &ctx.sheet, row, c, part)?;
                             }
-                            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                            let name = e.name().as_ref().to_string();
                             let text = cell_xml(&name, attrs, &value, (row, c), ctx);
                             w.get_mut().write_all(text.as_bytes()).map_err(io)?;
                             buf.clear();
@@ -612,7 +612,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {
-                b"row" if in_data => {
+                "row" if in_data => {
                     let row = pos.row.unwrap_or(0);
                     let rest: String = std::mem::take(&mut row_edits)
                         .iter()
@@ -620,7 +620,7 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
                         .collect();
                     w.get_mut().write_all(rest.as_bytes()).map_err(io)?;
                 }
-                b"sheetData" => {
+                "sheetData" => {
                     let rows: String = std::mem::take(pending)
                         .iter()
                         .map(|(r, cols)| new_row(*r, cols, ctx))
@@ -655,13 +655,13 @@ fn skip_cell<R: std::io::BufRead>(
             .read_event_into(&mut buf)
             .map_err(|e| xml_err(part, &e))?
         {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"f" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "f" => {
                 return Err(WritebackError::Invalid(format!(
                     "{} holds a formula; dangol does not overwrite formulas",
                     CellRef::new(sheet, row, col)
                 )));
             }
-            Event::End(e) if e.local_name().as_ref() == b"c" => return Ok(()),
+            Event::End(e) if e.local_name().as_ref() == "c" => return Ok(()),
             Event::Eof => return Err(WritebackError::malformed(part, "unclosed cell")),
             _ => {}
         }

@@ -1,7 +1,21 @@
-//! One whole write of a workbook, as `run` (and `remind --apply`) need it: take the lock,
-//! refuse a workbook that is open in a spreadsheet program, note what the workbook looked
-//! like, build the new bytes, and replace it atomically — keeping a backup of what is
-//! replaced, and never replacing a workbook that its owner saved while the run was working.
+//! One whole write of a workbook — the one way every command that changes the owner's
+//! workbook writes it (`run`, `remind --apply`, and any new `--apply`): take the lock, refuse a
+//! workbook that is open in a spreadsheet program, note what the workbook looked like, build
+//! the new bytes, and replace it atomically — keeping a backup of what is replaced, and never
+//! replacing a workbook that its owner saved while the run was working.
+//!
+//! A writing command goes lock → read → decide → write:
+//!
+//! ```ignore
+//! let mut job = WriteJob::begin(&workbook, out, WriteOptions::now(force, as_of))?; // lock
+//! let loaded = cmd::load(&workbook, g)?;                  // read, under the lock
+//! job.set_backups(loaded.settings.backups);
+//! let bytes = writeback::edit_cells(&workbook, sheet, &edits)?;  // decide
+//! let report = job.commit(&bytes)?;                       // backup + atomic replace
+//! ```
+//!
+//! (or `job.write_generated(&generated)` to merge dangol's sheets in). Reading before
+//! [`WriteJob::begin`] would let a save made in between be overwritten with stale rows.
 //!
 //! The order of the final steps is what keeps every promise at once: the new version is
 //! written and synced to a temporary file first (a full disk fails here, before any backup
@@ -13,13 +27,10 @@ use std::fs::{self, File};
 use std::io::{BufReader, Cursor, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime};
 
-use super::safe::{
-    BACKUP_DIR, Fingerprint, Staged, WorkbookLock, backup_stamp, backup_stem_ext, backups_of,
-    excel_owner_file, keep_backup, resolve_link, rotate_backups,
-};
+use super::safe::{BackupSet, Fingerprint, Staged, WorkbookLock, excel_owner_file, resolve_link};
 use super::{MergeOptions, MergeSummary, WritebackError, merge_generated_from, values_workbook};
 
 /// How a workbook is written.
@@ -50,6 +61,24 @@ pub struct WriteOptions {
     /// byte-identical across runs.
     pub created: NaiveDate,
     pub merge: MergeOptions,
+}
+
+impl WriteOptions {
+    /// The options every writing command starts from (`run`, `remind --apply`, and any new
+    /// `--apply`): the default number of backups (the workbook's own `backups` setting replaces
+    /// it through [`WriteJob::set_backups`] once it has been read), backups stamped by the clock
+    /// (they record when a file was replaced, which is not an output and need not be
+    /// reproducible; two writes on one as-of day must not overwrite each other's backup), and
+    /// `created` — the as-of day — as a converted workbook's creation date.
+    pub fn now(force: bool, created: NaiveDate) -> WriteOptions {
+        WriteOptions {
+            force,
+            backups: crate::settings::Settings::defaults().backups,
+            stamp: chrono::Local::now().naive_local(),
+            created,
+            merge: MergeOptions::default(),
+        }
+    }
 }
 
 /// What a write did.
@@ -353,21 +382,22 @@ impl WriteJob {
         warnings: &mut Vec<String>,
     ) -> Result<Option<PathBuf>, WritebackError> {
         let real = &self.real;
-        let folder = real
-            .parent()
-            .map_or_else(|| PathBuf::from(BACKUP_DIR), |p| p.join(BACKUP_DIR));
+        let backups = BackupSet::of(real)?;
+        let folder = backups.dir();
         let had_folder = folder.is_dir();
         let undo = |backup: Option<&PathBuf>| {
             if let Some(b) = backup {
                 let _ = fs::remove_file(b);
             }
             if !had_folder {
-                let _ = fs::remove_dir(&folder);
+                let _ = fs::remove_dir(folder);
             }
         };
         let backup = if exists && self.opts.backups > 0 {
-            let stamp = next_stamp(real, self.opts.stamp);
-            keep_backup(real, stamp, warnings).inspect_err(|_| undo(None))?
+            let stamp = backups.next_stamp(self.opts.stamp);
+            backups
+                .keep(real, stamp, warnings)
+                .inspect_err(|_| undo(None))?
         } else {
             None
         };
@@ -383,7 +413,7 @@ impl WriteJob {
             return Err(e);
         }
         if backup.is_some()
-            && let Err(e) = rotate_backups(real, self.opts.backups)
+            && let Err(e) = backups.rotate(self.opts.backups)
         {
             warnings.push(format!(
                 "{} was written, but its old backups were not rotated: {e}",
@@ -520,31 +550,11 @@ pub fn write_back(
     WriteJob::begin(input, out, opts)?.write_generated(generated)
 }
 
-/// `wanted`, or one second after the newest backup of `target` when that is not earlier.
-fn next_stamp(target: &Path, wanted: NaiveDateTime) -> NaiveDateTime {
-    // Names carry whole seconds: compare at that resolution.
-    let wanted = wanted.with_nanosecond(0).unwrap_or(wanted);
-    let Ok((stem, ext)) = backup_stem_ext(target) else {
-        return wanted;
-    };
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join(BACKUP_DIR);
-    let newest = backups_of(&dir, &stem, &ext)
-        .iter()
-        .filter_map(|n| backup_stamp(n, &stem, &ext))
-        .max();
-    match newest {
-        Some(n) if n >= wanted => n + TimeDelta::seconds(1),
-        _ => wanted,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::safe::BACKUP_DIR;
     use super::*;
+    use chrono::TimeDelta;
 
     fn opts() -> WriteOptions {
         let d = NaiveDate::from_ymd_opt(2025, 4, 16).unwrap();
@@ -562,7 +572,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let wb = dir.path().join("Shop.xlsx");
         let t = opts().stamp;
-        assert_eq!(next_stamp(&wb, t), t);
+        let set = BackupSet::of(&wb).unwrap();
+        assert_eq!(set.next_stamp(t), t);
         fs::create_dir(dir.path().join(BACKUP_DIR)).unwrap();
         fs::write(
             dir.path()
@@ -571,12 +582,12 @@ mod tests {
             "",
         )
         .unwrap();
-        assert_eq!(next_stamp(&wb, t), t + TimeDelta::seconds(6));
+        assert_eq!(set.next_stamp(t), t + TimeDelta::seconds(6));
         // Sub-second clocks do not slip past a backup made earlier in the same second.
         let busy = t + TimeDelta::milliseconds(5_700);
-        assert_eq!(next_stamp(&wb, busy), t + TimeDelta::seconds(6));
+        assert_eq!(set.next_stamp(busy), t + TimeDelta::seconds(6));
         let later = t + TimeDelta::hours(1);
-        assert_eq!(next_stamp(&wb, later), later);
+        assert_eq!(set.next_stamp(later), later);
     }
 
     #[test]

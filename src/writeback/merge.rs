@@ -148,6 +148,9 @@ const NO_STYLES: &str = "the workbook has no styles part, which dangol needs to 
 /// A sheet of `original` with the name of a generated sheet that the property does not list is
 /// [`WritebackError::UserSheetNameClash`]. The output depends only on the inputs: merging the
 /// same generated workbook into the output again gives identical bytes.
+///
+/// Two steps: a [`MergePlan`] decides everything (which parts go, which are rewritten and how,
+/// which are new) before a byte is written; [`MergePlan::write`] then writes the zip.
 pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
     original: R,
     generated: &[u8],
@@ -157,13 +160,200 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
     let limits = crate::ingest::guard::limits_or_env(opts.limits);
     let mut pkg = Package::open(original, &limits)?;
     let mut gpkg = Package::open(Cursor::new(generated), &limits)?;
-    let orig = Book::read(&mut pkg)?;
-    let gen_book = Book::read(&mut gpkg)?;
-    let lc = str::to_lowercase;
+    let plan = MergePlan::make(&mut pkg, &mut gpkg)?;
+    plan.write(&mut pkg, opts.zip_time(), out)?;
+    Ok(plan.summary)
+}
 
-    // Which sheets are dangol's, and the clash check.
-    let recorded: HashSet<String> = orig.recorded.iter().map(|s| lc(s)).collect();
-    let ours = |s: &SheetEntry| recorded.contains(&lc(&s.name));
+fn lc(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Everything a merge writes, decided before anything is written.
+struct MergePlan {
+    summary: MergeSummary,
+    /// Original parts that go away (lower-case names): what only dangol's old sheets reached.
+    remove: BTreeSet<String>,
+    /// Original parts rewritten in place, by lower-case name.
+    edited: HashMap<String, Vec<u8>>,
+    /// `docProps/custom.xml` when the original has none.
+    new_custom: Option<Vec<u8>>,
+    /// The generated parts (and their relationships) under their new names, in order.
+    new_parts: Vec<(String, Vec<u8>)>,
+}
+
+/// What goes away with dangol's old sheets.
+struct Removal {
+    /// Parts (lower-case) reached from the package root without passing an old sheet.
+    keep: BTreeSet<String>,
+    /// Parts (lower-case) to drop, with their relationship parts.
+    parts: BTreeSet<String>,
+    /// Workbook relationship ids to drop (the old sheets', a stale calculation chain's).
+    rels: Vec<String>,
+}
+
+/// The generated parts, renamed and transformed, with the content types they need.
+struct NewParts {
+    parts: Vec<(String, Vec<u8>)>,
+    ct_defaults: Vec<(String, String)>,
+    ct_overrides: Vec<(String, String)>,
+}
+
+impl MergePlan {
+    fn make<R: Read + Seek>(
+        pkg: &mut Package<R>,
+        gpkg: &mut Package<Cursor<&[u8]>>,
+    ) -> Result<MergePlan, WritebackError> {
+        let orig = Book::read(pkg)?;
+        let gen_book = Book::read(gpkg)?;
+        let recorded: HashSet<String> = orig.recorded.iter().map(|s| lc(s)).collect();
+        let ours = |s: &SheetEntry| recorded.contains(&lc(&s.name));
+        let (slots, summary) = sheet_order(&orig, &gen_book, &ours)?;
+        let removal = Removal::plan(pkg, &orig, &ours)?;
+        let custom_is_new = orig.custom_part.is_none();
+        let mut used = used_names(pkg, &orig, &removal.parts, custom_is_new)?;
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut grels: HashMap<String, Rels> = HashMap::new();
+        for s in &gen_book.sheets {
+            assign(gpkg, &s.part, &mut used, &mut names, &mut order, &mut grels)?;
+        }
+        let style = styles_of(pkg, gpkg, &orig, &gen_book)?;
+        let new = new_parts(
+            pkg, gpkg, &orig, &gen_book, &removal, &order, &names, &grels, &style,
+        )?;
+
+        // The workbook part and its relationships.
+        let remaining_ids: Vec<String> = orig
+            .wb_rels
+            .list
+            .iter()
+            .filter(|r| !removal.rels.contains(&r.id))
+            .map(|r| r.id.clone())
+            .collect();
+        let mut wb_rels_new: Vec<(String, String, String)> = Vec::new(); // id, type, target
+        let mut gen_rid: HashMap<usize, String> = HashMap::new();
+        for (g, s) in gen_book.sheets.iter().enumerate() {
+            let taken: Vec<String> = remaining_ids
+                .iter()
+                .cloned()
+                .chain(wb_rels_new.iter().map(|(id, _, _)| id.clone()))
+                .collect();
+            let id = free_rid(&taken);
+            wb_rels_new.push((
+                id.clone(),
+                s.rel_type.clone(),
+                relative(&orig.wb_part, &names[&s.part]),
+            ));
+            gen_rid.insert(g, id);
+        }
+        let new_index_of_orig = |i: usize| {
+            slots.iter().position(|s| match s {
+                Slot::Kept(k) | Slot::Gen(_, Some(k)) => *k == i,
+                Slot::Gen(_, None) => false,
+            })
+        };
+        let new_index_of_gen = |g: usize| {
+            slots
+                .iter()
+                .position(|s| matches!(s, Slot::Gen(x, _) if *x == g))
+        };
+        let wb_doc = edit_workbook(
+            &orig,
+            &gen_book,
+            &slots,
+            &gen_rid,
+            &new_index_of_orig,
+            &new_index_of_gen,
+            &ours,
+        )?;
+        let wb_rels_doc = workbook_rels_doc(&orig, &removal.rels, &wb_rels_new)?;
+        let ct_doc = content_types_doc(&orig, &removal.parts, custom_is_new, &new)?;
+
+        // Custom properties (and the package relationship to them when new).
+        let names_json = serde_json::to_string(
+            &gen_book
+                .sheets
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| WritebackError::Invalid(e.to_string()))?;
+        let custom_doc = custom_properties(orig.custom.as_ref(), &names_json)?;
+        let root_rels_doc = if custom_is_new {
+            Some(root_rels_with_custom(&orig)?)
+        } else {
+            None
+        };
+
+        // Everything that is rewritten in place, by lower-case part name.
+        let mut edited: HashMap<String, Vec<u8>> = HashMap::new();
+        edited.insert(lc(CONTENT_TYPES), ct_doc);
+        edited.insert(lc(&orig.wb_part), wb_doc);
+        edited.insert(lc(&orig.wb_rels.path), wb_rels_doc);
+        if let (Some(p), Some(doc)) = (&orig.styles_part, style.doc) {
+            edited.insert(lc(p), doc);
+        }
+        if let Some(doc) = root_rels_doc {
+            edited.insert(lc("_rels/.rels"), doc);
+        }
+        let new_custom = match &orig.custom_part {
+            Some(p) => {
+                edited.insert(lc(p), custom_doc);
+                None
+            }
+            None => Some(custom_doc),
+        };
+        Ok(MergePlan {
+            summary,
+            remove: removal.parts,
+            edited,
+            new_custom,
+            new_parts: new.parts,
+        })
+    }
+
+    /// Writes the plan: the original parts in their order (raw-copied unless rewritten,
+    /// skipped when removed), then the new custom properties part, then the generated parts.
+    fn write<R: Read + Seek, W: Write + Seek>(
+        &self,
+        pkg: &mut Package<R>,
+        when: DateTime,
+        out: W,
+    ) -> Result<(), WritebackError> {
+        let mut zw = ZipWriter::new(out);
+        for name in pkg.names.clone() {
+            let key = lc(&name);
+            if self.remove.contains(&key) {
+                continue;
+            }
+            match self.edited.get(&key) {
+                Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
+                    let t = pkg.modified(&name);
+                    write_part(&mut zw, &name, bytes, t)?;
+                }
+                _ => pkg.raw_copy(&name, &mut zw)?,
+            }
+        }
+        if let Some(doc) = &self.new_custom {
+            write_part(&mut zw, CUSTOM_PART, doc, when)?;
+        }
+        for (name, bytes) in &self.new_parts {
+            write_part(&mut zw, name, bytes, when)?;
+        }
+        zw.finish()?;
+        Ok(())
+    }
+}
+
+/// The new sheet order: user sheets stay where they are, a generated sheet replaces dangol's
+/// sheet of the same name in place, new ones go at the end. A user sheet with a generated
+/// sheet's name is a clash.
+fn sheet_order(
+    orig: &Book,
+    gen_book: &Book,
+    ours: &dyn Fn(&SheetEntry) -> bool,
+) -> Result<(Vec<Slot>, MergeSummary), WritebackError> {
     for g in &gen_book.sheets {
         if let Some(o) = orig.sheets.iter().find(|o| lc(&o.name) == lc(&g.name))
             && !ours(o)
@@ -173,9 +363,6 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
             });
         }
     }
-
-    // The new sheet order: user sheets stay where they are, a generated sheet replaces
-    // dangol's sheet of the same name in place, new ones go at the end.
     let mut slots: Vec<Slot> = Vec::new();
     let mut placed = vec![false; gen_book.sheets.len()];
     let mut summary = MergeSummary::default();
@@ -201,73 +388,79 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
             slots.push(Slot::Gen(g, None));
         }
     }
-    let new_index_of_orig = |i: usize| {
-        slots.iter().position(|s| match s {
-            Slot::Kept(k) | Slot::Gen(_, Some(k)) => *k == i,
-            Slot::Gen(_, None) => false,
-        })
-    };
-    let new_index_of_gen = |g: usize| {
-        slots
-            .iter()
-            .position(|s| matches!(s, Slot::Gen(x, _) if *x == g))
-    };
+    Ok((slots, summary))
+}
 
-    // Parts that go away with dangol's old sheets: whatever only they reach.
-    let removed_sheets: Vec<&SheetEntry> = orig.sheets.iter().filter(|o| ours(o)).collect();
-    let removed_parts: HashSet<String> = removed_sheets.iter().map(|s| lc(&s.part)).collect();
-    let mut rels_cache: HashMap<String, Rels> = HashMap::new();
-    let keep = reach(
-        &mut pkg,
-        &mut rels_cache,
-        orig.root_rels.internal_targets().map(|(_, t)| t).collect(),
-        &removed_parts,
-    )?;
-    let gone = reach(
-        &mut pkg,
-        &mut rels_cache,
-        removed_sheets.iter().map(|s| s.part.clone()).collect(),
-        &HashSet::new(),
-    )?;
-    let mut remove_all: BTreeSet<String> = gone.difference(&keep).cloned().collect();
-    for p in remove_all.clone() {
-        let r = lc(&rels_path(&p));
-        if pkg.has(&r) {
-            remove_all.insert(r);
+impl Removal {
+    /// Parts that go away with dangol's old sheets: whatever only they reach; and Excel's
+    /// calculation chain when it names a removed sheet (Excel would "repair" the file; it
+    /// rebuilds the chain).
+    fn plan<R: Read + Seek>(
+        pkg: &mut Package<R>,
+        orig: &Book,
+        ours: &dyn Fn(&SheetEntry) -> bool,
+    ) -> Result<Removal, WritebackError> {
+        let removed_sheets: Vec<&SheetEntry> = orig.sheets.iter().filter(|o| ours(o)).collect();
+        let removed_parts: HashSet<String> = removed_sheets.iter().map(|s| lc(&s.part)).collect();
+        let mut rels_cache: HashMap<String, Rels> = HashMap::new();
+        let keep = reach(
+            pkg,
+            &mut rels_cache,
+            orig.root_rels.internal_targets().map(|(_, t)| t).collect(),
+            &removed_parts,
+        )?;
+        let gone = reach(
+            pkg,
+            &mut rels_cache,
+            removed_sheets.iter().map(|s| s.part.clone()).collect(),
+            &HashSet::new(),
+        )?;
+        let mut parts: BTreeSet<String> = gone.difference(&keep).cloned().collect();
+        for p in parts.clone() {
+            let r = lc(&rels_path(&p));
+            if pkg.has(&r) {
+                parts.insert(r);
+            }
         }
-    }
-    // Excel's calculation chain lists formula cells by sheet id; one that names a removed
-    // sheet makes Excel "repair" the file, so the chain is dropped (Excel rebuilds it).
-    let removed_ids: HashSet<u32> = removed_sheets.iter().map(|s| s.sheet_id).collect();
-    let mut dropped_rels: Vec<String> = removed_sheets.iter().map(|s| s.rid.clone()).collect();
-    if let Some(rel) = orig.wb_rels.by_type_suffix("/calcChain") {
-        let part = resolve(&orig.wb_part, &rel.target);
-        if let Some(doc) = pkg.read(&part)?
-            && calc_chain_mentions(&doc, &part, &removed_ids)?
-        {
-            remove_all.insert(lc(&part));
-            dropped_rels.push(rel.id.clone());
+        let removed_ids: HashSet<u32> = removed_sheets.iter().map(|s| s.sheet_id).collect();
+        let mut rels: Vec<String> = removed_sheets.iter().map(|s| s.rid.clone()).collect();
+        if let Some(rel) = orig.wb_rels.by_type_suffix("/calcChain") {
+            let part = resolve(&orig.wb_part, &rel.target);
+            if let Some(doc) = pkg.read(&part)?
+                && calc_chain_mentions(&doc, &part, &removed_ids)?
+            {
+                parts.insert(lc(&part));
+                rels.push(rel.id.clone());
+            }
         }
+        Ok(Removal { keep, parts, rels })
     }
+}
 
-    // Fresh names for the generated parts.
+/// Part names (lower-case) the generated parts must not take: every part that stays, every
+/// content-type override (one can outlive its part: some writers leave them behind, and reusing
+/// such a name would give the new part two overrides), and `docProps/custom.xml` when dangol
+/// adds it.
+fn used_names<R: Read + Seek>(
+    pkg: &Package<R>,
+    orig: &Book,
+    removed: &BTreeSet<String>,
+    custom_is_new: bool,
+) -> Result<HashSet<String>, WritebackError> {
     let mut used: HashSet<String> = pkg
         .names
         .iter()
         .map(|n| lc(n))
-        .filter(|n| !remove_all.contains(n))
+        .filter(|n| !removed.contains(n))
         .collect();
-    // A content type override can outlive its part (some writers leave them behind); reusing
-    // such a name would give the new part two overrides.
     used.extend(
         orig.content_types
             .root
             .children_named("Override")
             .filter_map(|el| el.attr("PartName"))
             .map(|p| p.trim_start_matches('/').to_lowercase())
-            .filter(|p| !remove_all.contains(p)),
+            .filter(|p| !removed.contains(p)),
     );
-    let custom_is_new = orig.custom_part.is_none();
     if custom_is_new {
         if used.contains(&lc(CUSTOM_PART)) {
             return Err(WritebackError::malformed(
@@ -277,42 +470,42 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
         }
         used.insert(lc(CUSTOM_PART));
     }
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut grels: HashMap<String, Rels> = HashMap::new();
-    for s in &gen_book.sheets {
-        assign(
-            &mut gpkg, &s.part, &mut used, &mut names, &mut order, &mut grels,
-        )?;
-    }
+    Ok(used)
+}
 
-    // Styles.
+/// The styles merge: the generated workbook's formats appended to the owner's.
+fn styles_of<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    gpkg: &mut Package<Cursor<&[u8]>>,
+    orig: &Book,
+    gen_book: &Book,
+) -> Result<StyleMerge, WritebackError> {
     let styles_orig = match &orig.styles_part {
         Some(p) => Some(pkg.read_required(p)?),
         None => None,
     };
-    let style = match (&styles_orig, &gen_book.styles_part) {
-        (Some(o), Some(g)) => merge_styles(o, &gpkg.read_required(g)?)?,
-        (_, None) => StyleMerge {
+    match (&styles_orig, &gen_book.styles_part) {
+        (Some(o), Some(g)) => merge_styles(o, &gpkg.read_required(g)?),
+        (_, None) => Ok(StyleMerge {
             xf: Vec::new(),
             dxf: Vec::new(),
             doc: None,
-        },
-        (None, Some(_)) => {
-            return Err(WritebackError::malformed(&orig.wb_part, NO_STYLES));
-        }
-    };
-    let sst = match &gen_book.sst_part {
-        Some(p) => shared_strings(&gpkg.read_required(p)?, p)?,
-        None => Vec::new(),
-    };
+        }),
+        (None, Some(_)) => Err(WritebackError::malformed(&orig.wb_part, NO_STYLES)),
+    }
+}
 
-    // Table ids and names must be unique across the workbook (names also among defined
-    // names).
+/// Table ids and names already taken in the owner's workbook (ids and names must be unique
+/// across the workbook, names also among defined names).
+fn taken_table_names<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    orig: &Book,
+    keep: &BTreeSet<String>,
+) -> Result<(BTreeSet<u64>, HashSet<String>), WritebackError> {
     let mut table_ids: BTreeSet<u64> = BTreeSet::new();
     let mut taken_names: HashSet<String> =
         orig.defined_names().into_iter().map(|n| lc(&n)).collect();
-    for part in &keep {
+    for part in keep {
         if orig
             .content_types
             .of(part)
@@ -330,235 +523,190 @@ pub fn merge_generated_from<R: Read + Seek, W: Write + Seek>(
             }
         }
     }
+    Ok((table_ids, taken_names))
+}
 
-    // The generated parts, transformed.
+/// The generated parts under their new names: sheets with their styles and shared strings
+/// mapped into the owner's, tables given free ids and names, relationships rebuilt; and the
+/// content types they need that the owner's package does not have.
+#[allow(clippy::too_many_arguments)] // the pieces of one plan, each computed once above
+fn new_parts<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    gpkg: &mut Package<Cursor<&[u8]>>,
+    orig: &Book,
+    gen_book: &Book,
+    removal: &Removal,
+    order: &[String],
+    names: &BTreeMap<String, String>,
+    grels: &HashMap<String, Rels>,
+    style: &StyleMerge,
+) -> Result<NewParts, WritebackError> {
+    let sst = match &gen_book.sst_part {
+        Some(p) => shared_strings(&gpkg.read_required(p)?, p)?,
+        None => Vec::new(),
+    };
+    let (mut table_ids, mut taken_names) = taken_table_names(pkg, orig, &removal.keep)?;
     let sheet_parts: HashSet<&str> = gen_book.sheets.iter().map(|s| s.part.as_str()).collect();
-    let mut new_parts: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut ct_defaults: Vec<(String, String)> = Vec::new();
-    let mut ct_overrides: Vec<(String, String)> = Vec::new();
-    for gpart in &order {
+    let mut new = NewParts {
+        parts: Vec::new(),
+        ct_defaults: Vec::new(),
+        ct_overrides: Vec::new(),
+    };
+    for gpart in order {
         let new_name = &names[gpart];
         let bytes = gpkg.read_required(gpart)?;
         let ctype = gen_book.content_types.of(gpart).ok_or_else(|| {
             WritebackError::malformed(gpart, "generated part has no content type")
         })?;
         let bytes = if sheet_parts.contains(gpart.as_str()) {
-            transform_sheet(&bytes, gpart, &style, &sst)?
+            transform_sheet(&bytes, gpart, style, &sst)?
         } else if ctype.ends_with("table+xml") {
-            transform_table(&bytes, gpart, &style, &mut table_ids, &mut taken_names)?
+            transform_table(&bytes, gpart, style, &mut table_ids, &mut taken_names)?
         } else {
             bytes
         };
-        new_parts.push((new_name.clone(), bytes));
+        new.parts.push((new_name.clone(), bytes));
         if let Some(rels) = grels.get(gpart).filter(|r| !r.list.is_empty()) {
-            new_parts.push((rels_path(new_name), rebuild_rels(rels, new_name, &names)));
+            new.parts
+                .push((rels_path(new_name), rebuild_rels(rels, new_name, names)));
         }
         let ext = new_name.rsplit_once('.').map_or("", |(_, e)| e);
         if gen_book.content_types.override_of(gpart).is_some() {
-            ct_overrides.push((new_name.clone(), ctype));
+            new.ct_overrides.push((new_name.clone(), ctype));
         } else {
             match orig.content_types.default_for(ext) {
                 Some(t) if t == ctype => {}
-                Some(_) => ct_overrides.push((new_name.clone(), ctype)),
+                Some(_) => new.ct_overrides.push((new_name.clone(), ctype)),
                 None => {
-                    if !ct_defaults.iter().any(|(e, _)| e.eq_ignore_ascii_case(ext)) {
-                        ct_defaults.push((ext.to_string(), ctype));
+                    if !new
+                        .ct_defaults
+                        .iter()
+                        .any(|(e, _)| e.eq_ignore_ascii_case(ext))
+                    {
+                        new.ct_defaults.push((ext.to_string(), ctype));
                     }
                 }
             }
         }
     }
+    Ok(new)
+}
 
-    // The workbook part.
-    let mut wb_rels_new: Vec<(String, String, String)> = Vec::new(); // id, type, target
-    let remaining_ids: Vec<String> = orig
+/// The workbook's relationships: the dropped ones spliced out, the generated sheets' added.
+fn workbook_rels_doc(
+    orig: &Book,
+    dropped: &[String],
+    added: &[(String, String, String)],
+) -> Result<Vec<u8>, WritebackError> {
+    let root = orig
         .wb_rels
-        .list
+        .root
+        .as_ref()
+        .ok_or_else(|| WritebackError::malformed(&orig.wb_rels.path, "missing"))?;
+    let mut sp = Splices::default();
+    for r in &orig.wb_rels.list {
+        if dropped.contains(&r.id) {
+            sp.remove(r.el.outer());
+        }
+    }
+    let p = root.prefix();
+    let added: String = added
         .iter()
-        .filter(|r| !dropped_rels.contains(&r.id))
-        .map(|r| r.id.clone())
+        .map(|(id, typ, target)| {
+            start_tag(
+                &format!("{p}Relationship"),
+                &[("Id", id.as_str()), ("Type", typ), ("Target", target)],
+                true,
+            )
+        })
         .collect();
-    let mut gen_rid: HashMap<usize, String> = HashMap::new();
-    for (g, s) in gen_book.sheets.iter().enumerate() {
-        let taken: Vec<String> = remaining_ids
-            .iter()
-            .cloned()
-            .chain(wb_rels_new.iter().map(|(id, _, _)| id.clone()))
-            .collect();
-        let id = free_rid(&taken);
-        wb_rels_new.push((
-            id.clone(),
-            s.rel_type.clone(),
-            relative(&orig.wb_part, &names[&s.part]),
-        ));
-        gen_rid.insert(g, id);
-    }
-    let wb_doc = edit_workbook(
-        &orig,
-        &gen_book,
-        &slots,
-        &gen_rid,
-        &new_index_of_orig,
-        &new_index_of_gen,
-        &ours,
-    )?;
+    append_children(&mut sp, root, &added, None);
+    sp.apply(&orig.wb_rels.doc, &orig.wb_rels.path)
+}
 
-    // Workbook relationships.
-    let wb_rels_doc = {
-        let root = orig
-            .wb_rels
-            .root
-            .as_ref()
-            .ok_or_else(|| WritebackError::malformed(&orig.wb_rels.path, "missing"))?;
-        let mut sp = Splices::default();
-        for r in &orig.wb_rels.list {
-            if dropped_rels.contains(&r.id) {
-                sp.remove(r.el.outer());
-            }
-        }
-        let p = root.prefix();
-        let added: String = wb_rels_new
-            .iter()
-            .map(|(id, typ, target)| {
-                start_tag(
-                    &format!("{p}Relationship"),
-                    &[("Id", id.as_str()), ("Type", typ), ("Target", target)],
-                    true,
-                )
-            })
-            .collect();
-        append_children(&mut sp, root, &added, None);
-        sp.apply(&orig.wb_rels.doc, &orig.wb_rels.path)?
-    };
-
-    // Content types.
-    let ct_doc = {
-        let ct = &orig.content_types;
-        let mut sp = Splices::default();
-        for el in ct.root.children_named("Override") {
-            let part = el
-                .attr("PartName")
-                .unwrap_or_default()
-                .trim_start_matches('/');
-            if remove_all.contains(&lc(part)) {
-                sp.remove(el.outer());
-            }
-        }
-        let p = ct.root.prefix();
-        let mut added = String::new();
-        if custom_is_new {
-            added.push_str(&start_tag(
-                &format!("{p}Override"),
-                &[
-                    ("PartName", format!("/{CUSTOM_PART}").as_str()),
-                    ("ContentType", CT_CUSTOM_PROPS),
-                ],
-                true,
-            ));
-        }
-        for (ext, t) in &ct_defaults {
-            added.push_str(&start_tag(
-                &format!("{p}Default"),
-                &[("Extension", ext.as_str()), ("ContentType", t)],
-                true,
-            ));
-        }
-        for (part, t) in &ct_overrides {
-            added.push_str(&start_tag(
-                &format!("{p}Override"),
-                &[
-                    ("PartName", format!("/{part}").as_str()),
-                    ("ContentType", t),
-                ],
-                true,
-            ));
-        }
-        append_children(&mut sp, &ct.root, &added, None);
-        sp.apply(&ct.doc, CONTENT_TYPES)?
-    };
-
-    // Custom properties (and the package relationship to them when new).
-    let names_json = serde_json::to_string(
-        &gen_book
-            .sheets
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|e| WritebackError::Invalid(e.to_string()))?;
-    let custom_doc = custom_properties(orig.custom.as_ref(), &names_json)?;
-    let root_rels_doc = if custom_is_new {
-        let root = orig
-            .root_rels
-            .root
-            .as_ref()
-            .ok_or_else(|| WritebackError::malformed("_rels/.rels", "missing"))?;
-        let mut sp = Splices::default();
-        let id = free_rid(
-            &orig
-                .root_rels
-                .list
-                .iter()
-                .map(|r| r.id.clone())
-                .collect::<Vec<_>>(),
-        );
-        append_children(
-            &mut sp,
-            root,
-            &start_tag(
-                &format!("{}Relationship", root.prefix()),
-                &[
-                    ("Id", id.as_str()),
-                    ("Type", REL_CUSTOM_PROPS),
-                    ("Target", CUSTOM_PART),
-                ],
-                true,
-            ),
-            None,
-        );
-        Some(sp.apply(&orig.root_rels.doc, "_rels/.rels")?)
-    } else {
-        None
-    };
-
-    // Everything that is rewritten in place, by lower-case part name.
-    let mut edited: HashMap<String, Vec<u8>> = HashMap::new();
-    edited.insert(lc(CONTENT_TYPES), ct_doc);
-    edited.insert(lc(&orig.wb_part), wb_doc);
-    edited.insert(lc(&orig.wb_rels.path), wb_rels_doc);
-    if let (Some(p), Some(doc)) = (&orig.styles_part, style.doc) {
-        edited.insert(lc(p), doc);
-    }
-    if let Some(doc) = root_rels_doc {
-        edited.insert(lc("_rels/.rels"), doc);
-    }
-    if let Some(p) = &orig.custom_part {
-        edited.insert(lc(p), custom_doc.clone());
-    }
-
-    let when = opts.zip_time();
-    let mut zw = ZipWriter::new(out);
-    for name in pkg.names.clone() {
-        let key = lc(&name);
-        if remove_all.contains(&key) {
-            continue;
-        }
-        match edited.get(&key) {
-            Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
-                let t = pkg.modified(&name);
-                write_part(&mut zw, &name, bytes, t)?;
-            }
-            _ => pkg.raw_copy(&name, &mut zw)?,
+/// `[Content_Types].xml`: overrides of removed parts spliced out; the custom properties part
+/// (when new) and the generated parts' defaults and overrides added.
+fn content_types_doc(
+    orig: &Book,
+    removed: &BTreeSet<String>,
+    custom_is_new: bool,
+    new: &NewParts,
+) -> Result<Vec<u8>, WritebackError> {
+    let ct = &orig.content_types;
+    let mut sp = Splices::default();
+    for el in ct.root.children_named("Override") {
+        let part = el
+            .attr("PartName")
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        if removed.contains(&lc(part)) {
+            sp.remove(el.outer());
         }
     }
+    let p = ct.root.prefix();
+    let mut added = String::new();
     if custom_is_new {
-        write_part(&mut zw, CUSTOM_PART, &custom_doc, when)?;
+        added.push_str(&start_tag(
+            &format!("{p}Override"),
+            &[
+                ("PartName", format!("/{CUSTOM_PART}").as_str()),
+                ("ContentType", CT_CUSTOM_PROPS),
+            ],
+            true,
+        ));
     }
-    for (name, bytes) in &new_parts {
-        write_part(&mut zw, name, bytes, when)?;
+    for (ext, t) in &new.ct_defaults {
+        added.push_str(&start_tag(
+            &format!("{p}Default"),
+            &[("Extension", ext.as_str()), ("ContentType", t)],
+            true,
+        ));
     }
-    zw.finish()?;
-    Ok(summary)
+    for (part, t) in &new.ct_overrides {
+        added.push_str(&start_tag(
+            &format!("{p}Override"),
+            &[
+                ("PartName", format!("/{part}").as_str()),
+                ("ContentType", t),
+            ],
+            true,
+        ));
+    }
+    append_children(&mut sp, &ct.root, &added, None);
+    sp.apply(&ct.doc, CONTENT_TYPES)
+}
+
+/// `_rels/.rels` with a relationship to the new custom properties part.
+fn root_rels_with_custom(orig: &Book) -> Result<Vec<u8>, WritebackError> {
+    let root = orig
+        .root_rels
+        .root
+        .as_ref()
+        .ok_or_else(|| WritebackError::malformed("_rels/.rels", "missing"))?;
+    let mut sp = Splices::default();
+    let id = free_rid(
+        &orig
+            .root_rels
+            .list
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
+    );
+    append_children(
+        &mut sp,
+        root,
+        &start_tag(
+            &format!("{}Relationship", root.prefix()),
+            &[
+                ("Id", id.as_str()),
+                ("Type", REL_CUSTOM_PROPS),
+                ("Target", CUSTOM_PART),
+            ],
+            true,
+        ),
+        None,
+    );
+    sp.apply(&orig.root_rels.doc, "_rels/.rels")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -793,7 +941,7 @@ fn calc_chain_mentions(doc: &[u8], part: &str, ids: &HashSet<u32>) -> Result<boo
             .read_event()
             .map_err(|e| WritebackError::malformed(part, e.to_string()))?
         {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
                 // `i` is omitted when it repeats the previous cell's sheet, so only the
                 // cells that carry it need checking.
                 if let Some((_, v)) = attrs_of(&e, part)?.into_iter().find(|(k, _)| k == "i")
@@ -934,7 +1082,7 @@ fn transform_sheet(
             _ => continue,
         };
         let local = e.local_name();
-        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let name = e.name().as_ref().to_string();
         let mut attrs = attrs_of(&e, part)?;
         let mut changed = false;
         let mut set = |attrs: &mut Vec<(String, String)>, key: &str, value: Option<String>| {
@@ -949,7 +1097,7 @@ fn transform_sheet(
             }
         };
         match local.as_ref() {
-            b"c" | b"row" => {
+            "c" | "row" => {
                 if let Some(s) = attrs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()) {
                     set(
                         &mut attrs,
@@ -958,7 +1106,7 @@ fn transform_sheet(
                     );
                 }
                 let is_sst = attrs.iter().any(|(k, v)| k == "t" && v == "s");
-                if local.as_ref() == b"c" && is_sst && !empty {
+                if local.as_ref() == "c" && is_sst && !empty {
                     // Read to the end of the cell, taking the string index from <v>.
                     let mut index = String::new();
                     let mut in_v = false;
@@ -967,12 +1115,12 @@ fn transform_sheet(
                             .read_event()
                             .map_err(|err| WritebackError::malformed(part, err.to_string()))?
                         {
-                            Event::Start(v) if v.local_name().as_ref() == b"v" => in_v = true,
-                            Event::End(v) if v.local_name().as_ref() == b"v" => in_v = false,
+                            Event::Start(v) if v.local_name().as_ref() == "v" => in_v = true,
+                            Event::End(v) if v.local_name().as_ref() == "v" => in_v = false,
                             Event::Text(t) if in_v => {
-                                index.push_str(&String::from_utf8_lossy(&t.into_inner()));
+                                index.push_str(&t.into_inner());
                             }
-                            Event::End(c) if c.local_name().as_ref() == b"c" => {
+                            Event::End(c) if c.local_name().as_ref() == "c" => {
                                 break reader.buffer_position() as usize + bom;
                             }
                             Event::Eof => {
@@ -1002,7 +1150,7 @@ fn transform_sheet(
                     continue;
                 }
             }
-            b"col" => {
+            "col" => {
                 if let Some(s) = attrs
                     .iter()
                     .find(|(k, _)| k == "style")
@@ -1015,8 +1163,8 @@ fn transform_sheet(
                     );
                 }
             }
-            b"sheetView" => set(&mut attrs, "tabSelected", None),
-            b"cfRule" => {
+            "sheetView" => set(&mut attrs, "tabSelected", None),
+            "cfRule" => {
                 if let Some(d) = attrs
                     .iter()
                     .find(|(k, _)| k == "dxfId")

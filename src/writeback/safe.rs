@@ -331,18 +331,17 @@ fn remove_temp_files(dir: &Path, prefix: &OsStr) {
 pub fn remove_stale_temp_files(target: &Path) {
     let Ok(name) = file_name(target) else { return };
     remove_temp_files(parent_dir(target), &temp_prefix(&name));
-    let Ok((stem, ext)) = backup_stem_ext(target) else {
+    let Ok(set) = BackupSet::of(target) else {
         return;
     };
-    let dir = parent_dir(target).join(BACKUP_DIR);
-    remove_temp_files(&dir, &temp_prefix(OsStr::new(&format!("{stem}.{ext}"))));
-    remove_old_backup_temp_files(&dir, &stem, &ext);
+    remove_temp_files(set.dir(), &temp_prefix(&set.temp_base()));
+    remove_old_backup_temp_files(&set);
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         let Ok(wb) = fs::metadata(target) else { return };
-        for old in backups_of(&dir, &stem, &ext) {
-            let p = dir.join(old);
+        for old in set.names() {
+            let p = set.dir().join(old);
             if fs::metadata(&p).is_ok_and(|m| m.dev() == wb.dev() && m.ino() == wb.ino()) {
                 let _ = fs::remove_file(p);
             }
@@ -352,8 +351,8 @@ pub fn remove_stale_temp_files(target: &Path) {
 
 /// Earlier versions named a backup's temporary copy after the backup itself
 /// (`.~STEM.YYYYMMDDTHHMMSS.EXT.dangol-XXXXXX.tmp`): those a killed run left are removed too.
-fn remove_old_backup_temp_files(dir: &Path, stem: &str, ext: &str) {
-    let Ok(entries) = fs::read_dir(dir) else {
+fn remove_old_backup_temp_files(set: &BackupSet) {
+    let Ok(entries) = fs::read_dir(set.dir()) else {
         return;
     };
     for e in entries.flatten() {
@@ -365,7 +364,7 @@ fn remove_old_backup_temp_files(dir: &Path, stem: &str, ext: &str) {
             .and_then(|r| r.strip_suffix(".tmp"))
             .and_then(|r| r.rsplit_once(".dangol-"))
             .map(|(b, _)| b);
-        if backup.is_some_and(|b| backup_stamp(b, stem, ext).is_some()) {
+        if backup.is_some_and(|b| set.stamp_of(b).is_some()) {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -384,53 +383,126 @@ fn sync_dir(dir: &Path) -> Result<(), WritebackError> {
     Ok(())
 }
 
-/// Keeps the current `target` in `.dangol-backups/` beside it as `STEM.YYYYMMDDTHHMMSS.EXT`
-/// (the time comes from the caller, so tests and `--as-of` runs are reproducible): a hard link
-/// to the file when the file system allows it — no space is used, which matters on a nearly
-/// full disk, and the backup is the very file with its owner, group, mode and attributes —
-/// else a copy given the workbook's owner, group and mode. Old backups are not rotated here:
-/// [`rotate_backups`] does that once the new version is in place, so a failed write never
-/// costs the owner an old backup.
-///
-/// Returns the backup's path, or `None` when `target` does not exist.
-pub(crate) fn keep_backup(
-    target: &Path,
-    stamp: NaiveDateTime,
-    warnings: &mut Vec<String>,
-) -> Result<Option<PathBuf>, WritebackError> {
-    if !target.exists() {
-        return Ok(None);
-    }
-    let (stem, ext) = backup_stem_ext(target)?;
-    let dir = parent_dir(target).join(BACKUP_DIR);
-    fs::create_dir_all(&dir)?;
-    let dest = dir.join(format!("{stem}.{}.{ext}", stamp.format("%Y%m%dT%H%M%S")));
-    if fs::hard_link(target, &dest).is_ok() {
-        return Ok(Some(dest));
-    }
-    // No hard links here (a FAT or network drive): a copy, written atomically — a
-    // half-copied backup would be worse than none.
-    let mut staged = Staged::in_dir(&dir, OsStr::new(&format!("{stem}.{ext}")))?;
-    io::copy(&mut File::open(target)?, staged.file())?;
-    staged.take_attributes(target, &dest, warnings)?;
-    staged.sync()?;
-    staged.persist(&dest)?;
-    Ok(Some(dest))
+/// Where and how one file's backups are kept: `.dangol-backups/STEM.YYYYMMDDTHHMMSS.EXT`
+/// beside it. The one place backup names are made, read, ordered and rotated — for workbooks
+/// ([`super::WriteJob`]) and every other output ([`crate::render::output`]) alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSet {
+    /// `.dangol-backups/` beside the file.
+    dir: PathBuf,
+    stem: String,
+    ext: String,
 }
 
-/// Deletes the oldest backups of `target` so that `keep` remain.
-pub(crate) fn rotate_backups(target: &Path, keep: u32) -> Result<(), WritebackError> {
-    let (stem, ext) = backup_stem_ext(target)?;
-    let dir = parent_dir(target).join(BACKUP_DIR);
-    let ours = backups_of(&dir, &stem, &ext);
-    let excess = ours.len().saturating_sub(keep as usize);
-    for old in &ours[..excess] {
-        fs::remove_file(dir.join(old))?;
+impl BackupSet {
+    /// The backups of `target` (which need not exist).
+    pub fn of(target: &Path) -> Result<BackupSet, WritebackError> {
+        let (stem, ext) = backup_stem_ext(target)?;
+        Ok(BackupSet {
+            dir: parent_dir(target).join(BACKUP_DIR),
+            stem,
+            ext,
+        })
     }
-    Ok(())
+
+    /// The folder holding them.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The backup made at `stamp`.
+    pub fn path_at(&self, stamp: NaiveDateTime) -> PathBuf {
+        self.dir.join(format!(
+            "{}.{}.{}",
+            self.stem,
+            stamp.format("%Y%m%dT%H%M%S"),
+            self.ext
+        ))
+    }
+
+    /// The names of the existing backups, oldest first (the stamp is fixed-width and
+    /// most-significant first, so names sort by time).
+    pub fn names(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut ours: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| self.stamp_of(n).is_some())
+            .collect();
+        ours.sort();
+        ours
+    }
+
+    /// The stamp of one of these backups' names; `None` for any other name.
+    pub fn stamp_of(&self, name: &str) -> Option<NaiveDateTime> {
+        backup_stamp(name, &self.stem, &self.ext)
+    }
+
+    /// `wanted`, or one second after the newest backup when that is not earlier: backups never
+    /// overwrite each other and always sort in the order they were made.
+    pub fn next_stamp(&self, wanted: NaiveDateTime) -> NaiveDateTime {
+        use chrono::Timelike as _;
+        // Names carry whole seconds: compare at that resolution.
+        let wanted = wanted.with_nanosecond(0).unwrap_or(wanted);
+        let newest = self.names().iter().filter_map(|n| self.stamp_of(n)).max();
+        match newest {
+            Some(n) if n >= wanted => n + chrono::TimeDelta::seconds(1),
+            _ => wanted,
+        }
+    }
+
+    /// The base name a backup's temporary copy is named after (`.~STEM.EXT.dangol-….tmp`).
+    fn temp_base(&self) -> OsString {
+        OsString::from(format!("{}.{}", self.stem, self.ext))
+    }
+
+    /// Keeps the current `target` in `.dangol-backups/` beside it as `STEM.YYYYMMDDTHHMMSS.EXT`
+    /// (the time comes from the caller, so tests and `--as-of` runs are reproducible): a hard link
+    /// to the file when the file system allows it — no space is used, which matters on a nearly
+    /// full disk, and the backup is the very file with its owner, group, mode and attributes —
+    /// else a copy given the workbook's owner, group and mode. Old backups are not rotated here:
+    /// [`BackupSet::rotate`] does that once the new version is in place, so a failed write never
+    /// costs the owner an old backup.
+    ///
+    /// Returns the backup's path, or `None` when `target` does not exist.
+    pub fn keep(
+        &self,
+        target: &Path,
+        stamp: NaiveDateTime,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<PathBuf>, WritebackError> {
+        if !target.exists() {
+            return Ok(None);
+        }
+        fs::create_dir_all(&self.dir)?;
+        let dest = self.path_at(stamp);
+        if fs::hard_link(target, &dest).is_ok() {
+            return Ok(Some(dest));
+        }
+        // No hard links here (a FAT or network drive): a copy, written atomically — a
+        // half-copied backup would be worse than none.
+        let mut staged = Staged::in_dir(&self.dir, &self.temp_base())?;
+        io::copy(&mut File::open(target)?, staged.file())?;
+        staged.take_attributes(target, &dest, warnings)?;
+        staged.sync()?;
+        staged.persist(&dest)?;
+        Ok(Some(dest))
+    }
+
+    /// Deletes the oldest backups so that `keep` remain.
+    pub fn rotate(&self, keep: u32) -> Result<(), WritebackError> {
+        let ours = self.names();
+        let excess = ours.len().saturating_sub(keep as usize);
+        for old in &ours[..excess] {
+            fs::remove_file(self.dir.join(old))?;
+        }
+        Ok(())
+    }
 }
 
-/// Copies the current `target` into `.dangol-backups/` beside it (see [`keep_backup`]), then
+/// Copies the current `target` into `.dangol-backups/` beside it (see [`BackupSet::keep`]), then
 /// deletes the oldest backups of the same workbook so that `keep` remain.
 ///
 /// Returns the backup's path, or `None` when `keep` is 0 or `target` does not exist yet.
@@ -442,9 +514,10 @@ pub fn backup(
     if keep == 0 {
         return Ok(None);
     }
-    let made = keep_backup(target, stamp, &mut Vec::new())?;
+    let set = BackupSet::of(target)?;
+    let made = set.keep(target, stamp, &mut Vec::new())?;
     if made.is_some() {
-        rotate_backups(target, keep)?;
+        set.rotate(keep)?;
     }
     Ok(made)
 }
@@ -474,23 +547,8 @@ pub(crate) fn backup_stem_ext(target: &Path) -> Result<(String, String), Writeba
     Ok((stem, ext))
 }
 
-/// `target`'s backups in `dir`, oldest first (the stamp is fixed-width and most-significant
-/// first, so names sort by time).
-pub(crate) fn backups_of(dir: &Path, stem: &str, ext: &str) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut ours: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| backup_stamp(n, stem, ext).is_some())
-        .collect();
-    ours.sort();
-    ours
-}
-
 /// The stamp of a backup name `STEM.` + `YYYYMMDDTHHMMSS` + `.EXT`.
-pub(crate) fn backup_stamp(name: &str, stem: &str, ext: &str) -> Option<NaiveDateTime> {
+fn backup_stamp(name: &str, stem: &str, ext: &str) -> Option<NaiveDateTime> {
     let stamp = name
         .strip_prefix(stem)?
         .strip_prefix('.')?

@@ -120,9 +120,11 @@ pub(crate) fn attrs_of(
     let mut out = Vec::new();
     for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| WritebackError::malformed(part, err.to_string()))?;
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let value = a
-            .unescape_value()
+        let key = a.key.as_ref().to_string();
+        // Unescaped as written (no attribute-value normalisation), so a value spliced back is
+        // the value read.
+        let raw: &str = &a.value;
+        let value = unescape(raw)
             .map_err(|err| WritebackError::malformed(part, err.to_string()))?
             .into_owned();
         out.push((key, value));
@@ -145,7 +147,7 @@ pub(crate) fn parse(doc: &[u8], part: &str) -> Result<El, WritebackError> {
         let after = reader.buffer_position() as usize + bom;
         match event {
             Event::Start(e) => stack.push(El {
-                name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                name: e.name().as_ref().to_string(),
                 attrs: attrs_of(&e, part)?,
                 start: before..after,
                 end: after..after,
@@ -153,7 +155,7 @@ pub(crate) fn parse(doc: &[u8], part: &str) -> Result<El, WritebackError> {
             }),
             Event::Empty(e) => {
                 let el = El {
-                    name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    name: e.name().as_ref().to_string(),
                     attrs: attrs_of(&e, part)?,
                     start: before..after,
                     end: before..after,

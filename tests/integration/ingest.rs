@@ -617,11 +617,9 @@ fn file_level_errors_each_have_their_own_message() {
 
 #[test]
 fn encrypted_workbook_is_named_as_such() {
-    let Some(p) = crate::support::shared(
+    let p = crate::support::shared_data(
         "xlsx-corpus/ExcelDataReader__agile_AES128_MD5_CBC_pwd_password.xlsx",
-    ) else {
-        return;
-    };
+    );
     let msg = load_err(&p);
     assert!(
         msg.contains("the workbook is password-protected (encrypted)"),

@@ -58,15 +58,10 @@ fn shop(dir: &Path, settings: &[(&'static str, &'static str)]) -> PathBuf {
     path
 }
 
-/// Run the binary in `dir` with no inherited `DANGOL_*` variables, the secrets file pinned
-/// to `dir/secrets.toml` unless `env` says otherwise, and `env` added.
+/// Run the binary in `dir` with the hermetic environment (no inherited `DANGOL_*` variables),
+/// the secrets file pinned to `dir/secrets.toml` unless `env` says otherwise, and `env` added.
 fn dangol_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("dangol").expect("binary");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("DANGOL_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = crate::support::cmd();
     cmd.current_dir(dir)
         .env("DANGOL_SECRETS", dir.join("secrets.toml"));
     for (k, v) in env {

@@ -686,12 +686,11 @@ fn the_readme_first_command_shows_a_week_with_sales_on_any_day() {
         })
         .collect();
     assert_eq!(args[0], "run", "{args:?}");
-    let bin = assert_cmd::cargo::cargo_bin("dangol");
-    let o = std::process::Command::new(faketime)
+    let bin = crate::support::bin();
+    let o = crate::support::hermetic(&mut std::process::Command::new(faketime))
         .arg("2027-03-15 09:00:00")
         .arg(&bin)
         .args(&args)
-        .env_remove("DANGOL_MAX_CELLS")
         .output()
         .expect("run under faketime");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -792,8 +791,8 @@ fn enormous_orders_render_a_valid_report() {
 
 #[cfg(unix)]
 fn under_umask(umask: &str, args: &[&str]) -> Output {
-    let bin = assert_cmd::cargo::cargo_bin("dangol");
-    std::process::Command::new("sh")
+    let bin = crate::support::bin();
+    crate::support::hermetic(&mut std::process::Command::new("sh"))
         .arg("-c")
         .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
         .arg(bin)

@@ -33,11 +33,11 @@ fn shop_in(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("dangol")
+    crate::support::bin()
 }
 
 fn dangol_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(bin());
+    let mut c = crate::support::command();
     c.args(args);
     for (k, v) in env {
         c.env(k, v);
@@ -50,7 +50,7 @@ fn run(path: &Path, extra: &[&str]) -> Output {
 }
 
 fn run_os(path: &std::ffi::OsStr, extra: &[&str]) -> Output {
-    let mut c = Command::new(bin());
+    let mut c = crate::support::command();
     c.arg("run")
         .arg(path)
         .args(["--as-of", AS_OF, "--no-report", "--set", "currency=KRW"])
@@ -162,6 +162,7 @@ fn as_other_account() -> Option<Command> {
         return None;
     }
     let mut c = Command::new("setpriv");
+    crate::support::hermetic(&mut c);
     c.args(["--reuid=1001", "--regid=1001", "--clear-groups"])
         .arg(bin());
     Some(c)
@@ -602,7 +603,7 @@ fn a_chart_sheet_is_carried_over_untouched() {
         assert_eq!(zip_part(&after, part), zip_part(&before, part), "{part}");
     }
     // `check` reads it too.
-    let o = Command::new(bin())
+    let o = crate::support::command()
         .args([
             "check",
             wb.to_str().expect("utf-8"),
@@ -662,7 +663,7 @@ fn corpus_workbooks_with_chart_sheets_are_read_and_take_dangols_sheets() {
             // Also holds an Excel 4 macro sheet, which the reader refuses on its own.
             continue;
         }
-        let o = Command::new(bin())
+        let o = crate::support::command()
             .args([
                 "check",
                 path.to_str().expect("utf-8"),
@@ -714,7 +715,7 @@ fn backups_of_names_that_are_not_utf8_never_share_a_name() {
     assert_eq!(e8_backup.len(), 1);
     // Two runs of the other workbook, keeping one backup: its rotation must not touch e8's.
     for day in ["2025-04-16", "2025-04-17"] {
-        let o = Command::new(bin())
+        let o = crate::support::command()
             .arg("run")
             .arg(&e9)
             .args([
@@ -769,7 +770,7 @@ fn a_workbook_with_a_245_byte_name_is_updated_in_place() {
     let wb = shop_in(d.path(), &name);
     let before = fs::read(&wb).expect("read");
     for day in ["2025-04-16", "2025-04-17"] {
-        let o = Command::new(bin())
+        let o = crate::support::command()
             .arg("run")
             .arg(&wb)
             .args(["--as-of", day, "--no-report", "--quiet"])
@@ -803,7 +804,7 @@ fn no_lock_file_stays_beside_the_workbook() {
     // Two runs at once: one wins, and neither leaves its lock file.
     fs::remove_file(d.path().join("~$Shop.xlsx")).expect("rm");
     let spawn = |day: &str| {
-        Command::new(bin())
+        crate::support::command()
             .arg("run")
             .arg(&wb)
             .args(["--as-of", day, "--no-report", "--quiet"])
@@ -854,7 +855,7 @@ fn runs_killed_at_random_moments_leave_the_old_or_the_new_workbook() {
         "currency=KRW",
     ];
     let started = Instant::now();
-    let o = Command::new(bin())
+    let o = crate::support::command()
         .arg("run")
         .arg(&wb)
         .args(args)
@@ -869,7 +870,7 @@ fn runs_killed_at_random_moments_leave_the_old_or_the_new_workbook() {
     let mut outcomes = (0, 0);
     for _ in 0..25 {
         fs::write(&wb, &old).expect("reset");
-        let mut child = Command::new(bin())
+        let mut child = crate::support::command()
             .arg("run")
             .arg(&wb)
             .args(args)
@@ -917,7 +918,7 @@ fn runs_killed_at_random_moments_leave_the_old_or_the_new_workbook() {
     let linked = d.path().join(".dangol-backups/Shop.20200101T000000.xlsx");
     fs::hard_link(&wb, &linked).expect("plant");
     fs::write(d.path().join("notes.tmp"), b"the owner's").expect("owner's");
-    let o = Command::new(bin())
+    let o = crate::support::command()
         .arg("run")
         .arg(&wb)
         .args(args)

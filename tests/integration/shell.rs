@@ -125,7 +125,7 @@ fn no_colour_codes_when_not_on_a_terminal() {
     for args in &runs {
         for no_color in [None, Some("1"), Some("")] {
             for flag in [false, true] {
-                let mut cmd = assert_cmd::Command::cargo_bin("dangol").unwrap();
+                let mut cmd = crate::support::cmd();
                 cmd.args(args.iter());
                 if flag {
                     cmd.arg("--no-color");

@@ -1,7 +1,7 @@
 //! `dangol check`'s reading of the real UCI Online Retail workbooks in `../shared/data/` (issue 2,
 //! "Done when" bullet 1). Ignored by default: the files live outside the repository and the two
 //! rebuilt workbooks hold half a million and a million rows. Run with
-//! `cargo test --release --test real_data -- --ignored`.
+//! `cargo test --release --test integration real_data:: -- --ignored`.
 //!
 //! Every expected number was counted independently of dangol with
 //! `python3 scripts/uci_check_counts.py FILE` (openpyxl, read-only mode), and the ones
@@ -13,7 +13,7 @@
 //! SPEC's rule), so it counts the `C` invoices plus stock adjustments (negative quantity, no
 //! `C`) and the two `A` "Adjust bad debt" lines with a negative price.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use dangol::ingest::{ReadOptions, load};
@@ -93,8 +93,10 @@ const FILES: &[Expect] = &[
     },
 ];
 
+/// The UCI folder; panics naming it when missing (these tests are `#[ignore]`d, and fail
+/// loudly when asked to run without their data).
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/online-retail")
+    crate::support::shared_data("online-retail")
 }
 
 fn check(e: &Expect) {
@@ -229,10 +231,6 @@ fn uci_per_customer_totals_match_an_independent_calculation() {
     use rust_decimal::Decimal;
 
     let path = data_dir().join("derived/Online Retail (rebuilt from parquet).xlsx");
-    if !path.exists() {
-        eprintln!("{} not found; skipped", path.display());
-        return;
-    }
 
     // The independent side: calamine's typed cells, std collections, exact decimals.
     let dec = |d: &Data| -> Decimal {

@@ -3,7 +3,7 @@
 //! input; none may panic, and each keeps its invariants.
 //!
 //! The default case count is small so `cargo test` stays fast; a long run is
-//! `PROPTEST_CASES=100000 cargo test --release --test fuzz` (see `docs/fuzzing.md`).
+//! `PROPTEST_CASES=100000 cargo test --release --test integration fuzz::` (see `docs/fuzzing.md`).
 
 use std::io::{Cursor, Read, Write};
 use std::path::Path;

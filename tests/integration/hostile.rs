@@ -6,7 +6,6 @@ use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -114,13 +113,10 @@ impl Case {
 
     /// `dangol check` (plus `args`) must exit 1 with exactly `dangol: error: PATH: message`.
     fn refused(&self, args: &[&str], message: &str) {
-        let out = Command::cargo_bin("dangol")
-            .unwrap()
+        let out = crate::support::cmd()
             .arg("check")
             .arg(&self.path)
             .args(args)
-            .env_remove("DANGOL_MAX_UNZIPPED_MB")
-            .env_remove("DANGOL_MAX_CELLS")
             .timeout(TIMEOUT)
             .output()
             .unwrap();
@@ -157,8 +153,7 @@ fn part_sizes(bytes: &[u8], name: &str) -> (u64, u64) {
 #[test]
 fn the_valid_base_workbook_reads() {
     let c = case("shop.xlsx", &zip_bytes(&parts(&[])));
-    Command::cargo_bin("dangol")
-        .unwrap()
+    crate::support::cmd()
         .args(["check", "--quiet"])
         .arg(&c.path)
         .timeout(TIMEOUT)
@@ -337,8 +332,7 @@ fn a_huge_declared_dimension_with_few_cells_is_processed() {
         "huge-dimension.xlsx",
         &zip_bytes(&parts(&[("xl/worksheets/sheet1.xml", ws.into_bytes())])),
     );
-    let out = Command::cargo_bin("dangol")
-        .unwrap()
+    let out = crate::support::cmd()
         // As of a day near the data: an empty stderr also means no stale-data warning.
         .args(["check", "--format", "json", "--as-of", "2025-04-21"])
         .arg(&c.path)

@@ -1,8 +1,6 @@
 //! `dangol remind`: rule boundaries, next actions, `--apply` (idempotent, touches only its
 //! cells), `.eml` drafts and the mail-merge CSV.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -445,21 +443,7 @@ fn winback_days_is_a_setting() {
     assert_eq!(baek.action, ActionKind::None);
 }
 
-fn dangol(args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("dangol")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{dangol, stderr as err, stdout as out};
 
 #[test]
 fn json_lists_due_and_call_instead() {
@@ -609,7 +593,7 @@ fn apply_edits_only_its_cells_and_is_idempotent() {
     // The applied file equals the --out copy, and a backup was kept.
     assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&copy).unwrap());
     // Kept for the LibreOffice check CI runs after the tests (`scripts/lo-check.sh`).
-    common::keep_for_lo_check("remind", "applied.xlsx", &std::fs::read(&p).unwrap());
+    crate::support::keep_for_lo_check("remind", "applied.xlsx", &std::fs::read(&p).unwrap());
     assert_eq!(
         std::fs::read_dir(dir.path().join(".dangol-backups"))
             .unwrap()
@@ -781,18 +765,25 @@ fn parse_eml(bytes: &[u8]) -> (Vec<(String, String)>, String) {
     (headers, String::from_utf8(unbase64(body)).unwrap())
 }
 
-/// Decode RFC 2047 `=?UTF-8?B?…?=` words (separated by folding white space).
+/// Decode RFC 2047 `=?UTF-8?B?…?=` words (charset and encoding compared without case): the
+/// white space between two encoded words is dropped, the one next to plain text kept.
 fn decode_words(v: &str) -> String {
-    v.split_whitespace()
-        .map(|w| {
-            w.strip_prefix("=?UTF-8?B?")
-                .and_then(|w| w.strip_suffix("?="))
-                .map_or_else(
-                    || w.to_string(),
-                    |b| String::from_utf8(unbase64(b)).unwrap(),
-                )
-        })
-        .collect()
+    let mut out = String::new();
+    let mut last_encoded = None;
+    for w in v.split_whitespace() {
+        let lower = w.to_ascii_lowercase();
+        let encoded = lower.starts_with("=?utf-8?b?") && w.ends_with("?=");
+        if last_encoded.is_some() && !(encoded && last_encoded == Some(true)) {
+            out.push(' ');
+        }
+        if encoded {
+            out.push_str(&String::from_utf8(unbase64(&w[10..w.len() - 2])).unwrap());
+        } else {
+            out.push_str(w);
+        }
+        last_encoded = Some(encoded);
+    }
+    out
 }
 
 fn drafts_book(path: &Path, body_c4: &'static str) {
@@ -916,8 +907,12 @@ fn eml_drafts_and_mail_merge_csv() {
         decode_words(&get("Subject")),
         "[단골상점] 김철수님, 견적 Q-001 안내"
     );
-    assert!(get("Subject").starts_with("=?UTF-8?B?"));
-    assert_eq!(get("To"), "=?UTF-8?B?6rmA7LKg7IiY?= <kim@ex.com>");
+    assert!(
+        get("Subject")
+            .to_ascii_lowercase()
+            .starts_with("=?utf-8?b?")
+    );
+    assert_eq!(get("To"), "=?utf-8?b?6rmA7LKg7IiY?= <kim@ex.com>");
     assert_eq!(get("Date"), "Tue, 15 Apr 2025 00:00:00 -0000");
     assert_eq!(get("Content-Type"), "text/plain; charset=utf-8");
     assert_eq!(
@@ -930,12 +925,18 @@ fn eml_drafts_and_mail_merge_csv() {
     let (h, body) = parse_eml(&std::fs::read(eml_dir.join("001-evil@ex.com.eml")).unwrap());
     assert_eq!(h.len(), 7);
     assert!(h.iter().all(|(k, _)| k != "Bcc"));
+    // The name is sent as an encoded word (lettre's mailbox encoder): it decodes to the name
+    // with its CR/LF turned into a space.
     assert_eq!(
         h[0],
         (
             "To".to_string(),
-            "\"Evil Bcc: spy@evil.com\" <evil@ex.com>".to_string()
+            "=?utf-8?b?RXZpbCBCY2M6IHNweUBldmlsLmNvbQ==?= <evil@ex.com>".to_string()
         )
+    );
+    assert_eq!(
+        decode_words(h[0].1.trim_end_matches(" <evil@ex.com>")),
+        "Evil Bcc: spy@evil.com"
     );
     assert_eq!(decode_words(&h[1].1), "[단골상점] 견적 확인 부탁드립니다");
     assert_eq!(

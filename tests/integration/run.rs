@@ -4,13 +4,11 @@
 //! Every workbook a test writes is also kept under `target/lo-check/run/`, so CI can open them
 //! all with `LibreOffice` after the tests: `scripts/lo-check.sh target/lo-check`.
 
-mod common;
-
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use common::{MERGE_EDITS, assert_untouched};
+use crate::support::{MERGE_EDITS, assert_untouched, dangol, stderr, stdout};
 use std::process::Output;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_auto};
@@ -47,7 +45,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Keeps a written workbook for `scripts/lo-check.sh target/lo-check`.
 fn keep(name: &str, path: &Path) {
-    common::keep_for_lo_check("run", name, &fs::read(path).unwrap());
+    crate::support::keep_for_lo_check("run", name, &fs::read(path).unwrap());
 }
 
 /// A copy of a fixture in a fresh temp dir.
@@ -58,27 +56,11 @@ fn copy_of(name: &str, as_name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn dangol(args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("dangol")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn run(path: &Path, extra: &[&str]) -> Output {
     let p = path.to_str().unwrap();
     let mut args = vec!["run", p, "--as-of", AS_OF];
     args.extend_from_slice(extra);
     dangol(&args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[track_caller]
@@ -719,11 +701,9 @@ fn a_killed_run_leaves_the_old_or_the_new_workbook() {
             "--quiet".into(),
         ]
     };
-    let bin = assert_cmd::cargo::cargo_bin("dangol");
-
     // The finished result, and how long a whole run takes.
     let started = Instant::now();
-    let status = std::process::Command::new(&bin)
+    let status = crate::support::command()
         .args(args(&book))
         .status()
         .unwrap();
@@ -736,10 +716,7 @@ fn a_killed_run_leaves_the_old_or_the_new_workbook() {
     let mut outcomes = (0, 0);
     for permille in [300u32, 600, 800, 900, 940, 970, 985, 995] {
         fs::write(&book, &old).unwrap();
-        let mut child = std::process::Command::new(&bin)
-            .args(args(&book))
-            .spawn()
-            .unwrap();
+        let mut child = crate::support::command().args(args(&book)).spawn().unwrap();
         std::thread::sleep(full * permille / 1000);
         let _ = child.kill();
         let _ = child.wait();
@@ -775,7 +752,7 @@ fn a_killed_run_leaves_the_old_or_the_new_workbook() {
     fs::write(&book, &old).unwrap();
     fs::write(dir.path().join(".~shop.xlsx.dangol-Ab12Cd.tmp"), b"PK half").unwrap();
     fs::write(dir.path().join("notes.tmp"), b"the owner's").unwrap();
-    let o = std::process::Command::new(&bin)
+    let o = crate::support::command()
         .args(args(&book))
         .output()
         .unwrap();
@@ -825,37 +802,55 @@ fn generated_sheets_read_back_equal_the_analysis_tables() {
         Data::Empty => String::new(),
         other => other.to_string(),
     };
+    let mut tables = 0;
     for content in analyses.sheets() {
         let name = content.sheet.name(Lang::En);
         let range = wb.worksheet_range(name).unwrap();
-        let table = &content.tables[0];
-        let width = table.columns.len() as u32;
-        let header = (0..range.height() as u32)
-            .find(|&r| {
-                (0..width).all(|c| {
-                    range.get_value((r, c)).map(text).as_deref()
-                        == Some(table.columns[c as usize].as_str())
+        let height = range.end().map_or(0, |e| e.0 + 1);
+        // Tables sit one under the other: each one's header is searched below the last.
+        let mut from = 0;
+        for (t, table) in content.tables.iter().enumerate() {
+            let width = table.columns.len() as u32;
+            let header = (from..height)
+                .find(|&r| {
+                    (0..width).all(|c| {
+                        range.get_value((r, c)).map(text).as_deref()
+                            == Some(table.columns[c as usize].as_str())
+                    })
                 })
-            })
-            .unwrap_or_else(|| panic!("{name}: no header row {:?}", table.columns));
-        for (i, want) in table.rows.iter().enumerate() {
-            let r = header + 1 + i as u32;
-            for (c, cell) in want.iter().enumerate() {
-                let got = range
-                    .get_value((r, c as u32))
-                    .cloned()
-                    .unwrap_or(Data::Empty);
-                let ok = match cell {
-                    Cell::Text(s) => text(&got) == *s,
-                    Cell::Int(n) => got.as_f64() == Some(*n as f64),
-                    Cell::Money(d) => got.as_f64() == d.to_f64(),
-                    Cell::Date(d) => got.as_date() == Some(*d),
-                    // Percents, plain decimals and flags: their formats are checked in
-                    // tests/sheets.rs.
-                    _ => true,
-                };
-                assert!(ok, "{name}!row {} col {c}: {got:?} != {cell:?}", r + 1);
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{name}: table {t} ({:?}): no header row {:?}",
+                        table.title, table.columns
+                    )
+                });
+            for (i, want) in table.rows.iter().enumerate() {
+                let r = header + 1 + i as u32;
+                for (c, cell) in want.iter().enumerate() {
+                    let got = range
+                        .get_value((r, c as u32))
+                        .cloned()
+                        .unwrap_or(Data::Empty);
+                    let number = |d: rust_decimal::Decimal| Data::Float(d.to_f64().unwrap());
+                    let ok = match cell {
+                        Cell::Empty => got == Data::Empty,
+                        Cell::Text(s) => got == Data::String(s.clone()),
+                        Cell::Int(n) => got == Data::Float(*n as f64),
+                        Cell::Money(d) | Cell::Number(d) => got == number(*d),
+                        Cell::Percent(p) => got == number(*p / rust_decimal::Decimal::ONE_HUNDRED),
+                        Cell::Date(d) => {
+                            matches!(got, Data::DateTime(_)) && got.as_date() == Some(*d)
+                        }
+                        Cell::Bool(b) => got == Data::Bool(*b),
+                    };
+                    assert!(ok, "{name}!row {} col {c}: {got:?} != {cell:?}", r + 1);
+                }
             }
+            from = header + 1 + table.rows.len() as u32;
+            tables += 1;
         }
     }
+    // Every sheet's every table was found and compared (the sample has more than one sheet
+    // with several tables).
+    assert!(tables > analyses.sheets().len(), "{tables} tables");
 }

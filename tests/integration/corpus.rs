@@ -3,17 +3,16 @@
 //! reads it, in-process. Each must end in a clear outcome — read, "no recognisable data", or a
 //! non-empty message saying why it cannot be read — and never a panic.
 //!
-//! Skipped (with a note) when the corpus is not present. Prints the counts:
-//! `cargo test --test corpus -- --nocapture`.
-
-mod common;
+//! Fails, naming the folder, when the corpus is not present (never a silent pass). Prints the
+//! counts: `cargo test --test integration corpus:: -- --nocapture`.
 
 use std::path::{Path, PathBuf};
 
 use dangol::ingest::{LoadError, ReadOptions, load};
 
+/// The corpus folder; panics naming it when missing, so the sweep never passes without it.
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/xlsx-corpus")
+    crate::support::shared_data("xlsx-corpus")
 }
 
 #[derive(Debug)]
@@ -42,10 +41,7 @@ fn sweep_one(path: &Path) -> Outcome {
 #[test]
 fn every_corpus_file_gets_a_clear_outcome() {
     let dir = corpus_dir();
-    let Ok(listing) = std::fs::read_dir(&dir) else {
-        eprintln!("corpus not found at {}; skipped", dir.display());
-        return;
-    };
+    let listing = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = listing
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -164,8 +160,7 @@ fn run_out_round_trip(f: &Path) -> Result<(), String> {
     } else {
         "out.xlsx".into()
     });
-    let o = assert_cmd::Command::cargo_bin("dangol")
-        .unwrap()
+    let o = crate::support::cmd()
         .arg("run")
         .arg(f)
         .arg("--out")
@@ -186,15 +181,15 @@ fn run_out_round_trip(f: &Path) -> Result<(), String> {
     }
     let written = std::fs::read(&out).unwrap();
     if package {
-        let new: std::collections::HashMap<String, Vec<u8>> = common::raw_parts(&written)
+        let new: std::collections::HashMap<String, Vec<u8>> = crate::support::raw_parts(&written)
             .into_iter()
             .map(|p| (p.name, p.raw))
             .collect();
-        for common::RawPart {
+        for crate::support::RawPart {
             name: part,
             raw: data,
             ..
-        } in common::raw_parts(&before)
+        } in crate::support::raw_parts(&before)
         {
             let base = part.rsplit('/').next().unwrap_or(&part).to_lowercase();
             if MERGE_EDIT_FILE_NAMES.contains(&base.as_str()) {
@@ -235,14 +230,11 @@ fn run_out_round_trip(f: &Path) -> Result<(), String> {
 #[test]
 fn the_binary_exits_0_or_1_on_corpus_samples() {
     let dir = corpus_dir();
-    let Ok(listing) = std::fs::read_dir(&dir) else {
-        return;
-    };
+    let listing = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = listing.filter_map(Result::ok).map(|e| e.path()).collect();
     files.sort();
     for f in files.iter().step_by(97) {
-        let out = assert_cmd::Command::cargo_bin("dangol")
-            .unwrap()
+        let out = crate::support::cmd()
             .arg("check")
             .arg(f)
             .timeout(std::time::Duration::from_secs(120))

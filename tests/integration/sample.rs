@@ -727,7 +727,7 @@ fn starter_refuses_to_overwrite() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
-/// `cargo test --release --test sample -- --ignored --nocapture million`: time and size of a
+/// `cargo test --release --test integration sample::million -- --ignored --nocapture`: time and size of a
 /// 1,000,000-row workbook and CSV (a measurement, not an assertion).
 #[test]
 #[ignore = "a measurement: run in release mode by hand"]
