@@ -14,8 +14,8 @@ use dangol::model::{Currency, Lang};
 use dangol::render::pdf::{FontSource, render_weekly_pdf};
 use rust_decimal::Decimal;
 
-fn report(lang: Lang) -> WeeklyReport {
-    let week = Week::parse("2025-W16", Weekday::Mon).expect("valid week");
+/// The twelve weeks up to `week`, with one empty week and 10-digit amounts.
+fn trend(week: Week) -> Vec<WeekRevenue> {
     let d = Decimal::from;
     let mut trend = Vec::new();
     let mut w = week;
@@ -38,16 +38,19 @@ fn report(lang: Lang) -> WeeklyReport {
         1_098_765_430,
         1_234_567_890,
     ];
-    let trend = trend
+    trend
         .into_iter()
         .zip(amounts)
         .map(|(week, a)| WeekRevenue {
             week,
             revenue: d(a),
         })
-        .collect();
-    let ko = lang == Lang::Ko;
-    let names: Vec<&str> = if ko {
+        .collect()
+}
+
+/// Customer names, the first one long.
+fn names(ko: bool) -> Vec<&'static str> {
+    if ko {
         vec![
             "(주)한빛상사 서울본사 구매팀 김철수 과장님",
             "이영희",
@@ -65,8 +68,13 @@ fn report(lang: Lang) -> WeeklyReport {
             "Nordic Design",
             "Olive Tree",
         ]
-    };
-    let top = names
+    }
+}
+
+/// The top customers, one per name.
+fn top_customers(names: &[&str]) -> Vec<TopCustomer> {
+    let d = Decimal::from;
+    names
         .iter()
         .enumerate()
         .map(|(i, n)| TopCustomer {
@@ -75,13 +83,17 @@ fn report(lang: Lang) -> WeeklyReport {
             orders: 12 - i as u64 * 2,
             revenue: d(987_654_321 / (i as i64 + 1)),
         })
-        .collect();
+        .collect()
+}
+
+/// The week's quote funnel.
+fn funnel(ko: bool) -> Vec<FunnelBar> {
     let (sent, opened, responded, ordered, reordered) = if ko {
         ("발송", "열람", "응답", "주문", "재주문")
     } else {
         ("Sent", "Opened", "Responded", "Ordered", "Reordered")
     };
-    let funnel = [
+    [
         (sent, 48, "100"),
         (opened, 31, "64.6"),
         (responded, 17, "35.4"),
@@ -94,7 +106,14 @@ fn report(lang: Lang) -> WeeklyReport {
         count: c,
         pct: Some(p.parse().expect("decimal")),
     })
-    .collect();
+    .collect()
+}
+
+fn report(lang: Lang) -> WeeklyReport {
+    let week = Week::parse("2025-W16", Weekday::Mon).expect("valid week");
+    let d = Decimal::from;
+    let ko = lang == Lang::Ko;
+    let names = names(ko);
     let (vip, gold, regular) = if ko {
         ("VIP", "골드", "일반")
     } else {
@@ -134,9 +153,9 @@ fn report(lang: Lang) -> WeeklyReport {
             open_rate: Some(Decimal::new(7, 1)),
             conversion_rate: Some(Decimal::new(225, 3)),
         },
-        trend,
-        top_customers: top,
-        funnel,
+        trend: trend(week),
+        top_customers: top_customers(&names),
+        funnel: funnel(ko),
         grade_changes: vec![
             GradeChangeLine {
                 customer: names[0].into(),

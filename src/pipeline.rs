@@ -152,9 +152,6 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let week = Week::last_complete_before(as_of, settings.week_start);
     // Last week's end is usually the reported week's end: that table is already made.
     let at_week_end = (changes_since == week.end()).then_some(&before);
-    let mut weekly = weekly_for(loaded, week, as_of, &reminders, at_week_end);
-    let value = value_table(&data.sales, as_of, options_from(settings));
-    weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
     let mut problems = data.problems.clone();
     let (group_sheets, price_mismatches) = group_sheets(loaded, &customers, &mut problems);
     let sent_log = crate::notify::journal::entries(&loaded.path)?;
@@ -179,6 +176,15 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         }
         _ => Vec::new(),
     };
+    // The weekly report shares the price check and the stock report made above (same day).
+    let done = WeeklyInputs {
+        at_week_end,
+        price_mismatches,
+        stock: stock.as_ref(),
+    };
+    let mut weekly = weekly_for(loaded, week, as_of, &reminders, &done);
+    let value = value_table(&data.sales, as_of, options_from(settings));
+    weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
 
     Ok(Analyses {
         as_of,
@@ -244,14 +250,23 @@ fn group_sheets(
 
 /// The weekly report of `week` as of `as_of`: KPIs, the week's quote funnel, grade changes from
 /// the end of the week before to the end of this one (most important first), reminders due.
-/// `at_week_end`, when given, is the customer table as of `week.end()` (saves computing it
-/// again).
+/// What [`analyse`] has already computed that the weekly report of its `as_of` reuses.
+pub struct WeeklyInputs<'a> {
+    /// The customer table as of the reported week's end, when that day's table exists.
+    pub at_week_end: Option<&'a CustomerTable>,
+    /// How many group prices disagree with the sales as of `as_of` (0 without group sheets).
+    pub price_mismatches: usize,
+    /// The stock report as of `as_of`; `None` without a stock sheet.
+    pub stock: Option<&'a crate::analysis::stock::StockReport>,
+}
+
+/// `done` holds what [`analyse`] already computed for `as_of`, so nothing is computed twice.
 pub fn weekly_for(
     l: &Loaded,
     week: Week,
     as_of: NaiveDate,
     reminders: &[Reminder],
-    at_week_end: Option<&CustomerTable>,
+    done: &WeeklyInputs<'_>,
 ) -> WeeklyReport {
     let s = &l.settings;
     let d = &l.data;
@@ -290,7 +305,7 @@ pub fn weekly_for(
     // Grades at the end of the week against the end of the week before.
     let before = customer_table(&d.sales, &d.quotes, &d.customers, s, week.prev().end());
     let computed;
-    let now = if let Some(t) = at_week_end {
+    let now = if let Some(t) = done.at_week_end {
         t
     } else {
         computed = customer_table(&d.sales, &d.quotes, &d.customers, s, week.end());
@@ -316,40 +331,9 @@ pub fn weekly_for(
         })
         .collect();
 
-    r.price_mismatches = if l.data.groups.is_empty() {
-        0
-    } else {
-        crate::analysis::groups::GroupBook::new(d, s)
-            .price_check(as_of)
-            .0
-            .len()
-    };
-    if !d.stock.is_empty() {
-        let mut st = crate::analysis::stock::stock_report(
-            &d.stock,
-            &d.stock_moves,
-            &d.product_sales,
-            &s.stock,
-            as_of,
-        );
-        crate::analysis::stock::sort_urgent(&mut st.lines);
-        r.low_stock = st
-            .lines
-            .iter()
-            .filter(|x| {
-                matches!(
-                    x.status,
-                    crate::analysis::stock::Status::Out | crate::analysis::stock::Status::Low
-                )
-            })
-            .map(|x| crate::analysis::weekly::LowStockLine {
-                product: x.label(),
-                stock: x.stock,
-                threshold: x.threshold,
-                days_of_cover: x.cover_shown(),
-                suggested_order: x.suggested_order,
-            })
-            .collect();
+    r.price_mismatches = done.price_mismatches;
+    if let Some(stock) = done.stock {
+        r.low_stock = low_stock_lines(stock);
     }
     r.carts = cart_report(l, as_of).map(|c| {
         let totals = c.totals();
@@ -375,6 +359,30 @@ pub fn weekly_for(
         })
         .collect();
     r
+}
+
+/// The out-of-stock and low items of `stock`, most urgent first, as the weekly report lists them.
+fn low_stock_lines(
+    stock: &crate::analysis::stock::StockReport,
+) -> Vec<crate::analysis::weekly::LowStockLine> {
+    use crate::analysis::stock::Status;
+    // Filtering before the (stable) urgency sort keeps the order sorting everything gave.
+    let mut low: Vec<_> = stock
+        .lines
+        .iter()
+        .filter(|x| matches!(x.status, Status::Out | Status::Low))
+        .cloned()
+        .collect();
+    crate::analysis::stock::sort_urgent(&mut low);
+    low.iter()
+        .map(|x| crate::analysis::weekly::LowStockLine {
+            product: x.label(),
+            stock: x.stock,
+            threshold: x.threshold,
+            days_of_cover: x.cover_shown(),
+            suggested_order: x.suggested_order,
+        })
+        .collect()
 }
 
 /// A customer's name from the customer table (the key when it has none).

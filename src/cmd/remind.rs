@@ -335,8 +335,17 @@ fn terminal(
     args: &Args,
 ) -> String {
     let lang = loaded.lang;
-    let s = &loaded.settings;
     let mut o = String::new();
+    due_section(&mut o, loaded, due, as_of);
+    contact_section(&mut o, lang, calls, unreachable);
+    outputs_section(&mut o, lang, args, applied, drafts);
+    o
+}
+
+/// The reminders due as of `as_of` (a table), or that there are none.
+fn due_section(o: &mut String, loaded: &Loaded, due: &[Reminder], as_of: NaiveDate) {
+    let lang = loaded.lang;
+    let s = &loaded.settings;
     if due.is_empty() {
         let _ = writeln!(
             o,
@@ -383,6 +392,10 @@ fn terminal(
         );
         let _ = write!(o, "{ct}");
     }
+}
+
+/// The customers to call instead (no usable e-mail) and those who cannot be reached at all.
+fn contact_section(o: &mut String, lang: Lang, calls: &[&Reminder], unreachable: &[&Reminder]) {
     if !calls.is_empty() {
         let _ = writeln!(
             o,
@@ -417,6 +430,10 @@ fn terminal(
             let _ = writeln!(o, "  {}", r.name);
         }
     }
+}
+
+/// What was written: the drafts, the mail-merge CSV, the marked workbook.
+fn outputs_section(o: &mut String, lang: Lang, args: &Args, applied: usize, drafts: usize) {
     if let Some(dir) = &args.eml {
         let _ = writeln!(
             o,
@@ -461,7 +478,6 @@ fn terminal(
             }
         );
     }
-    o
 }
 
 /// Header texts of the columns `--apply` writes.

@@ -243,98 +243,23 @@ impl<'m> FlowRows<'m> {
             );
             return None;
         };
-        let mut ok = true;
         let delay_days = self.days(cells, "delay_days", row, out);
         let cooldown_days = self.days(cells, "cooldown_days", row, out);
-        let condition = match self.text(cells, "condition") {
-            None => None,
-            Some(src) => match Rule::parse(&src) {
-                Ok(r) if r.uses_group() => {
-                    let col = self.map.col("condition").unwrap_or(0);
-                    self.problem(
-                        out,
-                        row,
-                        col,
-                        src,
-                        "a rule on the customer's numbers (group is not available to flows)",
-                    );
-                    ok = false;
-                    None
-                }
-                Ok(r) => Some(r),
-                Err(e) => {
-                    let col = self.map.col("condition").unwrap_or(0);
-                    self.problem(out, row, col, src, &format!("a rule: {}", e.message));
-                    ok = false;
-                    None
-                }
-            },
-        };
-        let channel = match self.text(cells, "channel") {
-            None => Some(Channel::Email),
-            Some(t) => {
-                let c = Channel::parse(&t);
-                if c.is_none() {
-                    let col = self.map.col("channel").unwrap_or(0);
-                    self.problem(out, row, col, t, "a channel: email, sms or kakao");
-                }
-                c
-            }
-        };
-        let marketing = match self.get(cells, "marketing") {
-            Some((col, c)) if !c.is_blank() => {
-                if let Ok(f) = cells::flag(c, cells::DateHint::default()) {
-                    Some(f.is_yes())
-                } else {
-                    self.problem(out, row, col, c.display(), "Y or N");
-                    None
-                }
-            }
-            _ => Some(false),
-        };
-        let stop_if = match self.text(cells, "stop_if") {
-            None => Some(Vec::new()),
-            Some(t) => {
-                let parsed = parse_stops(&t);
-                if parsed.is_none() {
-                    let col = self.map.col("stop_if").unwrap_or(0);
-                    self.problem(
-                        out,
-                        row,
-                        col,
-                        t,
-                        "stop rules: ordered and/or replied (comma-separated), or blank",
-                    );
-                }
-                parsed
-            }
-        };
-        let go_live = match self.get(cells, "go_live") {
-            Some((col, c)) if !c.is_blank() => match cells::date(
-                c,
-                cells::DateHint {
-                    serials: false,
-                    order: self.order,
-                },
-            ) {
-                Ok(d) => Some(Some(d.date())),
-                Err(e) => {
-                    self.problem(out, row, col, c.display(), e);
-                    None
-                }
-            },
-            _ => Some(None),
-        };
+        let condition = self.condition(cells, row, out);
+        let channel = self.channel(cells, row, out);
+        let marketing = self.marketing(cells, row, out);
+        let stop_if = self.stop_if(cells, row, out);
+        let go_live = self.go_live(cells, row, out);
         let (
-            true,
+            Ok(condition),
             Some(delay_days),
             Some(cooldown_days),
             Some(channel),
             Some(marketing),
             Some(stop_if),
-            Some(go_live),
+            Ok(go_live),
         ) = (
-            ok,
+            condition,
             delay_days,
             cooldown_days,
             channel,
@@ -361,7 +286,117 @@ impl<'m> FlowRows<'m> {
         });
         Some(())
     }
+
+    /// The optional rule; `Err` (reported) when it does not parse or uses `group`.
+    fn condition(
+        &self,
+        cells: &[Cell<'_>],
+        row: u32,
+        out: &mut Dataset,
+    ) -> Result<Option<Rule>, Reported> {
+        match self.text(cells, "condition") {
+            None => Ok(None),
+            Some(src) => match Rule::parse(&src) {
+                Ok(r) if r.uses_group() => {
+                    let col = self.map.col("condition").unwrap_or(0);
+                    self.problem(
+                        out,
+                        row,
+                        col,
+                        src,
+                        "a rule on the customer's numbers (group is not available to flows)",
+                    );
+                    Err(Reported)
+                }
+                Ok(r) => Ok(Some(r)),
+                Err(e) => {
+                    let col = self.map.col("condition").unwrap_or(0);
+                    self.problem(out, row, col, src, &format!("a rule: {}", e.message));
+                    Err(Reported)
+                }
+            },
+        }
+    }
+
+    /// The channel, e-mail when blank; `None` (reported) when unknown.
+    fn channel(&self, cells: &[Cell<'_>], row: u32, out: &mut Dataset) -> Option<Channel> {
+        match self.text(cells, "channel") {
+            None => Some(Channel::Email),
+            Some(t) => {
+                let c = Channel::parse(&t);
+                if c.is_none() {
+                    let col = self.map.col("channel").unwrap_or(0);
+                    self.problem(out, row, col, t, "a channel: email, sms or kakao");
+                }
+                c
+            }
+        }
+    }
+
+    /// Whether the flow is marketing, no when blank; `None` (reported) when not Y/N.
+    fn marketing(&self, cells: &[Cell<'_>], row: u32, out: &mut Dataset) -> Option<bool> {
+        match self.get(cells, "marketing") {
+            Some((col, c)) if !c.is_blank() => {
+                if let Ok(f) = cells::flag(c, cells::DateHint::default()) {
+                    Some(f.is_yes())
+                } else {
+                    self.problem(out, row, col, c.display(), "Y or N");
+                    None
+                }
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// The stop rules, none when blank; `None` (reported) when they do not parse.
+    fn stop_if(&self, cells: &[Cell<'_>], row: u32, out: &mut Dataset) -> Option<Vec<StopRule>> {
+        match self.text(cells, "stop_if") {
+            None => Some(Vec::new()),
+            Some(t) => {
+                let parsed = parse_stops(&t);
+                if parsed.is_none() {
+                    let col = self.map.col("stop_if").unwrap_or(0);
+                    self.problem(
+                        out,
+                        row,
+                        col,
+                        t,
+                        "stop rules: ordered and/or replied (comma-separated), or blank",
+                    );
+                }
+                parsed
+            }
+        }
+    }
+
+    /// The go-live day, none when blank; `Err` (reported) when not a date.
+    fn go_live(
+        &self,
+        cells: &[Cell<'_>],
+        row: u32,
+        out: &mut Dataset,
+    ) -> Result<Option<NaiveDate>, Reported> {
+        match self.get(cells, "go_live") {
+            Some((col, c)) if !c.is_blank() => match cells::date(
+                c,
+                cells::DateHint {
+                    serials: false,
+                    order: self.order,
+                },
+            ) {
+                Ok(d) => Ok(Some(d.date())),
+                Err(e) => {
+                    self.problem(out, row, col, c.display(), e);
+                    Err(Reported)
+                }
+            },
+            _ => Ok(None),
+        }
+    }
 }
+
+/// A cell's problem has been recorded; the row is skipped.
+struct Reported;
 
 /// `ordered, replied` (Korean 주문, 응답/회신); `None` when a part is not a stop rule.
 fn parse_stops(t: &str) -> Option<Vec<StopRule>> {

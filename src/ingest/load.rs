@@ -325,6 +325,10 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
 
 /// [`load`], with the sales sheets read in parallel when `parallel` allows it; `Ok(None)` when
 /// the parallel read must be redone sheet by sheet.
+#[expect(
+    clippy::too_many_lines,
+    reason = "split when loading is scan, then resolve settings, then read"
+)]
 fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<Loaded>, LoadError> {
     let limits = super::guard::limits_or_env(opts.limits);
     let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;

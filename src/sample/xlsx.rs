@@ -673,17 +673,26 @@ fn write_shop_lists(
     wb: &mut Workbook,
     f: &Formats,
 ) -> anyhow::Result<()> {
-    let lang = plan.lang;
-    let n = list_names(lang);
-    let (yes, src_contract, src_signup) = match lang {
-        Lang::Ko => ("Y", "계약", "가입"),
-        Lang::En => ("Y", "contract", "signup"),
-    };
-    let end = plan.end;
-    let club_start = plan.day(plan.days() / 3);
-    let club_end = end + chrono::Days::new(180);
-    let promo_start = plan.day(plan.days().saturating_sub(21));
+    let n = list_names(plan.lang);
+    groups_sheet(plan, wb, f, &n)?;
+    members_sheet(plan, world, wb, f, &n)?;
+    prices_sheet(plan, wb, f, &n)?;
+    promos_sheet(plan, wb, f, &n)?;
+    stock_sheet(plan, wb, f, &n)?;
+    moves_sheet(plan, wb, f, &n)
+}
 
+/// The club starts a third of the way into the sales history.
+fn club_start(plan: &Plan) -> NaiveDate {
+    plan.day(plan.days() / 3)
+}
+
+/// The groups sheet: wholesale (group prices), a dated club, regulars by rule.
+fn groups_sheet(plan: &Plan, wb: &mut Workbook, f: &Formats, n: &ListNames) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let yes = "Y";
+    let club_start = club_start(plan);
+    let club_end = plan.end + chrono::Days::new(180);
     let mut t = Table::new(
         wb.add_worksheet(),
         f,
@@ -727,6 +736,23 @@ fn write_shop_lists(
     t.text(8, "orders_all >= 8")?;
     t.finish()?;
 
+    Ok(())
+}
+
+/// The group members sheet.
+fn members_sheet(
+    plan: &Plan,
+    world: &World,
+    wb: &mut Workbook,
+    f: &Formats,
+    n: &ListNames,
+) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let (src_contract, src_signup) = match lang {
+        Lang::Ko => ("계약", "가입"),
+        Lang::En => ("contract", "signup"),
+    };
+    let club_start = club_start(plan);
     // Members: the shop's wholesale buyers (one of them ended), and a handful of club members
     // (some ended), each with an e-mail.
     let mut t = Table::new(
@@ -775,6 +801,12 @@ fn write_shop_lists(
     }
     t.finish()?;
 
+    Ok(())
+}
+
+/// The price lists sheet.
+fn prices_sheet(plan: &Plan, wb: &mut Workbook, f: &Formats, n: &ListNames) -> anyhow::Result<()> {
+    let lang = plan.lang;
     // Regular prices of every product, wholesale prices of the first four (one min_qty tier).
     let mut t = Table::new(
         wb.add_worksheet(),
@@ -807,6 +839,15 @@ fn write_shop_lists(
     }
     t.finish()?;
 
+    Ok(())
+}
+
+/// The promotions sheet: one club promotion over the last three weeks and two ahead.
+fn promos_sheet(plan: &Plan, wb: &mut Workbook, f: &Formats, n: &ListNames) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let end = plan.end;
+    let promo_start = plan.day(plan.days().saturating_sub(21));
+    let products = plan.products();
     let mut t = Table::new(
         wb.add_worksheet(),
         f,
@@ -825,6 +866,13 @@ fn write_shop_lists(
     t.date(5, end + chrono::Days::new(14))?;
     t.finish()?;
 
+    Ok(())
+}
+
+/// The stock list.
+fn stock_sheet(plan: &Plan, wb: &mut Workbook, f: &Formats, n: &ListNames) -> anyhow::Result<()> {
+    let lang = plan.lang;
+    let products = plan.products();
     // Stock: every product sold, the first out of stock, two low, plus one never sold.
     let (suppliers, dead, dead_price) = match lang {
         Lang::Ko => (
@@ -897,6 +945,12 @@ fn write_shop_lists(
     t.money(7, dead_cost, lang)?;
     t.finish()?;
 
+    Ok(())
+}
+
+/// A few stock moves.
+fn moves_sheet(plan: &Plan, wb: &mut Workbook, f: &Formats, n: &ListNames) -> anyhow::Result<()> {
+    let lang = plan.lang;
     let mut t = Table::new(
         wb.add_worksheet(),
         f,

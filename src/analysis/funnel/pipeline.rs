@@ -103,82 +103,22 @@ impl PipelineFunnel {
         let stages = stage_order(rows, opts, layout, &is_lost);
         let stage_keys: Vec<String> = stages.iter().map(|s| norm(s)).collect();
 
-        let mut lost_names: BTreeMap<String, String> = BTreeMap::new();
-        let mut unknown_stages = BTreeMap::new();
+        let mut matcher = StageMatch {
+            stage_keys: &stage_keys,
+            n_stages: stages.len(),
+            layout,
+            is_lost: &is_lost,
+            lost_names: BTreeMap::new(),
+            unknown_stages: BTreeMap::new(),
+        };
         let mut units = Vec::with_capacity(by_deal.len());
         let mut backward_moves = 0u64;
         let mut backward_by_deal = Vec::new();
         let mut stage_days: Vec<Vec<i64>> = vec![Vec::new(); stages.len()];
         for (deal, drows) in &by_deal {
-            let mut recs: Vec<Rec> = Vec::new();
-            for r in drows {
-                let key = norm(&r.stage);
-                let stage = if let Some(i) = stage_keys.iter().position(|k| *k == key) {
-                    Stage::Real(i)
-                } else if is_lost(&r.stage) {
-                    let name = lost_names
-                        .entry(key)
-                        .or_insert_with(|| r.stage.trim().to_string());
-                    Stage::Lost(name.clone())
-                } else {
-                    *unknown_stages
-                        .entry(r.stage.trim().to_string())
-                        .or_default() += 1;
-                    continue;
-                };
-                let terminal = match stage {
-                    Stage::Lost(_) => true,
-                    Stage::Real(i) => i + 1 == stages.len(),
-                };
-                let own_index = match stage {
-                    Stage::Real(i) => Some(i),
-                    Stage::Lost(_) => None,
-                };
-                let mut own_date = r.date;
-                for (col, d) in &r.stage_dates {
-                    let Some(d) = *d else { continue };
-                    match map_column(col, &stage_keys) {
-                        Some(Target::Stage(i)) if Some(i) == own_index => {
-                            own_date = own_date.or(Some(d));
-                        }
-                        Some(Target::Stage(i)) if layout == PipelineLayout::OneRowPerDeal => {
-                            recs.push(Rec {
-                                stage: Stage::Real(i),
-                                date: Some(d),
-                            });
-                        }
-                        Some(Target::Close) if terminal => own_date = own_date.or(Some(d)),
-                        Some(Target::First) if own_index == Some(0) => {
-                            own_date = own_date.or(Some(d));
-                        }
-                        Some(Target::First) if layout == PipelineLayout::OneRowPerDeal => {
-                            recs.push(Rec {
-                                stage: Stage::Real(0),
-                                date: Some(d),
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-                recs.push(Rec {
-                    stage,
-                    date: own_date,
-                });
-            }
+            let recs = matcher.deal_records(drows);
             if recs.is_empty() {
                 continue;
-            }
-            match layout {
-                // The row order is the history's order unless every entry has a date.
-                PipelineLayout::History => {
-                    if recs.iter().all(|r| r.date.is_some()) {
-                        recs.sort_by_key(|r| r.date);
-                    }
-                }
-                PipelineLayout::OneRowPerDeal => recs.sort_by_key(|r| match r.stage {
-                    Stage::Real(i) => i,
-                    Stage::Lost(_) => usize::MAX,
-                }),
             }
             for (k, d) in time_in_stages(&recs, stages.len()).into_iter().enumerate() {
                 stage_days[k].extend(d);
@@ -207,6 +147,11 @@ impl PipelineFunnel {
             .iter()
             .filter(|u| u.lost.is_some() || (!stages.is_empty() && u.level == stages.len()))
             .count() as u64;
+        let StageMatch {
+            lost_names,
+            unknown_stages,
+            ..
+        } = matcher;
         let lost_stages: BTreeSet<String> = lost_names.into_values().collect();
         let days_in_stage = stages
             .iter()
@@ -278,6 +223,93 @@ fn time_in_stages(recs: &[Rec], n: usize) -> Vec<Option<i64>> {
         }
     }
     out
+}
+
+/// How the rows of a deal are matched to the funnel's stages; collects the lost-stage names
+/// and the stage texts that match nothing on the way.
+struct StageMatch<'a> {
+    stage_keys: &'a [String],
+    n_stages: usize,
+    layout: PipelineLayout,
+    is_lost: &'a dyn Fn(&str) -> bool,
+    lost_names: BTreeMap<String, String>,
+    unknown_stages: BTreeMap<String, u64>,
+}
+
+impl StageMatch<'_> {
+    /// The stage records of one deal's rows (stage-date columns included) in history order.
+    fn deal_records(&mut self, drows: &[&PipelineRow]) -> Vec<Rec> {
+        let mut recs: Vec<Rec> = Vec::new();
+        for r in drows {
+            let key = norm(&r.stage);
+            let stage = if let Some(i) = self.stage_keys.iter().position(|k| *k == key) {
+                Stage::Real(i)
+            } else if (self.is_lost)(&r.stage) {
+                let name = self
+                    .lost_names
+                    .entry(key)
+                    .or_insert_with(|| r.stage.trim().to_string());
+                Stage::Lost(name.clone())
+            } else {
+                *self
+                    .unknown_stages
+                    .entry(r.stage.trim().to_string())
+                    .or_default() += 1;
+                continue;
+            };
+            let terminal = match stage {
+                Stage::Lost(_) => true,
+                Stage::Real(i) => i + 1 == self.n_stages,
+            };
+            let own_index = match stage {
+                Stage::Real(i) => Some(i),
+                Stage::Lost(_) => None,
+            };
+            let mut own_date = r.date;
+            for (col, d) in &r.stage_dates {
+                let Some(d) = *d else { continue };
+                match map_column(col, self.stage_keys) {
+                    Some(Target::Stage(i)) if Some(i) == own_index => {
+                        own_date = own_date.or(Some(d));
+                    }
+                    Some(Target::Stage(i)) if self.layout == PipelineLayout::OneRowPerDeal => {
+                        recs.push(Rec {
+                            stage: Stage::Real(i),
+                            date: Some(d),
+                        });
+                    }
+                    Some(Target::Close) if terminal => own_date = own_date.or(Some(d)),
+                    Some(Target::First) if own_index == Some(0) => {
+                        own_date = own_date.or(Some(d));
+                    }
+                    Some(Target::First) if self.layout == PipelineLayout::OneRowPerDeal => {
+                        recs.push(Rec {
+                            stage: Stage::Real(0),
+                            date: Some(d),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            recs.push(Rec {
+                stage,
+                date: own_date,
+            });
+        }
+        match self.layout {
+            // The row order is the history's order unless every entry has a date.
+            PipelineLayout::History => {
+                if recs.iter().all(|r| r.date.is_some()) {
+                    recs.sort_by_key(|r| r.date);
+                }
+            }
+            PipelineLayout::OneRowPerDeal => recs.sort_by_key(|r| match r.stage {
+                Stage::Real(i) => i,
+                Stage::Lost(_) => usize::MAX,
+            }),
+        }
+        recs
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
