@@ -452,15 +452,24 @@ fn a_marketing_message_at_22_00_waits_for_the_morning() {
     );
 }
 
-/// The `=?UTF-8?B?…?=` words of a header, decoded.
+/// A header value with its `=?UTF-8?B?…?=` words decoded (RFC 2047: charset and encoding are
+/// case-insensitive; the white space between two adjacent encoded words is dropped, plain
+/// words keep theirs).
 fn decode_words(v: &str) -> String {
-    let mut out = Vec::new();
-    for w in v.split_whitespace() {
-        let inner = w
-            .strip_prefix("=?UTF-8?B?")
-            .and_then(|x| x.strip_suffix("?="))
-            .unwrap_or_else(|| panic!("not an encoded word: {w}"));
-        out.extend(base64_decode(inner));
+    let mut out: Vec<u8> = Vec::new();
+    let mut last_encoded = false;
+    for (i, w) in v.split_whitespace().enumerate() {
+        let lower = w.to_ascii_lowercase();
+        let encoded = lower.starts_with("=?utf-8?b?") && lower.ends_with("?=");
+        if i > 0 && !(encoded && last_encoded) {
+            out.push(b' ');
+        }
+        if encoded {
+            out.extend(base64_decode(&w[10..w.len() - 2]));
+        } else {
+            out.extend(w.as_bytes());
+        }
+        last_encoded = encoded;
     }
     String::from_utf8(out).expect("utf-8")
 }
