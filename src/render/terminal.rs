@@ -13,14 +13,15 @@ use comfy_table::{Cell as TCell, CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
 use crate::model::Currency;
-use crate::model::values::{format_money, format_number};
+use crate::model::values::format_number;
 use crate::render::table::{Cell, SheetTable};
 
 /// Header underline, no borders, no column rules: quiet tables that read like a report.
 /// (comfy-table preset string; a space leaves that part out.)
 const STYLE: &str = "     ─             ";
 
-/// A cell as the terminal shows it: money in the shop's currency (`₩1,200,000`), dates
+/// A cell as the terminal shows it: money in the shop's currency (`₩1,200,000`; `1,200,000원`
+/// for a Korean workbook's won, the language [`crate::i18n::current`] names), dates
 /// `YYYY-MM-DD`, percents with one decimal and `%`, counts with thousands separators.
 pub fn cell_text(c: &Cell, currency: Currency) -> String {
     match c {
@@ -28,7 +29,10 @@ pub fn cell_text(c: &Cell, currency: Currency) -> String {
         Cell::Text(s) => s.clone(),
         Cell::Int(n) => format_number(Decimal::from(*n)),
         Cell::Number(d) => format_number(*d),
-        Cell::Money(d) => format_money(*d, currency),
+        Cell::Money(d) => {
+            let lang = crate::i18n::current().unwrap_or(crate::model::Lang::En);
+            crate::i18n::money(lang, *d, currency)
+        }
         Cell::Percent(p) => percent(*p),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::Bool(b) => if *b { "✓" } else { "·" }.to_string(),

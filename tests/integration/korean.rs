@@ -266,9 +266,9 @@ fn every_command_in_korean_prints_no_english_sentence() {
         "English in Korean output:\n{}",
         bad.join("\n")
     );
-    // Money in Korean text is written `98,000원`, never `₩98,000` (terminal tables format
-    // their money cells in the shared presentation layer, which does not know the language yet).
-    for (what, text) in [("PDF", &pdf), ("drafts", &drafts)] {
+    // Money in Korean text is written `98,000원`, never `₩98,000`: in the terminal's tables,
+    // the drafts and every section of the PDF.
+    for (what, text) in [("terminal", &printed), ("PDF", &pdf), ("drafts", &drafts)] {
         assert!(!text.contains('₩'), "{what} writes ₩ in Korean:\n{text}");
     }
     assert!(pdf.contains('원'), "{pdf}");
@@ -519,4 +519,31 @@ fn the_sentence_finder_finds_sentences_and_lets_codes_pass() {
     assert!(english_sentences("VIP 등급: Gold Star Trading", &[p]).len() == 1);
     assert!(hangul_lines("고객 김철수", &["김철수".into()]).len() == 1);
     assert!(hangul_lines("customer 김철수", &["김철수".into()]).is_empty());
+}
+
+#[test]
+fn terminal_tables_write_won_the_korean_way_for_a_korean_workbook() {
+    let dir = tmp();
+    let wb = korean_with_problems(dir.path());
+    let w = wb.to_str().unwrap();
+    let ko = dangol(&["customers", w, "--lang", "ko", "--as-of", "2025-04-10"]);
+    assert_eq!(ko.status.code(), Some(0), "{}", stderr(&ko));
+    let en = dangol(&["customers", w, "--lang", "en", "--as-of", "2025-04-10"]);
+    assert_eq!(en.status.code(), Some(0), "{}", stderr(&en));
+    let ko = stdout(&ko);
+    for want in [
+        " 고객    주문         합계  평균 주문  최근 주문   경과일  RFM 세그먼트  VIP 등급  응답 등급\n",
+        " 김철수     2  1,550,000원  775,000원  2025-04-02       8  챔피언        VIP       견적없음\n",
+        " 박영희     1     98,000원   98,000원  2025-04-05       5  신규고객      골드      견적없음\n",
+    ] {
+        assert!(ko.contains(want), "{want:?} missing in\n{ko}");
+    }
+    assert!(!ko.contains('₩'), "{ko}");
+    // The same workbook shown in English keeps the sign before the amount.
+    let en = stdout(&en);
+    assert!(
+        en.contains(" 김철수         2  ₩1,550,000   ₩775,000  2025-04-02           8  Champions    VIP        No quotes\n"),
+        "{en}"
+    );
+    assert!(!en.contains('원'), "{en}");
 }

@@ -256,7 +256,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
 /// cannot see carts. No section title: page 2 is full on a busy week.
 fn carts_section(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
     let l = r.lang;
-    let money = |d: Decimal| display::money(d, r.currency);
+    let money = |d: Decimal| crate::i18n::money(l, d, r.currency);
     let lines: Vec<String> = match &r.carts {
         None => vec![format!(
             "{}: {}",
