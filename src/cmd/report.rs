@@ -181,7 +181,8 @@ fn annotate(
             if *kind == TextKind::CustomerName
                 && let Some(name) = names.iter().find(|n| **n == text.as_str())
             {
-                let cells = name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
+                let cells =
+                    name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
                 if let Some(c) = cells.get(*name) {
                     return with(c);
                 }
