@@ -626,7 +626,7 @@ fn scan_parts<R: Read + Seek>(
             let got = match f.read(&mut buf) {
                 Ok(0) => break,
                 Ok(k) => k,
-                Err(err) => return Err(inflate(err.to_string())),
+                Err(err) => return Err(read_error(&e.name, &err)),
             };
             n += got as u64;
             if n > e.uncompressed {
@@ -676,8 +676,28 @@ fn scan_parts<R: Read + Seek>(
     Ok(())
 }
 
-/// Reads a whole part, refusing one that inflates past its declared size (the `zip` 2 reader
-/// does not stop there by itself).
+/// The zip reader's own refusal of a part that inflates past its declared size (zip 9 stops
+/// there by itself, with this message).
+const ZIP_PAST_DECLARED: &str = "File is larger than its declared uncompressed size";
+
+/// A read error while inflating a part: the zip reader's past-the-declared-size refusal is our
+/// [`GuardError::SizeMismatch`] (with our message, naming the part), anything else an
+/// [`GuardError::Inflate`].
+fn read_error(name: &str, err: &std::io::Error) -> GuardError {
+    if err.kind() == std::io::ErrorKind::InvalidData && err.to_string() == ZIP_PAST_DECLARED {
+        GuardError::SizeMismatch {
+            name: name.to_string(),
+        }
+    } else {
+        GuardError::Inflate {
+            name: name.to_string(),
+            detail: err.to_string(),
+        }
+    }
+}
+
+/// Reads a whole part, refusing one that inflates past its declared size (the zip reader stops
+/// there too; the `take` keeps the bound whatever reader is given).
 pub(crate) fn bounded_read<F: Read>(
     f: F,
     name: &str,
@@ -686,10 +706,7 @@ pub(crate) fn bounded_read<F: Read>(
     let mut buf = Vec::with_capacity(usize::try_from(declared.min(1 << 26)).unwrap_or(0));
     f.take(declared.saturating_add(1))
         .read_to_end(&mut buf)
-        .map_err(|e| GuardError::Inflate {
-            name: name.to_string(),
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| read_error(name, &e))?;
     if buf.len() as u64 > declared {
         return Err(GuardError::SizeMismatch {
             name: name.to_string(),
@@ -911,6 +928,21 @@ mod tests {
         c.feed(b"umns-repeated=\"1000\" office:value-type=\"float\"><text:p>1</text:p></table:table-cell>");
         c.feed(b"<table:table-cell table:number-columns-repeated=\"5000\"/></table:table-row>");
         assert_eq!(c.cells, 1_000_000);
+    }
+
+    #[test]
+    fn zip_past_declared_size_is_a_size_mismatch() {
+        let past = std::io::Error::new(std::io::ErrorKind::InvalidData, ZIP_PAST_DECLARED);
+        assert_eq!(
+            read_error("xl/worksheets/sheet1.xml", &past).to_string(),
+            "part 'xl/worksheets/sheet1.xml' unpacks to more bytes than its zip header declares; the file is damaged or was tampered with"
+        );
+        let other = std::io::Error::new(std::io::ErrorKind::InvalidData, "invalid deflate stream");
+        assert!(matches!(
+            read_error("xl/styles.xml", &other),
+            GuardError::Inflate { ref name, ref detail }
+                if name == "xl/styles.xml" && detail == "invalid deflate stream"
+        ));
     }
 
     #[test]

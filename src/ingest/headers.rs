@@ -449,21 +449,10 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
-/// Edit distance, for "closest alias" hints.
+/// Edit distance (Levenshtein, counted in characters so a Korean syllable is one), for
+/// "closest alias" hints: `strsim`'s, already in the build through clap.
 pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// For a missing field: the unrecognised header closest to one of its aliases, if close.
@@ -541,4 +530,24 @@ pub fn almost_role(headers: &[(u32, String)]) -> Option<(Role, Mapping)> {
         }
     }
     best.map(|(_, r, m)| (r, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn distance_counts_characters_not_bytes() {
+        assert_eq!(distance("", ""), 0);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("amount", "amount"), 0);
+        assert_eq!(distance("amout", "amount"), 1);
+        // Plain Levenshtein: a swap of two letters is two edits, not one.
+        assert_eq!(distance("ca", "ac"), 2);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        // A Korean syllable is one character (three bytes in UTF-8).
+        assert_eq!(distance("고객명", "고객"), 1);
+        assert_eq!(distance("주문일", "주문일자"), 1);
+        assert_eq!(distance("금액", "결제금액"), 2);
+    }
 }

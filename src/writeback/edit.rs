@@ -15,7 +15,7 @@ use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
 use super::WritebackError;
-use super::package::{Package, resolve, write_part};
+use super::package::{Package, Rels, resolve, write_part};
 use super::styles::date_xf;
 use super::xml::{self, El, Splices, attrs_of, parse_cell_ref, start_tag};
 use crate::ingest::guard::Limits;
@@ -93,10 +93,11 @@ pub fn edit_cells_from<R: Read + Seek, W: Write + Seek>(
 }
 
 /// [`edit_cells_from`], checking the package against `limits`.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the one write job lands: the edit plan, then its writing"
-)]
+///
+/// Four steps: the edits are checked and grouped by row ([`plan_edits`]), the sheet's part
+/// is found through the workbook ([`find_sheet`]), the date styles the new dates need are
+/// made ([`date_styles`]), then the package is written: the sheet rewritten, the styles and
+/// workbook parts replaced when they changed, every other part raw-copied.
 pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
     original: R,
     sheet_name: &str,
@@ -104,6 +105,65 @@ pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
     out: W,
     limits: &Limits,
 ) -> Result<(), WritebackError> {
+    let mut pending = plan_edits(sheet_name, edits)?;
+    let mut pkg = Package::open(original, limits)?;
+    let SheetTarget {
+        wb_part,
+        wb_doc,
+        wb_root,
+        wb_rels,
+        sheet_part,
+        date1904,
+    } = find_sheet(&mut pkg, sheet_name)?;
+    let DatePlan {
+        date_styles,
+        base_of,
+        styles,
+    } = date_styles(&mut pkg, &pending, &wb_part, &wb_rels, &sheet_part)?;
+    let (styles_part, styles_doc) = styles.unzip();
+
+    let wb_new = full_calc_on_load(&wb_doc, &wb_root, &wb_part)?;
+    let ctx = Ctx {
+        sheet: sheet_name.to_string(),
+        date1904,
+        date_styles,
+        base_of,
+    };
+    let mut zw = ZipWriter::new(out);
+    for name in pkg.names.clone() {
+        if name == sheet_part {
+            let when = pkg.modified(&name);
+            let options = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(when)
+                .unix_permissions(0o644);
+            zw.start_file(name.as_str(), options)?;
+            let i = pkg
+                .zip
+                .index_for_name(&name)
+                .ok_or_else(|| WritebackError::malformed(&name, "part is missing"))?;
+            let file = pkg.zip.by_index(i)?;
+            rewrite_sheet(BufReader::new(file), &mut zw, &mut pending, &ctx, &name)?;
+        } else if styles_part.as_deref() == Some(name.as_str()) {
+            let t = pkg.modified(&name);
+            write_part(&mut zw, &name, styles_doc.as_deref().unwrap_or_default(), t)?;
+        } else if name == wb_part && wb_new.is_some() {
+            let t = pkg.modified(&name);
+            write_part(&mut zw, &name, wb_new.as_deref().unwrap_or_default(), t)?;
+        } else {
+            pkg.raw_copy(&name, &mut zw)?;
+        }
+    }
+    zw.finish()?;
+    Ok(())
+}
+
+/// The edits by row then column, refusing a cell outside a worksheet or text a workbook cannot
+/// store (named by sheet and cell).
+fn plan_edits(
+    sheet_name: &str,
+    edits: &[CellEdit],
+) -> Result<BTreeMap<u32, BTreeMap<u32, EditValue>>, WritebackError> {
     let mut pending: BTreeMap<u32, BTreeMap<u32, EditValue>> = BTreeMap::new();
     for e in edits {
         if e.row >= MAX_ROWS || e.col >= MAX_COLS {
@@ -126,8 +186,25 @@ pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
             .or_default()
             .insert(e.col, e.value.clone());
     }
+    Ok(pending)
+}
 
-    let mut pkg = Package::open(original, limits)?;
+/// The workbook part and the part of the sheet being edited.
+struct SheetTarget {
+    wb_part: String,
+    wb_doc: Vec<u8>,
+    wb_root: El,
+    wb_rels: Rels,
+    /// The sheet's part as the package spells it.
+    sheet_part: String,
+    date1904: bool,
+}
+
+/// Finds the sheet named `sheet_name` (exactly, else ignoring case) and its part.
+fn find_sheet<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheet_name: &str,
+) -> Result<SheetTarget, WritebackError> {
     let root_rels = pkg.rels("")?;
     let wb_part = root_rels
         .by_type_suffix("/officeDocument")
@@ -166,11 +243,37 @@ pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
         .child("workbookPr")
         .and_then(|p| p.attr("date1904"))
         .is_some_and(|v| v == "1" || v == "true");
+    Ok(SheetTarget {
+        wb_part,
+        wb_doc,
+        wb_root,
+        wb_rels,
+        sheet_part,
+        date1904,
+    })
+}
 
-    // Date styles: the first pass learns the current style of every cell that gets a date.
+/// The date styles the new dates need.
+struct DatePlan {
+    /// The date style for each base style (a cell's current style, `None` for none).
+    date_styles: BTreeMap<Option<u32>, u32>,
+    /// The current style of every cell that gets a date.
+    base_of: BTreeMap<(u32, u32), Option<u32>>,
+    /// The styles part and its new content, when new date styles were added.
+    styles: Option<(String, Vec<u8>)>,
+}
+
+/// Date styles: a first pass over the sheet learns the current style of every cell that gets
+/// a date; each gets a date style (its own when it already shows dates, else a copy).
+fn date_styles<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    pending: &BTreeMap<u32, BTreeMap<u32, EditValue>>,
+    wb_part: &str,
+    wb_rels: &Rels,
+    sheet_part: &str,
+) -> Result<DatePlan, WritebackError> {
     let mut date_styles: BTreeMap<Option<u32>, u32> = BTreeMap::new();
-    let mut styles_part = None;
-    let mut styles_doc = None;
+    let mut styles = None;
     let date_cells: BTreeSet<(u32, u32)> = pending
         .iter()
         .flat_map(|(r, cols)| {
@@ -181,11 +284,11 @@ pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
         .collect();
     let mut base_of: BTreeMap<(u32, u32), Option<u32>> = BTreeMap::new();
     if !date_cells.is_empty() {
-        base_of = cell_styles(&mut pkg, &sheet_part, &date_cells)?;
+        base_of = cell_styles(pkg, sheet_part, &date_cells)?;
         let part = wb_rels
             .by_type_suffix("/styles")
-            .map(|r| resolve(&wb_part, &r.target))
-            .ok_or_else(|| WritebackError::malformed(&wb_part, "no styles part"))?;
+            .map(|r| resolve(wb_part, &r.target))
+            .ok_or_else(|| WritebackError::malformed(wb_part, "no styles part"))?;
         let mut doc = pkg.read_required(&part)?;
         let mut changed = false;
         let bases: BTreeSet<Option<u32>> = date_cells
@@ -201,45 +304,14 @@ pub fn edit_cells_checked<R: Read + Seek, W: Write + Seek>(
             date_styles.insert(base, xf);
         }
         if changed {
-            styles_doc = Some(doc);
-            styles_part = Some(part);
+            styles = Some((part, doc));
         }
     }
-
-    let wb_new = full_calc_on_load(&wb_doc, &wb_root, &wb_part)?;
-    let ctx = Ctx {
-        sheet: sheet_name.to_string(),
-        date1904,
+    Ok(DatePlan {
         date_styles,
         base_of,
-    };
-    let mut zw = ZipWriter::new(out);
-    for name in pkg.names.clone() {
-        if name == sheet_part {
-            let when = pkg.modified(&name);
-            let options = SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .last_modified_time(when)
-                .unix_permissions(0o644);
-            zw.start_file(name.as_str(), options)?;
-            let i = pkg
-                .zip
-                .index_for_name(&name)
-                .ok_or_else(|| WritebackError::malformed(&name, "part is missing"))?;
-            let file = pkg.zip.by_index(i)?;
-            rewrite_sheet(BufReader::new(file), &mut zw, &mut pending, &ctx, &name)?;
-        } else if styles_part.as_deref() == Some(name.as_str()) {
-            let t = pkg.modified(&name);
-            write_part(&mut zw, &name, styles_doc.as_deref().unwrap_or_default(), t)?;
-        } else if name == wb_part && wb_new.is_some() {
-            let t = pkg.modified(&name);
-            write_part(&mut zw, &name, wb_new.as_deref().unwrap_or_default(), t)?;
-        } else {
-            pkg.raw_copy(&name, &mut zw)?;
-        }
-    }
-    zw.finish()?;
-    Ok(())
+        styles,
+    })
 }
 
 /// `<calcPr fullCalcOnLoad="1">`, or `None` when it is already set.

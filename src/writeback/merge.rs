@@ -101,7 +101,7 @@ pub(crate) fn check_writable(path: &Path) -> Result<(), WritebackError> {
     let mut part = |name: &str| -> Option<Vec<u8>> {
         let index = (0..zip.len()).find(|&i| {
             zip.name_for_index(i)
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                .is_some_and(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(name)))
         })?;
         let mut buf = Vec::new();
         zip.by_index(index)

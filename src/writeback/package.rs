@@ -38,7 +38,7 @@ impl<R: Read + Seek> Package<R> {
         let mut names = Vec::with_capacity(zip.len());
         let mut index = HashMap::new();
         for i in 0..zip.len() {
-            let name = zip.by_index_raw(i)?.name().to_string();
+            let name = zip.by_index_raw(i)?.name()?.to_string();
             index.insert(name.to_ascii_lowercase(), i);
             names.push(name);
         }

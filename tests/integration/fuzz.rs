@@ -238,7 +238,7 @@ fn books() -> &'static Books {
                 let mut f = z.by_index(i).unwrap();
                 let mut b = Vec::new();
                 f.read_to_end(&mut b).unwrap();
-                (f.name().to_string(), b)
+                (f.name().unwrap().to_string(), b)
             })
             .collect();
         let mut g = rust_xlsxwriter::Workbook::new();

@@ -650,7 +650,11 @@ fn corpus_workbooks_with_chart_sheets_are_read_and_take_dangols_sheets() {
             continue;
         };
         let charts: Vec<String> = (0..z.len())
-            .filter_map(|i| z.by_index_raw(i).ok().map(|e| e.name().to_string()))
+            .filter_map(|i| {
+                z.by_index_raw(i)
+                    .ok()
+                    .and_then(|e| e.name().ok().map(|n| n.to_string()))
+            })
             .filter(|n| {
                 n.starts_with("xl/chartsheets/sheet")
                     && Path::new(n).extension().is_some_and(|e| e == "xml")

@@ -524,7 +524,7 @@ fn zip_parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut e = z.by_index(i).unwrap();
         let mut b = Vec::new();
         e.read_to_end(&mut b).unwrap();
-        m.insert(e.name().to_string(), b);
+        m.insert(e.name().unwrap().to_string(), b);
     }
     m
 }

@@ -72,7 +72,7 @@ pub fn patch_zip(path: &Path, part: &str, f: impl Fn(String) -> String) {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zin.len() {
         let mut e = zin.by_index(i).expect("entry");
-        let name = e.name().to_string();
+        let name = e.name().expect("entry name").to_string();
         let mut data = Vec::new();
         e.read_to_end(&mut data).expect("read entry");
         if name == part {
@@ -209,7 +209,7 @@ pub fn raw_parts(bytes: &[u8]) -> Vec<RawPart> {
             let mut raw = Vec::new();
             f.read_to_end(&mut raw).expect("raw bytes");
             RawPart {
-                name: f.name().to_string(),
+                name: f.name().expect("part name").to_string(),
                 crc: f.crc32(),
                 raw,
             }
