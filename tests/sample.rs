@@ -88,7 +88,7 @@ fn parse_text_money(s: &str) -> Option<f64> {
 }
 
 // The Flows sheet (SPEC §8) follows the defaults since lifecycle flows.
-const KO_SHEETS: [&str; 14] = [
+const KO_SHEETS: [&str; 15] = [
     "판매",
     "견적",
     "고객",
@@ -103,8 +103,9 @@ const KO_SHEETS: [&str; 14] = [
     "프로모션",
     "재고",
     "입출고",
+    "발송기록",
 ];
-const EN_SHEETS: [&str; 14] = [
+const EN_SHEETS: [&str; 15] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -119,6 +120,7 @@ const EN_SHEETS: [&str; 14] = [
     "Promotions",
     "Stock",
     "Stock Moves",
+    "Sent Log",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",
@@ -392,7 +394,8 @@ fn customers_and_pipeline_sheets() {
             "가입일",
             "수신거부",
             "메모",
-            "생일"
+            "생일",
+            "수신동의"
         ]
     );
     assert_eq!(rows.len() - 1, 300);

@@ -12,6 +12,7 @@ mod ingest;
 mod notify;
 mod outputs;
 mod reading;
+mod sample_history;
 mod settings_table;
 mod shell;
 mod value;
