@@ -13,6 +13,7 @@
 mod cells;
 mod csv;
 pub(crate) mod defaults;
+mod history;
 mod pools;
 mod rng;
 mod world;
@@ -156,11 +157,9 @@ pub fn write_sample(opts: &SampleOptions, out: &Path) -> anyhow::Result<SampleSu
         .shop_name
         .clone()
         .unwrap_or_else(|| default_shop_name(opts.lang).to_string());
-    let mut world = world::World::build(&plan);
     let w = match opts.format {
-        SampleFormat::Xlsx => xlsx::write_workbook(
+        SampleFormat::Xlsx => history::write_with_history(
             &plan,
-            &mut world,
             &shop,
             Layout {
                 title_row: opts.lang == Lang::Ko,
@@ -169,7 +168,7 @@ pub fn write_sample(opts: &SampleOptions, out: &Path) -> anyhow::Result<SampleSu
             },
             out,
         )?,
-        SampleFormat::Csv => csv::write_sales_csv(&plan, &mut world, out)?,
+        SampleFormat::Csv => csv::write_sales_csv(&plan, &mut world::World::build(&plan), out)?,
     };
     Ok(SampleSummary {
         sales_rows: w.counts.rows,
@@ -197,10 +196,8 @@ pub(crate) fn write_clean_workbook(opts: &SampleOptions, out: &Path) -> anyhow::
         .shop_name
         .clone()
         .unwrap_or_else(|| default_shop_name(opts.lang).to_string());
-    let mut world = world::World::build(&plan);
-    xlsx::write_workbook(
+    history::write_with_history(
         &plan,
-        &mut world,
         &shop,
         Layout {
             title_row: false,

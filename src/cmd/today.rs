@@ -202,13 +202,15 @@ impl NoNanos for NaiveTime {
 /// The flow decision of `as_of` at `at`.
 pub fn decide(loaded: &Loaded, as_of: NaiveDate, at: NaiveTime) -> FlowDay {
     let data = &loaded.data;
-    let table = customer_table(
+    let mut table = customer_table(
         &data.sales,
         &data.quotes,
         &data.customers,
         &loaded.settings,
         as_of,
     );
+    // `group == "도매"` in a flow's condition: the groups of the as-of day, as `run` sees them.
+    crate::analysis::groups::tag_groups(data, &loaded.settings, &mut table);
     let reminders = due_reminders(data, &table, &loaded.settings, as_of);
     crate::pipeline::flow_day(loaded, &table, &reminders, as_of, at).unwrap_or(FlowDay {
         as_of,

@@ -297,17 +297,8 @@ impl<'m> FlowRows<'m> {
         match self.text(cells, "condition") {
             None => Ok(None),
             Some(src) => match Rule::parse(&src) {
-                Ok(r) if r.uses_group() => {
-                    let col = self.map.col("condition").unwrap_or(0);
-                    self.problem(
-                        out,
-                        row,
-                        col,
-                        src,
-                        "a rule on the customer's numbers (group is not available to flows)",
-                    );
-                    Err(Reported)
-                }
+                // `group == "도매"` sees the Customers sheet's group and the dated groups of
+                // the as-of day, as grade rules do.
                 Ok(r) => Ok(Some(r)),
                 Err(e) => {
                     let col = self.map.col("condition").unwrap_or(0);

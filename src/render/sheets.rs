@@ -97,6 +97,17 @@ pub fn generated_workbook(sheets: &[SheetContent], ctx: &SheetContext) -> anyhow
     Ok(wb.save_to_buffer()?)
 }
 
+/// Add one generated sheet to a workbook being written (the sample's Sent Log), exactly as
+/// [`generated_workbook`] writes it.
+pub fn add_generated_sheet(
+    wb: &mut Workbook,
+    content: &SheetContent,
+    ctx: &SheetContext,
+) -> anyhow::Result<()> {
+    let f = Formats::new(ctx.currency);
+    write_sheet(wb.add_worksheet(), content, *ctx, &f)
+}
+
 /// Where a table landed: its header row and the rows of its data.
 struct Placed {
     header: u32,

@@ -116,7 +116,7 @@ pub(crate) fn quote_headers(lang: Lang) -> [&'static str; 14] {
     }
 }
 
-pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 8] {
+pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 9] {
     match lang {
         Lang::Ko => [
             "고객명",
@@ -127,11 +127,19 @@ pub(crate) fn customer_headers(lang: Lang) -> [&'static str; 8] {
             "수신거부",
             "메모",
             "생일",
+            "수신동의",
         ],
         Lang::En => [
             "Customer", "Email", "Phone", "Group", "Joined", "Opt-out", "Note", "Birthday",
+            "Consent",
         ],
     }
+}
+
+/// Whether customer `index` agreed to marketing messages: most did; every seventh did not,
+/// nor did anyone who opted out.
+pub(crate) fn consent(index: usize, opt_out: bool) -> bool {
+    !opt_out && index % 7 != 4
 }
 
 /// Flows sheet columns (SPEC §8).

@@ -168,16 +168,37 @@ pub(crate) fn write_workbook(
     layout: Layout,
     out: &Path,
 ) -> anyhow::Result<Written> {
+    write_workbook_logged(plan, world, shop_name, layout, out, None)
+}
+
+/// [`write_workbook`], with a Sent Log of flow messages when `history` has some (see
+/// [`super::history`]).
+pub(crate) fn write_workbook_logged(
+    plan: &Plan,
+    world: &mut World,
+    shop_name: &str,
+    layout: Layout,
+    out: &Path,
+    history: Option<&super::history::History>,
+) -> anyhow::Result<Written> {
     let lang = plan.lang;
     let names = cells::sheet_names(lang);
     let f = Formats::new(lang);
     let mut wb = Workbook::new();
     // Pinned creation date: the same options give a byte-identical file.
-    wb.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&plan.end)
-            .set_title(shop_name),
-    );
+    let mut props = DocProperties::new()
+        .set_creation_datetime(&plan.end)
+        .set_title(shop_name);
+    let sent_log = history.and_then(|h| {
+        crate::render::contents_sentlog::sent_log_with_flows(&[], &h.rows, false, lang)
+    });
+    if let Some(c) = &sent_log {
+        // Recorded as dangol's own sheet, as `run` records it: a later run replaces it
+        // (keeping its flow rows) and never calls it a sheet of the owner's.
+        let names = serde_json::to_string(&[c.sheet.name(lang)])?;
+        props = props.set_custom_property(crate::writeback::GENERATED_PROPERTY, names.as_str());
+    }
+    wb.set_properties(&props);
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -195,6 +216,14 @@ pub(crate) fn write_workbook(
     write_flows(lang, plan.end, &mut wb, &f)?;
     write_shop_lists(plan, world, &mut wb, &f)?;
     write_carts(plan, world, &mut wb, &f)?;
+    if let (Some(c), Some(h)) = (&sent_log, history) {
+        let ctx = crate::render::sheets::SheetContext {
+            lang,
+            as_of: h.as_of,
+            currency: h.currency,
+        };
+        crate::render::sheets::add_generated_sheet(&mut wb, c, &ctx)?;
+    }
 
     let tmp = tempfile::Builder::new()
         .prefix(".dangol-")
@@ -490,6 +519,10 @@ fn write_customers(
         t.opt(6, c.note)?;
         if let Some(b) = cells::birthday(i, plan.end) {
             t.date(7, b)?;
+        }
+        // No answer (a blank cell) is no consent to marketing, not an opt-out of everything.
+        if cells::consent(i, c.opt_out) {
+            t.text(8, "Y")?;
         }
     }
     t.finish()

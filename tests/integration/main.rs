@@ -27,6 +27,7 @@ mod remind;
 mod report;
 mod run;
 mod sample;
+mod sample_history;
 mod settings_table;
 mod sheets;
 mod shell;

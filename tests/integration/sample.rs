@@ -88,7 +88,7 @@ fn parse_text_money(s: &str) -> Option<f64> {
 }
 
 // The Flows sheet (SPEC §8) follows the defaults since lifecycle flows.
-const KO_SHEETS: [&str; 15] = [
+const KO_SHEETS: [&str; 16] = [
     "판매",
     "견적",
     "고객",
@@ -104,8 +104,9 @@ const KO_SHEETS: [&str; 15] = [
     "재고",
     "입출고",
     "장바구니",
+    "발송기록",
 ];
-const EN_SHEETS: [&str; 15] = [
+const EN_SHEETS: [&str; 16] = [
     "Sales",
     "Quotes",
     "Customers",
@@ -121,6 +122,7 @@ const EN_SHEETS: [&str; 15] = [
     "Stock",
     "Stock Moves",
     "Carts",
+    "Sent Log",
 ];
 const KO_SALES: [&str; 11] = [
     "주문일자",
@@ -394,7 +396,8 @@ fn customers_and_pipeline_sheets() {
             "가입일",
             "수신거부",
             "메모",
-            "생일"
+            "생일",
+            "수신동의"
         ]
     );
     assert_eq!(rows.len() - 1, 300);

@@ -210,11 +210,12 @@ fn generated_sheets_print_landscape_one_page_wide_with_repeated_headers() {
     let wb = part(&out, "xl/workbook.xml");
     // The notice row, the title and the header: the first table's header is row 4.
     for name in [
-        // The sample's 15 sheets come first (sales … stock moves, the Flows sheet and the
-        // carts export), so 고객분석 is the 16th.
-        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"15\">고객분석!$4:$4</definedName>",
-        "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"15\">고객분석!$A$1:$S$304</definedName>",
-        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"16\">퍼널!$4:$4</definedName>",
+        // The sample's 15 owner sheets come first (sales … stock moves, the Flows sheet and the
+        // carts export), then its Sent Log (발송기록, kept in its place since the sample has flow
+        // history), so 고객분석 is the 17th.
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"16\">고객분석!$4:$4</definedName>",
+        "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"16\">고객분석!$A$1:$S$304</definedName>",
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"17\">퍼널!$4:$4</definedName>",
     ] {
         assert!(wb.contains(name), "{name} in {wb}");
     }
