@@ -555,7 +555,7 @@ fn eml_drafts_are_rfc_5322_messages_with_encoded_korean_subjects() {
             .map(|(_, v)| v.clone())
             .unwrap()
     };
-    assert_eq!(get("To"), "\"Cat\" <cat@x.com>");
+    assert_eq!(get("To"), "Cat <cat@x.com>");
     assert_eq!(get("From"), "\"Dangol Shop\" <shop@x.com>");
     assert_eq!(get("MIME-Version"), "1.0");
     assert_eq!(get("Date"), "Sun, 20 Apr 2025 00:00:00 -0000");
