@@ -670,8 +670,9 @@ fn the_bundled_sample_shops_run_end_to_end() {
             .collect();
         // Every sheet but Data Issues (the samples have notes only: void rows counted, returns
         // netted, which are no data problems), with Customer Value (SPEC §11), and the group,
-        // price and stock sheets (the samples carry groups, prices and stock).
-        assert_eq!(generated.len(), 11, "{file}: {names:?}");
+        // price and stock sheets (the samples carry groups, prices and stock), and the Sent
+        // Log (the samples carry a week of flow history).
+        assert_eq!(generated.len(), 12, "{file}: {names:?}");
         let mut wb = open_workbook_auto(&out).unwrap();
         let f = wb.worksheet_range(funnel).unwrap();
         assert!(f.height() > 10, "{file}: funnel has {} rows", f.height());
