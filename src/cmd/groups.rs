@@ -341,17 +341,8 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
         Some(WriteJob::begin(
             &a.workbook,
             a.out.as_deref(),
-            WriteOptions {
-                force: g.force,
-                // The workbook's own `backups` setting is known once it is read (below).
-                backups: crate::settings::Settings::defaults().backups,
-                stamp: chrono::Local::now().naive_local(),
-                created: super::as_of(g),
-                merge: writeback::MergeOptions {
-                    limits: Some(g.limits),
-                    ..writeback::MergeOptions::default()
-                },
-            },
+            // The workbook's own `backups` setting is known once it is read (below).
+            WriteOptions::now(g.force, super::as_of(g), g.limits),
         )?)
     } else {
         None

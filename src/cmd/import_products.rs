@@ -443,14 +443,8 @@ fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
         input,
         None,
         WriteOptions {
-            force: g.force,
             backups: loaded.settings.backups,
-            stamp: chrono::Local::now().naive_local(),
-            created: super::as_of(g),
-            merge: writeback::MergeOptions {
-                limits: Some(g.limits),
-                ..writeback::MergeOptions::default()
-            },
+            ..WriteOptions::now(g.force, super::as_of(g), g.limits)
         },
     )?;
     let bytes = writeback::edit_cells_with(input, &plan.sheet, &plan.edits, &g.limits)?;

@@ -597,8 +597,7 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
         );
     }
     // The workbook's own `backups` setting replaces the default once it has been read.
-    let mut opts = WriteOptions::now(g.force, super::as_of(g));
-    opts.merge.limits = Some(g.limits);
+    let opts = WriteOptions::now(g.force, super::as_of(g), g.limits);
     WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))
 }
 

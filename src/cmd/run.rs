@@ -99,8 +99,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     // The workbook's own `backups` setting replaces the default once it has been read.
-    let mut opts = WriteOptions::now(g.force, as_of);
-    opts.merge.limits = Some(g.limits);
+    let opts = WriteOptions::now(g.force, as_of, g.limits);
     let editable = args
         .workbook
         .extension()

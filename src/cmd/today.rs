@@ -23,7 +23,7 @@ use crate::render::eml::{self, Draft};
 use crate::render::output::{self, Backups, Kind};
 use crate::render::sheets::{SheetContext, generated_workbook};
 use crate::render::table::{Cell, SheetTable};
-use crate::writeback::{MergeOptions, WriteJob, WriteOptions};
+use crate::writeback::{WriteJob, WriteOptions};
 
 /// List the flow messages due today; draft them, record them as sent.
 #[derive(Debug, clap::Args)]
@@ -786,13 +786,7 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     Ok(WriteJob::begin(
         input,
         args.out.as_deref(),
-        WriteOptions {
-            force: g.force,
-            backups: crate::settings::Settings::defaults().backups,
-            stamp: chrono::Local::now().naive_local(),
-            created: super::as_of(g),
-            merge: MergeOptions::default(),
-        },
+        WriteOptions::now(g.force, super::as_of(g), g.limits),
     )?)
 }
 

@@ -7,7 +7,7 @@
 //! A writing command goes lock → read → decide → write:
 //!
 //! ```ignore
-//! let mut job = WriteJob::begin(&workbook, out, WriteOptions::now(force, as_of))?; // lock
+//! let mut job = WriteJob::begin(&workbook, out, WriteOptions::now(force, as_of, limits))?; // lock
 //! let loaded = cmd::load(&workbook, g)?;                  // read, under the lock
 //! job.set_backups(loaded.settings.backups);
 //! let bytes = writeback::edit_cells(&workbook, sheet, &edits)?;  // decide
@@ -69,14 +69,22 @@ impl WriteOptions {
     /// it through [`WriteJob::set_backups`] once it has been read), backups stamped by the clock
     /// (they record when a file was replaced, which is not an output and need not be
     /// reproducible; two writes on one as-of day must not overwrite each other's backup), and
-    /// `created` — the as-of day — as a converted workbook's creation date.
-    pub fn now(force: bool, created: NaiveDate) -> WriteOptions {
+    /// `created` — the as-of day — as a converted workbook's creation date, and the command
+    /// line's checked input `limits` for every read of the package.
+    pub fn now(
+        force: bool,
+        created: NaiveDate,
+        limits: crate::ingest::guard::Limits,
+    ) -> WriteOptions {
         WriteOptions {
             force,
             backups: crate::settings::Settings::defaults().backups,
             stamp: chrono::Local::now().naive_local(),
             created,
-            merge: MergeOptions::default(),
+            merge: MergeOptions {
+                limits: Some(limits),
+                ..MergeOptions::default()
+            },
         }
     }
 }
