@@ -102,7 +102,46 @@ snap_workbook() {
         snap "$label.stock.$fmt" stock "$wb" "${g[@]}" "${f[@]}"
         snap "$label.stock-low.$fmt" stock "$wb" "${g[@]}" "${f[@]}" --low
         snap "$label.check.$fmt" check "$wb" "${g[@]}" "${f[@]}"
+        snap "$label.value-top.$fmt" value "$wb" "${g[@]}" "${f[@]}" --top 5
+        snap "$label.remind-verbose.$fmt" remind "$wb" "${g[@]}" "${f[@]}" --verbose
+        snap "$label.today.$fmt" today "$wb" "${g[@]}" "${f[@]}" --at 10:00
+        snap "$label.today-evening.$fmt" today "$wb" "${g[@]}" "${f[@]}" --at 21:30
+        snap "$label.customers-grade.$fmt" customers "$wb" "${g[@]}" "${f[@]}" --grade VIP --verbose
     done
+    snap "$label.today-csv" today "$wb" "${g[@]}" --at 10:00 --csv "$work/$label.today.csv"
+    cp "$work/$label.today.csv" "$out/$label.today-file.csv" 2>/dev/null || true
+    dump_dir() {
+        local dir=$1 dst=$2 f
+        : >"$dst"
+        for f in "$dir"/*; do
+            [ -e "$f" ] || continue
+            { echo "=== $(basename "$f")"; cat "$f"; echo; } >>"$dst"
+        done
+    }
+    mkdir -p "$work/$label.today-eml" "$work/$label.remind-eml" "$work/$label.stock-orders"
+    snap "$label.today-eml" today "$wb" "${g[@]}" --at 10:00 --eml "$work/$label.today-eml"
+    dump_dir "$work/$label.today-eml" "$out/$label.today-eml.txt"
+    snap "$label.remind-eml" remind "$wb" "${g[@]}" --eml "$work/$label.remind-eml"
+    dump_dir "$work/$label.remind-eml" "$out/$label.remind-eml.txt"
+    snap "$label.stock-orders" stock "$wb" "${g[@]}" --orders "$work/$label.stock-orders"
+    dump_dir "$work/$label.stock-orders" "$out/$label.stock-orders.txt"
+    printf '%s\n' "$woo" >"$work/woo.csv"
+    snap "$label.import-products" import-products "$wb" "$work/woo.csv" "${g[@]}"
+    printf 'dawoo.oh63@hanmail.net\ncheolkyung.ahn36@naver.com\nnobody@example.com\nnobody@example.com\n' >"$work/list.txt"
+    snap "$label.groups-add" groups add "$wb" --group 클럽 --emails "$work/list.txt" "${g[@]}"
+    if [ "${src##*.}" = xlsx ]; then
+        local ap="$work/$label.apply.xlsx"
+        cp "$src" "$ap"
+        snap "$label.import-products-apply" import-products "$ap" "$work/woo.csv" "${g[@]}" --apply
+        dump_xlsx "$ap" "$out/$label.import-products-apply.xlsx.txt"
+        cp "$src" "$ap"
+        snap "$label.remind-apply" remind "$ap" "${g[@]}" --apply --out "$work/$label.remind-apply.xlsx"
+        [ -s "$work/$label.remind-apply.xlsx" ] && dump_xlsx "$work/$label.remind-apply.xlsx" "$out/$label.remind-apply.xlsx.txt"
+        cp "$src" "$ap"
+        snap "$label.today-apply" today "$ap" "${g[@]}" --at 10:00 --apply --out "$work/$label.today-apply.xlsx"
+        [ -s "$work/$label.today-apply.xlsx" ] && dump_xlsx "$work/$label.today-apply.xlsx" "$out/$label.today-apply.xlsx.txt"
+        rm -f "$ap"
+    fi
     snap "$label.remind-csv" remind "$wb" "${g[@]}" --csv "$work/$label.remind.csv"
     cp "$work/$label.remind.csv" "$out/$label.remind-file.csv" 2>/dev/null || true
     snap "$label.groups-csv" groups "$wb" "${g[@]}" --csv "$work/$label.promo.csv"
@@ -121,6 +160,14 @@ snap_workbook() {
     done
     rm -f "$wb"
 }
+
+# A WooCommerce product export for `import-products` (good rows, a variation, bad lines).
+woo='ID,Type,SKU,Name,Published,"In stock?",Stock,"Low stock amount","Sale price","Regular price",Parent,"Attribute 1 name","Attribute 1 value(s)"
+10,simple,A-1,Mug,1,1,8,5,,12000,,,
+20,variable,TS,T-shirt,1,1,,4,,,,Size,"S, M, L"
+21,variation,TS-S,T-shirt - S,1,1,6,,,20000,id:20,Size,S
+23,variation,TS-X,T-shirt - XL,1,1,ten,,,20000,id:20,Size,XL
+30,grouped,G-1,Gift set,1,1,,,,,,,'
 
 snap_workbook shop sample-data/shop.xlsx
 snap_workbook shop-lang-en sample-data/shop.xlsx --lang en
