@@ -7,16 +7,15 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use serde::Serialize;
 
 use crate::analysis::customers::CustomerTable;
-use crate::analysis::groups::{GroupBook, PriceCheck, summaries, validate};
+use crate::analysis::groups::{GroupBook, summaries, validate};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::{Problem, Severity};
-use crate::render::contents_groups::{self as cg, note_text, rules_text};
+use crate::render::contents_groups as cg;
 use crate::render::{csv_out, terminal};
 use crate::settings::Role;
 use crate::writeback::{self, CellEdit, EditValue, WriteJob, WriteOptions};
@@ -75,44 +74,6 @@ pub struct AddArgs {
     pub out: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct GroupJson {
-    group: String,
-    members: Vec<String>,
-    buyers: u32,
-    revenue: String,
-}
-
-#[derive(Serialize)]
-struct ChangeJson {
-    group: String,
-    customer: String,
-    date: String,
-    change: &'static str,
-}
-
-#[derive(Serialize)]
-struct CheckJson {
-    cell: String,
-    date: String,
-    customer: String,
-    product: String,
-    quantity: String,
-    charged: String,
-    applied: String,
-    difference: String,
-    rule: String,
-    note: String,
-}
-
-#[derive(Serialize)]
-struct Output {
-    as_of: String,
-    groups: Vec<GroupJson>,
-    changes: Vec<ChangeJson>,
-    price_check: Vec<CheckJson>,
-}
-
 /// Problems about the group sheets: those found reading them, the checks of
 /// [`validate`], and price ties.
 fn group_problems(loaded: &Loaded, book: &GroupBook<'_>, ties: Vec<Problem>) -> Vec<Problem> {
@@ -163,33 +124,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let sums = summaries(&book, &table, as_of);
     let changes = book.changes_ahead(as_of, i64::from(args.days));
     let text = match g.format {
-        Format::Json => {
-            let out = Output {
-                as_of: as_of.to_string(),
-                groups: sums
-                    .iter()
-                    .map(|s| GroupJson {
-                        group: s.group.clone(),
-                        members: s.members.clone(),
-                        buyers: s.buyers,
-                        revenue: s.revenue.to_string(),
-                    })
-                    .collect(),
-                changes: changes
-                    .iter()
-                    .map(|(gname, c, d, joins)| ChangeJson {
-                        group: gname.clone(),
-                        customer: c.clone(),
-                        date: d.to_string(),
-                        change: if *joins { "join" } else { "leave" },
-                    })
-                    .collect(),
-                price_check: checks.iter().map(check_json).collect(),
-            };
-            let mut s = serde_json::to_string_pretty(&out)?;
-            s.push('\n');
-            s
-        }
+        Format::Json => cg::json(as_of, &sums, &changes, &table, &checks)?,
         Format::Csv => String::from_utf8(csv_out::to_csv(&cg::roster_table(
             &book,
             &table,
@@ -218,21 +153,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         super::emit(&text)?;
     }
     Ok(report_problems(&problems, g))
-}
-
-fn check_json(c: &PriceCheck) -> CheckJson {
-    CheckJson {
-        cell: c.cell.to_string(),
-        date: c.day.to_string(),
-        customer: c.customer.clone(),
-        product: c.product.clone(),
-        quantity: c.quantity.normalize().to_string(),
-        charged: c.charged.to_string(),
-        applied: c.applied.to_string(),
-        difference: c.difference.to_string(),
-        rule: rules_text(&c.rules, crate::model::Lang::En),
-        note: note_text(&c.note, crate::model::Lang::En),
-    }
 }
 
 /// Print the group sheets' problems; exit 1 when one is an error.
@@ -326,18 +246,11 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let list = parse_list(&read_list(&a.emails)?);
     // Lock before reading, so a save in between cannot be overwritten.
     let mut job = if a.apply {
-        let ext = a
-            .workbook
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-            bail!(
-                "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file",
-                a.workbook.display()
-            );
-        }
+        super::require_editable(
+            &a.workbook,
+            "can only update an .xlsx or .xlsm workbook",
+            "",
+        )?;
         Some(WriteJob::begin(
             &a.workbook,
             a.out.as_deref(),

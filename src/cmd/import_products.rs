@@ -428,17 +428,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
 fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
     let input = &loaded.path;
-    let ext = input
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-        bail!(
-            "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file",
-            input.display()
-        );
-    }
+    super::require_editable(input, "can only update an .xlsx or .xlsm workbook", "")?;
     let job = WriteJob::begin(
         input,
         None,

@@ -161,6 +161,29 @@ pub fn as_of(g: &Global) -> chrono::NaiveDate {
     }
 }
 
+/// Whether dangol can update `path` in place: an .xlsx or .xlsm workbook (any case).
+pub fn is_editable(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// The one check of every `--apply`: the workbook must be an .xlsx or .xlsm file, else the
+/// error `PATH: --apply NEEDS; this is a .EXT file` and `then` (a hint, or nothing).
+pub fn require_editable(path: &std::path::Path, needs: &str, then: &str) -> anyhow::Result<()> {
+    if is_editable(path) {
+        return Ok(());
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    anyhow::bail!(
+        "{}: --apply {needs}; this is a .{ext} file{then}",
+        path.display()
+    )
+}
+
 /// Write to stdout; a closed pipe (`dangol … | head`) is not an error.
 pub fn emit(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -584,18 +584,11 @@ fn unchanged(input: &Path) -> impl Fn(writeback::WritebackError) -> anyhow::Erro
 /// write job `run` uses (backup and atomic replace at the end).
 fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     let input = &args.workbook;
-    let ext = input
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-        bail!(
-            "{}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file. \
-             Save it as .xlsx in Excel (or run without --apply to list the reminders)",
-            input.display()
-        );
-    }
+    super::require_editable(
+        input,
+        "can only update an .xlsx or .xlsm workbook",
+        ". Save it as .xlsx in Excel (or run without --apply to list the reminders)",
+    )?;
     // The workbook's own `backups` setting replaces the default once it has been read.
     let opts = WriteOptions::now(g.force, super::as_of(g), g.limits);
     WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))

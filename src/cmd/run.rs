@@ -100,10 +100,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     // The workbook's own `backups` setting replaces the default once it has been read.
     let opts = WriteOptions::now(g.force, as_of, g.limits);
-    let editable = args
-        .workbook
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let editable = super::is_editable(&args.workbook);
     let planned = match &args.out {
         Some(o) => o.clone(),
         None if editable => args.workbook.clone(),

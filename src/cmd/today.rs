@@ -770,19 +770,11 @@ fn terminal(
 /// Lock the workbook for `--apply` before it is read.
 fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     let input = &args.workbook;
-    let ext = input
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-        bail!(
-            "{}: --apply records the messages in the workbook's Sent Log, so it needs an .xlsx \
-             or .xlsm workbook; this is a .{ext} file. Save it as .xlsx in Excel (or run without \
-             --apply to list the messages)",
-            input.display()
-        );
-    }
+    super::require_editable(
+        input,
+        "records the messages in the workbook's Sent Log, so it needs an .xlsx or .xlsm workbook",
+        ". Save it as .xlsx in Excel (or run without --apply to list the messages)",
+    )?;
     Ok(WriteJob::begin(
         input,
         args.out.as_deref(),

@@ -58,6 +58,19 @@ pub enum Fact {
     Dec(Decimal),
     Date(NaiveDate),
     Bool(bool),
+    /// Several names (a group's members): a JSON array, one text joined by `, ` elsewhere.
+    List(Vec<String>),
+}
+
+impl Fact {
+    /// Money as the decimal's own text in JSON and CSV (`"1000.00"`, the scale kept), for the
+    /// JSON shapes that have always written it so; a money cell elsewhere.
+    pub fn money_as_written(d: Decimal, out: Out) -> Fact {
+        match out {
+            Out::Data => Fact::Text(d.to_string()),
+            Out::Show(_) => Fact::Dec(d),
+        }
+    }
 }
 
 impl From<&str> for Fact {
@@ -137,6 +150,7 @@ impl Kind {
             },
             Fact::Date(d) => Cell::Date(d),
             Fact::Bool(b) => Cell::Bool(b),
+            Fact::List(v) => Cell::text(v.join(", ")),
         }
     }
 }
@@ -363,6 +377,7 @@ impl Serialize for JsonValue {
             Fact::Dec(d) => s.serialize_str(&self.0.decimal(*d).normalize().to_string()),
             Fact::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
             Fact::Bool(b) => s.serialize_bool(*b),
+            Fact::List(v) => v.serialize(s),
         }
     }
 }

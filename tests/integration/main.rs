@@ -32,6 +32,7 @@ mod settings_table;
 mod sheets;
 mod shell;
 mod stock;
+mod tables;
 mod value;
 mod writeback;
 // Linux: tmpfs, setpriv and extended attributes through rustix.
