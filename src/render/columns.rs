@@ -50,7 +50,7 @@ pub enum Kind {
 
 /// One value of a row as an accessor returns it, before its column's [`Kind`] turns it into a
 /// cell or a JSON value. `Text("")` stays an empty string in JSON where [`Fact::None`] is `null`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
     None,
     Text(String),
@@ -60,6 +60,9 @@ pub enum Fact {
     Bool(bool),
     /// Several names (a group's members): a JSON array, one text joined by `, ` elsewhere.
     List(Vec<String>),
+    /// A model's estimate, already rounded: a JSON number, a decimal of the given places in
+    /// the sheet, the terminal and CSV.
+    Float(f64, u32),
 }
 
 impl Fact {
@@ -151,6 +154,11 @@ impl Kind {
             Fact::Date(d) => Cell::Date(d),
             Fact::Bool(b) => Cell::Bool(b),
             Fact::List(v) => Cell::text(v.join(", ")),
+            Fact::Float(v, dp) => Decimal::try_from(v).map_or(Cell::Empty, |d| {
+                let mut d = d.round_dp(dp);
+                d.rescale(dp);
+                Cell::Number(d)
+            }),
         }
     }
 }
@@ -214,6 +222,8 @@ pub struct Column<T: ?Sized> {
     pub sheet: Place,
     /// The terminal table's header (often shorter) and where it shows it.
     pub terminal: (Label, Place),
+    /// Whether JSON and CSV have it (a sheet's note repeated on every row need not).
+    pub data: bool,
     /// The value of a row, with built-in names for the given audience.
     pub get: fn(&T, Out) -> Fact,
 }
@@ -236,6 +246,7 @@ impl<T: ?Sized> Column<T> {
             kind,
             sheet: Place::No,
             terminal: (Label { ko: "", en: "" }, Place::No),
+            data: true,
             get,
         }
     }
@@ -268,6 +279,24 @@ impl<T: ?Sized> Column<T> {
                 },
                 place,
             ),
+            ..self
+        }
+    }
+
+    /// The same column, also in the terminal table under its sheet header.
+    #[must_use]
+    pub const fn on_terminal(self) -> Self {
+        Column {
+            terminal: (self.label, Place::Yes),
+            ..self
+        }
+    }
+
+    /// The same column, left out of JSON and CSV.
+    #[must_use]
+    pub const fn sheet_only(self) -> Self {
+        Column {
+            data: false,
             ..self
         }
     }
@@ -350,17 +379,17 @@ pub fn terminal_table<'r, T: ?Sized + 'r>(
     )
 }
 
-/// The keys of every column, in order: the CSV header and the JSON fields.
+/// The keys of every data column, in order: the CSV header and the JSON fields.
 pub fn keys<T: ?Sized>(cols: &[Column<T>]) -> Vec<&'static str> {
-    cols.iter().map(|c| c.key).collect()
+    cols.iter().filter(|c| c.data).map(|c| c.key).collect()
 }
 
-/// The CSV table: every column, keys as headers, values for [`Out::Data`].
+/// The CSV table: every data column, keys as headers, values for [`Out::Data`].
 pub fn csv_table<'r, T: ?Sized + 'r>(
     cols: &[Column<T>],
     rows: impl IntoIterator<Item = &'r T>,
 ) -> SheetTable {
-    let all: Vec<&Column<T>> = cols.iter().collect();
+    let all: Vec<&Column<T>> = cols.iter().filter(|c| c.data).collect();
     table(String::new(), &all, |c| c.key, rows, Out::Data)
 }
 
@@ -378,17 +407,19 @@ impl Serialize for JsonValue {
             Fact::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
             Fact::Bool(b) => s.serialize_bool(*b),
             Fact::List(v) => v.serialize(s),
+            Fact::Float(v, _) => s.serialize_f64(*v),
         }
     }
 }
 
-/// One row as a JSON object: every column's key and value for [`Out::Data`], in order.
+/// One row as a JSON object: every data column's key and value for [`Out::Data`], in order.
 pub struct JsonRow<'a, T: ?Sized>(pub &'a [Column<T>], pub &'a T);
 
 impl<T: ?Sized> Serialize for JsonRow<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for c in self.0 {
+        let n = self.0.iter().filter(|c| c.data).count();
+        let mut m = s.serialize_map(Some(n))?;
+        for c in self.0.iter().filter(|c| c.data) {
             m.serialize_entry(c.key, &JsonValue(c.kind, (c.get)(self.1, Out::Data)))?;
         }
         m.end()
@@ -470,6 +501,63 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&JsonRows(COLS, &refs)).unwrap(),
             r#"[{"customer":"Ann","group":null,"total":"1250000","rate":"0.1235","note":""}]"#
+        );
+    }
+
+    struct Est {
+        members: Vec<String>,
+        p: f64,
+        paid: Decimal,
+    }
+
+    type E = Column<Est>;
+    const EST: &[E] = &[
+        E::sheet(
+            "members",
+            ("회원", "Members"),
+            Kind::Count,
+            |r, out| match out {
+                Out::Data => Fact::List(r.members.clone()),
+                Out::Show(_) => u64::try_from(r.members.len()).unwrap_or(0).into(),
+            },
+        )
+        .on_terminal(),
+        E::sheet("p", ("확률", "P"), Kind::Number, |r, _| {
+            Fact::Float(r.p, 2)
+        }),
+        E::sheet("paid", ("결제", "Paid"), Kind::Money, |r, out| {
+            Fact::money_as_written(r.paid, out)
+        }),
+        E::sheet("note", ("비고", "Note"), Kind::Text, |_, _| "x".into()).sheet_only(),
+    ];
+
+    #[test]
+    fn lists_estimates_and_sheet_only_columns() {
+        let rows = [Est {
+            members: vec!["a@x".into(), "b@x".into()],
+            p: 0.126,
+            paid: Decimal::new(100_000, 2),
+        }];
+        let s = sheet_table(EST, String::new(), &rows, Lang::En);
+        assert_eq!(s.columns, ["Members", "P", "Paid", "Note"]);
+        assert_eq!(
+            s.rows[0],
+            [
+                Cell::Int(2),
+                Cell::Number(Decimal::new(13, 2)),
+                Cell::Money(Decimal::new(100_000, 2)),
+                Cell::text("x"),
+            ]
+        );
+        let t = terminal_table(EST, String::new(), &rows, Lang::Ko, false);
+        assert_eq!(t.columns, ["회원"]);
+        assert_eq!(keys(EST), ["members", "p", "paid"]);
+        let c = csv_table(EST, &rows);
+        assert_eq!(c.rows[0][0], Cell::text("a@x, b@x"));
+        let refs: Vec<&Est> = rows.iter().collect();
+        assert_eq!(
+            serde_json::to_string(&JsonRows(EST, &refs)).unwrap(),
+            r#"[{"members":["a@x","b@x"],"p":0.126,"paid":"1000.00"}]"#
         );
     }
 }
