@@ -82,6 +82,12 @@ impl From<&str> for Fact {
     }
 }
 
+impl From<String> for Fact {
+    fn from(s: String) -> Fact {
+        Fact::Text(s)
+    }
+}
+
 impl From<i64> for Fact {
     fn from(n: i64) -> Fact {
         Fact::Int(n)
@@ -222,8 +228,10 @@ pub struct Column<T: ?Sized> {
     pub sheet: Place,
     /// The terminal table's header (often shorter) and where it shows it.
     pub terminal: (Label, Place),
-    /// Whether JSON and CSV have it (a sheet's note repeated on every row need not).
-    pub data: bool,
+    /// Whether JSON has it (a sheet's note repeated on every row need not).
+    pub json: bool,
+    /// Whether CSV has it.
+    pub csv: bool,
     /// The value of a row, with built-in names for the given audience.
     pub get: fn(&T, Out) -> Fact,
 }
@@ -246,7 +254,8 @@ impl<T: ?Sized> Column<T> {
             kind,
             sheet: Place::No,
             terminal: (Label { ko: "", en: "" }, Place::No),
-            data: true,
+            json: true,
+            csv: true,
             get,
         }
     }
@@ -296,7 +305,24 @@ impl<T: ?Sized> Column<T> {
     #[must_use]
     pub const fn sheet_only(self) -> Self {
         Column {
-            data: false,
+            json: false,
+            csv: false,
+            ..self
+        }
+    }
+
+    /// The same column, in JSON only (JSON keeping more places than the CSV twin of the
+    /// same key that follows it).
+    #[must_use]
+    pub const fn json_only(self) -> Self {
+        Column { csv: false, ..self }
+    }
+
+    /// The same column, left out of JSON (its JSON twin of the same key precedes it).
+    #[must_use]
+    pub const fn not_in_json(self) -> Self {
+        Column {
+            json: false,
             ..self
         }
     }
@@ -379,9 +405,10 @@ pub fn terminal_table<'r, T: ?Sized + 'r>(
     )
 }
 
-/// The keys of every data column, in order: the CSV header and the JSON fields.
+/// The keys of the CSV columns, in order: the CSV header (and the JSON fields but for a
+/// column's JSON-only twin).
 pub fn keys<T: ?Sized>(cols: &[Column<T>]) -> Vec<&'static str> {
-    cols.iter().filter(|c| c.data).map(|c| c.key).collect()
+    cols.iter().filter(|c| c.csv).map(|c| c.key).collect()
 }
 
 /// The CSV table: every data column, keys as headers, values for [`Out::Data`].
@@ -389,7 +416,7 @@ pub fn csv_table<'r, T: ?Sized + 'r>(
     cols: &[Column<T>],
     rows: impl IntoIterator<Item = &'r T>,
 ) -> SheetTable {
-    let all: Vec<&Column<T>> = cols.iter().filter(|c| c.data).collect();
+    let all: Vec<&Column<T>> = cols.iter().filter(|c| c.csv).collect();
     table(String::new(), &all, |c| c.key, rows, Out::Data)
 }
 
@@ -417,9 +444,9 @@ pub struct JsonRow<'a, T: ?Sized>(pub &'a [Column<T>], pub &'a T);
 
 impl<T: ?Sized> Serialize for JsonRow<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let n = self.0.iter().filter(|c| c.data).count();
+        let n = self.0.iter().filter(|c| c.json).count();
         let mut m = s.serialize_map(Some(n))?;
-        for c in self.0.iter().filter(|c| c.data) {
+        for c in self.0.iter().filter(|c| c.json) {
             m.serialize_entry(c.key, &JsonValue(c.kind, (c.get)(self.1, Out::Data)))?;
         }
         m.end()

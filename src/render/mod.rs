@@ -13,6 +13,7 @@
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
 //! - [`contents_carts`]: the Cart Recovery sheet (abandoned carts).
 //! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
+//! - [`contents_stock`]: the stock table and the Reorder sheet.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
 //!   a file dangol did not make, backed up, umask).
@@ -24,6 +25,7 @@ pub mod contents_carts;
 pub mod contents_groups;
 pub mod contents_remind;
 pub mod contents_sentlog;
+pub mod contents_stock;
 pub mod contents_value;
 pub mod csv_out;
 pub mod customers;
