@@ -10,14 +10,15 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::analysis::customers::{Grade, customer_table};
+use crate::analysis::customers::customer_table;
 use crate::analysis::remind::{Reminder, due_reminders};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
-use crate::model::{Currency, Lang};
-use crate::render::contents_remind::reminders_table;
+use crate::model::Lang;
+use crate::render::columns::JsonRows;
+use crate::render::contents_remind::{self as cr, RemindRow};
 use crate::render::eml::{self, DraftContext};
 use crate::render::output::{self, Backups, Kind};
 use crate::writeback::{self, CellEdit, EditValue};
@@ -60,47 +61,14 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct ReminderJson<'a> {
-    quote_id: Option<&'a str>,
-    customer: &'a str,
-    name: &'a str,
-    email: Option<&'a str>,
-    phone: Option<&'a str>,
-    sent: String,
-    days_since_sent: i64,
-    opened: bool,
-    opens: u32,
-    reminders: u32,
-    last_reminded: Option<String>,
-    amount: Option<String>,
-    vip_grade: Option<&'a str>,
-    responder_grade: Option<&'a str>,
-    reason: &'a str,
-    cell: String,
-}
-
-#[derive(Serialize)]
-struct CallJson<'a> {
-    customer: &'a str,
-    name: &'a str,
-    phone: Option<&'a str>,
-    email: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct RemindJson<'a> {
     as_of: String,
-    reminders: Vec<ReminderJson<'a>>,
-    call_instead: Vec<CallJson<'a>>,
+    reminders: JsonRows<'a, RemindRow<'a>>,
+    call_instead: JsonRows<'a, Reminder>,
     /// Neither a usable e-mail nor a phone: listed, never marked as reminded.
-    unreachable: Vec<CallJson<'a>>,
+    unreachable: JsonRows<'a, Reminder>,
     applied: usize,
     drafts: usize,
-}
-
-/// JSON/CSV grade names: built-in grades in English, the owner's as written.
-fn grade_json(g: Option<&Grade>) -> Option<&str> {
-    g.map(|g| g.name.en.as_str())
 }
 
 /// Whether the reminder's customer has a usable e-mail address.
@@ -216,15 +184,19 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         0
     };
 
+    let money_dp = loaded.currency.decimals().max(2);
     let calls = call_instead(&due, true);
     let unreachable = call_instead(&due, false);
     let text = match g.format {
         Format::Json => {
+            let cols = cr::remind_columns();
+            let rows = cr::remind_rows(&due, money_dp);
+            let rows: Vec<&RemindRow<'_>> = rows.iter().collect();
             let j = RemindJson {
                 as_of: as_of.to_string(),
-                reminders: due.iter().map(|r| to_json(r, loaded.currency)).collect(),
-                call_instead: calls.iter().map(|r| call_json(r)).collect(),
-                unreachable: unreachable.iter().map(|r| call_json(r)).collect(),
+                reminders: JsonRows(&cols, &rows),
+                call_instead: JsonRows(cr::CALL_COLUMNS, &calls),
+                unreachable: JsonRows(cr::CALL_COLUMNS, &unreachable),
                 applied,
                 drafts: n_drafts,
             };
@@ -232,7 +204,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s.push('\n');
             s
         }
-        Format::Csv => to_csv(&due, loaded.currency)?,
+        Format::Csv => cr::reminders_csv(&due, money_dp)?,
         Format::Table | Format::Xlsx => terminal(
             &loaded,
             &due,
@@ -247,82 +219,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         super::emit(&text)?;
     }
     Ok(Exit::Ok)
-}
-
-fn call_json(r: &Reminder) -> CallJson<'_> {
-    CallJson {
-        customer: &r.customer,
-        name: &r.name,
-        phone: r.phone.as_deref(),
-        email: r.email.as_deref(),
-    }
-}
-
-fn to_json(r: &Reminder, cur: Currency) -> ReminderJson<'_> {
-    ReminderJson {
-        quote_id: r.quote_id.as_deref(),
-        customer: &r.customer,
-        name: &r.name,
-        email: r.email.as_deref(),
-        phone: r.phone.as_deref(),
-        sent: r.sent.to_string(),
-        days_since_sent: r.days_since_sent,
-        opened: r.opened,
-        opens: r.opens,
-        reminders: r.reminders,
-        last_reminded: r.last_reminded.map(|d| d.to_string()),
-        amount: r
-            .amount
-            .map(|a| a.round_dp(cur.decimals().max(2)).normalize().to_string()),
-        vip_grade: grade_json(r.vip.as_ref()),
-        responder_grade: grade_json(r.responder.as_ref()),
-        reason: &r.reason,
-        cell: r.cell.to_string(),
-    }
-}
-
-fn to_csv(due: &[Reminder], cur: Currency) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "quote_id",
-        "customer",
-        "name",
-        "email",
-        "phone",
-        "sent",
-        "days_since_sent",
-        "opened",
-        "reminders",
-        "last_reminded",
-        "amount",
-        "vip_grade",
-        "responder_grade",
-        "reason",
-        "cell",
-    ])?;
-    for r in due {
-        let j = to_json(r, cur);
-        w.write_record([
-            eml::csv_safe(j.quote_id.unwrap_or_default()),
-            eml::csv_safe(j.customer),
-            eml::csv_safe(j.name),
-            eml::csv_safe(j.email.unwrap_or_default()),
-            eml::csv_safe(j.phone.unwrap_or_default()),
-            j.sent,
-            j.days_since_sent.to_string(),
-            j.opened.to_string(),
-            j.reminders.to_string(),
-            j.last_reminded.unwrap_or_default(),
-            j.amount.unwrap_or_default(),
-            eml::csv_safe(j.vip_grade.unwrap_or_default()),
-            eml::csv_safe(j.responder_grade.unwrap_or_default()),
-            eml::csv_safe(j.reason),
-            j.cell,
-        ])?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(String::from_utf8(bytes)?)
 }
 
 fn terminal(
@@ -356,19 +252,8 @@ fn due_section(o: &mut String, loaded: &Loaded, due: &[Reminder], as_of: NaiveDa
             }
         );
     } else {
-        let t = reminders_table(due, lang);
-        // Quote, customer, sent, days, opened, reminders, VIP, responder, reason.
-        let keep = [0usize, 1, 4, 5, 6, 7, 10, 11, 12];
         // The same plain, Hangul-aligned layout as `dangol customers` and `dangol funnel`.
-        let shown = crate::render::table::SheetTable {
-            title: String::new(),
-            columns: keep.iter().map(|&i| t.columns[i].clone()).collect(),
-            rows: t
-                .rows
-                .iter()
-                .map(|row| keep.iter().map(|&i| row[i].clone()).collect())
-                .collect(),
-        };
+        let shown = cr::reminders_terminal(due, lang);
         let ct = crate::render::terminal::render_table(&shown, loaded.currency);
         let _ = writeln!(
             o,

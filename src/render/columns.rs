@@ -46,6 +46,8 @@ pub enum Kind {
     Date,
     /// Yes/no.
     Flag,
+    /// Where a row was read (`Quotes!A7`): never given the CSV text mark.
+    Cell,
 }
 
 /// One value of a row as an accessor returns it, before its column's [`Kind`] turns it into a

@@ -1,14 +1,12 @@
 //! The Reminders and Dashboard generated sheets as typed tables (SPEC §5), in the workbook's
 //! language. The terminal table and CSV of `dangol remind` use the same tables.
 
+use super::columns::{self, Column, Fact, Kind, Out};
+use super::eml::csv_safe;
 use crate::analysis::customers::{CustomerTable, Grade};
 use crate::analysis::remind::{NextAction, Reminder};
 use crate::model::Lang;
 use crate::render::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
-
-fn grade_cell(g: Option<&Grade>, lang: Lang) -> Cell {
-    g.map_or(Cell::Empty, |g| Cell::text(g.name.in_lang(lang)))
-}
 
 fn yes_no(b: bool, lang: Lang) -> Cell {
     Cell::text(if b {
@@ -18,63 +16,192 @@ fn yes_no(b: bool, lang: Lang) -> Cell {
     })
 }
 
+/// One due reminder, with the decimals its amount keeps in JSON and CSV.
+pub struct RemindRow<'a> {
+    pub reminder: &'a Reminder,
+    /// The currency's decimals, at least 2.
+    pub money_dp: u32,
+}
+
+/// A grade's name: built-in grades in English for data, the owner's as written.
+fn grade(g: Option<&Grade>, out: Out) -> Fact {
+    g.map(|g| match out {
+        Out::Data => g.name.en.as_str(),
+        Out::Show(lang) => g.name.in_lang(lang),
+    })
+    .into()
+}
+
+/// The reminder columns, in JSON order (CSV: all but `opens`); the Reminders sheet shows those
+/// with a header, the `dangol remind` terminal table the ones an owner reads first.
+pub fn remind_columns<'a>() -> [Column<RemindRow<'a>>; 16] {
+    type C<'a> = Column<RemindRow<'a>>;
+    [
+        C::sheet("quote_id", ("견적번호", "Quote"), Kind::Text, |r, _| {
+            r.reminder.quote_id.as_deref().into()
+        })
+        .on_terminal(),
+        C::data("customer", Kind::Key, |r, _| {
+            r.reminder.customer.as_str().into()
+        }),
+        C::sheet("name", ("고객", "Customer"), Kind::Text, |r, _| {
+            r.reminder.name.as_str().into()
+        })
+        .on_terminal(),
+        C::sheet("email", ("이메일", "Email"), Kind::Email, |r, _| {
+            r.reminder.email.as_deref().into()
+        }),
+        C::sheet("phone", ("전화번호", "Phone"), Kind::Phone, |r, _| {
+            r.reminder.phone.as_deref().into()
+        }),
+        C::sheet("sent", ("발송일", "Sent"), Kind::Date, |r, _| {
+            r.reminder.sent.into()
+        })
+        .on_terminal(),
+        C::sheet(
+            "days_since_sent",
+            ("경과일", "Days since sent"),
+            Kind::Count,
+            |r, _| r.reminder.days_since_sent.into(),
+        )
+        .on_terminal(),
+        C::sheet(
+            "opened",
+            ("열람", "Opened"),
+            Kind::Flag,
+            |r, out| match out {
+                Out::Data => r.reminder.opened.into(),
+                Out::Show(lang) => if r.reminder.opened {
+                    lang.pick("예", "yes")
+                } else {
+                    lang.pick("아니오", "no")
+                }
+                .into(),
+            },
+        )
+        .on_terminal(),
+        C::data("opens", Kind::Count, |r, _| r.reminder.opens.into()).json_only(),
+        C::sheet(
+            "reminders",
+            ("리마인드횟수", "Reminders"),
+            Kind::Count,
+            |r, _| r.reminder.reminders.into(),
+        )
+        .on_terminal(),
+        C::sheet(
+            "last_reminded",
+            ("최근리마인드", "Last reminder"),
+            Kind::Date,
+            |r, _| r.reminder.last_reminded.into(),
+        ),
+        C::sheet(
+            "amount",
+            ("견적금액", "Amount"),
+            Kind::Money,
+            |r, out| {
+                r.reminder.amount.map_or(Fact::None, |a| match out {
+                    Out::Data => Fact::Text(a.round_dp(r.money_dp).normalize().to_string()),
+                    Out::Show(_) => Fact::Dec(a),
+                })
+            },
+        ),
+        C::sheet(
+            "vip_grade",
+            ("VIP등급", "VIP grade"),
+            Kind::Text,
+            |r, out| grade(r.reminder.vip.as_ref(), out),
+        )
+        .on_terminal(),
+        C::sheet(
+            "responder_grade",
+            ("응답등급", "Responder grade"),
+            Kind::Text,
+            |r, out| grade(r.reminder.responder.as_ref(), out),
+        )
+        .on_terminal(),
+        C::sheet(
+            "reason",
+            ("사유", "Reason"),
+            Kind::Text,
+            |r, out| match out {
+                Out::Data => r.reminder.reason.as_str().into(),
+                Out::Show(lang) => r.reminder.reason_in(lang).into(),
+            },
+        )
+        .on_terminal(),
+        C::sheet(
+            "cell",
+            ("견적 위치", "Quote row"),
+            Kind::Cell,
+            |r, _| Fact::Text(r.reminder.cell.to_string()),
+        ),
+    ]
+}
+
+/// The rows of `reminders` (amounts to `money_dp` decimals in data).
+pub fn remind_rows(reminders: &[Reminder], money_dp: u32) -> Vec<RemindRow<'_>> {
+    reminders
+        .iter()
+        .map(|reminder| RemindRow { reminder, money_dp })
+        .collect()
+}
+
 /// The Reminders table: who needs a reminder now and why.
 pub fn reminders_table(reminders: &[Reminder], lang: Lang) -> SheetTable {
-    let cols: &[&str] = match lang {
-        Lang::Ko => &[
-            "견적번호",
-            "고객",
-            "이메일",
-            "전화번호",
-            "발송일",
-            "경과일",
-            "열람",
-            "리마인드횟수",
-            "최근리마인드",
-            "견적금액",
-            "VIP등급",
-            "응답등급",
-            "사유",
-            "견적 위치",
-        ],
-        Lang::En => &[
-            "Quote",
-            "Customer",
-            "Email",
-            "Phone",
-            "Sent",
-            "Days since sent",
-            "Opened",
-            "Reminders",
-            "Last reminder",
-            "Amount",
-            "VIP grade",
-            "Responder grade",
-            "Reason",
-            "Quote row",
-        ],
-    };
-    let mut t = SheetTable::new(lang.pick("리마인드 대상", "Reminders due"), cols);
-    for r in reminders {
-        t.push(vec![
-            Cell::text(r.quote_id.clone().unwrap_or_default()),
-            Cell::text(r.name.clone()),
-            Cell::text(r.email.clone().unwrap_or_default()),
-            Cell::text(r.phone.clone().unwrap_or_default()),
-            Cell::Date(r.sent),
-            Cell::Int(r.days_since_sent),
-            yes_no(r.opened, lang),
-            Cell::Int(i64::from(r.reminders)),
-            r.last_reminded.into(),
-            r.amount.map_or(Cell::Empty, Cell::Money),
-            grade_cell(r.vip.as_ref(), lang),
-            grade_cell(r.responder.as_ref(), lang),
-            Cell::text(r.reason_in(lang)),
-            Cell::text(r.cell.to_string()),
-        ]);
-    }
-    t
+    columns::sheet_table(
+        &remind_columns(),
+        lang.pick("리마인드 대상", "Reminders due").to_string(),
+        &remind_rows(reminders, 2),
+        lang,
+    )
 }
+
+/// The `dangol remind` terminal table (no title: the line above it says how many are due).
+pub fn reminders_terminal(reminders: &[Reminder], lang: Lang) -> SheetTable {
+    let rows = remind_rows(reminders, 2);
+    columns::terminal_table(&remind_columns(), String::new(), &rows, lang, false)
+}
+
+/// `dangol remind --format csv`: every CSV column; text that could start a formula gets the
+/// text mark (dates, numbers, amounts and cell references are written as they are).
+pub fn reminders_csv(reminders: &[Reminder], money_dp: u32) -> anyhow::Result<String> {
+    let cols = remind_columns();
+    let cols: Vec<_> = cols.iter().filter(|c| c.csv).collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cols.iter().map(|c| c.key))?;
+    for row in remind_rows(reminders, money_dp) {
+        w.write_record(cols.iter().map(|c| {
+            let text = match (c.get)(&row, Out::Data) {
+                Fact::None => String::new(),
+                Fact::Text(s) => s,
+                Fact::Int(n) => n.to_string(),
+                Fact::Dec(d) => d.to_string(),
+                Fact::Date(d) => d.to_string(),
+                Fact::Bool(b) => b.to_string(),
+                Fact::List(v) => v.join(", "),
+                Fact::Float(v, _) => v.to_string(),
+            };
+            match c.kind {
+                Kind::Text | Kind::Key | Kind::Email | Kind::Phone => csv_safe(&text),
+                _ => text,
+            }
+        }))?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(w.into_inner()?);
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// The customers to call instead of e-mailing (and those who cannot be reached): JSON only.
+pub const CALL_COLUMNS: &[Column<Reminder>] = {
+    type C = Column<Reminder>;
+    &[
+        C::data("customer", Kind::Key, |r, _| r.customer.as_str().into()),
+        C::data("name", Kind::Text, |r, _| r.name.as_str().into()),
+        C::data("phone", Kind::Phone, |r, _| r.phone.as_deref().into()),
+        C::data("email", Kind::Email, |r, _| r.email.as_deref().into()),
+    ]
+};
 
 /// The Reminders sheet.
 pub fn reminders_sheet(reminders: &[Reminder], lang: Lang) -> SheetContent {
