@@ -145,28 +145,35 @@ pub fn stage_table(title: String, t: &FunnelTable, lang: Lang) -> SheetTable {
     out
 }
 
+/// The lost-at-stage rows of a pipeline funnel: the terminal table and the JSON `lost`.
+pub const LOST_COLUMNS: &[Column<LostRow>] = {
+    type C = Column<LostRow>;
+    &[
+        C::sheet(
+            "at_stage",
+            ("도달 단계", "Last stage"),
+            Kind::Text,
+            |l, out| match (out, l.at_stage.as_deref()) {
+                (Out::Data, s) => s.into(),
+                (Out::Show(_), Some(s)) => s.into(),
+                (Out::Show(lang), None) => lang.pick("(없음)", "(none)").into(),
+            },
+        ),
+        C::sheet(
+            "reason",
+            ("이탈 사유", "Lost as"),
+            Kind::Text,
+            |l, _| l.reason.as_str().into(),
+        ),
+        C::sheet("count", ("수", "Count"), Kind::Count, |l, _| {
+            l.count.into()
+        }),
+    ]
+};
+
 /// The lost-at-stage table of a pipeline funnel.
 fn lost_table(title: String, lost: &[LostRow], lang: Lang) -> SheetTable {
-    let mut t = SheetTable::new(
-        title,
-        &[
-            lang.pick("도달 단계", "Last stage"),
-            lang.pick("이탈 사유", "Lost as"),
-            lang.pick("수", "Count"),
-        ],
-    );
-    for l in lost {
-        t.push(vec![
-            Cell::text(
-                l.at_stage
-                    .as_deref()
-                    .unwrap_or(lang.pick("(없음)", "(none)")),
-            ),
-            Cell::text(l.reason.as_str()),
-            Cell::Int(l.count as i64),
-        ]);
-    }
-    t
+    columns::sheet_table(LOST_COLUMNS, title, lost, lang)
 }
 
 fn heading(b: &Funnel, t: &FunnelTable, group: Option<&str>, lang: Lang) -> String {
@@ -295,12 +302,21 @@ impl Serialize for StagesJson {
     }
 }
 
-/// One lost-at-stage row in JSON.
-#[derive(Debug, Serialize)]
-pub struct LostJson {
-    pub at_stage: Option<String>,
-    pub reason: String,
-    pub count: u64,
+/// A funnel table's lost-at-stage rows as a JSON array of [`LOST_COLUMNS`] rows.
+#[derive(Debug)]
+pub struct LostJson(Vec<LostRow>);
+
+impl LostJson {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for LostJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows: Vec<&LostRow> = self.0.iter().collect();
+        JsonRows(LOST_COLUMNS, &rows).serialize(s)
+    }
 }
 
 /// One breakdown group in JSON.
@@ -308,8 +324,8 @@ pub struct LostJson {
 pub struct GroupJson {
     pub group: String,
     pub stages: StagesJson,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub lost: Vec<LostJson>,
+    #[serde(skip_serializing_if = "LostJson::is_empty")]
+    pub lost: LostJson,
 }
 
 /// The whole `dangol funnel --format json` document.
@@ -322,7 +338,7 @@ pub struct FunnelJson {
     pub to: Option<String>,
     pub stages: StagesJson,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost: Option<Vec<LostJson>>,
+    pub lost: Option<LostJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub won: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -345,15 +361,8 @@ fn stages_json(t: &FunnelTable) -> StagesJson {
     StagesJson(stages(t))
 }
 
-fn lost_json(t: &FunnelTable) -> Vec<LostJson> {
-    t.lost
-        .iter()
-        .map(|l| LostJson {
-            at_stage: l.at_stage.clone(),
-            reason: l.reason.clone(),
-            count: l.count,
-        })
-        .collect()
+fn lost_json(t: &FunnelTable) -> LostJson {
+    LostJson(t.lost.clone())
 }
 
 /// The `--format json` document.
