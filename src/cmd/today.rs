@@ -729,14 +729,7 @@ fn terminal(
         );
     }
     if let Some(dir) = &args.eml {
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!("메일 초안 {drafts}개를 {}에 썼습니다.", dir.display()),
-                Lang::En => format!("Wrote {drafts} draft(s) to {}.", dir.display()),
-            }
-        );
+        let _ = writeln!(o, "{}", eml::drafts_written(lang, drafts, dir));
     }
     if let Some(csv) = &args.csv {
         let _ = writeln!(

@@ -520,6 +520,14 @@ pub fn eml_file_name(index: usize, draft: &Draft) -> String {
 
 /// A CSV text cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`,
 /// tab or CR gets a `'` in front.
+/// The line after drafts were written: `Wrote 3 draft(s) to drafts/.` (`remind`, `today`).
+pub fn drafts_written(lang: Lang, drafts: usize, dir: &std::path::Path) -> String {
+    match lang {
+        Lang::Ko => format!("메일 초안 {drafts}개를 {}에 썼습니다.", dir.display()),
+        Lang::En => format!("Wrote {drafts} draft(s) to {}.", dir.display()),
+    }
+}
+
 pub fn csv_safe(s: &str) -> String {
     super::csv_out::neutralise(s).into_owned()
 }
