@@ -34,11 +34,23 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::rfm::{self, RfmCuts, RfmInput, Segment};
-use crate::model::{CustomerRow, Lang, QuoteRow, SalesLedger};
-use crate::rules::{Metric, Metrics};
+use crate::model::{Currency, CustomerRow, Lang, QuoteRow, SalesLedger};
+use crate::rules::{Metric, Metrics, Rule};
 use crate::settings::{GradeKind, GradeName, GradeRule, Origin, Settings};
 
-/// A customer's grade of one kind and why.
+/// The rule a grade was given by, shared by every customer with that grade in a table (one
+/// allocation per rule, not a reason text per customer): the reason is rendered from it and the
+/// customer's own metrics when it is shown.
+#[derive(Debug, PartialEq)]
+pub struct GradedBy {
+    pub rule: Rule,
+    /// The currency Korean reasons write money in.
+    pub currency: Currency,
+}
+
+impl Eq for GradedBy {}
+
+/// A customer's grade of one kind and the rule that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grade {
     /// Position of the matched rule (0 = highest grade).
@@ -48,16 +60,63 @@ pub struct Grade {
     pub name: Arc<GradeName>,
     /// Whether it is a built-in grade (shown in English in JSON/CSV).
     pub builtin: bool,
-    /// The matched rule with the customer's numbers, English keywords.
-    pub reason: String,
-    /// The same with Korean keywords (`그리고`, `또는`, `아님`, `항상`).
-    pub reason_ko: String,
+    /// The matched rule; `None` when no rule held (a table built in code without `true`).
+    pub by: Option<Arc<GradedBy>>,
 }
 
 impl Grade {
-    /// The reason in `lang`.
-    pub fn reason_in(&self, lang: Lang) -> &str {
-        lang.pick(&self.reason_ko, &self.reason)
+    /// Why `m` (the customer this grade belongs to) has it, in `lang`: the matched rule with the
+    /// customer's numbers, English keywords or Korean ones (`그리고`, `또는`, `아님`, `항상`).
+    pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
+        match &self.by {
+            Some(by) => match lang {
+                Lang::En => by.rule.reason_in(m, Lang::En),
+                Lang::Ko => by.rule.reason_with(m, Lang::Ko, by.currency),
+            },
+            None => lang.pick("해당 규칙 없음", "no rule matched").to_string(),
+        }
+    }
+}
+
+/// The values of the metrics (and the groups) a rule reads, taken from a customer when the
+/// customer's record is not kept (a grade change's earlier side): enough to render the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleValues {
+    values: Vec<(Metric, Option<Decimal>)>,
+    groups: Vec<String>,
+}
+
+impl RuleValues {
+    /// The values `grade`'s rule reads from `m`.
+    pub fn of(grade: &Grade, m: &dyn Metrics) -> RuleValues {
+        let Some(by) = &grade.by else {
+            return RuleValues::default();
+        };
+        RuleValues {
+            values: by
+                .rule
+                .metrics()
+                .into_iter()
+                .map(|k| (k, m.metric(k)))
+                .collect(),
+            groups: if by.rule.uses_group() {
+                m.groups()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+impl Metrics for RuleValues {
+    fn metric(&self, m: Metric) -> Option<Decimal> {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == m)
+            .and_then(|(_, v)| *v)
+    }
+    fn groups(&self) -> Vec<String> {
+        self.groups.clone()
     }
 }
 
@@ -285,12 +344,8 @@ pub fn customer_table(
     }
 
     let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
-    // Every row's grades before grading: one shared name, no reason text.
-    let placeholder = Grade {
-        reason: String::new(),
-        reason_ko: String::new(),
-        ..ungraded(0)
-    };
+    // Every row's grades before grading: one shared name.
+    let placeholder = ungraded(0);
     for key in keys {
         let led = ledger.customers.get(key);
         let mas = master.get(key).map(|m| m.0);
@@ -400,12 +455,12 @@ pub fn customer_table(
     }
 
     crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
-    let vip_names = shared_names(&settings.vip_rules);
-    let responder_names = shared_names(&settings.responder_rules);
-    let currency = settings.currency.unwrap_or(crate::model::Currency::Krw);
+    let currency = settings.currency.unwrap_or(Currency::Krw);
+    let vip_rules = shared_rules(&settings.vip_rules, currency);
+    let responder_rules = shared_rules(&settings.responder_rules, currency);
     for row in &mut rows {
-        row.vip = grade_named(&settings.vip_rules, &vip_names, row, currency);
-        row.responder = grade_named(&settings.responder_rules, &responder_names, row, currency);
+        row.vip = grade_named(&settings.vip_rules, &vip_rules, row);
+        row.responder = grade_named(&settings.responder_rules, &responder_rules, row);
     }
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
@@ -485,43 +540,47 @@ fn ungraded(rank: usize) -> Grade {
             ko: "미분류".into(),
         }),
         builtin: true,
-        reason: "no rule matched".into(),
-        reason_ko: "해당 규칙 없음".into(),
+        by: None,
     }
 }
 
-/// The first rule of `rules` that holds for `m`, with its reason.
+/// The first rule of `rules` that holds for `m` (Korean reasons in won).
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
-    grade_named(rules, &shared_names(rules), m, crate::model::Currency::Krw)
+    grade_named(rules, &shared_rules(rules, Currency::Krw), m)
 }
 
-/// Each rule's grade name, once, to be shared by every customer's [`Grade`].
-fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
-    rules.iter().map(|r| Arc::new(r.grade.clone())).collect()
-}
-
-/// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
-/// (a table holds four of them per customer). The Korean reason writes money in `currency`.
-fn grade_named(
-    rules: &[GradeRule],
-    names: &[Arc<GradeName>],
-    m: &dyn Metrics,
-    currency: crate::model::Currency,
-) -> Grade {
-    let exact = |s: String| s.into_boxed_str().into_string();
+/// Each rule's grade name and the rule, once, to be shared by every customer's [`Grade`].
+fn shared_rules(rules: &[GradeRule], currency: Currency) -> Vec<(Arc<GradeName>, Arc<GradedBy>)> {
     rules
         .iter()
-        .zip(names)
+        .map(|r| {
+            let by = GradedBy {
+                rule: r.rule.clone(),
+                currency,
+            };
+            (Arc::new(r.grade.clone()), Arc::new(by))
+        })
+        .collect()
+}
+
+/// [`grade`] with the shared names and rules of [`shared_rules`].
+fn grade_named(
+    rules: &[GradeRule],
+    shared: &[(Arc<GradeName>, Arc<GradedBy>)],
+    m: &dyn Metrics,
+) -> Grade {
+    rules
+        .iter()
+        .zip(shared)
         .enumerate()
         .find(|(_, (g, _))| g.rule.eval(m))
         .map_or_else(
             || ungraded(rules.len()),
-            |(rank, (g, name))| Grade {
+            |(rank, (g, (name, by)))| Grade {
                 rank,
                 name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
-                reason: exact(g.rule.reason_in(m, Lang::En)),
-                reason_ko: exact(g.rule.reason_with(m, Lang::Ko, currency)),
+                by: Some(Arc::clone(by)),
             },
         )
 }
@@ -542,7 +601,16 @@ pub struct GradeChange {
     pub kind: GradeKind,
     pub from: Grade,
     pub to: Grade,
+    /// What `to`'s rule read from the customer, for its reason.
+    pub to_values: RuleValues,
     pub direction: Direction,
+}
+
+impl GradeChange {
+    /// Why the customer has the new grade, in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        self.to.reason_in(&self.to_values, lang)
+    }
 }
 
 /// The last day of the week before the one containing `as_of` (weeks start on `week_start`).
@@ -601,6 +669,7 @@ pub fn changes_between(
                 kind,
                 from,
                 to: to.clone(),
+                to_values: RuleValues::of(to, row),
                 direction,
             });
         }
@@ -850,7 +919,7 @@ mod tests {
             (0, Decimal::ZERO, None, None)
         );
         assert_eq!(c.vip.name.en, "Prospect");
-        assert_eq!(c.vip.reason, "always");
+        assert_eq!(c.vip.reason_in(c, Lang::En), "always");
         assert_eq!(c.responder.name.en, "No quotes");
         let q = t.get("q@x.kr").unwrap();
         assert_eq!(q.name.as_deref(), Some("Q q@x.kr"));
@@ -870,9 +939,15 @@ mod tests {
         assert_eq!(q.days_since_last_quote, Some(5));
         assert_eq!(q.responder.name.en, "Interested");
         // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
-        assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
+        assert_eq!(
+            q.responder.reason_in(q, Lang::En),
+            "opens 3 ≥ 1 or conversions 1 ≥ 1"
+        );
         // Korean reasons name the metrics in Korean with their units (SPEC promise 6).
-        assert_eq!(q.responder.reason_ko, "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회");
+        assert_eq!(
+            q.responder.reason_in(q, Lang::Ko),
+            "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회"
+        );
     }
 
     #[test]
@@ -894,16 +969,27 @@ mod tests {
         let t = table(&rows, "2025-04-15");
         let g = |k: &str| {
             let r = t.get(k).unwrap();
-            (r.vip.name.en.as_str(), r.vip.rank, r.vip.reason.as_str())
+            (
+                r.vip.name.en.as_str(),
+                r.vip.rank,
+                r.vip.reason_in(r, Lang::En),
+            )
         };
         assert_eq!(
             g("vip"),
-            ("VIP", 0, "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5")
+            (
+                "VIP",
+                0,
+                "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5".to_string()
+            )
         );
-        assert_eq!(g("gold"), ("Gold", 1, "total 600,000 ≥ 500,000"));
-        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2"));
-        assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1"));
-        assert_eq!(g("old"), ("Prospect", 4, "always"));
+        assert_eq!(
+            g("gold"),
+            ("Gold", 1, "total 600,000 ≥ 500,000".to_string())
+        );
+        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2".to_string()));
+        assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1".to_string()));
+        assert_eq!(g("old"), ("Prospect", 4, "always".to_string()));
         assert!(t.rows.iter().all(|r| r.vip.builtin));
         // Rank among the 4 customers with a window order.
         let pct: Vec<_> = ["vip", "gold", "reg", "new", "old"]
@@ -932,13 +1018,17 @@ mod tests {
         let a = t.get("a").unwrap();
         assert_eq!((a.vip.name.en.as_str(), a.vip.builtin), ("Top", false));
         assert_eq!(
-            a.vip.reason,
+            a.vip.reason_in(a, Lang::En),
             "total_rank_pct 50 ≤ 50 and recency_days 14 < 30"
         );
         let b = t.get("b").unwrap();
         assert_eq!(
-            (b.vip.name.en.as_str(), b.vip.rank, b.vip.reason.as_str()),
-            ("Ungraded", 1, "no rule matched")
+            (
+                b.vip.name.en.as_str(),
+                b.vip.rank,
+                b.vip.reason_in(b, Lang::En)
+            ),
+            ("Ungraded", 1, "no rule matched".to_string())
         );
     }
 

@@ -75,7 +75,7 @@ struct ReminderJson<'a> {
     amount: Option<String>,
     vip_grade: Option<&'a str>,
     responder_grade: Option<&'a str>,
-    reason: &'a str,
+    reason: String,
     cell: String,
 }
 
@@ -276,7 +276,7 @@ fn to_json(r: &Reminder, cur: Currency) -> ReminderJson<'_> {
             .map(|a| a.round_dp(cur.decimals().max(2)).normalize().to_string()),
         vip_grade: grade_json(r.vip.as_ref()),
         responder_grade: grade_json(r.responder.as_ref()),
-        reason: &r.reason,
+        reason: r.reason_in(Lang::En),
         cell: r.cell.to_string(),
     }
 }
@@ -316,7 +316,7 @@ fn to_csv(due: &[Reminder], cur: Currency) -> anyhow::Result<String> {
             j.amount.unwrap_or_default(),
             eml::csv_safe(j.vip_grade.unwrap_or_default()),
             eml::csv_safe(j.responder_grade.unwrap_or_default()),
-            eml::csv_safe(j.reason),
+            eml::csv_safe(&j.reason),
             j.cell,
         ])?;
     }
