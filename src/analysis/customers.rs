@@ -277,11 +277,9 @@ pub fn window_start(as_of: NaiveDate, lookback_days: u32) -> NaiveDate {
     as_of - Duration::days(i64::from(lookback_days)) + Duration::days(1)
 }
 
-/// Compute the customer table as of `as_of` (see the module notes for every definition).
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the customer table is described once: per-customer facts, then the grades"
-)]
+/// Compute the customer table as of `as_of` (see the module notes for every definition):
+/// each customer's own facts, then the scores that compare customers (RFM, rank), then the
+/// grades.
 pub fn customer_table(
     ledger: &SalesLedger,
     quotes: &[QuoteRow],
@@ -290,10 +288,108 @@ pub fn customer_table(
     as_of: NaiveDate,
 ) -> CustomerTable {
     let start = window_start(as_of, settings.lookback_days);
-    let in_window = |d: NaiveDate| start <= d && d <= as_of;
-    let upto = |t: NaiveDateTime| t.date() <= as_of;
+    let window = Window { start, as_of };
+    let qagg = quote_aggs(quotes, window);
 
-    // Quotes by customer.
+    // The master list by key: first row wins, opt-out if any row says so.
+    let mut master: BTreeMap<&str, (&CustomerRow, bool)> = BTreeMap::new();
+    for c in customers {
+        master
+            .entry(c.customer.as_str())
+            .and_modify(|e| e.1 |= c.opt_out)
+            .or_insert((c, c.opt_out));
+    }
+
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    keys.extend(master.keys());
+    keys.extend(qagg.keys());
+    for (k, c) in &ledger.customers {
+        let seen = c.orders.values().any(|o| window.upto(o.at))
+            || c.returns.iter().any(|r| window.upto(r.at));
+        if seen {
+            keys.insert(k.as_str());
+        }
+    }
+
+    // Every row's grades before grading: one shared name.
+    let placeholder = ungraded(0);
+    let mut rows: Vec<CustomerStats> = keys
+        .into_iter()
+        .map(|key| {
+            let mut s = empty_stats_with(key, &placeholder);
+            if let Some(c) = ledger.customers.get(key) {
+                add_sales(&mut s, c, window);
+            }
+            if let Some(&(m, opt_out)) = master.get(key) {
+                add_listed(&mut s, m, opt_out);
+            }
+            if let Some(q) = qagg.get(key) {
+                add_quotes(&mut s, q, as_of);
+            }
+            finish_stats(&mut s, as_of);
+            s
+        })
+        .collect();
+
+    let rfm_cuts = score_rfm(&mut rows, settings);
+    rank_totals(&mut rows);
+    crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
+    let currency = settings.currency.unwrap_or(Currency::Krw);
+    let vip_rules = shared_rules(&settings.vip_rules, currency);
+    let responder_rules = shared_rules(&settings.responder_rules, currency);
+    for row in &mut rows {
+        row.vip = grade_named(&settings.vip_rules, &vip_rules, row);
+        row.responder = grade_named(&settings.responder_rules, &responder_rules, row);
+    }
+
+    let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
+    for o in ledger
+        .anonymous_orders
+        .values()
+        .filter(|o| window.upto(o.at))
+    {
+        anonymous_total_all += o.amount;
+        anonymous_orders_all += 1;
+    }
+    for r in ledger
+        .anonymous_returns
+        .iter()
+        .filter(|r| window.upto(r.at))
+    {
+        anonymous_total_all += r.amount;
+    }
+
+    CustomerTable {
+        as_of,
+        window_start: start,
+        lookback_days: settings.lookback_days,
+        rows,
+        rfm_cuts,
+        anonymous_total_all,
+        anonymous_orders_all,
+    }
+}
+
+/// The lookback window ending on `as_of` (see the module notes).
+#[derive(Clone, Copy)]
+struct Window {
+    start: NaiveDate,
+    as_of: NaiveDate,
+}
+
+impl Window {
+    fn contains(self, d: NaiveDate) -> bool {
+        self.start <= d && d <= self.as_of
+    }
+    /// Not after `as_of`.
+    fn upto(self, t: NaiveDateTime) -> bool {
+        t.date() <= self.as_of
+    }
+}
+
+/// The quote log's metrics by customer key, as of the window's end.
+fn quote_aggs(quotes: &[QuoteRow], window: Window) -> BTreeMap<&str, QuoteAgg<'_>> {
+    let as_of = window.as_of;
     let mut qagg: BTreeMap<&str, QuoteAgg<'_>> = BTreeMap::new();
     for q in quotes {
         let (Some(key), sent) = (q.customer.as_deref(), q.sent.date()) else {
@@ -311,7 +407,7 @@ pub fn customer_table(
             a.phones.push(p);
         }
         a.last = a.last.max(Some(sent));
-        if in_window(sent) {
+        if window.contains(sent) {
             a.quotes += 1;
             let opened = flag_by(q.opened, as_of) || (q.opens > 0 && q.opened.date().is_none());
             if opened {
@@ -323,104 +419,89 @@ pub fn customer_table(
             a.reminders += q.reminders;
         }
     }
+    qagg
+}
 
-    // The master list by key: first row wins, opt-out if any row says so.
-    let mut master: BTreeMap<&str, (&CustomerRow, bool)> = BTreeMap::new();
-    for c in customers {
-        master
-            .entry(c.customer.as_str())
-            .and_modify(|e| e.1 |= c.opt_out)
-            .or_insert((c, c.opt_out));
-    }
-
-    let mut keys: BTreeSet<&str> = BTreeSet::new();
-    keys.extend(master.keys());
-    keys.extend(qagg.keys());
-    for (k, c) in &ledger.customers {
-        let seen = c.orders.values().any(|o| upto(o.at)) || c.returns.iter().any(|r| upto(r.at));
-        if seen {
-            keys.insert(k.as_str());
+/// A customer's orders and returns up to `as_of`, and the identity the sales give.
+fn add_sales(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Window) {
+    for o in c.orders.values().filter(|o| window.upto(o.at)) {
+        let day = o.at.date();
+        s.orders_all += 1;
+        s.total_all += o.amount;
+        s.first_order = Some(s.first_order.map_or(day, |f| f.min(day)));
+        s.last_order = s.last_order.max(Some(day));
+        if window.contains(day) {
+            s.orders += 1;
+            s.total += o.amount;
         }
     }
-
-    let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
-    // Every row's grades before grading: one shared name.
-    let placeholder = ungraded(0);
-    for key in keys {
-        let led = ledger.customers.get(key);
-        let mas = master.get(key).map(|m| m.0);
-        let q = qagg.get(key);
-        let mut s = empty_stats_with(key, &placeholder);
-        if let Some(c) = led {
-            for o in c.orders.values().filter(|o| upto(o.at)) {
-                let day = o.at.date();
-                s.orders_all += 1;
-                s.total_all += o.amount;
-                s.first_order = Some(s.first_order.map_or(day, |f| f.min(day)));
-                s.last_order = s.last_order.max(Some(day));
-                if in_window(day) {
-                    s.orders += 1;
-                    s.total += o.amount;
-                }
-            }
-            for r in c.returns.iter().filter(|r| upto(r.at)) {
-                s.total_all += r.amount;
-                if in_window(r.at.date()) {
-                    s.total += r.amount;
-                }
-            }
-            s.name = c.display_name().map(str::to_string);
-            s.email.clone_from(&c.email);
-            s.phones.clone_from(&c.phones);
+    for r in c.returns.iter().filter(|r| window.upto(r.at)) {
+        s.total_all += r.amount;
+        if window.contains(r.at.date()) {
+            s.total += r.amount;
         }
-        if let Some(m) = mas {
-            s.listed = true;
-            s.opt_out = master.get(key).is_some_and(|e| e.1);
-            s.group.clone_from(&m.group);
-            if s.name.is_none() {
-                s.name.clone_from(&m.name);
-            }
-            if s.email.is_none() {
-                s.email.clone_from(&m.email);
-            }
-            s.phones.extend(m.phone.iter().cloned());
-        }
-        if let Some(q) = q {
-            if s.name.is_none() {
-                s.name = q.name.map(str::to_string);
-            }
-            if s.email.is_none() {
-                s.email = q.email.map(str::to_string);
-            }
-            s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
-            s.quotes = q.quotes;
-            s.opens = q.opens;
-            s.quotes_opened = q.opened;
-            s.responses = q.responses;
-            s.conversions = q.conversions;
-            s.reminders = q.reminders;
-            s.last_quote = q.last;
-            s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
-            if q.quotes > 0 {
-                s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
-                s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
-            }
-        }
-        s.phone = s.phones.first().cloned();
-        s.phones.sort();
-        s.phones.dedup();
-        if s.orders > 0 {
-            s.avg_order = Some(
-                (s.total / Decimal::from(s.orders))
-                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
-            );
-        }
-        s.recency_days = s.last_order.map(|d| (as_of - d).num_days());
-        s.tenure_days = s.first_order.map(|d| (as_of - d).num_days());
-        rows.push(s);
     }
+    s.name = c.display_name().map(str::to_string);
+    s.email.clone_from(&c.email);
+    s.phones.clone_from(&c.phones);
+}
 
-    // RFM over customers with an order up to as_of.
+/// What the Customers sheet says of a customer (its name and e-mail only when the sales
+/// gave none).
+fn add_listed(s: &mut CustomerStats, m: &CustomerRow, opt_out: bool) {
+    s.listed = true;
+    s.opt_out = opt_out;
+    s.group.clone_from(&m.group);
+    if s.name.is_none() {
+        s.name.clone_from(&m.name);
+    }
+    if s.email.is_none() {
+        s.email.clone_from(&m.email);
+    }
+    s.phones.extend(m.phone.iter().cloned());
+}
+
+/// A customer's quote metrics (and the identity the quote log gives, when still unknown).
+fn add_quotes(s: &mut CustomerStats, q: &QuoteAgg<'_>, as_of: NaiveDate) {
+    if s.name.is_none() {
+        s.name = q.name.map(str::to_string);
+    }
+    if s.email.is_none() {
+        s.email = q.email.map(str::to_string);
+    }
+    s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
+    s.quotes = q.quotes;
+    s.opens = q.opens;
+    s.quotes_opened = q.opened;
+    s.responses = q.responses;
+    s.conversions = q.conversions;
+    s.reminders = q.reminders;
+    s.last_quote = q.last;
+    s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
+    if q.quotes > 0 {
+        s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
+        s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
+    }
+}
+
+/// The metrics derived from the others: the phone to show, the average order, recency and
+/// tenure.
+fn finish_stats(s: &mut CustomerStats, as_of: NaiveDate) {
+    s.phone = s.phones.first().cloned();
+    s.phones.sort();
+    s.phones.dedup();
+    if s.orders > 0 {
+        s.avg_order = Some(
+            (s.total / Decimal::from(s.orders))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        );
+    }
+    s.recency_days = s.last_order.map(|d| (as_of - d).num_days());
+    s.tenure_days = s.first_order.map(|d| (as_of - d).num_days());
+}
+
+/// RFM scores over the customers with an order up to `as_of`.
+fn score_rfm(rows: &mut [CustomerStats], settings: &Settings) -> RfmCuts {
     let scored: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].orders_all > 0)
         .collect();
@@ -440,8 +521,11 @@ pub fn customer_table(
         row.m = Some(sc.m);
         row.segment = Some(sc.segment());
     }
+    rfm_cuts
+}
 
-    // Rank by window total among customers with a window order.
+/// Rank by window total among customers with a window order.
+fn rank_totals(rows: &mut [CustomerStats]) {
     let mut totals: Vec<Decimal> = rows
         .iter()
         .filter(|r| r.orders > 0)
@@ -452,34 +536,6 @@ pub fn customer_table(
     for row in rows.iter_mut().filter(|r| r.orders > 0) {
         let above = totals.partition_point(|t| *t > row.total);
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
-    }
-
-    crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
-    let currency = settings.currency.unwrap_or(Currency::Krw);
-    let vip_rules = shared_rules(&settings.vip_rules, currency);
-    let responder_rules = shared_rules(&settings.responder_rules, currency);
-    for row in &mut rows {
-        row.vip = grade_named(&settings.vip_rules, &vip_rules, row);
-        row.responder = grade_named(&settings.responder_rules, &responder_rules, row);
-    }
-
-    let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
-    for o in ledger.anonymous_orders.values().filter(|o| upto(o.at)) {
-        anonymous_total_all += o.amount;
-        anonymous_orders_all += 1;
-    }
-    for r in ledger.anonymous_returns.iter().filter(|r| upto(r.at)) {
-        anonymous_total_all += r.amount;
-    }
-
-    CustomerTable {
-        as_of,
-        window_start: start,
-        lookback_days: settings.lookback_days,
-        rows,
-        rfm_cuts,
-        anonymous_total_all,
-        anonymous_orders_all,
     }
 }
 
