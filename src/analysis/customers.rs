@@ -1163,6 +1163,12 @@ mod tests {
             ]
         );
         assert_eq!(ch[2].name, "UP");
+        // The new grade's reason is rendered from the values its rule read, in either language.
+        assert_eq!(
+            [ch[2].reason_in(Lang::En), ch[2].reason_in(Lang::Ko)],
+            ["orders 3 ≥ 3", "주문 3회 ≥ 3회"]
+        );
+        assert_eq!(ch[0].reason_in(Lang::En), "always");
     }
 
     #[test]

@@ -187,7 +187,10 @@ pub struct GradeChangeLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderLine {
     pub customer: String,
+    /// The quote id, else the quote row's cell (`Quotes!A5`).
     pub quote_id: String,
+    /// The quote row's first cell, for messages that name where a text came from.
+    pub cell: crate::model::CellRef,
     pub days_since_sent: i64,
 }
 
