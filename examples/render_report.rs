@@ -180,16 +180,19 @@ fn report(lang: Lang) -> WeeklyReport {
             ReminderLine {
                 customer: names[1].into(),
                 quote_id: "Q-2025-0412".into(),
+                cell: dangol::model::CellRef::new("Quotes", 1, 0),
                 days_since_sent: 5,
             },
             ReminderLine {
                 customer: names[3].into(),
                 quote_id: "Q-2025-0415".into(),
+                cell: dangol::model::CellRef::new("Quotes", 2, 0),
                 days_since_sent: 4,
             },
             ReminderLine {
                 customer: names[5].into(),
                 quote_id: "Q-2025-0417".into(),
+                cell: dangol::model::CellRef::new("Quotes", 3, 0),
                 days_since_sent: 1,
             },
         ],

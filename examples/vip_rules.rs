@@ -58,7 +58,7 @@ fn main() -> anyhow::Result<()> {
             r.vip.name.en,
             r.display_name(),
             format_money(r.total, loaded.currency),
-            r.vip.reason
+            r.vip.reason_in(r, dangol::model::Lang::En)
         );
     }
     Ok(())

@@ -355,6 +355,7 @@ pub fn weekly_for(
         .map(|m| ReminderLine {
             customer: m.name.clone(),
             quote_id: m.quote_id.clone().unwrap_or_else(|| m.cell.to_string()),
+            cell: m.cell.clone(),
             days_since_sent: m.days_since_sent,
         })
         .collect();

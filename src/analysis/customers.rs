@@ -34,11 +34,23 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::rfm::{self, RfmCuts, RfmInput, Segment};
-use crate::model::{CustomerRow, Lang, QuoteRow, SalesLedger};
-use crate::rules::{Metric, Metrics};
+use crate::model::{Currency, CustomerRow, Lang, QuoteRow, SalesLedger};
+use crate::rules::{Metric, Metrics, Rule};
 use crate::settings::{GradeKind, GradeName, GradeRule, Origin, Settings};
 
-/// A customer's grade of one kind and why.
+/// The rule a grade was given by, shared by every customer with that grade in a table (one
+/// allocation per rule, not a reason text per customer): the reason is rendered from it and the
+/// customer's own metrics when it is shown.
+#[derive(Debug, PartialEq)]
+pub struct GradedBy {
+    pub rule: Rule,
+    /// The currency Korean reasons write money in.
+    pub currency: Currency,
+}
+
+impl Eq for GradedBy {}
+
+/// A customer's grade of one kind and the rule that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grade {
     /// Position of the matched rule (0 = highest grade).
@@ -48,16 +60,63 @@ pub struct Grade {
     pub name: Arc<GradeName>,
     /// Whether it is a built-in grade (shown in English in JSON/CSV).
     pub builtin: bool,
-    /// The matched rule with the customer's numbers, English keywords.
-    pub reason: String,
-    /// The same with Korean keywords (`그리고`, `또는`, `아님`, `항상`).
-    pub reason_ko: String,
+    /// The matched rule; `None` when no rule held (a table built in code without `true`).
+    pub by: Option<Arc<GradedBy>>,
 }
 
 impl Grade {
-    /// The reason in `lang`.
-    pub fn reason_in(&self, lang: Lang) -> &str {
-        lang.pick(&self.reason_ko, &self.reason)
+    /// Why `m` (the customer this grade belongs to) has it, in `lang`: the matched rule with the
+    /// customer's numbers, English keywords or Korean ones (`그리고`, `또는`, `아님`, `항상`).
+    pub fn reason_in(&self, m: &dyn Metrics, lang: Lang) -> String {
+        match &self.by {
+            Some(by) => match lang {
+                Lang::En => by.rule.reason_in(m, Lang::En),
+                Lang::Ko => by.rule.reason_with(m, Lang::Ko, by.currency),
+            },
+            None => lang.pick("해당 규칙 없음", "no rule matched").to_string(),
+        }
+    }
+}
+
+/// The values of the metrics (and the groups) a rule reads, taken from a customer when the
+/// customer's record is not kept (a grade change's earlier side): enough to render the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleValues {
+    values: Vec<(Metric, Option<Decimal>)>,
+    groups: Vec<String>,
+}
+
+impl RuleValues {
+    /// The values `grade`'s rule reads from `m`.
+    pub fn of(grade: &Grade, m: &dyn Metrics) -> RuleValues {
+        let Some(by) = &grade.by else {
+            return RuleValues::default();
+        };
+        RuleValues {
+            values: by
+                .rule
+                .metrics()
+                .into_iter()
+                .map(|k| (k, m.metric(k)))
+                .collect(),
+            groups: if by.rule.uses_group() {
+                m.groups()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+impl Metrics for RuleValues {
+    fn metric(&self, m: Metric) -> Option<Decimal> {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == m)
+            .and_then(|(_, v)| *v)
+    }
+    fn groups(&self) -> Vec<String> {
+        self.groups.clone()
     }
 }
 
@@ -218,11 +277,9 @@ pub fn window_start(as_of: NaiveDate, lookback_days: u32) -> NaiveDate {
     as_of - Duration::days(i64::from(lookback_days)) + Duration::days(1)
 }
 
-/// Compute the customer table as of `as_of` (see the module notes for every definition).
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the customer table is described once: per-customer facts, then the grades"
-)]
+/// Compute the customer table as of `as_of` (see the module notes for every definition):
+/// each customer's own facts, then the scores that compare customers (RFM, rank), then the
+/// grades.
 pub fn customer_table(
     ledger: &SalesLedger,
     quotes: &[QuoteRow],
@@ -231,10 +288,108 @@ pub fn customer_table(
     as_of: NaiveDate,
 ) -> CustomerTable {
     let start = window_start(as_of, settings.lookback_days);
-    let in_window = |d: NaiveDate| start <= d && d <= as_of;
-    let upto = |t: NaiveDateTime| t.date() <= as_of;
+    let window = Window { start, as_of };
+    let qagg = quote_aggs(quotes, window);
 
-    // Quotes by customer.
+    // The master list by key: first row wins, opt-out if any row says so.
+    let mut master: BTreeMap<&str, (&CustomerRow, bool)> = BTreeMap::new();
+    for c in customers {
+        master
+            .entry(c.customer.as_str())
+            .and_modify(|e| e.1 |= c.opt_out)
+            .or_insert((c, c.opt_out));
+    }
+
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    keys.extend(master.keys());
+    keys.extend(qagg.keys());
+    for (k, c) in &ledger.customers {
+        let seen = c.orders.values().any(|o| window.upto(o.at))
+            || c.returns.iter().any(|r| window.upto(r.at));
+        if seen {
+            keys.insert(k.as_str());
+        }
+    }
+
+    // Every row's grades before grading: one shared name.
+    let placeholder = ungraded(0);
+    let mut rows: Vec<CustomerStats> = keys
+        .into_iter()
+        .map(|key| {
+            let mut s = empty_stats_with(key, &placeholder);
+            if let Some(c) = ledger.customers.get(key) {
+                add_sales(&mut s, c, window);
+            }
+            if let Some(&(m, opt_out)) = master.get(key) {
+                add_listed(&mut s, m, opt_out);
+            }
+            if let Some(q) = qagg.get(key) {
+                add_quotes(&mut s, q, as_of);
+            }
+            finish_stats(&mut s, as_of);
+            s
+        })
+        .collect();
+
+    let rfm_cuts = score_rfm(&mut rows, settings);
+    rank_totals(&mut rows);
+    crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
+    let currency = settings.currency.unwrap_or(Currency::Krw);
+    let vip_rules = shared_rules(&settings.vip_rules, currency);
+    let responder_rules = shared_rules(&settings.responder_rules, currency);
+    for row in &mut rows {
+        row.vip = grade_named(&settings.vip_rules, &vip_rules, row);
+        row.responder = grade_named(&settings.responder_rules, &responder_rules, row);
+    }
+
+    let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
+    for o in ledger
+        .anonymous_orders
+        .values()
+        .filter(|o| window.upto(o.at))
+    {
+        anonymous_total_all += o.amount;
+        anonymous_orders_all += 1;
+    }
+    for r in ledger
+        .anonymous_returns
+        .iter()
+        .filter(|r| window.upto(r.at))
+    {
+        anonymous_total_all += r.amount;
+    }
+
+    CustomerTable {
+        as_of,
+        window_start: start,
+        lookback_days: settings.lookback_days,
+        rows,
+        rfm_cuts,
+        anonymous_total_all,
+        anonymous_orders_all,
+    }
+}
+
+/// The lookback window ending on `as_of` (see the module notes).
+#[derive(Clone, Copy)]
+struct Window {
+    start: NaiveDate,
+    as_of: NaiveDate,
+}
+
+impl Window {
+    fn contains(self, d: NaiveDate) -> bool {
+        self.start <= d && d <= self.as_of
+    }
+    /// Not after `as_of`.
+    fn upto(self, t: NaiveDateTime) -> bool {
+        t.date() <= self.as_of
+    }
+}
+
+/// The quote log's metrics by customer key, as of the window's end.
+fn quote_aggs(quotes: &[QuoteRow], window: Window) -> BTreeMap<&str, QuoteAgg<'_>> {
+    let as_of = window.as_of;
     let mut qagg: BTreeMap<&str, QuoteAgg<'_>> = BTreeMap::new();
     for q in quotes {
         let (Some(key), sent) = (q.customer.as_deref(), q.sent.date()) else {
@@ -252,7 +407,7 @@ pub fn customer_table(
             a.phones.push(p);
         }
         a.last = a.last.max(Some(sent));
-        if in_window(sent) {
+        if window.contains(sent) {
             a.quotes += 1;
             let opened = flag_by(q.opened, as_of) || (q.opens > 0 && q.opened.date().is_none());
             if opened {
@@ -264,108 +419,89 @@ pub fn customer_table(
             a.reminders += q.reminders;
         }
     }
+    qagg
+}
 
-    // The master list by key: first row wins, opt-out if any row says so.
-    let mut master: BTreeMap<&str, (&CustomerRow, bool)> = BTreeMap::new();
-    for c in customers {
-        master
-            .entry(c.customer.as_str())
-            .and_modify(|e| e.1 |= c.opt_out)
-            .or_insert((c, c.opt_out));
-    }
-
-    let mut keys: BTreeSet<&str> = BTreeSet::new();
-    keys.extend(master.keys());
-    keys.extend(qagg.keys());
-    for (k, c) in &ledger.customers {
-        let seen = c.orders.values().any(|o| upto(o.at)) || c.returns.iter().any(|r| upto(r.at));
-        if seen {
-            keys.insert(k.as_str());
+/// A customer's orders and returns up to `as_of`, and the identity the sales give.
+fn add_sales(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Window) {
+    for o in c.orders.values().filter(|o| window.upto(o.at)) {
+        let day = o.at.date();
+        s.orders_all += 1;
+        s.total_all += o.amount;
+        s.first_order = Some(s.first_order.map_or(day, |f| f.min(day)));
+        s.last_order = s.last_order.max(Some(day));
+        if window.contains(day) {
+            s.orders += 1;
+            s.total += o.amount;
         }
     }
-
-    let mut rows: Vec<CustomerStats> = Vec::with_capacity(keys.len());
-    // Every row's grades before grading: one shared name, no reason text.
-    let placeholder = Grade {
-        reason: String::new(),
-        reason_ko: String::new(),
-        ..ungraded(0)
-    };
-    for key in keys {
-        let led = ledger.customers.get(key);
-        let mas = master.get(key).map(|m| m.0);
-        let q = qagg.get(key);
-        let mut s = empty_stats_with(key, &placeholder);
-        if let Some(c) = led {
-            for o in c.orders.values().filter(|o| upto(o.at)) {
-                let day = o.at.date();
-                s.orders_all += 1;
-                s.total_all += o.amount;
-                s.first_order = Some(s.first_order.map_or(day, |f| f.min(day)));
-                s.last_order = s.last_order.max(Some(day));
-                if in_window(day) {
-                    s.orders += 1;
-                    s.total += o.amount;
-                }
-            }
-            for r in c.returns.iter().filter(|r| upto(r.at)) {
-                s.total_all += r.amount;
-                if in_window(r.at.date()) {
-                    s.total += r.amount;
-                }
-            }
-            s.name = c.display_name().map(str::to_string);
-            s.email.clone_from(&c.email);
-            s.phones.clone_from(&c.phones);
+    for r in c.returns.iter().filter(|r| window.upto(r.at)) {
+        s.total_all += r.amount;
+        if window.contains(r.at.date()) {
+            s.total += r.amount;
         }
-        if let Some(m) = mas {
-            s.listed = true;
-            s.opt_out = master.get(key).is_some_and(|e| e.1);
-            s.group.clone_from(&m.group);
-            if s.name.is_none() {
-                s.name.clone_from(&m.name);
-            }
-            if s.email.is_none() {
-                s.email.clone_from(&m.email);
-            }
-            s.phones.extend(m.phone.iter().cloned());
-        }
-        if let Some(q) = q {
-            if s.name.is_none() {
-                s.name = q.name.map(str::to_string);
-            }
-            if s.email.is_none() {
-                s.email = q.email.map(str::to_string);
-            }
-            s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
-            s.quotes = q.quotes;
-            s.opens = q.opens;
-            s.quotes_opened = q.opened;
-            s.responses = q.responses;
-            s.conversions = q.conversions;
-            s.reminders = q.reminders;
-            s.last_quote = q.last;
-            s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
-            if q.quotes > 0 {
-                s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
-                s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
-            }
-        }
-        s.phone = s.phones.first().cloned();
-        s.phones.sort();
-        s.phones.dedup();
-        if s.orders > 0 {
-            s.avg_order = Some(
-                (s.total / Decimal::from(s.orders))
-                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
-            );
-        }
-        s.recency_days = s.last_order.map(|d| (as_of - d).num_days());
-        s.tenure_days = s.first_order.map(|d| (as_of - d).num_days());
-        rows.push(s);
     }
+    s.name = c.display_name().map(str::to_string);
+    s.email.clone_from(&c.email);
+    s.phones.clone_from(&c.phones);
+}
 
-    // RFM over customers with an order up to as_of.
+/// What the Customers sheet says of a customer (its name and e-mail only when the sales
+/// gave none).
+fn add_listed(s: &mut CustomerStats, m: &CustomerRow, opt_out: bool) {
+    s.listed = true;
+    s.opt_out = opt_out;
+    s.group.clone_from(&m.group);
+    if s.name.is_none() {
+        s.name.clone_from(&m.name);
+    }
+    if s.email.is_none() {
+        s.email.clone_from(&m.email);
+    }
+    s.phones.extend(m.phone.iter().cloned());
+}
+
+/// A customer's quote metrics (and the identity the quote log gives, when still unknown).
+fn add_quotes(s: &mut CustomerStats, q: &QuoteAgg<'_>, as_of: NaiveDate) {
+    if s.name.is_none() {
+        s.name = q.name.map(str::to_string);
+    }
+    if s.email.is_none() {
+        s.email = q.email.map(str::to_string);
+    }
+    s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
+    s.quotes = q.quotes;
+    s.opens = q.opens;
+    s.quotes_opened = q.opened;
+    s.responses = q.responses;
+    s.conversions = q.conversions;
+    s.reminders = q.reminders;
+    s.last_quote = q.last;
+    s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
+    if q.quotes > 0 {
+        s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
+        s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
+    }
+}
+
+/// The metrics derived from the others: the phone to show, the average order, recency and
+/// tenure.
+fn finish_stats(s: &mut CustomerStats, as_of: NaiveDate) {
+    s.phone = s.phones.first().cloned();
+    s.phones.sort();
+    s.phones.dedup();
+    if s.orders > 0 {
+        s.avg_order = Some(
+            (s.total / Decimal::from(s.orders))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        );
+    }
+    s.recency_days = s.last_order.map(|d| (as_of - d).num_days());
+    s.tenure_days = s.first_order.map(|d| (as_of - d).num_days());
+}
+
+/// RFM scores over the customers with an order up to `as_of`.
+fn score_rfm(rows: &mut [CustomerStats], settings: &Settings) -> RfmCuts {
     let scored: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].orders_all > 0)
         .collect();
@@ -385,8 +521,11 @@ pub fn customer_table(
         row.m = Some(sc.m);
         row.segment = Some(sc.segment());
     }
+    rfm_cuts
+}
 
-    // Rank by window total among customers with a window order.
+/// Rank by window total among customers with a window order.
+fn rank_totals(rows: &mut [CustomerStats]) {
     let mut totals: Vec<Decimal> = rows
         .iter()
         .filter(|r| r.orders > 0)
@@ -397,34 +536,6 @@ pub fn customer_table(
     for row in rows.iter_mut().filter(|r| r.orders > 0) {
         let above = totals.partition_point(|t| *t > row.total);
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
-    }
-
-    crate::analysis::value::fill_rule_metrics(&mut rows, ledger, settings, as_of);
-    let vip_names = shared_names(&settings.vip_rules);
-    let responder_names = shared_names(&settings.responder_rules);
-    let currency = settings.currency.unwrap_or(crate::model::Currency::Krw);
-    for row in &mut rows {
-        row.vip = grade_named(&settings.vip_rules, &vip_names, row, currency);
-        row.responder = grade_named(&settings.responder_rules, &responder_names, row, currency);
-    }
-
-    let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
-    for o in ledger.anonymous_orders.values().filter(|o| upto(o.at)) {
-        anonymous_total_all += o.amount;
-        anonymous_orders_all += 1;
-    }
-    for r in ledger.anonymous_returns.iter().filter(|r| upto(r.at)) {
-        anonymous_total_all += r.amount;
-    }
-
-    CustomerTable {
-        as_of,
-        window_start: start,
-        lookback_days: settings.lookback_days,
-        rows,
-        rfm_cuts,
-        anonymous_total_all,
-        anonymous_orders_all,
     }
 }
 
@@ -485,43 +596,47 @@ fn ungraded(rank: usize) -> Grade {
             ko: "미분류".into(),
         }),
         builtin: true,
-        reason: "no rule matched".into(),
-        reason_ko: "해당 규칙 없음".into(),
+        by: None,
     }
 }
 
-/// The first rule of `rules` that holds for `m`, with its reason.
+/// The first rule of `rules` that holds for `m` (Korean reasons in won).
 pub fn grade(rules: &[GradeRule], m: &dyn Metrics) -> Grade {
-    grade_named(rules, &shared_names(rules), m, crate::model::Currency::Krw)
+    grade_named(rules, &shared_rules(rules, Currency::Krw), m)
 }
 
-/// Each rule's grade name, once, to be shared by every customer's [`Grade`].
-fn shared_names(rules: &[GradeRule]) -> Vec<Arc<GradeName>> {
-    rules.iter().map(|r| Arc::new(r.grade.clone())).collect()
-}
-
-/// [`grade`] with the names of [`shared_names`]; the reasons are stored without spare capacity
-/// (a table holds four of them per customer). The Korean reason writes money in `currency`.
-fn grade_named(
-    rules: &[GradeRule],
-    names: &[Arc<GradeName>],
-    m: &dyn Metrics,
-    currency: crate::model::Currency,
-) -> Grade {
-    let exact = |s: String| s.into_boxed_str().into_string();
+/// Each rule's grade name and the rule, once, to be shared by every customer's [`Grade`].
+fn shared_rules(rules: &[GradeRule], currency: Currency) -> Vec<(Arc<GradeName>, Arc<GradedBy>)> {
     rules
         .iter()
-        .zip(names)
+        .map(|r| {
+            let by = GradedBy {
+                rule: r.rule.clone(),
+                currency,
+            };
+            (Arc::new(r.grade.clone()), Arc::new(by))
+        })
+        .collect()
+}
+
+/// [`grade`] with the shared names and rules of [`shared_rules`].
+fn grade_named(
+    rules: &[GradeRule],
+    shared: &[(Arc<GradeName>, Arc<GradedBy>)],
+    m: &dyn Metrics,
+) -> Grade {
+    rules
+        .iter()
+        .zip(shared)
         .enumerate()
         .find(|(_, (g, _))| g.rule.eval(m))
         .map_or_else(
             || ungraded(rules.len()),
-            |(rank, (g, name))| Grade {
+            |(rank, (g, (name, by)))| Grade {
                 rank,
                 name: Arc::clone(name),
                 builtin: g.origin == Origin::Default,
-                reason: exact(g.rule.reason_in(m, Lang::En)),
-                reason_ko: exact(g.rule.reason_with(m, Lang::Ko, currency)),
+                by: Some(Arc::clone(by)),
             },
         )
 }
@@ -542,7 +657,16 @@ pub struct GradeChange {
     pub kind: GradeKind,
     pub from: Grade,
     pub to: Grade,
+    /// What `to`'s rule read from the customer, for its reason.
+    pub to_values: RuleValues,
     pub direction: Direction,
+}
+
+impl GradeChange {
+    /// Why the customer has the new grade, in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        self.to.reason_in(&self.to_values, lang)
+    }
 }
 
 /// The last day of the week before the one containing `as_of` (weeks start on `week_start`).
@@ -601,6 +725,7 @@ pub fn changes_between(
                 kind,
                 from,
                 to: to.clone(),
+                to_values: RuleValues::of(to, row),
                 direction,
             });
         }
@@ -850,7 +975,7 @@ mod tests {
             (0, Decimal::ZERO, None, None)
         );
         assert_eq!(c.vip.name.en, "Prospect");
-        assert_eq!(c.vip.reason, "always");
+        assert_eq!(c.vip.reason_in(c, Lang::En), "always");
         assert_eq!(c.responder.name.en, "No quotes");
         let q = t.get("q@x.kr").unwrap();
         assert_eq!(q.name.as_deref(), Some("Q q@x.kr"));
@@ -870,9 +995,15 @@ mod tests {
         assert_eq!(q.days_since_last_quote, Some(5));
         assert_eq!(q.responder.name.en, "Interested");
         // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
-        assert_eq!(q.responder.reason, "opens 3 ≥ 1 or conversions 1 ≥ 1");
+        assert_eq!(
+            q.responder.reason_in(q, Lang::En),
+            "opens 3 ≥ 1 or conversions 1 ≥ 1"
+        );
         // Korean reasons name the metrics in Korean with their units (SPEC promise 6).
-        assert_eq!(q.responder.reason_ko, "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회");
+        assert_eq!(
+            q.responder.reason_in(q, Lang::Ko),
+            "열람 3회 ≥ 1회 또는 전환 1회 ≥ 1회"
+        );
     }
 
     #[test]
@@ -894,16 +1025,27 @@ mod tests {
         let t = table(&rows, "2025-04-15");
         let g = |k: &str| {
             let r = t.get(k).unwrap();
-            (r.vip.name.en.as_str(), r.vip.rank, r.vip.reason.as_str())
+            (
+                r.vip.name.en.as_str(),
+                r.vip.rank,
+                r.vip.reason_in(r, Lang::En),
+            )
         };
         assert_eq!(
             g("vip"),
-            ("VIP", 0, "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5")
+            (
+                "VIP",
+                0,
+                "total 1,250,000 ≥ 1,000,000 and orders 5 ≥ 5".to_string()
+            )
         );
-        assert_eq!(g("gold"), ("Gold", 1, "total 600,000 ≥ 500,000"));
-        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2"));
-        assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1"));
-        assert_eq!(g("old"), ("Prospect", 4, "always"));
+        assert_eq!(
+            g("gold"),
+            ("Gold", 1, "total 600,000 ≥ 500,000".to_string())
+        );
+        assert_eq!(g("reg"), ("Standard", 2, "orders 2 ≥ 2".to_string()));
+        assert_eq!(g("new"), ("New", 3, "orders 1 ≥ 1".to_string()));
+        assert_eq!(g("old"), ("Prospect", 4, "always".to_string()));
         assert!(t.rows.iter().all(|r| r.vip.builtin));
         // Rank among the 4 customers with a window order.
         let pct: Vec<_> = ["vip", "gold", "reg", "new", "old"]
@@ -932,13 +1074,17 @@ mod tests {
         let a = t.get("a").unwrap();
         assert_eq!((a.vip.name.en.as_str(), a.vip.builtin), ("Top", false));
         assert_eq!(
-            a.vip.reason,
+            a.vip.reason_in(a, Lang::En),
             "total_rank_pct 50 ≤ 50 and recency_days 14 < 30"
         );
         let b = t.get("b").unwrap();
         assert_eq!(
-            (b.vip.name.en.as_str(), b.vip.rank, b.vip.reason.as_str()),
-            ("Ungraded", 1, "no rule matched")
+            (
+                b.vip.name.en.as_str(),
+                b.vip.rank,
+                b.vip.reason_in(b, Lang::En)
+            ),
+            ("Ungraded", 1, "no rule matched".to_string())
         );
     }
 
@@ -1017,6 +1163,12 @@ mod tests {
             ]
         );
         assert_eq!(ch[2].name, "UP");
+        // The new grade's reason is rendered from the values its rule read, in either language.
+        assert_eq!(
+            [ch[2].reason_in(Lang::En), ch[2].reason_in(Lang::Ko)],
+            ["orders 3 ≥ 3", "주문 3회 ≥ 3회"]
+        );
+        assert_eq!(ch[0].reason_in(Lang::En), "always");
     }
 
     #[test]

@@ -613,8 +613,15 @@ pub fn money_text(d: Decimal, cur: Currency, lang: Lang) -> String {
 impl Message {
     /// Why the message is due, in the customer's numbers.
     pub fn reason(&self, lang: Lang, cur: Currency) -> String {
+        self.fact.reason(lang, cur)
+    }
+}
+
+impl Fact {
+    /// The trigger in the customer's numbers, in `lang` with money in `cur`.
+    pub fn reason(&self, lang: Lang, cur: Currency) -> String {
         let money = |d: Decimal| money_text(d, cur, lang);
-        match (&self.fact, lang) {
+        match (self, lang) {
             (Fact::Order { n, day, amount }, Lang::Ko) => {
                 format!("{n}번째 주문 {day} {}", money(*amount))
             }

@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 
 use super::customers::{CustomerStats, CustomerTable, Grade};
 use crate::ingest::Dataset;
-use crate::model::{CellRef, Flag, QuoteRow};
+use crate::model::{CellRef, Currency, Flag, Lang, QuoteRow};
 use crate::settings::Settings;
 
 /// Statuses that close a quote besides the configured cancel words (lower-case).
@@ -73,15 +73,20 @@ pub struct Reminder {
     pub amount: Option<Decimal>,
     pub vip: Option<Grade>,
     pub responder: Option<Grade>,
-    /// Why, in English and Korean.
-    pub reason: String,
-    pub reason_ko: String,
 }
 
 impl Reminder {
-    /// The reason in `lang`.
-    pub fn reason_in(&self, lang: crate::model::Lang) -> &str {
-        lang.pick(&self.reason_ko, &self.reason)
+    /// Why, in `lang`, from the quote's own numbers: `sent 9 days ago, not opened, no reminder
+    /// yet`.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        reminder_reason(
+            self.days_since_sent,
+            self.opened,
+            self.opens,
+            self.reminders,
+            self.last_reminded,
+            lang,
+        )
     }
 }
 
@@ -150,14 +155,115 @@ pub struct NextAction {
     pub responder: Grade,
     pub last_quote: Option<QuoteFlow>,
     pub action: ActionKind,
-    pub reason: String,
-    pub reason_ko: String,
+    pub why: ActionReason,
+}
+
+/// Why a customer has their next action, as facts (rendered by [`NextAction::reason_in`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionReason {
+    /// No action, nothing to say.
+    None,
+    /// The customer opted out of messages (no action).
+    OptedOut,
+    /// The first due quote (oldest sent) and how many more are due.
+    Reminder {
+        quote_id: Option<String>,
+        days_since_sent: i64,
+        opened: bool,
+        opens: u32,
+        reminders: u32,
+        last_reminded: Option<NaiveDate>,
+        more: usize,
+    },
+    /// The n-th order, on the customer's last order day.
+    Thank { n: u32, on: Option<NaiveDate> },
+    /// No order for `days` days, more than `after_days` (`winback.after_days`); the grade is
+    /// the action's VIP grade.
+    WinBack { days: i64, after_days: u32 },
+    /// Listed, no order, no quote.
+    Welcome,
+    /// The first flow message due today and its trigger.
+    Flow {
+        flow: String,
+        fact: super::flows::Fact,
+        currency: Currency,
+    },
 }
 
 impl NextAction {
-    /// The reason in `lang`.
-    pub fn reason_in(&self, lang: crate::model::Lang) -> &str {
-        lang.pick(&self.reason_ko, &self.reason)
+    /// The reason in `lang` (empty when there is nothing to say).
+    pub fn reason_in(&self, lang: Lang) -> String {
+        match &self.why {
+            ActionReason::None => String::new(),
+            ActionReason::OptedOut => lang.pick("수신거부 고객", "opted out of messages").into(),
+            ActionReason::Reminder {
+                quote_id,
+                days_since_sent,
+                opened,
+                opens,
+                reminders,
+                last_reminded,
+                more,
+            } => {
+                let id = quote_id.as_deref().unwrap_or("-");
+                let first = reminder_reason(
+                    *days_since_sent,
+                    *opened,
+                    *opens,
+                    *reminders,
+                    *last_reminded,
+                    lang,
+                );
+                let mut s = match lang {
+                    Lang::En => format!("quote {id}: {first}"),
+                    Lang::Ko => format!("견적 {id}: {first}"),
+                };
+                if *more > 0 {
+                    s.push_str(&match lang {
+                        Lang::En => format!(" (+{more} more quote(s))"),
+                        Lang::Ko => format!(" (외 {more}건)"),
+                    });
+                }
+                s
+            }
+            ActionReason::Thank { n, on } => {
+                let when = on.map(|d| d.to_string()).unwrap_or_default();
+                match lang {
+                    Lang::En => {
+                        let ord = match n {
+                            1 => "1st",
+                            2 => "2nd",
+                            _ => "3rd",
+                        };
+                        format!("{ord} order on {when}")
+                    }
+                    Lang::Ko => format!("{n}번째 주문 ({when})"),
+                }
+            }
+            ActionReason::WinBack { days, after_days } => {
+                let g = &self.vip.name;
+                match lang {
+                    Lang::En => {
+                        format!(
+                            "{} customer, no order for {days} days (> {after_days})",
+                            g.en
+                        )
+                    }
+                    Lang::Ko => format!("{} 고객, {days}일째 주문 없음 (> {after_days}일)", g.ko),
+                }
+            }
+            ActionReason::Welcome => lang
+                .pick(
+                    "고객 명단에 새로 등록, 아직 주문 없음",
+                    "new in the customer list, no order yet",
+                )
+                .into(),
+            ActionReason::Flow {
+                flow,
+                fact,
+                currency,
+            } => format!("{flow}: {}", fact.reason(lang, *currency)),
+        }
     }
 }
 
@@ -230,7 +336,6 @@ pub fn due_reminders(
             continue;
         }
         let opened = opened_by(q, as_of);
-        let (reason, reason_ko) = reminder_reason(since, opened, q.opens, q.reminders, last);
         out.push(Reminder {
             cell: q.cell.clone(),
             quote_id: q.quote_id.clone(),
@@ -257,8 +362,6 @@ pub fn due_reminders(
             amount: q.amount,
             vip: stats.map(|c| c.vip.clone()),
             responder: stats.map(|c| c.responder.clone()),
-            reason,
-            reason_ko,
         });
     }
     out.sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.cell.cmp(&b.cell)));
@@ -271,31 +374,33 @@ fn reminder_reason(
     opens: u32,
     reminders: u32,
     last: Option<NaiveDate>,
-) -> (String, String) {
-    let mut en = format!("sent {since} days ago, ");
-    let mut ko = format!("발송 {since}일 경과, ");
-    if opened {
-        en.push_str(&format!("opened ({opens}×) but no reply"));
-        ko.push_str(&format!("열람({opens}회)했으나 응답 없음"));
-    } else {
-        en.push_str("not opened");
-        ko.push_str("미열람");
+    lang: Lang,
+) -> String {
+    let mut s = match lang {
+        Lang::En => format!("sent {since} days ago, "),
+        Lang::Ko => format!("발송 {since}일 경과, "),
+    };
+    match (opened, lang) {
+        (true, Lang::En) => s.push_str(&format!("opened ({opens}×) but no reply")),
+        (true, Lang::Ko) => s.push_str(&format!("열람({opens}회)했으나 응답 없음")),
+        (false, _) => s.push_str(lang.pick("미열람", "not opened")),
     }
     match reminders {
-        0 => {
-            en.push_str(", no reminder yet");
-            ko.push_str(", 리마인드 없음");
-        }
+        0 => s.push_str(lang.pick(", 리마인드 없음", ", no reminder yet")),
         n => {
-            en.push_str(&format!(", {n} reminder(s) so far"));
-            ko.push_str(&format!(", 리마인드 {n}회"));
+            s.push_str(&match lang {
+                Lang::En => format!(", {n} reminder(s) so far"),
+                Lang::Ko => format!(", 리마인드 {n}회"),
+            });
             if let Some(l) = last {
-                en.push_str(&format!(" (last {l})"));
-                ko.push_str(&format!(" (최근 {l})"));
+                s.push_str(&match lang {
+                    Lang::En => format!(" (last {l})"),
+                    Lang::Ko => format!(" (최근 {l})"),
+                });
             }
         }
     }
-    (en, ko)
+    s
 }
 
 /// The rank of the lowest grade that counts as "Standard or better", if the owner's VIP table
@@ -348,8 +453,7 @@ pub fn next_actions(
                 converted: converted_by(q, as_of),
                 reminders: q.reminders,
             });
-            let (action, reason, reason_ko) =
-                action_of(c, due_by.get(c.key.as_str()), regular, settings);
+            let (action, why) = action_of(c, due_by.get(c.key.as_str()), regular, settings);
             NextAction {
                 customer: c.key.clone(),
                 name: c.display_name().to_string(),
@@ -359,8 +463,7 @@ pub fn next_actions(
                 responder: c.responder.clone(),
                 last_quote: flow,
                 action,
-                reason,
-                reason_ko,
+                why,
             }
         })
         .collect()
@@ -371,42 +474,36 @@ fn action_of(
     due: Option<&Vec<&Reminder>>,
     regular: Option<usize>,
     settings: &Settings,
-) -> (ActionKind, String, String) {
+) -> (ActionKind, ActionReason) {
     if c.opt_out {
-        return (
-            ActionKind::None,
-            "opted out of messages".into(),
-            "수신거부 고객".into(),
-        );
+        return (ActionKind::None, ActionReason::OptedOut);
     }
     if let Some(first) = due.and_then(|d| d.first()) {
         let n = due.map_or(0, Vec::len);
-        let id = first.quote_id.as_deref().unwrap_or("-");
-        let (mut en, mut ko) = (
-            format!("quote {id}: {}", first.reason),
-            format!("견적 {id}: {}", first.reason_ko),
+        return (
+            ActionKind::SendReminder,
+            ActionReason::Reminder {
+                quote_id: first.quote_id.clone(),
+                days_since_sent: first.days_since_sent,
+                opened: first.opened,
+                opens: first.opens,
+                reminders: first.reminders,
+                last_reminded: first.last_reminded,
+                more: n - 1,
+            },
         );
-        if n > 1 {
-            en.push_str(&format!(" (+{} more quote(s))", n - 1));
-            ko.push_str(&format!(" (외 {}건)", n - 1));
-        }
-        return (ActionKind::SendReminder, en, ko);
     }
     if let Some(r) = c.recency_days
         && r < THANK_WITHIN_DAYS
         && (1..=3).contains(&c.orders_all)
     {
         let n = c.orders_all;
-        let when = c.last_order.map(|d| d.to_string()).unwrap_or_default();
-        let ord = match n {
-            1 => "1st",
-            2 => "2nd",
-            _ => "3rd",
-        };
         return (
             ActionKind::Thank(n),
-            format!("{ord} order on {when}"),
-            format!("{n}번째 주문 ({when})"),
+            ActionReason::Thank {
+                n,
+                on: c.last_order,
+            },
         );
     }
     let regular_or_better = match regular {
@@ -417,27 +514,18 @@ fn action_of(
         && let Some(r) = c.recency_days
         && r > i64::from(settings.winback_after_days)
     {
-        let g = &c.vip.name;
         return (
             ActionKind::WinBack,
-            format!(
-                "{} customer, no order for {r} days (> {})",
-                g.en, settings.winback_after_days
-            ),
-            format!(
-                "{} 고객, {r}일째 주문 없음 (> {}일)",
-                g.ko, settings.winback_after_days
-            ),
+            ActionReason::WinBack {
+                days: r,
+                after_days: settings.winback_after_days,
+            },
         );
     }
     if c.listed && c.orders_all == 0 && c.last_quote.is_none() {
-        return (
-            ActionKind::Welcome,
-            "new in the customer list, no order yet".into(),
-            "고객 명단에 새로 등록, 아직 주문 없음".into(),
-        );
+        return (ActionKind::Welcome, ActionReason::Welcome);
     }
-    (ActionKind::None, String::new(), String::new())
+    (ActionKind::None, ActionReason::None)
 }
 
 /// With a Flows sheet, each customer's next action is the first flow message due today (the
@@ -446,25 +534,26 @@ fn action_of(
 pub fn actions_from_flows(
     actions: &mut [NextAction],
     day: &super::flows::FlowDay,
-    currency: crate::model::Currency,
+    currency: Currency,
 ) {
-    use crate::model::Lang;
     let mut first: BTreeMap<&str, &super::flows::Message> = BTreeMap::new();
     for m in day.due() {
         first.entry(m.customer.as_str()).or_insert(m);
     }
     for a in actions.iter_mut() {
-        if a.action == ActionKind::None && !a.reason.is_empty() {
+        if a.action == ActionKind::None && a.why != ActionReason::None {
             continue;
         }
         if let Some(m) = first.get(a.customer.as_str()) {
             a.action = ActionKind::Flow;
-            a.reason = format!("{}: {}", m.flow, m.reason(Lang::En, currency));
-            a.reason_ko = format!("{}: {}", m.flow, m.reason(Lang::Ko, currency));
+            a.why = ActionReason::Flow {
+                flow: m.flow.clone(),
+                fact: m.fact.clone(),
+                currency,
+            };
         } else {
             a.action = ActionKind::None;
-            a.reason.clear();
-            a.reason_ko.clear();
+            a.why = ActionReason::None;
         }
     }
 }

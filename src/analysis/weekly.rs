@@ -187,7 +187,10 @@ pub struct GradeChangeLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderLine {
     pub customer: String,
+    /// The quote id, else the quote row's cell (`Quotes!A5`).
     pub quote_id: String,
+    /// The quote row's first cell, for messages that name where a text came from.
+    pub cell: crate::model::CellRef,
     pub days_since_sent: i64,
 }
 
@@ -269,10 +272,6 @@ pub const NONE: &str = "–";
 
 /// Compute the weekly report for `week` (and the week before it). Grade changes, reminders
 /// and the funnel are left empty for the caller to fill.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the weekly report's tables are described once: KPIs, trend, top customers"
-)]
 pub fn weekly_report(
     ledger: &SalesLedger,
     quotes: &[QuoteRow],
@@ -283,110 +282,18 @@ pub fn weekly_report(
     // `week_start` is implied by `week`; it is taken so callers cannot mix two conventions.
     debug_assert_eq!(week.start().weekday(), week_start);
     let first = week.start() - Days::new(7 * (TREND_WEEKS as u64 - 1));
-    // Index of a day's week in the trend (0 = oldest, TREND_WEEKS-1 = `week`).
-    let slot = |day: Day| -> Option<usize> {
-        let d = (day - first).num_days();
-        (0..7 * TREND_WEEKS as i64)
-            .contains(&d)
-            .then_some((d / 7) as usize)
-    };
-    let (cur, prev) = (TREND_WEEKS - 1, TREND_WEEKS - 2);
-
-    let mut revenue = [Decimal::ZERO; TREND_WEEKS];
-    let mut orders = [0u64; 2];
-    let mut customers = [0u64; 2];
-    let mut new_customers = [0u64; 2];
-    let mut top: Vec<TopCustomer> = Vec::new();
-
-    for o in ledger.anonymous_orders.values() {
-        if let Some(i) = slot(o.at.date()) {
-            revenue[i] += o.amount;
-            if i >= prev {
-                orders[i - prev] += 1;
-            }
-        }
-    }
-    for r in &ledger.anonymous_returns {
-        if let Some(i) = slot(r.at.date()) {
-            revenue[i] += r.amount;
-        }
-    }
-    for (key, c) in &ledger.customers {
-        let mut seen = [false; 2];
-        let mut week_orders = 0u64;
-        let mut week_net = Decimal::ZERO;
-        for o in c.orders.values() {
-            if let Some(i) = slot(o.at.date()) {
-                revenue[i] += o.amount;
-                if i >= prev {
-                    orders[i - prev] += 1;
-                    seen[i - prev] = true;
-                }
-                if i == cur {
-                    week_orders += 1;
-                    week_net += o.amount;
-                }
-            }
-        }
-        for r in &c.returns {
-            if let Some(i) = slot(r.at.date()) {
-                revenue[i] += r.amount;
-                if i == cur {
-                    week_net += r.amount;
-                }
-            }
-        }
-        for (k, s) in seen.iter().enumerate() {
-            customers[k] += u64::from(*s);
-        }
-        if let Some(i) = c.orders.values().map(|o| o.at.date()).min().and_then(slot)
-            && i >= prev
-        {
-            new_customers[i - prev] += 1;
-        }
-        if week_orders > 0 && week_net > Decimal::ZERO {
-            let name = c.display_name().unwrap_or(key).to_string();
-            top.push(TopCustomer {
-                customer: key.clone(),
-                name,
-                orders: week_orders,
-                revenue: week_net,
-            });
-        }
-    }
-    top.sort_by(|a, b| {
+    let mut t = Tally::new(first);
+    t.add_ledger(ledger);
+    t.top.sort_by(|a, b| {
         b.revenue
             .cmp(&a.revenue)
             .then_with(|| a.customer.cmp(&b.customer))
     });
-    top.truncate(top_n);
-
-    let kpis = |k: usize, w: Week| -> Kpis {
-        let (mut sent, mut opened, mut converted) = (0u64, 0u64, 0u64);
-        for q in quotes.iter().filter(|q| w.contains(q.sent.date())) {
-            sent += 1;
-            opened += u64::from(q.opened.is_yes() || q.opens > 0);
-            converted += u64::from(q.converted.is_yes());
-        }
-        let rate = |n: u64| (sent > 0).then(|| Decimal::from(n) / Decimal::from(sent));
-        let rev = revenue[prev + k];
-        Kpis {
-            revenue: rev,
-            orders: orders[k],
-            customers: customers[k],
-            new_customers: new_customers[k],
-            avg_order: (orders[k] > 0).then(|| rev / Decimal::from(orders[k])),
-            quotes_sent: sent,
-            quotes_opened: opened,
-            quotes_converted: converted,
-            open_rate: rate(opened),
-            conversion_rate: rate(converted),
-        }
-    };
+    t.top.truncate(top_n);
 
     let mut trend = Vec::with_capacity(TREND_WEEKS);
     let mut w = Week { start: first };
-    for r in revenue {
+    for r in t.revenue {
         trend.push(WeekRevenue {
             week: w,
             revenue: r,
@@ -400,10 +307,10 @@ pub fn weekly_report(
         lang: Lang::En,
         as_of: week.end() + Days::new(1),
         week,
-        current: kpis(1, week),
-        previous: kpis(0, week.prev()),
+        current: t.kpis(1, week, quotes),
+        previous: t.kpis(0, week.prev(), quotes),
         trend,
-        top_customers: top,
+        top_customers: std::mem::take(&mut t.top),
         funnel: Vec::new(),
         grade_changes: Vec::new(),
         reminders: Vec::new(),
@@ -411,6 +318,138 @@ pub fn weekly_report(
         price_mismatches: 0,
         low_stock: Vec::new(),
         carts: None,
+    }
+}
+
+/// The sales of the [`TREND_WEEKS`] weeks ending with the report's week, summed per week:
+/// revenue for the trend, orders and customers for the last two weeks (index 0 = the week
+/// before, 1 = the week), and the week's customers for the top list.
+struct Tally {
+    /// The first day of the oldest trend week.
+    first: Day,
+    revenue: [Decimal; TREND_WEEKS],
+    orders: [u64; 2],
+    customers: [u64; 2],
+    new_customers: [u64; 2],
+    top: Vec<TopCustomer>,
+}
+
+impl Tally {
+    const CUR: usize = TREND_WEEKS - 1;
+    const PREV: usize = TREND_WEEKS - 2;
+
+    fn new(first: Day) -> Tally {
+        Tally {
+            first,
+            revenue: [Decimal::ZERO; TREND_WEEKS],
+            orders: [0; 2],
+            customers: [0; 2],
+            new_customers: [0; 2],
+            top: Vec::new(),
+        }
+    }
+
+    /// Index of a day's week in the trend (0 = oldest, `TREND_WEEKS - 1` = the week).
+    fn slot(&self, day: Day) -> Option<usize> {
+        let d = (day - self.first).num_days();
+        (0..7 * TREND_WEEKS as i64)
+            .contains(&d)
+            .then_some((d / 7) as usize)
+    }
+
+    fn add_ledger(&mut self, ledger: &SalesLedger) {
+        for o in ledger.anonymous_orders.values() {
+            if let Some(i) = self.slot(o.at.date()) {
+                self.revenue[i] += o.amount;
+                if i >= Self::PREV {
+                    self.orders[i - Self::PREV] += 1;
+                }
+            }
+        }
+        for r in &ledger.anonymous_returns {
+            if let Some(i) = self.slot(r.at.date()) {
+                self.revenue[i] += r.amount;
+            }
+        }
+        for (key, c) in &ledger.customers {
+            self.add_customer(key, c);
+        }
+    }
+
+    fn add_customer(&mut self, key: &str, c: &crate::model::CustomerLedger) {
+        let (cur, prev) = (Self::CUR, Self::PREV);
+        let mut seen = [false; 2];
+        let mut week_orders = 0u64;
+        let mut week_net = Decimal::ZERO;
+        for o in c.orders.values() {
+            if let Some(i) = self.slot(o.at.date()) {
+                self.revenue[i] += o.amount;
+                if i >= prev {
+                    self.orders[i - prev] += 1;
+                    seen[i - prev] = true;
+                }
+                if i == cur {
+                    week_orders += 1;
+                    week_net += o.amount;
+                }
+            }
+        }
+        for r in &c.returns {
+            if let Some(i) = self.slot(r.at.date()) {
+                self.revenue[i] += r.amount;
+                if i == cur {
+                    week_net += r.amount;
+                }
+            }
+        }
+        for (k, s) in seen.iter().enumerate() {
+            self.customers[k] += u64::from(*s);
+        }
+        if let Some(i) = c
+            .orders
+            .values()
+            .map(|o| o.at.date())
+            .min()
+            .and_then(|d| self.slot(d))
+            && i >= prev
+        {
+            self.new_customers[i - prev] += 1;
+        }
+        if week_orders > 0 && week_net > Decimal::ZERO {
+            let name = c.display_name().unwrap_or(key).to_string();
+            self.top.push(TopCustomer {
+                customer: key.to_string(),
+                name,
+                orders: week_orders,
+                revenue: week_net,
+            });
+        }
+    }
+
+    /// The KPIs of week `k` (0 = the week before, 1 = the week) `w`, its quotes counted from
+    /// `quotes`.
+    fn kpis(&self, k: usize, w: Week, quotes: &[QuoteRow]) -> Kpis {
+        let (mut sent, mut opened, mut converted) = (0u64, 0u64, 0u64);
+        for q in quotes.iter().filter(|q| w.contains(q.sent.date())) {
+            sent += 1;
+            opened += u64::from(q.opened.is_yes() || q.opens > 0);
+            converted += u64::from(q.converted.is_yes());
+        }
+        let rate = |n: u64| (sent > 0).then(|| Decimal::from(n) / Decimal::from(sent));
+        let rev = self.revenue[Self::PREV + k];
+        let orders = self.orders[k];
+        Kpis {
+            revenue: rev,
+            orders,
+            customers: self.customers[k],
+            new_customers: self.new_customers[k],
+            avg_order: (orders > 0).then(|| rev / Decimal::from(orders)),
+            quotes_sent: sent,
+            quotes_opened: opened,
+            quotes_converted: converted,
+            open_rate: rate(opened),
+            conversion_rate: rate(converted),
+        }
     }
 }
 

@@ -163,17 +163,13 @@ fn annotate(
                 }
                 TextKind::CustomerName | TextKind::QuoteId => {
                     let quote = *kind == TextKind::QuoteId;
-                    for m in &r.reminders {
+                    // Each reminder line carries its quote row's cell.
+                    if let Some(m) = r.reminders.iter().find(|m| {
                         let own = if quote { &m.quote_id } else { &m.customer };
-                        if own == text
-                            && let Some(q) = l.data.quotes.iter().find(|q| {
-                                q.quote_id.as_deref() == Some(m.quote_id.as_str())
-                                    || q.cell.to_string() == m.quote_id
-                            })
-                        {
-                            let field = if quote { "quote_id" } else { "customer" };
-                            return with(&field_cell(l, &q.cell, field));
-                        }
+                        own == text
+                    }) {
+                        let field = if quote { "quote_id" } else { "customer" };
+                        return with(&field_cell(l, &m.cell, field));
                     }
                 }
                 _ => {}

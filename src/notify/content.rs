@@ -138,8 +138,8 @@ fn reminders(a: &Analyses, mask: bool) -> Option<Message> {
             let quote = r.quote_id.as_deref().unwrap_or("-");
             let name = show(&r.name, mask);
             match l {
-                Lang::Ko => format!("- {name} 견적 {quote}: {}", r.reason_ko),
-                Lang::En => format!("- {name}, quote {quote}: {}", r.reason),
+                Lang::Ko => format!("- {name} 견적 {quote}: {}", r.reason_in(l)),
+                Lang::En => format!("- {name}, quote {quote}: {}", r.reason_in(l)),
             }
         })
         .collect();

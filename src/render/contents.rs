@@ -250,7 +250,7 @@ pub fn grade_changes(changes: &[GradeChange], since: NaiveDate, lang: Lang) -> S
                 Direction::Upgrade => lang.pick("상향", "Upgrade"),
                 Direction::Downgrade => lang.pick("하향", "Downgrade"),
             }),
-            Cell::text(c.to.reason_in(lang)),
+            Cell::text(c.reason_in(lang)),
         ]);
     }
     SheetContent {

@@ -124,7 +124,7 @@ pub fn remind_columns<'a>() -> [Column<RemindRow<'a>>; 16] {
             ("사유", "Reason"),
             Kind::Text,
             |r, out| match out {
-                Out::Data => r.reminder.reason.as_str().into(),
+                Out::Data => r.reminder.reason_in(Lang::En).into(),
                 Out::Show(lang) => r.reminder.reason_in(lang).into(),
             },
         )

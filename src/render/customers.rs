@@ -116,7 +116,7 @@ pub const COLUMNS: &[Column<CustomerStats>] = {
             "vip_reason",
             ("VIP 등급 사유", "VIP reason"),
             Kind::Text,
-            |c, out| c.vip.reason_in(out.lang()).into(),
+            |c, out| Fact::Text(c.vip.reason_in(c, out.lang())),
         )
         .terminal(("VIP 근거", "VIP reason"), Place::Verbose),
         C::sheet(
@@ -130,7 +130,7 @@ pub const COLUMNS: &[Column<CustomerStats>] = {
             "responder_reason",
             ("응답 등급 사유", "Responder reason"),
             Kind::Text,
-            |c, out| c.responder.reason_in(out.lang()).into(),
+            |c, out| Fact::Text(c.responder.reason_in(c, out.lang())),
         )
         .terminal(("응답 근거", "Responder reason"), Place::Verbose),
     ]

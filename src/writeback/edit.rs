@@ -572,11 +572,8 @@ fn dimension_ref(old: &str, pending: &BTreeMap<u32, BTreeMap<u32, EditValue>>) -
     })
 }
 
-/// The streaming rewrite of one sheet part.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the one write job lands: the edit plan, then its writing"
-)]
+/// The streaming rewrite of one sheet part: every event passes through unless one of the
+/// [`SheetRewrite`] steps wrote its replacement.
 fn rewrite_sheet<R: std::io::BufRead, W: Write>(
     input: R,
     out: W,
@@ -585,140 +582,194 @@ fn rewrite_sheet<R: std::io::BufRead, W: Write>(
     part: &str,
 ) -> Result<(), WritebackError> {
     let mut reader = Reader::from_reader(input);
-    let mut w = Writer::new(out);
+    let mut st = SheetRewrite {
+        w: Writer::new(out),
+        pending,
+        row_edits: BTreeMap::new(),
+        pos: Pos::default(),
+        in_data: false,
+        ctx,
+        part,
+    };
     let mut buf = Vec::new();
-    let mut pos = Pos::default();
-    let mut in_data = false;
-    let mut row_edits: BTreeMap<u32, EditValue> = BTreeMap::new();
-    let io = |e: std::io::Error| WritebackError::Io(e);
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| xml_err(part, &e))?;
-        match &event {
+        let replaced = match &event {
             Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) => {
-                let empty = matches!(event, Event::Empty(_));
-                let local = e.local_name();
-                match local.as_ref() {
-                    "dimension" if !in_data => {
-                        let attrs = attrs_of(e, part)?;
-                        if let Some((_, old)) = attrs.iter().find(|(k, _)| k == "ref")
-                            && let Some(new) = dimension_ref(old, pending)
-                        {
-                            let mut attrs = attrs.clone();
-                            for (k, v) in &mut attrs {
-                                if k == "ref" {
-                                    v.clone_from(&new);
-                                }
-                            }
-                            let name = e.name().as_ref().to_string();
-                            w.get_mut()
-                                .write_all(start_tag(&name, &attrs, empty).as_bytes())
-                                .map_err(io)?;
-                            buf.clear();
-                            continue;
-                        }
-                    }
-                    "sheetData" => {
-                        if empty {
-                            let name = e.name().as_ref().to_string();
-                            let rows: String = std::mem::take(pending)
-                                .iter()
-                                .map(|(r, cols)| new_row(*r, cols, ctx))
-                                .collect();
-                            let text = format!("<{}>{rows}</{name}>", &**e);
-                            w.get_mut().write_all(text.as_bytes()).map_err(io)?;
-                            buf.clear();
-                            continue;
-                        }
-                        in_data = true;
-                    }
-                    "row" if in_data => {
-                        let attrs = attrs_of(e, part)?;
-                        let r = pos.enter_row(&attrs);
-                        // Rows that do not exist yet and come before this one.
-                        let earlier: Vec<u32> = pending.range(..r).map(|(k, _)| *k).collect();
-                        for k in earlier {
-                            if let Some(cols) = pending.remove(&k) {
-                                w.get_mut()
-                                    .write_all(new_row(k, &cols, ctx).as_bytes())
-                                    .map_err(io)?;
-                            }
-                        }
-                        row_edits = pending.remove(&r).unwrap_or_default();
-                        if !row_edits.is_empty() {
-                            let tag = row_tag(e, &attrs, &row_edits, false)
-                                .unwrap_or_else(|| format!("<{}>", &**e));
-                            w.get_mut().write_all(tag.as_bytes()).map_err(io)?;
-                            if empty {
-                                let cells: String = std::mem::take(&mut row_edits)
-                                    .iter()
-                                    .map(|(c, v)| new_cell(r, *c, v, ctx))
-                                    .collect();
-                                let name = e.name().as_ref().to_string();
-                                w.get_mut()
-                                    .write_all(format!("{cells}</{name}>").as_bytes())
-                                    .map_err(io)?;
-                            }
-                            buf.clear();
-                            continue;
-                        }
-                    }
-                    "c" if in_data => {
-                        let attrs = attrs_of(e, part)?;
-                        let row = pos.row.unwrap_or(0);
-                        let c = pos.enter_cell(&attrs);
-                        let before: Vec<u32> = row_edits.range(..c).map(|(k, _)| *k).collect();
-                        for k in before {
-                            if let Some(v) = row_edits.remove(&k) {
-                                w.get_mut()
-                                    .write_all(new_cell(row, k, &v, ctx).as_bytes())
-                                    .map_err(io)?;
-                            }
-                        }
-                        if let Some(value) = row_edits.remove(&c) {
-                            if !empty {
-                                skip_cell(&mut reader, &ctx.sheet, row, c, part)?;
-                            }
-                            let name = e.name().as_ref().to_string();
-                            let text = cell_xml(&name, attrs, &value, (row, c), ctx);
-                            w.get_mut().write_all(text.as_bytes()).map_err(io)?;
-                            buf.clear();
-                            continue;
-                        }
-                    }
-                    _ => {}
-                }
+            Event::Start(e) => st.start(e, false, &mut reader)?,
+            Event::Empty(e) => st.start(e, true, &mut reader)?,
+            Event::End(e) => {
+                st.end(e.local_name().as_ref())?;
+                false
             }
-            Event::End(e) => match e.local_name().as_ref() {
-                "row" if in_data => {
-                    let row = pos.row.unwrap_or(0);
-                    let rest: String = std::mem::take(&mut row_edits)
-                        .iter()
-                        .map(|(c, v)| new_cell(row, *c, v, ctx))
-                        .collect();
-                    w.get_mut().write_all(rest.as_bytes()).map_err(io)?;
-                }
-                "sheetData" => {
-                    let rows: String = std::mem::take(pending)
-                        .iter()
-                        .map(|(r, cols)| new_row(*r, cols, ctx))
-                        .collect();
-                    w.get_mut().write_all(rows.as_bytes()).map_err(io)?;
-                    in_data = false;
-                }
-                _ => {}
-            },
-            _ => {}
+            _ => false,
+        };
+        if !replaced {
+            st.w.write_event(event).map_err(WritebackError::Io)?;
         }
-        w.write_event(event).map_err(io)?;
         buf.clear();
     }
-    if !pending.is_empty() {
+    if !st.pending.is_empty() {
         return Err(WritebackError::malformed(part, "sheet has no <sheetData>"));
     }
     Ok(())
+}
+
+/// The state of one sheet's rewrite: the edits still to place, those of the current row and
+/// where the reader is. Each step returns whether it wrote the event's replacement itself.
+struct SheetRewrite<'a, W: Write> {
+    w: Writer<W>,
+    pending: &'a mut BTreeMap<u32, BTreeMap<u32, EditValue>>,
+    row_edits: BTreeMap<u32, EditValue>,
+    pos: Pos,
+    in_data: bool,
+    ctx: &'a Ctx,
+    part: &'a str,
+}
+
+impl<W: Write> SheetRewrite<'_, W> {
+    fn write(&mut self, text: &str) -> Result<(), WritebackError> {
+        self.w
+            .get_mut()
+            .write_all(text.as_bytes())
+            .map_err(WritebackError::Io)
+    }
+
+    /// Every pending row as new `<row>` elements (no such row exists in the sheet).
+    fn take_pending_rows(&mut self) -> String {
+        std::mem::take(self.pending)
+            .iter()
+            .map(|(r, cols)| new_row(*r, cols, self.ctx))
+            .collect()
+    }
+
+    /// A start (or empty) tag.
+    fn start<R: std::io::BufRead>(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        reader: &mut Reader<R>,
+    ) -> Result<bool, WritebackError> {
+        match e.local_name().as_ref() {
+            "dimension" if !self.in_data => self.dimension(e, empty),
+            "sheetData" => self.sheet_data(e, empty),
+            "row" if self.in_data => self.row(e, empty),
+            "c" if self.in_data => self.cell(e, empty, reader),
+            _ => Ok(false),
+        }
+    }
+
+    /// `<dimension ref>` grown to cover the new cells.
+    fn dimension(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<bool, WritebackError> {
+        let mut attrs = attrs_of(e, self.part)?;
+        let Some(new) = attrs
+            .iter()
+            .find(|(k, _)| k == "ref")
+            .and_then(|(_, old)| dimension_ref(old, self.pending))
+        else {
+            return Ok(false);
+        };
+        for (k, v) in &mut attrs {
+            if k == "ref" {
+                v.clone_from(&new);
+            }
+        }
+        let name = e.name().as_ref().to_string();
+        self.write(&start_tag(&name, &attrs, empty))?;
+        Ok(true)
+    }
+
+    /// `<sheetData>`: an empty one gets every pending row.
+    fn sheet_data(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<bool, WritebackError> {
+        if !empty {
+            self.in_data = true;
+            return Ok(false);
+        }
+        let name = e.name().as_ref().to_string();
+        let rows = self.take_pending_rows();
+        self.write(&format!("<{}>{rows}</{name}>", &**e))?;
+        Ok(true)
+    }
+
+    /// `<row>`: new rows before it are written first; its edits are taken for its cells.
+    fn row(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<bool, WritebackError> {
+        let attrs = attrs_of(e, self.part)?;
+        let r = self.pos.enter_row(&attrs);
+        // Rows that do not exist yet and come before this one.
+        let earlier: Vec<u32> = self.pending.range(..r).map(|(k, _)| *k).collect();
+        for k in earlier {
+            if let Some(cols) = self.pending.remove(&k) {
+                self.write(&new_row(k, &cols, self.ctx))?;
+            }
+        }
+        self.row_edits = self.pending.remove(&r).unwrap_or_default();
+        if self.row_edits.is_empty() {
+            return Ok(false);
+        }
+        let tag =
+            row_tag(e, &attrs, &self.row_edits, false).unwrap_or_else(|| format!("<{}>", &**e));
+        self.write(&tag)?;
+        if empty {
+            let cells: String = std::mem::take(&mut self.row_edits)
+                .iter()
+                .map(|(c, v)| new_cell(r, *c, v, self.ctx))
+                .collect();
+            let name = e.name().as_ref().to_string();
+            self.write(&format!("{cells}</{name}>"))?;
+        }
+        Ok(true)
+    }
+
+    /// `<c>`: new cells before it are written first; an edited cell is replaced.
+    fn cell<R: std::io::BufRead>(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        reader: &mut Reader<R>,
+    ) -> Result<bool, WritebackError> {
+        let attrs = attrs_of(e, self.part)?;
+        let row = self.pos.row.unwrap_or(0);
+        let c = self.pos.enter_cell(&attrs);
+        let before: Vec<u32> = self.row_edits.range(..c).map(|(k, _)| *k).collect();
+        for k in before {
+            if let Some(v) = self.row_edits.remove(&k) {
+                self.write(&new_cell(row, k, &v, self.ctx))?;
+            }
+        }
+        let Some(value) = self.row_edits.remove(&c) else {
+            return Ok(false);
+        };
+        if !empty {
+            skip_cell(reader, &self.ctx.sheet, row, c, self.part)?;
+        }
+        let name = e.name().as_ref().to_string();
+        let text = cell_xml(&name, attrs, &value, (row, c), self.ctx);
+        self.write(&text)?;
+        Ok(true)
+    }
+
+    /// An end tag: the row's remaining new cells before `</row>`, the remaining new rows
+    /// before `</sheetData>` (the end tag itself passes through).
+    fn end(&mut self, local: &str) -> Result<(), WritebackError> {
+        match local {
+            "row" if self.in_data => {
+                let row = self.pos.row.unwrap_or(0);
+                let rest: String = std::mem::take(&mut self.row_edits)
+                    .iter()
+                    .map(|(c, v)| new_cell(row, *c, v, self.ctx))
+                    .collect();
+                self.write(&rest)
+            }
+            "sheetData" => {
+                let rows = self.take_pending_rows();
+                self.in_data = false;
+                self.write(&rows)
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Consumes the children of an edited cell up to its end tag, refusing formula cells.

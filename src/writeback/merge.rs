@@ -1058,11 +1058,8 @@ fn map_index(v: &str, map: &[u32], part: &str, what: &str) -> Result<String, Wri
 }
 
 /// A generated sheet with style indices remapped, shared strings made inline and the tab
-/// not selected (two selected tabs would group the sheets in Excel).
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the one write job lands: a pure merge plan, then its writing"
-)]
+/// not selected (two selected tabs would group the sheets in Excel). Unchanged bytes are
+/// copied as they are; only the tags that change are written anew.
 fn transform_sheet(
     doc: &[u8],
     part: &str,
@@ -1088,100 +1085,26 @@ fn transform_sheet(
         let local = e.local_name();
         let name = e.name().as_ref().to_string();
         let mut attrs = attrs_of(&e, part)?;
-        let mut changed = false;
-        let mut set = |attrs: &mut Vec<(String, String)>, key: &str, value: Option<String>| {
-            if let Some(i) = attrs.iter().position(|(k, _)| k == key) {
-                match value {
-                    Some(v) => attrs[i].1 = v,
-                    None => {
-                        attrs.remove(i);
-                    }
-                }
-                changed = true;
-            }
-        };
-        match local.as_ref() {
-            "c" | "row" => {
-                if let Some(s) = attrs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()) {
-                    set(
-                        &mut attrs,
-                        "s",
-                        Some(map_index(&s, &style.xf, part, "style")?),
-                    );
-                }
-                let is_sst = attrs.iter().any(|(k, v)| k == "t" && v == "s");
-                if local.as_ref() == "c" && is_sst && !empty {
-                    // Read to the end of the cell, taking the string index from <v>.
-                    let mut index = String::new();
-                    let mut in_v = false;
-                    let end = loop {
-                        match reader
-                            .read_event()
-                            .map_err(|err| WritebackError::malformed(part, err.to_string()))?
-                        {
-                            Event::Start(v) if v.local_name().as_ref() == "v" => in_v = true,
-                            Event::End(v) if v.local_name().as_ref() == "v" => in_v = false,
-                            Event::Text(t) if in_v => {
-                                index.push_str(&t.into_inner());
-                            }
-                            Event::End(c) if c.local_name().as_ref() == "c" => {
-                                break reader.buffer_position() as usize + bom;
-                            }
-                            Event::Eof => {
-                                return Err(WritebackError::malformed(part, "unclosed cell"));
-                            }
-                            _ => {}
-                        }
-                    };
-                    let si = index
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| sst.get(i))
-                        .ok_or_else(|| {
-                            WritebackError::malformed(
-                                part,
-                                format!("shared string {index} missing"),
-                            )
-                        })?;
-                    set(&mut attrs, "t", Some("inlineStr".to_string()));
-                    out.extend_from_slice(&doc[copied..before]);
-                    out.extend_from_slice(start_tag(&name, &attrs, false).as_bytes());
-                    out.extend_from_slice(b"<is>");
-                    out.extend_from_slice(si);
-                    out.extend_from_slice(b"</is></c>");
-                    copied = end;
-                    continue;
-                }
-            }
-            "col" => {
-                if let Some(s) = attrs
-                    .iter()
-                    .find(|(k, _)| k == "style")
-                    .map(|(_, v)| v.clone())
-                {
-                    set(
-                        &mut attrs,
-                        "style",
-                        Some(map_index(&s, &style.xf, part, "style")?),
-                    );
-                }
-            }
-            "sheetView" => set(&mut attrs, "tabSelected", None),
-            "cfRule" => {
-                if let Some(d) = attrs
-                    .iter()
-                    .find(|(k, _)| k == "dxfId")
-                    .map(|(_, v)| v.clone())
-                {
-                    set(
-                        &mut attrs,
-                        "dxfId",
-                        Some(map_index(&d, &style.dxf, part, "dxf")?),
-                    );
-                }
-            }
-            _ => {}
+        let changed = remap_attrs(local.as_ref(), &mut attrs, style, part)?;
+        let is_sst = attrs.iter().any(|(k, v)| k == "t" && v == "s");
+        if local.as_ref() == "c" && is_sst && !empty {
+            let (index, end) = shared_index(&mut reader, part, bom)?;
+            let si = index
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sst.get(i))
+                .ok_or_else(|| {
+                    WritebackError::malformed(part, format!("shared string {index} missing"))
+                })?;
+            set_attr(&mut attrs, "t", Some("inlineStr".to_string()));
+            out.extend_from_slice(&doc[copied..before]);
+            out.extend_from_slice(start_tag(&name, &attrs, false).as_bytes());
+            out.extend_from_slice(b"<is>");
+            out.extend_from_slice(si);
+            out.extend_from_slice(b"</is></c>");
+            copied = end;
+            continue;
         }
         if changed {
             out.extend_from_slice(&doc[copied..before]);
@@ -1191,6 +1114,72 @@ fn transform_sheet(
     }
     out.extend_from_slice(&doc[copied..]);
     Ok(out)
+}
+
+/// Set (or with `None` remove) an attribute the tag has; whether it had it.
+fn set_attr(attrs: &mut Vec<(String, String)>, key: &str, value: Option<String>) -> bool {
+    let Some(i) = attrs.iter().position(|(k, _)| k == key) else {
+        return false;
+    };
+    match value {
+        Some(v) => attrs[i].1 = v,
+        None => {
+            attrs.remove(i);
+        }
+    }
+    true
+}
+
+/// A generated sheet's tag with its style (`s`, `style`) or differential style (`dxfId`)
+/// index remapped to the merged styles, and `tabSelected` dropped; whether it changed.
+fn remap_attrs(
+    local: &str,
+    attrs: &mut Vec<(String, String)>,
+    style: &StyleMerge,
+    part: &str,
+) -> Result<bool, WritebackError> {
+    let (key, map, what) = match local {
+        "c" | "row" => ("s", &style.xf, "style"),
+        "col" => ("style", &style.xf, "style"),
+        "cfRule" => ("dxfId", &style.dxf, "dxf"),
+        "sheetView" => return Ok(set_attr(attrs, "tabSelected", None)),
+        _ => return Ok(false),
+    };
+    let Some(v) = attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()) else {
+        return Ok(false);
+    };
+    let new = map_index(&v, map, part, what)?;
+    Ok(set_attr(attrs, key, Some(new)))
+}
+
+/// Read a shared-string cell to its end: the string index from its `<v>` and the document
+/// offset just after `</c>`.
+fn shared_index(
+    reader: &mut quick_xml::Reader<&[u8]>,
+    part: &str,
+    bom: usize,
+) -> Result<(String, usize), WritebackError> {
+    let mut index = String::new();
+    let mut in_v = false;
+    loop {
+        match reader
+            .read_event()
+            .map_err(|err| WritebackError::malformed(part, err.to_string()))?
+        {
+            Event::Start(v) if v.local_name().as_ref() == "v" => in_v = true,
+            Event::End(v) if v.local_name().as_ref() == "v" => in_v = false,
+            Event::Text(t) if in_v => {
+                index.push_str(&t.into_inner());
+            }
+            Event::End(c) if c.local_name().as_ref() == "c" => {
+                return Ok((index, reader.buffer_position() as usize + bom));
+            }
+            Event::Eof => {
+                return Err(WritebackError::malformed(part, "unclosed cell"));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A generated table with a workbook-unique id and name and remapped differential styles.
@@ -1248,10 +1237,6 @@ fn dxf_changes<'a>(
 }
 
 /// The workbook part with the new sheet list, defined names and views.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the one write job lands: a pure merge plan, then its writing"
-)]
 fn edit_workbook(
     orig: &Book,
     gen_book: &Book,
@@ -1262,17 +1247,42 @@ fn edit_workbook(
     ours: &dyn Fn(&SheetEntry) -> bool,
 ) -> Result<Vec<u8>, WritebackError> {
     let part = orig.wb_part.as_str();
-    let root = &orig.wb_root;
-    let sheets_el = root
+    let sheets_el = orig
+        .wb_root
         .child("sheets")
         .ok_or_else(|| WritebackError::malformed(part, "no <sheets>"))?;
+    let mut sp = Splices::default();
+    splice_sheet_list(&mut sp, orig, gen_book, slots, gen_rid, ours, sheets_el);
+    splice_defined_names(
+        &mut sp,
+        orig,
+        gen_book,
+        new_index_of_orig,
+        new_index_of_gen,
+        ours,
+        sheets_el,
+    );
+    splice_views(&mut sp, orig, new_index_of_orig);
+    sp.apply(&orig.wb_doc, part)
+}
+
+/// `<sheets>`: each generated sheet in its slot (replacing dangol's old one, or appended), and
+/// dangol's old sheets that have no slot any more removed.
+fn splice_sheet_list(
+    sp: &mut Splices,
+    orig: &Book,
+    gen_book: &Book,
+    slots: &[Slot],
+    gen_rid: &HashMap<usize, String>,
+    ours: &dyn Fn(&SheetEntry) -> bool,
+    sheets_el: &El,
+) {
     let p = sheets_el.prefix().to_string();
-    let (r, r_decl) = match prefix_for(root, NS_REL) {
+    let (r, r_decl) = match prefix_for(&orig.wb_root, NS_REL) {
         Some(r) if !r.is_empty() => (r, String::new()),
         _ => ("r:".to_string(), format!(" xmlns:r=\"{NS_REL}\"")),
     };
     let mut next_id = orig.sheets.iter().map(|s| s.sheet_id).max().unwrap_or(0) + 1;
-    let mut sp = Splices::default();
     let mut appended = String::new();
     let sheet_tag = |g: usize, id: u32| {
         let gs = &gen_book.sheets[g];
@@ -1309,9 +1319,22 @@ fn edit_workbook(
             sp.remove(o.el.outer());
         }
     }
-    append_children(&mut sp, sheets_el, &appended, None);
+    append_children(sp, sheets_el, &appended, None);
+}
 
-    // Defined names: drop the ones local to dangol's old sheets, renumber the rest.
+/// Defined names: drop the ones local to dangol's old sheets, renumber the rest, add the
+/// generated workbook's that the owner's do not already define.
+fn splice_defined_names(
+    sp: &mut Splices,
+    orig: &Book,
+    gen_book: &Book,
+    new_index_of_orig: &dyn Fn(usize) -> Option<usize>,
+    new_index_of_gen: &dyn Fn(usize) -> Option<usize>,
+    ours: &dyn Fn(&SheetEntry) -> bool,
+    sheets_el: &El,
+) {
+    let root = &orig.wb_root;
+    let p = sheets_el.prefix().to_string();
     let mut kept_names: Vec<(String, Option<usize>)> = Vec::new();
     let mut any_kept = false;
     let dn = root.child("definedNames");
@@ -1338,29 +1361,10 @@ fn edit_workbook(
             }
         }
     }
-    let mut added = String::new();
-    if let Some(gdn) = gen_book.wb_root.child("definedNames") {
-        for d in gdn.children_named("definedName") {
-            let local = d
-                .attr("localSheetId")
-                .and_then(|v| v.parse::<usize>().ok())
-                .map(|g| new_index_of_gen(g).unwrap_or(g));
-            let key = (d.attr("name").unwrap_or_default().to_lowercase(), local);
-            if kept_names.contains(&key) {
-                continue;
-            }
-            let mut s = d.start_tag_with(&[("localSheetId", local.map(|l| l.to_string()))]);
-            if !d.is_empty_tag() {
-                s.push_str(&String::from_utf8_lossy(
-                    &gen_book.wb_doc[d.start.end..d.end.end],
-                ));
-            }
-            added.push_str(&s);
-        }
-    }
+    let added = generated_names(gen_book, new_index_of_gen, &kept_names);
     match dn {
         Some(dn) if !any_kept && added.is_empty() => sp.remove(dn.outer()),
-        Some(dn) => append_children(&mut sp, dn, &added, None),
+        Some(dn) => append_children(sp, dn, &added, None),
         None if !added.is_empty() => {
             let at = root
                 .children
@@ -1378,25 +1382,57 @@ fn edit_workbook(
         }
         None => {}
     }
+}
 
-    // Views: the active and first visible tab keep pointing at the same sheet.
-    if let Some(views) = root.child("bookViews") {
-        for v in views.children_named("workbookView") {
-            let mut changes = Vec::new();
-            for key in ["activeTab", "firstSheet"] {
-                if let Some(old) = v.attr(key).and_then(|x| x.parse::<usize>().ok()) {
-                    let new = new_index_of_orig(old).unwrap_or(0);
-                    if new != old {
-                        changes.push((key, Some(new.to_string())));
-                    }
-                }
+/// The generated workbook's defined names (renumbered to their new sheets) that `kept` does
+/// not already hold, as XML.
+fn generated_names(
+    gen_book: &Book,
+    new_index_of_gen: &dyn Fn(usize) -> Option<usize>,
+    kept: &[(String, Option<usize>)],
+) -> String {
+    let mut added = String::new();
+    if let Some(gdn) = gen_book.wb_root.child("definedNames") {
+        for d in gdn.children_named("definedName") {
+            let local = d
+                .attr("localSheetId")
+                .and_then(|v| v.parse::<usize>().ok())
+                .map(|g| new_index_of_gen(g).unwrap_or(g));
+            let key = (d.attr("name").unwrap_or_default().to_lowercase(), local);
+            if kept.contains(&key) {
+                continue;
             }
-            if !changes.is_empty() {
-                sp.replace(v.start.clone(), v.start_tag_with(&changes));
+            let mut s = d.start_tag_with(&[("localSheetId", local.map(|l| l.to_string()))]);
+            if !d.is_empty_tag() {
+                s.push_str(&String::from_utf8_lossy(
+                    &gen_book.wb_doc[d.start.end..d.end.end],
+                ));
             }
+            added.push_str(&s);
         }
     }
-    sp.apply(&orig.wb_doc, part)
+    added
+}
+
+/// Views: the active and first visible tab keep pointing at the same sheet.
+fn splice_views(sp: &mut Splices, orig: &Book, new_index_of_orig: &dyn Fn(usize) -> Option<usize>) {
+    let Some(views) = orig.wb_root.child("bookViews") else {
+        return;
+    };
+    for v in views.children_named("workbookView") {
+        let mut changes = Vec::new();
+        for key in ["activeTab", "firstSheet"] {
+            if let Some(old) = v.attr(key).and_then(|x| x.parse::<usize>().ok()) {
+                let new = new_index_of_orig(old).unwrap_or(0);
+                if new != old {
+                    changes.push((key, Some(new.to_string())));
+                }
+            }
+        }
+        if !changes.is_empty() {
+            sp.replace(v.start.clone(), v.start_tag_with(&changes));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod carts;
 mod check;
 mod commands;
 mod corpus;
+mod facts;
 mod fastpath;
 mod flows;
 mod fuzz;

@@ -104,6 +104,7 @@ fn report(lang: Lang) -> WeeklyReport {
         reminders: vec![ReminderLine {
             customer: "Acme Trading".into(),
             quote_id: "Q-17".into(),
+            cell: CellRef::new("Quotes", 1, 0),
             days_since_sent: 4,
         }],
         value: dangol::analysis::value::ValueSummary::default(),
@@ -302,6 +303,7 @@ fn long_tables_stay_on_two_pages() {
         .map(|i| ReminderLine {
             customer: format!("Customer {i}"),
             quote_id: format!("Q-{i}"),
+            cell: CellRef::new("Quotes", i + 1, 0),
             days_since_sent: 3,
         })
         .collect();

@@ -9,6 +9,7 @@ use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use dangol::analysis::customers::customer_table;
 use dangol::analysis::remind::{ActionKind, due_reminders, next_actions};
+use dangol::model::Lang;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 /// A test cell.
@@ -311,14 +312,16 @@ fn each_rule_boundary() {
         day(AS_OF),
     );
     let due = due_reminders(&l.data, &t, &l.settings, day(AS_OF));
+    let reasons: Vec<String> = due.iter().map(|r| r.reason_in(Lang::En)).collect();
     let got: Vec<(&str, &str, i64, &str)> = due
         .iter()
-        .map(|r| {
+        .zip(&reasons)
+        .map(|(r, why)| {
             (
                 r.quote_id.as_deref().unwrap(),
                 r.name.as_str(),
                 r.days_since_sent,
-                r.reason.as_str(),
+                why.as_str(),
             )
         })
         .collect();
@@ -352,7 +355,7 @@ fn each_rule_boundary() {
         ]
     );
     assert_eq!(
-        due[3].reason_ko,
+        due[3].reason_in(Lang::Ko),
         "발송 3일 경과, 열람(1회)했으나 응답 없음, 리마인드 없음"
     );
     assert_eq!(due[3].cell.to_string(), "Quotes!A2");
@@ -365,9 +368,11 @@ fn each_rule_boundary() {
 
     // Next actions: reminder, thank for the 2nd order, win back, welcome, opted out.
     let acts = next_actions(&l.data, &t, &l.settings, day(AS_OF));
+    let why: Vec<String> = acts.iter().map(|a| a.reason_in(Lang::En)).collect();
     let by: BTreeMap<&str, (ActionKind, &str)> = acts
         .iter()
-        .map(|a| (a.customer.as_str(), (a.action, a.reason.as_str())))
+        .zip(&why)
+        .map(|(a, why)| (a.customer.as_str(), (a.action, why.as_str())))
         .collect();
     assert_eq!(
         by["kim@ex.com"],

@@ -197,8 +197,11 @@ fn sheet_names_and_notice_in_both_languages() {
 fn customer_stats_headers_and_values() {
     let a = analyses(Lang::Ko, Currency::Krw, false);
     let c = a.customers.get("한빛상사").unwrap();
-    let (vip, vip_reason) = (c.vip.name.ko.clone(), c.vip.reason_ko.clone());
-    let (resp, resp_reason) = (c.responder.name.ko.clone(), c.responder.reason_ko.clone());
+    let (vip, vip_reason) = (c.vip.name.ko.clone(), c.vip.reason_in(c, Lang::Ko));
+    let (resp, resp_reason) = (
+        c.responder.name.ko.clone(),
+        c.responder.reason_in(c, Lang::Ko),
+    );
     let rfm = [c.r, c.f, c.m].map(|s| s.unwrap().to_string());
     let segment = c.segment.unwrap().name_ko().to_string();
     let mut wb = open(&render(&a));

@@ -85,18 +85,30 @@ pub fn document_title(r: &WeeklyReport) -> String {
     }
 }
 
-/// Draw the whole report.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the PDF layout gets one function per section"
-)]
+/// Draw the whole report, one section after the other.
 pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
-    let l = r.lang;
     let mut y = header(r, c);
     y = tiles(r, c, y) + SECTION_GAP;
     y = trend_chart(r, c, y) + SECTION_GAP;
     y = funnel(r, c, y) + SECTION_GAP;
+    y = top_customers(r, c, y) + SECTION_GAP;
+    y = grade_changes(r, c, y) + SECTION_GAP;
+    let y = reminders(r, c, y) + SECTION_GAP;
+    let y = value_section(r, c, y);
+    let y = if r.low_stock.is_empty() {
+        y
+    } else {
+        low_stock(r, c, y + SECTION_GAP)
+    };
+    let y = carts_section(r, c, y + SECTION_GAP);
+    price_check_line(r, c, y + SECTION_GAP);
 
+    footers(r, c);
+}
+
+/// The week's top customers.
+fn top_customers(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
     let money = |d: Decimal| crate::i18n::money(r.lang, d, r.currency);
     let top: Vec<Vec<String>> = r
         .top_customers
@@ -111,7 +123,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             ]
         })
         .collect();
-    y = table(
+    table(
         r,
         c,
         y,
@@ -144,8 +156,12 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             max_rows: usize::MAX,
         },
         &top,
-    ) + SECTION_GAP;
+    )
+}
 
+/// The grade changes since the week before (the first [`MAX_GRADE_ROWS`]).
+fn grade_changes(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
     let (up, down) = if c.has('▲') && c.has('▼') {
         ("▲ ", "▼ ")
     } else {
@@ -163,7 +179,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             vec![g.customer.clone(), g.from.clone(), g.to.clone(), dir]
         })
         .collect();
-    y = table(
+    table(
         r,
         c,
         y,
@@ -196,8 +212,12 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             max_rows: MAX_GRADE_ROWS,
         },
         &grades,
-    ) + SECTION_GAP;
+    )
+}
 
+/// The reminders due (the first [`MAX_REMINDER_ROWS`]).
+fn reminders(r: &WeeklyReport, c: &mut Canvas, y: f32) -> f32 {
+    let l = r.lang;
     let reminders: Vec<Vec<String>> = r
         .reminders
         .iter()
@@ -210,7 +230,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             vec![m.customer.clone(), m.quote_id.clone(), days]
         })
         .collect();
-    let y = table(
+    table(
         r,
         c,
         y,
@@ -238,17 +258,7 @@ pub fn draw(r: &WeeklyReport, c: &mut Canvas) {
             max_rows: MAX_REMINDER_ROWS,
         },
         &reminders,
-    ) + SECTION_GAP;
-    let y = value_section(r, c, y);
-    let y = if r.low_stock.is_empty() {
-        y
-    } else {
-        low_stock(r, c, y + SECTION_GAP)
-    };
-    let y = carts_section(r, c, y + SECTION_GAP);
-    price_check_line(r, c, y + SECTION_GAP);
-
-    footers(r, c);
+    )
 }
 
 /// Abandoned carts (SPEC §12) in two lines: the week's abandoned and recovered carts, then the
