@@ -23,6 +23,7 @@ if [ -z "${BIN:-}" ]; then
     cargo build --quiet --bin dangol
 fi
 [ -x "$bin" ] || { echo "snapshot-outputs: no binary at $bin" >&2; exit 2; }
+bin=$(realpath "$bin")
 command -v pdftotext >/dev/null || { echo "snapshot-outputs: pdftotext missing" >&2; exit 2; }
 
 # A hermetic environment: no DANGOL_* setting of the caller's leaks in.
