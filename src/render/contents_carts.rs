@@ -7,9 +7,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::analysis::carts::{CartLine, CartReport, CartState};
+use super::columns::{self, Column, Fact, Kind};
+use crate::analysis::carts::{CartLine, CartReport, CartState, CartWeek, ProductLine};
 use crate::model::Lang;
-use crate::render::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
+use crate::render::table::{GeneratedSheet, SheetContent, SheetTable};
 
 /// What became of a cart, in `lang`.
 pub fn state_label(s: CartState, lang: Lang) -> &'static str {
@@ -21,17 +22,152 @@ pub fn state_label(s: CartState, lang: Lang) -> &'static str {
     }
 }
 
-fn cols<'a>(lang: Lang, pairs: &[(&'a str, &'a str)]) -> Vec<&'a str> {
-    pairs.iter().map(|(ko, en)| lang.pick(ko, en)).collect()
+fn who(c: &CartLine) -> Fact {
+    c.name
+        .as_ref()
+        .or(c.email.as_ref())
+        .or(c.phone.as_ref())
+        .map(String::as_str)
+        .into()
 }
 
-fn opt(s: Option<&String>) -> Cell {
-    s.map_or(Cell::Empty, |s| Cell::text(s.clone()))
-}
+/// The sheet's week table: carts started each week.
+pub const WEEK_COLUMNS: &[Column<CartWeek>] = {
+    type C = Column<CartWeek>;
+    &[
+        C::sheet("week", ("주차", "Week"), Kind::Text, |w, _| {
+            Fact::Text(w.week.label())
+        }),
+        C::sheet(
+            "week_start",
+            ("시작일", "Week start"),
+            Kind::Date,
+            |w, _| w.week.start().into(),
+        ),
+        C::sheet("abandoned", ("이탈", "Abandoned"), Kind::Count, |w, _| {
+            w.abandoned.into()
+        }),
+        C::sheet(
+            "abandoned_value",
+            ("이탈 금액", "Abandoned value"),
+            Kind::Money,
+            |w, _| w.abandoned_value.into(),
+        ),
+        C::sheet("recovered", ("복구", "Recovered"), Kind::Count, |w, _| {
+            w.recovered.into()
+        }),
+        C::sheet(
+            "recovered_value",
+            ("복구 금액", "Recovered value"),
+            Kind::Money,
+            |w, _| w.recovered_value.into(),
+        ),
+        C::sheet(
+            "recovery_rate",
+            ("복구율", "Recovery rate"),
+            Kind::Percent,
+            |w, _| w.recovery_rate().map(|p| p.round_dp(1)).into(),
+        ),
+    ]
+};
 
-fn who(c: &CartLine) -> Cell {
-    opt(c.name.as_ref().or(c.email.as_ref()).or(c.phone.as_ref()))
-}
+/// The most abandoned products.
+pub const PRODUCT_COLUMNS: &[Column<ProductLine>] = {
+    type C = Column<ProductLine>;
+    &[
+        C::sheet("product", ("상품", "Product"), Kind::Text, |p, _| {
+            p.product.as_str().into()
+        }),
+        C::sheet(
+            "abandoned",
+            ("미복구 장바구니", "Carts not recovered"),
+            Kind::Count,
+            |p, _| p.abandoned.into(),
+        ),
+        C::sheet(
+            "recovered",
+            ("복구된 장바구니", "Carts recovered"),
+            Kind::Count,
+            |p, _| p.recovered.into(),
+        ),
+    ]
+};
+
+/// The carts' columns: the shared ones once, then the two tables of the sheet (the open carts
+/// to recover with the contact columns, every cart with its state).
+type CartCol = Column<CartLine>;
+
+const CART_ID: CartCol = CartCol::sheet("cart", ("장바구니ID", "Cart"), Kind::Text, |c, _| {
+    c.cart_id.as_str().into()
+});
+const CREATED: CartCol = CartCol::sheet("created", ("생성일", "Created"), Kind::Date, |c, _| {
+    c.created.date().into()
+});
+const CUSTOMER: CartCol = CartCol::sheet("customer", ("고객", "Customer"), Kind::Text, |c, _| {
+    who(c)
+});
+const ITEMS: CartCol = CartCol::sheet("items", ("상품", "Items"), Kind::Text, |c, _| {
+    Fact::Text(c.items.join(", "))
+});
+const VALUE: CartCol = CartCol::sheet("value", ("금액", "Value"), Kind::Money, |c, _| {
+    c.total.into()
+});
+const CELL: CartCol = CartCol::sheet(
+    "cell",
+    ("장바구니 위치", "Cart row"),
+    Kind::Cell,
+    |c, _| Fact::Text(c.cell.to_string()),
+);
+
+/// The open carts to recover now.
+pub const RECOVERY_COLUMNS: &[CartCol] = &[
+    CART_ID,
+    CREATED,
+    CUSTOMER,
+    CartCol::sheet("email", ("이메일", "Email"), Kind::Email, |c, _| {
+        c.email.as_deref().into()
+    }),
+    CartCol::sheet("phone", ("전화번호", "Phone"), Kind::Phone, |c, _| {
+        c.phone.as_deref().into()
+    }),
+    ITEMS,
+    VALUE,
+    CartCol::sheet(
+        "age_days",
+        ("경과일", "Age (days)"),
+        Kind::Count,
+        |c, _| c.age_days.into(),
+    ),
+    CartCol::sheet(
+        "recovery_link",
+        ("복구링크", "Recovery link"),
+        Kind::Text,
+        |c, _| c.recovery_url.as_deref().into(),
+    ),
+    CELL,
+];
+
+/// Every cart with what became of it.
+pub const ALL_CART_COLUMNS: &[CartCol] = &[
+    CART_ID,
+    CREATED,
+    CUSTOMER,
+    ITEMS,
+    VALUE,
+    CartCol::sheet("status", ("상태", "Status"), Kind::Text, |c, out| {
+        state_label(c.state, out.lang()).into()
+    }),
+    CartCol::sheet(
+        "recovered_on",
+        ("복구일", "Recovered on"),
+        Kind::Date,
+        |c, _| match c.state {
+            CartState::Completed(d) | CartState::Ordered(d) => d.into(),
+            CartState::Open | CartState::Lost => Fact::None,
+        },
+    ),
+    CELL,
+];
 
 /// The whole generated sheet.
 pub fn cart_sheet(r: &CartReport, lang: Lang) -> SheetContent {
@@ -66,57 +202,18 @@ pub fn weeks_table(r: &CartReport, lang: Lang) -> SheetTable {
             r.recovery_days, t.recovered, t.carts
         ),
     };
-    let mut table = SheetTable::new(
-        title,
-        &cols(
-            lang,
-            &[
-                ("주차", "Week"),
-                ("시작일", "Week start"),
-                ("이탈", "Abandoned"),
-                ("이탈 금액", "Abandoned value"),
-                ("복구", "Recovered"),
-                ("복구 금액", "Recovered value"),
-                ("복구율", "Recovery rate"),
-            ],
-        ),
-    );
-    for w in &r.weeks {
-        table.push(vec![
-            Cell::text(w.week.label()),
-            Cell::Date(w.week.start()),
-            Cell::Int(i64::from(w.abandoned)),
-            Cell::Money(w.abandoned_value),
-            Cell::Int(i64::from(w.recovered)),
-            Cell::Money(w.recovered_value),
-            w.recovery_rate()
-                .map_or(Cell::Empty, |p| Cell::Percent(p.round_dp(1))),
-        ]);
-    }
-    table
+    columns::sheet_table(WEEK_COLUMNS, title, &r.weeks, lang)
 }
 
 /// Products by the number of unrecovered carts holding them.
 pub fn products_table(r: &CartReport, lang: Lang) -> SheetTable {
-    let mut table = SheetTable::new(
-        lang.pick("가장 많이 남겨진 상품", "Most abandoned products"),
-        &cols(
-            lang,
-            &[
-                ("상품", "Product"),
-                ("미복구 장바구니", "Carts not recovered"),
-                ("복구된 장바구니", "Carts recovered"),
-            ],
-        ),
-    );
-    for p in &r.products {
-        table.push(vec![
-            Cell::text(p.product.clone()),
-            Cell::Int(i64::from(p.abandoned)),
-            Cell::Int(i64::from(p.recovered)),
-        ]);
-    }
-    table
+    columns::sheet_table(
+        PRODUCT_COLUMNS,
+        lang.pick("가장 많이 남겨진 상품", "Most abandoned products")
+            .to_string(),
+        &r.products,
+        lang,
+    )
 }
 
 /// Open carts, the most valuable first: who to contact, with the store's link.
@@ -126,76 +223,17 @@ pub fn recovery_table(r: &CartReport, lang: Lang) -> SheetTable {
         Lang::Ko => format!("복구 대상 장바구니 {}개", open.len()),
         Lang::En => format!("Open carts to recover: {}", open.len()),
     };
-    let mut table = SheetTable::new(
-        title,
-        &cols(
-            lang,
-            &[
-                ("장바구니ID", "Cart"),
-                ("생성일", "Created"),
-                ("고객", "Customer"),
-                ("이메일", "Email"),
-                ("전화번호", "Phone"),
-                ("상품", "Items"),
-                ("금액", "Value"),
-                ("경과일", "Age (days)"),
-                ("복구링크", "Recovery link"),
-                ("장바구니 위치", "Cart row"),
-            ],
-        ),
-    );
-    for c in open {
-        table.push(vec![
-            Cell::text(c.cart_id.clone()),
-            Cell::Date(c.created.date()),
-            who(c),
-            opt(c.email.as_ref()),
-            opt(c.phone.as_ref()),
-            Cell::text(c.items.join(", ")),
-            Cell::Money(c.total),
-            Cell::Int(c.age_days),
-            opt(c.recovery_url.as_ref()),
-            Cell::text(c.cell.to_string()),
-        ]);
-    }
-    table
+    columns::sheet_table(RECOVERY_COLUMNS, title, open, lang)
 }
 
 /// Every cart with what became of it, oldest first.
 pub fn all_carts_table(r: &CartReport, lang: Lang) -> SheetTable {
-    let mut table = SheetTable::new(
-        lang.pick("전체 장바구니", "Every cart"),
-        &cols(
-            lang,
-            &[
-                ("장바구니ID", "Cart"),
-                ("생성일", "Created"),
-                ("고객", "Customer"),
-                ("상품", "Items"),
-                ("금액", "Value"),
-                ("상태", "Status"),
-                ("복구일", "Recovered on"),
-                ("장바구니 위치", "Cart row"),
-            ],
-        ),
-    );
-    for c in &r.carts {
-        let on = match c.state {
-            CartState::Completed(d) | CartState::Ordered(d) => Cell::Date(d),
-            CartState::Open | CartState::Lost => Cell::Empty,
-        };
-        table.push(vec![
-            Cell::text(c.cart_id.clone()),
-            Cell::Date(c.created.date()),
-            who(c),
-            Cell::text(c.items.join(", ")),
-            Cell::Money(c.total),
-            Cell::text(state_label(c.state, lang)),
-            on,
-            Cell::text(c.cell.to_string()),
-        ]);
-    }
-    table
+    columns::sheet_table(
+        ALL_CART_COLUMNS,
+        lang.pick("전체 장바구니", "Every cart").to_string(),
+        &r.carts,
+        lang,
+    )
 }
 
 /// The plain sentence where carts would be shown when the workbook has no carts sheet.

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use super::columns::{self, Column, Fact, JsonRows, Kind, Out, Place};
-use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
+use super::table::{GeneratedSheet, SheetContent, SheetTable};
 use super::{csv_out, terminal};
 use crate::analysis::customers::{
     CustomerStats, CustomerTable, Direction, DuplicateGroup, DuplicateReason, GradeChange,
@@ -301,6 +301,44 @@ pub fn movement(
     })
 }
 
+/// One group of customers that may be one person, as listed.
+pub struct DuplicateRow {
+    /// `phone` or `name`.
+    pub by: &'static str,
+    pub value: String,
+    pub keys: Vec<String>,
+    /// The customers as shown: `name <key>`, else the key, joined by `, `.
+    pub names: String,
+}
+
+/// The `--duplicates` columns: the terminal shows the headers, CSV the keys (the JSON is the
+/// analysis's groups as they are).
+const DUPLICATE_COLUMNS: &[Column<DuplicateRow>] = {
+    type C = Column<DuplicateRow>;
+    &[
+        C::sheet("by", ("같은", "Same"), Kind::Text, |d, out| {
+            match (out, d.by) {
+                (Out::Data, by) => by,
+                (Out::Show(lang), "phone") => lang.pick("전화번호", "phone"),
+                (Out::Show(lang), _) => lang.pick("이름", "name"),
+            }
+            .into()
+        }),
+        C::sheet("value", ("값", "Value"), Kind::Text, |d, _| {
+            d.value.as_str().into()
+        }),
+        C::sheet(
+            "keys",
+            ("고객", "Customers"),
+            Kind::Text,
+            |d, out| match out {
+                Out::Data => Fact::Text(d.keys.join("; ")),
+                Out::Show(_) => d.names.as_str().into(),
+            },
+        ),
+    ]
+};
+
 /// `dangol customers --duplicates` in `format`: the groups of customers that may be one
 /// person.
 pub fn duplicates(
@@ -319,22 +357,25 @@ pub fn duplicates(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let parts = |g: &DuplicateGroup| match &g.reason {
-        DuplicateReason::Phone(p) => ("phone", p.clone()),
-        DuplicateReason::Name(n) => ("name", n.clone()),
-    };
+    let rows: Vec<DuplicateRow> = groups
+        .iter()
+        .map(|g| {
+            let (by, value) = match &g.reason {
+                DuplicateReason::Phone(p) => ("phone", p.clone()),
+                DuplicateReason::Name(n) => ("name", n.clone()),
+            };
+            DuplicateRow {
+                by,
+                value,
+                keys: g.keys.clone(),
+                names: names(&g.keys),
+            }
+        })
+        .collect();
     Ok(match format {
         Format::Json => json(groups)?,
         Format::Csv => {
-            let mut c = SheetTable::new("", &["by", "value", "keys"]);
-            for g in groups {
-                let (by, v) = parts(g);
-                c.push(vec![
-                    Cell::text(by),
-                    Cell::text(v),
-                    Cell::text(g.keys.join("; ")),
-                ]);
-            }
+            let c = columns::csv_table(DUPLICATE_COLUMNS, &rows);
             String::from_utf8(csv_out::to_csv(&c)?)?
         }
         Format::Table | Format::Xlsx => {
@@ -347,36 +388,17 @@ pub fn duplicates(
                     )
                 ));
             }
-            let mut t = SheetTable::new(
-                match lang {
-                    Lang::Ko => format!(
-                        "같은 사람일 수 있는 고객 {}묶음 (자동으로 합치지 않습니다)",
-                        groups.len()
-                    ),
-                    Lang::En => format!(
-                        "{} group(s) of customers that may be one person (never merged automatically)",
-                        groups.len()
-                    ),
-                },
-                &[
-                    lang.pick("같은", "Same"),
-                    lang.pick("값", "Value"),
-                    lang.pick("고객", "Customers"),
-                ],
-            );
-            for g in groups {
-                let (by, v) = parts(g);
-                let by = if by == "phone" {
-                    lang.pick("전화번호", "phone")
-                } else {
-                    lang.pick("이름", "name")
-                };
-                t.push(vec![
-                    Cell::text(by),
-                    Cell::text(v),
-                    Cell::text(names(&g.keys)),
-                ]);
-            }
+            let title = match lang {
+                Lang::Ko => format!(
+                    "같은 사람일 수 있는 고객 {}묶음 (자동으로 합치지 않습니다)",
+                    groups.len()
+                ),
+                Lang::En => format!(
+                    "{} group(s) of customers that may be one person (never merged automatically)",
+                    groups.len()
+                ),
+            };
+            let t = columns::sheet_table(DUPLICATE_COLUMNS, title, &rows, lang);
             terminal::render_titled(&t, currency)
         }
     })
