@@ -202,16 +202,15 @@ impl Orders {
                     true
                 }
             },
-            Orders::Many(m) => match m.get_mut(&fp) {
-                Some(o) => {
+            Orders::Many(m) => {
+                if let Some(o) = m.get_mut(&fp) {
                     update(o, &order);
                     false
-                }
-                None => {
+                } else {
                     m.insert(fp, order);
                     true
                 }
-            },
+            }
         }
     }
 
@@ -251,16 +250,73 @@ pub struct ReturnAgg {
     pub amount: Decimal,
 }
 
+/// A few texts with a value each (a customer's spellings of the name, channels), as a vector
+/// sorted by the text: most customers have one of each, and a B-tree's smallest node is some
+/// 400 bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextMap<V>(Vec<(String, V)>);
+
+impl<V> Default for TextMap<V> {
+    fn default() -> Self {
+        TextMap(Vec::new())
+    }
+}
+
+impl<V> TextMap<V> {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// The value of `key`, made by `make` (and the key copied) when there is none yet.
+    pub fn slot(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.0.binary_search_by(|e| e.0.as_str().cmp(key)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_string(), make()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// The texts and their values, in text order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> IntoIterator for TextMap<V> {
+    type Item = (String, V);
+    type IntoIter = std::vec::IntoIter<(String, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// Everything dangol keeps about one customer's purchases.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerLedger {
     /// Each spelling of the name → (times seen, latest time seen).
-    pub names: BTreeMap<String, (u32, NaiveDateTime)>,
+    pub names: TextMap<(u32, NaiveDateTime)>,
     pub email: Option<String>,
     /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
     pub phones: Vec<String>,
     /// Channels seen with their order counts.
-    pub channels: BTreeMap<String, u32>,
+    pub channels: TextMap<u32>,
     /// Orders by the fingerprint of their key.
     pub orders: Orders,
     pub returns: Vec<ReturnAgg>,
@@ -278,15 +334,9 @@ impl CustomerLedger {
     /// Add one row of this customer (an order line or a return; never a void).
     fn add(&mut self, row: &SaleRow, order_key: u64) {
         if let Some(n) = &row.name {
-            match self.names.get_mut(n) {
-                Some(e) => {
-                    e.0 += 1;
-                    e.1 = e.1.max(row.at);
-                }
-                None => {
-                    self.names.insert(n.clone(), (1, row.at));
-                }
-            }
+            let e = self.names.slot(n, || (0, row.at));
+            e.0 += 1;
+            e.1 = e.1.max(row.at);
         }
         if self.email.is_none() {
             self.email.clone_from(&row.email);
@@ -307,20 +357,15 @@ impl CustomerLedger {
             if self.orders.add(order_key, row.at, row.amount)
                 && let Some(ch) = &row.channel
             {
-                match self.channels.get_mut(ch) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.channels.insert(ch.clone(), 1);
-                    }
-                }
+                *self.channels.slot(ch, || 0) += 1;
             }
         }
     }
 
     /// Merge another ledger of the same customer (from another sheet or thread).
     pub fn merge(&mut self, other: &CustomerLedger) {
-        for (n, (c, t)) in &other.names {
-            let e = self.names.entry(n.clone()).or_insert((0, *t));
+        for (n, (c, t)) in other.names.iter() {
+            let e = self.names.slot(n, || (0, *t));
             e.0 += c;
             e.1 = e.1.max(*t);
         }
@@ -333,8 +378,8 @@ impl CustomerLedger {
             }
         }
         self.phones.sort();
-        for (c, n) in &other.channels {
-            *self.channels.entry(c.clone()).or_default() += n;
+        for (c, n) in other.channels.iter() {
+            *self.channels.slot(c, || 0) += n;
         }
         self.orders.merge(&other.orders);
         self.returns.extend_from_slice(&other.returns);
@@ -347,15 +392,9 @@ impl CustomerLedger {
     /// count its channel twice).
     fn absorb(&mut self, other: CustomerLedger) {
         for (n, (c, t)) in other.names {
-            match self.names.get_mut(&n) {
-                Some(e) => {
-                    e.0 += c;
-                    e.1 = e.1.max(t);
-                }
-                None => {
-                    self.names.insert(n, (c, t));
-                }
-            }
+            let e = self.names.slot(&n, || (0, t));
+            e.0 += c;
+            e.1 = e.1.max(t);
         }
         if self.email.is_none() {
             self.email = other.email;
@@ -367,7 +406,7 @@ impl CustomerLedger {
         }
         self.phones.sort();
         for (c, n) in other.channels {
-            *self.channels.entry(c).or_default() += n;
+            *self.channels.slot(&c, || 0) += n;
         }
         self.orders.absorb(other.orders);
         self.returns.extend(other.returns);
