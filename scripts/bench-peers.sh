@@ -14,6 +14,7 @@
 #   DATA=../shared/data/online-retail   where the UCI workbook is
 #   VENV=/tmp/dangol-bench-venv         a throwaway venv for duckdb, polars and fastexcel
 #   SKIP_SAMPLE=1                       leave out step 4 (its 4M-row CSV takes a while)
+#   DANGOL=PATH BARE=PATH               use these binaries instead of building them
 #
 # Everything it writes (the CSVs, copies, the venv) goes under /tmp, never into the repo.
 # Needs GNU time at /usr/bin/time (Debian/Ubuntu: `apt-get install -y time`) and python3.
@@ -29,9 +30,12 @@ UCI=(--as-of 2011-12-10 --set cancel_prefix=C)
 [ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install -y time" >&2; exit 2; }
 [ -f "$BOOK" ] || { echo "no such workbook: $BOOK (set DATA)" >&2; exit 2; }
 
-cargo build --release --quiet --bin dangol --example bare_read
-DANGOL=target/release/dangol
-BARE=target/release/examples/bare_read
+# DANGOL=… BARE=…: binaries built already (e.g. a copy of an earlier build to compare with).
+if [ -z "${DANGOL:-}" ] || [ -z "${BARE:-}" ]; then
+    cargo build --release --quiet --bin dangol --example bare_read
+fi
+DANGOL=${DANGOL:-target/release/dangol}
+BARE=${BARE:-target/release/examples/bare_read}
 TMP=$(mktemp -d /tmp/dangol-bench-peers.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -33,6 +33,7 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
         as_of: Some(as_of(g)),
         today: Some(chrono::Local::now().date_naive()),
         limits: Some(g.limits),
+        csv_split_min: None,
     })
 }
 

@@ -127,6 +127,10 @@ pub struct CsvSource {
     /// Whether `--encoding` was given (changes the wording of decode errors).
     overridden: bool,
     delimiter: u8,
+    /// An old-Mac file (CR alone ends a line).
+    cr_only: bool,
+    /// The decoding the sample decided on (before any record settled it).
+    decided: Decoding,
     /// 0-based row of the record last returned.
     row: u64,
 }
@@ -200,6 +204,9 @@ struct Splitter {
     row: u64,
     /// Line breaks inside quoted fields so far: lines that are not rows of their own.
     embedded_breaks: u64,
+    /// Rows before the first byte this splitter reads (the rest of a file cut in two, see
+    /// [`CsvSource::open_split`]).
+    row_base: u64,
 }
 
 impl Splitter {
@@ -238,7 +245,7 @@ impl Splitter {
         let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
         let terminated = u64::from(!self.reader.get_ref().eof_seen);
         let first_line = after.saturating_sub(inside + terminated).max(1);
-        self.row = (first_line - 1).saturating_sub(self.embedded_breaks);
+        self.row = self.row_base + (first_line - 1).saturating_sub(self.embedded_breaks);
         self.embedded_breaks += inside;
     }
 
@@ -324,9 +331,20 @@ impl CsvSource {
     /// Reads CSV from any byte stream. `name` is used in messages, and its extension decides
     /// as in [`CsvSource::open`].
     pub fn from_reader(
+        input: impl Read + Send + 'static,
+        name: &Path,
+        encoding: Option<&str>,
+    ) -> Result<CsvSource, CsvError> {
+        CsvSource::start(input, name, encoding, true)
+    }
+
+    /// [`CsvSource::from_reader`]; `ahead`: a stream longer than the sample is split into
+    /// records on a thread of its own.
+    fn start(
         mut input: impl Read + Send + 'static,
         name: &Path,
         encoding: Option<&str>,
+        ahead: bool,
     ) -> Result<CsvSource, CsvError> {
         let path = name.to_path_buf();
         // Resolve the label first: a typo should be reported even for an empty file.
@@ -394,9 +412,10 @@ impl CsvSource {
             reader,
             row: 0,
             embedded_breaks: 0,
+            row_base: 0,
         };
         // A file longer than the sample is split on a thread of its own.
-        let feed = if at_eof {
+        let feed = if at_eof || !ahead {
             Feed::Inline(Box::new(splitter))
         } else {
             let (tx, rx) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
@@ -425,8 +444,76 @@ impl CsvSource {
             encoding_name: detected.name,
             overridden: forced.is_some(),
             delimiter,
+            cr_only,
+            decided: decoding,
             row: 0,
         })
+    }
+
+    /// Opens a long file as two readers for two cores: the first reads up to a line break near
+    /// the middle (the *cut*), and [`CsvRest::open`] gives the second, for the lines after it,
+    /// numbered as rows of the whole file. `None` for the rest when the file is shorter than
+    /// `min_len`, has no line break past its sample, is transcoded (UTF-16 and the like) or
+    /// ends lines with CR alone: then the first reader reads the whole file.
+    ///
+    /// The cut is only right when it is not inside a quoted field: once the first reader has
+    /// read everything, [`CsvSource::joins`] says whether the two readers gave the records
+    /// and rows reading the whole file gives; when not, read the file again whole.
+    pub fn open_split(
+        path: &Path,
+        encoding: Option<&str>,
+        min_len: u64,
+    ) -> Result<(CsvSource, Option<CsvRest>), CsvError> {
+        let io_error = |source| CsvError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io_error)?;
+        let len = file.metadata().map_err(io_error)?.len();
+        let cut = if len >= min_len {
+            find_cut(&mut file, len).map_err(io_error)?
+        } else {
+            None
+        };
+        let Some(cut) = cut else {
+            return Ok((CsvSource::start(file, path, encoding, true)?, None));
+        };
+        let first = CsvSource::start(file.take(cut), path, encoding, false)?;
+        if first.cr_only || matches!(first.decided, Decoding::Transcoded { .. }) {
+            let whole = File::open(path).map_err(io_error)?;
+            return Ok((CsvSource::start(whole, path, encoding, true)?, None));
+        }
+        let rest = CsvRest {
+            path: path.to_path_buf(),
+            cut,
+            decoding: first.decided,
+            encoding_name: first.encoding_name,
+            overridden: first.overridden,
+            delimiter: first.delimiter,
+        };
+        Ok((first, Some(rest)))
+    }
+
+    /// After this reader (the first part of [`CsvSource::open_split`]) and `rest` have both
+    /// read to their ends without an error: whether together they read what one reader of the
+    /// whole file reads — the cut was a record's end (no line break inside a quoted field
+    /// before it, so neither was the cut's), and the text was decoded the same way on both
+    /// sides of it.
+    pub fn joins(&self, rest: &CsvSource) -> bool {
+        let Feed::Inline(first) = &self.feed else {
+            return false;
+        };
+        let decoded_alike = match (self.decided, self.decoding, rest.decoding) {
+            // Everything before the cut was ASCII: the rest started where the whole would.
+            (_, Decoding::Undecided, _) => true,
+            // Settled from the start: the rest started settled too.
+            (Decoding::Strict(_), _, _) => true,
+            // Settled by a record before the cut: the rest stayed ASCII, or settled the same.
+            (Decoding::Undecided, Decoding::Strict(a), Decoding::Strict(b)) => a == b,
+            (Decoding::Undecided, Decoding::Strict(_), Decoding::Undecided) => true,
+            _ => false,
+        };
+        first.embedded_breaks == 0 && decoded_alike
     }
 
     /// The encoding in use: `"UTF-8"`, `"UTF-8 (BOM)"`, `"UTF-16LE"`, `"UTF-16BE"`,
@@ -606,6 +693,111 @@ impl CsvSource {
             message,
         }
     }
+}
+
+/// The lines after the cut of [`CsvSource::open_split`], to be read on another thread.
+#[derive(Debug)]
+pub struct CsvRest {
+    path: PathBuf,
+    cut: u64,
+    decoding: Decoding,
+    encoding_name: &'static str,
+    overridden: bool,
+    delimiter: u8,
+}
+
+impl CsvRest {
+    /// The reader of the lines after the cut, rows numbered as in the whole file: the line
+    /// breaks before the cut are counted first (a quick pass over the first part's bytes).
+    pub fn open(self) -> Result<CsvSource, CsvError> {
+        let io_error = |source| CsvError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut file = File::open(&self.path).map_err(io_error)?;
+        let row_base = count_lines(&mut file, self.cut).map_err(io_error)?;
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(LineEnds {
+                inner: Box::new(file),
+                cr_to_lf: false,
+                eof_seen: false,
+            });
+        let splitter = Splitter {
+            path: self.path.clone(),
+            reader,
+            row: row_base,
+            embedded_breaks: 0,
+            row_base,
+        };
+        Ok(CsvSource {
+            path: self.path,
+            feed: Feed::Inline(Box::new(splitter)),
+            record: csv::ByteRecord::new(),
+            decoded: Vec::new(),
+            decoding: self.decoding,
+            encoding_name: self.encoding_name,
+            overridden: self.overridden,
+            delimiter: self.delimiter,
+            cr_only: false,
+            decided: self.decoding,
+            row: row_base,
+        })
+    }
+}
+
+/// Where to cut a file of `len` bytes in two: just after the first line break from the middle
+/// on, past the sample, with a line (not a byte-order mark) after it; `None` when there is
+/// none. Leaves `file` at its start.
+fn find_cut(file: &mut File, len: u64) -> io::Result<Option<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let middle = (len / 2).max(SAMPLE_LEN as u64 + 1);
+    file.seek(SeekFrom::Start(middle))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = middle;
+    let mut cut = None;
+    'scan: loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            let after = at + i as u64 + 1;
+            // The next bytes, to rule out a byte-order mark (csv would skip one).
+            file.seek(SeekFrom::Start(after))?;
+            let mut next = [0u8; 3];
+            let got = file.read(&mut next)?;
+            if got > 0 && !next[..got].starts_with(&[0xEF, 0xBB, 0xBF]) && after < len {
+                cut = Some(after);
+            }
+            break 'scan;
+        }
+        at += n as u64;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(cut)
+}
+
+/// The line breaks (LF) in the first `len` bytes of `file`, which is at its start.
+fn count_lines(file: &mut File, len: u64) -> io::Result<u64> {
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut left = len;
+    let mut lines = 0u64;
+    while left > 0 {
+        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+        let n = file.read(&mut buf[..want])?;
+        if n == 0 {
+            break;
+        }
+        #[allow(clippy::naive_bytecount)]
+        let here = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        lines += here;
+        left -= n as u64;
+    }
+    Ok(lines)
 }
 
 /// Decodes one field; `None` when its bytes are malformed in the encoding.

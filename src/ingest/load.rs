@@ -31,6 +31,9 @@ pub struct ReadOptions {
     pub today: Option<chrono::NaiveDate>,
     /// Input limits (zip-bomb guard); `None`: the environment's, else the built-in ones.
     pub limits: Option<super::guard::Limits>,
+    /// A CSV at least this long is read in two halves, one per core; `None`: 4 MiB, or
+    /// `DANGOL_CSV_SPLIT_MIN` (bytes; for tests of small files).
+    pub csv_split_min: Option<u64>,
 }
 
 /// A workbook read and its effective settings.
@@ -536,6 +539,8 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
         .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
     let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
         read_sales_in_parallel(&mut input, path, opts, &limits, &settings, &plan)
+    } else if parallel && csv_halves_fit(&input, &plan, &data) {
+        read_csv_in_halves(path, opts, &settings, &plan)
     } else {
         Vec::new()
     };
@@ -730,6 +735,98 @@ fn parallel_sales_fit(
         && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
+/// A CSV shorter than this is read on one core (plus its record splitter's thread); a longer
+/// one is cut in two and read on two (see [`read_csv_in_halves`]). `DANGOL_CSV_SPLIT_MIN`
+/// (bytes) sets it, for tests of small files.
+const CSV_SPLIT_MIN: u64 = 4 * 1024 * 1024;
+
+/// Whether the one sales sheet of a CSV file can be read in two halves with the same result:
+/// what [`parallel_sales_fit`] asks of sheets read in parallel, for the two halves.
+fn csv_halves_fit(input: &Input, plan: &[(String, Role, u32, Mapping)], data: &Dataset) -> bool {
+    matches!(input, Input::Csv { .. })
+        && plan.len() == 1
+        && plan[0].1 == Role::Sales
+        && !plan[0].3.has("phone")
+        && !plan[0].3.has("channel")
+        && !data.groups.collect_lines
+        && !data.collect_product_sales
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// Reads the one sales sheet of a CSV file on two cores: cut at a line break near the middle
+/// ([`CsvSource::open_split`](super::csv::CsvSource::open_split)), the first half on the
+/// caller's thread and the rest on another, each into a dataset of its own, then the rest
+/// taken in after the first half ([`SheetRows::take_part`]): rows, problems (in row order,
+/// the right rows) and ledger as reading it whole. Empty — read it whole then — when the file
+/// is short, cannot be cut, or the halves did not read alike: the cut fell inside a quoted
+/// field with a line break, the text was decoded differently on either side, the halves'
+/// first rows told different date orders, a half met an error (reading it whole reports it
+/// as always), or the amounts pass the money limit.
+fn read_csv_in_halves(
+    path: &Path,
+    opts: &ReadOptions,
+    settings: &Settings,
+    plan: &[(String, Role, u32, Mapping)],
+) -> Vec<(String, SheetPart)> {
+    use super::csv::CsvSource;
+    use super::source::csv_rows;
+    let Some((name, role, header_row, map)) = plan.first() else {
+        return Vec::new();
+    };
+    let min_len = opts.csv_split_min.unwrap_or_else(|| {
+        std::env::var("DANGOL_CSV_SPLIT_MIN")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(CSV_SPLIT_MIN)
+    });
+    let Ok((mut first, Some(rest))) =
+        CsvSource::open_split(path, opts.encoding.as_deref(), min_len)
+    else {
+        return Vec::new();
+    };
+    let reader = || {
+        let mut rows = SheetRows::new(name, *role, map.clone(), settings);
+        rows.dated_until(opts.as_of, opts.today);
+        rows
+    };
+    let read = |src: &mut CsvSource, rows: &mut SheetRows<'_>, data: &mut Dataset| {
+        let read = csv_rows(src, |r, cells| {
+            if r > *header_row {
+                rows.push(r, cells, data);
+            }
+            true
+        });
+        rows.flush(data);
+        read.is_ok()
+    };
+    let (head, tail) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| {
+            let mut src = rest.open().ok()?;
+            let mut rows = reader().later_part();
+            let mut data = Dataset::default();
+            read(&mut src, &mut rows, &mut data).then_some((src, rows, data))
+        });
+        let mut rows = reader();
+        let mut data = Dataset::default();
+        let head = read(&mut first, &mut rows, &mut data).then_some((rows, data));
+        (
+            head,
+            later
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let (Some((mut rows, mut data)), Some((src, later, part))) = (head, tail) else {
+        return Vec::new();
+    };
+    if !first.joins(&src) || !rows.take_part(later, &mut data, part) {
+        return Vec::new();
+    }
+    rows.finish(&mut data);
+    data.csv_halves = true;
+    vec![(name.clone(), Ok((data, rows.rows, rows.bad_rows)))]
+}
+
 /// Reads every sales sheet of `plan` into a dataset of its own, on as many threads as there
 /// are cores (the caller's with `input`, each other one with a handle of its own on the
 /// workbook), and returns them by sheet name.
@@ -816,6 +913,7 @@ fn absorb_sales(data: &mut Dataset, part: Dataset) -> bool {
         _ => return false,
     }
     data.sales.absorb(part.sales);
+    data.csv_halves |= part.csv_halves;
     data.problems.extend(part.problems);
     for (cur, n) in part.currency_votes {
         *data.currency_votes.entry(cur).or_default() += n;

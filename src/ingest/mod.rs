@@ -77,6 +77,8 @@ pub struct Dataset {
     pub flows: Vec<flows::Flow>,
     /// The flow messages the Sent Log records as sent (read back from dangol's own sheet).
     pub flow_log: Vec<flows::FlowSent>,
+    /// The CSV's sales were read in two halves, one per core (see `load::read_csv_in_halves`).
+    pub csv_halves: bool,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an

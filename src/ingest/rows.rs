@@ -66,6 +66,10 @@ pub struct SheetRows<'s> {
     spare: [String; 5],
     /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
     row_key: String,
+    /// For a later part of a sheet read on its own (see [`SheetRows::take_part`]): the field
+    /// of each problem counted against [`MAX_PROBLEMS_PER_FIELD`], by its index in the
+    /// part's problems.
+    tags: Option<Vec<(usize, &'static str)>>,
 }
 
 /// Column indices of the fields the per-row paths read (`None`: no such column).
@@ -245,7 +249,65 @@ impl<'s> SheetRows<'s> {
             scratch: None,
             spare: Default::default(),
             row_key: String::new(),
+            tags: None,
         }
+    }
+
+    /// Reads a later part of the sheet (the rows after a cut of a CSV file), to be taken in
+    /// by the reader of the part before with [`SheetRows::take_part`].
+    #[must_use]
+    pub fn later_part(mut self) -> Self {
+        self.tags = Some(Vec::new());
+        self
+    }
+
+    /// Takes in the later part of this sheet, read on its own into `part` (rows and problems
+    /// in row order after this part's), once both are [flushed](SheetRows::flush): the same
+    /// rows, problems and ledger as reading its rows after this part's — the problems over
+    /// [`MAX_PROBLEMS_PER_FIELD`] for a field counted, not listed. `false` when the two parts
+    /// did not read dates alike (their first rows told different date orders) or the amounts
+    /// added up would pass the money limit: then read the sheet again whole.
+    pub fn take_part(
+        &mut self,
+        later: SheetRows<'_>,
+        out: &mut Dataset,
+        mut part: Dataset,
+    ) -> bool {
+        if self.hints != later.hints || !self.decided || !later.decided {
+            return false;
+        }
+        match out.money_read.checked_add(part.money_read) {
+            Some(sum) if sum <= super::MONEY_LIMIT => out.money_read = sum,
+            _ => return false,
+        }
+        let tags = later.tags.unwrap_or_default();
+        let mut tags = tags.iter().peekable();
+        let mut listed: BTreeMap<&'static str, u32> = BTreeMap::new();
+        for (i, p) in std::mem::take(&mut part.problems).into_iter().enumerate() {
+            if let Some((_, field)) = tags.next_if(|t| t.0 == i) {
+                let before = self.problem_counts.get(field).copied().unwrap_or(0);
+                let n = listed.entry(field).or_default();
+                if before + *n >= MAX_PROBLEMS_PER_FIELD {
+                    continue;
+                }
+                *n += 1;
+            }
+            out.problems.push(p);
+        }
+        for (field, n) in later.problem_counts {
+            *self.problem_counts.entry(field).or_default() += n;
+        }
+        for (cur, n) in later.currency_votes {
+            *self.currency_votes.entry(cur).or_default() += n;
+        }
+        self.rows += later.rows;
+        self.bad_rows += later.bad_rows;
+        out.sales.absorb(part.sales);
+        for (cur, n) in part.currency_votes {
+            *out.currency_votes.entry(cur).or_default() += n;
+        }
+        out.credit_hint.absorb(part.credit_hint);
+        true
     }
 
     /// Read sales only up to `as_of`; a sale after both it and `today` is a warning with its
@@ -278,8 +340,8 @@ impl<'s> SheetRows<'s> {
         self.process(row, cells, out);
     }
 
-    /// Flush what is buffered and add the sheet-level notes.
-    pub fn finish(&mut self, out: &mut Dataset) {
+    /// Reads the rows buffered while deciding what the date columns hold.
+    pub fn flush(&mut self, out: &mut Dataset) {
         if !self.decided {
             self.decide();
             let prefix = std::mem::take(&mut self.prefix);
@@ -287,6 +349,11 @@ impl<'s> SheetRows<'s> {
                 self.process(*r, c, out);
             }
         }
+    }
+
+    /// Flush what is buffered and add the sheet-level notes.
+    pub fn finish(&mut self, out: &mut Dataset) {
+        self.flush(out);
         for (field, n) in &self.problem_counts {
             if *n > MAX_PROBLEMS_PER_FIELD {
                 out.problems.push(Problem {
@@ -380,6 +447,9 @@ impl<'s> SheetRows<'s> {
         let n = self.problem_counts.entry(field).or_default();
         *n += 1;
         if *n <= MAX_PROBLEMS_PER_FIELD {
+            if let Some(tags) = &mut self.tags {
+                tags.push((out.problems.len(), field));
+            }
             out.problems.push(Problem {
                 severity: Severity::Error,
                 place: CellRef::new(self.sheet.clone(), row, col).to_string(),
@@ -560,11 +630,47 @@ impl<'s> SheetRows<'s> {
         (key, name, email.map(|e| e.trim().to_lowercase()), phone)
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "split when the sales fast path settles: one step per group of columns"
-    )]
+    /// One sales row: its money and date read ([`SheetRows::sale_amount`]), one dated after
+    /// the as-of day only counted ([`SheetRows::later_sale`]), the amount counted against the
+    /// money limit, then the row built in place and added to the ledger
+    /// ([`SheetRows::add_sale`]).
     fn sale(&mut self, row: u32, cells: &[Cell<'_>], out: &mut Dataset) -> bool {
+        let Some((at, amount, qty, price)) = self.sale_amount(row, cells, out) else {
+            return false;
+        };
+        if let Some(as_of) = self.as_of
+            && at.date() > as_of
+        {
+            self.later_sale(row, cells, at, as_of, out);
+            return true;
+        }
+        let cols = self.cols;
+        if !out.count_money(amount) {
+            let col = cols.amount.or(cols.unit_price).unwrap_or(0);
+            let found = cells
+                .get(col as usize)
+                .map(Cell::display)
+                .unwrap_or_default();
+            self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
+            return false;
+        }
+        self.add_sale(row, cells, at, amount, (qty, price), out);
+        true
+    }
+
+    /// The date and the amount of a sales row (the amount cell, else quantity × unit price),
+    /// with the quantity and unit price; `None` (each problem reported) when one is unusable.
+    fn sale_amount(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        out: &mut Dataset,
+    ) -> Option<(
+        chrono::NaiveDateTime,
+        Decimal,
+        Option<Decimal>,
+        Option<Decimal>,
+    )> {
         let cols = self.cols;
         let at = self.req_date(cells, "date", cols.date, row, out);
         let amount = self.opt_money(cells, "amount", cols.amount, row, out);
@@ -584,7 +690,7 @@ impl<'s> SheetRows<'s> {
         };
         let price = self.opt_money(cells, "unit_price", cols.unit_price, row, out);
         let (Some(at), Ok(amount), Ok(qty), Ok(price)) = (at, amount, qty, price) else {
-            return false;
+            return None;
         };
         let amount = match (amount, qty, price) {
             (Some(a), _, _) => a,
@@ -596,7 +702,7 @@ impl<'s> SheetRows<'s> {
                         .map(Cell::display)
                         .unwrap_or_default();
                     self.problem(out, "amount", row, col, found, TOO_BIG_PRODUCT);
-                    return false;
+                    return None;
                 };
                 a
             }
@@ -613,48 +719,61 @@ impl<'s> SheetRows<'s> {
                     "a quantity and a unit price (one is blank)"
                 };
                 self.problem(out, "amount", row, col, String::new(), expected);
-                return false;
+                return None;
             }
         };
-        if let Some(as_of) = self.as_of
-            && at.date() > as_of
-        {
-            if self.typo_after.is_some_and(|t| at.date() > t) {
-                let col = cols.date.unwrap_or(0);
-                let found = cells
-                    .get(col as usize)
-                    .map(Cell::display)
-                    .unwrap_or_default();
-                out.problems.push(Problem {
-                    severity: Severity::Warning,
-                    place: CellRef::new(self.sheet.clone(), row, col).to_string(),
-                    found,
-                    expected: format!(
-                        "a date on or before {as_of} (the as-of day); the row is not counted — a typo?"
-                    ),
-                });
-                out.sales.future_rows += 1;
-            } else {
-                out.sales.later_rows += 1;
-            }
-            if out.groups.collect_lines
-                && let Some(product) = text_at(cells, self.map.col("product"))
-            {
-                out.groups.later_products.insert(product);
-            }
-            return true;
-        }
-        if !out.count_money(amount) {
-            let col = cols.amount.or(cols.unit_price).unwrap_or(0);
+        Some((at, amount, qty, price))
+    }
+
+    /// A sale dated after the as-of day: not added, only counted — and a warning with its
+    /// cell when it is after today too (most are typos: 2062 for 2026).
+    fn later_sale(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        at: chrono::NaiveDateTime,
+        as_of: chrono::NaiveDate,
+        out: &mut Dataset,
+    ) {
+        if self.typo_after.is_some_and(|t| at.date() > t) {
+            let col = self.cols.date.unwrap_or(0);
             let found = cells
                 .get(col as usize)
                 .map(Cell::display)
                 .unwrap_or_default();
-            self.problem(out, "amount", row, col, found, TOO_BIG_SUM);
-            return false;
+            out.problems.push(Problem {
+                severity: Severity::Warning,
+                place: CellRef::new(self.sheet.clone(), row, col).to_string(),
+                found,
+                expected: format!(
+                    "a date on or before {as_of} (the as-of day); the row is not counted — a typo?"
+                ),
+            });
+            out.sales.future_rows += 1;
+        } else {
+            out.sales.later_rows += 1;
         }
-        // The row is built in place, in buffers reused from row to row: no allocation per
-        // row once they have grown (the ledger copies a key only for a new customer or order).
+        if out.groups.collect_lines
+            && let Some(product) = text_at(cells, self.map.col("product"))
+        {
+            out.groups.later_products.insert(product);
+        }
+    }
+
+    /// Builds the sales row in place, in buffers reused from row to row (no allocation per
+    /// row once they have grown; the ledger copies a key only for a new customer), tells an
+    /// order from a return or a void, and adds it to the ledger (and the per-line data kept
+    /// for price lists and stock).
+    fn add_sale(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        at: chrono::NaiveDateTime,
+        amount: Decimal,
+        (qty, price): (Option<Decimal>, Option<Decimal>),
+        out: &mut Dataset,
+    ) {
+        let cols = self.cols;
         let mut sale = self.scratch.take().unwrap_or_else(|| SaleRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             at,
@@ -736,7 +855,6 @@ impl<'s> SheetRows<'s> {
             out.sales.prefixed_return_rows += 1;
         }
         self.scratch = Some(sale);
-        true
     }
 
     /// [`SheetRows::identity`] for a sales row, written into the reused row: the name, e-mail,

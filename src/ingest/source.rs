@@ -387,25 +387,7 @@ impl Input {
         match self {
             Input::Csv { path, encoding } => {
                 let mut src = CsvSource::open(path, encoding.as_deref())?;
-                // The fields are lent by the reader and the two vectors reused for every row:
-                // no allocation per row or per field (see `recycle`).
-                let mut spare_fields: Vec<&'static str> = Vec::new();
-                let mut spare_row: Vec<Cell<'static>> = Vec::new();
-                loop {
-                    let mut fields = recycle(std::mem::take(&mut spare_fields));
-                    let Some(r) = src.read_fields(&mut fields)? else {
-                        break;
-                    };
-                    let mut row = recycle_row(std::mem::take(&mut spare_row));
-                    row.extend(fields.iter().map(|s| Cell::Text(Cow::Borrowed(*s))));
-                    let go = row.iter().all(Cell::is_blank) || f(r, &row);
-                    spare_row = recycle_row(row);
-                    spare_fields = recycle(fields);
-                    if !go {
-                        break;
-                    }
-                }
-                Ok(())
+                csv_rows(&mut src, f)
             }
             Input::Book {
                 sheets,
@@ -462,6 +444,33 @@ impl Input {
             }
         }
     }
+}
+
+/// [`Input::for_each_row`] for a CSV reader: visits its rows in order (blank rows skipped);
+/// `f` returns `false` to stop early.
+pub fn csv_rows<F>(src: &mut CsvSource, mut f: F) -> Result<(), OpenError>
+where
+    F: FnMut(u32, &[Cell<'_>]) -> bool,
+{
+    // The fields are lent by the reader and the two vectors reused for every row: no
+    // allocation per row or per field (see `recycle`).
+    let mut spare_fields: Vec<&'static str> = Vec::new();
+    let mut spare_row: Vec<Cell<'static>> = Vec::new();
+    loop {
+        let mut fields = recycle(std::mem::take(&mut spare_fields));
+        let Some(r) = src.read_fields(&mut fields)? else {
+            break;
+        };
+        let mut row = recycle_row(std::mem::take(&mut spare_row));
+        row.extend(fields.iter().map(|s| Cell::Text(Cow::Borrowed(*s))));
+        let go = row.iter().all(Cell::is_blank) || f(r, &row);
+        spare_row = recycle_row(row);
+        spare_fields = recycle(fields);
+        if !go {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Empties a vector and hands its allocation back under another lifetime, so that a buffer of

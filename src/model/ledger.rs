@@ -1,5 +1,7 @@
 //! Streaming accumulators for sales: rows are added one at a time, so a million-row sheet is
-//! never held in memory; what is kept grows with customers and orders, not rows.
+//! never held in memory; what is kept grows with customers and orders, not rows — and an order
+//! costs 40 bytes however long its id: it is kept under a 64-bit fingerprint of its key
+//! ([`fingerprint`]), with its earliest time, amount and line count ([`Orders`]).
 
 use std::collections::BTreeMap;
 
@@ -31,6 +33,215 @@ impl OrderAgg {
     }
 }
 
+/// The 64-bit fingerprint an order is kept under instead of its id: a fixed-key hash of the key
+/// (the same in every run and on every machine; it is never written anywhere).
+///
+/// The top bit tells a per-row key (`#Sales!17`, made up for a sheet without an order-id
+/// column) from a real order id, so [`is_row_key`] is exact; the other 63 bits are the hash.
+/// Two different ids of one customer share a fingerprint with probability about n²/2⁶⁴ for n
+/// orders — for a shop with a million orders looked up against each other (the funnel's
+/// order-id links) about 3 in 100 million; a collision would count two orders as one. The hash
+/// is not keyed, so ids built on purpose to collide could merge orders: the input is the
+/// shop's own records, not an adversary's.
+pub fn fingerprint(key: &str) -> u64 {
+    const K0: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K1: u64 = 0xBF58_476D_1CE4_E5B9;
+    const K2: u64 = 0x94D0_49BB_1331_11EB;
+    /// A 64×64→128-bit multiply folded to 64 bits (wyhash's mixer).
+    fn fold(a: u64, b: u64) -> u64 {
+        let r = u128::from(a) * u128::from(b);
+        (r as u64) ^ ((r >> 64) as u64)
+    }
+    let bytes = key.as_bytes();
+    let mut h = K0 ^ (bytes.len() as u64).wrapping_mul(K1);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fold(h ^ u64::from_le_bytes(w), K1);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = fold(h ^ u64::from_le_bytes(w), K2);
+    }
+    // splitmix64's finaliser: every input bit moves every output bit.
+    h ^= h >> 30;
+    h = h.wrapping_mul(K1);
+    h ^= h >> 27;
+    h = h.wrapping_mul(K2);
+    h ^= h >> 31;
+    let row_key = u64::from(bytes.first() == Some(&b'#')) << 63;
+    (h >> 1) | row_key
+}
+
+/// Whether a fingerprint is that of a per-row key (`#Sales!17`), not of a real order id.
+pub fn is_row_key(fp: u64) -> bool {
+    fp >> 63 == 1
+}
+
+/// Up to this many orders a set is a sorted vector (40 bytes an order, grown by an eighth);
+/// beyond, a B-tree, so that adding to a set of a hundred thousand orders (the orders without
+/// a customer) does not move the whole vector.
+const FEW_ORDERS: usize = 512;
+
+/// One customer's distinct orders (or the shop's orders without a customer), each under the
+/// [`fingerprint`] of its key, in fingerprint order.
+#[derive(Debug, Clone)]
+pub enum Orders {
+    Few(Vec<(u64, OrderAgg)>),
+    Many(BTreeMap<u64, OrderAgg>),
+}
+
+impl Default for Orders {
+    fn default() -> Self {
+        Orders::Few(Vec::new())
+    }
+}
+
+impl PartialEq for Orders {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Orders {
+    pub fn len(&self) -> usize {
+        match self {
+            Orders::Few(v) => v.len(),
+            Orders::Many(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The order with this key (an order id, or a per-row key).
+    pub fn get(&self, key: &str) -> Option<&OrderAgg> {
+        self.get_fingerprint(fingerprint(key))
+    }
+
+    /// The order with this fingerprint.
+    pub fn get_fingerprint(&self, fp: u64) -> Option<&OrderAgg> {
+        match self {
+            Orders::Few(v) => v.binary_search_by_key(&fp, |e| e.0).ok().map(|i| &v[i].1),
+            Orders::Many(m) => m.get(&fp),
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The orders with their fingerprints, in fingerprint order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &OrderAgg)> + '_ {
+        let (few, many) = match self {
+            Orders::Few(v) => (Some(v.iter().map(|(k, o)| (*k, o))), None),
+            Orders::Many(m) => (None, Some(m.iter().map(|(k, o)| (*k, o)))),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
+
+    /// The orders, in fingerprint order.
+    pub fn values(&self) -> impl Iterator<Item = &OrderAgg> + '_ {
+        self.iter().map(|(_, o)| o)
+    }
+
+    /// Puts an order under `key`, replacing (and returning) one already there.
+    pub fn insert(&mut self, key: impl AsRef<str>, order: OrderAgg) -> Option<OrderAgg> {
+        let fp = fingerprint(key.as_ref());
+        let old = self.get_fingerprint(fp).copied();
+        self.upsert(fp, order, |o, new| *o = *new);
+        old
+    }
+
+    /// Adds one line to the order `fp`; `true` when it is a new order.
+    fn add(&mut self, fp: u64, at: NaiveDateTime, amount: Decimal) -> bool {
+        let line = OrderAgg {
+            at,
+            amount,
+            lines: 1,
+        };
+        self.upsert(fp, line, |o, _| o.add(at, amount))
+    }
+
+    /// Takes in an order (of another part of the data), merging it with one of the same key.
+    fn merge_one(&mut self, fp: u64, order: &OrderAgg) {
+        self.upsert(fp, *order, OrderAgg::merge);
+    }
+
+    /// `order` under `fp` when there is none yet (`true`), else `update` of the one there.
+    fn upsert(
+        &mut self,
+        fp: u64,
+        order: OrderAgg,
+        update: impl FnOnce(&mut OrderAgg, &OrderAgg),
+    ) -> bool {
+        match self {
+            Orders::Few(v) => match v.binary_search_by_key(&fp, |e| e.0) {
+                Ok(i) => {
+                    update(&mut v[i].1, &order);
+                    false
+                }
+                Err(i) => {
+                    if v.len() >= FEW_ORDERS {
+                        let mut m: BTreeMap<u64, OrderAgg> =
+                            std::mem::take(v).into_iter().collect();
+                        m.insert(fp, order);
+                        *self = Orders::Many(m);
+                    } else {
+                        if v.len() == v.capacity() {
+                            // An eighth more (at least four): little room left unused in the
+                            // hundreds of thousands of small sets.
+                            v.reserve_exact((v.len() / 8).max(4));
+                        }
+                        v.insert(i, (fp, order));
+                    }
+                    true
+                }
+            },
+            Orders::Many(m) => {
+                if let Some(o) = m.get_mut(&fp) {
+                    update(o, &order);
+                    false
+                } else {
+                    m.insert(fp, order);
+                    true
+                }
+            }
+        }
+    }
+
+    /// Merges `other`'s orders into these.
+    fn merge(&mut self, other: &Orders) {
+        for (fp, o) in other.iter() {
+            self.merge_one(fp, o);
+        }
+    }
+
+    /// Moves `other`'s orders into these, merging those with the same key.
+    fn absorb(&mut self, other: Orders) {
+        if self.is_empty() {
+            *self = other;
+        } else {
+            self.merge(&other);
+        }
+    }
+}
+
+/// `orders["536365"]`: the order with that id; panics when there is none (as a map does).
+impl std::ops::Index<&str> for Orders {
+    type Output = OrderAgg;
+    fn index(&self, key: &str) -> &OrderAgg {
+        match self.get(key) {
+            Some(o) => o,
+            None => panic!("no order {key:?}"),
+        }
+    }
+}
+
 /// A return: a credit against earlier sales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReturnAgg {
@@ -39,18 +250,75 @@ pub struct ReturnAgg {
     pub amount: Decimal,
 }
 
+/// A few texts with a value each (a customer's spellings of the name, channels), as a vector
+/// sorted by the text: most customers have one of each, and a B-tree's smallest node is some
+/// 400 bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextMap<V>(Vec<(String, V)>);
+
+impl<V> Default for TextMap<V> {
+    fn default() -> Self {
+        TextMap(Vec::new())
+    }
+}
+
+impl<V> TextMap<V> {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// The value of `key`, made by `make` (and the key copied) when there is none yet.
+    pub fn slot(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.0.binary_search_by(|e| e.0.as_str().cmp(key)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_string(), make()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// The texts and their values, in text order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> IntoIterator for TextMap<V> {
+    type Item = (String, V);
+    type IntoIter = std::vec::IntoIter<(String, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// Everything dangol keeps about one customer's purchases.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerLedger {
     /// Each spelling of the name → (times seen, latest time seen).
-    pub names: BTreeMap<String, (u32, NaiveDateTime)>,
+    pub names: TextMap<(u32, NaiveDateTime)>,
     pub email: Option<String>,
     /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
     pub phones: Vec<String>,
     /// Channels seen with their order counts.
-    pub channels: BTreeMap<String, u32>,
-    /// Orders by order key.
-    pub orders: BTreeMap<String, OrderAgg>,
+    pub channels: TextMap<u32>,
+    /// Orders by the fingerprint of their key.
+    pub orders: Orders,
     pub returns: Vec<ReturnAgg>,
 }
 
@@ -64,17 +332,11 @@ impl CustomerLedger {
     }
 
     /// Add one row of this customer (an order line or a return; never a void).
-    fn add(&mut self, row: &SaleRow, order_key: &str) {
+    fn add(&mut self, row: &SaleRow, order_key: u64) {
         if let Some(n) = &row.name {
-            match self.names.get_mut(n) {
-                Some(e) => {
-                    e.0 += 1;
-                    e.1 = e.1.max(row.at);
-                }
-                None => {
-                    self.names.insert(n.clone(), (1, row.at));
-                }
-            }
+            let e = self.names.slot(n, || (0, row.at));
+            e.0 += 1;
+            e.1 = e.1.max(row.at);
         }
         if self.email.is_none() {
             self.email.clone_from(&row.email);
@@ -91,20 +353,19 @@ impl CustomerLedger {
                 amount: -row.amount.abs(),
             });
         } else {
-            // Channel first: without one there is no need to look the order up twice.
-            if let Some(ch) = &row.channel
-                && !self.orders.contains_key(order_key)
+            // A channel counts once per order: when the row starts one.
+            if self.orders.add(order_key, row.at, row.amount)
+                && let Some(ch) = &row.channel
             {
-                *self.channels.entry(ch.clone()).or_default() += 1;
+                *self.channels.slot(ch, || 0) += 1;
             }
-            add_order(&mut self.orders, order_key, row.at, row.amount);
         }
     }
 
     /// Merge another ledger of the same customer (from another sheet or thread).
     pub fn merge(&mut self, other: &CustomerLedger) {
-        for (n, (c, t)) in &other.names {
-            let e = self.names.entry(n.clone()).or_insert((0, *t));
+        for (n, (c, t)) in other.names.iter() {
+            let e = self.names.slot(n, || (0, *t));
             e.0 += c;
             e.1 = e.1.max(*t);
         }
@@ -117,17 +378,10 @@ impl CustomerLedger {
             }
         }
         self.phones.sort();
-        for (c, n) in &other.channels {
-            *self.channels.entry(c.clone()).or_default() += n;
+        for (c, n) in other.channels.iter() {
+            *self.channels.slot(c, || 0) += n;
         }
-        for (k, o) in &other.orders {
-            match self.orders.get_mut(k) {
-                Some(mine) => mine.merge(o),
-                None => {
-                    self.orders.insert(k.clone(), *o);
-                }
-            }
-        }
+        self.orders.merge(&other.orders);
         self.returns.extend_from_slice(&other.returns);
         self.returns.sort();
     }
@@ -138,15 +392,9 @@ impl CustomerLedger {
     /// count its channel twice).
     fn absorb(&mut self, other: CustomerLedger) {
         for (n, (c, t)) in other.names {
-            match self.names.get_mut(&n) {
-                Some(e) => {
-                    e.0 += c;
-                    e.1 = e.1.max(t);
-                }
-                None => {
-                    self.names.insert(n, (c, t));
-                }
-            }
+            let e = self.names.slot(&n, || (0, t));
+            e.0 += c;
+            e.1 = e.1.max(t);
         }
         if self.email.is_none() {
             self.email = other.email;
@@ -158,26 +406,10 @@ impl CustomerLedger {
         }
         self.phones.sort();
         for (c, n) in other.channels {
-            *self.channels.entry(c).or_default() += n;
+            *self.channels.slot(&c, || 0) += n;
         }
-        absorb_orders(&mut self.orders, other.orders);
+        self.orders.absorb(other.orders);
         self.returns.extend(other.returns);
-    }
-}
-
-/// Moves `other`'s orders into `mine`, merging those with the same key.
-fn absorb_orders(mine: &mut BTreeMap<String, OrderAgg>, other: BTreeMap<String, OrderAgg>) {
-    if mine.is_empty() {
-        *mine = other;
-        return;
-    }
-    for (k, o) in other {
-        match mine.get_mut(&k) {
-            Some(m) => m.merge(&o),
-            None => {
-                mine.insert(k, o);
-            }
-        }
     }
 }
 
@@ -186,7 +418,7 @@ fn absorb_orders(mine: &mut BTreeMap<String, OrderAgg>, other: BTreeMap<String, 
 pub struct SalesLedger {
     pub customers: BTreeMap<String, CustomerLedger>,
     /// Orders of rows with no customer identity (still shop revenue).
-    pub anonymous_orders: BTreeMap<String, OrderAgg>,
+    pub anonymous_orders: Orders,
     /// Returns with no customer identity.
     pub anonymous_returns: Vec<ReturnAgg>,
     /// Rows read, by kind.
@@ -208,6 +440,11 @@ impl SalesLedger {
     /// Add one row. `order_key` identifies the order: the order id, or a per-row key when the
     /// sheet has no order-id column.
     pub fn add(&mut self, row: &SaleRow, order_key: &str) {
+        self.add_fingerprint(row, fingerprint(order_key));
+    }
+
+    /// [`SalesLedger::add`] with the order key's [`fingerprint`] already worked out.
+    pub fn add_fingerprint(&mut self, row: &SaleRow, order_key: u64) {
         match row.kind {
             SaleKind::Void => {
                 self.void_rows += 1;
@@ -224,7 +461,7 @@ impl SalesLedger {
                     amount: -row.amount.abs(),
                 });
             } else {
-                add_order(&mut self.anonymous_orders, order_key, row.at, row.amount);
+                self.anonymous_orders.add(order_key, row.at, row.amount);
             }
             return;
         };
@@ -245,14 +482,7 @@ impl SalesLedger {
         for (k, c) in &other.customers {
             self.customers.entry(k.clone()).or_default().merge(c);
         }
-        for (k, o) in &other.anonymous_orders {
-            match self.anonymous_orders.get_mut(k) {
-                Some(mine) => mine.merge(o),
-                None => {
-                    self.anonymous_orders.insert(k.clone(), *o);
-                }
-            }
-        }
+        self.anonymous_orders.merge(&other.anonymous_orders);
         self.anonymous_returns
             .extend_from_slice(&other.anonymous_returns);
         self.anonymous_returns.sort();
@@ -282,7 +512,7 @@ impl SalesLedger {
                 }
             }
         }
-        absorb_orders(&mut self.anonymous_orders, other.anonymous_orders);
+        self.anonymous_orders.absorb(other.anonymous_orders);
         self.anonymous_returns.extend(other.anonymous_returns);
         self.order_rows += other.order_rows;
         self.void_rows += other.void_rows;
@@ -317,17 +547,60 @@ impl SalesLedger {
     }
 }
 
-fn add_order(map: &mut BTreeMap<String, OrderAgg>, key: &str, at: NaiveDateTime, amount: Decimal) {
-    match map.get_mut(key) {
-        Some(o) => o.add(at, amount),
-        None => {
-            map.insert(
-                key.to_string(),
-                OrderAgg {
-                    at,
-                    amount,
-                    lines: 1,
-                },
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2024, 3, day)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("a date")
+    }
+
+    #[test]
+    fn fingerprints_tell_ids_apart_and_mark_row_keys() {
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..200_000u32 {
+            for id in [
+                i.to_string(),
+                format!("C{i}"),
+                format!("INV-{i:08}"),
+                format!("#Sales!{i}"),
+            ] {
+                assert!(seen.insert(fingerprint(&id)), "{id} collides");
+                assert_eq!(is_row_key(fingerprint(&id)), id.starts_with('#'));
+            }
+        }
+        assert_ne!(fingerprint(""), fingerprint("\0"));
+        assert_eq!(fingerprint("536365"), fingerprint("536365"));
+    }
+
+    #[test]
+    fn an_order_set_adds_lines_and_merges_the_same_past_its_vector() {
+        for n in [3usize, FEW_ORDERS, FEW_ORDERS + 1, 3 * FEW_ORDERS] {
+            let mut whole = Orders::default();
+            let (mut a, mut b) = (Orders::default(), Orders::default());
+            for i in 0..2 * n {
+                let id = format!("{}", 1000 + i % n);
+                let amount = Decimal::from(i);
+                whole.add(fingerprint(&id), at(1 + (i % 28) as u32), amount);
+                let part = if i < n { &mut a } else { &mut b };
+                part.add(fingerprint(&id), at(1 + (i % 28) as u32), amount);
+            }
+            assert_eq!(whole.len(), n);
+            assert_eq!(matches!(whole, Orders::Many(_)), n > FEW_ORDERS);
+            let mut merged = a.clone();
+            merged.merge(&b);
+            assert_eq!(merged, whole);
+            a.absorb(b);
+            assert_eq!(a, whole);
+            let o = whole["1001"];
+            assert_eq!((o.lines, o.amount), (2, Decimal::from(1 + 1 + n)));
+            assert!(whole.get(&(1000 + n).to_string()).is_none());
+            let fps: Vec<u64> = whole.iter().map(|(k, _)| k).collect();
+            assert!(
+                fps.windows(2).all(|w| w[0] < w[1]),
+                "not in fingerprint order"
             );
         }
     }

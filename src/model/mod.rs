@@ -6,7 +6,7 @@ pub mod ledger;
 pub mod values;
 
 pub use cellref::CellRef;
-pub use ledger::{CustomerLedger, OrderAgg, SalesLedger};
+pub use ledger::{CustomerLedger, OrderAgg, Orders, SalesLedger, TextMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;

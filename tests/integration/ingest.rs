@@ -280,12 +280,14 @@ fn unambiguous_day_first_column_decides_the_ambiguous_rows() {
     );
     let l = load(&p);
     let ann = &l.data.sales.customers["Ann"];
-    let days: Vec<_> = ann.orders.values().map(|o| o.at.date()).collect();
+    // Orders are kept in the order of their keys' fingerprints: sorted by day here.
+    let mut days: Vec<_> = ann.orders.values().map(|o| o.at.date()).collect();
+    days.sort();
     assert_eq!(
         days,
         vec![
-            NaiveDate::from_ymd_opt(2025, 5, 4).unwrap(),
-            NaiveDate::from_ymd_opt(2025, 4, 15).unwrap()
+            NaiveDate::from_ymd_opt(2025, 4, 15).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 5, 4).unwrap()
         ]
     );
 }
@@ -453,10 +455,9 @@ fn void_and_return_rows_follow_the_settings_words_and_prefix() {
     let l = load(&p);
     let ann = &l.data.sales.customers["Ann"];
     // `cancelled` is no longer a cancel word; `X3` is a credit; `CO-4` is an order with default prefix gone.
-    assert_eq!(
-        ann.orders.keys().cloned().collect::<Vec<_>>(),
-        vec!["CO-4", "R2"]
-    );
+    // The ledger keeps orders by fingerprint, not by id: the two ids, and no other.
+    assert_eq!(ann.orders.len(), 2);
+    assert!(ann.orders.contains("CO-4") && ann.orders.contains("R2"));
     assert_eq!(ann.returns[0].amount, dec("-20"));
     assert_eq!(l.data.sales.void_rows, 1);
     assert_eq!(

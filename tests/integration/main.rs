@@ -14,6 +14,7 @@ mod flows;
 mod fuzz;
 mod grades;
 mod groups;
+mod halves;
 mod harness;
 mod hostile;
 mod ingest;

@@ -38,6 +38,7 @@ use super::{
     Breakdown, CountUnit, FunnelKind, FunnelOptions, FunnelTable, GroupBy, Unit, build_breakdown,
     build_table,
 };
+use crate::model::ledger::{fingerprint, is_row_key};
 use crate::model::{CustomerLedger, OrderAgg, QuoteRow, SalesLedger};
 use crate::settings::{FunnelMode, FunnelUnit};
 
@@ -110,25 +111,25 @@ struct Facts {
     dates: [Option<NaiveDateTime>; 5],
 }
 
-/// Every real (non-synthetic) order key → where it is, for order ids that are not the quote
-/// customer's own.
+/// Every real (not per-row) order, by the fingerprint of its id → where it is, for order ids
+/// that are not the quote customer's own.
 struct OrderIndex<'a> {
-    all: BTreeMap<&'a str, (Option<&'a str>, &'a OrderAgg)>,
+    all: BTreeMap<u64, (Option<&'a str>, &'a OrderAgg)>,
 }
 
 impl<'a> OrderIndex<'a> {
     fn new(sales: &'a SalesLedger) -> Self {
         let mut all = BTreeMap::new();
         for (ck, c) in &sales.customers {
-            for (k, o) in &c.orders {
-                if !k.starts_with('#') {
-                    all.entry(k.as_str()).or_insert((Some(ck.as_str()), o));
+            for (k, o) in c.orders.iter() {
+                if !is_row_key(k) {
+                    all.entry(k).or_insert((Some(ck.as_str()), o));
                 }
             }
         }
-        for (k, o) in &sales.anonymous_orders {
-            if !k.starts_with('#') {
-                all.entry(k.as_str()).or_insert((None, o));
+        for (k, o) in sales.anonymous_orders.iter() {
+            if !is_row_key(k) {
+                all.entry(k).or_insert((None, o));
             }
         }
         OrderIndex { all }
@@ -151,12 +152,12 @@ fn facts(q: &QuoteRow, sales: &SalesLedger, index: &OrderIndex<'_>) -> Facts {
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty() && !s.starts_with('#'));
-    // The linked order: the customer's own first, then anyone's.
-    let linked: Option<(&str, Option<&str>, OrderAgg)> = id.and_then(|id| {
-        if let Some((k, o)) = own.and_then(|c| c.orders.get_key_value(id)) {
-            return Some((k.as_str(), q.customer.as_deref(), *o));
+    // The linked order: the customer's own first, then anyone's (by the id's fingerprint).
+    let linked: Option<(u64, Option<&str>, OrderAgg)> = id.map(fingerprint).and_then(|id| {
+        if let Some(o) = own.and_then(|c| c.orders.get_fingerprint(id)) {
+            return Some((id, q.customer.as_deref(), *o));
         }
-        index.all.get(id).map(|(c, o)| (id, *c, **o))
+        index.all.get(&id).map(|(c, o)| (id, *c, **o))
     });
     if !(q.converted.is_yes() || linked.is_some()) {
         return Facts { recorded, dates };
@@ -173,7 +174,7 @@ fn facts(q: &QuoteRow, sales: &SalesLedger, index: &OrderIndex<'_>) -> Facts {
     let Some(ledger) = ledger else {
         return Facts { recorded, dates };
     };
-    let anchor: Option<(&str, NaiveDateTime)> = if let Some((k, _, o)) = linked {
+    let anchor: Option<(u64, NaiveDateTime)> = if let Some((k, _, o)) = linked {
         Some((k, o.at))
     } else {
         let day = q.converted.date().unwrap_or(q.sent).date();
@@ -181,19 +182,20 @@ fn facts(q: &QuoteRow, sales: &SalesLedger, index: &OrderIndex<'_>) -> Facts {
             .orders
             .iter()
             .filter(|(_, o)| o.at.date() >= day)
+            // Orders at the same time: whichever is taken, the other is the reorder at that time.
             .min_by_key(|(k, o)| (o.at, *k));
         if let Some((_, o)) = conversion
             && dates[ORDERED].is_none()
         {
             dates[ORDERED] = Some(o.at);
         }
-        conversion.map(|(k, o)| (k.as_str(), o.at))
+        conversion.map(|(k, o)| (k, o.at))
     };
     if let Some((key, at)) = anchor
         && let Some(re) = ledger
             .orders
             .iter()
-            .filter(|(k, o)| k.as_str() != key && o.at >= at)
+            .filter(|(k, o)| *k != key && o.at >= at)
             .map(|(_, o)| o.at)
             .min()
     {

@@ -48,7 +48,7 @@ fn order(ledger: &mut SalesLedger, customer: &str, key: &str, at: NaiveDateTime)
         .or_default()
         .orders
         .insert(
-            key.to_string(),
+            key,
             OrderAgg {
                 at,
                 amount: dec("10000"),
