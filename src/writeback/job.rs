@@ -457,21 +457,16 @@ impl WriteJob {
         if theirs.is_empty() {
             return Ok(());
         }
-        Err(WritebackError::Invalid(format!(
-            "{}: dangol rebuilds this file from {} on every run and would drop {} {} that did \
-             not come from there; nothing was changed. Move {} to a workbook of its own (or save \
-             {} as .xlsx and run dangol on that)",
-            self.target.display(),
-            self.input.display(),
-            if theirs.len() == 1 {
-                "the sheet"
-            } else {
-                "the sheets"
-            },
-            theirs.join(", "),
-            if theirs.len() == 1 { "it" } else { "them" },
-            self.input.display(),
-        )))
+        let text = if theirs.len() == 1 {
+            crate::text!(WriteWouldDropOne)
+        } else {
+            crate::text!(WriteWouldDropMany)
+        };
+        Err(WritebackError::Said(
+            text.arg("target", self.target.display())
+                .arg("input", self.input.display())
+                .arg("names", theirs.join(", ")),
+        ))
     }
 }
 
