@@ -260,6 +260,26 @@ catalogue! {
         ko: "dangol이 {folder}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): {why}",
         en: "dangol cannot create files in {folder} (its lock file and the new version of the workbook go beside the workbook): {why}",
     },
+    WriteHardLinkOne {
+        ko: "{target}에는 다른 이름 {n}개(하드 링크)가 있습니다. 바꾸면 다른 이름은 예전 버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 이름만 바꾸려면 --force를 쓰세요",
+        en: "{target} has {n} other name (hard links); replacing it would leave the other name with the old version, so dangol does not replace it. Write to another file with --out FILE, or use --force to replace this name only",
+    },
+    WriteHardLinks {
+        ko: "{target}에는 다른 이름 {n}개(하드 링크)가 있습니다. 바꾸면 다른 이름들은 예전 버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 이름만 바꾸려면 --force를 쓰세요",
+        en: "{target} has {n} other names (hard links); replacing it would leave the other names with the old version, so dangol does not replace it. Write to another file with --out FILE, or use --force to replace this name only",
+    },
+    WarnHardLinkOne {
+        ko: "{target}: 다른 이름 {n}개(하드 링크)는 예전 버전을 그대로 가집니다 (--force)",
+        en: "{target}: its {n} other name (hard links) keep the old version (--force)",
+    },
+    WarnHardLinks {
+        ko: "{target}: 다른 이름 {n}개(하드 링크)는 예전 버전을 그대로 가집니다 (--force)",
+        en: "{target}: its {n} other names (hard links) keep the old version (--force)",
+    },
+    WarnBackupsNotRotated {
+        ko: "{target}에 썼지만 이전 백업을 정리하지 못했습니다: {error}",
+        en: "{target} was written, but its old backups were not rotated: {error}",
+    },
     WriteFailed {
         ko: "{target}에 쓸 수 없습니다. 바뀐 것은 없습니다: {error}",
         en: "cannot write {target}; nothing was changed: {error}",

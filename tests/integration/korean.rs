@@ -610,6 +610,42 @@ fn terminal_tables_write_won_the_korean_way_for_a_korean_workbook() {
     assert!(!en.contains('원'), "{en}");
 }
 
+/// Excel's "Encrypt with Password" writes an OLE (CFB) container holding `EncryptionInfo` and
+/// `EncryptedPackage` streams. This is its header and directory, enough to be recognised.
+fn encrypted_cfb() -> Vec<u8> {
+    let mut b = vec![0u8; 512 * 3];
+    b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    b[24..26].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version
+    b[26..28].copy_from_slice(&3u16.to_le_bytes()); // major version 3 (512-byte sectors)
+    b[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes()); // little-endian
+    b[30..32].copy_from_slice(&9u16.to_le_bytes()); // sector shift
+    b[32..34].copy_from_slice(&6u16.to_le_bytes()); // mini sector shift
+    b[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory starts at sector 1
+    b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
+    b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sectors
+    for k in 0..109 {
+        // FAT at sector 0, the other 108 DIFAT slots free.
+        let id: u32 = if k == 0 { 0 } else { 0xFFFF_FFFF };
+        b[76 + 4 * k..80 + 4 * k].copy_from_slice(&id.to_le_bytes());
+    }
+    for (k, name) in ["Root Entry", "EncryptionInfo", "EncryptedPackage"]
+        .iter()
+        .enumerate()
+    {
+        let at = 1024 + k * 128;
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        b[at..at + utf16.len()].copy_from_slice(&utf16);
+        b[at + 64..at + 66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+        b[at + 66] = if k == 0 { 5 } else { 2 };
+    }
+    b
+}
+
 /// Every run's stderr, each after its name.
 fn joined(errors: &[(&str, String)]) -> String {
     let mut all = String::new();
@@ -798,6 +834,13 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
         &["check", odd.to_str().unwrap(), "--lang", w.lang],
         1,
     );
+    let locked = dir.join(format!("locked-{}.xlsx", w.lang));
+    std::fs::write(&locked, encrypted_cfb()).expect("encrypted");
+    run(
+        "encrypted",
+        &["check", locked.to_str().unwrap(), "--lang", w.lang],
+        1,
+    );
     let notes = dir.join(format!("notes-{}.csv", w.lang));
     let words = if w.lang == "ko" {
         "메모,내용\n1,2\n"
@@ -880,6 +923,12 @@ fn korean_settings_rule_write_and_usage_errors_speak_korean() {
             "open in Excel",
             format!(
                 "dangol: 오류: {d}/good-ko.xlsx가 Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 {d}/~$good-ko.xlsx). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요\n"
+            ),
+        ),
+        (
+            "encrypted",
+            format!(
+                "dangol: 오류: {d}/locked-ko.xlsx: 암호로 보호된(암호화된) 통합문서입니다. Excel에서 암호를 지운 사본을 저장한 뒤(파일 → 정보 → 통합 문서 보호 → 암호 설정에서 암호 지우기) 다시 하세요\n"
             ),
         ),
         (

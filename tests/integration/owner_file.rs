@@ -337,9 +337,10 @@ fn a_workbook_with_other_hard_links_is_refused_unless_forced() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} has 1 other name (hard links); replacing it would leave the other \
-             name with the old version, so dangol does not replace it. Write to another file \
-             with --out FILE, or use --force to replace this name only\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "dangol: 오류: {}에는 다른 이름 1개(하드 링크)가 있습니다. 바꾸면 다른 이름은 예전 \
+             버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 \
+             이름만 바꾸려면 --force를 쓰세요\n",
             wb.display()
         )
     );
