@@ -114,17 +114,25 @@ impl GlobalArgs {
                 origin: Origin::Flag("--lang".into()),
             });
         }
+        // Nothing is read yet: `--lang ko` alone says the language of these errors.
+        let lang = match self.lang {
+            Some(LangArg::Ko) => crate::model::Lang::Ko,
+            _ => crate::model::Lang::En,
+        };
         for s in &self.set {
             let Some((k, v)) = s.split_once('=') else {
-                return Err(UsageError(format!(
-                    "--set {s:?}: expected KEY=VALUE, e.g. --set lookback_days=180"
+                return Err(UsageError(crate::msg!(
+                    lang,
+                    SetNotKeyValue,
+                    value = format!("{s:?}")
                 )));
             };
             if !crate::settings::load::is_known_key(k) {
-                return Err(UsageError(format!(
-                    "--set {}: {}",
-                    k.trim(),
-                    crate::settings::load::unknown_key_message(k)
+                return Err(UsageError(crate::msg!(
+                    lang,
+                    SetUnknown,
+                    key = k.trim(),
+                    message = crate::settings::load::unknown_key_message(k).render(lang)
                 )));
             }
             flags.push(RawSetting {

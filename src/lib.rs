@@ -58,42 +58,222 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() {
-                Exit::Usage.code()
-            } else {
-                Exit::Ok.code()
-            };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                // `--help`, `--version`: clap's own text (see README: help stays English).
+                let _ = e.print();
+                return Exit::Ok.code();
+            }
+            let help = e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+            match usage_lang(&args) {
+                model::Lang::Ko if !help => eprint!("{}", usage_error(&e, model::Lang::Ko)),
+                _ => {
+                    let _ = e.print();
+                }
+            }
+            return Exit::Usage.code();
         }
     };
     match run(&cli) {
         Ok(exit) => exit.code(),
         Err(e) => {
-            // An error may quote a cell: shown, never run by the terminal.
-            let msg = format!("{e:#}");
-            // The workbook's language (or `--lang`) for an error whose text is in the message
-            // catalogue; the others are English texts still, and a line is in one language.
-            let localised = e.chain().any(|c| {
-                matches!(
-                    c.downcast_ref::<ingest::LoadError>(),
-                    Some(ingest::LoadError::NoData { .. })
-                ) || c.is::<cmd::UsageError>()
-            });
-            let lang = if localised {
-                i18n::lang_of(&cli.global)
+            // The workbook's language (known from its scan, before the settings are checked),
+            // else `--lang` — when every part of it is in the catalogue: a line is in one
+            // language, and a part still written in English keeps the whole line English.
+            let lang = if e.chain().all(speaks_catalogue) {
+                error_lang(&cli.global, &args, &e)
             } else {
                 model::Lang::En
             };
+            // The catalogue's messages are written in the language just chosen.
+            i18n::set_current(lang);
+            // An error may quote a cell: shown, never run by the terminal.
+            let msg = format!("{e:#}");
             let shown = render::terminal::visible_lines(&msg);
             let line = msg!(lang, ErrorLine, message = shown);
             eprintln!("{}", render::terminal::stderr_line(&line));
             error_exit(&e).code()
         }
     }
+}
+
+/// The language of an error: the workbook's when it was read, else `--lang`, else — for an
+/// error raised before reading (a held lock, the workbook open in Excel, a read-only folder) —
+/// the language of the workbook named on the command line, by a cheap scan of its headers.
+///
+/// A usage error of dangol's own was written when it was raised, from `--lang` (the workbook
+/// is not read for a wrong command line): it keeps that language.
+fn error_lang(g: &cli::GlobalArgs, args: &[std::ffi::OsString], e: &anyhow::Error) -> model::Lang {
+    if i18n::current().is_some()
+        || g.lang.is_some()
+        || e.chain()
+            .any(<dyn std::error::Error>::is::<cmd::UsageError>)
+    {
+        return i18n::lang_of(g);
+    }
+    const BOOKS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"];
+    let lang = args
+        .iter()
+        .skip(1)
+        .map(std::path::Path::new)
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| BOOKS.contains(&x.to_ascii_lowercase().as_str()))
+                && p.is_file()
+        })
+        .find_map(ingest::probe_lang);
+    lang.unwrap_or(model::Lang::En)
+}
+
+/// Whether an error's own text comes from the message catalogue (so it is written in the
+/// language [`i18n::current`] names).
+fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
+    use ingest::{LoadError as L, source::OpenError as O};
+    use writeback::WritebackError as W;
+    let open = |o: &O| {
+        matches!(
+            o,
+            O::NotFound { .. } | O::Empty { .. } | O::Encrypted { .. } | O::Unsupported { .. }
+        )
+    };
+    if let Some(l) = c.downcast_ref::<L>() {
+        return match l {
+            L::Open(o) => open(o),
+            L::Config(_) => false,
+            _ => true,
+        };
+    }
+    if let Some(o) = c.downcast_ref::<O>() {
+        return open(o);
+    }
+    if let Some(w) = c.downcast_ref::<W>() {
+        return matches!(
+            w,
+            W::Locked { .. }
+                | W::OpenElsewhere { .. }
+                | W::Changed { .. }
+                | W::UserSheetNameClash { .. }
+                | W::Said(_)
+                | W::NotWritten { .. }
+        );
+    }
+    c.is::<cmd::UsageError>()
+        || c.is::<settings::load::SettingsError>()
+        || c.is::<rules::RuleError>()
+}
+
+/// The language of a command line clap refused: Korean with `--lang ko` on it, English with
+/// `--lang en`; else Korean when `DANGOL_LANG` says `ko`, or the locale (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`) is Korean (`ko_KR.UTF-8`). The workbook is not opened for this: a
+/// command line that does not parse may not name one.
+fn usage_lang(args: &[std::ffi::OsString]) -> model::Lang {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let flag = words.iter().enumerate().find_map(|(i, w)| {
+        let v = match w.strip_prefix("--lang=") {
+            Some(v) => v,
+            None if w == "--lang" => words.get(i + 1)?.as_str(),
+            None => return None,
+        };
+        match v {
+            "ko" => Some(model::Lang::Ko),
+            "en" => Some(model::Lang::En),
+            _ => None,
+        }
+    });
+    flag.unwrap_or_else(|| {
+        let korean = |v: &str| v.to_ascii_lowercase().starts_with("ko");
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let hint = env("DANGOL_LANG")
+            .or_else(|| env("LC_ALL"))
+            .or_else(|| env("LC_MESSAGES"))
+            .or_else(|| env("LANG"));
+        if hint.is_some_and(|v| korean(&v)) {
+            model::Lang::Ko
+        } else {
+            model::Lang::En
+        }
+    })
+}
+
+/// One of clap's usage errors in `lang` from the catalogue, from its kind and context (the
+/// argument, the value, the valid values, the suggestion, the usage line).
+pub fn usage_error(e: &clap::Error, lang: model::Lang) -> String {
+    use clap::error::{ContextKind as C, ErrorKind as K};
+    let get = |k: C| e.get(k).map(ToString::to_string).unwrap_or_default();
+    let arg = get(C::InvalidArg);
+    let value = get(C::InvalidValue);
+    let head = match e.kind() {
+        K::UnknownArgument => msg!(lang, ClapUnknownArg, arg = arg),
+        K::InvalidSubcommand => msg!(lang, ClapUnknownCommand, name = get(C::InvalidSubcommand)),
+        K::InvalidValue if value.is_empty() => msg!(lang, ClapMissingValue, arg = arg),
+        K::InvalidValue => msg!(lang, ClapInvalidValue, arg = arg, value = value),
+        // The parsers' own reasons are English sentences; a date says what it needs here.
+        K::ValueValidation if arg.contains("<DATE>") => {
+            let why = msg!(lang, ClapWantDate);
+            msg!(
+                lang,
+                ClapInvalidValueWhy,
+                arg = arg,
+                value = value,
+                why = why
+            )
+        }
+        K::ValueValidation if lang == model::Lang::En => {
+            let why = std::error::Error::source(e)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            msg!(
+                lang,
+                ClapInvalidValueWhy,
+                arg = arg,
+                value = value,
+                why = why
+            )
+        }
+        K::ValueValidation => msg!(lang, ClapInvalidValue, arg = arg, value = value),
+        K::MissingRequiredArgument => msg!(lang, ClapMissingRequired, args = arg),
+        K::ArgumentConflict => {
+            msg!(lang, ClapConflict, arg = arg, other = get(C::PriorArg))
+        }
+        K::TooManyValues | K::WrongNumberOfValues => {
+            msg!(lang, ClapTooMany, value = value)
+        }
+        _ => msg!(lang, ClapOther),
+    };
+    let mut out = msg!(lang, ErrorLine, message = head);
+    out.push('\n');
+    let valid = get(C::ValidValue);
+    if !valid.is_empty() {
+        out.push_str(&msg!(lang, ClapValidValues, values = valid));
+        out.push('\n');
+    }
+    let similar = [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue]
+        .into_iter()
+        .map(get)
+        .find(|s| !s.is_empty());
+    if let Some(s) = similar {
+        out.push_str(&msg!(lang, ClapSimilar, suggestion = s));
+        out.push('\n');
+    }
+    let usage = get(C::Usage);
+    let usage = usage.trim();
+    if !usage.is_empty() {
+        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
+        out.push('\n');
+        out.push_str(&msg!(lang, ClapUsage, usage = usage));
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&msg!(lang, ClapMoreHelp));
+    out.push('\n');
+    out
 }
 
 /// The exit code an error maps to: 3 when the workbook is locked by another run or open in a

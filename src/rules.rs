@@ -230,13 +230,14 @@ pub trait Metrics {
 /// A parse error, with the byte offset in the rule text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {
-    pub message: String,
+    /// What is wrong, in the catalogue's words (shown in the workbook's language).
+    pub message: crate::i18n::Text,
     pub offset: usize,
 }
 
 impl std::fmt::Display for RuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}", self.message)
     }
 }
 
@@ -478,9 +479,7 @@ impl Rule {
             }
             if depth > MAX_DEPTH {
                 return Err(RuleError {
-                    message: format!(
-                        "the rule nests parentheses or 'not' more than {MAX_DEPTH} deep"
-                    ),
+                    message: crate::text!(RuleTooDeep, max = MAX_DEPTH),
                     offset: i,
                 });
             }
@@ -488,16 +487,14 @@ impl Rule {
         let chars = source.chars().count();
         if chars > MAX_RULE_CHARS {
             return Err(RuleError {
-                message: format!(
-                    "the rule is {chars} characters long; a rule may have at most {MAX_RULE_CHARS}"
-                ),
+                message: crate::text!(RuleTooLong, chars = chars, max = MAX_RULE_CHARS),
                 offset: 0,
             });
         }
         let tokens = lex(source)?;
         if tokens.is_empty() {
             return Err(RuleError {
-                message: "empty rule".into(),
+                message: crate::text!(RuleEmpty),
                 offset: 0,
             });
         }
@@ -510,12 +507,9 @@ impl Rule {
         let expr = p.or()?;
         if let Some(t) = p.peek() {
             let message = if t.kind == Tok::RParen {
-                "unexpected ')'".to_string()
+                crate::text!(RuleUnexpectedParen)
             } else {
-                format!(
-                    "unexpected '{}'; expected 'and', 'or' or the end of the rule",
-                    t.text
-                )
+                crate::text!(RuleUnexpected, found = t.text)
             };
             return Err(RuleError {
                 message,
@@ -655,7 +649,7 @@ fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
                     .char_indices()
                     .find(|&(_, ch)| matches!(ch, '"' | '“' | '”'))
                     .ok_or_else(|| RuleError {
-                        message: "unterminated text: a closing '\"' is missing".into(),
+                        message: crate::text!(RuleUnterminated),
                         offset: start,
                     })?;
                 (Tok::Str, c.len_utf8() + close.0 + close.1.len_utf8())
@@ -670,7 +664,7 @@ fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
                     .map_or(src.len() - start, |(i, _)| i);
                 let text = &src[start..start + len];
                 let kind = parse_number(text).ok_or_else(|| RuleError {
-                    message: format!("bad number '{text}'"),
+                    message: crate::text!(RuleBadNumber, text = text),
                     offset: start,
                 })?;
                 (kind, len)
@@ -693,7 +687,7 @@ fn lex(src: &str) -> Result<Vec<Token<'_>>, RuleError> {
             }
             _ => {
                 return Err(RuleError {
-                    message: format!("unexpected character '{c}'"),
+                    message: crate::text!(RuleBadChar, ch = c),
                     offset: start,
                 });
             }
@@ -811,11 +805,10 @@ impl<'a> Parser<'_, 'a> {
     fn here(&self) -> usize {
         self.peek().map_or(self.end, |t| t.offset)
     }
-    fn found(&self) -> String {
-        self.peek().map_or_else(
-            || "the end of the rule".to_string(),
-            |t| format!("'{}'", t.text),
-        )
+    /// `message` with what stands where something else was expected: `'x'`, or the end of
+    /// the rule.
+    fn found(&self, message: crate::i18n::Text) -> crate::i18n::Text {
+        found(message, self.peek().map(|t| t.text))
     }
 
     fn or(&mut self) -> Result<Expr, RuleError> {
@@ -851,7 +844,7 @@ impl<'a> Parser<'_, 'a> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(RuleError {
-                message: format!("the rule nests parentheses or 'not' more than {MAX_DEPTH} deep"),
+                message: crate::text!(RuleTooDeep, max = MAX_DEPTH),
                 offset: self.peek().map_or(self.end, |t| t.offset),
             });
         }
@@ -872,7 +865,7 @@ impl<'a> Parser<'_, 'a> {
     fn primary(&mut self) -> Result<Expr, RuleError> {
         let Some(t) = self.peek().cloned() else {
             return Err(RuleError {
-                message: "expected a condition, found the end of the rule".into(),
+                message: found(crate::text!(RuleExpectedCondition), None),
                 offset: self.end,
             });
         };
@@ -890,7 +883,7 @@ impl<'a> Parser<'_, 'a> {
                         Ok(e)
                     }
                     _ => Err(RuleError {
-                        message: "missing ')'".into(),
+                        message: crate::text!(RuleMissingParen),
                         offset: self.here(),
                     }),
                 }
@@ -901,11 +894,11 @@ impl<'a> Parser<'_, 'a> {
             }
             Tok::Ident | Tok::Number { .. } => self.comparison(),
             Tok::RParen => Err(RuleError {
-                message: "unexpected ')'".into(),
+                message: crate::text!(RuleUnexpectedParen),
                 offset: t.offset,
             }),
             _ => Err(RuleError {
-                message: format!("expected a condition, found '{}'", t.text),
+                message: found(crate::text!(RuleExpectedCondition), Some(t.text)),
                 offset: t.offset,
             }),
         }
@@ -920,9 +913,11 @@ impl<'a> Parser<'_, 'a> {
     ) -> Result<Expr, RuleError> {
         if second.kind != Tok::Str {
             return Err(RuleError {
-                message: format!(
-                    "expected a group name in quotes after '{op_text}' (group == \"도매\"), found '{}'",
-                    second.text
+                message: crate::text!(
+                    RuleGroupName,
+                    op = op_text,
+                    example = "group == \"도매\"",
+                    found = second.text
                 ),
                 offset: second.offset,
             });
@@ -932,7 +927,7 @@ impl<'a> Parser<'_, 'a> {
             CmpOp::Ne => true,
             _ => {
                 return Err(RuleError {
-                    message: format!("group is compared with == or !=, not '{op_text}'"),
+                    message: crate::text!(RuleGroupOp, op = op_text),
                     offset: second.offset,
                 });
             }
@@ -951,7 +946,7 @@ impl<'a> Parser<'_, 'a> {
 
     fn comparison(&mut self) -> Result<Expr, RuleError> {
         let first = self.bump().ok_or_else(|| RuleError {
-            message: "empty rule".into(),
+            message: crate::text!(RuleEmpty),
             offset: 0,
         })?;
         let op = match self.peek() {
@@ -960,11 +955,7 @@ impl<'a> Parser<'_, 'a> {
             }) => *op,
             _ => {
                 return Err(RuleError {
-                    message: format!(
-                        "expected a comparison (>=, >, <=, <, ==, !=) after '{}', found {}",
-                        first.text,
-                        self.found()
-                    ),
+                    message: self.found(crate::text!(RuleExpectedComparison, first = first.text)),
                     offset: self.here(),
                 });
             }
@@ -972,7 +963,7 @@ impl<'a> Parser<'_, 'a> {
         let op_text = self.bump().map(|t| t.text).unwrap_or_default();
         let Some(second) = self.peek().cloned() else {
             return Err(RuleError {
-                message: format!("expected a number after '{op_text}', found the end of the rule"),
+                message: found(crate::text!(RuleExpectedNumber, op = op_text), None),
                 offset: self.end,
             });
         };
@@ -988,19 +979,16 @@ impl<'a> Parser<'_, 'a> {
                 // Validate the metric first: a typo is the more useful message.
                 metric_named(&first)?;
                 return Err(RuleError {
-                    message: format!(
-                        "expected a number after '{op_text}', found '{}'",
-                        second.text
+                    message: found(
+                        crate::text!(RuleExpectedNumber, op = op_text),
+                        Some(second.text),
                     ),
                     offset: second.offset,
                 });
             }
             _ => {
                 return Err(RuleError {
-                    message: format!(
-                        "expected a metric after '{op_text}', found '{}'",
-                        second.text
-                    ),
+                    message: crate::text!(RuleExpectedMetric, op = op_text, found = second.text),
                     offset: second.offset,
                 });
             }
@@ -1016,11 +1004,11 @@ impl<'a> Parser<'_, 'a> {
             (_, true) => value / Decimal::ONE_HUNDRED,
             (m, false) if m.is_rate() && value > Decimal::ONE => {
                 return Err(RuleError {
-                    message: format!(
-                        "{} is a fraction between 0 and 1; write '{}%' or '{}'",
-                        m.name(),
-                        number_tok.text,
-                        (value / Decimal::ONE_HUNDRED).normalize()
+                    message: crate::text!(
+                        RuleFraction,
+                        metric = m.name(),
+                        text = number_tok.text,
+                        fraction = (value / Decimal::ONE_HUNDRED).normalize()
                     ),
                     offset: number_tok.offset,
                 });
@@ -1036,26 +1024,26 @@ impl<'a> Parser<'_, 'a> {
     }
 }
 
+/// `message` with its `found` argument: the token quoted, or the end of the rule.
+fn found(message: crate::i18n::Text, token: Option<&str>) -> crate::i18n::Text {
+    match token {
+        Some(t) => message.arg("found", format!("'{t}'")),
+        None => message.text("found", crate::text!(RuleEnd)),
+    }
+}
+
 /// The metric an identifier names, or the error with the closest suggestion.
 fn metric_named(t: &Token<'_>) -> Result<Metric, RuleError> {
     if let Some(m) = Metric::from_name(t.text) {
         return Ok(m);
     }
     let message = if let Some(m) = suggest_korean(t.text) {
-        format!(
-            "unknown metric '{}'; did you mean '{}'?",
-            t.text,
-            m.korean_name()
-        )
+        crate::text!(RuleUnknownMetricHint, name = t.text, hint = m.korean_name())
     } else if let Some(m) = suggest(t.text) {
-        format!("unknown metric '{}'; did you mean '{}'?", t.text, m.name())
+        crate::text!(RuleUnknownMetricHint, name = t.text, hint = m.name())
     } else {
         let all: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-        format!(
-            "unknown metric '{}'; metrics are: {}",
-            t.text,
-            all.join(", ")
-        )
+        crate::text!(RuleUnknownMetric, name = t.text, all = all.join(", "))
     };
     Err(RuleError {
         message,
@@ -1128,7 +1116,7 @@ mod tests {
 
     fn err(src: &str) -> (String, usize) {
         let e = Rule::parse(src).expect_err(src);
-        (e.message, e.offset)
+        (e.message.render(Lang::En), e.offset)
     }
 
     fn holds(src: &str, metrics: &M) -> bool {

@@ -78,10 +78,10 @@ fn step(bar: &ProgressBar, lang: Lang, msg: crate::i18n::Msg) {
 /// workbook keeps its own message (and its type, which `error_exit` maps to 3).
 fn write_error(target: &Path, e: WritebackError) -> anyhow::Error {
     match e {
-        WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
-            "cannot write {}; nothing was changed",
-            target.display()
-        )),
+        WritebackError::Io(error) => anyhow::Error::new(WritebackError::NotWritten {
+            target: target.to_path_buf(),
+            error,
+        }),
         other => anyhow::Error::new(other),
     }
 }

@@ -160,19 +160,20 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let s = write_sample(&opts, &args.out)?;
     if !g.quiet {
         let fmt = |n: u64| crate::model::values::format_number(rust_decimal::Decimal::from(n));
-        super::emit(&format!(
-            "{}: {} sales rows ({} orders, {} cancelled, {} returned), {} customers, {} quotes, {} pipeline rows; seed {}, {} weeks to {}\n",
-            args.out.display(),
-            fmt(s.sales_rows),
-            fmt(s.orders),
-            fmt(s.cancelled_rows),
-            fmt(s.returned_rows),
-            fmt(u64::from(s.customers)),
-            fmt(u64::from(s.quotes)),
-            fmt(u64::from(s.pipeline_rows)),
-            opts.seed,
-            opts.weeks,
-            opts.end.format("%Y-%m-%d"),
+        super::emit(&crate::msg!(
+            opts.lang,
+            SampleWritten,
+            out = args.out.display(),
+            rows = fmt(s.sales_rows),
+            orders = fmt(s.orders),
+            cancelled = fmt(s.cancelled_rows),
+            returned = fmt(s.returned_rows),
+            customers = fmt(u64::from(s.customers)),
+            quotes = fmt(u64::from(s.quotes)),
+            pipeline = fmt(u64::from(s.pipeline_rows)),
+            seed = opts.seed,
+            weeks = opts.weeks,
+            end = opts.end.format("%Y-%m-%d"),
         ))?;
     }
     Ok(Exit::Ok)

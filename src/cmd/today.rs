@@ -683,7 +683,7 @@ fn terminal(
         );
         for m in &due {
             let channel = if m.marketing {
-                format!("{} (광고)", m.channel.code())
+                format!("{} ({})", m.channel.code(), lang.pick("광고", "ad"))
             } else {
                 m.channel.code().to_string()
             };

@@ -159,6 +159,146 @@ catalogue! {
         en: "--format xlsx is only for `dangol sample`; use table, json or csv",
     },
 
+    SetNotKeyValue {
+        ko: "--set {value}: KEY=VALUE 형식이어야 합니다 (예: --set lookback_days=180)",
+        en: "--set {value}: expected KEY=VALUE, e.g. --set lookback_days=180",
+    },
+    SetUnknown { ko: "--set {key}의 설정 이름: {message}", en: "--set {key}: {message}" },
+
+    // --- input/output errors (what the system said, in the owner's words) ----------------
+    IoNotFound { ko: "파일이나 폴더가 없습니다", en: "no such file or folder" },
+    IoPermission {
+        ko: "권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)",
+        en: "permission denied (the file or folder is read-only or belongs to someone else)",
+    },
+    IoDiskFull { ko: "디스크가 가득 찼습니다", en: "the disk is full" },
+    IoReadOnly { ko: "읽기 전용 디스크입니다", en: "the disk is read-only" },
+    IoBusy {
+        ko: "다른 프로그램이 파일을 쓰고 있습니다",
+        en: "another program is using the file",
+    },
+    IoExists {
+        ko: "같은 이름의 파일이나 폴더가 이미 있습니다",
+        en: "a file or folder of that name already exists",
+    },
+    IoNotFolder {
+        ko: "폴더가 있어야 할 자리에 파일이 있습니다",
+        en: "a file stands where a folder should be",
+    },
+    IoOther { ko: "입출력 오류 ({detail})", en: "input/output error ({detail})" },
+
+    // --- clap's usage errors, when the run is Korean ----------------------------------------
+    ClapUnknownArg { ko: "알 수 없는 인수 '{arg}'", en: "unexpected argument '{arg}' found" },
+    ClapUnknownCommand { ko: "알 수 없는 명령 '{name}'", en: "unrecognized subcommand '{name}'" },
+    ClapMissingValue {
+        ko: "'{arg}' 옵션에 값이 필요합니다",
+        en: "a value is required for '{arg}' but none was supplied",
+    },
+    ClapInvalidValue {
+        ko: "'{arg}' 옵션에 쓸 수 없는 값: '{value}'",
+        en: "invalid value '{value}' for '{arg}'",
+    },
+    ClapInvalidValueWhy {
+        ko: "'{arg}' 옵션에 쓸 수 없는 값 '{value}': {why}",
+        en: "invalid value '{value}' for '{arg}': {why}",
+    },
+    ClapWantDate {
+        ko: "2025-04-15 같은 날짜여야 합니다",
+        en: "expected a date like 2025-04-15",
+    },
+    ClapMissingRequired {
+        ko: "꼭 필요한 인수가 빠졌습니다: {args}",
+        en: "the following required arguments were not provided: {args}",
+    },
+    ClapConflict {
+        ko: "'{arg}' 옵션은 '{other}' 옵션과 함께 쓸 수 없습니다",
+        en: "the argument '{arg}' cannot be used with '{other}'",
+    },
+    ClapTooMany {
+        ko: "인수가 너무 많습니다: '{value}'",
+        en: "unexpected value '{value}'",
+    },
+    ClapOther { ko: "명령줄이 올바르지 않습니다", en: "the command line is not valid" },
+    ClapValidValues { ko: "  쓸 수 있는 값: {values}", en: "  possible values: {values}" },
+    ClapSimilar { ko: "  비슷한 것: '{suggestion}'", en: "  a similar one exists: '{suggestion}'" },
+    ClapUsage { ko: "사용법: {usage}", en: "Usage: {usage}" },
+    ClapMoreHelp {
+        ko: "자세한 내용은 '--help'로 보세요.",
+        en: "For more information, try '--help'.",
+    },
+
+    // --- opening a workbook -----------------------------------------------------------------
+    OpenNotFound { ko: "{path}: 파일이 없습니다", en: "{path}: file not found" },
+    OpenEmpty { ko: "{path}: 빈 파일입니다 (0바이트)", en: "{path}: the file is empty (0 bytes)" },
+    OpenEncrypted {
+        ko: "{path}: 암호로 보호된(암호화된) 통합문서입니다. Excel에서 암호를 지운 사본을 저장한 뒤(파일 → 정보 → 통합 문서 보호 → 암호 설정에서 암호 지우기) 다시 하세요",
+        en: "{path}: the workbook is password-protected (encrypted); save an unprotected copy in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it) and try again",
+    },
+    OpenUnsupported {
+        ko: "{path}: 읽을 수 없는 파일 형식 '.{ext}'. dangol은 .xlsx .xlsm .xls .xlsb .ods .csv .tsv 파일을 읽습니다",
+        en: "{path}: unsupported file type '.{ext}'; dangol reads .xlsx .xlsm .xls .xlsb .ods .csv .tsv",
+    },
+
+    // --- writing a workbook ------------------------------------------------------------------
+    WriteLocked {
+        ko: "{workbook:은} 다른 dangol 실행이 쓰고 있습니다 (잠금 파일 {lock}). 통합문서는 바뀌지 않았습니다. 그 실행이 끝난 뒤 다시 하세요",
+        en: "{workbook} is being written by another dangol run (lock file {lock}); try again when it has finished",
+    },
+    WriteOpenElsewhere {
+        ko: "{workbook:이} Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 {owner}). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요",
+        en: "{workbook} is open in Excel or LibreOffice (owner file {owner}); close it and run again, or use --force",
+    },
+    WriteChanged {
+        ko: "dangol이 작업하는 동안 다른 사람이 {workbook:을} 바꿨습니다 (Excel에서 저장?). dangol은 파일을 바꾸지 않았으므로 그 변경은 그대로 있습니다. 다시 실행하면 갱신됩니다",
+        en: "{workbook} was changed by someone else while dangol was working on it (saved in Excel?); dangol did not replace it, so those changes are kept. Run again to update it",
+    },
+    WriteSheetClash {
+        ko: "통합문서에 dangol이 만들지 않은 \"{sheet}\" 시트가 이미 있습니다. dangol이 자기 \"{sheet}\" 시트를 더할 수 있도록 그 시트의 이름을 바꾸세요. 통합문서는 바뀌지 않았습니다",
+        en: "the workbook already has a sheet named \"{sheet}\" that dangol did not create; rename that sheet so dangol can add its own \"{sheet}\" sheet",
+    },
+    WriteNoFolder {
+        ko: "dangol이 {folder}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): {why}",
+        en: "dangol cannot create files in {folder} (its lock file and the new version of the workbook go beside the workbook): {why}",
+    },
+    WriteHardLinkOne {
+        ko: "{target}에는 다른 이름 {n}개(하드 링크)가 있습니다. 바꾸면 다른 이름은 예전 버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 이름만 바꾸려면 --force를 쓰세요",
+        en: "{target} has {n} other name (hard links); replacing it would leave the other name with the old version, so dangol does not replace it. Write to another file with --out FILE, or use --force to replace this name only",
+    },
+    WriteHardLinks {
+        ko: "{target}에는 다른 이름 {n}개(하드 링크)가 있습니다. 바꾸면 다른 이름들은 예전 버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 이름만 바꾸려면 --force를 쓰세요",
+        en: "{target} has {n} other names (hard links); replacing it would leave the other names with the old version, so dangol does not replace it. Write to another file with --out FILE, or use --force to replace this name only",
+    },
+    WarnHardLinkOne {
+        ko: "{target}: 다른 이름 {n}개(하드 링크)는 예전 버전을 그대로 가집니다 (--force)",
+        en: "{target}: its {n} other name (hard links) keep the old version (--force)",
+    },
+    WarnHardLinks {
+        ko: "{target}: 다른 이름 {n}개(하드 링크)는 예전 버전을 그대로 가집니다 (--force)",
+        en: "{target}: its {n} other names (hard links) keep the old version (--force)",
+    },
+    WarnBackupsNotRotated {
+        ko: "{target}에 썼지만 이전 백업을 정리하지 못했습니다: {error}",
+        en: "{target} was written, but its old backups were not rotated: {error}",
+    },
+    WriteFailed {
+        ko: "{target}에 쓸 수 없습니다. 바뀐 것은 없습니다: {error}",
+        en: "cannot write {target}; nothing was changed: {error}",
+    },
+    WriteWouldDropOne {
+        ko: "{target}: dangol은 실행할 때마다 이 파일을 {input}에서 다시 만들기 때문에, 거기서 오지 않은 시트 {names:을} 잃게 됩니다. 바뀐 것은 없습니다. 그 시트를 따로 통합문서로 옮기거나 {input:을} .xlsx로 저장해 그 파일로 dangol을 실행하세요",
+        en: "{target}: dangol rebuilds this file from {input} on every run and would drop the sheet {names} that did not come from there; nothing was changed. Move it to a workbook of its own (or save {input} as .xlsx and run dangol on that)",
+    },
+    WriteWouldDropMany {
+        ko: "{target}: dangol은 실행할 때마다 이 파일을 {input}에서 다시 만들기 때문에, 거기서 오지 않은 시트 {names:을} 잃게 됩니다. 바뀐 것은 없습니다. 그 시트들을 따로 통합문서로 옮기거나 {input:을} .xlsx로 저장해 그 파일로 dangol을 실행하세요",
+        en: "{target}: dangol rebuilds this file from {input} on every run and would drop the sheets {names} that did not come from there; nothing was changed. Move them to a workbook of its own (or save {input} as .xlsx and run dangol on that)",
+    },
+
+    // --- dangol sample -------------------------------------------------------------------------
+    SampleWritten {
+        ko: "{out}: 판매 {rows}행 (주문 {orders}건, 취소 {cancelled}행, 반품 {returned}행), 고객 {customers}명, 견적 {quotes}건, 파이프라인 {pipeline}행; 시드 {seed}, {end}까지 {weeks}주\n",
+        en: "{out}: {rows} sales rows ({orders} orders, {cancelled} cancelled, {returned} returned), {customers} customers, {quotes} quotes, {pipeline} pipeline rows; seed {seed}, {weeks} weeks to {end}\n",
+    },
+
     // --- load errors --------------------------------------------------------------------
     NoDataHead {
         ko: "{path}: 알아볼 수 있는 데이터가 없습니다 — 판매, 견적, 고객, 파이프라인 표의 머리글이 있는 시트가 없습니다.",
@@ -172,5 +312,213 @@ catalogue! {
     /// A sheet of a workbook with no recognisable data, and what its first row holds.
     NoDataSheet { ko: "  시트 '{sheet}': {what}", en: "  sheet '{sheet}': {what}" },
     NoDataRow { ko: "{row}행: {cells}", en: "row {row}: {cells}" },
+    /// A sheet that is almost a sales/quotes/pipeline sheet (SPEC promise 3).
+    AlmostSheet {
+        ko: "{sheet}: {parts} (찾은 머리글: {found})",
+        en: "{sheet}: {parts} (headers found: {found})",
+    },
+    AlmostNear {
+        ko: "{field} 열이 없습니다. {cell}에 {text:이} 있습니다 — {canonical}의 오타인가요?",
+        en: "no {field} column; found {text} in {cell} — did you mean {canonical}?",
+    },
+    AlmostMissing {
+        ko: "{field} 열이 없습니다 ({aliases} 같은 머리글이 있어야 합니다)",
+        en: "no {field} column (expected a header such as {aliases})",
+    },
+    AlmostMissingAmount {
+        ko: "{field} 열이 없습니다 ({aliases} 같은 머리글이나, 수량과 단가 열이 함께 있어야 합니다)",
+        en: "no {field} column (expected a header such as {aliases}, or both quantity and unit price)",
+    },
+    /// The nightly run stops rather than replace good sheets with an analysis of nothing.
+    NothingUsableNoSheet {
+        ko: "판매 시트를 찾지 못했지만, 지난 실행의 '{previous}'에는 주문한 고객 {n}명이 있습니다. 생성된 시트를 빈 분석으로 바꾸지 않도록 멈췄습니다 (통합문서는 바뀌지 않았습니다)",
+        en: "no sales sheet was found, but '{previous}' from the last run lists {n} customers with orders; stopping so the generated sheets are not replaced with an analysis of nothing",
+    },
+    NothingUsableSheets {
+        ko: "시트 '{sheets}'에서 쓸 수 있는 판매 행이 없지만, 지난 실행의 '{previous}'에는 주문한 고객 {n}명이 있습니다. 생성된 시트를 빈 분석으로 바꾸지 않도록 멈췄습니다 (통합문서는 바뀌지 않았습니다)",
+        en: "sheet '{sheets}' gave no usable sales row, but '{previous}' from the last run lists {n} customers with orders; stopping so the generated sheets are not replaced with an analysis of nothing",
+    },
+    NothingUsableMore {
+        ko: "  … 그리고 문제 {n}건 더 (dangol check로 확인)",
+        en: "  … and {n} more problems (dangol check lists them)",
+    },
     SettingsErrorHead { ko: "설정: {message}", en: "settings: {message}" },
+
+    // --- settings errors ------------------------------------------------------------------
+    /// A `settings: …` line of a settings error (the first and each further one).
+    SettingsLine { ko: "설정: {origin}: {message}", en: "settings: {origin}: {message}" },
+    /// A value a setting does not accept.
+    SettingBad {
+        ko: "{key}: 값 {value}, 필요한 값: {expected}",
+        en: "{key}: found {value}, expected {expected}",
+    },
+    SettingUnknown { ko: "알 수 없는 설정 '{key}'", en: "unknown setting '{key}'" },
+    SettingUnknownHint {
+        ko: "알 수 없는 설정 '{key}' — '{hint}'의 오타인가요?",
+        en: "unknown setting '{key}'; did you mean '{hint}'?",
+    },
+    SettingTwice {
+        ko: "'{key}' 설정이 두 번 있습니다 ({first}, {second}). 하나만 남기세요",
+        en: "'{key}' is set twice ({first} and {second}); keep one",
+    },
+    SettingGradeTable {
+        ko: "{key}: 등급 규칙은 등급기준 시트나 dangol.toml의 {{ grade, rule }} 배열에 적습니다",
+        en: "{key}: grade rules are set in the Grades sheet or as a TOML array of {{ grade, rule }} tables",
+    },
+    SettingMessageKind {
+        ko: "{key}: 알 수 없는 메시지 종류 {kind}. 다음 중 하나여야 합니다: {kinds}",
+        en: "{key}: unknown message kind {kind}; expected one of {kinds}",
+    },
+    SettingRule { ko: "규칙 {rule}: {error}", en: "rule {rule}: {error}" },
+    SettingNoGradeName {
+        ko: "등급 규칙에 등급 이름이 없습니다",
+        en: "a grade rule has no grade name",
+    },
+    SettingLastNotTrue {
+        ko: "{kind} 등급의 마지막 규칙은 모든 고객이 등급을 받도록 `true`여야 합니다 (지금: {found})",
+        en: "the last {kind} rule must be `true` so that every customer gets a grade (found {found})",
+    },
+    SettingNoRules { ko: "{kind} 등급 규칙이 없습니다", en: "no {kind} grade rules" },
+    SettingGradeKind {
+        ko: "등급 종류: 값 {found}, 필요한 값: vip 또는 responder (VIP등급, 응답등급)",
+        en: "grade kind: found {found}, expected vip or responder",
+    },
+    SettingTomlInvalid {
+        ko: "올바른 TOML이 아닙니다: {detail}",
+        en: "not valid TOML: {detail}",
+    },
+    SettingTomlRules {
+        ko: "{key}: {{ grade = \"…\", rule = \"…\" }} 표의 배열이어야 합니다",
+        en: "{key}: expected an array of {{ grade = \"…\", rule = \"…\" }} tables",
+    },
+    SettingTomlRule {
+        ko: "{key}: {{ grade = \"…\", rule = \"…\" }} 표여야 합니다",
+        en: "{key}: expected a {{ grade = \"…\", rule = \"…\" }} table",
+    },
+    SettingTomlFields {
+        ko: "{key}: 규칙마다 `grade`와 `rule`이 있어야 합니다",
+        en: "{key}: each rule needs `grade` and `rule`",
+    },
+    SettingTomlValue { ko: "{key}: 값이 있어야 합니다", en: "{key}: expected a value" },
+    SettingsFileUnreadable {
+        ko: "{path}: 설정 파일을 읽을 수 없습니다: {error}",
+        en: "{path}: cannot read the settings file: {error}",
+    },
+    SettingPinMissing {
+        ko: "{key}에 적힌 시트가 통합문서에 없습니다: '{sheet}' (시트: {sheets})",
+        en: "{key} names sheet '{sheet}', which is not in the workbook (sheets: {sheets})",
+    },
+    SettingSecret {
+        ko: "{key}: 값이 비밀 값({what})처럼 보입니다. 비밀 값은 환경 변수나 본인만 읽을 수 있는 secrets.toml에 두고, 통합문서나 dangol.toml에는 적지 마세요 (값은 여기에 보이지 않습니다)",
+        en: "{key}: the value looks like {what}; secrets belong in environment variables or a secrets.toml only you can read, never in the workbook or dangol.toml (the value is not shown here)",
+    },
+
+    // --- what a setting accepts ------------------------------------------------------------
+    ExpectCount { ko: "{min}부터 {max}까지의 정수", en: "a whole number from {min} to {max}" },
+    ExpectNumber { ko: "{lo}..{hi} 사이의 수", en: "a number {lo}..{hi}" },
+    ExpectUrl { ko: "https:// 주소", en: "an https:// address" },
+    ExpectText { ko: "아무 글자", en: "any text" },
+    ExpectEmail {
+        ko: "shop@example.com 같은 이메일 주소",
+        en: "an e-mail address such as shop@example.com",
+    },
+    ExpectCurrency { ko: "KRW, GBP, USD, EUR 또는 auto", en: "KRW, GBP, USD, EUR or auto" },
+    ExpectLang { ko: "auto, ko 또는 en", en: "auto, ko or en" },
+    ExpectWeekday {
+        ko: "monday, sunday(월요일, 일요일) 같은 요일",
+        en: "a weekday such as monday or sunday",
+    },
+    ExpectDateOrder {
+        ko: "auto, dmy (15/04/2025) 또는 mdy (4/15/2025)",
+        en: "auto, dmy (15/04/2025) or mdy (4/15/2025)",
+    },
+    ExpectWords { ko: "쉼표로 나눈 낱말", en: "words separated by commas" },
+    ExpectSheets { ko: "쉼표로 나눈 시트 이름", en: "sheet names separated by commas" },
+    ExpectGradeTable {
+        ko: "{{ grade, rule }} 표의 TOML 배열",
+        en: "a TOML array of {{ grade, rule }} tables",
+    },
+    ExpectRfmMethod { ko: "auto, quintile 또는 fixed", en: "auto, quintile or fixed" },
+    ExpectStages { ko: "쉼표로 나눈 단계 이름", en: "stage names separated by commas" },
+    ExpectFunnelMode { ko: "reach 또는 strict", en: "reach or strict" },
+    ExpectFunnelUnit { ko: "quote 또는 customer", en: "quote or customer" },
+    ExpectMonthlyRate {
+        ko: "0%부터 50%까지의 월 할인율 (예: 1% 또는 0.01)",
+        en: "a monthly discount rate from 0% to 50%, like 1% or 0.01",
+    },
+    ExpectBool { ko: "true 또는 false (예/아니오)", en: "true or false" },
+    ExpectProvider { ko: "solapi 또는 nhn", en: "solapi or nhn" },
+    ExpectPhone { ko: "전화번호", en: "a phone number" },
+    ExpectNotionVersion { ko: "2022-06-28 또는 2025-09-03", en: "2022-06-28 or 2025-09-03" },
+    ExpectTls { ko: "starttls, tls 또는 none", en: "starttls, tls or none" },
+    ExpectTemplateCode { ko: "승인된 템플릿 코드", en: "an approved template code" },
+    ExpectUnits {
+        ko: "0 이상의 수량 (예: 2)",
+        en: "a number of units, 0 or more (e.g. 2)",
+    },
+    ExpectCuts {
+        ko: "쉼표로 나눈 오름차순 숫자 네 개 (예: 30, 60, 90, 180)",
+        en: "four ascending numbers separated by commas, e.g. 30, 60, 90, 180",
+    },
+
+    // --- rule parse errors -----------------------------------------------------------------
+    RuleTooDeep {
+        ko: "규칙의 괄호나 'not'(아님)이 {max}단계보다 깊습니다",
+        en: "the rule nests parentheses or 'not' more than {max} deep",
+    },
+    RuleTooLong {
+        ko: "규칙이 {chars}자입니다. 규칙은 {max}자까지 쓸 수 있습니다",
+        en: "the rule is {chars} characters long; a rule may have at most {max}",
+    },
+    RuleEmpty { ko: "규칙이 비어 있습니다", en: "empty rule" },
+    RuleUnexpectedParen { ko: "뜻밖의 ')'", en: "unexpected ')'" },
+    RuleUnexpected {
+        ko: "뜻밖의 '{found}': 'and'(그리고), 'or'(또는) 또는 규칙의 끝이 와야 합니다",
+        en: "unexpected '{found}'; expected 'and', 'or' or the end of the rule",
+    },
+    RuleUnterminated {
+        ko: "글자가 끝나지 않았습니다: 닫는 '\"'가 없습니다",
+        en: "unterminated text: a closing '\"' is missing",
+    },
+    RuleBadNumber { ko: "잘못된 숫자 '{text}'", en: "bad number '{text}'" },
+    RuleBadChar { ko: "뜻밖의 문자 '{ch}'", en: "unexpected character '{ch}'" },
+    RuleMissingParen { ko: "')'가 없습니다", en: "missing ')'" },
+    /// What came where something else was expected: the end of the rule.
+    RuleEnd { ko: "규칙의 끝", en: "the end of the rule" },
+    RuleExpectedCondition {
+        ko: "조건이 와야 할 자리에 {found}",
+        en: "expected a condition, found {found}",
+    },
+    RuleGroupName {
+        ko: "'{op}' 뒤에는 따옴표 안의 그룹 이름이 와야 합니다 ({example}). 찾은 것: '{found}'",
+        en: "expected a group name in quotes after '{op}' ({example}), found '{found}'",
+    },
+    RuleGroupOp {
+        ko: "그룹은 == 또는 !=로 비교합니다. '{op}'는 쓸 수 없습니다",
+        en: "group is compared with == or !=, not '{op}'",
+    },
+    RuleExpectedComparison {
+        ko: "'{first}' 뒤에는 비교(>=, >, <=, <, ==, !=)가 와야 합니다. 찾은 것: {found}",
+        en: "expected a comparison (>=, >, <=, <, ==, !=) after '{first}', found {found}",
+    },
+    RuleExpectedNumber {
+        ko: "'{op}' 뒤에는 숫자가 와야 합니다. 찾은 것: {found}",
+        en: "expected a number after '{op}', found {found}",
+    },
+    RuleExpectedMetric {
+        ko: "'{op}' 뒤에는 지표가 와야 합니다. 찾은 것: '{found}'",
+        en: "expected a metric after '{op}', found '{found}'",
+    },
+    RuleFraction {
+        ko: "{metric:은} 0과 1 사이의 비율입니다. '{text}%' 또는 '{fraction}'로 쓰세요",
+        en: "{metric} is a fraction between 0 and 1; write '{text}%' or '{fraction}'",
+    },
+    RuleUnknownMetricHint {
+        ko: "알 수 없는 지표 '{name}' — '{hint}'의 오타인가요?",
+        en: "unknown metric '{name}'; did you mean '{hint}'?",
+    },
+    RuleUnknownMetric {
+        ko: "알 수 없는 지표 '{name}'. 지표: {all}",
+        en: "unknown metric '{name}'; metrics are: {all}",
+    },
 }

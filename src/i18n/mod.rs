@@ -57,6 +57,128 @@ macro_rules! msg {
     };
 }
 
+/// A message not yet written: a catalogue entry and its arguments, rendered in a language
+/// when it is shown. Errors raised before the workbook's language is known (a settings cell, a
+/// rule) carry one of these instead of a finished sentence, so `main` prints them in the
+/// language the workbook turned out to have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    msg: Msg,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// One argument of a [`Text`]: a plain value, or another message (rendered in the same
+/// language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Plain(String),
+    Text(Text),
+    /// What the system said: its own words in English, the owner's in Korean.
+    Io(String, Box<Text>),
+}
+
+impl Text {
+    /// The message `msg` with no arguments yet.
+    pub fn new(msg: Msg) -> Text {
+        Text {
+            msg,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a plain argument.
+    #[must_use]
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Text {
+        self.args.push((name, Arg::Plain(value.to_string())));
+        self
+    }
+
+    /// Adds an argument that is itself a message.
+    #[must_use]
+    pub fn text(mut self, name: &'static str, value: Text) -> Text {
+        self.args.push((name, Arg::Text(value)));
+        self
+    }
+
+    /// Adds an I/O error: as the system said it in English, as [`io_error`] in Korean.
+    #[must_use]
+    pub fn io(self, name: &'static str, e: &std::io::Error) -> Text {
+        self.io_parts(name, e.to_string(), io_error(e))
+    }
+
+    /// Adds an argument said as `en` in English and as `ko` in Korean (what the system said).
+    #[must_use]
+    pub fn io_parts(mut self, name: &'static str, en: String, ko: Text) -> Text {
+        self.args.push((name, Arg::Io(en, Box::new(ko))));
+        self
+    }
+
+    /// Whether the message says nothing (in English; the catalogue tests make both texts
+    /// non-empty together).
+    pub fn is_empty(&self) -> bool {
+        self.render(Lang::En).trim().is_empty()
+    }
+
+    /// The catalogue entry.
+    pub fn msg(&self) -> Msg {
+        self.msg
+    }
+
+    /// The message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let values: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(n, a)| {
+                (
+                    *n,
+                    match a {
+                        Arg::Plain(s) => s.clone(),
+                        Arg::Text(t) => t.render(lang),
+                        Arg::Io(en, _) if lang == Lang::En => en.clone(),
+                        Arg::Io(_, t) => t.render(lang),
+                    },
+                )
+            })
+            .collect();
+        let args: Vec<(&str, &dyn std::fmt::Display)> = values
+            .iter()
+            .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
+            .collect();
+        self.msg.render(lang, &args)
+    }
+}
+
+/// Shown in the language of the workbook being worked on ([`current`]), else English.
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(current().unwrap_or(Lang::En)))
+    }
+}
+
+/// Compared as its English text (the tests of the parts that raise it name it that way).
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.render(Lang::En) == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.render(Lang::En) == *other
+    }
+}
+
+/// `text!(SettingUnknown, key = k)`: a [`Text`] with named arguments, like [`msg!`] but
+/// rendered later.
+#[macro_export]
+macro_rules! text {
+    ($id:ident $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Text::new($crate::i18n::Msg::$id)
+            $(.arg(stringify!($name), &$value))*
+    };
+}
+
 /// The placeholders of a template: (name, particle) for each `{name}` or `{name:particle}`.
 fn placeholders(template: &str) -> Vec<(&str, Option<&str>)> {
     let mut out = Vec::new();
@@ -159,6 +281,28 @@ pub fn lang_of(g: &crate::cli::GlobalArgs) -> Lang {
         Some(crate::cli::LangArg::Ko) => Lang::Ko,
         _ => Lang::En,
     })
+}
+
+/// What an I/O error means for the owner (`디스크가 가득 찼습니다`), from its kind; the
+/// system's own words are kept only for a kind with no message of its own.
+pub fn io_error(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    if let Some(f) = e
+        .get_ref()
+        .and_then(|r| r.downcast_ref::<crate::writeback::safe::FolderError>())
+    {
+        return f.text();
+    }
+    match e.kind() {
+        K::NotFound => Text::new(Msg::IoNotFound),
+        K::PermissionDenied => Text::new(Msg::IoPermission),
+        K::StorageFull | K::QuotaExceeded => Text::new(Msg::IoDiskFull),
+        K::ReadOnlyFilesystem => Text::new(Msg::IoReadOnly),
+        K::ResourceBusy | K::ExecutableFileBusy => Text::new(Msg::IoBusy),
+        K::AlreadyExists => Text::new(Msg::IoExists),
+        K::NotADirectory => Text::new(Msg::IoNotFolder),
+        _ => crate::text!(IoOther, detail = e),
+    }
 }
 
 /// `dangol: error: …` (`dangol: 오류: …`) on stderr, as the terminal may show it.

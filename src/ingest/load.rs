@@ -54,8 +54,11 @@ pub enum LoadError {
     #[error(transparent)]
     Open(#[from] OpenError),
     /// Not `#[from]`: a source would print the message twice in `{:#}`.
-    #[error("settings: {0}")]
+    #[error("{}", settings_line(.0))]
     Settings(SettingsError),
+    /// `--config FILE` (or the `dangol.toml` beside the workbook) could not be read.
+    #[error("{0}")]
+    SettingsFile(crate::i18n::Text),
     /// `detail` holds the whole message, in the language asked for (`--lang`).
     #[error("{detail}")]
     NoData { path: String, detail: String },
@@ -69,6 +72,12 @@ pub enum LoadError {
     /// customers (SPEC promise 7).
     #[error("{0}")]
     NothingUsable(String),
+}
+
+/// `settings: …` (`설정: …`) in the language of the workbook being read.
+fn settings_line(e: &SettingsError) -> String {
+    let lang = crate::i18n::current().unwrap_or(Lang::En);
+    crate::msg!(lang, SettingsErrorHead, message = e.render(lang))
 }
 
 impl From<SettingsError> for LoadError {
@@ -223,7 +232,7 @@ fn best_for_role(scan: &Scan, role: Role) -> Option<(u32, Mapping)> {
 /// A sheet that is almost a role: `판매: no date column; found 날자 in C3 — did you mean
 /// 주문일자? (headers found: …)` — the sheet, the missing field, the closest header and its
 /// cell, and every header found (SPEC promise 3).
-fn missing_message(role: Role, name: &str, header_row: u32, m: &Mapping) -> String {
+fn missing_message(lang: Lang, role: Role, name: &str, header_row: u32, m: &Mapping) -> String {
     let missing = headers::missing_required(role, m);
     let mut found: Vec<(u32, String)> = m
         .columns
@@ -235,11 +244,20 @@ fn missing_message(role: Role, name: &str, header_row: u32, m: &Mapping) -> Stri
     let found: Vec<String> = found.into_iter().map(|f| f.1).collect();
     let mut parts = Vec::new();
     for f in &missing {
+        // A Korean message names the column by its Korean header (`주문일자`).
+        let field = match lang {
+            Lang::Ko => headers::canonical_header(role, f, true).to_string(),
+            Lang::En => (*f).to_string(),
+        };
         let p = if let Some((col, text, _)) = headers::closest_header(role, f, m) {
             let canonical = headers::canonical_header(role, f, headers::is_hangul(&text));
-            format!(
-                "no {f} column; found {text} in {} — did you mean {canonical}?",
-                CellRef::new(name.to_string(), header_row, col).a1()
+            crate::msg!(
+                lang,
+                AlmostNear,
+                field = field,
+                text = text,
+                cell = CellRef::new(name.to_string(), header_row, col).a1(),
+                canonical = canonical
             )
         } else {
             let spec = headers::fields_of(role).iter().find(|s| s.field == *f);
@@ -253,19 +271,20 @@ fn missing_message(role: Role, name: &str, header_row: u32, m: &Mapping) -> Stri
                         .join(", ")
                 })
                 .unwrap_or_default();
-            let either = if *f == "amount" {
-                ", or both quantity and unit price"
+            if *f == "amount" {
+                crate::msg!(lang, AlmostMissingAmount, field = field, aliases = aliases)
             } else {
-                ""
-            };
-            format!("no {f} column (expected a header such as {aliases}{either})")
+                crate::msg!(lang, AlmostMissing, field = field, aliases = aliases)
+            }
         };
         parts.push(p);
     }
-    format!(
-        "{name}: {} (headers found: {})",
-        parts.join("; "),
-        found.join(", ")
+    crate::msg!(
+        lang,
+        AlmostSheet,
+        sheet = name,
+        parts = parts.join("; "),
+        found = found.join(", ")
     )
 }
 
@@ -326,16 +345,39 @@ pub fn load(path: &Path, opts: &ReadOptions) -> Result<Loaded, LoadError> {
     }
 }
 
+/// What the first pass over a workbook found: the workbook open, its data sheets' names (the
+/// ones dangol generated left out) and each one's header search.
+struct Scanned {
+    input: Input,
+    names: Vec<String>,
+    scans: Vec<Scan>,
+    data: Dataset,
+}
+
+/// A data sheet to read: (sheet, role, header row, columns).
+type Planned = (String, Role, u32, Mapping);
+
 /// [`load`], with the sales sheets read in parallel when `parallel` allows it; `Ok(None)` when
 /// the parallel read must be redone sheet by sheet.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when loading is scan, then resolve settings, then read"
-)]
+///
+/// Three steps: scan the sheets' first rows (roles, and from them the workbook's language),
+/// resolve the settings (the Settings/Grades sheets' cells, `dangol.toml`, flags — an error
+/// there is already in the workbook's language), then read the data sheets.
 fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<Loaded>, LoadError> {
     let limits = super::guard::limits_or_env(opts.limits);
-    let mut input = Input::open_with(path, opts.encoding.as_deref(), &limits)?;
-    let (generated, generated_problem) = generated_sheets(path, &input, &limits);
+    let mut scanned = scan_workbook(path, opts, &limits)?;
+    let settings = resolve_settings(path, opts, &mut scanned)?;
+    read_workbook(path, opts, &limits, parallel, scanned, settings)
+}
+
+/// Step 1: open the workbook and search each sheet's first rows for a header.
+fn scan_workbook(
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &super::guard::Limits,
+) -> Result<Scanned, LoadError> {
+    let mut input = Input::open_with(path, opts.encoding.as_deref(), limits)?;
+    let (generated, generated_problem) = generated_sheets(path, &input, limits);
     let names: Vec<String> = input
         .sheet_names()
         .into_iter()
@@ -345,13 +387,99 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
     for n in &names {
         scans.push(scan_sheet(&mut input, n)?);
     }
+    let mut data = Dataset {
+        generated_sheets: generated,
+        ..Dataset::default()
+    };
+    data.problems.extend(generated_problem);
+    Ok(Scanned {
+        input,
+        names,
+        scans,
+        data,
+    })
+}
 
-    // Settings, grades and templates sheets come first: they shape how data is read.
-    let mut src =
-        Sources::outside(path, opts.config.as_deref(), &opts.flags).map_err(LoadError::Config)?;
+/// The language of the workbook at `path` by a cheap scan of its sheets' first rows (no
+/// settings, no data): for a message raised before the workbook is read (its lock is held,
+/// it is open in Excel, its folder is read-only). `None` when it cannot be opened.
+pub fn probe_lang(path: &Path) -> Option<Lang> {
+    let limits = super::guard::limits_or_env(None);
+    let scanned = scan_workbook(path, &ReadOptions::default(), &limits).ok()?;
+    Some(early_lang(&scanned.scans, &Sources::default()))
+}
+
+/// The language of a workbook before its data is read, for the messages of the settings
+/// step: `lang` from the flags, `dangol.toml` or the Settings sheet's cells when it names one,
+/// else the language of the headers found by the scan (Korean when most are Korean, the rule
+/// the full read applies to the data sheets).
+fn early_lang(scans: &[Scan], src: &Sources) -> Lang {
+    let toml: Vec<RawSetting> = src
+        .toml
+        .as_ref()
+        .and_then(|(p, t)| crate::settings::load::parse_toml(p, t).ok())
+        .map(|(s, _)| s)
+        .unwrap_or_default();
+    let named = src
+        .flags
+        .iter()
+        .chain(&toml)
+        .chain(&src.sheet)
+        .filter(|r| crate::settings::load::canonical_key(&r.key) == "lang")
+        .find_map(|r| match r.value.trim().to_lowercase().as_str() {
+            "ko" | "korean" | "한국어" => Some(Lang::Ko),
+            "en" | "english" | "영어" => Some(Lang::En),
+            _ => None,
+        });
+    named.unwrap_or_else(|| {
+        let (korean, recognised) = scans
+            .iter()
+            .filter_map(|s| s.found.as_ref().or(s.almost.as_ref()))
+            .fold((0, 0), |(k, n), (_, _, m)| {
+                (k + m.korean, n + m.columns.len() as u32)
+            });
+        if recognised > 0 {
+            return if korean * 2 > recognised {
+                Lang::Ko
+            } else {
+                Lang::En
+            };
+        }
+        // No header dangol knows: the words of the sheets' first rows.
+        let (hangul, words) = scans
+            .iter()
+            .filter_map(|s| s.rows.first())
+            .flat_map(|(_, cells)| cells)
+            .filter(|(_, t)| t.chars().any(char::is_alphabetic))
+            .fold((0, 0), |(h, n), (_, t)| {
+                (h + usize::from(crate::i18n::has_hangul(t)), n + 1)
+            });
+        if hangul * 2 > words {
+            Lang::Ko
+        } else {
+            Lang::En
+        }
+    })
+}
+
+/// Step 2: the Settings, Grades and Templates sheets (they shape how data is read), merged
+/// with `dangol.toml` and the flags into checked settings.
+fn resolve_settings(
+    path: &Path,
+    opts: &ReadOptions,
+    scanned: &mut Scanned,
+) -> Result<Settings, LoadError> {
+    let src = Sources::outside(path, opts.config.as_deref(), &opts.flags);
+    let mut src = match src {
+        Ok(src) => src,
+        Err(e) => {
+            crate::i18n::set_current(early_lang(&scanned.scans, &Sources::default()));
+            return Err(LoadError::SettingsFile(e));
+        }
+    };
     // `sheet.settings` (a flag or dangol.toml) pins the Settings sheet whatever its headers.
     for name in src.settings_sheets() {
-        if let Some(scan) = scans.iter_mut().find(|s| s.name == name)
+        if let Some(scan) = scanned.scans.iter_mut().find(|s| s.name == name)
             && let Some((r, m)) = best_for_role(scan, Role::Settings)
             && headers::satisfies(Role::Settings, &m)
         {
@@ -359,92 +487,112 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
             scan.almost = None;
         }
     }
-    let mut data = Dataset {
-        generated_sheets: generated,
-        ..Dataset::default()
-    };
-    data.problems.extend(generated_problem);
-    for scan in &scans {
+    for scan in &scanned.scans {
         let Some((role, header_row, map)) = &scan.found else {
             continue;
         };
-        if !matches!(role, Role::Settings | Role::Grades | Role::Templates) {
-            continue;
+        if matches!(role, Role::Settings | Role::Grades | Role::Templates) {
+            read_settings_sheet(
+                &mut scanned.input,
+                &scan.name,
+                (*role, *header_row, map),
+                &mut src,
+                &mut scanned.data,
+            )?;
         }
-        let sheet = scan.name.clone();
-        let (role, header_row, map) = (*role, *header_row, map.clone());
-        input.for_each_row(&sheet, |r, cells| {
-            if r <= header_row {
-                return true;
-            }
-            let get = |f: &str| map.col(f).map(|c| (c, cell_text(cells.get(c as usize))));
-            let origin_of = |c: u32| {
-                crate::settings::Origin::Sheet(CellRef::new(sheet.clone(), r, c).to_string())
-            };
-            match role {
-                Role::Settings => {
-                    if let (Some((kc, key)), Some((vc, value))) = (get("key"), get("value"))
-                        && !key.is_empty()
-                    {
-                        src.sheet_key_cells.push(origin_of(kc));
-                        src.sheet.push(RawSetting {
-                            key,
-                            value,
-                            origin: origin_of(vc),
-                        });
-                    }
-                }
-                Role::Grades => {
-                    if let (Some((_, kind)), Some((_, grade)), Some((rc, rule))) =
-                        (get("kind"), get("grade"), get("rule"))
-                        && !(kind.is_empty() && grade.is_empty() && rule.is_empty())
-                    {
-                        src.grades_sheet.push(RawGrade {
-                            kind,
-                            grade,
-                            rule,
-                            origin: origin_of(rc),
-                        });
-                    }
-                }
-                _ => {
-                    if let (Some((_, grade)), Some((sc, subject)), Some((bc, body))) =
-                        (get("grade"), get("subject"), get("body"))
-                        && !grade.is_empty()
-                    {
-                        data.templates.push(TemplateRow {
-                            grade,
-                            subject,
-                            body,
-                            subject_cell: CellRef::new(sheet.clone(), r, sc),
-                            body_cell: CellRef::new(sheet.clone(), r, bc),
-                        });
-                    }
-                }
-            }
-            true
-        })?;
     }
-    let settings = crate::settings::load::resolve(&src)?;
+    // Known before anything is checked: a settings error speaks the workbook's language.
+    crate::i18n::set_current(early_lang(&scanned.scans, &src));
+    Ok(crate::settings::load::resolve(&src)?)
+}
 
-    // Roles: pins first, then what the headers say.
-    let mut plan: Vec<(String, Role, u32, Mapping)> = Vec::new();
+/// The cells of one Settings, Grades or Templates sheet, into the settings' sources (or the
+/// templates of the data).
+fn read_settings_sheet(
+    input: &mut Input,
+    sheet: &str,
+    (role, header_row, map): (Role, u32, &Mapping),
+    src: &mut Sources,
+    data: &mut Dataset,
+) -> Result<(), LoadError> {
+    input.for_each_row(sheet, |r, cells| {
+        if r <= header_row {
+            return true;
+        }
+        let get = |f: &str| map.col(f).map(|c| (c, cell_text(cells.get(c as usize))));
+        let origin_of = |c: u32| {
+            crate::settings::Origin::Sheet(CellRef::new(sheet.to_string(), r, c).to_string())
+        };
+        match role {
+            Role::Settings => {
+                if let (Some((kc, key)), Some((vc, value))) = (get("key"), get("value"))
+                    && !key.is_empty()
+                {
+                    src.sheet_key_cells.push(origin_of(kc));
+                    src.sheet.push(RawSetting {
+                        key,
+                        value,
+                        origin: origin_of(vc),
+                    });
+                }
+            }
+            Role::Grades => {
+                if let (Some((_, kind)), Some((_, grade)), Some((rc, rule))) =
+                    (get("kind"), get("grade"), get("rule"))
+                    && !(kind.is_empty() && grade.is_empty() && rule.is_empty())
+                {
+                    src.grades_sheet.push(RawGrade {
+                        kind,
+                        grade,
+                        rule,
+                        origin: origin_of(rc),
+                    });
+                }
+            }
+            _ => {
+                if let (Some((_, grade)), Some((sc, subject)), Some((bc, body))) =
+                    (get("grade"), get("subject"), get("body"))
+                    && !grade.is_empty()
+                {
+                    data.templates.push(TemplateRow {
+                        grade,
+                        subject,
+                        body,
+                        subject_cell: CellRef::new(sheet.to_string(), r, sc),
+                        body_cell: CellRef::new(sheet.to_string(), r, bc),
+                    });
+                }
+            }
+        }
+        true
+    })?;
+    Ok(())
+}
+
+/// The sheets pinned by `sheet.<role>`, each checked against the role it is pinned to.
+fn plan_pinned(
+    scanned: &mut Scanned,
+    settings: &Settings,
+    plan: &mut Vec<Planned>,
+) -> Result<(), LoadError> {
     for (role, pinned) in &settings.sheet_pins {
         for name in pinned {
-            let Some(scan) = scans.iter().find(|s| &s.name == name) else {
+            let Some(scan) = scanned.scans.iter().find(|s| &s.name == name) else {
+                let key = format!("sheet.{}", headers::role_name(*role));
                 let origin = settings
                     .origins
-                    .get(&format!("sheet.{}", headers::role_name(*role)))
+                    .get(&key)
                     .map(ToString::to_string)
                     .unwrap_or_default();
-                return Err(LoadError::Settings(SettingsError {
+                return Err(LoadError::Settings(SettingsError::new(
                     origin,
-                    message: format!(
-                        "sheet.{} names sheet '{name}', which is not in the workbook (sheets: {})",
-                        headers::role_name(*role),
-                        names.join(", ")
+                    crate::text!(
+                        SettingPinMissing,
+                        key = key,
+                        sheet = name,
+                        sheets = scanned.names.join(", ")
                     ),
-                }));
+                )));
             };
             match best_for_role(scan, *role) {
                 Some((r, m)) if headers::satisfies(*role, &m) => {
@@ -459,11 +607,11 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
                             others: vec![],
                         },
                     ));
-                    data.problems.push(Problem {
+                    scanned.data.problems.push(Problem {
                         severity: Severity::Error,
                         place: name.clone(),
                         found: String::new(),
-                        expected: missing_message(*role, name, r, &m)
+                        expected: missing_message(Lang::En, *role, name, r, &m)
                             .trim_start_matches(&format!("{name}: "))
                             .to_string(),
                     });
@@ -471,8 +619,24 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
             }
         }
     }
+    Ok(())
+}
+
+/// Step 3a: which sheet is read as what — pins first, then what the headers say. A sheet that
+/// is almost a role stops the read (SPEC promise 3).
+fn plan_sheets(scanned: &mut Scanned, settings: &Settings) -> Result<Vec<Planned>, LoadError> {
+    let mut plan: Vec<Planned> = Vec::new();
+    plan_pinned(scanned, settings, &mut plan)?;
     let mut almost = Vec::new();
-    for scan in &scans {
+    let unread = |name: &str, role: Option<Role>, header_row: u32, columns| SheetInfo {
+        name: name.to_string(),
+        role,
+        header_row,
+        columns,
+        rows: 0,
+        bad_rows: 0,
+    };
+    for scan in &scanned.scans {
         if plan.iter().any(|p| p.0 == scan.name) {
             continue;
         }
@@ -480,54 +644,106 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
             Some((role, r, m))
                 if matches!(role, Role::Settings | Role::Grades | Role::Templates) =>
             {
-                data.sheets.push(SheetInfo {
-                    name: scan.name.clone(),
-                    role: Some(*role),
-                    header_row: *r,
-                    columns: m.columns.clone(),
-                    rows: 0,
-                    bad_rows: 0,
-                });
+                let info = unread(&scan.name, Some(*role), *r, m.columns.clone());
+                scanned.data.sheets.push(info);
             }
-            Some((role, r, m)) => {
-                if settings.sheet_pins.contains_key(role) {
-                    // The owner pinned this role to other sheets.
-                    data.sheets.push(SheetInfo {
-                        name: scan.name.clone(),
-                        role: None,
-                        header_row: *r,
-                        columns: vec![],
-                        rows: 0,
-                        bad_rows: 0,
-                    });
-                } else {
-                    plan.push((scan.name.clone(), *role, *r, m.clone()));
-                }
+            // The owner pinned this role to other sheets.
+            Some((role, r, _)) if settings.sheet_pins.contains_key(role) => {
+                scanned
+                    .data
+                    .sheets
+                    .push(unread(&scan.name, None, *r, vec![]));
             }
+            Some((role, r, m)) => plan.push((scan.name.clone(), *role, *r, m.clone())),
             None => {
                 // A sheet that holds no role (a price list, notes) is left alone; one that is
                 // almost a role stops the read, unless the owner pinned that role elsewhere.
                 if let Some((role, r, m)) = &scan.almost
                     && !settings.sheet_pins.contains_key(role)
                 {
-                    almost.push(missing_message(*role, &scan.name, *r, m));
+                    let lang = crate::i18n::current().unwrap_or(Lang::En);
+                    almost.push(missing_message(lang, *role, &scan.name, *r, m));
                 }
-                data.sheets.push(SheetInfo {
-                    name: scan.name.clone(),
-                    role: None,
-                    header_row: 0,
-                    columns: vec![],
-                    rows: 0,
-                    bad_rows: 0,
-                });
+                scanned
+                    .data
+                    .sheets
+                    .push(unread(&scan.name, None, 0, vec![]));
             }
         }
     }
     if !almost.is_empty() {
         return Err(LoadError::AlmostRole(almost.join("\n")));
     }
-    // Read the data sheets in workbook order.
-    plan.sort_by_key(|p| names.iter().position(|n| n == &p.0));
+    plan.sort_by_key(|p| scanned.names.iter().position(|n| n == &p.0));
+    Ok(plan)
+}
+
+/// One data sheet, read by the reader of its role: (rows read, unusable rows).
+fn read_sheet(
+    input: &mut Input,
+    opts: &ReadOptions,
+    settings: &Settings,
+    (name, role, header_row, map): &Planned,
+    data: &mut Dataset,
+) -> Result<(u64, u64), LoadError> {
+    let (role, header_row) = (*role, *header_row);
+    Ok(if role == Role::Flows {
+        // The Flows sheet (SPEC §8) has its own reader.
+        let mut rows = super::flows::FlowRows::new(name, map, settings.date_order);
+        input.for_each_row(name, |r, cells| {
+            if r > header_row {
+                rows.push(r, cells, data);
+            }
+            true
+        })?;
+        (rows.rows, rows.bad_rows)
+    } else if role == Role::Carts {
+        super::carts::read_sheet(input, name, header_row, map, settings, data)?
+    } else if matches!(role, Role::Stock | Role::StockMoves) {
+        // Stock sheets (SPEC §10) have their own reader.
+        let mut rows = super::stock::StockRows::new(name, role, map, settings.date_order);
+        input.for_each_row(name, |r, cells| {
+            if r > header_row {
+                rows.push(r, cells, data);
+            }
+            true
+        })?;
+        rows.finish(data);
+        (rows.rows, rows.bad_rows)
+    } else if super::groups::is_group_role(role) {
+        super::groups::read_sheet(input, name, role, header_row, map, settings, data)?
+    } else {
+        let mut rows = SheetRows::new(name, role, map.clone(), settings);
+        rows.dated_until(opts.as_of, opts.today);
+        input.for_each_row(name, |r, cells| {
+            if r > header_row {
+                rows.push(r, cells, data);
+            }
+            true
+        })?;
+        rows.finish(data);
+        (rows.rows, rows.bad_rows)
+    })
+}
+
+/// Step 3: read the data sheets in workbook order (the sales sheets in parallel when that
+/// gives the same result), then what the whole read says (no data, nothing usable, notes,
+/// currency, language).
+fn read_workbook(
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &super::guard::Limits,
+    parallel: bool,
+    mut scanned: Scanned,
+    settings: Settings,
+) -> Result<Option<Loaded>, LoadError> {
+    let plan = plan_sheets(&mut scanned, &settings)?;
+    let Scanned {
+        mut input,
+        names,
+        scans,
+        mut data,
+    } = scanned;
     let mut korean = 0;
     let mut recognised = 0;
     data.groups.collect_lines = plan
@@ -538,32 +754,19 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
         .iter()
         .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
     let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
-        read_sales_in_parallel(&mut input, path, opts, &limits, &settings, &plan)
+        read_sales_in_parallel(&mut input, path, opts, limits, &settings, &plan)
     } else if parallel && csv_halves_fit(&input, &plan, &data) {
         read_csv_in_halves(path, opts, &settings, &plan)
     } else {
         Vec::new()
     };
-    for (name, role, header_row, map) in plan {
+    for planned in &plan {
+        let (name, role, header_row, map) = planned;
         korean += map.korean;
         recognised += map.columns.len() as u32;
-        if super::groups::is_group_role(role) {
-            let (rows, bad_rows) = super::groups::read_sheet(
-                &mut input, &name, role, header_row, &map, &settings, &mut data,
-            )?;
-            data.sheets.push(SheetInfo {
-                name: name.clone(),
-                role: Some(role),
-                header_row,
-                columns: map.columns.clone(),
-                rows,
-                bad_rows,
-            });
-            continue;
-        }
         let part = parts
             .iter()
-            .position(|p| p.0 == name)
+            .position(|p| &p.0 == name)
             .map(|i| parts.swap_remove(i).1);
         let (rows_read, bad_rows) = if let Some(part) = part {
             let (part, rows, bad_rows) = part?;
@@ -571,45 +774,13 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
                 return Ok(None);
             }
             (rows, bad_rows)
-        } else if role == Role::Flows {
-            // The Flows sheet (SPEC §8) has its own reader.
-            let mut rows = super::flows::FlowRows::new(&name, &map, settings.date_order);
-            input.for_each_row(&name, |r, cells| {
-                if r > header_row {
-                    rows.push(r, cells, &mut data);
-                }
-                true
-            })?;
-            (rows.rows, rows.bad_rows)
-        } else if role == Role::Carts {
-            super::carts::read_sheet(&mut input, &name, header_row, &map, &settings, &mut data)?
-        } else if matches!(role, Role::Stock | Role::StockMoves) {
-            // Stock sheets (SPEC §10) have their own reader.
-            let mut rows = super::stock::StockRows::new(&name, role, &map, settings.date_order);
-            input.for_each_row(&name, |r, cells| {
-                if r > header_row {
-                    rows.push(r, cells, &mut data);
-                }
-                true
-            })?;
-            rows.finish(&mut data);
-            (rows.rows, rows.bad_rows)
         } else {
-            let mut rows = SheetRows::new(&name, role, map.clone(), &settings);
-            rows.dated_until(opts.as_of, opts.today);
-            input.for_each_row(&name, |r, cells| {
-                if r > header_row {
-                    rows.push(r, cells, &mut data);
-                }
-                true
-            })?;
-            rows.finish(&mut data);
-            (rows.rows, rows.bad_rows)
+            read_sheet(&mut input, opts, &settings, planned, &mut data)?
         };
         data.sheets.push(SheetInfo {
             name: name.clone(),
-            role: Some(role),
-            header_row,
+            role: Some(*role),
+            header_row: *header_row,
             columns: map.columns.clone(),
             rows: rows_read,
             bad_rows,
@@ -623,50 +794,71 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
             Some(Role::Sales | Role::Quotes | Role::Customers | Role::Pipeline | Role::Stock)
         )
     }) {
-        // Nothing was recognised, so only `--lang` (or the setting) can say the language.
+        // Nothing was recognised: the setting (or `--lang`), else the words of the sheets'
+        // first rows, as the scan found them.
         let lang = match settings.lang {
             LangSetting::Fixed(l) => l,
             LangSetting::Auto if korean * 2 > recognised && recognised > 0 => Lang::Ko,
-            LangSetting::Auto => Lang::En,
+            LangSetting::Auto => crate::i18n::current().unwrap_or(Lang::En),
         };
-        let mut detail = crate::msg!(lang, NoDataHead, path = path.display());
-        detail.push('\n');
-        for scan in &scans {
-            let first = scan.rows.first().map(|(r, h)| {
-                let cells: Vec<&str> = h.iter().take(8).map(|x| x.1.as_str()).collect();
-                crate::msg!(lang, NoDataRow, row = r + 1, cells = cells.join(", "))
-            });
-            let what = first.unwrap_or_else(|| crate::msg!(lang, SheetEmpty));
-            detail.push_str(&crate::msg!(
-                lang,
-                NoDataSheet,
-                sheet = scan.name,
-                what = what
-            ));
-            detail.push('\n');
-        }
-        for p in &data.problems {
-            detail.push_str(&format!(
-                "  {}\n",
-                crate::i18n::problems::line(lang, p, &[])
-            ));
-        }
-        detail.push_str(&crate::msg!(lang, NoDataHint));
-        return Err(LoadError::NoData {
-            path: path.display().to_string(),
-            detail,
-        });
+        return Err(no_data(path, lang, &scans, &data));
     }
     let s = &data.sales;
     // Rows dated after `--as-of` are there, only not yet counted: not "no usable row".
     if s.order_rows + s.return_rows + s.void_rows + s.later_rows + s.future_rows == 0 {
         let previous = previous_customers(&mut input, &data.generated_sheets)?;
         if let Some((sheet, n)) = previous {
-            return Err(LoadError::NothingUsable(nothing_usable(&data, &sheet, n)));
+            let lang = crate::i18n::current().unwrap_or(Lang::En);
+            return Err(LoadError::NothingUsable(nothing_usable(
+                lang, &data, &sheet, n,
+            )));
         }
     }
     super::flows::read_flow_log(&mut input, &mut data)?;
     add_notes(&mut data, &settings.cancel_prefix);
+    let header_lang = if korean * 2 > recognised {
+        Lang::Ko
+    } else {
+        Lang::En
+    };
+    Ok(Some(finish(path, data, settings, header_lang)))
+}
+
+/// The error of a workbook with no recognisable data: each sheet and what its first row
+/// holds, in `lang`.
+fn no_data(path: &Path, lang: Lang, scans: &[Scan], data: &Dataset) -> LoadError {
+    let mut detail = crate::msg!(lang, NoDataHead, path = path.display());
+    detail.push('\n');
+    for scan in scans {
+        let first = scan.rows.first().map(|(r, h)| {
+            let cells: Vec<&str> = h.iter().take(8).map(|x| x.1.as_str()).collect();
+            crate::msg!(lang, NoDataRow, row = r + 1, cells = cells.join(", "))
+        });
+        let what = first.unwrap_or_else(|| crate::msg!(lang, SheetEmpty));
+        detail.push_str(&crate::msg!(
+            lang,
+            NoDataSheet,
+            sheet = scan.name,
+            what = what
+        ));
+        detail.push('\n');
+    }
+    for p in &data.problems {
+        detail.push_str(&format!(
+            "  {}\n",
+            crate::i18n::problems::line(lang, p, &[])
+        ));
+    }
+    detail.push_str(&crate::msg!(lang, NoDataHint));
+    LoadError::NoData {
+        path: path.display().to_string(),
+        detail,
+    }
+}
+
+/// The currency (the setting, else the signs in the data, else KRW with a warning) and the
+/// language of output (the setting, else the headers').
+fn finish(path: &Path, mut data: Dataset, settings: Settings, header_lang: Lang) -> Loaded {
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes
             .iter()
@@ -690,23 +882,18 @@ fn load_with(path: &Path, opts: &ReadOptions, parallel: bool) -> Result<Option<L
         .iter()
         .max_by_key(|(_, n)| **n)
         .map(|(c, _)| *c);
-    let header_lang = if korean * 2 > recognised {
-        Lang::Ko
-    } else {
-        Lang::En
-    };
     data.header_lang = Some(header_lang);
     let lang = match settings.lang {
         LangSetting::Fixed(l) => l,
         LangSetting::Auto => header_lang,
     };
-    Ok(Some(Loaded {
+    Loaded {
         path: path.to_path_buf(),
         data,
         settings,
         lang,
         currency,
-    }))
+    }
 }
 
 /// One sales sheet read on its own: its rows in a dataset of their own, rows read, bad rows.
@@ -717,11 +904,7 @@ type SheetPart = Result<(Dataset, u64, u64), OpenError>;
 /// share while they are read — no phone column (a number's form is the first one written in
 /// the workbook), no channel column (an order's channel counts once across sheets), no price
 /// list or stock sheet (their per-line data is kept in row order).
-fn parallel_sales_fit(
-    input: &Input,
-    plan: &[(String, Role, u32, Mapping)],
-    data: &Dataset,
-) -> bool {
+fn parallel_sales_fit(input: &Input, plan: &[Planned], data: &Dataset) -> bool {
     let sales: Vec<&Mapping> = plan
         .iter()
         .filter(|p| p.1 == Role::Sales)
@@ -837,7 +1020,7 @@ fn read_sales_in_parallel(
     opts: &ReadOptions,
     limits: &super::guard::Limits,
     settings: &Settings,
-    plan: &[(String, Role, u32, Mapping)],
+    plan: &[Planned],
 ) -> Vec<(String, SheetPart)> {
     let sheets: Vec<&(String, Role, u32, Mapping)> =
         plan.iter().filter(|p| p.1 == Role::Sales).collect();
@@ -959,35 +1142,41 @@ fn previous_customers(
     Ok((n > 0).then(|| (sheet.clone(), n)))
 }
 
-fn nothing_usable(data: &Dataset, previous: &str, n: u64) -> String {
+fn nothing_usable(lang: Lang, data: &Dataset, previous: &str, n: u64) -> String {
     let sales: Vec<&str> = data
         .sheets
         .iter()
         .filter(|s| s.role == Some(Role::Sales))
         .map(|s| s.name.as_str())
         .collect();
-    let what = if sales.is_empty() {
-        "no sales sheet was found".to_string()
+    let n = crate::i18n::count(n);
+    let mut msg = if sales.is_empty() {
+        crate::msg!(lang, NothingUsableNoSheet, previous = previous, n = n)
     } else {
-        format!("sheet '{}' gave no usable sales row", sales.join("', '"))
+        crate::msg!(
+            lang,
+            NothingUsableSheets,
+            sheets = sales.join("', '"),
+            previous = previous,
+            n = n
+        )
     };
-    let mut msg = format!(
-        "{what}, but '{previous}' from the last run lists {} customers with orders; \
-         stopping so the generated sheets are not replaced with an analysis of nothing",
-        crate::model::values::group_thousands(&n.to_string())
-    );
     let errors: Vec<&Problem> = data
         .problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .collect();
     for p in errors.iter().take(5) {
-        msg.push_str(&format!("\n  {p}"));
+        msg.push_str(&format!(
+            "\n  {}",
+            crate::i18n::problems::line(lang, p, &[])
+        ));
     }
     if errors.len() > 5 {
+        let more = crate::i18n::count(errors.len() - 5);
         msg.push_str(&format!(
-            "\n  … and {} more problems (dangol check lists them)",
-            errors.len() - 5
+            "\n{}",
+            crate::msg!(lang, NothingUsableMore, n = more)
         ));
     }
     msg

@@ -191,4 +191,4 @@ pub struct TemplateRow {
     pub body_cell: CellRef,
 }
 
-pub use load::{LoadError, Loaded, ReadOptions, load};
+pub use load::{LoadError, Loaded, ReadOptions, load, probe_lang};

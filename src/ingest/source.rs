@@ -129,19 +129,15 @@ pub enum FileKind {
 /// Why an input file could not be opened at all.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("{path}: file not found")]
+    #[error("{}", crate::text!(OpenNotFound, path = path))]
     NotFound { path: String },
-    #[error("{path}: the file is empty (0 bytes)")]
+    #[error("{}", crate::text!(OpenEmpty, path = path))]
     Empty { path: String },
-    #[error(
-        "{path}: the workbook is password-protected (encrypted); save an unprotected copy in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it) and try again"
-    )]
+    #[error("{}", crate::text!(OpenEncrypted, path = path))]
     Encrypted { path: String },
     #[error("{path}: {detail}")]
     WrongContent { path: String, detail: String },
-    #[error(
-        "{path}: unsupported file type '.{ext}'; dangol reads .xlsx .xlsm .xls .xlsb .ods .csv .tsv"
-    )]
+    #[error("{}", crate::text!(OpenUnsupported, path = path, ext = ext))]
     Unsupported { path: String, ext: String },
     #[error("{path}: the workbook is damaged and cannot be read ({detail})")]
     Corrupt { path: String, detail: String },

@@ -254,14 +254,10 @@ pub fn refuse_secret(
     origin: &crate::settings::Origin,
 ) -> Result<(), crate::settings::load::SettingsError> {
     match looks_secret_as(value, !holds_an_id(key)) {
-        Some(what) => Err(crate::settings::load::SettingsError {
-            origin: origin.to_string(),
-            message: format!(
-                "{key}: the value looks like {what}; secrets belong in environment variables or \
-                 a secrets.toml only you can read, never in the workbook or dangol.toml (the \
-                 value is not shown here)"
-            ),
-        }),
+        Some(what) => Err(crate::settings::load::SettingsError::new(
+            origin,
+            crate::text!(SettingSecret, key = key, what = what),
+        )),
         None => Ok(()),
     }
 }

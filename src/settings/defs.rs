@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::load::SettingsError;
 use super::{FunnelMode, FunnelUnit, LangSetting, Origin, RfmMethod, Role, Settings};
+use crate::i18n::{Msg, Text};
 use crate::model::values::{self, DateOrder};
 use crate::model::{Currency, Lang};
 use crate::notify::settings::{NotionVersion, Provider, SmtpTls};
@@ -35,8 +36,8 @@ pub enum Ty {
     Count { min: u32, max: u32 },
     /// A plain number in a range (the `notify.*` numbers).
     Number { lo: u32, hi: u32 },
-    /// Anything else, described in words.
-    Values(&'static str),
+    /// Anything else, described in words (a catalogue entry, so in both languages).
+    Values(Msg),
 }
 
 /// A setting's built-in value, as written in the docs and the starter Settings sheet.
@@ -137,23 +138,24 @@ pub struct Given<'a> {
 impl Given<'_> {
     /// `key: found "x", expected …`.
     pub fn bad(&self) -> SettingsError {
-        self.bad_as(&self.def.expected())
+        self.bad_as(self.def.expected_text())
     }
 
     /// `key: found "x", expected <expected>`.
-    pub fn bad_as(&self, expected: &str) -> SettingsError {
-        self.error(format!(
-            "{}: found {:?}, expected {expected}",
-            self.key, self.value
-        ))
+    pub fn bad_as(&self, expected: Text) -> SettingsError {
+        self.found_as(&format!("{:?}", self.value), expected)
+    }
+
+    /// `key: found <found>, expected <expected>`, `found` as written.
+    fn found_as(&self, found: &str, expected: Text) -> SettingsError {
+        self.error(
+            crate::text!(SettingBad, key = self.key, value = found).text("expected", expected),
+        )
     }
 
     /// An error at the value's origin.
-    pub fn error(&self, message: String) -> SettingsError {
-        SettingsError {
-            origin: self.origin.to_string(),
-            message,
-        }
+    pub fn error(&self, message: Text) -> SettingsError {
+        SettingsError::new(self.origin, message)
     }
 
     /// A [`Ty::Count`] value.
@@ -168,11 +170,7 @@ impl Given<'_> {
             .parse()
             .map_err(|_| self.bad())?;
         if n < min || n > max {
-            return Err(self.error(format!(
-                "{}: found {n}, expected {}",
-                self.key,
-                self.def.expected()
-            )));
+            return Err(self.found_as(&n.to_string(), self.def.expected_text()));
         }
         Ok(n)
     }
@@ -210,11 +208,7 @@ impl Given<'_> {
         if v.is_empty() || v.starts_with("https://") || v.starts_with("http://") {
             Ok(v.to_string())
         } else {
-            Err(self.error(format!(
-                "{}: found {v:?}, expected {}",
-                self.key,
-                self.def.expected()
-            )))
+            Err(self.found_as(&format!("{v:?}"), self.def.expected_text()))
         }
     }
 
@@ -261,10 +255,15 @@ pub struct Def {
 impl Def {
     /// What the setting accepts, as the docs and error messages say it.
     pub fn expected(&self) -> Cow<'static, str> {
+        self.expected_text().render(Lang::En).into()
+    }
+
+    /// What the setting accepts, as a message to show in the workbook's language.
+    pub fn expected_text(&self) -> Text {
         match self.ty {
-            Ty::Count { min, max } => format!("a whole number from {min} to {max}").into(),
-            Ty::Number { lo, hi } => format!("a number {lo}..{hi}").into(),
-            Ty::Values(t) => t.into(),
+            Ty::Count { min, max } => crate::text!(ExpectCount, min = min, max = max),
+            Ty::Number { lo, hi } => crate::text!(ExpectNumber, lo = lo, hi = hi),
+            Ty::Values(m) => Text::new(m),
         }
     }
 
@@ -378,10 +377,7 @@ fn show_rules(rules: &[super::GradeRule], lang: Lang) -> String {
 }
 
 fn grade_table(_: &mut Settings, g: &Given<'_>) -> Result<(), SettingsError> {
-    Err(g.error(format!(
-        "{}: grade rules are set in the Grades sheet or as a TOML array of {{ grade, rule }} tables",
-        g.key
-    )))
+    Err(g.error(crate::text!(SettingGradeTable, key = g.key)))
 }
 
 const YES_NO: &[(&[&str], bool)] = &[
@@ -389,8 +385,8 @@ const YES_NO: &[(&[&str], bool)] = &[
     (&["false", "no", "n", "0", "아니오"], false),
 ];
 
-const URL: Ty = Ty::Values("an https:// address");
-const TEXT: Ty = Ty::Values("any text");
+const URL: Ty = Ty::Values(Msg::ExpectUrl);
+const TEXT: Ty = Ty::Values(Msg::ExpectText);
 
 /// A setting given anywhere, not in the starter sheet: the common case.
 const fn def(
@@ -446,7 +442,7 @@ pub static DEFS: &[Def] = &[
     def(
         "shop_email",
         "가게이메일",
-        Ty::Values("an e-mail address such as shop@example.com"),
+        Ty::Values(Msg::ExpectEmail),
         Builtin::Text(""),
         [
             "리마인드 메일 초안의 보내는 사람·회신 주소 (비우면 메일 프로그램의 계정)",
@@ -465,7 +461,7 @@ pub static DEFS: &[Def] = &[
         def(
             "currency",
             "통화",
-            Ty::Values("KRW, GBP, USD, EUR or auto"),
+            Ty::Values(Msg::ExpectCurrency),
             Builtin::Text("auto"),
             [
                 "통화: KRW, GBP, USD, EUR (비우면 데이터에서 추정)",
@@ -497,7 +493,7 @@ pub static DEFS: &[Def] = &[
         def(
             "lang",
             "언어",
-            Ty::Values("auto, ko or en"),
+            Ty::Values(Msg::ExpectLang),
             Builtin::Text("auto"),
             [
                 "언어: auto, ko, en (auto = 머리글 언어)",
@@ -526,7 +522,7 @@ pub static DEFS: &[Def] = &[
         def(
             "week_start",
             "주시작요일",
-            Ty::Values("a weekday such as monday or sunday"),
+            Ty::Values(Msg::ExpectWeekday),
             Builtin::Text("monday"),
             ["한 주의 시작 요일", "First day of the week"],
             |s, g| {
@@ -541,7 +537,7 @@ pub static DEFS: &[Def] = &[
         def(
             "date_order",
             "날짜순서",
-            Ty::Values("auto, dmy (15/04/2025) or mdy (4/15/2025)"),
+            Ty::Values(Msg::ExpectDateOrder),
             Builtin::Text("auto"),
             [
                 "4/5/2026 같은 날짜 읽는 순서: auto, dmy, mdy",
@@ -591,7 +587,7 @@ pub static DEFS: &[Def] = &[
         def(
             "cancel_words",
             "취소상태",
-            Ty::Values("words separated by commas"),
+            Ty::Values(Msg::ExpectWords),
             Builtin::Text(CANCEL_WORDS),
             [
                 "이 상태의 주문은 취소로 봄 (쉼표로 구분)",
@@ -641,7 +637,7 @@ pub static DEFS: &[Def] = &[
     def(
         "sheet.sales",
         "판매시트",
-        Ty::Values("sheet names separated by commas"),
+        Ty::Values(Msg::ExpectSheets),
         Builtin::Derived("(found by headers)"),
         [
             "판매 시트로 읽을 시트 이름 (쉼표로 구분)",
@@ -656,7 +652,7 @@ pub static DEFS: &[Def] = &[
     def(
         "sheet.quotes",
         "견적시트",
-        Ty::Values("sheet names separated by commas"),
+        Ty::Values(Msg::ExpectSheets),
         Builtin::Derived("(found by headers)"),
         ["견적 시트로 읽을 시트 이름", "Sheets to read as quotes"],
         |s, g| {
@@ -668,7 +664,7 @@ pub static DEFS: &[Def] = &[
     def(
         "sheet.customers",
         "고객시트",
-        Ty::Values("sheet names separated by commas"),
+        Ty::Values(Msg::ExpectSheets),
         Builtin::Derived("(found by headers)"),
         ["고객 시트로 읽을 시트 이름", "Sheets to read as customers"],
         |s, g| {
@@ -680,7 +676,7 @@ pub static DEFS: &[Def] = &[
     def(
         "sheet.pipeline",
         "파이프라인시트",
-        Ty::Values("sheet names separated by commas"),
+        Ty::Values(Msg::ExpectSheets),
         Builtin::Derived("(found by headers)"),
         [
             "파이프라인 시트로 읽을 시트 이름",
@@ -699,7 +695,7 @@ pub static DEFS: &[Def] = &[
         ..def(
             "sheet.settings",
             "설정시트",
-            Ty::Values("sheet names separated by commas"),
+            Ty::Values(Msg::ExpectSheets),
             Builtin::Derived("(found by headers)"),
             [
                 "설정으로 읽을 시트 이름 (머리글과 상관없이)",
@@ -714,7 +710,7 @@ pub static DEFS: &[Def] = &[
         ..def(
             "vip.rules",
             "구매등급규칙",
-            Ty::Values("a TOML array of { grade, rule } tables"),
+            Ty::Values(Msg::ExpectGradeTable),
             Builtin::Derived("VIP, Gold, Standard, New, Prospect (SPEC §3)"),
             [
                 "구매 등급 규칙: 위에서부터 처음 맞는 등급, 마지막은 true",
@@ -729,7 +725,7 @@ pub static DEFS: &[Def] = &[
         ..def(
             "responder.rules",
             "응답등급규칙",
-            Ty::Values("a TOML array of { grade, rule } tables"),
+            Ty::Values(Msg::ExpectGradeTable),
             Builtin::Derived("Regular, Interested, Pending, Unresponsive, No quotes (SPEC §3)"),
             [
                 "응답 등급 규칙: 위에서부터 처음 맞는 등급, 마지막은 true",
@@ -743,7 +739,7 @@ pub static DEFS: &[Def] = &[
         def(
             "rfm.method",
             "RFM방식",
-            Ty::Values("auto, quintile or fixed"),
+            Ty::Values(Msg::ExpectRfmMethod),
             Builtin::Text("auto"),
             [
                 "RFM 점수: auto(주문 고객 100명 이상이면 5분위, 아니면 아래 기준값), quintile, fixed",
@@ -940,7 +936,7 @@ pub static DEFS: &[Def] = &[
         def(
             "funnel.stages",
             "퍼널단계",
-            Ty::Values("stage names separated by commas"),
+            Ty::Values(Msg::ExpectStages),
             Builtin::Text(""),
             [
                 "파이프라인 단계 순서 (쉼표로 구분)",
@@ -965,7 +961,7 @@ pub static DEFS: &[Def] = &[
         def(
             "funnel.mode",
             "퍼널방식",
-            Ty::Values("reach or strict"),
+            Ty::Values(Msg::ExpectFunnelMode),
             Builtin::Text("reach"),
             [
                 "reach(뒷단계 도달 = 앞단계 통과) 또는 strict",
@@ -993,7 +989,7 @@ pub static DEFS: &[Def] = &[
         def(
             "funnel.unit",
             "퍼널단위",
-            Ty::Values("quote or customer"),
+            Ty::Values(Msg::ExpectFunnelUnit),
             Builtin::Text("quote"),
             [
                 "견적 퍼널 단위: quote 또는 customer",
@@ -1038,7 +1034,7 @@ pub static DEFS: &[Def] = &[
     def(
         "clv.discount",
         "고객가치할인율",
-        Ty::Values("a monthly discount rate from 0% to 50%, like 1% or 0.01"),
+        Ty::Values(Msg::ExpectMonthlyRate),
         Builtin::Text("1%"),
         [
             "12개월 고객가치의 월 할인율 (1% = 0.01)",
@@ -1071,7 +1067,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.mask",
         "알림이름가림",
-        Ty::Values("true or false"),
+        Ty::Values(Msg::ExpectBool),
         Builtin::Text("true"),
         [
             "채팅 알림에서 고객 이름 가리기 (김*수)",
@@ -1170,7 +1166,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.alimtalk.provider",
         "알림톡업체",
-        Ty::Values("solapi or nhn"),
+        Ty::Values(Msg::ExpectProvider),
         Builtin::Text("solapi"),
         [
             "알림톡을 보내 주는 업체: solapi 또는 nhn",
@@ -1221,7 +1217,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.alimtalk.from",
         "알림톡발신번호",
-        Ty::Values("a phone number"),
+        Ty::Values(Msg::ExpectPhone),
         Builtin::Text(""),
         [
             "Solapi: 등록된 발신 번호",
@@ -1236,7 +1232,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.alimtalk.to",
         "알림톡수신번호",
-        Ty::Values("a phone number"),
+        Ty::Values(Msg::ExpectPhone),
         Builtin::Text(""),
         [
             "알림톡을 받을 사장님 전화번호",
@@ -1263,7 +1259,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.notion.version",
         "노션버전",
-        Ty::Values("2022-06-28 or 2025-09-03"),
+        Ty::Values(Msg::ExpectNotionVersion),
         Builtin::Text("2022-06-28"),
         [
             "연동이 쓰는 Notion API 버전",
@@ -1379,7 +1375,7 @@ pub static DEFS: &[Def] = &[
     def(
         "notify.smtp.tls",
         "SMTP보안",
-        Ty::Values("starttls, tls or none"),
+        Ty::Values(Msg::ExpectTls),
         Builtin::Text("starttls"),
         [
             "메일 서버 연결 보호: starttls(587), tls(465), none(이 컴퓨터의 릴레이만)",
@@ -1407,7 +1403,7 @@ pub static DEFS: &[Def] = &[
         ko: "알림톡템플릿.",
         aliases: &[],
         kind: KeyKind::Prefix,
-        ty: Ty::Values("an approved template code"),
+        ty: Ty::Values(Msg::ExpectTemplateCode),
         default: Builtin::Derived(""),
         about_ko: "메시지 종류별 승인된 알림톡 템플릿 코드 (notify.alimtalk.template.weekly)",
         about_en: "The approved 알림톡 template code per message kind (notify.alimtalk.template.weekly)",
@@ -1419,10 +1415,11 @@ pub static DEFS: &[Def] = &[
                 .strip_prefix("notify.alimtalk.template.")
                 .unwrap_or("");
             if crate::notify::Kind::parse(kind).is_none() {
-                return Err(g.error(format!(
-                    "{}: unknown message kind {kind:?}; expected one of {}",
-                    g.key,
-                    crate::notify::Kind::NAMES.join(", ")
+                return Err(g.error(crate::text!(
+                    SettingMessageKind,
+                    key = g.key,
+                    kind = format!("{kind:?}"),
+                    kinds = crate::notify::Kind::NAMES.join(", ")
                 )));
             }
             s.notify
@@ -1441,7 +1438,7 @@ pub static DEFS: &[Def] = &[
     def(
         "pricing.stack",
         "할인중복적용",
-        Ty::Values("true or false"),
+        Ty::Values(Msg::ExpectBool),
         Builtin::Text("false"),
         [
             "그룹 가격 위에 프로모션 할인을 더 적용",
@@ -1474,7 +1471,7 @@ pub static DEFS: &[Def] = &[
     def(
         "stock.low_threshold",
         "재고부족기준",
-        Ty::Values("a number of units, 0 or more (e.g. 2)"),
+        Ty::Values(Msg::ExpectUnits),
         Builtin::Text("2"),
         [
             "상품에 안전재고가 없을 때 이 수량 이하면 재고 부족",
@@ -1525,7 +1522,7 @@ pub static DEFS: &[Def] = &[
     ),
 ];
 
-const CUTS: Ty = Ty::Values("four ascending numbers separated by commas, e.g. 30, 60, 90, 180");
+const CUTS: Ty = Ty::Values(Msg::ExpectCuts);
 
 /// `docs/settings.md`'s table of every setting, as the table above gives it.
 pub fn docs_table() -> String {

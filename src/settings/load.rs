@@ -6,16 +6,47 @@ use std::path::{Path, PathBuf};
 
 use super::defs::{self, KeyKind};
 use super::{GradeKind, GradeName, GradeRule, Origin, Settings};
+use crate::i18n::Text;
 use crate::model::Lang;
 use crate::model::values;
 use crate::rules::Rule;
 
-/// A settings problem, naming where the bad value came from.
+/// A settings problem, naming where the bad value came from (`설정!B4`, `dangol.toml:12`).
+/// Settings are checked before the data is read, so the message is kept as a catalogue
+/// [`Text`] and written in the workbook's language when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}: {message}")]
+#[error("{}", self.render(crate::i18n::current().unwrap_or(Lang::En)))]
 pub struct SettingsError {
     pub origin: String,
-    pub message: String,
+    pub message: Text,
+    /// Further problems found in the same pass, each shown on its own `settings:` line.
+    pub more: Vec<SettingsError>,
+}
+
+impl SettingsError {
+    /// A problem at `origin`.
+    pub fn new(origin: impl std::fmt::Display, message: Text) -> SettingsError {
+        SettingsError {
+            origin: origin.to_string(),
+            message,
+            more: Vec::new(),
+        }
+    }
+
+    /// `origin: message`, then `settings: origin: message` for each further problem.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = format!("{}: {}", self.origin, self.message.render(lang));
+        for e in &self.more {
+            out.push('\n');
+            out.push_str(&crate::msg!(
+                lang,
+                SettingsLine,
+                origin = e.origin,
+                message = e.message.render(lang)
+            ));
+        }
+        out
+    }
 }
 
 /// One raw `key = value` from a sheet, file or flag.
@@ -56,7 +87,7 @@ impl Sources {
         workbook: &Path,
         config: Option<&Path>,
         flags: &[RawSetting],
-    ) -> Result<Sources, String> {
+    ) -> Result<Sources, Text> {
         let config = config.map(Path::to_path_buf).or_else(|| {
             let beside = workbook
                 .parent()
@@ -66,7 +97,8 @@ impl Sources {
         let toml = match config {
             Some(cfg) => {
                 let text = std::fs::read_to_string(&cfg).map_err(|e| {
-                    format!("{}: cannot read the settings file: {e}", cfg.display())
+                    crate::text!(SettingsFileUnreadable, path = cfg.display())
+                        .text("error", crate::i18n::io_error(&e))
                 })?;
                 Some((cfg, text))
             }
@@ -96,11 +128,8 @@ impl Sources {
     }
 }
 
-fn err(origin: &Origin, message: impl Into<String>) -> SettingsError {
-    SettingsError {
-        origin: origin.to_string(),
-        message: message.into(),
-    }
+fn err(origin: &Origin, message: Text) -> SettingsError {
+    SettingsError::new(origin, message)
 }
 
 fn closest_key(key: &str) -> Option<&'static str> {
@@ -120,19 +149,19 @@ pub fn is_known_key(key: &str) -> bool {
 
 /// An unknown key, with the closest known one: `unknown setting 'lookback'; did you mean
 /// 'lookback_days'?`.
-pub fn unknown_key_message(key: &str) -> String {
+pub fn unknown_key_message(key: &str) -> Text {
     let canonical = canonical_key(key);
-    let hint = closest_key(&canonical)
-        .or_else(|| {
-            defs::DEFS
-                .iter()
-                .filter(|d| d.kind == KeyKind::Exact && !d.key.starts_with("notify."))
-                .map(|d| d.key)
-                .find(|k| k.starts_with(canonical.as_str()) && !canonical.is_empty())
-        })
-        .map(|k| format!("; did you mean '{k}'?"))
-        .unwrap_or_default();
-    format!("unknown setting '{}'{hint}", key.trim())
+    let hint = closest_key(&canonical).or_else(|| {
+        defs::DEFS
+            .iter()
+            .filter(|d| d.kind == KeyKind::Exact && !d.key.starts_with("notify."))
+            .map(|d| d.key)
+            .find(|k| k.starts_with(canonical.as_str()) && !canonical.is_empty())
+    });
+    match hint {
+        Some(hint) => crate::text!(SettingUnknownHint, key = key.trim(), hint = hint),
+        None => crate::text!(SettingUnknown, key = key.trim()),
+    }
 }
 
 /// The English key of a key as written: a Korean key (`분석기간`) or any case and dashes.
@@ -181,12 +210,16 @@ fn set_rules(s: &mut Settings, kind: GradeKind, rows: &[RawGrade]) -> Result<(),
         let rule = Rule::parse(&r.rule).map_err(|e| {
             err(
                 &r.origin,
-                format!("rule {:?}: {e}", crate::rules::excerpt(&r.rule)),
+                crate::text!(
+                    SettingRule,
+                    rule = format!("{:?}", crate::rules::excerpt(&r.rule))
+                )
+                .text("error", e.message),
             )
         })?;
         let name = r.grade.trim().to_string();
         if name.is_empty() {
-            return Err(err(&r.origin, "a grade rule has no grade name"));
+            return Err(err(&r.origin, crate::text!(SettingNoGradeName)));
         }
         // Built-in grade names keep both languages so JSON stays English.
         let builtin = Settings::default_grade_rules(kind)
@@ -230,12 +263,16 @@ fn check_rules(
         Some(r) if r.rule.is_true() => Ok(()),
         Some(r) => Err(err(
             last.unwrap_or(&r.origin),
-            format!(
-                "the last {name} rule must be `true` so that every customer gets a grade (found {:?})",
-                r.rule.source()
+            crate::text!(
+                SettingLastNotTrue,
+                kind = name,
+                found = format!("{:?}", r.rule.source())
             ),
         )),
-        None => Err(err(&Origin::Default, format!("no {name} grade rules"))),
+        None => Err(err(
+            &Origin::Default,
+            crate::text!(SettingNoRules, kind = name),
+        )),
     }
 }
 
@@ -254,7 +291,10 @@ pub fn parse_toml(
     let origin = |offset: usize| Origin::Toml(format!("{name}:{}", line_of(offset)));
     let doc = DeTable::parse(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
-        err(&origin(at), format!("not valid TOML: {}", e.message()))
+        err(
+            &origin(at),
+            crate::text!(SettingTomlInvalid, detail = e.message()),
+        )
     })?;
     let mut settings = Vec::new();
     let mut grades = Vec::new();
@@ -290,21 +330,13 @@ pub fn parse_toml(
             let at = origin(k.span().start);
             if key == "vip.rules" || key == "responder.rules" {
                 let DeValue::Array(items) = v.get_ref() else {
-                    return Err(err(
-                        &at,
-                        format!(
-                            "{key}: expected an array of {{ grade = \"…\", rule = \"…\" }} tables"
-                        ),
-                    ));
+                    return Err(err(&at, crate::text!(SettingTomlRules, key = key)));
                 };
                 let kind = key.trim_end_matches(".rules").to_string();
                 for item in items {
                     let o = origin(item.span().start);
                     let DeValue::Table(t) = item.get_ref() else {
-                        return Err(err(
-                            &o,
-                            format!("{key}: expected a {{ grade = \"…\", rule = \"…\" }} table"),
-                        ));
+                        return Err(err(&o, crate::text!(SettingTomlRule, key = key)));
                     };
                     let field = |name: &str| {
                         t.iter()
@@ -312,10 +344,7 @@ pub fn parse_toml(
                             .and_then(|(_, v)| scalar(v.get_ref()))
                     };
                     let (Some(grade), Some(rule)) = (field("grade"), field("rule")) else {
-                        return Err(err(
-                            &o,
-                            format!("{key}: each rule needs `grade` and `rule`"),
-                        ));
+                        return Err(err(&o, crate::text!(SettingTomlFields, key = key)));
                     };
                     grades.push(RawGrade {
                         kind: kind.clone(),
@@ -330,7 +359,7 @@ pub fn parse_toml(
                 DeValue::Table(t) => walk(&key, t, origin, settings, grades)?,
                 other => {
                     let value = scalar(other)
-                        .ok_or_else(|| err(&at, format!("{key}: expected a value")))?;
+                        .ok_or_else(|| err(&at, crate::text!(SettingTomlValue, key = key)))?;
                     settings.push(RawSetting {
                         key,
                         value,
@@ -360,7 +389,7 @@ fn sheet_key_problems(src: &Sources) -> Vec<SettingsError> {
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             out.push(err(
                 key_cell,
-                format!("'{key}' is set twice ({first} and {key_cell}); keep one"),
+                crate::text!(SettingTwice, key = key, first = first, second = key_cell),
             ));
         } else {
             seen.push((key, key_cell));
@@ -375,8 +404,10 @@ fn combine(mut errors: Vec<SettingsError>) -> Result<(), SettingsError> {
         return Ok(());
     }
     let mut first = errors.remove(0);
-    for e in errors {
-        first.message.push_str(&format!("\nsettings: {e}"));
+    for mut e in errors {
+        let more = std::mem::take(&mut e.more);
+        first.more.push(e);
+        first.more.extend(more);
     }
     Err(first)
 }
@@ -414,7 +445,7 @@ pub fn resolve(src: &Sources) -> Result<Settings, SettingsError> {
                     Some(_) => {}
                     None if kind == GradeKind::Vip => errors.push(err(
                         &g.origin,
-                        format!("grade kind: found {:?}, expected vip or responder", g.kind),
+                        crate::text!(SettingGradeKind, found = format!("{:?}", g.kind)),
                     )),
                     None => {}
                 }
@@ -520,6 +551,7 @@ mod tests {
         assert!(
             missing
                 .unwrap_err()
+                .render(Lang::En)
                 .starts_with("nope.toml: cannot read the settings file: "),
         );
     }

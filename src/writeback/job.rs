@@ -423,10 +423,14 @@ impl WriteJob {
         if backup.is_some()
             && let Err(e) = backups.rotate(self.opts.backups)
         {
-            warnings.push(format!(
-                "{} was written, but its old backups were not rotated: {e}",
-                self.target.display()
-            ));
+            warnings.push(
+                crate::text!(
+                    WarnBackupsNotRotated,
+                    target = self.target.display(),
+                    error = e
+                )
+                .to_string(),
+            );
         }
         Ok(backup)
     }
@@ -457,21 +461,16 @@ impl WriteJob {
         if theirs.is_empty() {
             return Ok(());
         }
-        Err(WritebackError::Invalid(format!(
-            "{}: dangol rebuilds this file from {} on every run and would drop {} {} that did \
-             not come from there; nothing was changed. Move {} to a workbook of its own (or save \
-             {} as .xlsx and run dangol on that)",
-            self.target.display(),
-            self.input.display(),
-            if theirs.len() == 1 {
-                "the sheet"
-            } else {
-                "the sheets"
-            },
-            theirs.join(", "),
-            if theirs.len() == 1 { "it" } else { "them" },
-            self.input.display(),
-        )))
+        let text = if theirs.len() == 1 {
+            crate::text!(WriteWouldDropOne)
+        } else {
+            crate::text!(WriteWouldDropMany)
+        };
+        Err(WritebackError::Said(
+            text.arg("target", self.target.display())
+                .arg("input", self.input.display())
+                .arg("names", theirs.join(", ")),
+        ))
     }
 }
 
@@ -495,19 +494,24 @@ fn check_hard_links(
         if others == 0 {
             return Ok(());
         }
-        let names = if others == 1 { "name" } else { "names" };
+        let (refuse, keep) = if others == 1 {
+            (
+                crate::text!(WriteHardLinkOne),
+                crate::text!(WarnHardLinkOne),
+            )
+        } else {
+            (crate::text!(WriteHardLinks), crate::text!(WarnHardLinks))
+        };
         if !force {
-            return Err(WritebackError::Invalid(format!(
-                "{} has {others} other {names} (hard links); replacing it would leave the other \
-                 {names} with the old version, so dangol does not replace it. Write to another \
-                 file with --out FILE, or use --force to replace this name only",
-                target.display()
-            )));
+            return Err(WritebackError::Said(
+                refuse.arg("target", target.display()).arg("n", others),
+            ));
         }
-        warnings.push(format!(
-            "{}: its {others} other {names} (hard links) keep the old version (--force)",
-            target.display()
-        ));
+        warnings.push(
+            keep.arg("target", target.display())
+                .arg("n", others)
+                .to_string(),
+        );
     }
     #[cfg(not(unix))]
     {

@@ -38,33 +38,18 @@ pub use values::{values_output_path, values_workbook};
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {
     /// Another dangol run holds the workbook's lock (the binary exits 3).
-    #[error(
-        "{} is being written by another dangol run (lock file {}); try again when it has finished",
-        workbook.display(),
-        lock.display()
-    )]
+    #[error("{}", crate::text!(WriteLocked, workbook = workbook.display(), lock = lock.display()))]
     Locked { workbook: PathBuf, lock: PathBuf },
     /// A spreadsheet program has the workbook open (its owner file is beside it); writing now
     /// would be lost when the owner saves (the binary exits 3; `--force` writes anyway).
-    #[error(
-        "{} is open in Excel or LibreOffice (owner file {}); close it and run again, or use --force",
-        workbook.display(),
-        owner.display()
-    )]
+    #[error("{}", crate::text!(WriteOpenElsewhere, workbook = workbook.display(), owner = owner.display()))]
     OpenElsewhere { workbook: PathBuf, owner: PathBuf },
     /// The workbook changed on disk while the run was working on it (its owner saved it):
     /// it is not replaced, so that save is kept (the binary exits 3; the next run reads it).
-    #[error(
-        "{} was changed by someone else while dangol was working on it (saved in Excel?); \
-         dangol did not replace it, so those changes are kept. Run again to update it",
-        workbook.display()
-    )]
+    #[error("{}", crate::text!(WriteChanged, workbook = workbook.display()))]
     Changed { workbook: PathBuf },
     /// A sheet the owner made carries the name of a sheet dangol generates.
-    #[error(
-        "the workbook already has a sheet named \"{sheet}\" that dangol did not create; \
-         rename that sheet so dangol can add its own \"{sheet}\" sheet"
-    )]
+    #[error("{}", crate::text!(WriteSheetClash, sheet = sheet))]
     UserSheetNameClash { sheet: String },
     /// A part of the package is missing or is not what the format says it must be.
     #[error("{part}: {message}")]
@@ -72,6 +57,17 @@ pub enum WritebackError {
     /// A request that cannot be carried out on this workbook.
     #[error("{0}")]
     Invalid(String),
+    /// A request that cannot be carried out, in the catalogue's words.
+    #[error("{0}")]
+    Said(crate::i18n::Text),
+    /// The new version could not be written (a full disk, a read-only folder): the target
+    /// and what the system said; nothing was changed.
+    /// (Not a `source`: the message already says what the system said.)
+    #[error("{}", crate::text!(WriteFailed, target = target.display()).io("error", error))]
+    NotWritten {
+        target: PathBuf,
+        error: std::io::Error,
+    },
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("zip: {0}")]

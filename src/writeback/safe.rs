@@ -647,13 +647,42 @@ impl Drop for WorkbookLock {
 fn folder_error(lock: &Path, e: &io::Error) -> WritebackError {
     WritebackError::Io(io::Error::new(
         e.kind(),
-        format!(
-            "dangol cannot create files in {} (its lock file and the new version of the \
-             workbook go beside the workbook): {e}",
-            parent_dir(lock).display()
-        ),
+        FolderError {
+            folder: parent_dir(lock).to_path_buf(),
+            kind: e.kind(),
+            system: e.to_string(),
+        },
     ))
 }
+
+/// A folder where dangol cannot create its lock file and the new version of the workbook,
+/// carried inside the I/O error so that the message can be said in the workbook's language.
+#[derive(Debug)]
+pub struct FolderError {
+    pub folder: PathBuf,
+    pub kind: io::ErrorKind,
+    /// What the system said, in its words (the English message keeps them).
+    pub system: String,
+}
+
+impl FolderError {
+    /// The message from the catalogue.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::text!(WriteNoFolder, folder = self.folder.display()).io_parts(
+            "why",
+            self.system.clone(),
+            crate::i18n::io_error(&io::Error::from(self.kind)),
+        )
+    }
+}
+
+impl std::fmt::Display for FolderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().render(crate::model::Lang::En))
+    }
+}
+
+impl std::error::Error for FolderError {}
 
 /// Whether `path` names the open file `f` (same device and inode).
 fn same_file(f: &File, path: &Path) -> bool {

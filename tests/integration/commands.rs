@@ -467,7 +467,8 @@ fn sample_is_deterministic() {
     };
     let o = dangol(&args(&a).iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains(": 200 sales rows ("), "{}", stdout(&o));
+    // The sample shop is Korean, and so is its summary (SPEC promise 6).
+    assert!(stdout(&o).contains(": 판매 200행 ("), "{}", stdout(&o));
     let mut q = args(&b);
     q.push("--quiet".into());
     let o = dangol(&q.iter().map(String::as_str).collect::<Vec<_>>());

@@ -233,19 +233,21 @@ fn today_lists_every_flow_message_with_its_reason() {
     // - birthday: Jay, 1990-04-20, by SMS.
     // - reminder: Kay's Q-1 (sent 04-14, 6 days, not opened) is due; Q-2 was answered on 04-16,
     //   after its trigger day 04-13 (sent + reminder.after_days 3): stopped.
+    // The marketing mark is `(ad)` in English (`(광고)` in Korean), so the Channel column is
+    // two characters narrower than when it showed the Korean word.
     assert_eq!(
         out(&o),
         "8 flow message(s) due as of 2025-04-20 10:00
- Flow        Customer  Channel       Reason
-───────────────────────────────────────────────────────────────────────────────────
- welcome     Ann       email         1st order on 2025-04-19, ₩50,000
- welcome     Ivy       email         1st order on 2025-04-18, ₩35,000
- thanks_2nd  Bob       email         2nd order on 2025-04-15, ₩60,000
- review      Fay       email         7 days after the order of 2025-04-12, ₩25,000
- review      Leo       email         7 days after the order of 2025-04-13, ₩55,000
- winback     Cat       email (광고)  2 order(s), none for 90 days since 2025-01-20
- birthday    Jay       sms           birthday on 2025-04-20
- reminder    Kay       email         quote Q-1: sent 6 days ago, not opened
+ Flow        Customer  Channel     Reason
+─────────────────────────────────────────────────────────────────────────────────
+ welcome     Ann       email       1st order on 2025-04-19, ₩50,000
+ welcome     Ivy       email       1st order on 2025-04-18, ₩35,000
+ thanks_2nd  Bob       email       2nd order on 2025-04-15, ₩60,000
+ review      Fay       email       7 days after the order of 2025-04-12, ₩25,000
+ review      Leo       email       7 days after the order of 2025-04-13, ₩55,000
+ winback     Cat       email (ad)  2 order(s), none for 90 days since 2025-01-20
+ birthday    Jay       sms         birthday on 2025-04-20
+ reminder    Kay       email       quote Q-1: sent 6 days ago, not opened
 Not sent:
   welcome → Eve: opted out
   thanks_2nd → Fay: missed: past the catch-up window

@@ -153,6 +153,10 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
     let eml = dir.join("drafts");
     let pdf = dir.join("weekly.pdf");
     let out = dir.join("out.xlsx");
+    let preview = dir.join("preview").display().to_string();
+    let starter = dir.join("starter.xlsx").display().to_string();
+    let sampled = dir.join("sampled.xlsx").display().to_string();
+    let today_eml = dir.join("today-drafts").display().to_string();
     let (e, p, o) = (
         eml.to_str().unwrap(),
         pdf.to_str().unwrap(),
@@ -170,6 +174,25 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
         vec!["value", w],
         vec!["groups", w],
         vec!["stock", w],
+        vec!["today", w, "--at", "10:00"],
+        vec!["today", w, "--at", "10:00", "--eml", &today_eml],
+        vec!["config", w],
+        // A dry run: the requests are written to a folder, nothing is sent (the address is
+        // the local discard port, never contacted).
+        vec![
+            "notify",
+            w,
+            "--what",
+            "weekly,reminders,grade-changes",
+            "--to",
+            "webhook",
+            "--out",
+            &preview,
+            "--set",
+            "notify.webhook.url=http://127.0.0.1:9/hook",
+        ],
+        vec!["init", &starter],
+        vec!["sample", "--out", &sampled],
     ];
     for c in commands {
         let mut args = c.clone();
@@ -179,9 +202,48 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
         printed.push_str(&stdout(&r));
         printed.push_str(&stderr(&r));
     }
+    // JSON is for scripts: the SPEC's English field names and built-in names (SPEC §5), so it
+    // is checked to parse, not read for English.
+    let r = dangol(&[
+        "today", w, "--at", "10:00", "--format", "json", "--lang", lang, "--as-of", "latest",
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "today --format json: {}",
+        stderr(&r)
+    );
+    serde_json::from_slice::<serde_json::Value>(&r.stdout).expect("today's JSON parses");
+    printed.push_str(&stderr(&r));
+    // Shell code, not sentences: generated and checked to run, not read for English.
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let r = dangol(&["completions", shell, "--lang", lang]);
+        assert_eq!(
+            r.status.code(),
+            Some(0),
+            "completions {shell}: {}",
+            stderr(&r)
+        );
+        assert!(!r.stdout.is_empty(), "completions {shell}");
+        assert_eq!(stderr(&r), "", "completions {shell}");
+    }
+    // A command line clap refuses, in the run's language.
+    for bad in [
+        vec!["customers", w, "--bogus"],
+        vec!["customers", w, "--format"],
+        vec!["customers", w, "--format", "pdf"],
+        vec!["custmers", w],
+    ] {
+        let mut args = bad.clone();
+        args.extend(["--lang", lang]);
+        let r = dangol(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {}", stderr(&r));
+        printed.push_str(&stderr(&r));
+    }
     let mut drafts = String::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&eml)
         .expect("drafts written")
+        .chain(std::fs::read_dir(&today_eml).expect("today's drafts written"))
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
@@ -546,4 +608,377 @@ fn terminal_tables_write_won_the_korean_way_for_a_korean_workbook() {
         "{en}"
     );
     assert!(!en.contains('원'), "{en}");
+}
+
+/// Excel's "Encrypt with Password" writes an OLE (CFB) container holding `EncryptionInfo` and
+/// `EncryptedPackage` streams. This is its header and directory, enough to be recognised.
+fn encrypted_cfb() -> Vec<u8> {
+    let mut b = vec![0u8; 512 * 3];
+    b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    b[24..26].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version
+    b[26..28].copy_from_slice(&3u16.to_le_bytes()); // major version 3 (512-byte sectors)
+    b[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes()); // little-endian
+    b[30..32].copy_from_slice(&9u16.to_le_bytes()); // sector shift
+    b[32..34].copy_from_slice(&6u16.to_le_bytes()); // mini sector shift
+    b[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory starts at sector 1
+    b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
+    b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sectors
+    for k in 0..109 {
+        // FAT at sector 0, the other 108 DIFAT slots free.
+        let id: u32 = if k == 0 { 0 } else { 0xFFFF_FFFF };
+        b[76 + 4 * k..80 + 4 * k].copy_from_slice(&id.to_le_bytes());
+    }
+    for (k, name) in ["Root Entry", "EncryptionInfo", "EncryptedPackage"]
+        .iter()
+        .enumerate()
+    {
+        let at = 1024 + k * 128;
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        b[at..at + utf16.len()].copy_from_slice(&utf16);
+        b[at + 64..at + 66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+        b[at + 66] = if k == 0 { 5 } else { 2 };
+    }
+    b
+}
+
+/// Every run's stderr, each after its name.
+fn joined(errors: &[(&str, String)]) -> String {
+    let mut all = String::new();
+    for (n, e) in errors {
+        all.push_str(&format!("[{n}] {e}"));
+    }
+    all
+}
+
+/// The words of a test workbook in one language: sheet names and headers.
+struct Words {
+    lang: &'static str,
+    sales: &'static str,
+    sales_head: [&'static str; 5],
+    settings: &'static str,
+    settings_head: [&'static str; 2],
+    grades: &'static str,
+    grades_head: [&'static str; 3],
+}
+
+const KO: Words = Words {
+    lang: "ko",
+    sales: "판매",
+    sales_head: ["주문일자", "주문번호", "고객명", "금액", "연락처"],
+    settings: "설정",
+    settings_head: ["키", "값"],
+    grades: "등급기준",
+    grades_head: ["종류", "등급", "규칙"],
+};
+
+const EN: Words = Words {
+    lang: "en",
+    sales: "Sales",
+    sales_head: ["Date", "Order ID", "Customer", "Amount", "Phone"],
+    settings: "Settings",
+    settings_head: ["Key", "Value"],
+    grades: "Grades",
+    grades_head: ["Kind", "Grade", "Rule"],
+};
+
+/// A shop in `w`'s language with two sales, the given settings rows and grade rows (none: no
+/// such sheet), and the sales header's first cell replaced by `date_header` when given.
+fn shop_in(
+    path: &Path,
+    w: &Words,
+    settings: &[(&'static str, &'static str)],
+    grades: &[(&'static str, &'static str, &'static str)],
+    date_header: Option<&'static str>,
+) {
+    let mut head = w.sales_head;
+    head[0] = date_header.unwrap_or(head[0]);
+    let mut sheets = vec![(
+        w.sales,
+        vec![
+            head.iter().map(|h| S(h)).collect(),
+            vec![
+                S("2025-04-01"),
+                S("A-1"),
+                S("김철수"),
+                N(120_000.0),
+                S("010-1234-5678"),
+            ],
+            vec![
+                S("2025-04-03"),
+                S("A-2"),
+                S("박영희"),
+                N(98_000.0),
+                S("010-2345-6789"),
+            ],
+        ],
+    )];
+    if !settings.is_empty() {
+        let mut rows = vec![vec![S(w.settings_head[0]), S(w.settings_head[1])]];
+        rows.extend(settings.iter().map(|(k, v)| vec![S(k), S(v)]));
+        sheets.push((w.settings, rows));
+    }
+    if !grades.is_empty() {
+        let mut rows = vec![w.grades_head.iter().map(|h| S(h)).collect()];
+        rows.extend(grades.iter().map(|(k, g, r)| vec![S(k), S(g), S(r)]));
+        sheets.push((w.grades, rows));
+    }
+    xlsx(path, &sheets);
+}
+
+/// Every error path the suite provokes in English, provoked in `w`'s language: each run's
+/// stderr by name, its exit code checked. The language is the workbook's (its headers) for the
+/// errors of a workbook, and `--lang` for the command line; the language flag is given only
+/// where the brief of the path needs it (a usage error, a file that does not exist).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one list of every error path, each a few lines"
+)]
+fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    let settings = dir.join(format!("settings-{}.xlsx", w.lang));
+    shop_in(
+        &settings,
+        w,
+        &[("lookback_dys", "30"), ("backups", "many")],
+        &[],
+        None,
+    );
+    let rule = dir.join(format!("rule-{}.xlsx", w.lang));
+    shop_in(
+        &rule,
+        w,
+        &[],
+        &[("vip", "VIP", "totl >= 500000"), ("vip", "New", "true")],
+        None,
+    );
+    let last = dir.join(format!("last-{}.xlsx", w.lang));
+    shop_in(&last, w, &[], &[("vip", "VIP", "orders >= 2 and")], None);
+    let almost = dir.join(format!("almost-{}.xlsx", w.lang));
+    let near = if w.lang == "ko" { "날자" } else { "Dat" };
+    shop_in(&almost, w, &[], &[], Some(near));
+    let g = good.to_str().unwrap();
+    let asof = ["--as-of", "2025-04-10"];
+    let mut out = Vec::new();
+    let mut run = |name: &'static str, args: &[&str], code: i32| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(asof);
+        let o = dangol(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{name} {all:?}: {}",
+            stderr(&o)
+        );
+        out.push((name, stderr(&o)));
+    };
+    run("settings", &["check", settings.to_str().unwrap()], 1);
+    run("rule", &["customers", rule.to_str().unwrap()], 1);
+    run("last rule", &["customers", last.to_str().unwrap()], 1);
+    run(
+        "almost sales",
+        &["run", almost.to_str().unwrap(), "--no-report"],
+        1,
+    );
+    // dangol's own usage errors are raised before the workbook is read: `--lang` says.
+    run(
+        "bad --set",
+        &["customers", g, "--set", "lookback=30", "--lang", w.lang],
+        2,
+    );
+    run(
+        "--set without =",
+        &["customers", g, "--set", "lookback_days", "--lang", w.lang],
+        2,
+    );
+    run("bad value", &["customers", g, "--set", "backups=many"], 1);
+    run("pin", &["customers", g, "--set", "sheet.sales=Nowhere"], 1);
+    run(
+        "settings file",
+        &[
+            "customers",
+            g,
+            "--config",
+            dir.join("none.toml").to_str().unwrap(),
+        ],
+        1,
+    );
+    {
+        let lock = dangol::writeback::WorkbookLock::acquire(&good).expect("lock");
+        run("lock held", &["run", g, "--no-report"], 3);
+        drop(lock);
+    }
+    let owner = dir.join(format!("~$good-{}.xlsx", w.lang));
+    std::fs::write(&owner, "").expect("owner file");
+    run("open in Excel", &["run", g, "--no-report"], 3);
+    std::fs::remove_file(&owner).expect("rm owner file");
+    let missing = dir.join("missing.xlsx");
+    let m = missing.to_str().unwrap();
+    run("no such file", &["check", m, "--lang", w.lang], 1);
+    let empty = dir.join("empty.xlsx");
+    std::fs::write(&empty, "").expect("empty");
+    run(
+        "empty file",
+        &["check", empty.to_str().unwrap(), "--lang", w.lang],
+        1,
+    );
+    let odd = dir.join("notes.docx");
+    std::fs::write(&odd, "x").expect("docx");
+    run(
+        "unsupported",
+        &["check", odd.to_str().unwrap(), "--lang", w.lang],
+        1,
+    );
+    let locked = dir.join(format!("locked-{}.xlsx", w.lang));
+    std::fs::write(&locked, encrypted_cfb()).expect("encrypted");
+    run(
+        "encrypted",
+        &["check", locked.to_str().unwrap(), "--lang", w.lang],
+        1,
+    );
+    let notes = dir.join(format!("notes-{}.csv", w.lang));
+    let words = if w.lang == "ko" {
+        "메모,내용\n1,2\n"
+    } else {
+        "memo,text\n1,2\n"
+    };
+    std::fs::write(&notes, words).expect("notes");
+    run("no data", &["check", notes.to_str().unwrap()], 1);
+    // clap's own usage errors, in the language of `--lang`.
+    run(
+        "unknown flag",
+        &["customers", g, "--lang", w.lang, "--bogus"],
+        2,
+    );
+    run(
+        "missing value",
+        &["customers", g, "--lang", w.lang, "--format"],
+        2,
+    );
+    run(
+        "bad value",
+        &["customers", g, "--lang", w.lang, "--format", "pdf"],
+        2,
+    );
+    run("unknown command", &["custmers", g, "--lang", w.lang], 2);
+    run("missing workbook", &["customers", "--lang", w.lang], 2);
+    let o = dangol(&["customers", g, "--lang", w.lang, "--as-of", "2025-13-01"]);
+    assert_eq!(o.status.code(), Some(2), "bad date: {}", stderr(&o));
+    out.push(("bad date", stderr(&o)));
+    out
+}
+
+#[test]
+fn korean_settings_rule_write_and_usage_errors_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_errors(dir.path(), &KO);
+    let d = dir.path().display();
+    let said = |name: &str| {
+        errors
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, e)| e.as_str())
+            .collect::<Vec<_>>()
+            .join("")
+    };
+    for (name, want) in [
+        (
+            "settings",
+            "dangol: 오류: 설정: 설정!A2: 알 수 없는 설정 'lookback_dys' — 'lookback_days'의 오타인가요?\n\
+             설정: 설정!B3: backups: 값 \"many\", 필요한 값: 0부터 1000까지의 정수\n"
+                .to_string(),
+        ),
+        (
+            "rule",
+            "dangol: 오류: 설정: 등급기준!C2: 규칙 \"totl >= 500000\": 알 수 없는 지표 'totl' — 'total'의 오타인가요?\n"
+                .to_string(),
+        ),
+        (
+            "last rule",
+            "dangol: 오류: 설정: 등급기준!C2: 규칙 \"orders >= 2 and\": 조건이 와야 할 자리에 규칙의 끝\n"
+                .to_string(),
+        ),
+        (
+            "almost sales",
+            "dangol: 오류: 판매: 주문일자 열이 없습니다. A1에 날자가 있습니다 — 주문일자의 오타인가요? (찾은 머리글: 날자, 주문번호, 고객명, 금액, 연락처)\n"
+                .to_string(),
+        ),
+        (
+            "bad --set",
+            "dangol: 오류: --set lookback의 설정 이름: 알 수 없는 설정 'lookback' — 'lookback_days'의 오타인가요?\n"
+                .to_string(),
+        ),
+        (
+            "lock held",
+            format!(
+                "dangol: 오류: {d}/good-ko.xlsx는 다른 dangol 실행이 쓰고 있습니다 (잠금 파일 {d}/.~good-ko.xlsx.dangol.lock). 통합문서는 바뀌지 않았습니다. 그 실행이 끝난 뒤 다시 하세요\n"
+            ),
+        ),
+        (
+            "open in Excel",
+            format!(
+                "dangol: 오류: {d}/good-ko.xlsx가 Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 {d}/~$good-ko.xlsx). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요\n"
+            ),
+        ),
+        (
+            "encrypted",
+            format!(
+                "dangol: 오류: {d}/locked-ko.xlsx: 암호로 보호된(암호화된) 통합문서입니다. Excel에서 암호를 지운 사본을 저장한 뒤(파일 → 정보 → 통합 문서 보호 → 암호 설정에서 암호 지우기) 다시 하세요\n"
+            ),
+        ),
+        (
+            "no such file",
+            format!("dangol: 오류: {d}/missing.xlsx: 파일이 없습니다\n"),
+        ),
+        (
+            "unknown flag",
+            "dangol: 오류: 알 수 없는 인수 '--bogus'\n\n사용법: dangol customers --lang <LANG> <WORKBOOK>\n\n자세한 내용은 '--help'로 보세요.\n"
+                .to_string(),
+        ),
+        (
+            "unknown command",
+            "dangol: 오류: 알 수 없는 명령 'custmers'\n  비슷한 것: 'customers'\n\n사용법: dangol [OPTIONS] <COMMAND>\n\n자세한 내용은 '--help'로 보세요.\n"
+                .to_string(),
+        ),
+        (
+            "bad date",
+            "dangol: 오류: '--as-of <DATE>' 옵션에 쓸 수 없는 값 '2025-13-01': 2025-04-15 같은 날짜여야 합니다\n\n자세한 내용은 '--help'로 보세요.\n"
+                .to_string(),
+        ),
+    ] {
+        assert_eq!(said(name), want, "{name}");
+    }
+    let all = joined(&errors);
+    let bad = english_sentences(&all, &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_settings_rule_write_and_usage_errors_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_errors(dir.path(), &EN);
+    let all = joined(&errors);
+    // The customers' names are data, and the group example of the rule language is Korean.
+    let data = ["김철수".to_string(), "박영희".to_string()];
+    let bad = hangul_lines(&all, &data);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+    assert!(
+        all.contains(
+            "dangol: error: settings: Settings!A2: unknown setting 'lookback_dys'; did you mean 'lookback_days'?\n"
+        ),
+        "{all}"
+    );
 }

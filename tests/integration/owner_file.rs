@@ -337,9 +337,10 @@ fn a_workbook_with_other_hard_links_is_refused_unless_forced() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} has 1 other name (hard links); replacing it would leave the other \
-             name with the old version, so dangol does not replace it. Write to another file \
-             with --out FILE, or use --force to replace this name only\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "dangol: 오류: {}에는 다른 이름 1개(하드 링크)가 있습니다. 바꾸면 다른 이름은 예전 \
+             버전으로 남으므로 dangol은 바꾸지 않았습니다. --out FILE로 다른 파일에 쓰거나, 이 \
+             이름만 바꾸려면 --force를 쓰세요\n",
             wb.display()
         )
     );
@@ -413,9 +414,9 @@ fn an_owners_save_during_a_run_is_kept_and_the_run_exits_3() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} was changed by someone else while dangol was working on it \
-             (saved in Excel?); dangol did not replace it, so those changes are kept. Run again \
-             to update it\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "dangol: 오류: dangol이 작업하는 동안 다른 사람이 {}를 바꿨습니다 (Excel에서 저장?). \
+             dangol은 파일을 바꾸지 않았으므로 그 변경은 그대로 있습니다. 다시 실행하면 갱신됩니다\n",
             wb.display()
         )
     );
@@ -476,9 +477,10 @@ fn an_owner_sheet_in_the_dangol_xlsx_of_a_csv_is_refused_not_dropped() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {}: dangol rebuilds this file from {} on every run and would drop \
-             the sheet \"메모\" that did not come from there; nothing was changed. Move it to a \
-             workbook of its own (or save {} as .xlsx and run dangol on that)\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "dangol: 오류: {}: dangol은 실행할 때마다 이 파일을 {}에서 다시 만들기 때문에, 거기서 \
+             오지 않은 시트 \"메모\"를 잃게 됩니다. 바뀐 것은 없습니다. 그 시트를 따로 통합문서로 \
+             옮기거나 {}를 .xlsx로 저장해 그 파일로 dangol을 실행하세요\n",
             out.display(),
             csv.display(),
             csv.display()
@@ -531,8 +533,9 @@ fn a_full_disk_leaves_the_workbook_no_new_backup_and_a_true_message() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: cannot write {}; nothing was changed: No space left on device (os \
-             error 28)\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6), the disk's state in
+            // the owner's words.
+            "dangol: 오류: {}에 쓸 수 없습니다. 바뀐 것은 없습니다: 디스크가 가득 찼습니다\n",
             wb.display()
         )
     );

@@ -61,7 +61,9 @@ fn korean_shop(dir: &Path, date_header: &'static str) -> PathBuf {
     p
 }
 
-const NALJA: &str = "판매: no date column; found 날자 in C3 — did you mean 주문일자? (headers found: 주문번호, 고객명, 날자, 금액, 연락처)";
+/// In the Korean workbook's words (SPEC promise 6): the sheet, the missing column, the
+/// closest header and its cell, every header found.
+const NALJA: &str = "판매: 주문일자 열이 없습니다. C3에 날자가 있습니다 — 주문일자의 오타인가요? (찾은 머리글: 주문번호, 고객명, 날자, 금액, 연락처)";
 
 #[test]
 fn a_misspelled_date_header_is_an_error_naming_sheet_field_headers_and_closest() {
@@ -71,10 +73,10 @@ fn a_misspelled_date_header_is_an_error_naming_sheet_field_headers_and_closest()
     let (code, out, err) = run(&["check", s(&p), "--as-of", "2026-12-01"]);
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(out, "");
-    assert_eq!(err, format!("dangol: error: {NALJA}\n"));
+    assert_eq!(err, format!("dangol: 오류: {NALJA}\n"));
     let (code, out, err) = run(&["run", s(&p), "--as-of", "2026-12-01", "--no-report"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(err, format!("dangol: error: {NALJA}\n"));
+    assert_eq!(err, format!("dangol: 오류: {NALJA}\n"));
     assert_eq!(
         std::fs::read(&p).unwrap(),
         before,
@@ -135,7 +137,7 @@ fn a_broken_header_after_a_good_run_stops_the_nightly_run_and_keeps_the_workbook
     let (code, out, err) = run(&["run", s(&p), "--as-of", "2026-12-01", "--no-report"]);
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(out, "");
-    assert_eq!(err, format!("dangol: error: {NALJA}\n"));
+    assert_eq!(err, format!("dangol: 오류: {NALJA}\n"));
     assert_eq!(std::fs::read(&p).unwrap(), before, "byte-identical");
 }
 
@@ -156,12 +158,13 @@ fn no_usable_sales_rows_after_a_good_run_is_exit_1_and_changes_nothing() {
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(
         err,
-        "dangol: error: sheet '판매' gave no usable sales row, but '고객분석' from the last run \
-         lists 2 customers with orders; stopping so the generated sheets are not replaced with \
-         an analysis of nothing\n  \
-         판매!C4: found \"언젠가 0\", expected a date (e.g. 2025-04-15, 2025.04.15, 2025년 4월 15일)\n  \
-         판매!C5: found \"언젠가 1\", expected a date (e.g. 2025-04-15, 2025.04.15, 2025년 4월 15일)\n  \
-         판매!C6: found \"언젠가 5\", expected a date (e.g. 2025-04-15, 2025.04.15, 2025년 4월 15일)\n"
+        // A Korean workbook: the message is Korean (SPEC promise 6).
+        "dangol: 오류: 시트 '판매'에서 쓸 수 있는 판매 행이 없지만, 지난 실행의 '고객분석'에는 \
+         주문한 고객 2명이 있습니다. 생성된 시트를 빈 분석으로 바꾸지 않도록 멈췄습니다 \
+         (통합문서는 바뀌지 않았습니다)\n  \
+         판매!C4: 값 \"언젠가 0\", 필요한 값: 날짜 (예: 2025-04-15, 2025.04.15, 2025년 4월 15일)\n  \
+         판매!C5: 값 \"언젠가 1\", 필요한 값: 날짜 (예: 2025-04-15, 2025.04.15, 2025년 4월 15일)\n  \
+         판매!C6: 값 \"언젠가 5\", 필요한 값: 날짜 (예: 2025-04-15, 2025.04.15, 2025년 4월 15일)\n"
     );
     assert_eq!(std::fs::read(&p).unwrap(), before, "byte-identical");
 }
@@ -531,9 +534,10 @@ fn every_settings_typo_is_reported_once_at_the_key_cell() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(
         err,
-        "dangol: error: settings: 설정!A7: unknown setting 'lookbak_days'; did you mean 'lookback_days'?\n\
-         settings: 설정!A8: unknown setting 'currncy'; did you mean 'currency'?\n\
-         settings: 설정!B9: backups: found \"many\", expected a whole number from 0 to 1000\n"
+        // A Korean workbook: settings errors are Korean (SPEC promise 6), each at its cell.
+        "dangol: 오류: 설정: 설정!A7: 알 수 없는 설정 'lookbak_days' — 'lookback_days'의 오타인가요?\n\
+         설정: 설정!A8: 알 수 없는 설정 'currncy' — 'currency'의 오타인가요?\n\
+         설정: 설정!B9: backups: 값 \"many\", 필요한 값: 0부터 1000까지의 정수\n"
     );
 }
 
@@ -552,7 +556,8 @@ fn a_settings_key_set_twice_names_both_cells() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "dangol: error: settings: 설정!A3: 'lookback_days' is set twice (설정!A2 and 설정!A3); keep one\n"
+        // A Korean workbook: settings errors are Korean (SPEC promise 6).
+        "dangol: 오류: 설정: 설정!A3: 'lookback_days' 설정이 두 번 있습니다 (설정!A2, 설정!A3). 하나만 남기세요\n"
     );
 }
 

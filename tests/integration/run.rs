@@ -232,7 +232,9 @@ fn an_open_workbook_is_refused_with_exit_3_unless_forced() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} is open in Excel or LibreOffice (owner file {}); close it and run again, or use --force\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6), found by a scan of the
+            // workbook's headers since it is raised before the workbook is read.
+            "dangol: 오류: {}가 Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 {}). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요\n",
             input.display(),
             owner.display()
         )
@@ -267,7 +269,8 @@ fn a_held_lock_gives_exit_3_and_leaves_the_workbook() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} is being written by another dangol run (lock file {}); try again when it has finished\n",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "dangol: 오류: {}는 다른 dangol 실행이 쓰고 있습니다 (잠금 파일 {}). 통합문서는 바뀌지 않았습니다. 그 실행이 끝난 뒤 다시 하세요\n",
             input.display(),
             lock.path().display()
         )
@@ -314,17 +317,15 @@ fn a_read_only_directory_gives_exit_1_and_leaves_the_workbook() {
     }
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     assert_code(&o, 1);
-    let why = if immutable {
-        "Operation not permitted (os error 1)"
-    } else {
-        "Permission denied (os error 13)"
-    };
+    // A Korean workbook: the message is Korean (SPEC promise 6), and says what the system
+    // said (EPERM for an immutable folder, EACCES for a read-only one) in the owner's words.
+    let why = "권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)";
+    let _ = immutable;
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: cannot write {}; nothing was changed: dangol cannot create files in \
-             {} (its lock file and the new version of the workbook go beside the workbook): \
-             {why}\n",
+            "dangol: 오류: {}에 쓸 수 없습니다. 바뀐 것은 없습니다: dangol이 {}에 파일을 만들 수 \
+             없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): {why}\n",
             input.display(),
             dir.path().display()
         )
@@ -344,7 +345,8 @@ fn a_failed_backup_gives_exit_1_and_leaves_the_workbook() {
     let err = stderr(&o);
     assert!(
         err.starts_with(&format!(
-            "{STALE}dangol: error: cannot write {}; nothing was changed: ",
+            // A Korean workbook: the message is Korean (SPEC promise 6).
+            "{STALE}dangol: 오류: {}에 쓸 수 없습니다. 바뀐 것은 없습니다: ",
             input.display()
         )),
         "{err}"
@@ -568,7 +570,8 @@ fn the_nightly_wrapper_is_quiet_logs_failures_and_keeps_the_exit_code() {
     assert!(lines[0].ends_with(" dangol run shop.xlsx: exit 3"), "{log}");
     assert_eq!(
         lines[1],
-        "dangol: error: shop.xlsx is open in Excel or LibreOffice (owner file ~$shop.xlsx); close it and run again, or use --force"
+        // A Korean workbook: the message is Korean (SPEC promise 6).
+        "dangol: 오류: shop.xlsx가 Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 ~$shop.xlsx). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요"
     );
 }
 
