@@ -51,7 +51,7 @@ struct CheckJson<'a> {
     customers: usize,
     orders: usize,
     quotes: usize,
-    problems: &'a [crate::model::Problem],
+    problems: crate::render::contents_issues::IssuesJson<'a>,
     errors: usize,
 }
 
@@ -74,15 +74,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             s
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["severity", "place", "found", "expected"])?;
-            for p in &loaded.data.problems {
-                let sev = format!("{:?}", p.severity).to_lowercase();
-                w.write_record([sev.as_str(), &p.place, &p.found, &p.expected])?;
-            }
-            let mut bytes = "\u{feff}".as_bytes().to_vec();
-            bytes.extend(w.into_inner()?);
-            String::from_utf8(bytes)?
+            let table = crate::render::contents_issues::issues_csv(&loaded.data.problems);
+            String::from_utf8(crate::render::csv_out::to_csv(&table)?)?
         }
         // Cell values in the problems are shown, never run by the terminal.
         Format::Table | Format::Xlsx => {
@@ -136,7 +129,7 @@ fn to_json(l: &Loaded, errors: usize) -> CheckJson<'_> {
         customers: l.data.sales.customers.len(),
         orders: order_count(l),
         quotes: l.data.quotes.len(),
-        problems: &l.data.problems,
+        problems: crate::render::contents_issues::IssuesJson(&l.data.problems),
         errors,
     }
 }

@@ -14,7 +14,7 @@ use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
 use crate::analysis::customers::{CustomerTable, Direction, GradeChange};
 use crate::analysis::funnel::{Breakdown, GroupBy, PipelineFunnel, QUOTE_STAGES, QuoteFunnel};
 use crate::analysis::weekly::{Kpis, WeeklyReport, pct_change};
-use crate::model::{Lang, Problem, Severity};
+use crate::model::Lang;
 use crate::settings::{FunnelMode, GradeKind};
 
 /// Column headers in `lang` from `(ko, en)` pairs.
@@ -420,46 +420,7 @@ fn num_int(d: Decimal) -> Cell {
     i64::try_from(d).map_or(Cell::Number(d), Cell::Int)
 }
 
-/// The Data Issues sheet: one row per problem; `None` when there are none.
-pub fn data_issues(problems: &[Problem], lang: Lang) -> Option<SheetContent> {
-    if problems.is_empty() {
-        return None;
-    }
-    let cols = headers(
-        lang,
-        &[
-            ("심각도", "Severity"),
-            ("위치", "Cell"),
-            ("값", "Value"),
-            ("내용", "Message"),
-        ],
-    );
-    let mut t = SheetTable::new(
-        match lang {
-            Lang::Ko => format!("입력 데이터 문제 {}건", problems.len()),
-            Lang::En => format!("Problems found in the input: {}", problems.len()),
-        },
-        &cols,
-    );
-    for p in problems {
-        let sev = match p.severity {
-            Severity::Error => lang.pick("오류", "Error"),
-            Severity::Warning => lang.pick("경고", "Warning"),
-            Severity::Note => lang.pick("참고", "Note"),
-        };
-        t.push(vec![
-            Cell::text(sev),
-            Cell::text(crate::i18n::problems::place_in(lang, &p.place, &[]).into_owned()),
-            Cell::text(p.found.as_str()),
-            Cell::text(crate::i18n::problems::expected_in(lang, &p.expected).into_owned()),
-        ]);
-    }
-    Some(SheetContent {
-        sheet: GeneratedSheet::DataIssues,
-        tables: vec![t],
-    })
-}
-
+pub use super::contents_issues::data_issues;
 pub use super::contents_stock::reorder;
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod columns;
 pub mod contents;
 pub mod contents_carts;
 pub mod contents_groups;
+pub mod contents_issues;
 pub mod contents_remind;
 pub mod contents_sentlog;
 pub mod contents_stock;

@@ -79,3 +79,31 @@ fn every_command_help_ends_with_examples() {
         assert!(stdout(&out).contains("Examples:"), "{cmd}");
     }
 }
+
+/// `check --format csv` comes from the same column list as the Data Issues sheet and writes
+/// like every other CSV of dangol: BOM, CRLF, and a value from the owner's cell that a
+/// spreadsheet would run as a formula gets the text mark.
+#[test]
+fn check_csv_lists_every_problem_and_neutralises_formulas() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "Sales",
+            vec![
+                vec![S("Date"), S("Customer"), S("Amount")],
+                vec![S("2025-04-15"), S("Ann"), N(10.0)],
+                vec![S("2025-04-16"), S("Bob"), S("=HYPERLINK(\"http://x\")")],
+            ],
+        )],
+    );
+    let out = dangol(&["check", p.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "\u{feff}severity,place,found,expected\r\n\
+         error,Sales!C3,\"'=HYPERLINK(\"\"http://x\"\")\",\"an amount (e.g. 12000, 1,200,000원, ₩12,000, £3.75)\"\r\n\
+         warning,currency,,\"no currency sign (₩, 원, £, $, €) in the data, so amounts are taken as KRW; if they are not, set currency (e.g. --set currency=GBP, or currency | GBP in the Settings sheet)\"\r\n"
+    );
+}
