@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveTime};
-use serde::Serialize;
 
 use crate::analysis::customers::customer_table;
 use crate::analysis::flows::{FlowDay, Message, Status, money_text};
@@ -19,10 +18,10 @@ use crate::exit::Exit;
 use crate::ingest::flows::{Channel, FlowSent};
 use crate::ingest::{Loaded, TemplateRow};
 use crate::model::{Currency, Lang};
+use crate::render::contents_today;
 use crate::render::eml::{self, Draft};
 use crate::render::output::{self, Backups, Kind};
 use crate::render::sheets::{SheetContext, generated_workbook};
-use crate::render::table::{Cell, SheetTable};
 use crate::writeback::{WriteJob, WriteOptions};
 
 /// List the flow messages due today; draft them, record them as sent.
@@ -67,36 +66,11 @@ fn parse_at(s: &str) -> Result<NaiveTime, String> {
         .map_err(|_| format!("expected a time like 10:00 or 21:30, found {s:?}"))
 }
 
-/// The columns of the mail-merge / 알림톡 variable file.
-const CSV_HEADER: [&str; 13] = [
-    "flow",
-    "customer",
-    "name",
-    "email",
-    "phone",
-    "channel",
-    "template",
-    "marketing",
-    "trigger",
-    "send_day",
-    "reason",
-    "subject",
-    "body",
-];
-
-fn csv_header_bytes() -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(bytes)
-}
-
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let inputs = output::inputs(&args.workbook, g.config.as_deref(), &[]);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let csv_kind = Kind::Csv(csv_header_bytes()?);
+    let csv_kind = Kind::Csv(contents_today::merge_header()?);
     if let Some(csv) = &args.csv {
         output::refuse_input("--csv", csv, &inputs)?;
         output::check_replace(csv, &csv_kind, g.force)?;
@@ -170,7 +144,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     }
     if let Some(path) = &args.csv {
-        let bytes = variables_csv(&due, &texts, &ctx)?;
+        let bytes = contents_today::merge_csv(&due, &texts, ctx.lang, ctx.currency)?;
         output::write_output(path, &bytes, &csv_kind, g.force, backups, like)?;
     }
     let applied = match &job {
@@ -178,8 +152,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         None => 0,
     };
     let text = match g.format {
-        Format::Json => to_json(&day, &ctx, applied, drafts)?,
-        Format::Csv => to_csv(&day, &ctx)?,
+        Format::Json => contents_today::today_json(&day, ctx.currency, applied, drafts)?,
+        Format::Csv => contents_today::today_csv(&day, ctx.currency)?,
         Format::Table | Format::Xlsx => terminal(&day, &ctx, args, applied, drafts),
     };
     if !g.quiet || g.format == Format::Json {
@@ -497,152 +471,6 @@ fn eml_files(
     out
 }
 
-/// One row per due message, every variable a template or an 알림톡 provider needs.
-fn variables_csv(
-    due: &[&Message],
-    texts: &[(String, String)],
-    ctx: &TextContext,
-) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
-    for (m, (subject, body)) in due.iter().zip(texts) {
-        let s = eml::csv_safe;
-        w.write_record([
-            s(&m.flow),
-            s(&m.customer),
-            s(&m.name),
-            s(m.email.as_deref().unwrap_or_default()),
-            s(m.phone.as_deref().unwrap_or_default()),
-            m.channel.code().to_string(),
-            s(&m.template),
-            if m.marketing { "Y" } else { "N" }.to_string(),
-            s(&m.trigger_ref),
-            m.send_day.to_string(),
-            s(&m.reason(ctx.lang, ctx.currency)),
-            s(subject),
-            s(body),
-        ])?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(bytes)
-}
-
-#[derive(Serialize)]
-struct MessageJson<'a> {
-    flow: &'a str,
-    customer: &'a str,
-    name: &'a str,
-    email: Option<&'a str>,
-    phone: Option<&'a str>,
-    channel: &'static str,
-    marketing: bool,
-    trigger: String,
-    trigger_ref: &'a str,
-    trigger_day: String,
-    send_day: String,
-    status: &'static str,
-    detail: String,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct TodayJson<'a> {
-    as_of: String,
-    at: String,
-    due: Vec<MessageJson<'a>>,
-    not_sent: Vec<MessageJson<'a>>,
-    counts: BTreeMap<&'static str, usize>,
-    before_go_live: usize,
-    applied: usize,
-    drafts: usize,
-}
-
-fn message_json<'a>(m: &'a Message, ctx: &TextContext) -> MessageJson<'a> {
-    MessageJson {
-        flow: &m.flow,
-        customer: &m.customer,
-        name: &m.name,
-        email: m.email.as_deref(),
-        phone: m.phone.as_deref(),
-        channel: m.channel.code(),
-        marketing: m.marketing,
-        trigger: m.trigger.code(),
-        trigger_ref: &m.trigger_ref,
-        trigger_day: m.trigger_day.to_string(),
-        send_day: m.send_day.to_string(),
-        status: m.status.code(),
-        detail: m.status.text(Lang::En),
-        reason: m.reason(Lang::En, ctx.currency),
-    }
-}
-
-fn counts(day: &FlowDay) -> BTreeMap<&'static str, usize> {
-    let mut c = BTreeMap::new();
-    for m in &day.messages {
-        *c.entry(m.status.code()).or_insert(0) += 1;
-    }
-    c
-}
-
-fn to_json(
-    day: &FlowDay,
-    ctx: &TextContext,
-    applied: usize,
-    drafts: usize,
-) -> anyhow::Result<String> {
-    let j = TodayJson {
-        as_of: day.as_of.to_string(),
-        at: day.at.format("%H:%M").to_string(),
-        due: day.due().map(|m| message_json(m, ctx)).collect(),
-        not_sent: day
-            .messages
-            .iter()
-            .filter(|m| m.status != Status::Due)
-            .map(|m| message_json(m, ctx))
-            .collect(),
-        counts: counts(day),
-        before_go_live: day.before_go_live,
-        applied,
-        drafts,
-    };
-    let mut s = serde_json::to_string_pretty(&j)?;
-    s.push('\n');
-    Ok(s)
-}
-
-fn to_csv(day: &FlowDay, ctx: &TextContext) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "flow",
-        "customer",
-        "name",
-        "channel",
-        "trigger",
-        "trigger_ref",
-        "send_day",
-        "status",
-        "reason",
-    ])?;
-    for m in &day.messages {
-        let j = message_json(m, ctx);
-        w.write_record([
-            eml::csv_safe(j.flow),
-            eml::csv_safe(j.customer),
-            eml::csv_safe(j.name),
-            j.channel.to_string(),
-            j.trigger,
-            eml::csv_safe(j.trigger_ref),
-            j.send_day,
-            j.status.to_string(),
-            eml::csv_safe(&j.reason),
-        ])?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(String::from_utf8(bytes)?)
-}
-
 fn terminal(
     day: &FlowDay,
     ctx: &TextContext,
@@ -672,28 +500,7 @@ fn terminal(
                 Lang::En => format!("{} flow message(s) due as of {} {at}", due.len(), day.as_of),
             }
         );
-        let mut t = SheetTable::new(
-            "",
-            &[
-                lang.pick("규칙", "Flow"),
-                lang.pick("고객", "Customer"),
-                lang.pick("채널", "Channel"),
-                lang.pick("사유", "Reason"),
-            ],
-        );
-        for m in &due {
-            let channel = if m.marketing {
-                format!("{} ({})", m.channel.code(), lang.pick("광고", "ad"))
-            } else {
-                m.channel.code().to_string()
-            };
-            t.push(vec![
-                Cell::text(m.flow.as_str()),
-                Cell::text(crate::render::terminal::visible(&m.name)),
-                Cell::text(channel),
-                Cell::text(m.reason(lang, ctx.currency)),
-            ]);
-        }
+        let t = contents_today::due_terminal(&due, ctx.currency, lang);
         let _ = write!(
             o,
             "{}",

@@ -422,6 +422,41 @@ pub fn csv_table<'r, T: ?Sized + 'r>(
     table(String::new(), &all, |c| c.key, rows, Out::Data)
 }
 
+/// CSV text for scripts (UTF-8 with BOM, `\n` line ends): the keys of the CSV columns, then
+/// one record per row for [`Out::Data`]; text, keys, e-mails and phones that could start a
+/// formula get the text mark, dates, numbers and codes are written as they are.
+pub fn data_csv<'r, T: ?Sized + 'r>(
+    cols: &[Column<T>],
+    rows: impl IntoIterator<Item = &'r T>,
+) -> anyhow::Result<Vec<u8>> {
+    let cols: Vec<&Column<T>> = cols.iter().filter(|c| c.csv).collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cols.iter().map(|c| c.key))?;
+    for row in rows {
+        w.write_record(cols.iter().map(|c| {
+            let text = match (c.get)(row, Out::Data) {
+                Fact::None => String::new(),
+                Fact::Text(s) => s,
+                Fact::Int(n) => n.to_string(),
+                Fact::Dec(d) => d.to_string(),
+                Fact::Date(d) => d.to_string(),
+                Fact::Bool(b) => b.to_string(),
+                Fact::List(v) => v.join(", "),
+                Fact::Float(v, _) => v.to_string(),
+            };
+            match c.kind {
+                Kind::Text | Kind::Key | Kind::Email | Kind::Phone => {
+                    super::csv_out::neutralise(&text).into_owned()
+                }
+                _ => text,
+            }
+        }))?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(w.into_inner()?);
+    Ok(bytes)
+}
+
 /// A fact as JSON: money and other decimals as exact decimal strings (`"1250000"`, SPEC §5),
 /// counts as numbers, dates as `YYYY-MM-DD` strings, a missing value as `null`.
 struct JsonValue(Kind, Fact);

@@ -14,6 +14,7 @@
 //! - [`contents_carts`]: the Cart Recovery sheet (abandoned carts).
 //! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
 //! - [`contents_stock`]: the stock table and the Reorder sheet.
+//! - [`contents_today`]: the flow messages of `dangol today` and its mail-merge file.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
 //!   a file dangol did not make, backed up, umask).
@@ -27,6 +28,7 @@ pub mod contents_issues;
 pub mod contents_remind;
 pub mod contents_sentlog;
 pub mod contents_stock;
+pub mod contents_today;
 pub mod contents_value;
 pub mod csv_out;
 pub mod customers;
