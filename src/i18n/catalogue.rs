@@ -146,6 +146,16 @@ catalogue! {
         ko: "--week와 --as-of는 함께 쓸 수 없습니다. --week {week:은} 그 주를, --as-of는 그날 이전의 마지막 완전한 주를 보고합니다",
         en: "--week and --as-of cannot be used together; --week {week} reports that week, --as-of reports the last complete week before that day",
     },
+    /// The backup of a file about to be replaced could not be made.
+    BackupFailed {
+        ko: "{path:을} 백업할 수 없어 아무것도 바꾸지 않았습니다: {error}",
+        en: "cannot back up {path}; nothing was changed: {error}",
+    },
+    /// The workbook was written but the weekly PDF could not be.
+    RunReportNotWritten {
+        ko: "{target:은} 썼지만 주간 리포트는 쓰지 못했습니다: {report}에 쓸 수 없습니다: {error}",
+        en: "{target} was written, but the weekly report was not: cannot write {report}: {error}",
+    },
     RunNoCsv {
         ko: "dangol run은 요약을 표나 JSON(--format json)으로 출력합니다. --format csv는 분석 명령용입니다",
         en: "dangol run prints its summary as a table or as JSON (--format json); --format csv is for the analysis commands",

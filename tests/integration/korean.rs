@@ -982,3 +982,131 @@ fn english_settings_rule_write_and_usage_errors_hold_no_hangul() {
         "{all}"
     );
 }
+
+/// The write failures an owner meets after the workbook was read: a backup that cannot be made
+/// (`init --force`, `sample` over its own file) and a weekly report that cannot be written
+/// after the workbook was. Each run's stderr by name, its exit code and files checked.
+fn provoke_write_failures(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut run = |name: &'static str, args: &[&str], code: i32| {
+        let o = dangol(args);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{name} {args:?}: {}",
+            stderr(&o)
+        );
+        out.push((name, stderr(&o)));
+    };
+    // A file where the backups folder should be: no backup can be made.
+    let books = dir.join("books");
+    std::fs::create_dir(&books).expect("books folder");
+    std::fs::write(books.join(".dangol-backups"), "").expect("backups file");
+    let starter = books.join(format!("starter-{}.xlsx", w.lang));
+    let s = starter.to_str().unwrap();
+    run("init", &["init", s, "--lang", w.lang], 0);
+    let before = std::fs::read(&starter).expect("starter");
+    run("init --force", &["init", s, "--force", "--lang", w.lang], 1);
+    assert!(
+        std::fs::read(&starter).expect("starter") == before,
+        "init --force replaced a file it could not back up"
+    );
+    let shop = books.join(format!("sample-{}.xlsx", w.lang));
+    let sh = shop.to_str().unwrap();
+    let sample = ["sample", "--out", sh, "--lang", w.lang, "--customers", "20"];
+    run("sample", &sample, 0);
+    let before = std::fs::read(&shop).expect("sample");
+    run("sample again", &sample, 1);
+    assert!(
+        std::fs::read(&shop).expect("sample") == before,
+        "sample replaced a file it could not back up"
+    );
+    // A file where the reports folder should be: the workbook is written, the PDF is not.
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    std::fs::write(dir.join("reports"), "").expect("reports file");
+    let g = good.to_str().unwrap();
+    run("report", &["run", g, "--quiet", "--as-of", "2025-04-10"], 1);
+    out
+}
+
+#[test]
+fn korean_backup_and_report_failures_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_write_failures(dir.path(), &KO);
+    let d = dir.path().display();
+    let exists = "같은 이름의 파일이나 폴더가 이미 있습니다";
+    let want = [
+        ("init", String::new()),
+        (
+            "init --force",
+            format!(
+                "dangol: 오류: {d}/books/starter-ko.xlsx를 백업할 수 없어 아무것도 바꾸지 않았습니다: {exists}\n"
+            ),
+        ),
+        ("sample", String::new()),
+        (
+            "sample again",
+            format!(
+                "dangol: 오류: {d}/books/sample-ko.xlsx를 백업할 수 없어 아무것도 바꾸지 않았습니다: {exists}\n"
+            ),
+        ),
+        (
+            "report",
+            format!(
+                "dangol: {d}/good-ko.xlsx: 데이터 문제 1건 (오류 0, 경고 1) — `dangol check {d}/good-ko.xlsx`로 확인하세요\n\
+                 dangol: 오류: {d}/good-ko.xlsx는 썼지만 주간 리포트는 쓰지 못했습니다: {d}/reports/weekly-2025-W14.pdf에 쓸 수 없습니다: {exists}\n"
+            ),
+        ),
+    ];
+    let got: Vec<(&str, String)> = errors.iter().map(|(n, e)| (*n, e.clone())).collect();
+    let want: Vec<(&str, String)> = want.into_iter().collect();
+    assert_eq!(got, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_backup_and_report_failures_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_write_failures(dir.path(), &EN);
+    let d = dir.path().display();
+    let exists = "File exists (os error 17)";
+    let want = [
+        ("init", String::new()),
+        (
+            "init --force",
+            format!(
+                "dangol: error: cannot back up {d}/books/starter-en.xlsx; nothing was changed: {exists}\n"
+            ),
+        ),
+        ("sample", String::new()),
+        (
+            "sample again",
+            format!(
+                "dangol: error: cannot back up {d}/books/sample-en.xlsx; nothing was changed: {exists}\n"
+            ),
+        ),
+        (
+            "report",
+            format!(
+                "dangol: {d}/good-en.xlsx: 1 data problem(s) (0 error(s), 1 warning(s)) — see `dangol check {d}/good-en.xlsx`\n\
+                 dangol: error: {d}/good-en.xlsx was written, but the weekly report was not: cannot write {d}/reports/weekly-2025-W14.pdf: {exists}\n"
+            ),
+        ),
+    ];
+    let got: Vec<(&str, String)> = errors.iter().map(|(n, e)| (*n, e.clone())).collect();
+    let want: Vec<(&str, String)> = want.into_iter().collect();
+    assert_eq!(got, want);
+    let data = ["김철수".to_string(), "박영희".to_string()];
+    let bad = hangul_lines(&joined(&errors), &data);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
