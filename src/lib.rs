@@ -134,11 +134,16 @@ fn error_lang(g: &cli::GlobalArgs, args: &[std::ffi::OsString], e: &anyhow::Erro
 fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     use ingest::{LoadError as L, source::OpenError as O};
     use writeback::WritebackError as W;
-    let open = |o: &O| {
-        matches!(
+    let open = |o: &O| match o {
+        O::Refused { reason, .. } => reason.speaks_catalogue(),
+        _ => matches!(
             o,
-            O::NotFound { .. } | O::Empty { .. } | O::Encrypted { .. } | O::Unsupported { .. }
-        )
+            O::NotFound { .. }
+                | O::Empty { .. }
+                | O::Encrypted { .. }
+                | O::Unsupported { .. }
+                | O::Corrupt { .. }
+        ),
     };
     if let Some(l) = c.downcast_ref::<L>() {
         return match l {

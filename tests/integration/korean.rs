@@ -1110,3 +1110,105 @@ fn english_backup_and_report_failures_hold_no_hangul() {
         bad.join("\n")
     );
 }
+
+/// Files the hostile-file guard refuses and damaged files, read with `--lang`: a zip bomb (by
+/// the per-part limit), a workbook cut short, a file that only starts like a zip. Each run's
+/// stderr by name, exit 1 each.
+fn provoke_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    let bytes = std::fs::read(&good).expect("good");
+    let cut = dir.join("cut.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("cut");
+    let garbage = dir.join("garbage.xlsx");
+    std::fs::write(&garbage, b"PK\x03\x04garbage that is not a zip at all").expect("garbage");
+    let mut out = Vec::new();
+    for (name, args) in [
+        (
+            "zip bomb",
+            vec!["check", good.to_str().unwrap(), "--max-unzipped-mb", "0"],
+        ),
+        ("cut short", vec!["check", cut.to_str().unwrap()]),
+        ("garbage", vec!["check", garbage.to_str().unwrap()]),
+    ] {
+        let mut args = args;
+        args.extend(["--lang", w.lang]);
+        let o = dangol(&args);
+        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
+        out.push((name, stderr(&o)));
+    }
+    assert!(
+        std::fs::read(&good).expect("good") == bytes,
+        "the workbook changed"
+    );
+    out
+}
+
+#[test]
+fn korean_refused_and_damaged_files_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_refusals(dir.path(), &KO);
+    let d = dir.path().display();
+    let cut = "통합문서가 손상되어 읽을 수 없습니다 (zip 목록이 손상되었거나 파일이 잘렸습니다: 내부 구조 손상). 통합문서를 다시 복사하거나 내려받으세요";
+    let want = vec![
+        (
+            "zip bomb",
+            format!(
+                "dangol: 오류: {d}/good-ko.xlsx: '[Content_Types].xml' 부분의 압축을 풀면 0.0 MB로 부분당 한도 0.0 MB보다 큽니다 — 압축 폭탄으로 보입니다. 정상 통합문서라면 --max-unzipped-mb로 한도를 늘리세요\n"
+            ),
+        ),
+        ("cut short", format!("dangol: 오류: {d}/cut.xlsx: {cut}\n")),
+        (
+            "garbage",
+            format!("dangol: 오류: {d}/garbage.xlsx: {cut}\n"),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_refused_and_damaged_files_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_refusals(dir.path(), &EN);
+    let d = dir.path().display();
+    let damaged = |why: &str| {
+        format!(
+            "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: {why}); copy or download the workbook again"
+        )
+    };
+    let want = vec![
+        (
+            "zip bomb",
+            format!(
+                "dangol: error: {d}/good-en.xlsx: part '[Content_Types].xml' unpacks to 0.0 MB, more than the per-part limit of 0.0 MB — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb\n"
+            ),
+        ),
+        (
+            "cut short",
+            format!(
+                "dangol: error: {d}/cut.xlsx: {}\n",
+                damaged("no end-of-directory record")
+            ),
+        ),
+        (
+            "garbage",
+            format!(
+                "dangol: error: {d}/garbage.xlsx: {}\n",
+                damaged("no end-of-directory record")
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = hangul_lines(&joined(&errors), &[]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
