@@ -136,6 +136,7 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     use writeback::WritebackError as W;
     let open = |o: &O| match o {
         O::Refused { reason, .. } => reason.speaks_catalogue(),
+        O::Csv(c) => c.speaks_catalogue(),
         _ => matches!(
             o,
             O::NotFound { .. }
@@ -154,6 +155,9 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     }
     if let Some(o) = c.downcast_ref::<O>() {
         return open(o);
+    }
+    if let Some(c) = c.downcast_ref::<ingest::csv::CsvError>() {
+        return c.speaks_catalogue();
     }
     if let Some(w) = c.downcast_ref::<W>() {
         return matches!(

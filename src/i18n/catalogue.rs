@@ -238,6 +238,48 @@ catalogue! {
     },
 
     // --- opening a workbook -----------------------------------------------------------------
+    // --- CSV files ---------------------------------------------------------------------------
+    CsvEmpty { ko: "{path}: 빈 파일입니다", en: "{path}: the file is empty" },
+    CsvNotText {
+        ko: "{path}: CSV 텍스트 파일이 아닙니다: {detail}",
+        en: "{path}: not a CSV text file: {detail}",
+    },
+    CsvNul {
+        ko: "오프셋 {at}에 NUL 바이트가 있어 바이너리 파일입니다 — 또는 바이트 순서 표시(BOM)가 없는 UTF-16 텍스트입니다 (그렇다면 --encoding utf-16le를 써 보세요)",
+        en: "it contains a NUL byte at offset {at}, so it is a binary file — or UTF-16 text without a byte-order mark (then try --encoding utf-16le)",
+    },
+    CsvLooksZip {
+        ko: "CSV가 아니라 zip/xlsx 파일로 보입니다 — 통합문서(.xlsx)로 여세요",
+        en: "this looks like a zip/xlsx file, not CSV — open it as a workbook (.xlsx) instead",
+    },
+    CsvLooksXls {
+        ko: "CSV가 아니라 예전 Excel .xls(또는 암호로 보호된 통합문서)로 보입니다 — 통합문서로 여세요",
+        en: "this looks like an old Excel .xls (or a password-protected workbook), not CSV — open it as a workbook instead",
+    },
+    CsvLooksPdf { ko: "CSV가 아니라 PDF로 보입니다", en: "this looks like a PDF, not CSV" },
+    CsvBadEncoding {
+        ko: "알 수 없는 인코딩 {label}: utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252 중 하나를 쓰세요",
+        en: "unknown encoding {label}: use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252",
+    },
+    /// A CSV record that could not be read, by its row.
+    CsvRow { ko: "{path}: {row}행: {message}", en: "{path}: row {row}: {message}" },
+    CsvMixedUtf8 {
+        ko: "UTF-8로 읽을 수 없는 바이트입니다 (파일 앞부분은 UTF-8이었습니다). 인코딩이 섞인 파일입니다 — 한국어 Excel에서 내보낸 파일이라면 --encoding cp949를 써 보세요",
+        en: "the bytes are not valid UTF-8, though the start of the file was; the file mixes encodings — if it is a Korean Excel export, try --encoding cp949",
+    },
+    CsvMixedCp949 {
+        ko: "CP949(EUC-KR)로 읽을 수 없는 바이트입니다 (파일 앞부분은 CP949였습니다). 파일의 실제 인코딩을 --encoding으로 알려 주세요 (예: --encoding utf-8)",
+        en: "the bytes are not valid CP949 (EUC-KR), though the start of the file was; pass --encoding with the file's real encoding, e.g. --encoding utf-8",
+    },
+    CsvNotValid {
+        ko: "{encoding}(으)로 읽을 수 없는 바이트입니다. 파일의 실제 인코딩을 --encoding으로 알려 주세요",
+        en: "the bytes are not valid {encoding}; pass --encoding with the file's real encoding",
+    },
+    CsvNeither {
+        ko: "UTF-8도 CP949도 아닌 텍스트입니다 (위의 행은 일반 ASCII였습니다). 파일의 인코딩을 --encoding으로 알려 주세요 (예: --encoding windows-1252)",
+        en: "the text is neither UTF-8 nor CP949 (the rows above were plain ASCII); pass --encoding with the file's encoding, e.g. --encoding windows-1252",
+    },
+
     // --- files the hostile-file guard refuses, damaged files -------------------------------
     GuardTruncated {
         ko: "통합문서가 손상되어 읽을 수 없습니다 (zip 목록이 손상되었거나 파일이 잘렸습니다: {detail}). 통합문서를 다시 복사하거나 내려받으세요",

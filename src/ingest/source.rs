@@ -152,7 +152,8 @@ pub enum OpenError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{0}")]
+    /// Transparent: a source would print the message twice in `{:#}`.
+    #[error(transparent)]
     Csv(#[from] super::csv::CsvError),
 }
 

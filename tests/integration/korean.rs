@@ -1212,3 +1212,60 @@ fn english_refused_and_damaged_files_hold_no_hangul() {
         bad.join("\n")
     );
 }
+
+/// CSV files that cannot be read, with `--lang`: mixed encodings, a binary file, an unknown
+/// `--encoding`. Each run's stderr by name, exit 1 each.
+fn provoke_csv_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let mixed = dir.join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        [
+            "주문일자,고객명,금액\n2025-04-01,김철수,1000\n".as_bytes(),
+            b"\xb1\xe8,x\n",
+        ]
+        .concat(),
+    )
+    .expect("csv");
+    let binary = dir.join("binary.csv");
+    std::fs::write(&binary, b"a,b\n\x00\x01").expect("csv");
+    let (m, b) = (mixed.to_str().unwrap(), binary.to_str().unwrap());
+    let mut out = Vec::new();
+    for (name, args) in [
+        ("mixed", vec!["check", m]),
+        ("binary", vec!["check", b]),
+        ("encoding", vec!["check", m, "--encoding", "klingon"]),
+    ] {
+        let mut args = args;
+        args.extend(["--lang", w.lang]);
+        let o = dangol(&args);
+        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
+        out.push((name, stderr(&o)));
+    }
+    out
+}
+
+#[test]
+fn korean_csv_errors_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_csv_errors(dir.path(), &KO);
+    let d = dir.path().display();
+    let want = vec![
+        ("mixed", format!("dangol: 오류: {d}/mixed.csv: 3행: UTF-8로 읽을 수 없는 바이트입니다 (파일 앞부분은 UTF-8이었습니다). 인코딩이 섞인 파일입니다 — 한국어 Excel에서 내보낸 파일이라면 --encoding cp949를 써 보세요\n")),
+        ("binary", format!("dangol: 오류: {d}/binary.csv: CSV 텍스트 파일이 아닙니다: 오프셋 4에 NUL 바이트가 있어 바이너리 파일입니다 — 또는 바이트 순서 표시(BOM)가 없는 UTF-16 텍스트입니다 (그렇다면 --encoding utf-16le를 써 보세요)\n")),
+        ("encoding", "dangol: 오류: 알 수 없는 인코딩 \"klingon\": utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252 중 하나를 쓰세요\n".to_string()),
+    ];
+    assert_eq!(errors, want);
+}
+
+#[test]
+fn english_csv_errors_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_csv_errors(dir.path(), &EN);
+    let d = dir.path().display();
+    let want = vec![
+        ("mixed", format!("dangol: error: {d}/mixed.csv: row 3: the bytes are not valid UTF-8, though the start of the file was; the file mixes encodings — if it is a Korean Excel export, try --encoding cp949\n")),
+        ("binary", format!("dangol: error: {d}/binary.csv: not a CSV text file: it contains a NUL byte at offset 4, so it is a binary file — or UTF-16 text without a byte-order mark (then try --encoding utf-16le)\n")),
+        ("encoding", "dangol: error: unknown encoding \"klingon\": use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252\n".to_string()),
+    ];
+    assert_eq!(errors, want);
+}
