@@ -134,11 +134,17 @@ fn error_lang(g: &cli::GlobalArgs, args: &[std::ffi::OsString], e: &anyhow::Erro
 fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     use ingest::{LoadError as L, source::OpenError as O};
     use writeback::WritebackError as W;
-    let open = |o: &O| {
-        matches!(
+    let open = |o: &O| match o {
+        O::Refused { reason, .. } => reason.speaks_catalogue(),
+        O::Csv(c) => c.speaks_catalogue(),
+        _ => matches!(
             o,
-            O::NotFound { .. } | O::Empty { .. } | O::Encrypted { .. } | O::Unsupported { .. }
-        )
+            O::NotFound { .. }
+                | O::Empty { .. }
+                | O::Encrypted { .. }
+                | O::Unsupported { .. }
+                | O::Corrupt { .. }
+        ),
     };
     if let Some(l) = c.downcast_ref::<L>() {
         return match l {
@@ -149,6 +155,9 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     }
     if let Some(o) = c.downcast_ref::<O>() {
         return open(o);
+    }
+    if let Some(c) = c.downcast_ref::<ingest::csv::CsvError>() {
+        return c.speaks_catalogue();
     }
     if let Some(w) = c.downcast_ref::<W>() {
         return matches!(
@@ -162,6 +171,7 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
         );
     }
     c.is::<cmd::UsageError>()
+        || c.is::<i18n::Said>()
         || c.is::<settings::load::SettingsError>()
         || c.is::<rules::RuleError>()
 }

@@ -77,8 +77,24 @@ fn replace_forced(path: &Path, lang: Lang, as_of: chrono::NaiveDate) -> anyhow::
         .unwrap_or(std::ffi::OsStr::new("starter.xlsx"));
     let fresh = tmp.path().join(name);
     crate::starter::write_starter(&fresh, lang, as_of)?;
-    output::backup_of(path, Backups::default_now())
-        .with_context(|| format!("cannot back up {}; nothing was changed", path.display()))?;
+    output::backup_of(path, Backups::default_now()).map_err(|e| backup_failed(path, &e))?;
     std::fs::rename(&fresh, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// The backup of `path` (about to be replaced) failed: nothing was changed, in the catalogue's
+/// words, with what the system said.
+pub(crate) fn backup_failed(path: &Path, e: &crate::writeback::WritebackError) -> anyhow::Error {
+    use crate::writeback::WritebackError as W;
+    let text = crate::text!(BackupFailed, path = path.display());
+    let text = match (crate::i18n::io_cause(e), e) {
+        (Some(io), _) => text.io("error", io),
+        (None, W::Said(t)) => text.text("error", t.clone()),
+        (None, other) => text.io_parts(
+            "error",
+            other.to_string(),
+            crate::text!(IoOther, detail = other),
+        ),
+    };
+    anyhow::Error::new(crate::i18n::Said(text))
 }

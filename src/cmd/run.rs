@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{Format, Global};
@@ -167,11 +166,21 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             ..Backups::default_now()
         };
         let pdf = render_pdf(&analyses, path, args, g, backups, &mut warnings);
-        Some(pdf.with_context(|| {
-            format!(
-                "{} was written, but the weekly report was not",
-                report.target.display()
-            )
+        Some(pdf.map_err(|e| {
+            match crate::i18n::io_cause(e.as_ref()) {
+                Some(io) => anyhow::Error::new(crate::i18n::Said(
+                    crate::text!(
+                        RunReportNotWritten,
+                        target = report.target.display(),
+                        report = path.display()
+                    )
+                    .io("error", io),
+                )),
+                None => e.context(format!(
+                    "{} was written, but the weekly report was not",
+                    report.target.display()
+                )),
+            }
         })?)
     } else {
         None

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
 use chrono::NaiveDate;
 
 use crate::cli::{Format, Global};
@@ -153,9 +151,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
     // An existing file is replaced only when dangol made it (or with --force), and kept.
     if output::check_replace(&args.out, &sample_kind(&opts)?, g.force)? {
-        output::backup_of(&args.out, Backups::default_now()).with_context(|| {
-            format!("cannot back up {}; nothing was changed", args.out.display())
-        })?;
+        output::backup_of(&args.out, Backups::default_now())
+            .map_err(|e| super::init::backup_failed(&args.out, &e))?;
     }
     let s = write_sample(&opts, &args.out)?;
     if !g.quiet {

@@ -146,6 +146,16 @@ catalogue! {
         ko: "--week와 --as-of는 함께 쓸 수 없습니다. --week {week:은} 그 주를, --as-of는 그날 이전의 마지막 완전한 주를 보고합니다",
         en: "--week and --as-of cannot be used together; --week {week} reports that week, --as-of reports the last complete week before that day",
     },
+    /// The backup of a file about to be replaced could not be made.
+    BackupFailed {
+        ko: "{path:을} 백업할 수 없어 아무것도 바꾸지 않았습니다: {error}",
+        en: "cannot back up {path}; nothing was changed: {error}",
+    },
+    /// The workbook was written but the weekly PDF could not be.
+    RunReportNotWritten {
+        ko: "{target:은} 썼지만 주간 리포트는 쓰지 못했습니다: {report}에 쓸 수 없습니다: {error}",
+        en: "{target} was written, but the weekly report was not: cannot write {report}: {error}",
+    },
     RunNoCsv {
         ko: "dangol run은 요약을 표나 JSON(--format json)으로 출력합니다. --format csv는 분석 명령용입니다",
         en: "dangol run prints its summary as a table or as JSON (--format json); --format csv is for the analysis commands",
@@ -228,6 +238,120 @@ catalogue! {
     },
 
     // --- opening a workbook -----------------------------------------------------------------
+    // --- CSV files ---------------------------------------------------------------------------
+    CsvEmpty { ko: "{path}: 빈 파일입니다", en: "{path}: the file is empty" },
+    CsvNotText {
+        ko: "{path}: CSV 텍스트 파일이 아닙니다: {detail}",
+        en: "{path}: not a CSV text file: {detail}",
+    },
+    CsvNul {
+        ko: "오프셋 {at}에 NUL 바이트가 있어 바이너리 파일입니다 — 또는 바이트 순서 표시(BOM)가 없는 UTF-16 텍스트입니다 (그렇다면 --encoding utf-16le를 써 보세요)",
+        en: "it contains a NUL byte at offset {at}, so it is a binary file — or UTF-16 text without a byte-order mark (then try --encoding utf-16le)",
+    },
+    CsvLooksZip {
+        ko: "CSV가 아니라 zip/xlsx 파일로 보입니다 — 통합문서(.xlsx)로 여세요",
+        en: "this looks like a zip/xlsx file, not CSV — open it as a workbook (.xlsx) instead",
+    },
+    CsvLooksXls {
+        ko: "CSV가 아니라 예전 Excel .xls(또는 암호로 보호된 통합문서)로 보입니다 — 통합문서로 여세요",
+        en: "this looks like an old Excel .xls (or a password-protected workbook), not CSV — open it as a workbook instead",
+    },
+    CsvLooksPdf { ko: "CSV가 아니라 PDF로 보입니다", en: "this looks like a PDF, not CSV" },
+    CsvBadEncoding {
+        ko: "알 수 없는 인코딩 {label}: utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252 중 하나를 쓰세요",
+        en: "unknown encoding {label}: use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252",
+    },
+    /// A CSV record that could not be read, by its row.
+    CsvRow { ko: "{path}: {row}행: {message}", en: "{path}: row {row}: {message}" },
+    CsvMixedUtf8 {
+        ko: "UTF-8로 읽을 수 없는 바이트입니다 (파일 앞부분은 UTF-8이었습니다). 인코딩이 섞인 파일입니다 — 한국어 Excel에서 내보낸 파일이라면 --encoding cp949를 써 보세요",
+        en: "the bytes are not valid UTF-8, though the start of the file was; the file mixes encodings — if it is a Korean Excel export, try --encoding cp949",
+    },
+    CsvMixedCp949 {
+        ko: "CP949(EUC-KR)로 읽을 수 없는 바이트입니다 (파일 앞부분은 CP949였습니다). 파일의 실제 인코딩을 --encoding으로 알려 주세요 (예: --encoding utf-8)",
+        en: "the bytes are not valid CP949 (EUC-KR), though the start of the file was; pass --encoding with the file's real encoding, e.g. --encoding utf-8",
+    },
+    CsvNotValid {
+        ko: "{encoding}(으)로 읽을 수 없는 바이트입니다. 파일의 실제 인코딩을 --encoding으로 알려 주세요",
+        en: "the bytes are not valid {encoding}; pass --encoding with the file's real encoding",
+    },
+    CsvNeither {
+        ko: "UTF-8도 CP949도 아닌 텍스트입니다 (위의 행은 일반 ASCII였습니다). 파일의 인코딩을 --encoding으로 알려 주세요 (예: --encoding windows-1252)",
+        en: "the text is neither UTF-8 nor CP949 (the rows above were plain ASCII); pass --encoding with the file's encoding, e.g. --encoding windows-1252",
+    },
+
+    // --- files the hostile-file guard refuses, damaged files -------------------------------
+    GuardTruncated {
+        ko: "통합문서가 손상되어 읽을 수 없습니다 (zip 목록이 손상되었거나 파일이 잘렸습니다: {detail}). 통합문서를 다시 복사하거나 내려받으세요",
+        en: "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: {detail}); copy or download the workbook again",
+    },
+    /// What the guard or the reader found damaged, for a Korean owner (the English names the
+    /// exact record).
+    GuardDetail { ko: "내부 구조 손상", en: "internal structure damaged" },
+    GuardTooManyEntries {
+        ko: "파일 안의 항목이 {count}개로 한도 {max}개보다 많습니다 (늘리려면 DANGOL_MAX_ENTRIES를 설정하세요)",
+        en: "the package has {count} entries, more than the limit of {max} (set DANGOL_MAX_ENTRIES to raise it)",
+    },
+    GuardDuplicate {
+        ko: "파일 안에 '{name}' 항목이 두 개 있습니다. 파일이 손상되었거나 변조되었습니다",
+        en: "the package holds two entries named '{name}'; the file is damaged or was tampered with",
+    },
+    GuardUnsafeName {
+        ko: "파일 안에 위험한 이름의 항목 '{name}'이(가) 있습니다 (절대 경로나 '..'). 파일이 변조되었습니다",
+        en: "the package has an entry with an unsafe name '{name}' (an absolute path or '..'); the file was tampered with",
+    },
+    GuardEncryptedEntry {
+        ko: "'{name}' 부분이 zip 안에서 암호화되어 있습니다. Excel은 이렇게 하지 않으며 dangol은 읽을 수 없습니다",
+        en: "part '{name}' is encrypted inside the zip, which Excel never does; dangol cannot read it",
+    },
+    GuardPartTooLarge {
+        ko: "'{name}' 부분의 압축을 풀면 {size}로 부분당 한도 {max}보다 큽니다 — 압축 폭탄으로 보입니다. 정상 통합문서라면 --max-unzipped-mb로 한도를 늘리세요",
+        en: "part '{name}' unpacks to {size}, more than the per-part limit of {max} — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb",
+    },
+    GuardTotalTooLarge {
+        ko: "통합문서의 압축을 풀면 {size}로 한도 {max}보다 큽니다 — 압축 폭탄으로 보입니다. 정상 통합문서라면 --max-unzipped-mb로 한도를 늘리세요",
+        en: "the workbook unpacks to {size}, more than the limit of {max} — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb",
+    },
+    GuardRatio {
+        ko: "'{name}' 부분의 압축률이 {ratio}:1로 한도 {max}:1을 넘습니다 — 압축 폭탄으로 보입니다 (한도를 늘리려면 DANGOL_MAX_RATIO를 설정하세요)",
+        en: "part '{name}' is compressed {ratio}:1, beyond the limit of {max}:1 — this looks like a zip bomb (set DANGOL_MAX_RATIO to raise the limit)",
+    },
+    GuardSizeMismatch {
+        ko: "'{name}' 부분의 압축을 풀면 zip 머리글에 적힌 것보다 큽니다. 파일이 손상되었거나 변조되었습니다",
+        en: "part '{name}' unpacks to more bytes than its zip header declares; the file is damaged or was tampered with",
+    },
+    GuardDoctype {
+        ko: "'{name}' 부분에 DOCTYPE이나 ENTITY가 있습니다. 통합문서에는 없는 것입니다 (XML 엔티티 확장 공격). dangol은 읽지 않았습니다",
+        en: "part '{name}' declares a DOCTYPE or ENTITY, which workbooks never contain (an XML entity-expansion attack); dangol did not read it",
+    },
+    GuardNoRoot {
+        ko: "'{name}' 부분의 처음 64 KB 안에 XML 루트 요소가 없습니다. 파일이 손상되었습니다",
+        en: "part '{name}' has no XML root element within its first 64 KB; the file is damaged",
+    },
+    GuardSharedStrings {
+        ko: "공유 문자열 표가 문자열 {claimed}개를 주장하며 한도 {max}개보다 많습니다 (늘리려면 DANGOL_MAX_SHARED_STRINGS를 설정하세요)",
+        en: "the shared-strings table claims {claimed} strings, more than the limit of {max} (set DANGOL_MAX_SHARED_STRINGS to raise it)",
+    },
+    GuardSharedStringRefs {
+        ko: "공유 문자열 표가 문자열 셀 {claimed}개를 주장하며 셀 한도 {max}개보다 많습니다 (--max-cells로 늘리세요)",
+        en: "the shared-strings table claims {claimed} string cells, more than the cell limit of {max} (raise it with --max-cells)",
+    },
+    GuardTooManyCells {
+        ko: "시트 내용 '{name}'이(가) 셀 {cells}개 이상으로 한도 {max}개보다 많습니다 (--max-cells로 늘리세요)",
+        en: "sheet content '{name}' expands to at least {cells} cells, more than the limit of {max} (raise it with --max-cells)",
+    },
+    GuardInflate {
+        ko: "'{name}' 부분의 압축을 풀 수 없습니다 ({detail}). 통합문서가 손상되었습니다",
+        en: "part '{name}' cannot be unpacked ({detail}); the workbook is damaged",
+    },
+    GuardOleDamaged {
+        ko: "Excel 97-2003 파일 구조가 손상되었습니다 ({detail}). Excel에서 열어 다시 저장하거나 새 사본을 받으세요",
+        en: "the Excel 97-2003 file structure is damaged ({detail}); open it in Excel and save it again, or get a fresh copy",
+    },
+    OpenCorrupt {
+        ko: "{path}: 통합문서가 손상되어 읽을 수 없습니다 ({detail})",
+        en: "{path}: the workbook is damaged and cannot be read ({detail})",
+    },
     OpenNotFound { ko: "{path}: 파일이 없습니다", en: "{path}: file not found" },
     OpenEmpty { ko: "{path}: 빈 파일입니다 (0바이트)", en: "{path}: the file is empty (0 bytes)" },
     OpenEncrypted {

@@ -305,6 +305,35 @@ pub fn io_error(e: &std::io::Error) -> Text {
     }
 }
 
+/// An error in the catalogue's words with nothing beneath it: what the system said, if
+/// anything, is already one of its arguments. Shown in the language of the workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said(pub Text);
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Said {}
+
+/// The I/O error at the bottom of `e` (a full disk, a folder that is a file), if it is one.
+pub fn io_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
+    use crate::writeback::WritebackError as W;
+    let mut c = Some(e);
+    while let Some(e) = c {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        if let Some(W::Io(io) | W::NotWritten { error: io, .. }) = e.downcast_ref::<W>() {
+            return Some(io);
+        }
+        c = e.source();
+    }
+    None
+}
+
 /// `dangol: error: …` (`dangol: 오류: …`) on stderr, as the terminal may show it.
 pub fn eprint_error(lang: Lang, message: &str) {
     let line = crate::msg!(lang, ErrorLine, message = message);

@@ -66,15 +66,16 @@ const GUESSED_1252: &str = "windows-1252 (guessed)";
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
     /// The file has no bytes at all, or only a byte-order mark.
-    #[error("{}: the file is empty", path.display())]
+    #[error("{}", crate::text!(CsvEmpty, path = path.display()))]
     Empty { path: PathBuf },
     /// The file is binary: a workbook with the wrong extension, a PDF, or bytes with NULs.
-    #[error("{}: not a CSV text file: {detail}", path.display())]
-    NotText { path: PathBuf, detail: String },
+    #[error("{}", crate::text!(CsvNotText, path = path.display()).text("detail", detail.clone()))]
+    NotText {
+        path: PathBuf,
+        detail: crate::i18n::Text,
+    },
     /// The `--encoding` label names no encoding this reader knows.
-    #[error(
-        "unknown encoding {label:?}: use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252"
-    )]
+    #[error("{}", crate::text!(CsvBadEncoding, label = format!("{label:?}")))]
     BadEncoding { label: String },
     /// Reading the file failed.
     #[error("{}: {source}", path.display())]
@@ -85,11 +86,11 @@ pub enum CsvError {
     },
     /// A record's bytes are not valid in the file's encoding. `row` is 1-based, as a
     /// spreadsheet numbers rows.
-    #[error("{}: row {row}: {message}", path.display())]
+    #[error("{}", crate::text!(CsvRow, path = path.display(), row = row).text("message", message.clone()))]
     Decode {
         path: PathBuf,
         row: u64,
-        message: String,
+        message: crate::i18n::Text,
     },
     /// The CSV parser rejected a record. `row` is 1-based.
     #[error("{}: row {row}: {message}", path.display())]
@@ -98,6 +99,14 @@ pub enum CsvError {
         row: u64,
         message: String,
     },
+}
+
+impl CsvError {
+    /// Whether the message is written by the catalogue in both languages (not what the
+    /// system or the CSV parser said).
+    pub fn speaks_catalogue(&self) -> bool {
+        !matches!(self, CsvError::Io { .. } | CsvError::Parse { .. })
+    }
 }
 
 /// How field bytes become text.
@@ -660,32 +669,22 @@ impl CsvSource {
         Err(CsvError::Decode {
             path: self.path.clone(),
             row: self.row + 1,
-            message: "the text is neither UTF-8 nor CP949 (the rows above were plain ASCII); \
-                      pass --encoding with the file's encoding, e.g. --encoding windows-1252"
-                .to_string(),
+            message: crate::text!(CsvNeither),
         })
     }
 
     fn decode_error(&self) -> CsvError {
         let message = match self.decoding {
             Decoding::Strict(enc) if enc == UTF_8 && !self.overridden => {
-                "the bytes are not valid UTF-8, though the start of the file was; the file mixes \
-                 encodings — if it is a Korean Excel export, try --encoding cp949"
-                    .to_string()
+                crate::text!(CsvMixedUtf8)
             }
             Decoding::Strict(enc) if enc == EUC_KR && !self.overridden => {
-                "the bytes are not valid CP949 (EUC-KR), though the start of the file was; \
-                 pass --encoding with the file's real encoding, e.g. --encoding utf-8"
-                    .to_string()
+                crate::text!(CsvMixedCp949)
             }
-            Decoding::Strict(enc) => format!(
-                "the bytes are not valid {}; pass --encoding with the file's real encoding",
-                enc.name()
-            ),
-            Decoding::Transcoded { .. } | Decoding::Undecided => format!(
-                "the bytes are not valid {}; pass --encoding with the file's real encoding",
-                self.encoding_name
-            ),
+            Decoding::Strict(enc) => crate::text!(CsvNotValid, encoding = enc.name()),
+            Decoding::Transcoded { .. } | Decoding::Undecided => {
+                crate::text!(CsvNotValid, encoding = self.encoding_name)
+            }
         };
         CsvError::Decode {
             path: self.path.clone(),
@@ -858,13 +857,13 @@ fn detect(
     sample: &[u8],
     at_eof: bool,
     forced: Option<&'static Encoding>,
-) -> Result<Detected, Option<String>> {
+) -> Result<Detected, Option<crate::i18n::Text>> {
     // A BOM alone is what Excel saves for an empty sheet.
     if sample.is_empty() || Encoding::for_bom(sample).is_some_and(|(_, len)| len == sample.len()) {
         return Err(None);
     }
     if let Some(what) = binary_kind(sample) {
-        return Err(Some(what.to_string()));
+        return Err(Some(what));
     }
     let (encoding, name, bom_len) = if let Some((enc, bom_len)) = Encoding::for_bom(sample) {
         let name = if enc == UTF_8 {
@@ -882,10 +881,7 @@ fn detect(
         && encoding != UTF_16BE
         && let Some(at) = sample.iter().position(|&b| b == 0)
     {
-        return Err(Some(format!(
-            "it contains a NUL byte at offset {at}, so it is a binary file — or UTF-16 text \
-             without a byte-order mark (then try --encoding utf-16le)"
-        )));
+        return Err(Some(crate::text!(CsvNul, at = at)));
     }
     if !name.is_empty() {
         let decoding = if encoding == UTF_8 || encoding == EUC_KR || encoding.is_single_byte() {
@@ -937,16 +933,13 @@ fn detect(
 }
 
 /// What a binary sample looks like, from its magic number or NUL bytes.
-fn binary_kind(sample: &[u8]) -> Option<&'static str> {
+fn binary_kind(sample: &[u8]) -> Option<crate::i18n::Text> {
     if sample.starts_with(b"PK\x03\x04") || sample.starts_with(b"PK\x05\x06") {
-        Some("this looks like a zip/xlsx file, not CSV — open it as a workbook (.xlsx) instead")
+        Some(crate::text!(CsvLooksZip))
     } else if sample.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Some(
-            "this looks like an old Excel .xls (or a password-protected workbook), not CSV — \
-             open it as a workbook instead",
-        )
+        Some(crate::text!(CsvLooksXls))
     } else if sample.starts_with(b"%PDF") {
-        Some("this looks like a PDF, not CSV")
+        Some(crate::text!(CsvLooksPdf))
     } else {
         None
     }

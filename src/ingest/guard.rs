@@ -119,78 +119,149 @@ fn mb(bytes: u64) -> String {
     }
 }
 
-/// Why a package was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a package was refused (in the catalogue's words: [`GuardError::text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GuardError {
     /// The end-of-directory record or the directory itself is missing, cut short or
     /// inconsistent: usually an incomplete download or copy.
-    #[error(
-        "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: {detail}); copy or download the workbook again"
-    )]
-    Truncated { detail: String },
-    #[error(
-        "the package has {count} entries, more than the limit of {max} (set DANGOL_MAX_ENTRIES to raise it)"
-    )]
-    TooManyEntries { count: u64, max: u64 },
-    #[error(
-        "the package holds two entries named '{name}'; the file is damaged or was tampered with"
-    )]
-    Duplicate { name: String },
-    #[error(
-        "the package has an entry with an unsafe name '{name}' (an absolute path or '..'); the file was tampered with"
-    )]
-    UnsafeName { name: String },
-    #[error(
-        "part '{name}' is encrypted inside the zip, which Excel never does; dangol cannot read it"
-    )]
-    EncryptedEntry { name: String },
-    #[error(
-        "part '{name}' unpacks to {}, more than the per-part limit of {} — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb",
-        mb(*size), mb(*max)
-    )]
-    PartTooLarge { name: String, size: u64, max: u64 },
-    #[error(
-        "the workbook unpacks to {}, more than the limit of {} — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb",
-        mb(*size), mb(*max)
-    )]
-    TotalTooLarge { size: u64, max: u64 },
-    #[error(
-        "part '{name}' is compressed {ratio}:1, beyond the limit of {max}:1 — this looks like a zip bomb (set DANGOL_MAX_RATIO to raise the limit)"
-    )]
-    Ratio { name: String, ratio: u64, max: u64 },
-    #[error(
-        "part '{name}' unpacks to more bytes than its zip header declares; the file is damaged or was tampered with"
-    )]
-    SizeMismatch { name: String },
-    #[error(
-        "part '{name}' declares a DOCTYPE or ENTITY, which workbooks never contain (an XML entity-expansion attack); dangol did not read it"
-    )]
-    Doctype { name: String },
-    #[error("part '{name}' has no XML root element within its first 64 KB; the file is damaged")]
-    NoRoot { name: String },
-    #[error(
-        "the shared-strings table claims {claimed} strings, more than the limit of {max} (set DANGOL_MAX_SHARED_STRINGS to raise it)"
-    )]
-    SharedStrings { claimed: u64, max: u64 },
-    #[error(
-        "the shared-strings table claims {claimed} string cells, more than the cell limit of {max} (raise it with --max-cells)"
-    )]
-    SharedStringRefs { claimed: u64, max: u64 },
-    #[error(
-        "sheet content '{name}' expands to at least {cells} cells, more than the limit of {max} (raise it with --max-cells)"
-    )]
-    TooManyCells { name: String, cells: u64, max: u64 },
-    #[error("part '{name}' cannot be unpacked ({detail}); the workbook is damaged")]
-    Inflate { name: String, detail: String },
+    Truncated {
+        detail: String,
+    },
+    TooManyEntries {
+        count: u64,
+        max: u64,
+    },
+    Duplicate {
+        name: String,
+    },
+    UnsafeName {
+        name: String,
+    },
+    EncryptedEntry {
+        name: String,
+    },
+    PartTooLarge {
+        name: String,
+        size: u64,
+        max: u64,
+    },
+    TotalTooLarge {
+        size: u64,
+        max: u64,
+    },
+    Ratio {
+        name: String,
+        ratio: u64,
+        max: u64,
+    },
+    SizeMismatch {
+        name: String,
+    },
+    Doctype {
+        name: String,
+    },
+    NoRoot {
+        name: String,
+    },
+    SharedStrings {
+        claimed: u64,
+        max: u64,
+    },
+    SharedStringRefs {
+        claimed: u64,
+        max: u64,
+    },
+    TooManyCells {
+        name: String,
+        cells: u64,
+        max: u64,
+    },
+    Inflate {
+        name: String,
+        detail: String,
+    },
     /// An `.xls` (OLE compound file) whose sector chains loop or point past the end: the
     /// reader would follow them forever (`ExcelDataReader`'s `Test_git_issue_382_oom.xls`).
-    #[error(
-        "the Excel 97-2003 file structure is damaged ({detail}); open it in Excel and save it again, or get a fresh copy"
-    )]
-    OleDamaged { detail: String },
-    #[error("{0}")]
+    OleDamaged {
+        detail: String,
+    },
+    /// What the system said reading the file (English: not from the catalogue).
     Io(String),
 }
+
+impl GuardError {
+    /// The refusal, from the message catalogue; a technical detail (the damaged record) is
+    /// named in English and said plainly in Korean.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::text;
+        let detail = |d: &String| (d.clone(), text!(GuardDetail));
+        match self {
+            GuardError::Truncated { detail: d } => {
+                let (en, ko) = detail(d);
+                text!(GuardTruncated).io_parts("detail", en, ko)
+            }
+            GuardError::TooManyEntries { count, max } => {
+                text!(GuardTooManyEntries, count = count, max = max)
+            }
+            GuardError::Duplicate { name } => text!(GuardDuplicate, name = name),
+            GuardError::UnsafeName { name } => text!(GuardUnsafeName, name = name),
+            GuardError::EncryptedEntry { name } => text!(GuardEncryptedEntry, name = name),
+            GuardError::PartTooLarge { name, size, max } => {
+                text!(
+                    GuardPartTooLarge,
+                    name = name,
+                    size = mb(*size),
+                    max = mb(*max)
+                )
+            }
+            GuardError::TotalTooLarge { size, max } => {
+                text!(GuardTotalTooLarge, size = mb(*size), max = mb(*max))
+            }
+            GuardError::Ratio { name, ratio, max } => {
+                text!(GuardRatio, name = name, ratio = ratio, max = max)
+            }
+            GuardError::SizeMismatch { name } => text!(GuardSizeMismatch, name = name),
+            GuardError::Doctype { name } => text!(GuardDoctype, name = name),
+            GuardError::NoRoot { name } => text!(GuardNoRoot, name = name),
+            GuardError::SharedStrings { claimed, max } => {
+                text!(GuardSharedStrings, claimed = claimed, max = max)
+            }
+            GuardError::SharedStringRefs { claimed, max } => {
+                text!(GuardSharedStringRefs, claimed = claimed, max = max)
+            }
+            GuardError::TooManyCells { name, cells, max } => {
+                text!(GuardTooManyCells, name = name, cells = cells, max = max)
+            }
+            GuardError::Inflate { name, detail: d } => {
+                let (en, ko) = detail(d);
+                text!(GuardInflate, name = name).io_parts("detail", en, ko)
+            }
+            GuardError::OleDamaged { detail: d } => {
+                let (en, ko) = detail(d);
+                text!(GuardOleDamaged).io_parts("detail", en, ko)
+            }
+            GuardError::Io(s) => crate::text!(IoOther, detail = s),
+        }
+    }
+
+    /// Whether the refusal is written by the catalogue in both languages (not what the
+    /// system said).
+    pub fn speaks_catalogue(&self) -> bool {
+        !matches!(self, GuardError::Io(_))
+    }
+}
+
+/// In the language of the workbook being read; what the system said as it said it.
+impl std::fmt::Display for GuardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GuardError::Io(s) => f.write_str(s),
+            other => other.text().fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for GuardError {}
 
 /// What a passed check saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

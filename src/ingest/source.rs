@@ -139,7 +139,7 @@ pub enum OpenError {
     WrongContent { path: String, detail: String },
     #[error("{}", crate::text!(OpenUnsupported, path = path, ext = ext))]
     Unsupported { path: String, ext: String },
-    #[error("{path}: the workbook is damaged and cannot be read ({detail})")]
+    #[error("{}", crate::text!(OpenCorrupt, path = path).io_parts("detail", detail.clone(), crate::text!(GuardDetail)))]
     Corrupt { path: String, detail: String },
     /// The pre-flight guard refused the package (zip bomb, tampered names, DOCTYPE, …).
     #[error("{path}: {reason}")]
@@ -152,7 +152,8 @@ pub enum OpenError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{0}")]
+    /// Transparent: a source would print the message twice in `{:#}`.
+    #[error(transparent)]
     Csv(#[from] super::csv::CsvError),
 }
 

@@ -982,3 +982,290 @@ fn english_settings_rule_write_and_usage_errors_hold_no_hangul() {
         "{all}"
     );
 }
+
+/// The write failures an owner meets after the workbook was read: a backup that cannot be made
+/// (`init --force`, `sample` over its own file) and a weekly report that cannot be written
+/// after the workbook was. Each run's stderr by name, its exit code and files checked.
+fn provoke_write_failures(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut run = |name: &'static str, args: &[&str], code: i32| {
+        let o = dangol(args);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{name} {args:?}: {}",
+            stderr(&o)
+        );
+        out.push((name, stderr(&o)));
+    };
+    // A file where the backups folder should be: no backup can be made.
+    let books = dir.join("books");
+    std::fs::create_dir(&books).expect("books folder");
+    std::fs::write(books.join(".dangol-backups"), "").expect("backups file");
+    let starter = books.join(format!("starter-{}.xlsx", w.lang));
+    let s = starter.to_str().unwrap();
+    run("init", &["init", s, "--lang", w.lang], 0);
+    let before = std::fs::read(&starter).expect("starter");
+    run("init --force", &["init", s, "--force", "--lang", w.lang], 1);
+    assert!(
+        std::fs::read(&starter).expect("starter") == before,
+        "init --force replaced a file it could not back up"
+    );
+    let shop = books.join(format!("sample-{}.xlsx", w.lang));
+    let sh = shop.to_str().unwrap();
+    let sample = ["sample", "--out", sh, "--lang", w.lang, "--customers", "20"];
+    run("sample", &sample, 0);
+    let before = std::fs::read(&shop).expect("sample");
+    run("sample again", &sample, 1);
+    assert!(
+        std::fs::read(&shop).expect("sample") == before,
+        "sample replaced a file it could not back up"
+    );
+    // A file where the reports folder should be: the workbook is written, the PDF is not.
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    std::fs::write(dir.join("reports"), "").expect("reports file");
+    let g = good.to_str().unwrap();
+    run("report", &["run", g, "--quiet", "--as-of", "2025-04-10"], 1);
+    out
+}
+
+#[test]
+fn korean_backup_and_report_failures_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_write_failures(dir.path(), &KO);
+    let d = dir.path().display();
+    let exists = "같은 이름의 파일이나 폴더가 이미 있습니다";
+    let want = [
+        ("init", String::new()),
+        (
+            "init --force",
+            format!(
+                "dangol: 오류: {d}/books/starter-ko.xlsx를 백업할 수 없어 아무것도 바꾸지 않았습니다: {exists}\n"
+            ),
+        ),
+        ("sample", String::new()),
+        (
+            "sample again",
+            format!(
+                "dangol: 오류: {d}/books/sample-ko.xlsx를 백업할 수 없어 아무것도 바꾸지 않았습니다: {exists}\n"
+            ),
+        ),
+        (
+            "report",
+            format!(
+                "dangol: {d}/good-ko.xlsx: 데이터 문제 1건 (오류 0, 경고 1) — `dangol check {d}/good-ko.xlsx`로 확인하세요\n\
+                 dangol: 오류: {d}/good-ko.xlsx는 썼지만 주간 리포트는 쓰지 못했습니다: {d}/reports/weekly-2025-W14.pdf에 쓸 수 없습니다: {exists}\n"
+            ),
+        ),
+    ];
+    let got: Vec<(&str, String)> = errors.iter().map(|(n, e)| (*n, e.clone())).collect();
+    let want: Vec<(&str, String)> = want.into_iter().collect();
+    assert_eq!(got, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_backup_and_report_failures_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_write_failures(dir.path(), &EN);
+    let d = dir.path().display();
+    let exists = "File exists (os error 17)";
+    let want = [
+        ("init", String::new()),
+        (
+            "init --force",
+            format!(
+                "dangol: error: cannot back up {d}/books/starter-en.xlsx; nothing was changed: {exists}\n"
+            ),
+        ),
+        ("sample", String::new()),
+        (
+            "sample again",
+            format!(
+                "dangol: error: cannot back up {d}/books/sample-en.xlsx; nothing was changed: {exists}\n"
+            ),
+        ),
+        (
+            "report",
+            format!(
+                "dangol: {d}/good-en.xlsx: 1 data problem(s) (0 error(s), 1 warning(s)) — see `dangol check {d}/good-en.xlsx`\n\
+                 dangol: error: {d}/good-en.xlsx was written, but the weekly report was not: cannot write {d}/reports/weekly-2025-W14.pdf: {exists}\n"
+            ),
+        ),
+    ];
+    let got: Vec<(&str, String)> = errors.iter().map(|(n, e)| (*n, e.clone())).collect();
+    let want: Vec<(&str, String)> = want.into_iter().collect();
+    assert_eq!(got, want);
+    let data = ["김철수".to_string(), "박영희".to_string()];
+    let bad = hangul_lines(&joined(&errors), &data);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// Files the hostile-file guard refuses and damaged files, read with `--lang`: a zip bomb (by
+/// the per-part limit), a workbook cut short, a file that only starts like a zip. Each run's
+/// stderr by name, exit 1 each.
+fn provoke_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    let bytes = std::fs::read(&good).expect("good");
+    let cut = dir.join("cut.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("cut");
+    let garbage = dir.join("garbage.xlsx");
+    std::fs::write(&garbage, b"PK\x03\x04garbage that is not a zip at all").expect("garbage");
+    let mut out = Vec::new();
+    for (name, args) in [
+        (
+            "zip bomb",
+            vec!["check", good.to_str().unwrap(), "--max-unzipped-mb", "0"],
+        ),
+        ("cut short", vec!["check", cut.to_str().unwrap()]),
+        ("garbage", vec!["check", garbage.to_str().unwrap()]),
+    ] {
+        let mut args = args;
+        args.extend(["--lang", w.lang]);
+        let o = dangol(&args);
+        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
+        out.push((name, stderr(&o)));
+    }
+    assert!(
+        std::fs::read(&good).expect("good") == bytes,
+        "the workbook changed"
+    );
+    out
+}
+
+#[test]
+fn korean_refused_and_damaged_files_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_refusals(dir.path(), &KO);
+    let d = dir.path().display();
+    let cut = "통합문서가 손상되어 읽을 수 없습니다 (zip 목록이 손상되었거나 파일이 잘렸습니다: 내부 구조 손상). 통합문서를 다시 복사하거나 내려받으세요";
+    let want = vec![
+        (
+            "zip bomb",
+            format!(
+                "dangol: 오류: {d}/good-ko.xlsx: '[Content_Types].xml' 부분의 압축을 풀면 0.0 MB로 부분당 한도 0.0 MB보다 큽니다 — 압축 폭탄으로 보입니다. 정상 통합문서라면 --max-unzipped-mb로 한도를 늘리세요\n"
+            ),
+        ),
+        ("cut short", format!("dangol: 오류: {d}/cut.xlsx: {cut}\n")),
+        (
+            "garbage",
+            format!("dangol: 오류: {d}/garbage.xlsx: {cut}\n"),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_refused_and_damaged_files_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_refusals(dir.path(), &EN);
+    let d = dir.path().display();
+    let damaged = |why: &str| {
+        format!(
+            "the workbook is damaged and cannot be read (its zip directory is damaged or the file is cut short: {why}); copy or download the workbook again"
+        )
+    };
+    let want = vec![
+        (
+            "zip bomb",
+            format!(
+                "dangol: error: {d}/good-en.xlsx: part '[Content_Types].xml' unpacks to 0.0 MB, more than the per-part limit of 0.0 MB — this looks like a zip bomb; if the workbook is genuine, raise the limit with --max-unzipped-mb\n"
+            ),
+        ),
+        (
+            "cut short",
+            format!(
+                "dangol: error: {d}/cut.xlsx: {}\n",
+                damaged("no end-of-directory record")
+            ),
+        ),
+        (
+            "garbage",
+            format!(
+                "dangol: error: {d}/garbage.xlsx: {}\n",
+                damaged("no end-of-directory record")
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = hangul_lines(&joined(&errors), &[]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// CSV files that cannot be read, with `--lang`: mixed encodings, a binary file, an unknown
+/// `--encoding`. Each run's stderr by name, exit 1 each.
+fn provoke_csv_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let mixed = dir.join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        [
+            "주문일자,고객명,금액\n2025-04-01,김철수,1000\n".as_bytes(),
+            b"\xb1\xe8,x\n",
+        ]
+        .concat(),
+    )
+    .expect("csv");
+    let binary = dir.join("binary.csv");
+    std::fs::write(&binary, b"a,b\n\x00\x01").expect("csv");
+    let (m, b) = (mixed.to_str().unwrap(), binary.to_str().unwrap());
+    let mut out = Vec::new();
+    for (name, args) in [
+        ("mixed", vec!["check", m]),
+        ("binary", vec!["check", b]),
+        ("encoding", vec!["check", m, "--encoding", "klingon"]),
+    ] {
+        let mut args = args;
+        args.extend(["--lang", w.lang]);
+        let o = dangol(&args);
+        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
+        out.push((name, stderr(&o)));
+    }
+    out
+}
+
+#[test]
+fn korean_csv_errors_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_csv_errors(dir.path(), &KO);
+    let d = dir.path().display();
+    let want = vec![
+        ("mixed", format!("dangol: 오류: {d}/mixed.csv: 3행: UTF-8로 읽을 수 없는 바이트입니다 (파일 앞부분은 UTF-8이었습니다). 인코딩이 섞인 파일입니다 — 한국어 Excel에서 내보낸 파일이라면 --encoding cp949를 써 보세요\n")),
+        ("binary", format!("dangol: 오류: {d}/binary.csv: CSV 텍스트 파일이 아닙니다: 오프셋 4에 NUL 바이트가 있어 바이너리 파일입니다 — 또는 바이트 순서 표시(BOM)가 없는 UTF-16 텍스트입니다 (그렇다면 --encoding utf-16le를 써 보세요)\n")),
+        ("encoding", "dangol: 오류: 알 수 없는 인코딩 \"klingon\": utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252 중 하나를 쓰세요\n".to_string()),
+    ];
+    assert_eq!(errors, want);
+}
+
+#[test]
+fn english_csv_errors_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_csv_errors(dir.path(), &EN);
+    let d = dir.path().display();
+    let want = vec![
+        ("mixed", format!("dangol: error: {d}/mixed.csv: row 3: the bytes are not valid UTF-8, though the start of the file was; the file mixes encodings — if it is a Korean Excel export, try --encoding cp949\n")),
+        ("binary", format!("dangol: error: {d}/binary.csv: not a CSV text file: it contains a NUL byte at offset 4, so it is a binary file — or UTF-16 text without a byte-order mark (then try --encoding utf-16le)\n")),
+        ("encoding", "dangol: error: unknown encoding \"klingon\": use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252\n".to_string()),
+    ];
+    assert_eq!(errors, want);
+}

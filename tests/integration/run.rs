@@ -614,13 +614,15 @@ fn a_failed_report_says_the_workbook_was_written() {
     let o = run(&input, &[]);
     assert_code(&o, 1);
     let err = stderr(&o);
-    assert!(
-        err.starts_with(&format!(
-            "{STALE}dangol: error: {} was written, but the weekly report was not: cannot write {}: ",
+    // A Korean workbook: the whole line is Korean, what the system said included.
+    assert_eq!(
+        err,
+        format!(
+            "{STALE}dangol: 오류: {}는 썼지만 주간 리포트는 쓰지 못했습니다: {}에 쓸 수 없습니다: \
+             같은 이름의 파일이나 폴더가 이미 있습니다\n",
             input.display(),
             dir.path().join("reports/weekly-2025-W15.pdf").display()
-        )),
-        "{err}"
+        )
     );
     assert!(fs::read(&input).unwrap() != orig);
 }
