@@ -21,8 +21,6 @@ pub mod problems;
 pub use catalogue::Msg;
 pub use korean::{count, has_final_consonant, money, particle};
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
 use crate::model::Lang;
 
 impl Msg {
@@ -248,26 +246,28 @@ fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     out
 }
 
-/// The language of the workbook being worked on, once read: 0 not yet known, 1 Korean,
-/// 2 English. An error is printed by `main`, far from the workbook it is about; this lets it
-/// (and the few messages made before or outside a [`crate::ingest::Loaded`]) speak the
-/// workbook's language. Set once per command, by the reader.
-static CURRENT: AtomicU8 = AtomicU8::new(0);
+// The language of the workbook being worked on, once read: 0 not yet known, 1 Korean,
+// 2 English. An error is printed by `main`, far from the workbook it is about; this lets it
+// (and the few messages made before or outside a [`crate::ingest::Loaded`]) speak the
+// workbook's language. Set once per command, by the reader.
+thread_local! {
+    // One per thread, not one per process: the binary sets and reads it on its main thread,
+    // and library callers running several loads at once (the test suite does) never see each
+    // other's workbook language.
+    static CURRENT: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
 
 /// Record the language of the workbook being worked on.
 pub fn set_current(lang: Lang) {
-    CURRENT.store(
-        match lang {
-            Lang::Ko => 1,
-            Lang::En => 2,
-        },
-        Ordering::Relaxed,
-    );
+    CURRENT.set(match lang {
+        Lang::Ko => 1,
+        Lang::En => 2,
+    });
 }
 
 /// The language of the workbook being worked on, when one was read.
 pub fn current() -> Option<Lang> {
-    match CURRENT.load(Ordering::Relaxed) {
+    match CURRENT.get() {
         1 => Some(Lang::Ko),
         2 => Some(Lang::En),
         _ => None,
