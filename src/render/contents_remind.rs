@@ -2,7 +2,6 @@
 //! language. The terminal table and CSV of `dangol remind` use the same tables.
 
 use super::columns::{self, Column, Fact, Kind, Out};
-use super::eml::csv_safe;
 use crate::analysis::customers::{CustomerTable, Grade};
 use crate::analysis::remind::{NextAction, Reminder};
 use crate::model::Lang;
@@ -165,31 +164,11 @@ pub fn reminders_terminal(reminders: &[Reminder], lang: Lang) -> SheetTable {
 /// `dangol remind --format csv`: every CSV column; text that could start a formula gets the
 /// text mark (dates, numbers, amounts and cell references are written as they are).
 pub fn reminders_csv(reminders: &[Reminder], money_dp: u32) -> anyhow::Result<String> {
-    let cols = remind_columns();
-    let cols: Vec<_> = cols.iter().filter(|c| c.csv).collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(cols.iter().map(|c| c.key))?;
-    for row in remind_rows(reminders, money_dp) {
-        w.write_record(cols.iter().map(|c| {
-            let text = match (c.get)(&row, Out::Data) {
-                Fact::None => String::new(),
-                Fact::Text(s) => s,
-                Fact::Int(n) => n.to_string(),
-                Fact::Dec(d) => d.to_string(),
-                Fact::Date(d) => d.to_string(),
-                Fact::Bool(b) => b.to_string(),
-                Fact::List(v) => v.join(", "),
-                Fact::Float(v, _) => v.to_string(),
-            };
-            match c.kind {
-                Kind::Text | Kind::Key | Kind::Email | Kind::Phone => csv_safe(&text),
-                _ => text,
-            }
-        }))?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(String::from_utf8(bytes)?)
+    let rows = remind_rows(reminders, money_dp);
+    Ok(String::from_utf8(columns::data_csv(
+        &remind_columns(),
+        &rows,
+    )?)?)
 }
 
 /// The customers to call instead of e-mailing (and those who cannot be reached): JSON only.
