@@ -723,6 +723,48 @@ impl crate::rules::Metrics for WithGroups<'_> {
     }
 }
 
+/// What `dangol groups add` found for one e-mail of its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddVerdict {
+    /// A customer not yet in the group: to be added.
+    Add,
+    /// Already a member on the as-of day.
+    Already,
+    /// No customer has this e-mail.
+    Unknown,
+    /// Listed earlier in the same list.
+    Duplicate,
+}
+
+/// Each e-mail of `list` with what adding it to `group` would do, in list order (empty for
+/// a group that does not exist).
+pub fn add_verdicts(
+    list: &[String],
+    book: &GroupBook<'_>,
+    table: &CustomerTable,
+    group: &str,
+) -> Vec<(String, AddVerdict)> {
+    let Some(g) = book.group(group) else {
+        return Vec::new();
+    };
+    let members = book.members_on(g, table.as_of);
+    let mut seen = BTreeSet::new();
+    list.iter()
+        .map(|e| {
+            let v = if !seen.insert(e.clone()) {
+                AddVerdict::Duplicate
+            } else if !e.contains('@') || table.get(e).is_none() {
+                AddVerdict::Unknown
+            } else if members.contains(e) {
+                AddVerdict::Already
+            } else {
+                AddVerdict::Add
+            };
+            (e.clone(), v)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

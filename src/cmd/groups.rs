@@ -2,19 +2,18 @@
 //! leaves in the next days, and the price check (SPEC §7); `dangol groups add` adds members
 //! from an e-mail list, writing only with `--apply` through the one write job.
 
-use std::collections::BTreeSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::analysis::customers::CustomerTable;
-use crate::analysis::groups::{GroupBook, summaries, validate};
+use crate::analysis::groups::{AddVerdict, GroupBook, add_verdicts, summaries, validate};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::{Problem, Severity};
+use crate::render::contents_edits::{self as edits, AddOutcome};
 use crate::render::contents_groups as cg;
 use crate::render::{csv_out, terminal};
 use crate::settings::Role;
@@ -185,48 +184,12 @@ fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// What `groups add` found for each e-mail of the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Verdict {
-    Add,
-    Already,
-    Unknown,
-    Duplicate,
-}
-
 /// The e-mails of a list: split on commas, semicolons and new lines, trimmed, lower-cased.
 fn parse_list(text: &str) -> Vec<String> {
     text.trim_start_matches('\u{feff}')
         .split([',', ';', '\n', '\r'])
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn classify(
-    list: &[String],
-    book: &GroupBook<'_>,
-    table: &CustomerTable,
-    group: &str,
-) -> Vec<(String, Verdict)> {
-    let Some(g) = book.group(group) else {
-        return Vec::new();
-    };
-    let members = book.members_on(g, table.as_of);
-    let mut seen = BTreeSet::new();
-    list.iter()
-        .map(|e| {
-            let v = if !seen.insert(e.clone()) {
-                Verdict::Duplicate
-            } else if !e.contains('@') || table.get(e).is_none() {
-                Verdict::Unknown
-            } else if members.contains(e) {
-                Verdict::Already
-            } else {
-                Verdict::Add
-            };
-            (e.clone(), v)
-        })
         .collect()
 }
 
@@ -268,61 +231,36 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let book = GroupBook::new(&loaded.data, &loaded.settings);
     if book.group(&a.group).is_none() {
         let names: Vec<&str> = book.groups.iter().map(|g| g.name.as_str()).collect();
-        eprintln!(
-            "dangol: error: no group named {:?} (groups: {})",
-            a.group,
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            }
-        );
+        eprintln!("dangol: error: {}", edits::no_such_group(&a.group, &names));
         return Ok(Exit::Failure);
     }
     let table = book.table_on(as_of);
-    let verdicts = classify(&list, &book, &table, &a.group);
-    let count = |v: &Verdict| verdicts.iter().filter(|x| &x.1 == v).count();
-    let mut text = String::new();
-    for (e, v) in &verdicts {
-        let label = match v {
-            Verdict::Add => "add",
-            Verdict::Already => "already a member",
-            Verdict::Unknown => "unknown (no customer has this e-mail)",
-            Verdict::Duplicate => "duplicate (listed earlier)",
-        };
-        text.push_str(&format!("{e}: {label}\n"));
-    }
+    let verdicts = add_verdicts(&list, &book, &table, &a.group);
     let new: Vec<&str> = verdicts
         .iter()
-        .filter(|x| x.1 == Verdict::Add)
+        .filter(|x| x.1 == AddVerdict::Add)
         .map(|x| x.0.as_str())
         .collect();
-    text.push_str(&format!(
-        "{}: {} to add, {} already members, {} unknown, {} duplicates\n",
-        a.group,
-        new.len(),
-        count(&Verdict::Already),
-        count(&Verdict::Unknown),
-        count(&Verdict::Duplicate)
-    ));
-    match (&job, new.is_empty()) {
-        (None, false) => text.push_str("nothing written; run again with --apply to add them\n"),
-        (Some(_) | None, true) => text.push_str("nothing to add\n"),
+    let text = match (&job, new.is_empty()) {
+        (None, false) => edits::groups_add_report(&a.group, &verdicts, AddOutcome::NotApplied),
+        (Some(_) | None, true) => {
+            edits::groups_add_report(&a.group, &verdicts, AddOutcome::NothingToAdd)
+        }
         (Some(job), false) => {
-            let (sheet, edits) = member_edits(&loaded, &a.group, &new, as_of, &g.limits)?;
-            let bytes = writeback::edit_cells_with(&a.workbook, &sheet, &edits, &g.limits)?;
+            let (sheet, cell_edits) = member_edits(&loaded, &a.group, &new, as_of, &g.limits)?;
+            let bytes = writeback::edit_cells_with(&a.workbook, &sheet, &cell_edits, &g.limits)?;
             let report = job.commit(&bytes)?;
             for w in report.warnings.iter().filter(|_| !g.quiet) {
                 eprintln!("dangol: warning: {w}");
             }
-            text.push_str(&format!(
-                "added {} rows to {} ({})\n",
-                new.len(),
-                sheet,
-                report.target.display()
-            ));
+            let outcome = AddOutcome::Added {
+                rows: new.len(),
+                sheet: &sheet,
+                target: &report.target,
+            };
+            edits::groups_add_report(&a.group, &verdicts, outcome)
         }
-    }
+    };
     if !g.quiet {
         super::emit(&text)?;
     }

@@ -25,6 +25,7 @@ use crate::ingest::source::Input;
 use crate::ingest::stock::{StockItem, product_key};
 use crate::model::Lang;
 use crate::model::values::{header_key, parse_money};
+use crate::render::contents_edits::{ImportOutcome, ImportReport, import_report};
 use crate::settings::Role;
 use crate::writeback::{self, CellEdit, EditValue, WriteJob, WriteOptions};
 
@@ -395,31 +396,26 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let export = read_export(&text).with_context(|| args.file.display().to_string())?;
     let loaded = super::load(&args.workbook, g)?;
     let plan = plan(&loaded, &export, &g.limits)?;
-    let file = args.file.display();
-    let mut report = String::new();
-    for u in &export.unusable {
-        report.push_str(&format!("{file} {u}; skipped\n"));
-    }
-    report.push_str(&format!(
-        "{} products: {} new, {} changed, {} unchanged, {} unusable rows\n",
-        export.products.len(),
-        plan.added,
-        plan.updated,
-        plan.unchanged,
-        export.unusable.len()
-    ));
-    if args.apply && !plan.edits.is_empty() {
+    let outcome = if args.apply && !plan.edits.is_empty() {
         write(&loaded, &plan, g)?;
-        report.push_str(&format!(
-            "wrote the Stock sheet '{}' of {}\n",
-            plan.sheet,
-            args.workbook.display()
-        ));
+        ImportOutcome::Wrote {
+            sheet: &plan.sheet,
+            workbook: &args.workbook,
+        }
     } else if plan.edits.is_empty() {
-        report.push_str("nothing to change\n");
+        ImportOutcome::NothingToChange
     } else {
-        report.push_str("nothing written: run again with --apply to write these changes\n");
-    }
+        ImportOutcome::NotApplied
+    };
+    let report = import_report(&ImportReport {
+        file: &args.file,
+        unusable: &export.unusable,
+        products: export.products.len(),
+        added: plan.added,
+        updated: plan.updated,
+        unchanged: plan.unchanged,
+        outcome,
+    });
     if !g.quiet {
         super::emit(&report)?;
     }

@@ -1,7 +1,6 @@
 //! `dangol report`: the weekly PDF (SPEC §5) — KPIs against the week before, the 12-week
 //! trend, the week's quote funnel, top customers, grade changes and reminders due.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate, Weekday};
@@ -10,7 +9,6 @@ use crate::analysis::weekly::{Week, WeeklyReport};
 use crate::cli::Global;
 use crate::exit::Exit;
 use crate::ingest::Loaded;
-use crate::ingest::source::Input;
 use crate::model::CellRef;
 use crate::render::output::{self, Backups, Kind};
 use crate::render::pdf::{FontSource, PdfWarning, TextKind, render_weekly_pdf};
@@ -90,7 +88,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         .as_ref()
         .map_or(FontSource::Embedded, |p| FontSource::Path(p.clone()));
     let (bytes, warnings) = render_weekly_pdf(&report, &font)?;
-    for w in annotate(&loaded, g.encoding.as_deref(), &g.limits, &report, warnings) {
+    for w in annotate(&loaded, &report, warnings) {
         let line = crate::msg!(loaded.lang, WarningLine, message = w);
         eprintln!("{}", crate::render::terminal::stderr_line(&line));
     }
@@ -134,16 +132,9 @@ pub fn build_report(l: &Loaded, as_of: NaiveDate) -> anyhow::Result<WeeklyReport
 /// The renderer's warnings in the workbook's language, with where a string came from added
 /// to the "font lacks" ones: the settings cell or file line of the shop name, the quote row of
 /// a reminder's customer or quote id, the sales cell of a customer name (the first row spelling
-/// it so, found by reading the sales sheets again — only when such a warning exists). The
+/// it so, which the sales ledger kept as it read them: the workbook is not read again). The
 /// warnings are facts ([`PdfWarning`]), so this matches on what they are, never on their text.
-fn annotate(
-    l: &Loaded,
-    encoding: Option<&str>,
-    limits: &crate::ingest::guard::Limits,
-    r: &WeeklyReport,
-    warnings: Vec<PdfWarning>,
-) -> Vec<String> {
-    let mut name_cells: Option<BTreeMap<String, CellRef>> = None;
+fn annotate(l: &Loaded, r: &WeeklyReport, warnings: Vec<PdfWarning>) -> Vec<String> {
     let mut names: Vec<&str> = r.top_customers.iter().map(|t| t.name.as_str()).collect();
     names.extend(r.grade_changes.iter().map(|g| g.customer.as_str()));
     warnings
@@ -175,13 +166,10 @@ fn annotate(
                 _ => {}
             }
             if *kind == TextKind::CustomerName
-                && let Some(name) = names.iter().find(|n| **n == text.as_str())
+                && names.contains(&text.as_str())
+                && let Some(c) = name_cell(l, text)
             {
-                let cells =
-                    name_cells.get_or_insert_with(|| find_name_cells(l, encoding, limits, &names));
-                if let Some(c) = cells.get(*name) {
-                    return with(c);
-                }
+                return with(&c);
             }
             shown
         })
@@ -198,36 +186,58 @@ fn field_cell(l: &Loaded, row_cell: &CellRef, field: &str) -> CellRef {
         .map_or_else(|| row_cell.clone(), |(_, col, _)| row_cell.at_col(*col))
 }
 
-/// The first cell of the sales sheets' customer column holding each of `names`.
-fn find_name_cells(
-    l: &Loaded,
-    encoding: Option<&str>,
-    limits: &crate::ingest::guard::Limits,
-    names: &[&str],
-) -> BTreeMap<String, CellRef> {
-    let mut found: BTreeMap<String, CellRef> = BTreeMap::new();
-    let Ok(mut input) = Input::open_with(&l.path, encoding, limits) else {
-        return found;
-    };
-    for sheet in l.data.sheets.iter().filter(|s| s.role == Some(Role::Sales)) {
-        let Some(col) = sheet
-            .columns
-            .iter()
-            .find(|(f, _, _)| *f == "customer")
-            .map(|(_, c, _)| *c)
-        else {
-            continue;
+/// The cell of the sales sheets' customer column where the spelling `name` was first read.
+fn name_cell(l: &Loaded, name: &str) -> Option<CellRef> {
+    let (sheet, row) = l.data.sales.first_cell_of(name)?;
+    let col = l
+        .data
+        .sheets
+        .iter()
+        .find(|s| s.name == sheet && s.role == Some(Role::Sales))?
+        .columns
+        .iter()
+        .find(|(f, _, _)| *f == "customer")?
+        .1;
+    Some(CellRef::new(sheet, row, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A customer name the font lacks is named with its sales cell from what the first read
+    /// kept: the workbook is gone before the warning is worded, and the cell is still there.
+    #[test]
+    fn a_name_the_font_lacks_is_placed_without_reading_the_workbook_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.csv");
+        std::fs::write(
+            &path,
+            "Date,Customer,Amount\n\
+             2025-04-08,Bright Mart,10\n\
+             2025-04-15,Bright Mart,20\n\
+             2025-04-16,Acme \u{1D11E} Music,30\n\
+             2025-04-17,Acme \u{1D11E} Music,5\n",
+        )
+        .unwrap();
+        let loaded = crate::ingest::load(&path, &crate::ingest::ReadOptions::default()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let report = build_report(&loaded, NaiveDate::from_ymd_opt(2025, 4, 21).unwrap()).unwrap();
+        let lacks = |text: &str| PdfWarning::FontLacks {
+            ch: '\u{1D11E}',
+            kind: TextKind::CustomerName,
+            text: text.into(),
         };
-        let _ = input.for_each_row(&sheet.name, |row, cells| {
-            if row > sheet.header_row
-                && let Some(t) = cells.get(col as usize).and_then(crate::ingest::cells::text)
-                && names.contains(&t.trim())
-                && !found.contains_key(t.trim())
-            {
-                found.insert(t.trim().to_string(), CellRef::new(&sheet.name, row, col));
-            }
-            found.len() < names.len()
-        });
+        assert_eq!(
+            annotate(
+                &loaded,
+                &report,
+                vec![lacks("Acme \u{1D11E} Music"), lacks("Nobody \u{1D11E}")]
+            ),
+            [
+                "font lacks '\u{1D11E}' (U+1D11E) in customer name \"Acme \u{1D11E} Music\" (shop!B4)",
+                "font lacks '\u{1D11E}' (U+1D11E) in customer name \"Nobody \u{1D11E}\"",
+            ]
+        );
     }
-    found
 }

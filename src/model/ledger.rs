@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
-use super::{SaleKind, SaleRow};
+use super::{CellRef, SaleKind, SaleRow};
 
 /// One order (all lines sharing an order id, or one row when there is no order-id column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,11 +307,48 @@ impl<V> IntoIterator for TextMap<V> {
     }
 }
 
+/// Where a spelling of a name was first read: a row (0-based) of the sheet at `sheet` in
+/// [`SalesLedger::sheets`] (its column is the sheet's customer column). Eight bytes, so a
+/// warning about a name can name its cell without reading the workbook again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FirstCell {
+    pub sheet: u32,
+    pub row: u32,
+}
+
+impl FirstCell {
+    /// The first cell of `cell`'s row, its sheet numbered in `sheets` (added when new).
+    fn of(cell: &CellRef, sheets: &mut Vec<String>) -> FirstCell {
+        let i = sheets
+            .iter()
+            .position(|s| *s == cell.sheet)
+            .unwrap_or_else(|| {
+                sheets.push(cell.sheet.clone());
+                sheets.len() - 1
+            });
+        FirstCell {
+            sheet: u32::try_from(i).unwrap_or(u32::MAX),
+            row: cell.row,
+        }
+    }
+}
+
+/// The sheet numbers of `other` in `sheets` (its new names added), and whether they are the
+/// same numbers.
+fn sheet_map(sheets: &mut Vec<String>, other: &[String]) -> (Vec<u32>, bool) {
+    let map: Vec<u32> = other
+        .iter()
+        .map(|name| FirstCell::of(&CellRef::new(name.as_str(), 0, 0), sheets).sheet)
+        .collect();
+    let same = map.iter().enumerate().all(|(i, m)| *m as usize == i);
+    (map, same)
+}
+
 /// Everything dangol keeps about one customer's purchases.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerLedger {
-    /// Each spelling of the name → (times seen, latest time seen).
-    pub names: TextMap<(u32, NaiveDateTime)>,
+    /// Each spelling of the name → (times seen, latest time seen, where first read).
+    pub names: TextMap<(u32, NaiveDateTime, FirstCell)>,
     pub email: Option<String>,
     /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
     pub phones: Vec<String>,
@@ -332,9 +369,11 @@ impl CustomerLedger {
     }
 
     /// Add one row of this customer (an order line or a return; never a void).
-    fn add(&mut self, row: &SaleRow, order_key: u64) {
+    fn add(&mut self, row: &SaleRow, order_key: u64, sheets: &mut Vec<String>) {
         if let Some(n) = &row.name {
-            let e = self.names.slot(n, || (0, row.at));
+            let e = self
+                .names
+                .slot(n, || (0, row.at, FirstCell::of(&row.cell, sheets)));
             e.0 += 1;
             e.1 = e.1.max(row.at);
         }
@@ -364,10 +403,11 @@ impl CustomerLedger {
 
     /// Merge another ledger of the same customer (from another sheet or thread).
     pub fn merge(&mut self, other: &CustomerLedger) {
-        for (n, (c, t)) in other.names.iter() {
-            let e = self.names.slot(n, || (0, *t));
+        for (n, (c, t, first)) in other.names.iter() {
+            let e = self.names.slot(n, || (0, *t, *first));
             e.0 += c;
             e.1 = e.1.max(*t);
+            e.2 = e.2.min(*first);
         }
         if self.email.is_none() {
             self.email.clone_from(&other.email);
@@ -391,8 +431,9 @@ impl CustomerLedger {
     /// kept in row order. Only for parts without channels (an order spanning both parts would
     /// count its channel twice).
     fn absorb(&mut self, other: CustomerLedger) {
-        for (n, (c, t)) in other.names {
-            let e = self.names.slot(&n, || (0, t));
+        // This part was read first: its first cells stay.
+        for (n, (c, t, first)) in other.names {
+            let e = self.names.slot(&n, || (0, t, first));
             e.0 += c;
             e.1 = e.1.max(t);
         }
@@ -410,6 +451,16 @@ impl CustomerLedger {
         }
         self.orders.absorb(other.orders);
         self.returns.extend(other.returns);
+    }
+
+    /// The first cells' sheet numbers changed by `map` (another ledger's numbering).
+    fn renumber(&mut self, map: &[u32]) {
+        for (_, (_, _, first)) in &mut self.names.0 {
+            first.sheet = map
+                .get(first.sheet as usize)
+                .copied()
+                .unwrap_or(first.sheet);
+        }
     }
 }
 
@@ -434,6 +485,9 @@ pub struct SalesLedger {
     pub later_rows: u64,
     /// Rows dated after both the as-of day and today (reported as warnings, not added).
     pub future_rows: u64,
+    /// The sheets names were read from, in the order first seen (the sheet order): what a
+    /// [`FirstCell`] numbers.
+    pub sheets: Vec<String>,
 }
 
 impl SalesLedger {
@@ -467,20 +521,29 @@ impl SalesLedger {
         };
         // Look up by reference first: most rows belong to a customer already seen, and the
         // entry API would allocate a key copy for every row.
+        let sheets = &mut self.sheets;
         match self.customers.get_mut(key) {
-            Some(c) => c.add(row, order_key),
+            Some(c) => c.add(row, order_key, sheets),
             None => self
                 .customers
                 .entry(key.clone())
                 .or_default()
-                .add(row, order_key),
+                .add(row, order_key, sheets),
         }
     }
 
     /// Merge a ledger built from another part of the data.
     pub fn merge(&mut self, other: &SalesLedger) {
+        let (map, same) = sheet_map(&mut self.sheets, &other.sheets);
         for (k, c) in &other.customers {
-            self.customers.entry(k.clone()).or_default().merge(c);
+            let mine = self.customers.entry(k.clone()).or_default();
+            if same {
+                mine.merge(c);
+            } else {
+                let mut c = c.clone();
+                c.renumber(&map);
+                mine.merge(&c);
+            }
         }
         self.anonymous_orders.merge(&other.anonymous_orders);
         self.anonymous_returns
@@ -499,7 +562,13 @@ impl SalesLedger {
     /// by value: the result is the ledger that adding that part's rows after this part's rows
     /// gives — returns stay in row order, unlike [`SalesLedger::merge`], which sorts them. Only
     /// for parts without a channel column (see [`CustomerLedger::absorb`]).
-    pub fn absorb(&mut self, other: SalesLedger) {
+    pub fn absorb(&mut self, mut other: SalesLedger) {
+        let (map, same) = sheet_map(&mut self.sheets, &other.sheets);
+        if !same {
+            for c in other.customers.values_mut() {
+                c.renumber(&map);
+            }
+        }
         if self.customers.is_empty() {
             self.customers = other.customers;
         } else {
@@ -538,6 +607,18 @@ impl SalesLedger {
         t
     }
 
+    /// The sheet and row (0-based) where the spelling `name` was first read, over every
+    /// customer: the first in sheet order, then row order.
+    pub fn first_cell_of(&self, name: &str) -> Option<(&str, u32)> {
+        let first = self
+            .customers
+            .values()
+            .filter_map(|c| c.names.get(name).map(|e| e.2))
+            .min()?;
+        let sheet = self.sheets.get(first.sheet as usize)?;
+        Some((sheet.as_str(), first.row))
+    }
+
     /// Sort return lists so that ledgers built in any row order compare equal.
     pub fn normalise(&mut self) {
         self.anonymous_returns.sort();
@@ -555,6 +636,60 @@ mod tests {
         chrono::NaiveDate::from_ymd_opt(2024, 3, day)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .expect("a date")
+    }
+
+    /// A row of `customer` spelled `name`, read at `sheet` row `row`.
+    fn named(sheet: &str, row: u32, customer: &str, name: &str) -> SaleRow {
+        SaleRow {
+            cell: CellRef::new(sheet, row, 0),
+            at: at(1 + row),
+            customer: Some(customer.into()),
+            name: Some(name.into()),
+            email: None,
+            phone: None,
+            order_id: None,
+            product: None,
+            amount: Decimal::ONE,
+            kind: SaleKind::Order,
+            channel: None,
+        }
+    }
+
+    #[test]
+    fn each_spelling_keeps_the_cell_it_was_first_read_from_across_parts() {
+        let rows = [
+            named("Sales", 4, "kim", "Kim"),
+            named("Sales", 2, "kim", "KIM"),
+            named("Sales", 7, "lee", "Lee"),
+            named("Online", 1, "kim", "Kim"),
+            named("Online", 3, "park", "Park"),
+        ];
+        let mut whole = SalesLedger::default();
+        for (i, r) in rows.iter().enumerate() {
+            whole.add(r, &format!("#{i}"));
+        }
+        assert_eq!(whole.sheets, ["Sales", "Online"]);
+        assert_eq!(whole.first_cell_of("Kim"), Some(("Sales", 4)));
+        assert_eq!(whole.first_cell_of("KIM"), Some(("Sales", 2)));
+        assert_eq!(whole.first_cell_of("Park"), Some(("Online", 3)));
+        assert_eq!(whole.first_cell_of("Choi"), None);
+        // Read as two parts (a part numbering only the sheet it read), taken in in order or
+        // merged: the same cells.
+        let (mut a, mut b) = (SalesLedger::default(), SalesLedger::default());
+        for (i, r) in rows.iter().enumerate() {
+            let part = if i < 3 { &mut a } else { &mut b };
+            part.add(r, &format!("#{i}"));
+        }
+        assert_eq!(b.first_cell_of("Kim"), Some(("Online", 1)));
+        let mut merged = a.clone();
+        merged.merge(&b);
+        a.absorb(b);
+        for l in [&a, &merged] {
+            assert_eq!(l.sheets, ["Sales", "Online"]);
+            for name in ["Kim", "KIM", "Lee", "Park"] {
+                assert_eq!(l.first_cell_of(name), whole.first_cell_of(name), "{name}");
+            }
+        }
     }
 
     #[test]

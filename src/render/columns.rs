@@ -279,6 +279,22 @@ impl<T: ?Sized> Column<T> {
         }
     }
 
+    /// A column of the terminal table only, with its header as `(ko, en)`: where the
+    /// terminal shows a value of a sheet column's key otherwise (the sheet column, earlier in
+    /// the list, gives JSON and CSV theirs).
+    pub const fn terminal_only(
+        key: &'static str,
+        label: (&'static str, &'static str),
+        kind: Kind,
+        get: fn(&T, Out) -> Fact,
+    ) -> Self {
+        Column {
+            json: false,
+            csv: false,
+            ..Self::data(key, kind, get).terminal(label, Place::Yes)
+        }
+    }
+
     /// The same column, also in the terminal table under `label` at `place`.
     #[must_use]
     pub const fn terminal(self, label: (&'static str, &'static str), place: Place) -> Self {

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::columns::{self, Column, Kind};
 use super::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
-use crate::analysis::customers::{CustomerTable, Direction, GradeChange};
+use crate::analysis::customers::{CustomerTable, GradeChange};
 use crate::analysis::funnel::{Breakdown, GroupBy, PipelineFunnel, QUOTE_STAGES, QuoteFunnel};
-use crate::analysis::weekly::{Kpis, WeeklyReport, pct_change};
+use crate::analysis::weekly::{Kpis, TopCustomer, WeekRevenue, WeeklyReport, pct_change};
 use crate::model::Lang;
 use crate::settings::{FunnelMode, GradeKind};
 
@@ -25,10 +26,6 @@ fn headers(lang: Lang, cols: &[(&'static str, &'static str)]) -> Vec<&'static st
 fn count(n: u64) -> Cell {
     // Counts of rows in one workbook are far below i64::MAX.
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
-fn opt_text(s: Option<&str>) -> Cell {
-    s.map_or(Cell::Empty, Cell::text)
 }
 
 fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell) -> Cell {
@@ -54,6 +51,15 @@ fn unit_name(unit: crate::analysis::funnel::CountUnit, lang: Lang) -> &'static s
         CountUnit::Customer => lang.pick("고객 단위", "per customer"),
         CountUnit::Deal => lang.pick("거래 단위", "per deal"),
     }
+}
+
+/// A funnel table's heading: its name, mode and unit (`견적 퍼널 (reach 모드, 견적 단위)`).
+fn funnel_title(name: &str, t: &crate::analysis::funnel::FunnelTable, lang: Lang) -> String {
+    format!(
+        "{name} ({}, {})",
+        mode_name(t.mode, lang),
+        unit_name(t.unit, lang)
+    )
 }
 
 /// A breakdown as one wide table: group, a count per stage, and the conversion to stage
@@ -109,12 +115,7 @@ pub fn funnel(
     let mut tables = Vec::new();
     let week_h = lang.pick("주", "Week");
     if let Some(q) = quote {
-        let title = format!(
-            "{} ({}, {})",
-            lang.pick("견적 퍼널", "Quote funnel"),
-            mode_name(q.table.mode, lang),
-            unit_name(q.table.unit, lang)
-        );
+        let title = funnel_title(lang.pick("견적 퍼널", "Quote funnel"), &q.table, lang);
         tables.push(super::funnel::sheet_stage_table(title, &q.table, lang));
         let stages: Vec<String> = QUOTE_STAGES
             .iter()
@@ -166,32 +167,19 @@ pub fn funnel(
         }
     }
     if let Some(p) = pipeline {
-        let title = format!(
-            "{} ({}, {})",
+        let title = funnel_title(
             lang.pick("파이프라인 퍼널", "Pipeline funnel"),
-            mode_name(p.table.mode, lang),
-            unit_name(p.table.unit, lang)
+            &p.table,
+            lang,
         );
         tables.push(super::funnel::sheet_stage_table(title, &p.table, lang));
-        let cols = headers(
+        let lost = columns::sheet_table(
+            super::funnel::LOST_COLUMNS,
+            lang.pick("이탈 단계 (파이프라인)", "Lost at stage (pipeline)")
+                .to_string(),
+            &p.table.lost,
             lang,
-            &[
-                ("도달 단계", "Reached stage"),
-                ("이탈 사유", "Lost as"),
-                ("수", "Count"),
-            ],
         );
-        let mut lost = SheetTable::new(
-            lang.pick("이탈 단계 (파이프라인)", "Lost at stage (pipeline)"),
-            &cols,
-        );
-        for l in &p.table.lost {
-            lost.push(vec![
-                opt_text(l.at_stage.as_deref()),
-                Cell::text(l.reason.as_str()),
-                count(l.count),
-            ]);
-        }
         tables.push(lost);
         let conv = p.stages.len().saturating_sub(1);
         tables.push(breakdown_table(
@@ -215,18 +203,6 @@ pub fn funnel(
 
 /// The Grade Changes sheet: upgrades and downgrades since `since` (the previous week's end).
 pub fn grade_changes(changes: &[GradeChange], since: NaiveDate, lang: Lang) -> SheetContent {
-    let cols = headers(
-        lang,
-        &[
-            ("고객", "Customer"),
-            ("고객 키", "Key"),
-            ("등급 종류", "Grade kind"),
-            ("이전 등급", "From"),
-            ("현재 등급", "To"),
-            ("변동", "Change"),
-            ("사유", "Reason"),
-        ],
-    );
     let title = format!(
         "{} {} {}",
         lang.pick("등급 변동:", "Grade changes since"),
@@ -235,28 +211,52 @@ pub fn grade_changes(changes: &[GradeChange], since: NaiveDate, lang: Lang) -> S
     )
     .trim_end()
     .to_string();
-    let mut t = SheetTable::new(title, &cols);
-    for c in changes {
-        t.push(vec![
-            Cell::text(c.name.as_str()),
-            Cell::text(c.key.as_str()),
-            Cell::text(match c.kind {
-                GradeKind::Vip => "VIP",
-                GradeKind::Responder => lang.pick("응답", "Responder"),
-            }),
-            Cell::text(c.from.name.in_lang(lang)),
-            Cell::text(c.to.name.in_lang(lang)),
-            Cell::text(match c.direction {
-                Direction::Upgrade => lang.pick("상향", "Upgrade"),
-                Direction::Downgrade => lang.pick("하향", "Downgrade"),
-            }),
-            Cell::text(c.reason_in(lang)),
-        ]);
-    }
     SheetContent {
         sheet: GeneratedSheet::GradeChanges,
-        tables: vec![t],
+        tables: vec![columns::sheet_table(
+            super::customers::CHANGE_COLUMNS,
+            title,
+            changes,
+            lang,
+        )],
     }
+}
+
+/// The Weekly sheet's 12-week revenue trend.
+const TREND_COLUMNS: &[Column<WeekRevenue>] = {
+    type C = Column<WeekRevenue>;
+    &[
+        C::sheet("week", ("주", "Week"), Kind::Text, |w, _| {
+            w.week.label().into()
+        }),
+        C::sheet("from", ("시작", "From"), Kind::Date, |w, _| {
+            w.week.start().into()
+        }),
+        C::sheet("to", ("끝", "To"), Kind::Date, |w, _| w.week.end().into()),
+        C::sheet("revenue", ("매출", "Revenue"), Kind::Money, |w, _| {
+            w.revenue.into()
+        }),
+    ]
+};
+
+/// A top customer of the week with their rank (1 = first).
+struct Ranked<'a>(u64, &'a TopCustomer);
+
+/// The Weekly sheet's top customers of the week.
+fn top_columns<'a>() -> [Column<Ranked<'a>>; 4] {
+    type C<'a> = Column<Ranked<'a>>;
+    [
+        C::sheet("rank", ("순위", "Rank"), Kind::Count, |r, _| r.0.into()),
+        C::sheet("customer", ("고객", "Customer"), Kind::Text, |r, _| {
+            r.1.name.as_str().into()
+        }),
+        C::sheet("orders", ("주문 수", "Orders"), Kind::Count, |r, _| {
+            r.1.orders.into()
+        }),
+        C::sheet("revenue", ("매출", "Revenue"), Kind::Money, |r, _| {
+            r.1.revenue.into()
+        }),
+    ]
 }
 
 /// Fraction (0.25) → percent units (25).
@@ -265,10 +265,6 @@ fn rate_pct(r: Decimal) -> Decimal {
 }
 
 /// The Weekly sheet: the KPI table of the PDF, the 12-week revenue trend, the top customers.
-#[expect(
-    clippy::too_many_lines,
-    reason = "split when the weekly sheet is described once, one table per section"
-)]
 pub fn weekly(r: &WeeklyReport) -> SheetContent {
     let lang = r.lang;
     let cols = headers(
@@ -291,50 +287,55 @@ pub fn weekly(r: &WeeklyReport) -> SheetContent {
     // Typed values for the same eight rows `render::weekly::kpi_rows` formats for the PDF.
     type Pick = fn(&Kpis) -> Option<Decimal>;
     #[derive(Clone, Copy)]
-    enum Kind {
+    enum Shown {
         Money,
         Count,
         Rate,
     }
-    type Line = (&'static str, &'static str, Pick, Kind);
+    type Line = (&'static str, &'static str, Pick, Shown);
     let rows: [Line; 8] = [
-        ("Revenue", "매출", |k| Some(k.revenue), Kind::Money),
+        ("Revenue", "매출", |k| Some(k.revenue), Shown::Money),
         (
             "Orders",
             "주문 수",
             |k| Some(Decimal::from(k.orders)),
-            Kind::Count,
+            Shown::Count,
         ),
         (
             "Customers",
             "구매 고객",
             |k| Some(Decimal::from(k.customers)),
-            Kind::Count,
+            Shown::Count,
         ),
         (
             "New customers",
             "신규 고객",
             |k| Some(Decimal::from(k.new_customers)),
-            Kind::Count,
+            Shown::Count,
         ),
-        ("Average order", "평균 주문액", |k| k.avg_order, Kind::Money),
+        (
+            "Average order",
+            "평균 주문액",
+            |k| k.avg_order,
+            Shown::Money,
+        ),
         (
             "Quotes sent",
             "견적 발송",
             |k| Some(Decimal::from(k.quotes_sent)),
-            Kind::Count,
+            Shown::Count,
         ),
         (
             "Open rate",
             "열람률",
             |k| k.open_rate.map(rate_pct),
-            Kind::Rate,
+            Shown::Rate,
         ),
         (
             "Conversion rate",
             "전환율",
             |k| k.conversion_rate.map(rate_pct),
-            Kind::Rate,
+            Shown::Rate,
         ),
     ];
     let decimals = r.currency.decimals();
@@ -342,9 +343,9 @@ pub fn weekly(r: &WeeklyReport) -> SheetContent {
         // Values as shown (money in the currency's decimals, rates to 0.1 %), so the change
         // is the difference of what the reader sees.
         let (cell, dp): (fn(Decimal) -> Cell, u32) = match kind {
-            Kind::Money => (Cell::Money, decimals),
-            Kind::Count => (num_int, 0),
-            Kind::Rate => (Cell::Percent, 1),
+            Shown::Money => (Cell::Money, decimals),
+            Shown::Count => (num_int, 0),
+            Shown::Rate => (Cell::Percent, 1),
         };
         let shown = |v: Option<Decimal>| {
             v.map(|d| d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
@@ -369,46 +370,24 @@ pub fn weekly(r: &WeeklyReport) -> SheetContent {
         ]);
     }
 
-    let cols = headers(
+    let trend = columns::sheet_table(
+        TREND_COLUMNS,
+        lang.pick("최근 12주 매출", "Revenue, last 12 weeks")
+            .to_string(),
+        &r.trend,
         lang,
-        &[
-            ("주", "Week"),
-            ("시작", "From"),
-            ("끝", "To"),
-            ("매출", "Revenue"),
-        ],
     );
-    let mut trend = SheetTable::new(lang.pick("최근 12주 매출", "Revenue, last 12 weeks"), &cols);
-    for w in &r.trend {
-        trend.push(vec![
-            Cell::text(w.week.label()),
-            Cell::Date(w.week.start()),
-            Cell::Date(w.week.end()),
-            Cell::Money(w.revenue),
-        ]);
-    }
-
-    let cols = headers(
+    let ranked: Vec<Ranked<'_>> = (1..)
+        .zip(&r.top_customers)
+        .map(|(i, c)| Ranked(i, c))
+        .collect();
+    let top = columns::sheet_table(
+        &top_columns(),
+        lang.pick("이번 주 상위 고객", "Top customers of the week")
+            .to_string(),
+        &ranked,
         lang,
-        &[
-            ("순위", "Rank"),
-            ("고객", "Customer"),
-            ("주문 수", "Orders"),
-            ("매출", "Revenue"),
-        ],
     );
-    let mut top = SheetTable::new(
-        lang.pick("이번 주 상위 고객", "Top customers of the week"),
-        &cols,
-    );
-    for (i, c) in r.top_customers.iter().enumerate() {
-        top.push(vec![
-            count(i as u64 + 1),
-            Cell::text(c.name.as_str()),
-            count(c.orders),
-            Cell::Money(c.revenue),
-        ]);
-    }
     SheetContent {
         sheet: GeneratedSheet::Weekly,
         tables: vec![kpi, trend, top],

@@ -3,16 +3,21 @@
 
 use super::columns::{self, Column, Fact, Kind, Out};
 use crate::analysis::customers::{CustomerTable, Grade};
-use crate::analysis::remind::{NextAction, Reminder};
+use crate::analysis::remind::{ActionKind, NextAction, QuoteFlow, Reminder};
 use crate::model::Lang;
-use crate::render::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
+use crate::render::table::{GeneratedSheet, SheetContent, SheetTable};
 
-fn yes_no(b: bool, lang: Lang) -> Cell {
-    Cell::text(if b {
-        lang.pick("예", "yes")
-    } else {
-        lang.pick("아니오", "no")
-    })
+/// Yes/no: a boolean in data, `예`/`아니오` (`yes`/`no`) for people.
+fn yes_no(b: bool, out: Out) -> Fact {
+    match out {
+        Out::Data => b.into(),
+        Out::Show(lang) => if b {
+            lang.pick("예", "yes")
+        } else {
+            lang.pick("아니오", "no")
+        }
+        .into(),
+    }
 }
 
 /// One due reminder, with the decimals its amount keeps in JSON and CSV.
@@ -64,20 +69,9 @@ pub fn remind_columns<'a>() -> [Column<RemindRow<'a>>; 16] {
             |r, _| r.reminder.days_since_sent.into(),
         )
         .on_terminal(),
-        C::sheet(
-            "opened",
-            ("열람", "Opened"),
-            Kind::Flag,
-            |r, out| match out {
-                Out::Data => r.reminder.opened.into(),
-                Out::Show(lang) => if r.reminder.opened {
-                    lang.pick("예", "yes")
-                } else {
-                    lang.pick("아니오", "no")
-                }
-                .into(),
-            },
-        )
+        C::sheet("opened", ("열람", "Opened"), Kind::Flag, |r, out| {
+            yes_no(r.reminder.opened, out)
+        })
         .on_terminal(),
         C::data("opens", Kind::Count, |r, _| r.reminder.opens.into()).json_only(),
         C::sheet(
@@ -190,76 +184,140 @@ pub fn reminders_sheet(reminders: &[Reminder], lang: Lang) -> SheetContent {
     }
 }
 
-/// The Dashboard table: one row per customer's response flow and next action.
-pub fn dashboard_table(actions: &[NextAction], lang: Lang) -> SheetTable {
-    let cols: &[&str] = match lang {
-        Lang::Ko => &[
-            "고객",
-            "이메일",
-            "전화번호",
-            "최근 견적",
-            "견적발송일",
-            "열람",
-            "응답",
-            "전환",
-            "리마인드횟수",
-            "VIP등급",
-            "응답등급",
-            "다음 할 일",
-            "사유",
-        ],
-        Lang::En => &[
-            "Customer",
-            "Email",
-            "Phone",
-            "Last quote",
-            "Quote sent",
-            "Opened",
-            "Responded",
-            "Converted",
-            "Reminders",
-            "VIP grade",
-            "Responder grade",
-            "Next action",
-            "Reason",
-        ],
-    };
-    let mut t = SheetTable::new(
-        lang.pick("고객별 응답 흐름", "Response flow by customer"),
-        cols,
-    );
-    for a in actions {
-        let flow = a.last_quote.as_ref();
-        let flag = |f: fn(&crate::analysis::remind::QuoteFlow) -> bool| {
-            flow.map_or(Cell::Empty, |q| yes_no(f(q), lang))
-        };
-        t.push(vec![
-            Cell::text(a.name.clone()),
-            Cell::text(a.email.clone().unwrap_or_default()),
-            Cell::text(a.phone.clone().unwrap_or_default()),
-            Cell::text(flow.and_then(|q| q.quote_id.clone()).unwrap_or_default()),
-            flow.map(|q| q.sent).into(),
-            flag(|q| q.opened),
-            flag(|q| q.responded),
-            flag(|q| q.converted),
-            flow.map_or(Cell::Empty, |q| Cell::Int(i64::from(q.reminders))),
-            Cell::text(a.vip.name.in_lang(lang)),
-            Cell::text(a.responder.name.in_lang(lang)),
-            match a.action {
-                crate::analysis::remind::ActionKind::None => Cell::Empty,
-                k => Cell::text(k.label(lang)),
+/// One Dashboard row: a customer's next action, and their groups on the as-of day when the
+/// workbook has group sheets.
+pub struct DashRow<'a> {
+    pub action: &'a NextAction,
+    pub group: Option<&'a str>,
+}
+
+/// A flag of the customer's last quote (empty without one).
+fn quote_flag(r: &DashRow<'_>, out: Out, f: fn(&QuoteFlow) -> bool) -> Fact {
+    r.action
+        .last_quote
+        .as_ref()
+        .map_or(Fact::None, |q| yes_no(f(q), out))
+}
+
+/// The Dashboard columns: one row per customer's response flow and next action; the group
+/// column after the phone only when `with_group` (a workbook with group sheets, so other
+/// dashboards keep their columns).
+pub fn dashboard_columns<'a>(with_group: bool) -> Vec<Column<DashRow<'a>>> {
+    type C<'a> = Column<DashRow<'a>>;
+    let mut cols = vec![
+        C::sheet("customer", ("고객", "Customer"), Kind::Text, |r, _| {
+            r.action.name.as_str().into()
+        }),
+        C::sheet("email", ("이메일", "Email"), Kind::Email, |r, _| {
+            r.action.email.as_deref().into()
+        }),
+        C::sheet("phone", ("전화번호", "Phone"), Kind::Phone, |r, _| {
+            r.action.phone.as_deref().into()
+        }),
+        C::sheet(
+            "last_quote",
+            ("최근 견적", "Last quote"),
+            Kind::Text,
+            |r, _| {
+                r.action
+                    .last_quote
+                    .as_ref()
+                    .and_then(|q| q.quote_id.as_deref())
+                    .into()
             },
-            Cell::text(a.reason_in(lang)),
-        ]);
+        ),
+        C::sheet(
+            "quote_sent",
+            ("견적발송일", "Quote sent"),
+            Kind::Date,
+            |r, _| r.action.last_quote.as_ref().map(|q| q.sent).into(),
+        ),
+        C::sheet("opened", ("열람", "Opened"), Kind::Flag, |r, out| {
+            quote_flag(r, out, |q| q.opened)
+        }),
+        C::sheet(
+            "responded",
+            ("응답", "Responded"),
+            Kind::Flag,
+            |r, out| quote_flag(r, out, |q| q.responded),
+        ),
+        C::sheet(
+            "converted",
+            ("전환", "Converted"),
+            Kind::Flag,
+            |r, out| quote_flag(r, out, |q| q.converted),
+        ),
+        C::sheet(
+            "reminders",
+            ("리마인드횟수", "Reminders"),
+            Kind::Count,
+            |r, _| r.action.last_quote.as_ref().map(|q| q.reminders).into(),
+        ),
+        C::sheet(
+            "vip_grade",
+            ("VIP등급", "VIP grade"),
+            Kind::Text,
+            |r, out| grade(Some(&r.action.vip), out),
+        ),
+        C::sheet(
+            "responder_grade",
+            ("응답등급", "Responder grade"),
+            Kind::Text,
+            |r, out| grade(Some(&r.action.responder), out),
+        ),
+        C::sheet(
+            "next_action",
+            ("다음 할 일", "Next action"),
+            Kind::Text,
+            |r, out| match r.action.action {
+                ActionKind::None => Fact::None,
+                k => k.label(out.lang()).into(),
+            },
+        ),
+        C::sheet("reason", ("사유", "Reason"), Kind::Text, |r, out| {
+            r.action.reason_in(out.lang()).into()
+        }),
+    ];
+    if with_group {
+        cols.insert(
+            3,
+            C::sheet("group", ("그룹", "Group"), Kind::Text, |r, _| {
+                r.group.into()
+            }),
+        );
     }
-    t
+    cols
+}
+
+/// The Dashboard table, with the group column when `groups` gives each customer's groups.
+fn dashboard_table(
+    actions: &[NextAction],
+    groups: Option<&CustomerTable>,
+    lang: Lang,
+) -> SheetTable {
+    let rows: Vec<DashRow<'_>> = actions
+        .iter()
+        .map(|action| DashRow {
+            action,
+            group: groups
+                .and_then(|t| t.get(&action.customer))
+                .and_then(|c| c.group.as_deref()),
+        })
+        .collect();
+    columns::sheet_table(
+        &dashboard_columns(groups.is_some()),
+        lang.pick("고객별 응답 흐름", "Response flow by customer")
+            .to_string(),
+        &rows,
+        lang,
+    )
 }
 
 /// The Dashboard sheet.
 pub fn dashboard_sheet(actions: &[NextAction], lang: Lang) -> SheetContent {
     SheetContent {
         sheet: GeneratedSheet::Dashboard,
-        tables: vec![dashboard_table(actions, lang)],
+        tables: vec![dashboard_table(actions, None, lang)],
     }
 }
 
@@ -271,18 +329,65 @@ pub fn add_group_column(
     customers: &CustomerTable,
     lang: Lang,
 ) {
-    let Some(t) = dashboard.tables.first_mut() else {
-        return;
-    };
-    if t.rows.len() != actions.len() || t.columns.len() < 3 {
-        return;
+    if let Some(t) = dashboard.tables.first_mut() {
+        *t = dashboard_table(actions, Some(customers), lang);
     }
-    t.columns.insert(3, lang.pick("그룹", "Group").to_string());
-    for (row, a) in t.rows.iter_mut().zip(actions) {
-        let g = customers
-            .get(&a.customer)
-            .and_then(|c| c.group.clone())
-            .unwrap_or_default();
-        row.insert(3, Cell::text(g));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_has_its_group_column_after_the_phone_only_with_groups() {
+        let headers = |with_group, lang| {
+            columns::sheet_table(
+                &dashboard_columns(with_group),
+                String::new(),
+                &Vec::<DashRow<'_>>::new(),
+                lang,
+            )
+            .columns
+        };
+        assert_eq!(
+            headers(false, Lang::En),
+            [
+                "Customer",
+                "Email",
+                "Phone",
+                "Last quote",
+                "Quote sent",
+                "Opened",
+                "Responded",
+                "Converted",
+                "Reminders",
+                "VIP grade",
+                "Responder grade",
+                "Next action",
+                "Reason",
+            ]
+        );
+        assert_eq!(
+            headers(true, Lang::Ko),
+            [
+                "고객",
+                "이메일",
+                "전화번호",
+                "그룹",
+                "최근 견적",
+                "견적발송일",
+                "열람",
+                "응답",
+                "전환",
+                "리마인드횟수",
+                "VIP등급",
+                "응답등급",
+                "다음 할 일",
+                "사유",
+            ]
+        );
+        let d = dashboard_sheet(&[], Lang::Ko);
+        assert_eq!(d.tables[0].title, "고객별 응답 흐름");
+        assert_eq!(d.tables[0].columns, headers(false, Lang::Ko));
     }
 }

@@ -12,7 +12,8 @@ use crate::ingest::flows::{FLOW_LOG_HEADERS, FlowSent};
 use crate::model::Lang;
 use crate::notify::journal::Entry;
 use crate::notify::mask::mask_name;
-use crate::render::table::{Cell, GeneratedSheet, SheetContent, SheetTable};
+use crate::render::columns::{self, Column, Kind};
+use crate::render::table::{GeneratedSheet, SheetContent, SheetTable};
 
 /// One attempt: its `pending` line and whatever the journal said of it afterwards.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,69 +171,126 @@ pub fn sent_log_with_flows(
     })
 }
 
+/// The flow table's columns, under the headers [`read_flow_log`] looks for.
+///
+/// [`read_flow_log`]: crate::ingest::flows::read_flow_log
+const FLOW_COLUMNS: &[Column<FlowSent>] = {
+    type C = Column<FlowSent>;
+    /// The header pair `i` of [`FLOW_LOG_HEADERS`] as `(ko, en)`.
+    const fn h(i: usize) -> (&'static str, &'static str) {
+        (FLOW_LOG_HEADERS[i].1, FLOW_LOG_HEADERS[i].0)
+    }
+    &[
+        C::sheet("sent", h(0), Kind::Date, |f, _| f.sent.into()),
+        C::sheet("flow", h(1), Kind::Text, |f, _| f.flow.as_str().into()),
+        C::sheet("customer", h(2), Kind::Key, |f, _| {
+            f.customer.as_str().into()
+        }),
+        C::sheet("trigger", h(3), Kind::Text, |f, _| {
+            f.trigger.as_str().into()
+        }),
+        C::sheet("channel", h(4), Kind::Text, |f, _| {
+            f.channel.as_str().into()
+        }),
+        C::sheet("name", h(5), Kind::Text, |f, _| f.name.as_str().into()),
+    ]
+};
+
 /// The flow messages, oldest first.
 fn flows_table(flows: &[FlowSent], lang: Lang) -> SheetTable {
-    let cols: Vec<&str> = FLOW_LOG_HEADERS
-        .iter()
-        .map(|(en, ko)| lang.pick(ko, en))
-        .collect();
-    let mut t = SheetTable::new(lang.pick("자동발송 기록", "Flow messages"), &cols);
     let mut rows: Vec<&FlowSent> = flows.iter().collect();
     rows.sort();
     // One row per (flow, customer, trigger): the earliest.
     let mut seen = std::collections::BTreeSet::new();
     rows.retain(|f| seen.insert((&f.flow, &f.customer, &f.trigger)));
-    for f in rows {
-        t.push(vec![
-            Cell::Date(f.sent),
-            Cell::text(f.flow.as_str()),
-            Cell::text(f.customer.as_str()),
-            Cell::text(f.trigger.as_str()),
-            Cell::text(f.channel.as_str()),
-            Cell::text(f.name.as_str()),
-        ]);
-    }
-    t
+    columns::sheet_table(
+        FLOW_COLUMNS,
+        lang.pick("자동발송 기록", "Flow messages").to_string(),
+        rows,
+        lang,
+    )
 }
 
-fn attempts_table(entries: &[Entry], mask: bool, lang: Lang) -> SheetTable {
-    let mut t = SheetTable::new(
-        "",
-        &[
-            lang.pick("시각 (UTC)", "When (UTC)"),
-            lang.pick("채널", "Channel"),
-            lang.pick("종류", "Kind"),
-            lang.pick("받는 곳", "Recipient"),
-            lang.pick("기간", "Period"),
-            lang.pick("결과", "Outcome"),
-            lang.pick("내용", "Detail"),
-            lang.pick("시도", "Attempt"),
-        ],
-    );
-    for a in attempts(entries) {
+/// One attempt as the sheet shows it: its key split into channel, kind, recipient (masked
+/// or cut to its host) and period.
+struct AttemptRow {
+    at: String,
+    channel: String,
+    kind: String,
+    recipient: String,
+    period: String,
+    state: String,
+    detail: String,
+    number: u32,
+}
+
+impl AttemptRow {
+    fn new(a: Try, mask: bool) -> AttemptRow {
         // The key is channel|kind|recipient|period; the recipient is the middle.
         let mut parts = a.key.splitn(3, '|');
-        let channel = parts.next().unwrap_or("");
-        let kind = parts.next().unwrap_or("");
+        let channel = parts.next().unwrap_or("").to_string();
+        let kind = parts.next().unwrap_or("").to_string();
         let rest = parts.next().unwrap_or("");
         let (to, period) = rest.rsplit_once('|').unwrap_or((rest, ""));
-        t.push(vec![
-            Cell::text(when(&a.at)),
-            Cell::text(channel),
-            Cell::text(kind),
-            Cell::text(recipient(to, mask)),
-            Cell::text(period),
-            Cell::text(outcome(&a.state, lang)),
-            Cell::text(without_url_paths(&a.detail)),
-            Cell::Int(i64::from(a.number)),
-        ]);
+        AttemptRow {
+            at: when(&a.at),
+            channel,
+            kind,
+            recipient: recipient(to, mask),
+            period: period.to_string(),
+            state: a.state,
+            detail: without_url_paths(&a.detail),
+            number: a.number,
+        }
     }
-    t
+}
+
+/// The attempts table's columns.
+const ATTEMPT_COLUMNS: &[Column<AttemptRow>] = {
+    type C = Column<AttemptRow>;
+    &[
+        C::sheet("at", ("시각 (UTC)", "When (UTC)"), Kind::Text, |a, _| {
+            a.at.as_str().into()
+        }),
+        C::sheet("channel", ("채널", "Channel"), Kind::Text, |a, _| {
+            a.channel.as_str().into()
+        }),
+        C::sheet("kind", ("종류", "Kind"), Kind::Text, |a, _| {
+            a.kind.as_str().into()
+        }),
+        C::sheet(
+            "recipient",
+            ("받는 곳", "Recipient"),
+            Kind::Text,
+            |a, _| a.recipient.as_str().into(),
+        ),
+        C::sheet("period", ("기간", "Period"), Kind::Text, |a, _| {
+            a.period.as_str().into()
+        }),
+        C::sheet("outcome", ("결과", "Outcome"), Kind::Text, |a, out| {
+            outcome(&a.state, out.lang()).into()
+        }),
+        C::sheet("detail", ("내용", "Detail"), Kind::Text, |a, _| {
+            a.detail.as_str().into()
+        }),
+        C::sheet("attempt", ("시도", "Attempt"), Kind::Count, |a, _| {
+            a.number.into()
+        }),
+    ]
+};
+
+fn attempts_table(entries: &[Entry], mask: bool, lang: Lang) -> SheetTable {
+    let rows: Vec<AttemptRow> = attempts(entries)
+        .into_iter()
+        .map(|a| AttemptRow::new(a, mask))
+        .collect();
+    columns::sheet_table(ATTEMPT_COLUMNS, String::new(), &rows, lang)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::table::Cell;
 
     fn e(at: &str, key: &str, state: &str, attempt: u32, detail: &str) -> Entry {
         Entry {
@@ -301,6 +359,41 @@ mod tests {
             "2026-12-01 09:00:00 | alimtalk | reminders | 010-1234-5678 | 2025-04-16 | 대기 |  | 1"
         );
         assert!(sent_log(&[], true, Lang::En).is_none());
+    }
+
+    #[test]
+    fn the_flow_table_is_written_under_the_headers_the_reader_looks_for() {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 4, 16).unwrap();
+        let f = |customer: &str| FlowSent {
+            sent: day,
+            flow: "welcome".into(),
+            customer: customer.into(),
+            trigger: "2025-04-16".into(),
+            channel: "email".into(),
+            name: String::new(),
+        };
+        for lang in [Lang::Ko, Lang::En] {
+            let c = sent_log_with_flows(&[], &[f("b@x"), f("a@x"), f("a@x")], true, lang).unwrap();
+            let t = &c.tables[0];
+            let want: Vec<&str> = FLOW_LOG_HEADERS
+                .iter()
+                .map(|(en, ko)| lang.pick(ko, en))
+                .collect();
+            assert_eq!(t.columns, want);
+            assert_eq!(t.title, lang.pick("자동발송 기록", "Flow messages"));
+            // Oldest first, one row per (flow, customer, trigger), keys never masked.
+            assert_eq!(
+                t.rows,
+                ["a@x", "b@x"].map(|k| vec![
+                    Cell::Date(day),
+                    Cell::text("welcome"),
+                    Cell::text(k),
+                    Cell::text("2025-04-16"),
+                    Cell::text("email"),
+                    Cell::Empty,
+                ])
+            );
+        }
     }
 
     #[test]

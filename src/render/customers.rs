@@ -230,39 +230,62 @@ fn json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// The grade-change columns (`dangol customers --movement`): the terminal shows the sheet
-/// headers, JSON and CSV every key with stable English words (`vip`, `upgrade`).
-const CHANGE_COLUMNS: &[Column<GradeChange>] = {
+/// The grade changes: the Grade Changes sheet, and `dangol customers --movement` — its
+/// terminal table with shorter headers and arrows, JSON and CSV every key but the reason with
+/// stable English words (`vip`, `upgrade`).
+pub const CHANGE_COLUMNS: &[Column<GradeChange>] = {
     type C = Column<GradeChange>;
     &[
         C::sheet("customer", ("고객", "Customer"), Kind::Text, |c, _| {
             c.name.as_str().into()
+        })
+        .on_terminal(),
+        C::sheet("key", ("고객 키", "Key"), Kind::Key, |c, _| {
+            c.key.as_str().into()
         }),
-        C::data("key", Kind::Key, |c, _| c.key.as_str().into()),
-        C::sheet("kind", ("구분", "Kind"), Kind::Text, |c, out| {
-            match (c.kind, out) {
-                (GradeKind::Vip, Out::Data) => "vip",
-                (GradeKind::Responder, Out::Data) => "responder",
-                (GradeKind::Vip, Out::Show(_)) => "VIP",
-                (GradeKind::Responder, Out::Show(lang)) => lang.pick("응답", "Responder"),
-            }
-            .into()
-        }),
-        C::sheet("from", ("이전", "From"), Kind::Text, |c, out| {
+        C::sheet(
+            "kind",
+            ("등급 종류", "Grade kind"),
+            Kind::Text,
+            |c, out| {
+                match (c.kind, out) {
+                    (GradeKind::Vip, Out::Data) => "vip",
+                    (GradeKind::Responder, Out::Data) => "responder",
+                    (GradeKind::Vip, Out::Show(_)) => "VIP",
+                    (GradeKind::Responder, Out::Show(lang)) => lang.pick("응답", "Responder"),
+                }
+                .into()
+            },
+        )
+        .terminal(("구분", "Kind"), Place::Yes),
+        C::sheet("from", ("이전 등급", "From"), Kind::Text, |c, out| {
             c.from.name.in_lang(out.lang()).into()
-        }),
-        C::sheet("to", ("현재", "To"), Kind::Text, |c, out| {
+        })
+        .terminal(("이전", "From"), Place::Yes),
+        C::sheet("to", ("현재 등급", "To"), Kind::Text, |c, out| {
             c.to.name.in_lang(out.lang()).into()
-        }),
+        })
+        .terminal(("현재", "To"), Place::Yes),
         C::sheet("direction", ("변동", "Change"), Kind::Text, |c, out| {
             match (c.direction, out) {
                 (Direction::Upgrade, Out::Data) => "upgrade",
                 (Direction::Downgrade, Out::Data) => "downgrade",
-                (Direction::Upgrade, Out::Show(lang)) => lang.pick("▲ 상승", "▲ up"),
-                (Direction::Downgrade, Out::Show(lang)) => lang.pick("▼ 하락", "▼ down"),
+                (Direction::Upgrade, Out::Show(lang)) => lang.pick("상향", "Upgrade"),
+                (Direction::Downgrade, Out::Show(lang)) => lang.pick("하향", "Downgrade"),
             }
             .into()
         }),
+        C::terminal_only("direction", ("변동", "Change"), Kind::Text, |c, out| {
+            match c.direction {
+                Direction::Upgrade => out.pick("▲ 상승", "▲ up"),
+                Direction::Downgrade => out.pick("▼ 하락", "▼ down"),
+            }
+            .into()
+        }),
+        C::sheet("reason", ("사유", "Reason"), Kind::Text, |c, out| {
+            c.reason_in(out.lang()).into()
+        })
+        .sheet_only(),
     ]
 };
 
@@ -294,7 +317,7 @@ pub fn movement(
             if changes.is_empty() {
                 format!("{title}\n")
             } else {
-                let t = columns::sheet_table(CHANGE_COLUMNS, title, changes, lang);
+                let t = columns::terminal_table(CHANGE_COLUMNS, title, changes, lang, false);
                 terminal::stdout_text(&terminal::render_titled(&t, currency)).into_owned()
             }
         }

@@ -145,18 +145,25 @@ pub fn stage_table(title: String, t: &FunnelTable, lang: Lang) -> SheetTable {
     out
 }
 
-/// The lost-at-stage rows of a pipeline funnel: the terminal table and the JSON `lost`.
+/// The lost-at-stage rows of a pipeline funnel: the Funnel sheet's lost-deal table, the
+/// terminal table and the JSON `lost`. A deal that counted at no stage has an empty first cell
+/// in the sheet and `(none)` in the terminal (its own terminal column of the same key).
 pub const LOST_COLUMNS: &[Column<LostRow>] = {
     type C = Column<LostRow>;
     &[
         C::sheet(
             "at_stage",
+            ("도달 단계", "Reached stage"),
+            Kind::Text,
+            |l, _| l.at_stage.as_deref().into(),
+        ),
+        C::terminal_only(
+            "at_stage",
             ("도달 단계", "Last stage"),
             Kind::Text,
-            |l, out| match (out, l.at_stage.as_deref()) {
-                (Out::Data, s) => s.into(),
-                (Out::Show(_), Some(s)) => s.into(),
-                (Out::Show(lang), None) => lang.pick("(없음)", "(none)").into(),
+            |l, out| match l.at_stage.as_deref() {
+                Some(s) => s.into(),
+                None => out.pick("(없음)", "(none)").into(),
             },
         ),
         C::sheet(
@@ -164,16 +171,18 @@ pub const LOST_COLUMNS: &[Column<LostRow>] = {
             ("이탈 사유", "Lost as"),
             Kind::Text,
             |l, _| l.reason.as_str().into(),
-        ),
+        )
+        .on_terminal(),
         C::sheet("count", ("수", "Count"), Kind::Count, |l, _| {
             l.count.into()
-        }),
+        })
+        .on_terminal(),
     ]
 };
 
 /// The lost-at-stage table of a pipeline funnel.
 fn lost_table(title: String, lost: &[LostRow], lang: Lang) -> SheetTable {
-    columns::sheet_table(LOST_COLUMNS, title, lost, lang)
+    columns::terminal_table(LOST_COLUMNS, title, lost, lang, false)
 }
 
 fn heading(b: &Funnel, t: &FunnelTable, group: Option<&str>, lang: Lang) -> String {

@@ -12,6 +12,7 @@
 //! - [`csv_out`]: tables as CSV with a BOM and a formula-injection guard.
 //! - [`contents_remind`]: the Reminders and Dashboard sheets.
 //! - [`contents_carts`]: the Cart Recovery sheet (abandoned carts).
+//! - [`contents_edits`]: the reports of `import-products` and `groups add`.
 //! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
 //! - [`contents_stock`]: the stock table and the Reorder sheet.
 //! - [`contents_today`]: the flow messages of `dangol today` and its mail-merge file.
@@ -23,6 +24,7 @@
 pub mod columns;
 pub mod contents;
 pub mod contents_carts;
+pub mod contents_edits;
 pub mod contents_groups;
 pub mod contents_issues;
 pub mod contents_remind;

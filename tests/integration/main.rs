@@ -19,6 +19,7 @@ mod harness;
 mod hostile;
 mod ingest;
 mod korean;
+mod name_cells;
 mod notify;
 mod outputs;
 mod pdf;
