@@ -305,6 +305,20 @@ pub fn io_error(e: &std::io::Error) -> Text {
     }
 }
 
+/// Why an input file could not be read, for the owner (`읽을 권한이 없습니다`): the common
+/// kinds in the catalogue's words, any other as [`io_error`] says it (the system's words only in
+/// parentheses).
+pub fn read_error(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => Text::new(Msg::ReadPermission),
+        K::IsADirectory => Text::new(Msg::ReadIsFolder),
+        K::InvalidInput => Text::new(Msg::ReadInvalid),
+        K::UnexpectedEof => Text::new(Msg::ReadCutShort),
+        _ => io_error(e),
+    }
+}
+
 /// An error in the catalogue's words with nothing beneath it: what the system said, if
 /// anything, is already one of its arguments. Shown in the language of the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
