@@ -722,13 +722,18 @@ fn terminal_tables_write_won_the_korean_way_for_a_korean_workbook() {
     assert!(!en.contains('원'), "{en}");
 }
 
-/// One error path of a walk: a name, the command line (the walk adds `--lang`), the exit code
-/// it must give, and whether it runs as an account that may not read the owner's files.
+/// Something a step holds while it runs (a lock, an owner file), released when dropped.
+type Held = Box<dyn std::any::Any>;
+
+/// One error path of a walk: a name, the whole command line, the exit code it must give,
+/// whether it runs as an account that may not read the owner's files, and what it holds while
+/// it runs.
 struct Step {
     name: &'static str,
     args: Vec<String>,
     code: i32,
     other_account: bool,
+    hold: Option<Box<dyn Fn() -> Held>>,
 }
 
 impl Step {
@@ -738,7 +743,14 @@ impl Step {
             args: args.iter().map(ToString::to_string).collect(),
             code,
             other_account: false,
+            hold: None,
         }
+    }
+
+    /// More arguments after those given.
+    fn and(mut self, more: &[&str]) -> Step {
+        self.args.extend(more.iter().map(ToString::to_string));
+        self
     }
 
     /// Run as an account that cannot read a file only its owner may read.
@@ -746,24 +758,28 @@ impl Step {
         self.other_account = true;
         self
     }
+
+    /// Hold what `f` makes (a lock, an owner file) while the step runs.
+    fn holding(mut self, f: impl Fn() -> Held + 'static) -> Step {
+        self.hold = Some(Box::new(f));
+        self
+    }
 }
 
-/// Run every step in `w`'s language (`--lang`), each one's exit code checked: the stderr of each
-/// run by name. The Korean and the English twin of a test walk the same steps.
-fn walk(steps: &[Step], w: &Words) -> Vec<(&'static str, String)> {
+/// Run every step as written, each one's exit code checked: the stderr of each run by name.
+/// The Korean and the English twin of a test walk the same steps, built for their language.
+fn walk(steps: &[Step]) -> Vec<(&'static str, String)> {
     steps
         .iter()
         .map(|step| {
+            let held = step.hold.as_ref().map(|f| f());
             let mut c = if step.other_account {
                 other_account()
             } else {
                 crate::support::command()
             };
-            let o = c
-                .args(&step.args)
-                .args(["--lang", w.lang])
-                .output()
-                .expect("run");
+            let o = c.args(&step.args).output().expect("run");
+            drop(held);
             assert_eq!(
                 o.status.code(),
                 Some(step.code),
@@ -775,6 +791,31 @@ fn walk(steps: &[Step], w: &Words) -> Vec<(&'static str, String)> {
             (step.name, stderr(&o))
         })
         .collect()
+}
+
+/// [`walk`] with `--lang` in `w`'s language after every step's arguments.
+fn walk_in(steps: Vec<Step>, w: &Words) -> Vec<(&'static str, String)> {
+    let steps: Vec<Step> = steps
+        .into_iter()
+        .map(|s| s.and(&["--lang", w.lang]))
+        .collect();
+    walk(&steps)
+}
+
+/// A file that exists while it is held.
+struct Present(PathBuf);
+
+impl Present {
+    fn make(path: &Path) -> Held {
+        std::fs::write(path, "").expect("write");
+        Box::new(Present(path.to_path_buf()))
+    }
+}
+
+impl Drop for Present {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// The binary run as an account that may not read a file mode 0600 of this one: another uid
@@ -904,11 +945,8 @@ fn shop_in(
 /// Every error path the suite provokes in English, provoked in `w`'s language: each run's
 /// stderr by name, its exit code checked. The language is the workbook's (its headers) for the
 /// errors of a workbook, and `--lang` for the command line; the language flag is given only
-/// where the brief of the path needs it (a usage error, a file that does not exist).
-#[expect(
-    clippy::too_many_lines,
-    reason = "one list of every error path, each a few lines"
-)]
+/// where the brief of the path needs it (a usage error, a file that does not exist). One list
+/// of steps, walked by both twins.
 fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let good = dir.join(format!("good-{}.xlsx", w.lang));
     shop_in(&good, w, &[], &[], None);
@@ -933,85 +971,13 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let almost = dir.join(format!("almost-{}.xlsx", w.lang));
     let near = if w.lang == "ko" { "날자" } else { "Dat" };
     shop_in(&almost, w, &[], &[], Some(near));
-    let g = good.to_str().unwrap();
-    let asof = ["--as-of", "2025-04-10"];
-    let mut out = Vec::new();
-    let mut run = |name: &'static str, args: &[&str], code: i32| {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(asof);
-        let o = dangol(&all);
-        assert_eq!(
-            o.status.code(),
-            Some(code),
-            "{name} {all:?}: {}",
-            stderr(&o)
-        );
-        out.push((name, stderr(&o)));
-    };
-    run("settings", &["check", settings.to_str().unwrap()], 1);
-    run("rule", &["customers", rule.to_str().unwrap()], 1);
-    run("last rule", &["customers", last.to_str().unwrap()], 1);
-    run(
-        "almost sales",
-        &["run", almost.to_str().unwrap(), "--no-report"],
-        1,
-    );
-    // dangol's own usage errors are raised before the workbook is read: `--lang` says.
-    run(
-        "bad --set",
-        &["customers", g, "--set", "lookback=30", "--lang", w.lang],
-        2,
-    );
-    run(
-        "--set without =",
-        &["customers", g, "--set", "lookback_days", "--lang", w.lang],
-        2,
-    );
-    run("bad value", &["customers", g, "--set", "backups=many"], 1);
-    run("pin", &["customers", g, "--set", "sheet.sales=Nowhere"], 1);
-    run(
-        "settings file",
-        &[
-            "customers",
-            g,
-            "--config",
-            dir.join("none.toml").to_str().unwrap(),
-        ],
-        1,
-    );
-    {
-        let lock = dangol::writeback::WorkbookLock::acquire(&good).expect("lock");
-        run("lock held", &["run", g, "--no-report"], 3);
-        drop(lock);
-    }
-    let owner = dir.join(format!("~$good-{}.xlsx", w.lang));
-    std::fs::write(&owner, "").expect("owner file");
-    run("open in Excel", &["run", g, "--no-report"], 3);
-    std::fs::remove_file(&owner).expect("rm owner file");
     let missing = dir.join("missing.xlsx");
-    let m = missing.to_str().unwrap();
-    run("no such file", &["check", m, "--lang", w.lang], 1);
     let empty = dir.join("empty.xlsx");
     std::fs::write(&empty, "").expect("empty");
-    run(
-        "empty file",
-        &["check", empty.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
     let odd = dir.join("notes.docx");
     std::fs::write(&odd, "x").expect("docx");
-    run(
-        "unsupported",
-        &["check", odd.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
     let locked = dir.join(format!("locked-{}.xlsx", w.lang));
     std::fs::write(&locked, crate::hostile::encrypted_cfb()).expect("encrypted");
-    run(
-        "encrypted",
-        &["check", locked.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
     let notes = dir.join(format!("notes-{}.csv", w.lang));
     let words = if w.lang == "ko" {
         "메모,내용\n1,2\n"
@@ -1019,29 +985,72 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
         "memo,text\n1,2\n"
     };
     std::fs::write(&notes, words).expect("notes");
-    run("no data", &["check", notes.to_str().unwrap()], 1);
-    // clap's own usage errors, in the language of `--lang`.
-    run(
-        "unknown flag",
-        &["customers", g, "--lang", w.lang, "--bogus"],
-        2,
-    );
-    run(
-        "missing value",
-        &["customers", g, "--lang", w.lang, "--format"],
-        2,
-    );
-    run(
-        "bad value",
-        &["customers", g, "--lang", w.lang, "--format", "pdf"],
-        2,
-    );
-    run("unknown command", &["custmers", g, "--lang", w.lang], 2);
-    run("missing workbook", &["customers", "--lang", w.lang], 2);
-    let o = dangol(&["customers", g, "--lang", w.lang, "--as-of", "2025-13-01"]);
-    assert_eq!(o.status.code(), Some(2), "bad date: {}", stderr(&o));
-    out.push(("bad date", stderr(&o)));
-    out
+    let owner = dir.join(format!("~$good-{}.xlsx", w.lang));
+    let none = dir.join("none.toml");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let (g, l) = (s(&good), w.lang);
+    let asof = ["--as-of", "2025-04-10"];
+    let step = |name, args: &[&str], code| Step::new(name, args, code).and(&asof);
+    let lock_on = good.clone();
+    let steps = vec![
+        step("settings", &["check", &s(&settings)], 1),
+        step("rule", &["customers", &s(&rule)], 1),
+        step("last rule", &["customers", &s(&last)], 1),
+        step("almost sales", &["run", &s(&almost), "--no-report"], 1),
+        // dangol's own usage errors are raised before the workbook is read: `--lang` says.
+        step(
+            "bad --set",
+            &["customers", &g, "--set", "lookback=30", "--lang", l],
+            2,
+        ),
+        step(
+            "--set without =",
+            &["customers", &g, "--set", "lookback_days", "--lang", l],
+            2,
+        ),
+        step("bad value", &["customers", &g, "--set", "backups=many"], 1),
+        step("pin", &["customers", &g, "--set", "sheet.sales=Nowhere"], 1),
+        step(
+            "settings file",
+            &["customers", &g, "--config", &s(&none)],
+            1,
+        ),
+        step("lock held", &["run", &g, "--no-report"], 3).holding(move || {
+            Box::new(dangol::writeback::WorkbookLock::acquire(&lock_on).expect("lock"))
+        }),
+        step("open in Excel", &["run", &g, "--no-report"], 3)
+            .holding(move || Present::make(&owner)),
+        step("no such file", &["check", &s(&missing), "--lang", l], 1),
+        step("empty file", &["check", &s(&empty), "--lang", l], 1),
+        step("unsupported", &["check", &s(&odd), "--lang", l], 1),
+        step("encrypted", &["check", &s(&locked), "--lang", l], 1),
+        step("no data", &["check", &s(&notes)], 1),
+        // clap's own usage errors, in the language of `--lang`.
+        step(
+            "unknown flag",
+            &["customers", &g, "--lang", l, "--bogus"],
+            2,
+        ),
+        step(
+            "missing value",
+            &["customers", &g, "--lang", l, "--format"],
+            2,
+        ),
+        step(
+            "bad value",
+            &["customers", &g, "--lang", l, "--format", "pdf"],
+            2,
+        ),
+        step("unknown command", &["custmers", &g, "--lang", l], 2),
+        step("missing workbook", &["customers", "--lang", l], 2),
+        // Its own `--as-of`, the wrong one.
+        Step::new(
+            "bad date",
+            &["customers", &g, "--lang", l, "--as-of", "2025-13-01"],
+            2,
+        ),
+    ];
+    walk(&steps)
 }
 
 #[test]
@@ -1293,8 +1302,8 @@ fn provoke_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("cut");
     let garbage = dir.join("garbage.xlsx");
     std::fs::write(&garbage, b"PK\x03\x04garbage that is not a zip at all").expect("garbage");
-    let out = walk(
-        &[
+    let out = walk_in(
+        vec![
             Step::new(
                 "zip bomb",
                 &["check", good.to_str().unwrap(), "--max-unzipped-mb", "0"],
@@ -1397,8 +1406,8 @@ fn provoke_csv_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let binary = dir.join("binary.csv");
     std::fs::write(&binary, b"a,b\n\x00\x01").expect("csv");
     let (m, b) = (mixed.to_str().unwrap(), binary.to_str().unwrap());
-    walk(
-        &[
+    walk_in(
+        vec![
             Step::new("mixed", &["check", m], 1),
             Step::new("binary", &["check", b], 1),
             Step::new("encoding", &["check", m, "--encoding", "klingon"], 1),
@@ -1492,7 +1501,7 @@ fn provoke_unreadable(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let mut missing = Step::new("missing secret", &[], 1);
     missing.args = send(&good);
     steps.push(missing);
-    let out = walk(&steps, w);
+    let out = walk_in(steps, w);
     assert!(
         std::fs::read(&good).expect("good") == before,
         "init replaced the owner's file"
