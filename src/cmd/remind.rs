@@ -161,8 +161,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
                 output::refuse_input("--eml", path, &inputs)?;
                 output::check_replace(path, &Kind::Eml, g.force)?;
             }
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| crate::i18n::folder_not_made(dir, &e))?;
             for (path, bytes) in &files {
                 let like = Some(args.workbook.as_path());
                 output::write_output(path, bytes, &Kind::Eml, g.force, backups, like)?;

@@ -685,6 +685,25 @@ catalogue! {
         en: "{path}: starter workbook written (Sales, Quotes, Customers, Pipeline, Settings, Grades, Templates). Replace the example rows with your own.",
     },
 
+    // --- output folders and files of the commands ----------------------------------------------
+    FolderNotMade {
+        ko: "{folder} 폴더를 만들 수 없어 아무것도 쓰지 않았습니다: {error}",
+        en: "cannot create the folder {folder}: {error}",
+    },
+    FileNotWritten {
+        ko: "{path}에 쓸 수 없습니다: {error}",
+        en: "{path}: cannot write: {error}",
+    },
+    /// A purchase-order file `stock --orders` wrote.
+    StockOrderWritten {
+        ko: "dangol: {path}에 썼습니다 ({n}행)",
+        en: "dangol: wrote {path} ({n} lines)",
+    },
+    OutputExists {
+        ko: "{path:이} 이미 있어 아무것도 쓰지 않았습니다. 바꾸려면 --force를 쓰세요",
+        en: "{path}: already exists; use --force to replace it",
+    },
+
     // --- reading a file (what the system said, in the owner's words) ------------------------
     /// An input file that cannot be read at all.
     ReadFailed {

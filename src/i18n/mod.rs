@@ -319,6 +319,14 @@ pub fn read_error(e: &std::io::Error) -> Text {
     }
 }
 
+/// A folder a command writes into (`--eml`, `--orders`) could not be made: nothing was
+/// written, in the catalogue's words with what the system said.
+pub fn folder_not_made(folder: &std::path::Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(Said(
+        crate::text!(FolderNotMade, folder = folder.display()).io("error", e),
+    ))
+}
+
 /// An error in the catalogue's words with nothing beneath it: what the system said, if
 /// anything, is already one of its arguments. Shown in the language of the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1682,3 +1682,117 @@ fn an_unread_file_is_told_in_the_locales_language_or_its_hangul_names() {
         format!("dangol: error: {m}: file not found\n")
     );
 }
+
+/// Folders and files the commands write beside the workbook (`--eml`, `--orders`) that cannot
+/// be written: a file where the folder should be, an order file already there. Run on a copy of
+/// the bundled sample in `w`'s language; each run's stderr by name.
+fn provoke_output_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let name = if w.lang == "ko" {
+        "shop.xlsx"
+    } else {
+        "shop-en.xlsx"
+    };
+    let book = dir.join(name);
+    std::fs::copy(sample(name), &book).expect("copy sample");
+    let file = dir.join("afile");
+    std::fs::write(&file, "").expect("file");
+    let orders = dir.join("orders");
+    let (b, f, o) = (
+        book.to_str().unwrap(),
+        file.to_str().unwrap(),
+        orders.to_str().unwrap(),
+    );
+    let latest = ["--as-of", "latest"];
+    let out = walk_in(
+        vec![
+            Step::new("drafts", &["remind", b, "--eml", f], 1).and(&latest),
+            Step::new(
+                "today's drafts",
+                &["today", b, "--at", "10:00", "--eml", f],
+                1,
+            )
+            .and(&latest),
+            Step::new("orders", &["stock", b, "--orders", f], 1).and(&latest),
+            Step::new("orders written", &["stock", b, "--orders", o], 0).and(&latest),
+            Step::new("orders again", &["stock", b, "--orders", o], 1).and(&latest),
+        ],
+        w,
+    );
+    assert_eq!(
+        std::fs::read(&file).expect("file"),
+        b"",
+        "the file was written"
+    );
+    out
+}
+
+#[test]
+fn korean_output_folder_refusals_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_output_refusals(dir.path(), &KO);
+    let d = dir.path().display();
+    let made = |what: &str| {
+        format!("dangol: 오류: {d}/afile 폴더를 만들 수 없어 아무것도 쓰지 않았습니다: {what}\n")
+    };
+    let exists = "같은 이름의 파일이나 폴더가 이미 있습니다";
+    let want = vec![
+        ("drafts", made(exists)),
+        ("today's drafts", made(exists)),
+        ("orders", made(exists)),
+        (
+            "orders written",
+            format!(
+                "dangol: {d}/orders/다온물산.csv에 썼습니다 (1행)\n\
+                 dangol: {d}/orders/소담공방.csv에 썼습니다 (1행)\n\
+                 dangol: {d}/orders/한빛상사.csv에 썼습니다 (2행)\n"
+            ),
+        ),
+        (
+            "orders again",
+            format!(
+                "dangol: 오류: {d}/orders/다온물산.csv가 이미 있어 아무것도 쓰지 않았습니다. 바꾸려면 --force를 쓰세요\n"
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_output_folder_refusals_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_output_refusals(dir.path(), &EN);
+    let d = dir.path().display();
+    let made =
+        format!("dangol: error: cannot create the folder {d}/afile: File exists (os error 17)\n");
+    let want = vec![
+        ("drafts", made.clone()),
+        ("today's drafts", made.clone()),
+        ("orders", made),
+        (
+            "orders written",
+            format!(
+                "dangol: wrote {d}/orders/Bramble & Co.csv (1 lines)\n\
+                 dangol: wrote {d}/orders/Northfield Supply.csv (2 lines)\n"
+            ),
+        ),
+        (
+            "orders again",
+            format!(
+                "dangol: error: {d}/orders/Bramble & Co.csv: already exists; use --force to replace it\n"
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = hangul_lines(&joined(&errors), &[]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
