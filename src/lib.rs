@@ -222,6 +222,7 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
         );
     }
     c.is::<cmd::UsageError>()
+        || c.is::<render::output::Refused>()
         || c.is::<i18n::Said>()
         || c.is::<settings::load::SettingsError>()
         || c.is::<rules::RuleError>()

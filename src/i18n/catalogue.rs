@@ -694,6 +694,16 @@ catalogue! {
         ko: "{path}에 쓸 수 없습니다: {error}",
         en: "{path}: cannot write: {error}",
     },
+    /// An output (`--out`, `--eml`, …) that would land on an input.
+    RefusedIsInput {
+        ko: "{flag} {out}: 입력 파일 {input} 자신입니다. dangol은 입력 파일에 덮어쓰지 않습니다 (다른 파일을 고르세요)",
+        en: "{flag} {out}: that is the input {input} itself; dangol never writes over its input (choose another file)",
+    },
+    /// An output that exists and is not one dangol made.
+    RefusedNotOurs {
+        ko: "{path:은} 이미 있고 dangol이 만든 파일이 아니어서 --force 없이는 바꾸지 않습니다 (다른 파일을 고르거나 --force를 쓰세요: 예전 파일은 {backups}에 남습니다)",
+        en: "{path} already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {backups})",
+    },
     /// A purchase-order file `stock --orders` wrote.
     StockOrderWritten {
         ko: "dangol: {path}에 썼습니다 ({n}행)",

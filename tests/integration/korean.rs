@@ -1697,10 +1697,13 @@ fn provoke_output_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)>
     let file = dir.join("afile");
     std::fs::write(&file, "").expect("file");
     let orders = dir.join("orders");
-    let (b, f, o) = (
+    let theirs = dir.join("theirs.xlsx");
+    std::fs::write(&theirs, "the owner's own file").expect("file");
+    let (b, f, o, t) = (
         book.to_str().unwrap(),
         file.to_str().unwrap(),
         orders.to_str().unwrap(),
+        theirs.to_str().unwrap(),
     );
     let latest = ["--as-of", "latest"];
     let out = walk_in(
@@ -1715,6 +1718,8 @@ fn provoke_output_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)>
             Step::new("orders", &["stock", b, "--orders", f], 1).and(&latest),
             Step::new("orders written", &["stock", b, "--orders", o], 0).and(&latest),
             Step::new("orders again", &["stock", b, "--orders", o], 1).and(&latest),
+            Step::new("not ours", &["sample", "--out", t], 2),
+            Step::new("over the input", &["report", b, "--out", b], 2).and(&latest),
         ],
         w,
     );
@@ -1722,6 +1727,11 @@ fn provoke_output_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)>
         std::fs::read(&file).expect("file"),
         b"",
         "the file was written"
+    );
+    assert_eq!(
+        std::fs::read(&theirs).expect("file"),
+        b"the owner's own file",
+        "the owner's file was replaced"
     );
     out
 }
@@ -1751,6 +1761,18 @@ fn korean_output_folder_refusals_speak_korean() {
             "orders again",
             format!(
                 "dangol: 오류: {d}/orders/다온물산.csv가 이미 있어 아무것도 쓰지 않았습니다. 바꾸려면 --force를 쓰세요\n"
+            ),
+        ),
+        (
+            "not ours",
+            format!(
+                "dangol: 오류: {d}/theirs.xlsx는 이미 있고 dangol이 만든 파일이 아니어서 --force 없이는 바꾸지 않습니다 (다른 파일을 고르거나 --force를 쓰세요: 예전 파일은 {d}/.dangol-backups에 남습니다)\n"
+            ),
+        ),
+        (
+            "over the input",
+            format!(
+                "dangol: 오류: --out {d}/shop.xlsx: 입력 파일 {d}/shop.xlsx 자신입니다. dangol은 입력 파일에 덮어쓰지 않습니다 (다른 파일을 고르세요)\n"
             ),
         ),
     ];
@@ -1785,6 +1807,18 @@ fn english_output_folder_refusals_hold_no_hangul() {
             "orders again",
             format!(
                 "dangol: error: {d}/orders/Bramble & Co.csv: already exists; use --force to replace it\n"
+            ),
+        ),
+        (
+            "not ours",
+            format!(
+                "dangol: error: {d}/theirs.xlsx already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {d}/.dangol-backups)\n"
+            ),
+        ),
+        (
+            "over the input",
+            format!(
+                "dangol: error: --out {d}/shop-en.xlsx: that is the input {d}/shop-en.xlsx itself; dangol never writes over its input (choose another file)\n"
             ),
         ),
     ];
