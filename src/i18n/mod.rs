@@ -416,6 +416,46 @@ mod tests {
     }
 
     #[test]
+    fn read_errors_are_said_by_their_kind_with_the_systems_words_only_as_a_detail() {
+        use std::io::{Error, ErrorKind as K};
+        let said = |k: K| {
+            let e = Error::new(k, "the system's words");
+            let t = read_error(&e);
+            (t.render(Lang::Ko), t.render(Lang::En))
+        };
+        assert_eq!(
+            said(K::NotFound),
+            (
+                "파일이나 폴더가 없습니다".into(),
+                "no such file or folder".into()
+            )
+        );
+        assert_eq!(said(K::PermissionDenied).0, msg!(Lang::Ko, ReadPermission));
+        assert_eq!(
+            said(K::IsADirectory),
+            (
+                "파일이 아니라 폴더입니다".into(),
+                "it is a folder, not a file".into()
+            )
+        );
+        assert_eq!(said(K::InvalidInput).1, msg!(Lang::En, ReadInvalid));
+        assert_eq!(
+            said(K::UnexpectedEof),
+            (
+                "파일이 도중에 끝납니다 (잘렸거나 아직 복사 중입니다)".into(),
+                "the file ends early (it is cut short, or still being copied)".into()
+            )
+        );
+        assert_eq!(
+            said(K::Interrupted),
+            (
+                "입출력 오류 (the system's words)".into(),
+                "input/output error (the system's words)".into()
+            )
+        );
+    }
+
+    #[test]
     fn arguments_and_particles_are_filled_in() {
         let s = fill(
             "{who:은} {n}건, {what:을} {{x}}",
