@@ -449,10 +449,10 @@ fn sheet_edits(
 /// message and its exit code 3).
 fn unchanged(input: &Path) -> impl Fn(writeback::WritebackError) -> anyhow::Error + '_ {
     move |e| match e {
-        writeback::WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
-            "cannot update {}; no quote was marked as reminded and the workbook was not changed",
-            input.display()
-        )),
+        writeback::WritebackError::Io(io) => {
+            let text = crate::text!(RemindNotUpdated, workbook = input.display()).io("error", &io);
+            anyhow::Error::new(crate::i18n::Said(text))
+        }
         other => anyhow::Error::new(other),
     }
 }

@@ -704,6 +704,11 @@ catalogue! {
         ko: "{path:은} 이미 있고 dangol이 만든 파일이 아니어서 --force 없이는 바꾸지 않습니다 (다른 파일을 고르거나 --force를 쓰세요: 예전 파일은 {backups}에 남습니다)",
         en: "{path} already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {backups})",
     },
+    /// `remind --apply` could not write the workbook.
+    RemindNotUpdated {
+        ko: "{workbook:을} 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: {error}",
+        en: "cannot update {workbook}; no quote was marked as reminded and the workbook was not changed: {error}",
+    },
     /// A purchase-order file `stock --orders` wrote.
     StockOrderWritten {
         ko: "dangol: {path}에 썼습니다 ({n}행)",

@@ -1830,3 +1830,80 @@ fn english_output_folder_refusals_hold_no_hangul() {
         bad.join("\n")
     );
 }
+
+/// `remind --apply` in a folder the account running it may not write: nothing is marked, in
+/// `w`'s language (the workbook's headers), the workbook unchanged.
+fn provoke_unwritable_folder(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let book = dir.join(format!("quotes-{}.xlsx", w.lang));
+    let (sheet, head) = if w.lang == "ko" {
+        ("견적", ["견적번호", "고객명", "이메일", "발송일"])
+    } else {
+        ("Quotes", ["Quote ID", "Customer", "Email", "Sent"])
+    };
+    xlsx(
+        &book,
+        &[(
+            sheet,
+            vec![
+                head.iter().map(|h| S(h)).collect(),
+                vec![S("Q1"), S("김철수"), S("kim@ex.com"), D(2025, 4, 1, 0, 0)],
+            ],
+        )],
+    );
+    // The account running dangol may read and write the workbook, not create files beside it:
+    // another account when the tests run as root, else this one in a folder made read-only.
+    let mode = if is_root() { 0o755 } else { 0o555 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    std::fs::set_permissions(&book, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let before = std::fs::read(&book).expect("read");
+    let b = book.to_str().unwrap();
+    let out = walk(&[Step::new(
+        "remind --apply",
+        &["remind", b, "--as-of", "2025-04-15", "--apply"],
+        1,
+    )
+    .by_another_account()]);
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(
+        std::fs::read(&book).expect("read") == before,
+        "the workbook changed"
+    );
+    out
+}
+
+#[test]
+fn korean_remind_apply_in_a_folder_it_cannot_write_speaks_korean() {
+    let dir = tmp();
+    let errors = provoke_unwritable_folder(dir.path(), &KO);
+    let d = dir.path().display();
+    assert_eq!(
+        errors,
+        vec![(
+            "remind --apply",
+            format!(
+                "dangol: 오류: {d}/quotes-ko.xlsx를 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: dangol이 {d}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): 권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)\n"
+            )
+        )]
+    );
+    let en = dir.path().join("en");
+    std::fs::create_dir(&en).expect("folder");
+    let errors = provoke_unwritable_folder(&en, &EN);
+    assert_eq!(
+        errors,
+        vec![(
+            "remind --apply",
+            format!(
+                "dangol: error: cannot update {}/quotes-en.xlsx; no quote was marked as reminded and the workbook was not changed: dangol cannot create files in {} (its lock file and the new version of the workbook go beside the workbook): Permission denied (os error 13)\n",
+                en.display(),
+                en.display()
+            )
+        )]
+    );
+    let bad = hangul_lines(&joined(&errors), &["김철수".to_string()]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
