@@ -94,7 +94,7 @@ where
             // An error may quote a cell: shown, never run by the terminal.
             let msg = said
                 .iter()
-                .map(ToString::to_string)
+                .map(|c| folder_error(*c).map_or_else(|| c.to_string(), |f| f.text().render(lang)))
                 .collect::<Vec<_>>()
                 .join(": ");
             let shown = render::terminal::visible_lines(&msg);
@@ -178,9 +178,29 @@ fn said_chain(e: &anyhow::Error) -> Vec<&(dyn std::error::Error + 'static)> {
     out
 }
 
+/// The folder beside the workbook that dangol may not write in (its lock file and the new
+/// version go there), when that is what `c` is about — however it is wrapped. Its message is
+/// the catalogue's, though its `Display` keeps the English words.
+fn folder_error<'a>(
+    c: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a writeback::safe::FolderError> {
+    use writeback::{WritebackError as W, safe::FolderError as F};
+    let inner = |io: &'a std::io::Error| io.get_ref().and_then(|r| r.downcast_ref::<F>());
+    if let Some(W::Io(io)) = c.downcast_ref::<W>() {
+        return inner(io);
+    }
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return inner(io);
+    }
+    c.downcast_ref::<F>()
+}
+
 /// Whether an error's own text comes from the message catalogue (so it is written in the
 /// language [`i18n::current`] names).
 fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
+    if folder_error(c).is_some() {
+        return true;
+    }
     use ingest::{LoadError as L, source::OpenError as O};
     use writeback::WritebackError as W;
     let open = |o: &O| match o {

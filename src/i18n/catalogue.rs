@@ -709,6 +709,11 @@ catalogue! {
         ko: "{workbook:을} 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: {error}",
         en: "cannot update {workbook}; no quote was marked as reminded and the workbook was not changed: {error}",
     },
+    /// `today` could not record the messages in the workbook.
+    TodayNotRecorded {
+        ko: "{workbook}에 메시지를 기록할 수 없어 통합문서는 바뀌지 않았습니다: {error}",
+        en: "cannot record the messages in {workbook}; the workbook was not changed: {error}",
+    },
     /// A purchase-order file `stock --orders` wrote.
     StockOrderWritten {
         ko: "dangol: {path}에 썼습니다 ({n}행)",

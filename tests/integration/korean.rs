@@ -1856,49 +1856,107 @@ fn provoke_unwritable_folder(dir: &Path, w: &Words) -> Vec<(&'static str, String
     let mode = if is_root() { 0o755 } else { 0o555 };
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
     std::fs::set_permissions(&book, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let shop = dir.join(format!("shop-{}.xlsx", w.lang));
+    let (name, group) = if w.lang == "ko" {
+        ("shop.xlsx", "도매")
+    } else {
+        ("shop-en.xlsx", "Wholesale")
+    };
+    std::fs::copy(sample(name), &shop).expect("copy sample");
+    std::fs::set_permissions(&shop, std::fs::Permissions::from_mode(0o666)).expect("chmod");
     let before = std::fs::read(&book).expect("read");
-    let b = book.to_str().unwrap();
-    let out = walk(&[Step::new(
-        "remind --apply",
-        &["remind", b, "--as-of", "2025-04-15", "--apply"],
-        1,
-    )
-    .by_another_account()]);
+    let shop_before = std::fs::read(&shop).expect("read");
+    let (b, s) = (book.to_str().unwrap(), shop.to_str().unwrap());
+    let latest = ["--as-of", "latest"];
+    let out = walk(&[
+        Step::new(
+            "remind --apply",
+            &["remind", b, "--as-of", "2025-04-15", "--apply"],
+            1,
+        )
+        .by_another_account(),
+        Step::new(
+            "today --apply",
+            &["today", s, "--at", "10:00", "--apply"],
+            1,
+        )
+        .and(&latest)
+        .by_another_account(),
+        Step::new(
+            "groups add --apply",
+            &[
+                "groups",
+                "add",
+                s,
+                "--group",
+                group,
+                "--emails",
+                "/dev/null",
+                "--apply",
+            ],
+            1,
+        )
+        .and(&latest)
+        .by_another_account(),
+    ]);
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     assert!(
         std::fs::read(&book).expect("read") == before,
         "the workbook changed"
     );
+    assert!(
+        std::fs::read(&shop).expect("read") == shop_before,
+        "the shop changed"
+    );
     out
 }
 
 #[test]
-fn korean_remind_apply_in_a_folder_it_cannot_write_speaks_korean() {
+fn korean_apply_in_a_folder_it_cannot_write_speaks_korean() {
     let dir = tmp();
     let errors = provoke_unwritable_folder(dir.path(), &KO);
     let d = dir.path().display();
+    let folder = format!(
+        "dangol이 {d}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): 권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)"
+    );
     assert_eq!(
         errors,
-        vec![(
-            "remind --apply",
-            format!(
-                "dangol: 오류: {d}/quotes-ko.xlsx를 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: dangol이 {d}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): 권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)\n"
-            )
-        )]
+        vec![
+            (
+                "remind --apply",
+                format!(
+                    "dangol: 오류: {d}/quotes-ko.xlsx를 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: {folder}\n"
+                )
+            ),
+            ("today --apply", format!("dangol: 오류: {folder}\n")),
+            ("groups add --apply", format!("dangol: 오류: {folder}\n")),
+        ]
+    );
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
     );
     let en = dir.path().join("en");
     std::fs::create_dir(&en).expect("folder");
     let errors = provoke_unwritable_folder(&en, &EN);
+    let e = en.display();
+    let folder = format!(
+        "dangol cannot create files in {e} (its lock file and the new version of the workbook go beside the workbook): Permission denied (os error 13)"
+    );
     assert_eq!(
         errors,
-        vec![(
-            "remind --apply",
-            format!(
-                "dangol: error: cannot update {}/quotes-en.xlsx; no quote was marked as reminded and the workbook was not changed: dangol cannot create files in {} (its lock file and the new version of the workbook go beside the workbook): Permission denied (os error 13)\n",
-                en.display(),
-                en.display()
-            )
-        )]
+        vec![
+            (
+                "remind --apply",
+                format!(
+                    "dangol: error: cannot update {e}/quotes-en.xlsx; no quote was marked as reminded and the workbook was not changed: {folder}\n"
+                )
+            ),
+            ("today --apply", format!("dangol: error: {folder}\n")),
+            ("groups add --apply", format!("dangol: error: {folder}\n")),
+        ]
     );
     let bad = hangul_lines(&joined(&errors), &["김철수".to_string()]);
     assert!(
