@@ -83,7 +83,8 @@ where
             // The workbook's language (known from its scan, before the settings are checked),
             // else `--lang` — when every part of it is in the catalogue: a line is in one
             // language, and a part still written in English keeps the whole line English.
-            let lang = if e.chain().all(speaks_catalogue) {
+            let said = said_chain(&e);
+            let lang = if said.iter().all(|c| speaks_catalogue(*c)) {
                 error_lang(&cli.global, &args, &e)
             } else {
                 model::Lang::En
@@ -91,7 +92,11 @@ where
             // The catalogue's messages are written in the language just chosen.
             i18n::set_current(lang);
             // An error may quote a cell: shown, never run by the terminal.
-            let msg = format!("{e:#}");
+            let msg = said
+                .iter()
+                .map(|c| folder_error(*c).map_or_else(|| c.to_string(), |f| f.text().render(lang)))
+                .collect::<Vec<_>>()
+                .join(": ");
             let shown = render::terminal::visible_lines(&msg);
             let line = msg!(lang, ErrorLine, message = shown);
             eprintln!("{}", render::terminal::stderr_line(&line));
@@ -114,29 +119,92 @@ fn error_lang(g: &cli::GlobalArgs, args: &[std::ffi::OsString], e: &anyhow::Erro
     {
         return i18n::lang_of(g);
     }
-    const BOOKS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"];
     let lang = args
         .iter()
         .skip(1)
         .map(std::path::Path::new)
-        .filter(|p| {
-            p.extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| BOOKS.contains(&x.to_ascii_lowercase().as_str()))
-                && p.is_file()
-        })
+        .filter(|p| is_book(p) && p.is_file())
         .find_map(ingest::probe_lang);
-    lang.unwrap_or(model::Lang::En)
+    lang.unwrap_or_else(|| unread_lang(args))
+}
+
+/// Whether `p` is named like a file dangol reads.
+fn is_book(p: &std::path::Path) -> bool {
+    const BOOKS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"];
+    p.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| BOOKS.contains(&x.to_ascii_lowercase().as_str()))
+}
+
+/// The language of an error about a file dangol could not read at all (missing, a folder, not
+/// allowed), so it never learnt the workbook's language: `DANGOL_LANG` when set; else Korean
+/// for a file named in Hangul (`가게.xlsx`); else the locale, as for a command line that does
+/// not parse ([`locale_lang`]).
+fn unread_lang(args: &[std::ffi::OsString]) -> model::Lang {
+    if std::env::var_os("DANGOL_LANG").is_some_and(|v| !v.is_empty()) {
+        return locale_lang();
+    }
+    let hangul_name = args.iter().skip(1).map(std::path::Path::new).any(|p| {
+        (is_book(p) || p.exists())
+            && p.file_name()
+                .is_some_and(|n| i18n::has_hangul(&n.to_string_lossy()))
+    });
+    if hangul_name {
+        model::Lang::Ko
+    } else {
+        locale_lang()
+    }
+}
+
+/// The errors of `e`'s chain that are shown: each in turn, up to one that already says what
+/// the error beneath it said (an unreadable file, in the catalogue's words).
+fn said_chain(e: &anyhow::Error) -> Vec<&(dyn std::error::Error + 'static)> {
+    use ingest::{LoadError as L, csv::CsvError as C, source::OpenError as O};
+    let open = |o: &O| matches!(o, O::Io { .. } | O::Csv(C::Io { .. }));
+    let says_its_source = |c: &(dyn std::error::Error + 'static)| {
+        c.downcast_ref::<L>()
+            .is_some_and(|l| matches!(l, L::Open(o) if open(o)))
+            || c.downcast_ref::<O>().is_some_and(open)
+            || c.downcast_ref::<C>()
+                .is_some_and(|c| matches!(c, C::Io { .. }))
+    };
+    let mut out = Vec::new();
+    for c in e.chain() {
+        out.push(c);
+        if says_its_source(c) {
+            break;
+        }
+    }
+    out
+}
+
+/// The folder beside the workbook that dangol may not write in (its lock file and the new
+/// version go there), when that is what `c` is about — however it is wrapped. Its message is
+/// the catalogue's, though its `Display` keeps the English words.
+fn folder_error<'a>(
+    c: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a writeback::safe::FolderError> {
+    use writeback::{WritebackError as W, safe::FolderError as F};
+    let inner = |io: &'a std::io::Error| io.get_ref().and_then(|r| r.downcast_ref::<F>());
+    if let Some(W::Io(io)) = c.downcast_ref::<W>() {
+        return inner(io);
+    }
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return inner(io);
+    }
+    c.downcast_ref::<F>()
 }
 
 /// Whether an error's own text comes from the message catalogue (so it is written in the
 /// language [`i18n::current`] names).
 fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
+    if folder_error(c).is_some() {
+        return true;
+    }
     use ingest::{LoadError as L, source::OpenError as O};
     use writeback::WritebackError as W;
     let open = |o: &O| match o {
         O::Refused { reason, .. } => reason.speaks_catalogue(),
-        O::Csv(c) => c.speaks_catalogue(),
         _ => matches!(
             o,
             O::NotFound { .. }
@@ -144,6 +212,9 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
                 | O::Encrypted { .. }
                 | O::Unsupported { .. }
                 | O::Corrupt { .. }
+                | O::WrongContent { .. }
+                | O::Io { .. }
+                | O::Csv(_)
         ),
     };
     if let Some(l) = c.downcast_ref::<L>() {
@@ -156,8 +227,8 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
     if let Some(o) = c.downcast_ref::<O>() {
         return open(o);
     }
-    if let Some(c) = c.downcast_ref::<ingest::csv::CsvError>() {
-        return c.speaks_catalogue();
+    if c.is::<ingest::csv::CsvError>() {
+        return true;
     }
     if let Some(w) = c.downcast_ref::<W>() {
         return matches!(
@@ -171,6 +242,7 @@ fn speaks_catalogue(c: &(dyn std::error::Error + 'static)) -> bool {
         );
     }
     c.is::<cmd::UsageError>()
+        || c.is::<render::output::Refused>()
         || c.is::<i18n::Said>()
         || c.is::<settings::load::SettingsError>()
         || c.is::<rules::RuleError>()
@@ -197,19 +269,23 @@ fn usage_lang(args: &[std::ffi::OsString]) -> model::Lang {
             _ => None,
         }
     });
-    flag.unwrap_or_else(|| {
-        let korean = |v: &str| v.to_ascii_lowercase().starts_with("ko");
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let hint = env("DANGOL_LANG")
-            .or_else(|| env("LC_ALL"))
-            .or_else(|| env("LC_MESSAGES"))
-            .or_else(|| env("LANG"));
-        if hint.is_some_and(|v| korean(&v)) {
-            model::Lang::Ko
-        } else {
-            model::Lang::En
-        }
-    })
+    flag.unwrap_or_else(locale_lang)
+}
+
+/// Korean when `DANGOL_LANG` says `ko`, or — when it is not set — the locale (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`, the first one set) is Korean (`ko_KR.UTF-8`); else English.
+fn locale_lang() -> model::Lang {
+    let korean = |v: &str| v.to_ascii_lowercase().starts_with("ko");
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let hint = env("DANGOL_LANG")
+        .or_else(|| env("LC_ALL"))
+        .or_else(|| env("LC_MESSAGES"))
+        .or_else(|| env("LANG"));
+    if hint.is_some_and(|v| korean(&v)) {
+        model::Lang::Ko
+    } else {
+        model::Lang::En
+    }
 }
 
 /// One of clap's usage errors in `lang` from the catalogue, from its kind and context (the

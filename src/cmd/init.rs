@@ -38,25 +38,16 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
     if std::fs::symlink_metadata(&args.path).is_ok() {
         if !g.force {
-            anyhow::bail!(
-                "{} already exists; dangol init never overwrites a file (choose another name, \
-                 or add --force to replace it: the old file is then kept in .dangol-backups/)",
-                args.path.display()
-            );
+            let text = crate::text!(InitExists, path = args.path.display());
+            return Err(anyhow::Error::new(crate::i18n::Said(text)));
         }
         replace_forced(&args.path, lang, as_of)?;
     } else {
         crate::starter::write_starter(&args.path, lang, as_of)?;
     }
     if !g.quiet {
-        super::emit(&format!(
-            "{}: {}\n",
-            args.path.display(),
-            lang.pick(
-                "새 통합 문서를 만들었습니다 (판매, 견적, 고객, 파이프라인, 설정, 등급기준, 템플릿). 예시 행을 지우고 실제 데이터를 넣으세요.",
-                "starter workbook written (Sales, Quotes, Customers, Pipeline, Settings, Grades, Templates). Replace the example rows with your own."
-            )
-        ))?;
+        let done = crate::msg!(lang, InitWritten, path = args.path.display());
+        super::emit(&format!("{done}\n"))?;
     }
     Ok(Exit::Ok)
 }

@@ -161,8 +161,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
                 output::refuse_input("--eml", path, &inputs)?;
                 output::check_replace(path, &Kind::Eml, g.force)?;
             }
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| crate::i18n::folder_not_made(dir, &e))?;
             for (path, bytes) in &files {
                 let like = Some(args.workbook.as_path());
                 output::write_output(path, bytes, &Kind::Eml, g.force, backups, like)?;
@@ -450,10 +449,10 @@ fn sheet_edits(
 /// message and its exit code 3).
 fn unchanged(input: &Path) -> impl Fn(writeback::WritebackError) -> anyhow::Error + '_ {
     move |e| match e {
-        writeback::WritebackError::Io(_) => anyhow::Error::new(e).context(format!(
-            "cannot update {}; no quote was marked as reminded and the workbook was not changed",
-            input.display()
-        )),
+        writeback::WritebackError::Io(io) => {
+            let text = crate::text!(RemindNotUpdated, workbook = input.display()).io("error", &io);
+            anyhow::Error::new(crate::i18n::Said(text))
+        }
         other => anyhow::Error::new(other),
     }
 }

@@ -64,7 +64,10 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         let written = write_orders(dir, &report, loaded.lang, g.force)?;
         if !g.quiet {
             for (path, n) in &written {
-                eprintln!("dangol: wrote {} ({n} lines)", path.display());
+                let n = crate::i18n::count(n);
+                let line =
+                    crate::msg!(loaded.lang, StockOrderWritten, path = path.display(), n = n);
+                eprintln!("{line}");
             }
         }
     }
@@ -125,25 +128,24 @@ fn write_orders(
     lang: Lang,
     force: bool,
 ) -> anyhow::Result<Vec<(PathBuf, usize)>> {
-    use anyhow::Context;
     let by = orders_by_supplier(r);
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| crate::i18n::folder_not_made(dir, &e))?;
     let mut plan = Vec::new();
     for (stem, lines) in &by {
         let path = dir.join(format!("{stem}.csv"));
         if path.exists() && !force {
-            anyhow::bail!(
-                "{}: already exists; use --force to replace it",
-                path.display()
-            );
+            let text = crate::text!(OutputExists, path = path.display());
+            return Err(anyhow::Error::new(crate::i18n::Said(text)));
         }
         plan.push((path, lines));
     }
     let mut written = Vec::new();
     for (path, lines) in plan {
-        std::fs::write(&path, cs::order_file(r, lines, lang)?)
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+        std::fs::write(&path, cs::order_file(r, lines, lang)?).map_err(|e| {
+            anyhow::Error::new(crate::i18n::Said(
+                crate::text!(FileNotWritten, path = path.display()).io("error", &e),
+            ))
+        })?;
         written.push((path, lines.len()));
     }
     Ok(written)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::analysis::customers::customer_table;
@@ -136,8 +136,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             output::refuse_input("--eml", path, &inputs)?;
             output::check_replace(path, &Kind::Eml, g.force)?;
         }
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| crate::i18n::folder_not_made(dir, &e))?;
         for (path, bytes) in &files {
             output::write_output(path, bytes, &Kind::Eml, g.force, backups, like)?;
             drafts += 1;
@@ -616,11 +615,14 @@ fn apply(
         currency: analyses.currency,
     };
     let generated = generated_workbook(&analyses.sheets(), &ctx)?;
-    let report = job.write_generated(&generated).with_context(|| {
-        format!(
-            "cannot record the messages in {}; the workbook was not changed",
-            job.target().display()
-        )
+    // A lock, an open workbook or an owner's save keeps its own message (and exit code 3).
+    let report = job.write_generated(&generated).map_err(|e| match e {
+        crate::writeback::WritebackError::Io(io) => {
+            let text =
+                crate::text!(TodayNotRecorded, workbook = job.target().display()).io("error", &io);
+            anyhow::Error::new(crate::i18n::Said(text))
+        }
+        other => anyhow::Error::new(other),
     })?;
     for w in report.warnings.iter().filter(|_| !g.quiet) {
         eprintln!("dangol: warning: {w}");

@@ -645,4 +645,150 @@ catalogue! {
         ko: "알 수 없는 지표 '{name}'. 지표: {all}",
         en: "unknown metric '{name}'; metrics are: {all}",
     },
+
+    // --- notification secrets (what a value looks like; the value itself is never shown) -----
+    SecretSlackWebhook { ko: "Slack 웹훅 주소", en: "a Slack webhook URL" },
+    SecretSlackToken { ko: "Slack 토큰", en: "a Slack token" },
+    SecretNotionToken { ko: "Notion 토큰", en: "a Notion token" },
+    SecretAccessToken { ko: "접근 토큰", en: "an access token" },
+    SecretPrivateKey { ko: "개인 키", en: "a private key" },
+    SecretApiKey { ko: "API 키나 토큰", en: "an API key or token" },
+    SecretsShared {
+        ko: "{path:은} 다른 사용자도 읽을 수 있습니다 (권한 {mode}). 비밀 값이 들어 있으므로 본인만 읽을 수 있게 바꿀 때까지 dangol은 이 파일을 쓰지 않습니다: chmod 600 {path}",
+        en: "{path} can be read by other users (mode {mode}); it holds secrets, so dangol will not use it until only you can read it: chmod 600 {path}",
+    },
+    SecretsUnreadable {
+        ko: "{path:을} 읽을 수 없습니다: {error}",
+        en: "cannot read {path}: {error}",
+    },
+    /// The parser's own message is not shown: it quotes the line, which may hold a secret.
+    SecretsBadToml {
+        ko: "{path}:{line}: 올바른 TOML이 아닙니다",
+        en: "{path}:{line}: not valid TOML",
+    },
+    SecretMissing {
+        ko: "{channel}: {name} 값이 없습니다. 환경 변수 {var:을} 설정하거나 {path}에 적으세요 (chmod 600)",
+        en: "{channel}: no {name}: set {var} or add it to {path} (chmod 600)",
+    },
+    SecretNotStored {
+        ko: "새 토큰을 {path}에 저장할 수 없습니다: {error}",
+        en: "cannot store the new token in {path}: {error}",
+    },
+
+    // --- dangol init ---------------------------------------------------------------------------
+    InitExists {
+        ko: "{path:이} 이미 있습니다. dangol init은 파일을 덮어쓰지 않습니다 (다른 이름을 고르거나, 바꾸려면 --force를 쓰세요: 예전 파일은 .dangol-backups/에 남습니다)",
+        en: "{path} already exists; dangol init never overwrites a file (choose another name, or add --force to replace it: the old file is then kept in .dangol-backups/)",
+    },
+    InitWritten {
+        ko: "{path}: 새 통합 문서를 만들었습니다 (판매, 견적, 고객, 파이프라인, 설정, 등급기준, 템플릿). 예시 행을 지우고 실제 데이터를 넣으세요.",
+        en: "{path}: starter workbook written (Sales, Quotes, Customers, Pipeline, Settings, Grades, Templates). Replace the example rows with your own.",
+    },
+
+    // --- output folders and files of the commands ----------------------------------------------
+    FolderNotMade {
+        ko: "{folder} 폴더를 만들 수 없어 아무것도 쓰지 않았습니다: {error}",
+        en: "cannot create the folder {folder}: {error}",
+    },
+    FileNotWritten {
+        ko: "{path}에 쓸 수 없습니다: {error}",
+        en: "{path}: cannot write: {error}",
+    },
+    /// An output (`--out`, `--eml`, …) that would land on an input.
+    RefusedIsInput {
+        ko: "{flag} {out}: 입력 파일 {input} 자신입니다. dangol은 입력 파일에 덮어쓰지 않습니다 (다른 파일을 고르세요)",
+        en: "{flag} {out}: that is the input {input} itself; dangol never writes over its input (choose another file)",
+    },
+    /// An output that exists and is not one dangol made.
+    RefusedNotOurs {
+        ko: "{path:은} 이미 있고 dangol이 만든 파일이 아니어서 --force 없이는 바꾸지 않습니다 (다른 파일을 고르거나 --force를 쓰세요: 예전 파일은 {backups}에 남습니다)",
+        en: "{path} already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {backups})",
+    },
+    /// `remind --apply` could not write the workbook.
+    RemindNotUpdated {
+        ko: "{workbook:을} 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: {error}",
+        en: "cannot update {workbook}; no quote was marked as reminded and the workbook was not changed: {error}",
+    },
+    /// `today` could not record the messages in the workbook.
+    TodayNotRecorded {
+        ko: "{workbook}에 메시지를 기록할 수 없어 통합문서는 바뀌지 않았습니다: {error}",
+        en: "cannot record the messages in {workbook}; the workbook was not changed: {error}",
+    },
+    /// A purchase-order file `stock --orders` wrote.
+    StockOrderWritten {
+        ko: "dangol: {path}에 썼습니다 ({n}행)",
+        en: "dangol: wrote {path} ({n} lines)",
+    },
+    OutputExists {
+        ko: "{path:이} 이미 있어 아무것도 쓰지 않았습니다. 바꾸려면 --force를 쓰세요",
+        en: "{path}: already exists; use --force to replace it",
+    },
+
+    // --- reading a file (what the system said, in the owner's words) ------------------------
+    /// An input file that cannot be read at all.
+    ReadFailed {
+        ko: "{path}: 읽을 수 없습니다 — {why}. 아무것도 바꾸지 않았습니다",
+        en: "{path}: cannot be read: {why}; nothing was changed",
+    },
+    /// A CSV record the parser refused, by its row.
+    ReadFailedRow {
+        ko: "{path}: {row}행을 읽을 수 없습니다 — {why}. 아무것도 바꾸지 않았습니다",
+        en: "{path}: row {row} cannot be read: {why}; nothing was changed",
+    },
+    ReadIsFolder { ko: "파일이 아니라 폴더입니다", en: "it is a folder, not a file" },
+    ReadPermission {
+        ko: "읽을 권한이 없습니다 (다른 사용자의 파일이거나 읽기가 막혀 있습니다 — 파일의 권한을 확인하세요)",
+        en: "permission denied (the file belongs to someone else or may not be read — check its permissions)",
+    },
+    ReadCutShort {
+        ko: "파일이 도중에 끝납니다 (잘렸거나 아직 복사 중입니다)",
+        en: "the file ends early (it is cut short, or still being copied)",
+    },
+    ReadInvalid {
+        ko: "파일로 읽을 수 없는 것입니다 (폴더, 장치 또는 특수 파일)",
+        en: "it cannot be read as a file (a folder, a device or a special file)",
+    },
+    CsvUnequal {
+        ko: "필드가 {found}개인데 앞의 행은 {expected}개입니다",
+        en: "the record has {found} field(s) where the rows before have {expected}",
+    },
+    CsvBadUtf8 {
+        ko: "{field}번째 필드가 올바른 UTF-8이 아닙니다 (파일의 인코딩을 --encoding으로 알려 주세요)",
+        en: "field {field} is not valid UTF-8 (pass --encoding with the file's encoding)",
+    },
+    CsvRecordOther { ko: "CSV 레코드 오류 ({detail})", en: "a CSV record error ({detail})" },
+
+    // --- a workbook whose bytes are not what its name says -------------------------------------
+    WrongXlsxIsXls {
+        ko: "이름은 .xlsx이지만 예전 형식의 Excel(.xls) 통합문서입니다. 이름을 .xls로 바꾸세요",
+        en: "the file is named .xlsx but is an old-format Excel (.xls) workbook; rename it to .xls",
+    },
+    WrongIsHtml {
+        ko: "이름은 .{ext}이지만 HTML 웹 페이지입니다 (쇼핑몰 중에는 표를 이렇게 내보내는 곳이 있습니다). Excel에서 열어 .xlsx로 저장하거나 CSV로 내보내세요",
+        en: "the file is named .{ext} but is an HTML page (some web shops export tables this way); open it in Excel and save as .xlsx, or export CSV",
+    },
+    WrongIsText {
+        ko: "이름은 .{ext}이지만 일반 텍스트(아마 CSV)입니다. 이름을 .csv로 바꾸세요",
+        en: "the file is named .{ext} but is plain text (probably CSV); rename it to .csv",
+    },
+    WrongNotXlsb {
+        ko: "이름은 .xlsb이지만 Excel 바이너리 통합문서가 아닙니다",
+        en: "the file is named .xlsb but is not an Excel binary workbook",
+    },
+    WrongXlsIsXlsx {
+        ko: "이름은 .xls이지만 .xlsx 통합문서입니다. 이름을 .xlsx로 바꾸세요",
+        en: "the file is named .xls but is an .xlsx workbook; rename it to .xlsx",
+    },
+    WrongNotOds {
+        ko: "이름은 .ods이지만 OpenDocument 스프레드시트가 아닙니다",
+        en: "the file is named .ods but is not an OpenDocument spreadsheet",
+    },
+    WrongCsvIsZip {
+        ko: "이름은 .{ext}이지만 zip 파일(아마 .xlsx 통합문서)입니다. 이름을 .xlsx로 바꾸세요",
+        en: "the file is named .{ext} but is a zip package (probably an .xlsx workbook); rename it to .xlsx",
+    },
+    WrongCsvIsXls {
+        ko: "이름은 .{ext}이지만 Excel 97-2003(.xls) 통합문서입니다. 이름을 .xls로 바꾸세요",
+        en: "the file is named .{ext} but is an Excel 97-2003 (.xls) workbook; rename it to .xls",
+    },
 }

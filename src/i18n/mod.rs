@@ -305,6 +305,28 @@ pub fn io_error(e: &std::io::Error) -> Text {
     }
 }
 
+/// Why an input file could not be read, for the owner (`읽을 권한이 없습니다`): the common
+/// kinds in the catalogue's words, any other as [`io_error`] says it (the system's words only in
+/// parentheses).
+pub fn read_error(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => Text::new(Msg::ReadPermission),
+        K::IsADirectory => Text::new(Msg::ReadIsFolder),
+        K::InvalidInput => Text::new(Msg::ReadInvalid),
+        K::UnexpectedEof => Text::new(Msg::ReadCutShort),
+        _ => io_error(e),
+    }
+}
+
+/// A folder a command writes into (`--eml`, `--orders`) could not be made: nothing was
+/// written, in the catalogue's words with what the system said.
+pub fn folder_not_made(folder: &std::path::Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(Said(
+        crate::text!(FolderNotMade, folder = folder.display()).io("error", e),
+    ))
+}
+
 /// An error in the catalogue's words with nothing beneath it: what the system said, if
 /// anything, is already one of its arguments. Shown in the language of the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -391,6 +413,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn read_errors_are_said_by_their_kind_with_the_systems_words_only_as_a_detail() {
+        use std::io::{Error, ErrorKind as K};
+        let said = |k: K| {
+            let e = Error::new(k, "the system's words");
+            let t = read_error(&e);
+            (t.render(Lang::Ko), t.render(Lang::En))
+        };
+        assert_eq!(
+            said(K::NotFound),
+            (
+                "파일이나 폴더가 없습니다".into(),
+                "no such file or folder".into()
+            )
+        );
+        assert_eq!(said(K::PermissionDenied).0, msg!(Lang::Ko, ReadPermission));
+        assert_eq!(
+            said(K::IsADirectory),
+            (
+                "파일이 아니라 폴더입니다".into(),
+                "it is a folder, not a file".into()
+            )
+        );
+        assert_eq!(said(K::InvalidInput).1, msg!(Lang::En, ReadInvalid));
+        assert_eq!(
+            said(K::UnexpectedEof),
+            (
+                "파일이 도중에 끝납니다 (잘렸거나 아직 복사 중입니다)".into(),
+                "the file ends early (it is cut short, or still being copied)".into()
+            )
+        );
+        assert_eq!(
+            said(K::Interrupted),
+            (
+                "입출력 오류 (the system's words)".into(),
+                "input/output error (the system's words)".into()
+            )
+        );
     }
 
     #[test]

@@ -77,8 +77,9 @@ pub enum CsvError {
     /// The `--encoding` label names no encoding this reader knows.
     #[error("{}", crate::text!(CsvBadEncoding, label = format!("{label:?}")))]
     BadEncoding { label: String },
-    /// Reading the file failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading the file failed. Said in the catalogue's words (what the system said only as a
+    /// detail of an uncommon kind), so the error is printed without its source.
+    #[error("{}", crate::text!(ReadFailed, path = path.display()).text("why", crate::i18n::read_error(source)))]
     Io {
         path: PathBuf,
         #[source]
@@ -93,19 +94,24 @@ pub enum CsvError {
         message: crate::i18n::Text,
     },
     /// The CSV parser rejected a record. `row` is 1-based.
-    #[error("{}: row {row}: {message}", path.display())]
+    #[error("{}", crate::text!(ReadFailedRow, path = path.display(), row = row).text("why", message.clone()))]
     Parse {
         path: PathBuf,
         row: u64,
-        message: String,
+        message: crate::i18n::Text,
     },
 }
 
-impl CsvError {
-    /// Whether the message is written by the catalogue in both languages (not what the
-    /// system or the CSV parser said).
-    pub fn speaks_catalogue(&self) -> bool {
-        !matches!(self, CsvError::Io { .. } | CsvError::Parse { .. })
+/// What the csv crate's error means for the owner, in the catalogue's words; its own text only
+/// as a detail of a kind with no message of its own.
+fn parse_message(e: &csv::Error) -> crate::i18n::Text {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => crate::i18n::read_error(io),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => crate::text!(CsvUnequal, found = len, expected = expected_len),
+        csv::ErrorKind::Utf8 { err, .. } => crate::text!(CsvBadUtf8, field = err.field() + 1),
+        _ => crate::text!(CsvRecordOther, detail = e),
     }
 }
 
@@ -259,7 +265,7 @@ impl Splitter {
     }
 
     fn csv_error(&self, e: csv::Error) -> CsvError {
-        let message = e.to_string();
+        let message = parse_message(&e);
         match e.into_kind() {
             csv::ErrorKind::Io(source) => CsvError::Io {
                 path: self.path.clone(),
@@ -1521,6 +1527,53 @@ mod tests {
         let err = CsvSource::open(&dir.path().join("nope.csv"), None).unwrap_err();
         assert!(
             matches!(err, CsvError::Io { ref source, .. } if source.kind() == io::ErrorKind::NotFound)
+        );
+    }
+
+    #[test]
+    fn read_and_record_errors_are_said_in_the_catalogues_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope.csv");
+        let err = CsvSource::open(&path, None).unwrap_err();
+        let p = path.display();
+        assert_eq!(
+            err.to_string(),
+            format!("{p}: cannot be read: no such file or folder; nothing was changed")
+        );
+        // The csv crate's errors, made by the crate itself: a short record (when records must
+        // be of one length) and a field that is not UTF-8.
+        let mut r = csv::ReaderBuilder::new().from_reader(&b"a,b\n1\n"[..]);
+        let short = r.records().next().unwrap().unwrap_err();
+        let mut r = csv::ReaderBuilder::new().from_reader(&b"a,b\n1,\xff\n"[..]);
+        let bad = r.records().next().unwrap().unwrap_err();
+        let said = |e: &csv::Error, lang| parse_message(e).render(lang);
+        assert_eq!(
+            said(&short, crate::model::Lang::En),
+            "the record has 1 field(s) where the rows before have 2"
+        );
+        assert_eq!(
+            said(&short, crate::model::Lang::Ko),
+            "필드가 1개인데 앞의 행은 2개입니다"
+        );
+        assert_eq!(
+            said(&bad, crate::model::Lang::Ko),
+            "2번째 필드가 올바른 UTF-8이 아닙니다 (파일의 인코딩을 --encoding으로 알려 주세요)"
+        );
+        let parse = CsvError::Parse {
+            path: path.clone(),
+            row: 3,
+            message: parse_message(&short),
+        };
+        crate::i18n::set_current(crate::model::Lang::Ko);
+        assert_eq!(
+            parse.to_string(),
+            format!(
+                "{p}: 3행을 읽을 수 없습니다 — 필드가 1개인데 앞의 행은 2개입니다. 아무것도 바꾸지 않았습니다"
+            )
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{p}: 읽을 수 없습니다 — 파일이나 폴더가 없습니다. 아무것도 바꾸지 않았습니다")
         );
     }
 

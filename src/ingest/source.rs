@@ -136,7 +136,10 @@ pub enum OpenError {
     #[error("{}", crate::text!(OpenEncrypted, path = path))]
     Encrypted { path: String },
     #[error("{path}: {detail}")]
-    WrongContent { path: String, detail: String },
+    WrongContent {
+        path: String,
+        detail: crate::i18n::Text,
+    },
     #[error("{}", crate::text!(OpenUnsupported, path = path, ext = ext))]
     Unsupported { path: String, ext: String },
     #[error("{}", crate::text!(OpenCorrupt, path = path).io_parts("detail", detail.clone(), crate::text!(GuardDetail)))]
@@ -147,7 +150,9 @@ pub enum OpenError {
         path: String,
         reason: super::guard::GuardError,
     },
-    #[error("{path}: {source}")]
+    /// Said in the catalogue's words (the system's only as a detail of an uncommon kind), so
+    /// it is printed without its source.
+    #[error("{}", crate::text!(ReadFailed, path = path).text("why", crate::i18n::read_error(source)))]
     Io {
         path: String,
         source: std::io::Error,
@@ -205,9 +210,9 @@ pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let what = sniff(head);
-    let wrong = |detail: &str| OpenError::WrongContent {
+    let wrong = |detail: crate::i18n::Text| OpenError::WrongContent {
         path: p.clone(),
-        detail: detail.to_string(),
+        detail,
     };
     match ext.as_str() {
         "xlsx" | "xlsm" => match what {
@@ -217,17 +222,11 @@ pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
                 if is_encrypted_ole(path) {
                     Err(OpenError::Encrypted { path: p })
                 } else {
-                    Err(wrong(
-                        "the file is named .xlsx but is an old-format Excel (.xls) workbook; rename it to .xls",
-                    ))
+                    Err(wrong(crate::text!(WrongXlsxIsXls)))
                 }
             }
-            Some("html") => Err(wrong(
-                "the file is named .xlsx but is an HTML page (some web shops export tables this way); open it in Excel and save as .xlsx, or export CSV",
-            )),
-            _ if looks_like_text(head) => Err(wrong(
-                "the file is named .xlsx but is plain text (probably CSV); rename it to .csv",
-            )),
+            Some("html") => Err(wrong(crate::text!(WrongIsHtml, ext = ext))),
+            _ if looks_like_text(head) => Err(wrong(crate::text!(WrongIsText, ext = ext))),
             _ => Err(OpenError::Corrupt {
                 path: p,
                 detail: "not a zip package".into(),
@@ -235,9 +234,7 @@ pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
         },
         "xlsb" => match what {
             Some("zip") => Ok(FileKind::Xlsb),
-            _ => Err(wrong(
-                "the file is named .xlsb but is not an Excel binary workbook",
-            )),
+            _ => Err(wrong(crate::text!(WrongNotXlsb))),
         },
         "xls" => match what {
             Some("ole") => {
@@ -247,15 +244,9 @@ pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
                     Ok(FileKind::Xls)
                 }
             }
-            Some("zip") => Err(wrong(
-                "the file is named .xls but is an .xlsx workbook; rename it to .xlsx",
-            )),
-            Some("html") => Err(wrong(
-                "the file is named .xls but is an HTML page (some web shops export tables this way); open it in Excel and save as .xlsx, or export CSV",
-            )),
-            _ if looks_like_text(head) => Err(wrong(
-                "the file is named .xls but is plain text (probably CSV); rename it to .csv",
-            )),
+            Some("zip") => Err(wrong(crate::text!(WrongXlsIsXlsx))),
+            Some("html") => Err(wrong(crate::text!(WrongIsHtml, ext = ext))),
+            _ if looks_like_text(head) => Err(wrong(crate::text!(WrongIsText, ext = ext))),
             _ => Err(OpenError::Corrupt {
                 path: p,
                 detail: "not an Excel 97-2003 file".into(),
@@ -263,17 +254,11 @@ pub fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
         },
         "ods" => match what {
             Some("zip") => Ok(FileKind::Ods),
-            _ => Err(wrong(
-                "the file is named .ods but is not an OpenDocument spreadsheet",
-            )),
+            _ => Err(wrong(crate::text!(WrongNotOds))),
         },
         "csv" | "tsv" | "txt" => match what {
-            Some("zip") => Err(wrong(
-                "the file is named .csv but is a zip package (probably an .xlsx workbook); rename it to .xlsx",
-            )),
-            Some("ole") => Err(wrong(
-                "the file is named .csv but is an Excel 97-2003 (.xls) workbook; rename it to .xls",
-            )),
+            Some("zip") => Err(wrong(crate::text!(WrongCsvIsZip, ext = ext))),
+            Some("ole") => Err(wrong(crate::text!(WrongCsvIsXls, ext = ext))),
             _ => Ok(FileKind::Csv),
         },
         _ => Err(OpenError::Unsupported { path: p, ext }),

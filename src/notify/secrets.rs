@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use crate::i18n::{Msg, Said, Text};
 
 /// Every secret dangol reads: (name in `secrets.toml`, environment variable).
 pub const NAMES: &[(&str, &str)] = &[
@@ -60,22 +60,28 @@ pub fn secrets_path(workbook: &Path) -> PathBuf {
     dir.join("secrets.toml")
 }
 
+/// The secrets file could not be read: in the catalogue's words, with what the system said.
+fn unreadable(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(Said(
+        crate::text!(SecretsUnreadable, path = path.display()).io("error", e),
+    ))
+}
+
 /// Refuse a secrets file that others can read.
 #[cfg(unix)]
 fn check_private(path: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
+        .map_err(|e| unreadable(path, &e))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
-        anyhow::bail!(
-            "{} can be read by other users (mode {:o}); it holds secrets, so dangol will not use \
-             it until only you can read it: chmod 600 {}",
-            path.display(),
-            mode & 0o777,
-            path.display()
+        let text = crate::text!(
+            SecretsShared,
+            path = path.display(),
+            mode = format!("{:o}", mode & 0o777)
         );
+        return Err(anyhow::Error::new(Said(text)));
     }
     Ok(())
 }
@@ -101,14 +107,17 @@ impl Secrets {
         let mut file = BTreeMap::new();
         if path.exists() {
             check_private(&path)?;
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, &e))?;
             let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
                 // The parser's message quotes the offending line, which may hold a secret.
                 let line = e.span().map_or(0, |s| {
                     text[..s.start.min(text.len())].matches('\n').count() + 1
                 });
-                anyhow::anyhow!("{}:{line}: not valid TOML", path.display())
+                anyhow::Error::new(Said(crate::text!(
+                    SecretsBadToml,
+                    path = path.display(),
+                    line = line
+                )))
             })?;
             for (section, v) in &table {
                 let Some(t) = v.as_table() else { continue };
@@ -139,11 +148,13 @@ impl Secrets {
     /// A secret the channel cannot do without.
     pub fn require(&self, name: &str, channel: &str) -> anyhow::Result<&str> {
         self.get(name).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{channel}: no {name}: set {} or add it to {} (chmod 600)",
-                env_name(name),
-                self.path.display()
-            )
+            anyhow::Error::new(Said(crate::text!(
+                SecretMissing,
+                channel = channel,
+                name = name,
+                var = env_name(name),
+                path = self.path.display()
+            )))
         })
     }
 
@@ -166,13 +177,24 @@ impl Secrets {
 
     /// Store rotated secrets in the secrets file (created private when missing), atomically.
     pub fn store(&mut self, updates: &[(&str, &str)]) -> anyhow::Result<()> {
-        let cannot = || format!("cannot store the new token in {}", self.path.display());
+        let path = self.path.clone();
+        let cannot = |e: &std::io::Error| {
+            anyhow::Error::new(Said(
+                crate::text!(SecretNotStored, path = path.display()).io("error", e),
+            ))
+        };
         let mut table: toml::Table = if self.path.exists() {
             check_private(&self.path)?;
             std::fs::read_to_string(&self.path)
-                .with_context(cannot)?
+                .map_err(|e| cannot(&e))?
                 .parse()
-                .map_err(|_| anyhow::anyhow!("{}: not valid TOML", self.path.display()))?
+                .map_err(|_| {
+                    anyhow::Error::new(Said(crate::text!(
+                        SecretsBadToml,
+                        path = path.display(),
+                        line = 1
+                    )))
+                })?
         } else {
             toml::Table::new()
         };
@@ -186,18 +208,18 @@ impl Secrets {
             }
             self.file.insert((*name).to_string(), (*value).to_string());
         }
-        let text = toml::to_string(&table).with_context(cannot)?;
+        // A table of strings always serialises; should it not, nothing is written.
+        let text = toml::to_string(&table)
+            .map_err(|e| cannot(&std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let dir = match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(cannot)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| cannot(&e))?;
         // NamedTempFile is created 0600 on unix: the secrets never sit readable on disk.
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).with_context(cannot)?;
-        tmp.as_file().sync_all().with_context(cannot)?;
-        tmp.persist(&self.path)
-            .map_err(|e| e.error)
-            .with_context(cannot)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| cannot(&e))?;
+        tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+        tmp.persist(&self.path).map_err(|e| cannot(&e.error))?;
         if let Ok(d) = std::fs::File::open(&dir) {
             let _ = d.sync_all();
         }
@@ -213,26 +235,27 @@ fn holds_an_id(key: &str) -> bool {
 }
 
 /// What a value looks like when it looks like a secret (a webhook URL with its token, an API
-/// token, a password), so it can be refused outside the secrets file.
-pub fn looks_secret(value: &str) -> Option<&'static str> {
+/// token, a password), so it can be refused outside the secrets file. A catalogue message
+/// (`Slack 웹훅 주소`, `a Slack webhook URL`): the value itself is never part of it.
+pub fn looks_secret(value: &str) -> Option<Msg> {
     looks_secret_as(value, true)
 }
 
-fn looks_secret_as(value: &str, long_tokens: bool) -> Option<&'static str> {
+fn looks_secret_as(value: &str, long_tokens: bool) -> Option<Msg> {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
-    let known: &[(&str, &str)] = &[
-        ("hooks.slack.com/", "a Slack webhook URL"),
-        ("xoxb-", "a Slack token"),
-        ("xoxp-", "a Slack token"),
-        ("secret_", "a Notion token"),
-        ("ntn_", "a Notion token"),
-        ("bearer ", "an access token"),
-        ("-----begin", "a private key"),
+    let known: &[(&str, Msg)] = &[
+        ("hooks.slack.com/", Msg::SecretSlackWebhook),
+        ("xoxb-", Msg::SecretSlackToken),
+        ("xoxp-", Msg::SecretSlackToken),
+        ("secret_", Msg::SecretNotionToken),
+        ("ntn_", Msg::SecretNotionToken),
+        ("bearer ", Msg::SecretAccessToken),
+        ("-----begin", Msg::SecretPrivateKey),
     ];
     for (needle, what) in known {
         if lower.contains(needle) {
-            return Some(what);
+            return Some(*what);
         }
     }
     // A long run of letters and digits mixed (an API key, a token, a signing secret); plain
@@ -244,7 +267,7 @@ fn looks_secret_as(value: &str, long_tokens: bool) -> Option<&'static str> {
                 && w.chars().any(|c| c.is_ascii_digit())
                 && w.chars().any(|c| c.is_ascii_alphabetic())
         });
-    (long_tokens && token).then_some("an API key or token")
+    (long_tokens && token).then_some(Msg::SecretApiKey)
 }
 
 /// The settings guard: a secret-looking value in the workbook, `dangol.toml` or a flag.
@@ -256,7 +279,7 @@ pub fn refuse_secret(
     match looks_secret_as(value, !holds_an_id(key)) {
         Some(what) => Err(crate::settings::load::SettingsError::new(
             origin,
-            crate::text!(SettingSecret, key = key, what = what),
+            crate::text!(SettingSecret, key = key).text("what", Text::new(what)),
         )),
         None => Ok(()),
     }
@@ -266,17 +289,22 @@ pub fn refuse_secret(
 mod tests {
     use super::*;
 
+    /// What `value` looks like, in `lang`.
+    fn said(value: &str, lang: crate::model::Lang) -> Option<String> {
+        looks_secret(value).map(|m| m.render(lang, &[]))
+    }
+
     #[test]
     fn secret_looking_values() {
-        assert_eq!(
-            looks_secret("https://hooks.slack.com/services/T0/B0/abc"),
-            Some("a Slack webhook URL")
-        );
-        assert_eq!(looks_secret("secret_abc"), Some("a Notion token"));
-        assert_eq!(
-            looks_secret("a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6"),
-            Some("an API key or token")
-        );
+        use crate::model::Lang::{En, Ko};
+        let slack = "https://hooks.slack.com/services/T0/B0/abc";
+        assert_eq!(said(slack, En).as_deref(), Some("a Slack webhook URL"));
+        assert_eq!(said(slack, Ko).as_deref(), Some("Slack 웹훅 주소"));
+        assert_eq!(said("secret_abc", En).as_deref(), Some("a Notion token"));
+        assert_eq!(said("secret_abc", Ko).as_deref(), Some("Notion 토큰"));
+        let key = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6";
+        assert_eq!(said(key, En).as_deref(), Some("an API key or token"));
+        assert_eq!(said(key, Ko).as_deref(), Some("API 키나 토큰"));
         for fine in [
             "total >= 1000000 and orders >= 5",
             "owner@example.com",

@@ -23,19 +23,13 @@ use crate::writeback::{self, WritebackError};
 /// Why an output was refused: a usage error (exit 2), nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
-    #[error(
-        "{flag} {out}: that is the input {input} itself; dangol never writes over its input \
-         (choose another file)"
-    )]
+    #[error("{}", crate::text!(RefusedIsInput, flag = flag, out = out, input = input))]
     IsInput {
         flag: String,
         out: String,
         input: String,
     },
-    #[error(
-        "{path} already exists and was not made by dangol; it is not replaced without --force \
-         (choose another file, or add --force: the old file is then kept in {backups})"
-    )]
+    #[error("{}", crate::text!(RefusedNotOurs, path = path, backups = backups))]
     NotOurs { path: String, backups: String },
 }
 

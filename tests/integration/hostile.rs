@@ -467,8 +467,9 @@ fn an_xls_with_a_looping_sector_chain_is_refused() {
 }
 
 /// Excel's "Encrypt with Password" writes an OLE (CFB) container holding `EncryptionInfo` and
-/// `EncryptedPackage` streams. This is its header and directory, enough to be recognised.
-fn encrypted_cfb() -> Vec<u8> {
+/// `EncryptedPackage` streams. This is its header and directory, enough to be recognised. (The
+/// Korean twins of these refusals, in `korean.rs`, build theirs here too.)
+pub(crate) fn encrypted_cfb() -> Vec<u8> {
     let mut b = vec![0u8; 512 * 3];
     b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     b[24..26].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version

@@ -144,9 +144,48 @@ fn sample(name: &str) -> PathBuf {
     p
 }
 
-/// Run every command on a copy of `sample` in `lang`; returns (everything printed, drafts,
-/// PDF text, generated sheets' texts, the temp dir's path).
-fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String, Vec<String>) {
+/// What [`run_all`] saw: everything printed, the drafts, the PDF's text, the generated sheets'
+/// texts, and what the commands of [`PENDING`] printed.
+struct Seen {
+    printed: String,
+    drafts: String,
+    pdf: String,
+    sheets: Vec<String>,
+    pending: String,
+}
+
+/// Commands whose report lines are not in the catalogue yet (issue 14 moves them there): run,
+/// and checked to succeed, on every run of [`run_all`]; read for English only by the ignored
+/// test `pending_commands_in_korean_print_no_english_sentence`, which is to be un-ignored then.
+const PENDING: &[&str] = &["import-products", "add"];
+
+/// Every subcommand of the command line (`src/cli.rs`), nested ones (`groups add`) by their
+/// own name, `help` aside: the audit of issue 15, kept true by [`run_all`] for every command
+/// added later.
+fn every_command() -> Vec<String> {
+    fn walk_tree(c: &clap::Command, out: &mut Vec<String>) {
+        for sub in c.get_subcommands() {
+            out.push(sub.get_name().to_string());
+            walk_tree(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk_tree(
+        &<dangol::cli::Cli as clap::CommandFactory>::command(),
+        &mut out,
+    );
+    out.retain(|n| n != "help");
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Run every command on a copy of `sample` in `lang`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one list of every command, each a line or two"
+)]
+fn run_all(dir: &Path, sample_name: &str, lang: &str) -> Seen {
     let wb = dir.join(sample_name);
     std::fs::copy(sample(sample_name), &wb).expect("copy sample");
     let w = wb.to_str().unwrap();
@@ -157,6 +196,19 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
     let starter = dir.join("starter.xlsx").display().to_string();
     let sampled = dir.join("sampled.xlsx").display().to_string();
     let today_eml = dir.join("today-drafts").display().to_string();
+    let group = if lang == "ko" { "도매" } else { "Wholesale" };
+    let emails = dir.join("emails.txt");
+    std::fs::write(&emails, "someone@example.com\n").expect("emails");
+    let emails = emails.display().to_string();
+    // A WooCommerce product export with one product of the sample shop's Stock sheet.
+    let export = dir.join("wc-product-export.csv");
+    std::fs::write(
+        &export,
+        "ID,Type,SKU,Name,Published,\"In stock?\",Stock,\"Low stock amount\"\n\
+         10,simple,P-001,Beans,1,1,8,5\n",
+    )
+    .expect("export");
+    let export = export.display().to_string();
     let (e, p, o) = (
         eml.to_str().unwrap(),
         pdf.to_str().unwrap(),
@@ -193,15 +245,38 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
         ],
         vec!["init", &starter],
         vec!["sample", "--out", &sampled],
+        // A group of the sample shop, a list with one customer of it and one stranger.
+        vec!["groups", "add", w, "--group", group, "--emails", &emails],
+        vec!["import-products", w, &export],
     ];
+    let mut ran: Vec<&str> = vec!["completions", "man"];
+    let mut pending = String::new();
     for c in commands {
         let mut args = c.clone();
         args.extend(["--lang", lang, "--as-of", "latest"]);
         let r = dangol(&args);
         assert_eq!(r.status.code(), Some(0), "{args:?}: {}", stderr(&r));
-        printed.push_str(&stdout(&r));
-        printed.push_str(&stderr(&r));
+        let sub = if c[0] == "groups" && c.get(1) == Some(&"add") {
+            "add"
+        } else {
+            c[0]
+        };
+        ran.push(sub);
+        let out = if PENDING.contains(&sub) {
+            &mut pending
+        } else {
+            &mut printed
+        };
+        out.push_str(&stdout(&r));
+        out.push_str(&stderr(&r));
     }
+    ran.sort_unstable();
+    ran.dedup();
+    assert_eq!(
+        ran,
+        every_command(),
+        "run_all runs every command once at least"
+    );
     // JSON is for scripts: the SPEC's English field names and built-in names (SPEC §5), so it
     // is checked to parse, not read for English.
     let r = dangol(&[
@@ -227,6 +302,11 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
         assert!(!r.stdout.is_empty(), "completions {shell}");
         assert_eq!(stderr(&r), "", "completions {shell}");
     }
+    // The man page is clap's text (README: help stays English): generated, not read.
+    let r = dangol(&["man", "--lang", lang]);
+    assert_eq!(r.status.code(), Some(0), "man: {}", stderr(&r));
+    assert!(stdout(&r).contains(".TH dangol 1"), "man: {}", stdout(&r));
+    assert_eq!(stderr(&r), "", "man");
     // A command line clap refuses, in the run's language.
     for bad in [
         vec!["customers", w, "--bogus"],
@@ -253,7 +333,13 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> (String, String, String
     }
     let sheets = sheet_texts(&out, GENERATED);
     assert!(!sheets.is_empty(), "run wrote no generated sheet");
-    (printed, drafts, pdf_text(&pdf), sheets)
+    Seen {
+        printed,
+        drafts,
+        pdf: pdf_text(&pdf),
+        sheets,
+        pending,
+    }
 }
 
 /// A draft's subject and body as the owner's mail program shows them (the mail-merge CSV as
@@ -310,7 +396,13 @@ fn base64_decode(s: &str) -> Vec<u8> {
 #[test]
 fn every_command_in_korean_prints_no_english_sentence() {
     let dir = tmp();
-    let (printed, drafts, pdf, sheets) = run_all(dir.path(), "shop.xlsx", "ko");
+    let Seen {
+        printed,
+        drafts,
+        pdf,
+        sheets,
+        ..
+    } = run_all(dir.path(), "shop.xlsx", "ko");
     let paths = [dir.path()];
     let mut bad = Vec::new();
     for (what, text) in [
@@ -339,13 +431,20 @@ fn every_command_in_korean_prints_no_english_sentence() {
 #[test]
 fn every_command_in_english_prints_no_hangul_but_customer_data() {
     let dir = tmp();
-    let (printed, drafts, pdf, sheets) = run_all(dir.path(), "shop-en.xlsx", "en");
+    let Seen {
+        printed,
+        drafts,
+        pdf,
+        sheets,
+        pending,
+    } = run_all(dir.path(), "shop-en.xlsx", "en");
     // The customers' own data: every text cell of the owner's sheets.
     let mut data = sheet_texts(&sample("shop-en.xlsx"), &[]);
     data.sort_by_key(|d| std::cmp::Reverse(d.len()));
     let mut bad = Vec::new();
     for (what, text) in [
         ("terminal", printed.as_str()),
+        ("terminal", pending.as_str()),
         ("drafts", drafts.as_str()),
         ("PDF", pdf.as_str()),
         ("sheets", sheets.join("\n").as_str()),
@@ -357,6 +456,19 @@ fn every_command_in_english_prints_no_hangul_but_customer_data() {
     assert!(
         bad.is_empty(),
         "Hangul in English output:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "import-products and groups add print English report lines until issue 14 lands"]
+fn pending_commands_in_korean_print_no_english_sentence() {
+    let dir = tmp();
+    let seen = run_all(dir.path(), "shop.xlsx", "ko");
+    let bad = english_sentences(&seen.pending, &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean output:\n{}",
         bad.join("\n")
     );
 }
@@ -610,40 +722,140 @@ fn terminal_tables_write_won_the_korean_way_for_a_korean_workbook() {
     assert!(!en.contains('원'), "{en}");
 }
 
-/// Excel's "Encrypt with Password" writes an OLE (CFB) container holding `EncryptionInfo` and
-/// `EncryptedPackage` streams. This is its header and directory, enough to be recognised.
-fn encrypted_cfb() -> Vec<u8> {
-    let mut b = vec![0u8; 512 * 3];
-    b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    b[24..26].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version
-    b[26..28].copy_from_slice(&3u16.to_le_bytes()); // major version 3 (512-byte sectors)
-    b[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes()); // little-endian
-    b[30..32].copy_from_slice(&9u16.to_le_bytes()); // sector shift
-    b[32..34].copy_from_slice(&6u16.to_le_bytes()); // mini sector shift
-    b[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
-    b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory starts at sector 1
-    b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
-    b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sectors
-    for k in 0..109 {
-        // FAT at sector 0, the other 108 DIFAT slots free.
-        let id: u32 = if k == 0 { 0 } else { 0xFFFF_FFFF };
-        b[76 + 4 * k..80 + 4 * k].copy_from_slice(&id.to_le_bytes());
+/// Something a step holds while it runs (a lock, an owner file), released when dropped.
+type Held = Box<dyn std::any::Any>;
+
+/// One error path of a walk: a name, the whole command line, the exit code it must give,
+/// whether it runs as an account that may not read the owner's files, and what it holds while
+/// it runs.
+struct Step {
+    name: &'static str,
+    args: Vec<String>,
+    code: i32,
+    other_account: bool,
+    hold: Option<Box<dyn Fn() -> Held>>,
+}
+
+impl Step {
+    fn new(name: &'static str, args: &[&str], code: i32) -> Step {
+        Step {
+            name,
+            args: args.iter().map(ToString::to_string).collect(),
+            code,
+            other_account: false,
+            hold: None,
+        }
     }
-    for (k, name) in ["Root Entry", "EncryptionInfo", "EncryptedPackage"]
+
+    /// More arguments after those given.
+    fn and(mut self, more: &[&str]) -> Step {
+        self.args.extend(more.iter().map(ToString::to_string));
+        self
+    }
+
+    /// Run as an account that cannot read a file only its owner may read.
+    fn by_another_account(mut self) -> Step {
+        self.other_account = true;
+        self
+    }
+
+    /// Hold what `f` makes (a lock, an owner file) while the step runs.
+    fn holding(mut self, f: impl Fn() -> Held + 'static) -> Step {
+        self.hold = Some(Box::new(f));
+        self
+    }
+}
+
+/// Run every step as written, each one's exit code checked: the stderr of each run by name.
+/// The Korean and the English twin of a test walk the same steps, built for their language.
+fn walk(steps: &[Step]) -> Vec<(&'static str, String)> {
+    steps
         .iter()
-        .enumerate()
-    {
-        let at = 1024 + k * 128;
-        let utf16: Vec<u8> = name
-            .encode_utf16()
-            .chain([0])
-            .flat_map(u16::to_le_bytes)
-            .collect();
-        b[at..at + utf16.len()].copy_from_slice(&utf16);
-        b[at + 64..at + 66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
-        b[at + 66] = if k == 0 { 5 } else { 2 };
+        .map(|step| {
+            let held = step.hold.as_ref().map(|f| f());
+            let mut c = if step.other_account {
+                other_account()
+            } else {
+                crate::support::command()
+            };
+            let o = c.args(&step.args).output().expect("run");
+            drop(held);
+            assert_eq!(
+                o.status.code(),
+                Some(step.code),
+                "{} {:?}: {}",
+                step.name,
+                step.args,
+                stderr(&o)
+            );
+            (step.name, stderr(&o))
+        })
+        .collect()
+}
+
+/// [`walk`] with `--lang` in `w`'s language after every step's arguments.
+fn walk_in(steps: Vec<Step>, w: &Words) -> Vec<(&'static str, String)> {
+    let steps: Vec<Step> = steps
+        .into_iter()
+        .map(|s| s.and(&["--lang", w.lang]))
+        .collect();
+    walk(&steps)
+}
+
+/// A file that exists while it is held.
+struct Present(PathBuf);
+
+impl Present {
+    fn make(path: &Path) -> Held {
+        std::fs::write(path, "").expect("write");
+        Box::new(Present(path.to_path_buf()))
     }
-    b
+}
+
+impl Drop for Present {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The binary run as an account that may not read a file mode 0600 of this one: another uid
+/// through `setpriv` when the tests run as root (root reads everything), else this account
+/// (the file is then made mode 000 by [`private_file`]).
+fn other_account() -> std::process::Command {
+    if !is_root() {
+        return crate::support::command();
+    }
+    let probe = std::process::Command::new("setpriv")
+        .args(["--reuid=1001", "--regid=1001", "--clear-groups", "true"])
+        .status();
+    assert!(
+        probe.is_ok_and(|s| s.success()),
+        "running as root, this test needs `setpriv` (util-linux) to read as another account"
+    );
+    let mut c = std::process::Command::new("setpriv");
+    crate::support::hermetic(&mut c);
+    c.args(["--reuid=1001", "--regid=1001", "--clear-groups"])
+        .arg(crate::support::bin());
+    c
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// A workbook in `dir` only its owner may read (and `dir` open to others, so the file's mode is
+/// what refuses them).
+fn private_file(dir: &Path, name: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let p = dir.join(name);
+    std::fs::write(&p, b"PK\x03\x04 a workbook only its owner may read").expect("write");
+    let mode = if is_root() { 0o600 } else { 0o000 };
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
+    p
 }
 
 /// Every run's stderr, each after its name.
@@ -733,11 +945,8 @@ fn shop_in(
 /// Every error path the suite provokes in English, provoked in `w`'s language: each run's
 /// stderr by name, its exit code checked. The language is the workbook's (its headers) for the
 /// errors of a workbook, and `--lang` for the command line; the language flag is given only
-/// where the brief of the path needs it (a usage error, a file that does not exist).
-#[expect(
-    clippy::too_many_lines,
-    reason = "one list of every error path, each a few lines"
-)]
+/// where the brief of the path needs it (a usage error, a file that does not exist). One list
+/// of steps, walked by both twins.
 fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let good = dir.join(format!("good-{}.xlsx", w.lang));
     shop_in(&good, w, &[], &[], None);
@@ -762,85 +971,13 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let almost = dir.join(format!("almost-{}.xlsx", w.lang));
     let near = if w.lang == "ko" { "날자" } else { "Dat" };
     shop_in(&almost, w, &[], &[], Some(near));
-    let g = good.to_str().unwrap();
-    let asof = ["--as-of", "2025-04-10"];
-    let mut out = Vec::new();
-    let mut run = |name: &'static str, args: &[&str], code: i32| {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(asof);
-        let o = dangol(&all);
-        assert_eq!(
-            o.status.code(),
-            Some(code),
-            "{name} {all:?}: {}",
-            stderr(&o)
-        );
-        out.push((name, stderr(&o)));
-    };
-    run("settings", &["check", settings.to_str().unwrap()], 1);
-    run("rule", &["customers", rule.to_str().unwrap()], 1);
-    run("last rule", &["customers", last.to_str().unwrap()], 1);
-    run(
-        "almost sales",
-        &["run", almost.to_str().unwrap(), "--no-report"],
-        1,
-    );
-    // dangol's own usage errors are raised before the workbook is read: `--lang` says.
-    run(
-        "bad --set",
-        &["customers", g, "--set", "lookback=30", "--lang", w.lang],
-        2,
-    );
-    run(
-        "--set without =",
-        &["customers", g, "--set", "lookback_days", "--lang", w.lang],
-        2,
-    );
-    run("bad value", &["customers", g, "--set", "backups=many"], 1);
-    run("pin", &["customers", g, "--set", "sheet.sales=Nowhere"], 1);
-    run(
-        "settings file",
-        &[
-            "customers",
-            g,
-            "--config",
-            dir.join("none.toml").to_str().unwrap(),
-        ],
-        1,
-    );
-    {
-        let lock = dangol::writeback::WorkbookLock::acquire(&good).expect("lock");
-        run("lock held", &["run", g, "--no-report"], 3);
-        drop(lock);
-    }
-    let owner = dir.join(format!("~$good-{}.xlsx", w.lang));
-    std::fs::write(&owner, "").expect("owner file");
-    run("open in Excel", &["run", g, "--no-report"], 3);
-    std::fs::remove_file(&owner).expect("rm owner file");
     let missing = dir.join("missing.xlsx");
-    let m = missing.to_str().unwrap();
-    run("no such file", &["check", m, "--lang", w.lang], 1);
     let empty = dir.join("empty.xlsx");
     std::fs::write(&empty, "").expect("empty");
-    run(
-        "empty file",
-        &["check", empty.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
     let odd = dir.join("notes.docx");
     std::fs::write(&odd, "x").expect("docx");
-    run(
-        "unsupported",
-        &["check", odd.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
     let locked = dir.join(format!("locked-{}.xlsx", w.lang));
-    std::fs::write(&locked, encrypted_cfb()).expect("encrypted");
-    run(
-        "encrypted",
-        &["check", locked.to_str().unwrap(), "--lang", w.lang],
-        1,
-    );
+    std::fs::write(&locked, crate::hostile::encrypted_cfb()).expect("encrypted");
     let notes = dir.join(format!("notes-{}.csv", w.lang));
     let words = if w.lang == "ko" {
         "메모,내용\n1,2\n"
@@ -848,29 +985,72 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
         "memo,text\n1,2\n"
     };
     std::fs::write(&notes, words).expect("notes");
-    run("no data", &["check", notes.to_str().unwrap()], 1);
-    // clap's own usage errors, in the language of `--lang`.
-    run(
-        "unknown flag",
-        &["customers", g, "--lang", w.lang, "--bogus"],
-        2,
-    );
-    run(
-        "missing value",
-        &["customers", g, "--lang", w.lang, "--format"],
-        2,
-    );
-    run(
-        "bad value",
-        &["customers", g, "--lang", w.lang, "--format", "pdf"],
-        2,
-    );
-    run("unknown command", &["custmers", g, "--lang", w.lang], 2);
-    run("missing workbook", &["customers", "--lang", w.lang], 2);
-    let o = dangol(&["customers", g, "--lang", w.lang, "--as-of", "2025-13-01"]);
-    assert_eq!(o.status.code(), Some(2), "bad date: {}", stderr(&o));
-    out.push(("bad date", stderr(&o)));
-    out
+    let owner = dir.join(format!("~$good-{}.xlsx", w.lang));
+    let none = dir.join("none.toml");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let (g, l) = (s(&good), w.lang);
+    let asof = ["--as-of", "2025-04-10"];
+    let step = |name, args: &[&str], code| Step::new(name, args, code).and(&asof);
+    let lock_on = good.clone();
+    let steps = vec![
+        step("settings", &["check", &s(&settings)], 1),
+        step("rule", &["customers", &s(&rule)], 1),
+        step("last rule", &["customers", &s(&last)], 1),
+        step("almost sales", &["run", &s(&almost), "--no-report"], 1),
+        // dangol's own usage errors are raised before the workbook is read: `--lang` says.
+        step(
+            "bad --set",
+            &["customers", &g, "--set", "lookback=30", "--lang", l],
+            2,
+        ),
+        step(
+            "--set without =",
+            &["customers", &g, "--set", "lookback_days", "--lang", l],
+            2,
+        ),
+        step("bad value", &["customers", &g, "--set", "backups=many"], 1),
+        step("pin", &["customers", &g, "--set", "sheet.sales=Nowhere"], 1),
+        step(
+            "settings file",
+            &["customers", &g, "--config", &s(&none)],
+            1,
+        ),
+        step("lock held", &["run", &g, "--no-report"], 3).holding(move || {
+            Box::new(dangol::writeback::WorkbookLock::acquire(&lock_on).expect("lock"))
+        }),
+        step("open in Excel", &["run", &g, "--no-report"], 3)
+            .holding(move || Present::make(&owner)),
+        step("no such file", &["check", &s(&missing), "--lang", l], 1),
+        step("empty file", &["check", &s(&empty), "--lang", l], 1),
+        step("unsupported", &["check", &s(&odd), "--lang", l], 1),
+        step("encrypted", &["check", &s(&locked), "--lang", l], 1),
+        step("no data", &["check", &s(&notes)], 1),
+        // clap's own usage errors, in the language of `--lang`.
+        step(
+            "unknown flag",
+            &["customers", &g, "--lang", l, "--bogus"],
+            2,
+        ),
+        step(
+            "missing value",
+            &["customers", &g, "--lang", l, "--format"],
+            2,
+        ),
+        step(
+            "bad value",
+            &["customers", &g, "--lang", l, "--format", "pdf"],
+            2,
+        ),
+        step("unknown command", &["custmers", &g, "--lang", l], 2),
+        step("missing workbook", &["customers", "--lang", l], 2),
+        // Its own `--as-of`, the wrong one.
+        Step::new(
+            "bad date",
+            &["customers", &g, "--lang", l, "--as-of", "2025-13-01"],
+            2,
+        ),
+    ];
+    walk(&steps)
 }
 
 #[test]
@@ -1122,21 +1302,18 @@ fn provoke_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("cut");
     let garbage = dir.join("garbage.xlsx");
     std::fs::write(&garbage, b"PK\x03\x04garbage that is not a zip at all").expect("garbage");
-    let mut out = Vec::new();
-    for (name, args) in [
-        (
-            "zip bomb",
-            vec!["check", good.to_str().unwrap(), "--max-unzipped-mb", "0"],
-        ),
-        ("cut short", vec!["check", cut.to_str().unwrap()]),
-        ("garbage", vec!["check", garbage.to_str().unwrap()]),
-    ] {
-        let mut args = args;
-        args.extend(["--lang", w.lang]);
-        let o = dangol(&args);
-        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
-        out.push((name, stderr(&o)));
-    }
+    let out = walk_in(
+        vec![
+            Step::new(
+                "zip bomb",
+                &["check", good.to_str().unwrap(), "--max-unzipped-mb", "0"],
+                1,
+            ),
+            Step::new("cut short", &["check", cut.to_str().unwrap()], 1),
+            Step::new("garbage", &["check", garbage.to_str().unwrap()], 1),
+        ],
+        w,
+    );
     assert!(
         std::fs::read(&good).expect("good") == bytes,
         "the workbook changed"
@@ -1229,19 +1406,14 @@ fn provoke_csv_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let binary = dir.join("binary.csv");
     std::fs::write(&binary, b"a,b\n\x00\x01").expect("csv");
     let (m, b) = (mixed.to_str().unwrap(), binary.to_str().unwrap());
-    let mut out = Vec::new();
-    for (name, args) in [
-        ("mixed", vec!["check", m]),
-        ("binary", vec!["check", b]),
-        ("encoding", vec!["check", m, "--encoding", "klingon"]),
-    ] {
-        let mut args = args;
-        args.extend(["--lang", w.lang]);
-        let o = dangol(&args);
-        assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {}", stderr(&o));
-        out.push((name, stderr(&o)));
-    }
-    out
+    walk_in(
+        vec![
+            Step::new("mixed", &["check", m], 1),
+            Step::new("binary", &["check", b], 1),
+            Step::new("encoding", &["check", m, "--encoding", "klingon"], 1),
+        ],
+        w,
+    )
 }
 
 #[test]
@@ -1268,4 +1440,528 @@ fn english_csv_errors_hold_no_hangul() {
         ("encoding", "dangol: error: unknown encoding \"klingon\": use one of utf-8, cp949 (= euc-kr), utf-16le, utf-16be, windows-1252\n".to_string()),
     ];
     assert_eq!(errors, want);
+}
+
+/// A Slack webhook address with its token: a secret, never to be printed.
+const SLACK: &str = "https://hooks.slack.com/services/T0/B0/abc";
+
+/// Files dangol cannot read at all and refusals before any reading, with `--lang`: a folder
+/// named like a workbook or a CSV, a workbook only another account may read, a CSV named
+/// `.xlsx`, `init` over an existing file, a secret typed into the Settings sheet, a secrets
+/// file others can read and a secret that is missing. Each run's stderr by name.
+fn provoke_unreadable(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let folder = dir.join("folder.xlsx");
+    std::fs::create_dir(&folder).expect("folder");
+    let folder_csv = dir.join("folder.csv");
+    std::fs::create_dir(&folder_csv).expect("folder");
+    let text = dir.join("sales.xlsx");
+    std::fs::write(&text, "date,customer,amount\n2025-04-15,김철수,12000\n").expect("csv");
+    let private = private_file(dir, "private.xlsx");
+    let good = dir.join(format!("good-{}.xlsx", w.lang));
+    shop_in(&good, w, &[], &[], None);
+    let before = std::fs::read(&good).expect("good");
+    let secret = dir.join(format!("secret-{}.xlsx", w.lang));
+    shop_in(&secret, w, &[("notify.webhook.url", SLACK)], &[], None);
+    // A shop folder whose secrets file others can read, and one with no secrets at all.
+    let shared = dir.join("shared");
+    std::fs::create_dir(&shared).expect("shared");
+    let shared_book = shared.join(format!("shop-{}.xlsx", w.lang));
+    std::fs::copy(&good, &shared_book).expect("copy");
+    let secrets = shared.join("secrets.toml");
+    std::fs::write(&secrets, format!("[slack]\nwebhook_url = \"{SLACK}\"\n")).expect("secrets");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let send = |book: &Path| {
+        vec![
+            "notify".to_string(),
+            book.display().to_string(),
+            "--what".into(),
+            "weekly".into(),
+            "--to".into(),
+            "slack".into(),
+            "--send".into(),
+            "--as-of".into(),
+            "2025-04-10".into(),
+        ]
+    };
+    let s = |p: &Path| p.display().to_string();
+    let mut steps = vec![
+        Step::new("folder", &["check", &s(&folder)], 1),
+        Step::new("folder csv", &["check", &s(&folder_csv)], 1),
+        Step::new("not allowed", &["check", &s(&private)], 1).by_another_account(),
+        Step::new("csv named xlsx", &["check", &s(&text)], 1),
+        Step::new("init over a file", &["init", &s(&good)], 1),
+        Step::new("secret in settings", &["check", &s(&secret)], 1),
+    ];
+    let mut shared_step = Step::new("shared secrets", &[], 1);
+    shared_step.args = send(&shared_book);
+    steps.push(shared_step);
+    let mut missing = Step::new("missing secret", &[], 1);
+    missing.args = send(&good);
+    steps.push(missing);
+    let out = walk_in(steps, w);
+    assert!(
+        std::fs::read(&good).expect("good") == before,
+        "init replaced the owner's file"
+    );
+    for (name, err) in &out {
+        assert!(
+            !err.contains("hooks.slack.com"),
+            "{name} shows the secret: {err}"
+        );
+    }
+    assert!(
+        !shared.join(".dangol-notify.jsonl").exists(),
+        "a refused secrets file still sent"
+    );
+    out
+}
+
+#[test]
+fn korean_unreadable_files_and_secrets_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_unreadable(dir.path(), &KO);
+    let d = dir.path().display();
+    let not_changed = "아무것도 바꾸지 않았습니다";
+    let want = vec![
+        (
+            "folder",
+            format!("dangol: 오류: {d}/folder.xlsx: 읽을 수 없습니다 — 파일이 아니라 폴더입니다. {not_changed}\n"),
+        ),
+        (
+            "folder csv",
+            format!("dangol: 오류: {d}/folder.csv: 읽을 수 없습니다 — 파일이 아니라 폴더입니다. {not_changed}\n"),
+        ),
+        (
+            "not allowed",
+            format!("dangol: 오류: {d}/private.xlsx: 읽을 수 없습니다 — 읽을 권한이 없습니다 (다른 사용자의 파일이거나 읽기가 막혀 있습니다 — 파일의 권한을 확인하세요). {not_changed}\n"),
+        ),
+        (
+            "csv named xlsx",
+            format!("dangol: 오류: {d}/sales.xlsx: 이름은 .xlsx이지만 일반 텍스트(아마 CSV)입니다. 이름을 .csv로 바꾸세요\n"),
+        ),
+        (
+            "init over a file",
+            format!("dangol: 오류: {d}/good-ko.xlsx가 이미 있습니다. dangol init은 파일을 덮어쓰지 않습니다 (다른 이름을 고르거나, 바꾸려면 --force를 쓰세요: 예전 파일은 .dangol-backups/에 남습니다)\n"),
+        ),
+        (
+            "secret in settings",
+            "dangol: 오류: 설정: 설정!B2: notify.webhook.url: 값이 비밀 값(Slack 웹훅 주소)처럼 보입니다. 비밀 값은 환경 변수나 본인만 읽을 수 있는 secrets.toml에 두고, 통합문서나 dangol.toml에는 적지 마세요 (값은 여기에 보이지 않습니다)\n".to_string(),
+        ),
+        (
+            "shared secrets",
+            format!("dangol: 오류: {d}/shared/secrets.toml은 다른 사용자도 읽을 수 있습니다 (권한 644). 비밀 값이 들어 있으므로 본인만 읽을 수 있게 바꿀 때까지 dangol은 이 파일을 쓰지 않습니다: chmod 600 {d}/shared/secrets.toml\n"),
+        ),
+        (
+            "missing secret",
+            format!("dangol: slack weekly 2025-W14: 보낼 수 없음: slack: slack.webhook_url 값이 없습니다. 환경 변수 DANGOL_SLACK_WEBHOOK_URL을 설정하거나 {d}/secrets.toml에 적으세요 (chmod 600)\n"),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_unreadable_files_and_secrets_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_unreadable(dir.path(), &EN);
+    let d = dir.path().display();
+    let want = vec![
+        (
+            "folder",
+            format!("dangol: error: {d}/folder.xlsx: cannot be read: it is a folder, not a file; nothing was changed\n"),
+        ),
+        (
+            "folder csv",
+            format!("dangol: error: {d}/folder.csv: cannot be read: it is a folder, not a file; nothing was changed\n"),
+        ),
+        (
+            "not allowed",
+            format!("dangol: error: {d}/private.xlsx: cannot be read: permission denied (the file belongs to someone else or may not be read — check its permissions); nothing was changed\n"),
+        ),
+        (
+            "csv named xlsx",
+            format!("dangol: error: {d}/sales.xlsx: the file is named .xlsx but is plain text (probably CSV); rename it to .csv\n"),
+        ),
+        (
+            "init over a file",
+            format!("dangol: error: {d}/good-en.xlsx already exists; dangol init never overwrites a file (choose another name, or add --force to replace it: the old file is then kept in .dangol-backups/)\n"),
+        ),
+        (
+            "secret in settings",
+            "dangol: error: settings: Settings!B2: notify.webhook.url: the value looks like a Slack webhook URL; secrets belong in environment variables or a secrets.toml only you can read, never in the workbook or dangol.toml (the value is not shown here)\n".to_string(),
+        ),
+        (
+            "shared secrets",
+            format!("dangol: error: {d}/shared/secrets.toml can be read by other users (mode 644); it holds secrets, so dangol will not use it until only you can read it: chmod 600 {d}/shared/secrets.toml\n"),
+        ),
+        (
+            "missing secret",
+            format!("dangol: slack weekly 2025-W14: cannot send: slack: no slack.webhook_url: set DANGOL_SLACK_WEBHOOK_URL or add it to {d}/secrets.toml (chmod 600)\n"),
+        ),
+    ];
+    assert_eq!(errors, want);
+    // The customers' names are data.
+    let data = ["김철수".to_string(), "박영희".to_string()];
+    let bad = hangul_lines(&joined(&errors), &data);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// `check FILE` on a file dangol cannot read, without `--lang`: it never learnt the workbook's
+/// language, so the error is told as a command line that does not parse is.
+fn check_unread(path: &Path, env: &[(&str, &str)]) -> String {
+    let mut c = crate::support::command();
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stderr(&o)
+}
+
+#[test]
+fn an_unread_file_is_told_in_the_locales_language_or_its_hangul_names() {
+    let dir = tmp();
+    let d = dir.path();
+    let missing = d.join("missing.xlsx");
+    let hangul = d.join("가게.xlsx");
+    let folder = d.join("매출.csv");
+    std::fs::create_dir(&folder).expect("folder");
+    let (m, h, f) = (missing.display(), hangul.display(), folder.display());
+    // The hermetic environment: `LANG=C.UTF-8`, no `DANGOL_LANG`.
+    assert_eq!(
+        check_unread(&missing, &[]),
+        format!("dangol: error: {m}: file not found\n")
+    );
+    assert_eq!(
+        check_unread(&hangul, &[]),
+        format!("dangol: 오류: {h}: 파일이 없습니다\n")
+    );
+    assert_eq!(
+        check_unread(&folder, &[]),
+        format!(
+            "dangol: 오류: {f}: 읽을 수 없습니다 — 파일이 아니라 폴더입니다. 아무것도 바꾸지 않았습니다\n"
+        )
+    );
+    for env in [
+        &[("DANGOL_LANG", "ko")][..],
+        &[("LANG", "ko_KR.UTF-8")],
+        &[("LC_MESSAGES", "ko_KR.UTF-8")],
+        &[("LC_ALL", "ko_KR.UTF-8"), ("LANG", "en_GB.UTF-8")],
+    ] {
+        assert_eq!(
+            check_unread(&missing, env),
+            format!("dangol: 오류: {m}: 파일이 없습니다\n"),
+            "{env:?}"
+        );
+    }
+    // `DANGOL_LANG` says, even for a file named in Hangul; `LC_ALL` before `LANG`.
+    assert_eq!(
+        check_unread(&hangul, &[("DANGOL_LANG", "en")]),
+        format!("dangol: error: {h}: file not found\n")
+    );
+    assert_eq!(
+        check_unread(
+            &missing,
+            &[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ko_KR.UTF-8")]
+        ),
+        format!("dangol: error: {m}: file not found\n")
+    );
+}
+
+/// Folders and files the commands write beside the workbook (`--eml`, `--orders`) that cannot
+/// be written: a file where the folder should be, an order file already there. Run on a copy of
+/// the bundled sample in `w`'s language; each run's stderr by name.
+fn provoke_output_refusals(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    let name = if w.lang == "ko" {
+        "shop.xlsx"
+    } else {
+        "shop-en.xlsx"
+    };
+    let book = dir.join(name);
+    std::fs::copy(sample(name), &book).expect("copy sample");
+    let file = dir.join("afile");
+    std::fs::write(&file, "").expect("file");
+    let orders = dir.join("orders");
+    let theirs = dir.join("theirs.xlsx");
+    std::fs::write(&theirs, "the owner's own file").expect("file");
+    let (b, f, o, t) = (
+        book.to_str().unwrap(),
+        file.to_str().unwrap(),
+        orders.to_str().unwrap(),
+        theirs.to_str().unwrap(),
+    );
+    let latest = ["--as-of", "latest"];
+    let out = walk_in(
+        vec![
+            Step::new("drafts", &["remind", b, "--eml", f], 1).and(&latest),
+            Step::new(
+                "today's drafts",
+                &["today", b, "--at", "10:00", "--eml", f],
+                1,
+            )
+            .and(&latest),
+            Step::new("orders", &["stock", b, "--orders", f], 1).and(&latest),
+            Step::new("orders written", &["stock", b, "--orders", o], 0).and(&latest),
+            Step::new("orders again", &["stock", b, "--orders", o], 1).and(&latest),
+            Step::new("not ours", &["sample", "--out", t], 2),
+            Step::new("over the input", &["report", b, "--out", b], 2).and(&latest),
+        ],
+        w,
+    );
+    assert_eq!(
+        std::fs::read(&file).expect("file"),
+        b"",
+        "the file was written"
+    );
+    assert_eq!(
+        std::fs::read(&theirs).expect("file"),
+        b"the owner's own file",
+        "the owner's file was replaced"
+    );
+    out
+}
+
+#[test]
+fn korean_output_folder_refusals_speak_korean() {
+    let dir = tmp();
+    let errors = provoke_output_refusals(dir.path(), &KO);
+    let d = dir.path().display();
+    let made = |what: &str| {
+        format!("dangol: 오류: {d}/afile 폴더를 만들 수 없어 아무것도 쓰지 않았습니다: {what}\n")
+    };
+    let exists = "같은 이름의 파일이나 폴더가 이미 있습니다";
+    let want = vec![
+        ("drafts", made(exists)),
+        ("today's drafts", made(exists)),
+        ("orders", made(exists)),
+        (
+            "orders written",
+            format!(
+                "dangol: {d}/orders/다온물산.csv에 썼습니다 (1행)\n\
+                 dangol: {d}/orders/소담공방.csv에 썼습니다 (1행)\n\
+                 dangol: {d}/orders/한빛상사.csv에 썼습니다 (2행)\n"
+            ),
+        ),
+        (
+            "orders again",
+            format!(
+                "dangol: 오류: {d}/orders/다온물산.csv가 이미 있어 아무것도 쓰지 않았습니다. 바꾸려면 --force를 쓰세요\n"
+            ),
+        ),
+        (
+            "not ours",
+            format!(
+                "dangol: 오류: {d}/theirs.xlsx는 이미 있고 dangol이 만든 파일이 아니어서 --force 없이는 바꾸지 않습니다 (다른 파일을 고르거나 --force를 쓰세요: 예전 파일은 {d}/.dangol-backups에 남습니다)\n"
+            ),
+        ),
+        (
+            "over the input",
+            format!(
+                "dangol: 오류: --out {d}/shop.xlsx: 입력 파일 {d}/shop.xlsx 자신입니다. dangol은 입력 파일에 덮어쓰지 않습니다 (다른 파일을 고르세요)\n"
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn english_output_folder_refusals_hold_no_hangul() {
+    let dir = tmp();
+    let errors = provoke_output_refusals(dir.path(), &EN);
+    let d = dir.path().display();
+    let made =
+        format!("dangol: error: cannot create the folder {d}/afile: File exists (os error 17)\n");
+    let want = vec![
+        ("drafts", made.clone()),
+        ("today's drafts", made.clone()),
+        ("orders", made),
+        (
+            "orders written",
+            format!(
+                "dangol: wrote {d}/orders/Bramble & Co.csv (1 lines)\n\
+                 dangol: wrote {d}/orders/Northfield Supply.csv (2 lines)\n"
+            ),
+        ),
+        (
+            "orders again",
+            format!(
+                "dangol: error: {d}/orders/Bramble & Co.csv: already exists; use --force to replace it\n"
+            ),
+        ),
+        (
+            "not ours",
+            format!(
+                "dangol: error: {d}/theirs.xlsx already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {d}/.dangol-backups)\n"
+            ),
+        ),
+        (
+            "over the input",
+            format!(
+                "dangol: error: --out {d}/shop-en.xlsx: that is the input {d}/shop-en.xlsx itself; dangol never writes over its input (choose another file)\n"
+            ),
+        ),
+    ];
+    assert_eq!(errors, want);
+    let bad = hangul_lines(&joined(&errors), &[]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// `remind --apply` in a folder the account running it may not write: nothing is marked, in
+/// `w`'s language (the workbook's headers), the workbook unchanged.
+fn provoke_unwritable_folder(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let book = dir.join(format!("quotes-{}.xlsx", w.lang));
+    let (sheet, head) = if w.lang == "ko" {
+        ("견적", ["견적번호", "고객명", "이메일", "발송일"])
+    } else {
+        ("Quotes", ["Quote ID", "Customer", "Email", "Sent"])
+    };
+    xlsx(
+        &book,
+        &[(
+            sheet,
+            vec![
+                head.iter().map(|h| S(h)).collect(),
+                vec![S("Q1"), S("김철수"), S("kim@ex.com"), D(2025, 4, 1, 0, 0)],
+            ],
+        )],
+    );
+    // The account running dangol may read and write the workbook, not create files beside it:
+    // another account when the tests run as root, else this one in a folder made read-only.
+    let mode = if is_root() { 0o755 } else { 0o555 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    std::fs::set_permissions(&book, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let shop = dir.join(format!("shop-{}.xlsx", w.lang));
+    let (name, group) = if w.lang == "ko" {
+        ("shop.xlsx", "도매")
+    } else {
+        ("shop-en.xlsx", "Wholesale")
+    };
+    std::fs::copy(sample(name), &shop).expect("copy sample");
+    std::fs::set_permissions(&shop, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let before = std::fs::read(&book).expect("read");
+    let shop_before = std::fs::read(&shop).expect("read");
+    let (b, s) = (book.to_str().unwrap(), shop.to_str().unwrap());
+    let latest = ["--as-of", "latest"];
+    let out = walk(&[
+        Step::new(
+            "remind --apply",
+            &["remind", b, "--as-of", "2025-04-15", "--apply"],
+            1,
+        )
+        .by_another_account(),
+        Step::new(
+            "today --apply",
+            &["today", s, "--at", "10:00", "--apply"],
+            1,
+        )
+        .and(&latest)
+        .by_another_account(),
+        Step::new(
+            "groups add --apply",
+            &[
+                "groups",
+                "add",
+                s,
+                "--group",
+                group,
+                "--emails",
+                "/dev/null",
+                "--apply",
+            ],
+            1,
+        )
+        .and(&latest)
+        .by_another_account(),
+    ]);
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(
+        std::fs::read(&book).expect("read") == before,
+        "the workbook changed"
+    );
+    assert!(
+        std::fs::read(&shop).expect("read") == shop_before,
+        "the shop changed"
+    );
+    out
+}
+
+#[test]
+fn korean_apply_in_a_folder_it_cannot_write_speaks_korean() {
+    let dir = tmp();
+    let errors = provoke_unwritable_folder(dir.path(), &KO);
+    let d = dir.path().display();
+    let folder = format!(
+        "dangol이 {d}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): 권한이 없습니다 (읽기 전용이거나 다른 사용자의 파일·폴더입니다)"
+    );
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "remind --apply",
+                format!(
+                    "dangol: 오류: {d}/quotes-ko.xlsx를 고칠 수 없어 견적에 리마인드 표시를 하지 않았고 통합문서는 바뀌지 않았습니다: {folder}\n"
+                )
+            ),
+            ("today --apply", format!("dangol: 오류: {folder}\n")),
+            ("groups add --apply", format!("dangol: 오류: {folder}\n")),
+        ]
+    );
+    let bad = english_sentences(&joined(&errors), &[dir.path()]);
+    assert!(
+        bad.is_empty(),
+        "English in Korean errors:\n{}",
+        bad.join("\n")
+    );
+    let en = dir.path().join("en");
+    std::fs::create_dir(&en).expect("folder");
+    let errors = provoke_unwritable_folder(&en, &EN);
+    let e = en.display();
+    let folder = format!(
+        "dangol cannot create files in {e} (its lock file and the new version of the workbook go beside the workbook): Permission denied (os error 13)"
+    );
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "remind --apply",
+                format!(
+                    "dangol: error: cannot update {e}/quotes-en.xlsx; no quote was marked as reminded and the workbook was not changed: {folder}\n"
+                )
+            ),
+            ("today --apply", format!("dangol: error: {folder}\n")),
+            ("groups add --apply", format!("dangol: error: {folder}\n")),
+        ]
+    );
+    let bad = hangul_lines(&joined(&errors), &["김철수".to_string()]);
+    assert!(
+        bad.is_empty(),
+        "Hangul in English errors:\n{}",
+        bad.join("\n")
+    );
 }
