@@ -231,7 +231,9 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let book = GroupBook::new(&loaded.data, &loaded.settings);
     if book.group(&a.group).is_none() {
         let names: Vec<&str> = book.groups.iter().map(|g| g.name.as_str()).collect();
-        eprintln!("dangol: error: {}", edits::no_such_group(&a.group, &names));
+        let message = edits::no_such_group(&a.group, &names, loaded.lang);
+        let line = crate::msg!(loaded.lang, ErrorLine, message = message);
+        eprintln!("{}", crate::render::terminal::stderr_line(&line));
         return Ok(Exit::Failure);
     }
     let table = book.table_on(as_of);
@@ -242,9 +244,11 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
         .map(|x| x.0.as_str())
         .collect();
     let text = match (&job, new.is_empty()) {
-        (None, false) => edits::groups_add_report(&a.group, &verdicts, AddOutcome::NotApplied),
+        (None, false) => {
+            edits::groups_add_report(&a.group, &verdicts, AddOutcome::NotApplied, loaded.lang)
+        }
         (Some(_) | None, true) => {
-            edits::groups_add_report(&a.group, &verdicts, AddOutcome::NothingToAdd)
+            edits::groups_add_report(&a.group, &verdicts, AddOutcome::NothingToAdd, loaded.lang)
         }
         (Some(job), false) => {
             let (sheet, cell_edits) = member_edits(&loaded, &a.group, &new, as_of, &g.limits)?;
@@ -258,7 +262,7 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
                 sheet: &sheet,
                 target: &report.target,
             };
-            edits::groups_add_report(&a.group, &verdicts, outcome)
+            edits::groups_add_report(&a.group, &verdicts, outcome, loaded.lang)
         }
     };
     if !g.quiet {

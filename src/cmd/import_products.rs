@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::Global;
 use crate::exit::Exit;
+use crate::i18n::{Msg, Text};
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::ingest::stock::{StockItem, product_key};
@@ -62,8 +63,8 @@ pub struct Product {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Export {
     pub products: Vec<Product>,
-    /// `line 7: Stock "ten" is not a number of units`.
-    pub unusable: Vec<String>,
+    /// Each line that could not be used: its line number and what is wrong with it.
+    pub unusable: Vec<(u64, Text)>,
 }
 
 fn blank_none(s: &str) -> Option<String> {
@@ -72,7 +73,7 @@ fn blank_none(s: &str) -> Option<String> {
 }
 
 /// Read a WooCommerce product export.
-pub fn read_export(text: &str) -> anyhow::Result<Export> {
+pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rd = csv::ReaderBuilder::new()
         .flexible(true)
@@ -91,10 +92,8 @@ pub fn read_export(text: &str) -> anyhow::Result<Export> {
         col("Attribute 1 value(s)"),
     );
     if (sku.is_none() && name.is_none()) || stock.is_none() {
-        bail!(
-            "not a WooCommerce product export: it needs the columns SKU (or Name) and Stock; found {}",
-            rd.headers()?.iter().collect::<Vec<_>>().join(", ")
-        );
+        let found = rd.headers()?.iter().collect::<Vec<_>>().join(", ");
+        bail!("{}", crate::msg!(lang, ImportNotWoo, found = found));
     }
     let mut records = Vec::new();
     for rec in rd.records() {
@@ -118,24 +117,29 @@ pub fn read_export(text: &str) -> anyhow::Result<Export> {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let mut bad = |msg: String| out.unusable.push(format!("line {line}: {msg}"));
+        let mut bad = |what: Text| out.unusable.push((*line, what));
         let (s, n) = (get(rec, sku), get(rec, name));
         if s.is_none() && n.is_none() {
-            bad("no SKU and no name".into());
+            bad(Text::new(Msg::ImportNoSkuName));
             continue;
         }
         let label = s.clone().or_else(|| n.clone()).unwrap_or_default();
         let t = get(rec, kind).unwrap_or_default().to_lowercase();
         if t.contains("grouped") || t.contains("external") {
-            bad(format!("{label}: a {t} product holds no stock"));
+            bad(Text::new(Msg::ImportHoldsNoStock)
+                .arg("label", &label)
+                .arg("kind", &t));
             continue;
         }
-        let number = |c: Option<usize>, what: &str| -> Result<Option<Decimal>, String> {
+        let number = |c: Option<usize>, what: &str| -> Result<Option<Decimal>, Text> {
             match get(rec, c) {
                 None => Ok(None),
-                Some(v) => parse_money(&v)
-                    .map(|(d, _)| Some(d))
-                    .map_err(|()| format!("{label}: {what} {v:?} is not a number")),
+                Some(v) => parse_money(&v).map(|(d, _)| Some(d)).map_err(|()| {
+                    Text::new(Msg::ImportNotNumber)
+                        .arg("label", &label)
+                        .arg("what", what)
+                        .arg("value", format!("{v:?}"))
+                }),
             }
         };
         let (st, lo, pr) = (
@@ -157,9 +161,9 @@ pub fn read_export(text: &str) -> anyhow::Result<Export> {
                     if let Some(l) = by_id.get(i.trim()) {
                         Some(l.clone())
                     } else {
-                        bad(format!(
-                            "{label}: Parent {p:?} is not a product of this file"
-                        ));
+                        bad(Text::new(Msg::ImportParentUnknown)
+                            .arg("label", &label)
+                            .arg("parent", format!("{p:?}")));
                         continue;
                     }
                 }
@@ -393,8 +397,9 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
             args.file.display()
         )
     })?;
-    let export = read_export(&text).with_context(|| args.file.display().to_string())?;
     let loaded = super::load(&args.workbook, g)?;
+    let export =
+        read_export(&text, loaded.lang).with_context(|| args.file.display().to_string())?;
     let plan = plan(&loaded, &export, &g.limits)?;
     let outcome = if args.apply && !plan.edits.is_empty() {
         write(&loaded, &plan, g)?;
@@ -407,15 +412,18 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     } else {
         ImportOutcome::NotApplied
     };
-    let report = import_report(&ImportReport {
-        file: &args.file,
-        unusable: &export.unusable,
-        products: export.products.len(),
-        added: plan.added,
-        updated: plan.updated,
-        unchanged: plan.unchanged,
-        outcome,
-    });
+    let report = import_report(
+        &ImportReport {
+            file: &args.file,
+            unusable: &export.unusable,
+            products: export.products.len(),
+            added: plan.added,
+            updated: plan.updated,
+            unchanged: plan.unchanged,
+            outcome,
+        },
+        loaded.lang,
+    );
     if !g.quiet {
         super::emit(&report)?;
     }

@@ -791,4 +791,81 @@ catalogue! {
         ko: "이름은 .{ext}이지만 Excel 97-2003(.xls) 통합문서입니다. 이름을 .xls로 바꾸세요",
         en: "the file is named .{ext} but is an Excel 97-2003 (.xls) workbook; rename it to .xls",
     },
+    // --- dangol import-products and groups add: what the edit did ----------------------
+    /// An export line that could not be used, then skipped.
+    ImportSkipped { ko: "{file} {line}행: {what}; 건너뜀", en: "{file} line {line}: {what}; skipped" },
+    /// An export line with neither SKU nor name.
+    ImportNoSkuName { ko: "품목코드도 상품명도 없습니다", en: "no SKU and no name" },
+    /// A grouped or external product: nothing to count in stock.
+    ImportHoldsNoStock {
+        ko: "{label}: {kind} 상품은 재고를 두지 않습니다",
+        en: "{label}: a {kind} product holds no stock",
+    },
+    /// A Stock, Low stock amount or Regular price that is not a number.
+    ImportNotNumber {
+        ko: "{label}: {what} 열에 숫자가 아닌 값 {value}",
+        en: "{label}: {what} {value} is not a number",
+    },
+    /// A Parent `id:N` naming no product of the export.
+    ImportParentUnknown {
+        ko: "{label}: 이 파일에 없는 상위상품 {parent}",
+        en: "{label}: Parent {parent} is not a product of this file",
+    },
+    /// A file that is not a WooCommerce product export.
+    ImportNotWoo {
+        ko: "WooCommerce 상품 내보내기 파일이 아닙니다: SKU(또는 Name) 열과 Stock 열이 있어야 하는데, 있는 열은 {found}",
+        en: "not a WooCommerce product export: it needs the columns SKU (or Name) and Stock; found {found}",
+    },
+    /// The counts of an import.
+    ImportCounts {
+        ko: "상품 {products}개: 새 상품 {added}개, 바뀐 상품 {updated}개, 그대로 {unchanged}개, 쓸 수 없는 행 {unusable}개",
+        en: "{products} products: {added} new, {updated} changed, {unchanged} unchanged, {unusable} unusable rows",
+    },
+    /// `--apply`: the Stock sheet was written.
+    ImportWrote {
+        ko: "{workbook}의 재고 시트 '{sheet}'에 썼습니다",
+        en: "wrote the Stock sheet '{sheet}' of {workbook}",
+    },
+    /// The export changes nothing.
+    ImportNothingToChange { ko: "바꿀 것이 없습니다", en: "nothing to change" },
+    /// Changes found, no `--apply`.
+    ImportNotApplied {
+        ko: "아무것도 쓰지 않았습니다: 이 변경을 쓰려면 --apply를 붙여 다시 실행하세요",
+        en: "nothing written: run again with --apply to write these changes",
+    },
+    /// `groups add`: an e-mail that becomes a member.
+    GroupAddAdd { ko: "추가", en: "add" },
+    /// `groups add`: an e-mail already a member.
+    GroupAddAlready { ko: "이미 회원", en: "already a member" },
+    /// `groups add`: an e-mail no customer has.
+    GroupAddUnknown {
+        ko: "알 수 없음 (이 이메일을 쓰는 고객이 없습니다)",
+        en: "unknown (no customer has this e-mail)",
+    },
+    /// `groups add`: an e-mail listed twice.
+    GroupAddDuplicate { ko: "중복 (앞에 이미 있음)", en: "duplicate (listed earlier)" },
+    /// The counts of `groups add`.
+    GroupAddCounts {
+        ko: "{group}: 추가 {add}명, 이미 회원 {already}명, 알 수 없음 {unknown}명, 중복 {duplicate}명",
+        en: "{group}: {add} to add, {already} already members, {unknown} unknown, {duplicate} duplicates",
+    },
+    /// New members found, no `--apply`.
+    GroupAddNotApplied {
+        ko: "아무것도 쓰지 않았습니다: 추가하려면 --apply를 붙여 다시 실행하세요",
+        en: "nothing written; run again with --apply to add them",
+    },
+    /// No new member.
+    GroupAddNothing { ko: "추가할 회원이 없습니다", en: "nothing to add" },
+    /// `--apply`: members written.
+    GroupAddAdded {
+        ko: "{sheet} 시트에 {rows}행을 추가했습니다 ({target})",
+        en: "added {rows} rows to {sheet} ({target})",
+    },
+    /// `groups add` naming a group that does not exist.
+    GroupNoSuch {
+        ko: "{group} 그룹이 없습니다 (있는 그룹: {groups})",
+        en: "no group named {group} (groups: {groups})",
+    },
+    /// No group at all.
+    GroupNone { ko: "없음", en: "none" },
 }

@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::analysis::groups::AddVerdict;
+use crate::i18n::{Text, count};
+use crate::model::Lang;
+use crate::msg;
 
 /// How an import ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +28,8 @@ pub enum ImportOutcome<'a> {
 pub struct ImportReport<'a> {
     /// The export file, as given.
     pub file: &'a Path,
-    /// `line 7: Stock "ten" is not a number of units`.
-    pub unusable: &'a [String],
+    /// Each unusable line of the export: its line number and what is wrong with it.
+    pub unusable: &'a [(u64, Text)],
     pub products: usize,
     pub added: usize,
     pub updated: usize,
@@ -34,33 +37,46 @@ pub struct ImportReport<'a> {
     pub outcome: ImportOutcome<'a>,
 }
 
-/// The `import-products` report: one line per unusable export line, the counts, then what
-/// was (or would be) written.
-pub fn import_report(r: &ImportReport<'_>) -> String {
+/// The `import-products` report in `lang`: one line per unusable export line, the counts,
+/// then what was (or would be) written.
+pub fn import_report(r: &ImportReport<'_>, lang: Lang) -> String {
     let file = r.file.display();
     let mut out = String::new();
-    for u in r.unusable {
-        let _ = writeln!(out, "{file} {u}; skipped");
+    for (line, what) in r.unusable {
+        let what = what.render(lang);
+        let _ = writeln!(
+            out,
+            "{}",
+            msg!(lang, ImportSkipped, file = file, line = line, what = what)
+        );
     }
     let _ = writeln!(
         out,
-        "{} products: {} new, {} changed, {} unchanged, {} unusable rows",
-        r.products,
-        r.added,
-        r.updated,
-        r.unchanged,
-        r.unusable.len()
+        "{}",
+        msg!(
+            lang,
+            ImportCounts,
+            products = count(r.products),
+            added = count(r.added),
+            updated = count(r.updated),
+            unchanged = count(r.unchanged),
+            unusable = count(r.unusable.len()),
+        )
     );
-    out.push_str(&match r.outcome {
-        ImportOutcome::Wrote { sheet, workbook } => format!(
-            "wrote the Stock sheet '{sheet}' of {}\n",
-            workbook.display()
-        ),
-        ImportOutcome::NothingToChange => "nothing to change\n".to_string(),
-        ImportOutcome::NotApplied => {
-            "nothing written: run again with --apply to write these changes\n".to_string()
+    let last = match r.outcome {
+        ImportOutcome::Wrote { sheet, workbook } => {
+            msg!(
+                lang,
+                ImportWrote,
+                sheet = sheet,
+                workbook = workbook.display()
+            )
         }
-    });
+        ImportOutcome::NothingToChange => msg!(lang, ImportNothingToChange),
+        ImportOutcome::NotApplied => msg!(lang, ImportNotApplied),
+    };
+    out.push_str(&last);
+    out.push('\n');
     out
 }
 
@@ -79,85 +95,120 @@ pub enum AddOutcome<'a> {
     },
 }
 
-/// The `groups add` report: each e-mail with its verdict, the counts, then what was (or
-/// would be) written.
+/// The `groups add` report in `lang`: each e-mail with its verdict, the counts, then what was
+/// (or would be) written.
 pub fn groups_add_report(
     group: &str,
     verdicts: &[(String, AddVerdict)],
     outcome: AddOutcome<'_>,
+    lang: Lang,
 ) -> String {
-    let count = |v: AddVerdict| verdicts.iter().filter(|x| x.1 == v).count();
+    let tally = |v: AddVerdict| count(verdicts.iter().filter(|x| x.1 == v).count());
     let mut out = String::new();
     for (e, v) in verdicts {
         let label = match v {
-            AddVerdict::Add => "add",
-            AddVerdict::Already => "already a member",
-            AddVerdict::Unknown => "unknown (no customer has this e-mail)",
-            AddVerdict::Duplicate => "duplicate (listed earlier)",
+            AddVerdict::Add => msg!(lang, GroupAddAdd),
+            AddVerdict::Already => msg!(lang, GroupAddAlready),
+            AddVerdict::Unknown => msg!(lang, GroupAddUnknown),
+            AddVerdict::Duplicate => msg!(lang, GroupAddDuplicate),
         };
         let _ = writeln!(out, "{e}: {label}");
     }
     let _ = writeln!(
         out,
-        "{group}: {} to add, {} already members, {} unknown, {} duplicates",
-        count(AddVerdict::Add),
-        count(AddVerdict::Already),
-        count(AddVerdict::Unknown),
-        count(AddVerdict::Duplicate)
+        "{}",
+        msg!(
+            lang,
+            GroupAddCounts,
+            group = group,
+            add = tally(AddVerdict::Add),
+            already = tally(AddVerdict::Already),
+            unknown = tally(AddVerdict::Unknown),
+            duplicate = tally(AddVerdict::Duplicate),
+        )
     );
-    out.push_str(&match outcome {
-        AddOutcome::NotApplied => "nothing written; run again with --apply to add them\n".into(),
-        AddOutcome::NothingToAdd => "nothing to add\n".to_string(),
+    let last = match outcome {
+        AddOutcome::NotApplied => msg!(lang, GroupAddNotApplied),
+        AddOutcome::NothingToAdd => msg!(lang, GroupAddNothing),
         AddOutcome::Added {
             rows,
             sheet,
             target,
-        } => format!("added {rows} rows to {sheet} ({})\n", target.display()),
-    });
+        } => msg!(
+            lang,
+            GroupAddAdded,
+            rows = count(rows),
+            sheet = sheet,
+            target = target.display()
+        ),
+    };
+    out.push_str(&last);
+    out.push('\n');
     out
 }
 
 /// The error of `groups add` for a group that does not exist, naming those that do.
-pub fn no_such_group(group: &str, groups: &[&str]) -> String {
-    format!(
-        "no group named {group:?} (groups: {})",
-        if groups.is_empty() {
-            "none".to_string()
-        } else {
-            groups.join(", ")
-        }
+pub fn no_such_group(group: &str, groups: &[&str], lang: Lang) -> String {
+    let groups = if groups.is_empty() {
+        msg!(lang, GroupNone)
+    } else {
+        groups.join(", ")
+    };
+    msg!(
+        lang,
+        GroupNoSuch,
+        group = format!("{group:?}"),
+        groups = groups
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Msg;
+
+    fn not_a_number() -> Text {
+        Text::new(Msg::ImportNotNumber)
+            .arg("label", "TS-X")
+            .arg("what", "Stock")
+            .arg("value", "\"ten\"")
+    }
 
     #[test]
     fn an_import_report_lists_skipped_lines_counts_and_the_outcome() {
-        let unusable = ["line 5: TS-X: Stock \"ten\" is not a number".to_string()];
+        let unusable = [(5, not_a_number())];
         let mut r = ImportReport {
             file: Path::new("woo.csv"),
             unusable: &unusable,
-            products: 3,
+            products: 1_250,
             added: 1,
             updated: 1,
-            unchanged: 1,
+            unchanged: 1_248,
             outcome: ImportOutcome::NotApplied,
         };
         assert_eq!(
-            import_report(&r),
+            import_report(&r, Lang::En),
             "woo.csv line 5: TS-X: Stock \"ten\" is not a number; skipped\n\
-             3 products: 1 new, 1 changed, 1 unchanged, 1 unusable rows\n\
+             1,250 products: 1 new, 1 changed, 1,248 unchanged, 1 unusable rows\n\
              nothing written: run again with --apply to write these changes\n"
+        );
+        assert_eq!(
+            import_report(&r, Lang::Ko),
+            "woo.csv 5행: TS-X: Stock 열에 숫자가 아닌 값 \"ten\"; 건너뜀\n\
+             상품 1,250개: 새 상품 1개, 바뀐 상품 1개, 그대로 1,248개, 쓸 수 없는 행 1개\n\
+             아무것도 쓰지 않았습니다: 이 변경을 쓰려면 --apply를 붙여 다시 실행하세요\n"
         );
         r.outcome = ImportOutcome::Wrote {
             sheet: "재고",
             workbook: Path::new("shop.xlsx"),
         };
-        assert!(import_report(&r).ends_with("wrote the Stock sheet '재고' of shop.xlsx\n"));
+        assert!(
+            import_report(&r, Lang::En).ends_with("wrote the Stock sheet '재고' of shop.xlsx\n")
+        );
+        assert!(import_report(&r, Lang::Ko).ends_with("shop.xlsx의 재고 시트 '재고'에 썼습니다\n"));
         r.outcome = ImportOutcome::NothingToChange;
-        assert!(import_report(&r).ends_with("unusable rows\nnothing to change\n"));
+        assert!(import_report(&r, Lang::En).ends_with("unusable rows\nnothing to change\n"));
+        assert!(import_report(&r, Lang::Ko).ends_with("행 1개\n바꿀 것이 없습니다\n"));
     }
 
     #[test]
@@ -168,16 +219,13 @@ mod tests {
             ("c@x".to_string(), AddVerdict::Unknown),
             ("c@x".to_string(), AddVerdict::Duplicate),
         ];
+        let added = AddOutcome::Added {
+            rows: 1,
+            sheet: "그룹회원",
+            target: Path::new("shop.xlsx"),
+        };
         assert_eq!(
-            groups_add_report(
-                "클럽",
-                &v,
-                AddOutcome::Added {
-                    rows: 1,
-                    sheet: "그룹회원",
-                    target: Path::new("shop.xlsx"),
-                }
-            ),
+            groups_add_report("클럽", &v, added, Lang::En),
             "a@x: add\n\
              b@x: already a member\n\
              c@x: unknown (no customer has this e-mail)\n\
@@ -185,16 +233,34 @@ mod tests {
              클럽: 1 to add, 1 already members, 1 unknown, 1 duplicates\n\
              added 1 rows to 그룹회원 (shop.xlsx)\n"
         );
+        assert_eq!(
+            groups_add_report("클럽", &v, added, Lang::Ko),
+            "a@x: 추가\n\
+             b@x: 이미 회원\n\
+             c@x: 알 수 없음 (이 이메일을 쓰는 고객이 없습니다)\n\
+             c@x: 중복 (앞에 이미 있음)\n\
+             클럽: 추가 1명, 이미 회원 1명, 알 수 없음 1명, 중복 1명\n\
+             그룹회원 시트에 1행을 추가했습니다 (shop.xlsx)\n"
+        );
         assert!(
-            groups_add_report("g", &[], AddOutcome::NothingToAdd).ends_with("nothing to add\n")
+            groups_add_report("g", &[], AddOutcome::NothingToAdd, Lang::En)
+                .ends_with("nothing to add\n")
+        );
+        assert!(
+            groups_add_report("g", &[], AddOutcome::NotApplied, Lang::Ko)
+                .ends_with("아무것도 쓰지 않았습니다: 추가하려면 --apply를 붙여 다시 실행하세요\n")
         );
         assert_eq!(
-            no_such_group("x", &["도매", "VIP"]),
+            no_such_group("x", &["도매", "VIP"], Lang::En),
             "no group named \"x\" (groups: 도매, VIP)"
         );
         assert_eq!(
-            no_such_group("x", &[]),
+            no_such_group("x", &[], Lang::En),
             "no group named \"x\" (groups: none)"
+        );
+        assert_eq!(
+            no_such_group("x", &[], Lang::Ko),
+            "\"x\" 그룹이 없습니다 (있는 그룹: 없음)"
         );
     }
 }

@@ -145,19 +145,13 @@ fn sample(name: &str) -> PathBuf {
 }
 
 /// What [`run_all`] saw: everything printed, the drafts, the PDF's text, the generated sheets'
-/// texts, and what the commands of [`PENDING`] printed.
+/// texts.
 struct Seen {
     printed: String,
     drafts: String,
     pdf: String,
     sheets: Vec<String>,
-    pending: String,
 }
-
-/// Commands whose report lines are not in the catalogue yet (issue 14 moves them there): run,
-/// and checked to succeed, on every run of [`run_all`]; read for English only by the ignored
-/// test `pending_commands_in_korean_print_no_english_sentence`, which is to be un-ignored then.
-const PENDING: &[&str] = &["import-products", "add"];
 
 /// Every subcommand of the command line (`src/cli.rs`), nested ones (`groups add`) by their
 /// own name, `help` aside: the audit of issue 15, kept true by [`run_all`] for every command
@@ -250,7 +244,6 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> Seen {
         vec!["import-products", w, &export],
     ];
     let mut ran: Vec<&str> = vec!["completions", "man"];
-    let mut pending = String::new();
     for c in commands {
         let mut args = c.clone();
         args.extend(["--lang", lang, "--as-of", "latest"]);
@@ -262,13 +255,8 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> Seen {
             c[0]
         };
         ran.push(sub);
-        let out = if PENDING.contains(&sub) {
-            &mut pending
-        } else {
-            &mut printed
-        };
-        out.push_str(&stdout(&r));
-        out.push_str(&stderr(&r));
+        printed.push_str(&stdout(&r));
+        printed.push_str(&stderr(&r));
     }
     ran.sort_unstable();
     ran.dedup();
@@ -338,7 +326,6 @@ fn run_all(dir: &Path, sample_name: &str, lang: &str) -> Seen {
         drafts,
         pdf: pdf_text(&pdf),
         sheets,
-        pending,
     }
 }
 
@@ -436,7 +423,6 @@ fn every_command_in_english_prints_no_hangul_but_customer_data() {
         drafts,
         pdf,
         sheets,
-        pending,
     } = run_all(dir.path(), "shop-en.xlsx", "en");
     // The customers' own data: every text cell of the owner's sheets.
     let mut data = sheet_texts(&sample("shop-en.xlsx"), &[]);
@@ -444,7 +430,6 @@ fn every_command_in_english_prints_no_hangul_but_customer_data() {
     let mut bad = Vec::new();
     for (what, text) in [
         ("terminal", printed.as_str()),
-        ("terminal", pending.as_str()),
         ("drafts", drafts.as_str()),
         ("PDF", pdf.as_str()),
         ("sheets", sheets.join("\n").as_str()),
@@ -456,19 +441,6 @@ fn every_command_in_english_prints_no_hangul_but_customer_data() {
     assert!(
         bad.is_empty(),
         "Hangul in English output:\n{}",
-        bad.join("\n")
-    );
-}
-
-#[test]
-#[ignore = "import-products and groups add print English report lines until issue 14 lands"]
-fn pending_commands_in_korean_print_no_english_sentence() {
-    let dir = tmp();
-    let seen = run_all(dir.path(), "shop.xlsx", "ko");
-    let bad = english_sentences(&seen.pending, &[dir.path()]);
-    assert!(
-        bad.is_empty(),
-        "English in Korean output:\n{}",
         bad.join("\n")
     );
 }
