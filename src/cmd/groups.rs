@@ -5,11 +5,10 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
-
 use crate::analysis::groups::{AddVerdict, GroupBook, add_verdicts, summaries, validate};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
+use crate::i18n::{Msg, Text};
 use crate::ingest::Loaded;
 use crate::ingest::source::Input;
 use crate::model::{Problem, Severity};
@@ -99,22 +98,24 @@ fn group_problems(loaded: &Loaded, book: &GroupBook<'_>, ties: Vec<Problem>) -> 
     out
 }
 
+/// An error in the catalogue's words, shown in the workbook's language.
+fn said(text: Text) -> anyhow::Error {
+    anyhow::Error::new(crate::i18n::Said(text))
+}
+
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let Some(Action::Add(a)) = &args.action {
         return add(a, g);
     }
     let Some(path) = &args.workbook else {
-        bail!("a workbook is required");
+        return Err(said(Text::new(Msg::GroupsNeedWorkbook)));
     };
     let loaded = super::load(path, g)?;
     let as_of = super::as_of(g);
     let book = GroupBook::new(&loaded.data, &loaded.settings);
     if book.data.is_empty() {
-        bail!(
-            "{}: no customer groups — add a Groups sheet (고객그룹: group | start | end | price_list | discount | rule) or a Group Members sheet (그룹회원: group | email | start | end)",
-            path.display()
-        );
+        return Err(said(Text::new(Msg::GroupsNone).arg("path", path.display())));
     }
     let table = book.table_on(as_of);
     let (checks, ties) = book.price_check(as_of);
@@ -176,12 +177,17 @@ fn report_problems(problems: &[Problem], g: &Global) -> Exit {
 /// Write a file dangol makes, refusing to overwrite an existing one without `--force`.
 fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     if path.exists() && !force {
-        bail!(
-            "{} already exists; use --force to overwrite it",
-            path.display()
-        );
+        return Err(said(
+            Text::new(Msg::GroupsFileExists).arg("path", path.display()),
+        ));
     }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(path, bytes).map_err(|e| {
+        said(
+            Text::new(Msg::GroupsCannotWrite)
+                .arg("path", path.display())
+                .io("error", &e),
+        )
+    })
 }
 
 /// The e-mails of a list: split on commas, semicolons and new lines, trimmed, lower-cased.
@@ -194,14 +200,20 @@ fn parse_list(text: &str) -> Vec<String> {
 }
 
 fn read_list(src: &str) -> anyhow::Result<String> {
+    let failed = |e: std::io::Error| {
+        let text = if src == "-" {
+            Text::new(Msg::GroupsCannotReadStdin)
+        } else {
+            Text::new(Msg::GroupsCannotReadList).arg("path", src)
+        };
+        said(text.io_parts("error", e.to_string(), crate::i18n::read_error(&e)))
+    };
     if src == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read the e-mail list from stdin")?;
+        std::io::stdin().read_to_string(&mut s).map_err(failed)?;
         Ok(s)
     } else {
-        std::fs::read_to_string(src).with_context(|| format!("cannot read the e-mail list {src}"))
+        std::fs::read_to_string(src).map_err(failed)
     }
 }
 
@@ -209,11 +221,7 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let list = parse_list(&read_list(&a.emails)?);
     // Lock before reading, so a save in between cannot be overwritten.
     let mut job = if a.apply {
-        super::require_editable(
-            &a.workbook,
-            "can only update an .xlsx or .xlsm workbook",
-            "",
-        )?;
+        super::require_editable(&a.workbook, crate::i18n::Msg::ApplyNeedsXlsx, None)?;
         Some(WriteJob::begin(
             &a.workbook,
             a.out.as_deref(),
@@ -285,14 +293,15 @@ fn member_edits(
         .iter()
         .find(|s| s.role == Some(Role::GroupMembers))
     else {
-        bail!(
-            "{}: no Group Members sheet (그룹회원: group | email | start | end | source) to add rows to",
-            loaded.path.display()
-        );
+        return Err(said(
+            Text::new(Msg::GroupsNoMembersSheet).arg("path", loaded.path.display()),
+        ));
     };
     let col = |f: &str| info.columns.iter().find(|c| c.0 == f).map(|c| c.1);
     let Some(email_col) = col("email").or(col("customer")) else {
-        bail!("{}: the Group Members sheet has no email column", info.name);
+        return Err(said(
+            Text::new(Msg::GroupsNoEmailColumn).arg("sheet", &info.name),
+        ));
     };
     let group_col = col("group").unwrap_or(0);
     let mut last = info.header_row;

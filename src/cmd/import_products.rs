@@ -15,7 +15,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
 use rust_decimal::Decimal;
 
 use crate::cli::Global;
@@ -72,13 +71,47 @@ fn blank_none(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// Read a WooCommerce product export.
-pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
+/// A field of a record, trimmed; `None` when blank or missing.
+fn field(rec: &csv::StringRecord, c: Option<usize>) -> Option<String> {
+    c.and_then(|c| rec.get(c)).and_then(blank_none)
+}
+
+/// `id:123` → that product's SKU (else its name), for the Parent column.
+fn labels_by_id(
+    records: &[(u64, csv::StringRecord)],
+    id: Option<usize>,
+    sku: Option<usize>,
+    name: Option<usize>,
+) -> BTreeMap<String, String> {
+    let mut by_id = BTreeMap::new();
+    for (_, rec) in records {
+        if let Some(i) = field(rec, id)
+            && let Some(label) = field(rec, sku).or_else(|| field(rec, name))
+        {
+            by_id.insert(i, label);
+        }
+    }
+    by_id
+}
+
+/// An error in the catalogue's words, shown in the workbook's language.
+fn said(text: Text) -> anyhow::Error {
+    anyhow::Error::new(crate::i18n::Said(text))
+}
+
+/// Read a WooCommerce product export (`path` names it in errors).
+pub fn read_export(text: &str, path: &str) -> anyhow::Result<Export> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rd = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = rd.headers()?.iter().map(header_key).collect();
+    let csv_error = |e: csv::Error| anyhow::Error::new(e).context(path.to_string());
+    let headers: Vec<String> = rd
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(header_key)
+        .collect();
     let col = |name: &str| headers.iter().position(|h| *h == header_key(name));
     let (id, kind, sku, name, stock, low, price, parent, option) = (
         col("ID"),
@@ -92,39 +125,38 @@ pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
         col("Attribute 1 value(s)"),
     );
     if (sku.is_none() && name.is_none()) || stock.is_none() {
-        let found = rd.headers()?.iter().collect::<Vec<_>>().join(", ");
-        bail!("{}", crate::msg!(lang, ImportNotWoo, found = found));
+        let found = rd
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(said(
+            Text::new(Msg::ImportNotWoo)
+                .arg("path", path)
+                .arg("found", found),
+        ));
     }
     let mut records = Vec::new();
     for rec in rd.records() {
-        let rec = rec?;
+        let rec = rec.map_err(csv_error)?;
         let line = rec.position().map_or(0, csv::Position::line);
         records.push((line, rec));
     }
-    let get =
-        |rec: &csv::StringRecord, c: Option<usize>| c.and_then(|c| rec.get(c)).and_then(blank_none);
-    // `id:123` → that product's SKU (else its name).
-    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
-    for (_, rec) in &records {
-        if let Some(i) = get(rec, id)
-            && let Some(label) = get(rec, sku).or_else(|| get(rec, name))
-        {
-            by_id.insert(i, label);
-        }
-    }
+    let by_id = labels_by_id(&records, id, sku, name);
     let mut out = Export::default();
     for (line, rec) in &records {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         let mut bad = |what: Text| out.unusable.push((*line, what));
-        let (s, n) = (get(rec, sku), get(rec, name));
+        let (s, n) = (field(rec, sku), field(rec, name));
         if s.is_none() && n.is_none() {
             bad(Text::new(Msg::ImportNoSkuName));
             continue;
         }
         let label = s.clone().or_else(|| n.clone()).unwrap_or_default();
-        let t = get(rec, kind).unwrap_or_default().to_lowercase();
+        let t = field(rec, kind).unwrap_or_default().to_lowercase();
         if t.contains("grouped") || t.contains("external") {
             bad(Text::new(Msg::ImportHoldsNoStock)
                 .arg("label", &label)
@@ -132,7 +164,7 @@ pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
             continue;
         }
         let number = |c: Option<usize>, what: &str| -> Result<Option<Decimal>, Text> {
-            match get(rec, c) {
+            match field(rec, c) {
                 None => Ok(None),
                 Some(v) => parse_money(&v).map(|(d, _)| Some(d)).map_err(|()| {
                     Text::new(Msg::ImportNotNumber)
@@ -154,7 +186,7 @@ pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
                 continue;
             }
         };
-        let par = match get(rec, parent) {
+        let par = match field(rec, parent) {
             None => None,
             Some(p) => match p.strip_prefix("id:") {
                 Some(i) => {
@@ -174,7 +206,7 @@ pub fn read_export(text: &str, lang: Lang) -> anyhow::Result<Export> {
             line: *line,
             sku: s,
             name: n,
-            option: get(rec, option).filter(|_| par.is_some()),
+            option: field(rec, option).filter(|_| par.is_some()),
             stock: st,
             safety_stock: lo,
             price: pr,
@@ -295,10 +327,9 @@ pub fn plan(
         .iter()
         .find(|s| s.role == Some(Role::Stock))
     else {
-        bail!(
-            "{}: no Stock sheet to import into; add a sheet with the headers SKU | Name | Stock | Low stock amount | Price | Parent (or 품목코드 | 상품명 | 재고 | 안전재고 | 판매가 | 상위상품)",
-            loaded.path.display()
-        );
+        return Err(said(
+            Text::new(Msg::ImportNoStockSheet).arg("path", loaded.path.display()),
+        ));
     };
     let (last_col, last_row) = sheet_extent(&loaded.path, &info.name, info.header_row, limits)?;
     let mut p = Plan {
@@ -389,17 +420,18 @@ pub fn plan(
 }
 
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("{}: cannot read", args.file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (WooCommerce exports are UTF-8)",
-            args.file.display()
+    let file = args.file.display();
+    let bytes = std::fs::read(&args.file).map_err(|e| {
+        said(
+            Text::new(Msg::ImportCannotRead)
+                .arg("path", &file)
+                .io_parts("error", e.to_string(), crate::i18n::read_error(&e)),
         )
     })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| said(Text::new(Msg::ImportNotUtf8).arg("path", &file)))?;
     let loaded = super::load(&args.workbook, g)?;
-    let export =
-        read_export(&text, loaded.lang).with_context(|| args.file.display().to_string())?;
+    let export = read_export(&text, &file.to_string())?;
     let plan = plan(&loaded, &export, &g.limits)?;
     let outcome = if args.apply && !plan.edits.is_empty() {
         write(&loaded, &plan, g)?;
@@ -432,7 +464,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
 fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
     let input = &loaded.path;
-    super::require_editable(input, "can only update an .xlsx or .xlsm workbook", "")?;
+    super::require_editable(input, Msg::ApplyNeedsXlsx, None)?;
     let job = WriteJob::begin(
         input,
         None,

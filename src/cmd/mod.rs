@@ -169,8 +169,14 @@ pub fn is_editable(path: &std::path::Path) -> bool {
 }
 
 /// The one check of every `--apply`: the workbook must be an .xlsx or .xlsm file, else the
-/// error `PATH: --apply NEEDS; this is a .EXT file` and `then` (a hint, or nothing).
-pub fn require_editable(path: &std::path::Path, needs: &str, then: &str) -> anyhow::Result<()> {
+/// catalogue error `needs` (`PATH: --apply …; this is a .EXT file`) and `then` (a hint, or
+/// nothing), in the language of the file it names.
+pub fn require_editable(
+    path: &std::path::Path,
+    needs: crate::i18n::Msg,
+    then: Option<crate::i18n::Msg>,
+) -> anyhow::Result<()> {
+    use crate::i18n::Text;
     if is_editable(path) {
         return Ok(());
     }
@@ -179,10 +185,12 @@ pub fn require_editable(path: &std::path::Path, needs: &str, then: &str) -> anyh
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    anyhow::bail!(
-        "{}: --apply {needs}; this is a .{ext} file{then}",
-        path.display()
-    )
+    let text = Text::new(needs).arg("path", path.display()).arg("ext", ext);
+    let text = match then {
+        Some(m) => text.text("then", Text::new(m)),
+        None => text.arg("then", ""),
+    };
+    Err(anyhow::Error::new(crate::i18n::Said(text)))
 }
 
 /// Write to stdout; a closed pipe (`dangol … | head`) is not an error.

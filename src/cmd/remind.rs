@@ -463,8 +463,8 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     let input = &args.workbook;
     super::require_editable(
         input,
-        "can only update an .xlsx or .xlsm workbook",
-        ". Save it as .xlsx in Excel (or run without --apply to list the reminders)",
+        crate::i18n::Msg::ApplyNeedsXlsx,
+        Some(crate::i18n::Msg::ApplyInsteadReminders),
     )?;
     // The workbook's own `backups` setting replaces the default once it has been read.
     let opts = WriteOptions::now(g.force, super::as_of(g), g.limits);

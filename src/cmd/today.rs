@@ -571,8 +571,8 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     let input = &args.workbook;
     super::require_editable(
         input,
-        "records the messages in the workbook's Sent Log, so it needs an .xlsx or .xlsm workbook",
-        ". Save it as .xlsx in Excel (or run without --apply to list the messages)",
+        crate::i18n::Msg::ApplyNeedsXlsxSentLog,
+        Some(crate::i18n::Msg::ApplyInsteadMessages),
     )?;
     Ok(WriteJob::begin(
         input,

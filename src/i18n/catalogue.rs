@@ -813,8 +813,8 @@ catalogue! {
     },
     /// A file that is not a WooCommerce product export.
     ImportNotWoo {
-        ko: "WooCommerce 상품 내보내기 파일이 아닙니다: SKU(또는 Name) 열과 Stock 열이 있어야 하는데, 있는 열은 {found}",
-        en: "not a WooCommerce product export: it needs the columns SKU (or Name) and Stock; found {found}",
+        ko: "{path}: WooCommerce 상품 내보내기 파일이 아닙니다: SKU(또는 Name) 열과 Stock 열이 있어야 하는데, 있는 열은 {found}",
+        en: "{path}: not a WooCommerce product export: it needs the columns SKU (or Name) and Stock; found {found}",
     },
     /// The counts of an import.
     ImportCounts {
@@ -868,4 +868,70 @@ catalogue! {
     },
     /// No group at all.
     GroupNone { ko: "없음", en: "none" },
+    /// `--apply` on a file dangol cannot edit in place (a CSV, an .xls).
+    ApplyNeedsXlsx {
+        ko: "{path}: --apply는 .xlsx나 .xlsm 통합문서만 고칠 수 있는데, 이 파일은 .{ext} 파일입니다{then}",
+        en: "{path}: --apply can only update an .xlsx or .xlsm workbook; this is a .{ext} file{then}",
+    },
+    /// `today --apply` on a file that has no Sent Log to write to.
+    ApplyNeedsXlsxSentLog {
+        ko: "{path}: --apply는 보낸 메시지를 통합문서의 발송기록 시트에 적으므로 .xlsx나 .xlsm 통합문서가 있어야 하는데, 이 파일은 .{ext} 파일입니다{then}",
+        en: "{path}: --apply records the messages in the workbook's Sent Log, so it needs an .xlsx or .xlsm workbook; this is a .{ext} file{then}",
+    },
+    /// What to do instead, for `remind --apply`.
+    ApplyInsteadReminders {
+        ko: ". Excel에서 .xlsx로 저장하세요 (--apply 없이 실행하면 알림 목록을 보여 줍니다)",
+        en: ". Save it as .xlsx in Excel (or run without --apply to list the reminders)",
+    },
+    /// What to do instead, for `today --apply`.
+    ApplyInsteadMessages {
+        ko: ". Excel에서 .xlsx로 저장하세요 (--apply 없이 실행하면 보낼 메시지 목록을 보여 줍니다)",
+        en: ". Save it as .xlsx in Excel (or run without --apply to list the messages)",
+    },
+    /// `import-products` into a workbook without a Stock sheet.
+    ImportNoStockSheet {
+        ko: "{path}: 가져올 재고 시트가 없습니다. 머리글이 품목코드 | 상품명 | 재고 | 안전재고 | 판매가 | 상위상품 (또는 SKU | Name | Stock | Low stock amount | Price | Parent)인 시트를 추가하세요",
+        en: "{path}: no Stock sheet to import into; add a sheet with the headers SKU | Name | Stock | Low stock amount | Price | Parent",
+    },
+    /// The export file could not be read.
+    ImportCannotRead { ko: "{path}: 읽을 수 없습니다: {error}", en: "{path}: cannot read: {error}" },
+    /// The export file is not UTF-8.
+    ImportNotUtf8 {
+        ko: "{path}: UTF-8 텍스트가 아닙니다 (WooCommerce 내보내기 파일은 UTF-8입니다)",
+        en: "{path}: not UTF-8 text (WooCommerce exports are UTF-8)",
+    },
+    /// `dangol groups` without a workbook.
+    GroupsNeedWorkbook { ko: "통합문서를 지정해야 합니다", en: "a workbook is required" },
+    /// A workbook with no customer groups at all.
+    GroupsNone {
+        ko: "{path}: 고객그룹이 없습니다 — 고객그룹 시트(그룹 | 시작일 | 종료일 | 단가표 | 할인율 | 조건)나 그룹회원 시트(그룹 | 이메일 | 시작일 | 종료일)를 추가하세요",
+        en: "{path}: no customer groups — add a Groups sheet (group | start | end | price_list | discount | rule) or a Group Members sheet (group | email | start | end)",
+    },
+    /// A file `groups` makes exists already.
+    GroupsFileExists {
+        ko: "{path} 파일이 이미 있습니다. 덮어쓰려면 --force를 붙이세요",
+        en: "{path} already exists; use --force to overwrite it",
+    },
+    /// A file `groups` makes could not be written.
+    GroupsCannotWrite { ko: "{path}에 쓸 수 없습니다: {error}", en: "cannot write {path}: {error}" },
+    /// `groups add` into a workbook without a Group Members sheet.
+    GroupsNoMembersSheet {
+        ko: "{path}: 행을 추가할 그룹회원 시트(그룹 | 이메일 | 시작일 | 종료일 | 출처)가 없습니다",
+        en: "{path}: no Group Members sheet (group | email | start | end | source) to add rows to",
+    },
+    /// A Group Members sheet without an e-mail column.
+    GroupsNoEmailColumn {
+        ko: "{sheet}: 그룹회원 시트에 이메일 열이 없습니다",
+        en: "{sheet}: the Group Members sheet has no email column",
+    },
+    /// The e-mail list of `groups add` could not be read.
+    GroupsCannotReadList {
+        ko: "이메일 목록 {path:을} 읽을 수 없습니다: {error}",
+        en: "cannot read the e-mail list {path}: {error}",
+    },
+    /// The e-mail list on standard input could not be read.
+    GroupsCannotReadStdin {
+        ko: "표준 입력의 이메일 목록을 읽을 수 없습니다: {error}",
+        en: "cannot read the e-mail list from stdin: {error}",
+    },
 }

@@ -669,7 +669,7 @@ fn a_sheet_named_price_list_without_the_price_list_column_is_left_alone() {
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {}: no customer groups — add a Groups sheet (고객그룹: group | start | end | price_list | discount | rule) or a Group Members sheet (그룹회원: group | email | start | end)\n",
+            "dangol: error: {}: no customer groups — add a Groups sheet (group | start | end | price_list | discount | rule) or a Group Members sheet (group | email | start | end)\n",
             p.display()
         )
     );
