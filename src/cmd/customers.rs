@@ -87,6 +87,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         // Streamed a row at a time: a million customers are never a second copy in memory.
         Format::Json if !g.quiet => return customers::stream_json(&rows).map(|()| Exit::Ok),
         Format::Json => String::new(),
+        Format::Csv if !g.quiet => return customers::stream_csv(&rows).map(|()| Exit::Ok),
         Format::Csv => customers::csv(&rows)?,
         Format::Table | Format::Xlsx => {
             let filter = args.grade.as_deref().map(str::trim);

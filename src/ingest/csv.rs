@@ -582,13 +582,6 @@ impl CsvSource {
             Decoding::Undecided | Decoding::Transcoded { .. } => true,
             Decoding::Strict(enc) => enc == UTF_8 || self.record.as_slice().is_ascii(),
         };
-        let trim = |i: usize, raw: &'a [u8]| -> &'a [u8] {
-            if i + 1 == n && cr_end {
-                &raw[..raw.len() - 1]
-            } else {
-                raw
-            }
-        };
         if borrowable {
             let flag_replacement = matches!(
                 self.decoding,
@@ -597,14 +590,27 @@ impl CsvSource {
                 }
             );
             let record: &'a csv::ByteRecord = &self.record;
-            for (i, raw) in record.iter().enumerate() {
-                match std::str::from_utf8(trim(i, raw)) {
-                    Ok(text) if !(flag_replacement && text.contains('\u{FFFD}')) => out.push(text),
-                    _ => {
-                        out.clear();
-                        return Err(self.decode_error());
+            // The fields end to end checked once, then lent out as slices of that text: the
+            // same as checking each field (a field cut inside a character is not a slice of
+            // it, and is the same error), without a call per field.
+            let whole = std::str::from_utf8(record.as_slice())
+                .ok()
+                .filter(|t| !(flag_replacement && t.contains('\u{FFFD}')));
+            let Some(whole) = whole else {
+                return Err(self.decode_error());
+            };
+            for i in 0..n {
+                let field = record.range(i).and_then(|mut r| {
+                    if i + 1 == n && cr_end {
+                        r.end -= 1;
                     }
-                }
+                    whole.get(r)
+                });
+                let Some(text) = field else {
+                    out.clear();
+                    return Err(self.decode_error());
+                };
+                out.push(text);
             }
         } else {
             if self.decoded.len() < n {

@@ -859,6 +859,11 @@ fn no_data(path: &Path, lang: Lang, scans: &[Scan], data: &Dataset) -> LoadError
 /// The currency (the setting, else the signs in the data, else KRW with a warning) and the
 /// language of output (the setting, else the headers').
 fn finish(path: &Path, mut data: Dataset, settings: Settings, header_lang: Lang) -> Loaded {
+    // What only the read needed goes before the analyses allocate theirs: the first form of
+    // each phone number (every phone kept is already in that form), and the room the order
+    // sets grew into.
+    data.phone_forms = std::collections::HashMap::new();
+    data.sales.shrink_to_fit();
     let currency = settings.currency.unwrap_or_else(|| {
         data.currency_votes
             .iter()

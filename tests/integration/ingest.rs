@@ -71,18 +71,39 @@ fn korean_sheet_with_title_rows_and_every_money_and_date_form() {
         2,
         "'김 철수' and '김철수' are one customer"
     );
-    assert_eq!(kim.orders["A-1"].amount, dec("12000"));
     assert_eq!(
-        kim.orders["A-1"].at,
+        kim.orders.get("A-1").expect("order A-1").amount,
+        dec("12000")
+    );
+    assert_eq!(
+        kim.orders.get("A-1").expect("order A-1").at,
         day(2025, 4, 15) + chrono::Duration::minutes(14 * 60 + 3)
     );
-    assert_eq!(kim.orders["A-2"].amount, dec("1200000"));
-    assert_eq!(kim.orders["A-2"].at, day(2025, 4, 16));
+    assert_eq!(
+        kim.orders.get("A-2").expect("order A-2").amount,
+        dec("1200000")
+    );
+    assert_eq!(
+        kim.orders.get("A-2").expect("order A-2").at,
+        day(2025, 4, 16)
+    );
     let lee = &l.data.sales.customers["이영희"];
-    assert_eq!(lee.orders["A-3"].amount, dec("1200000"));
-    assert_eq!(lee.orders["A-3"].at, day(2025, 4, 17));
-    assert_eq!(lee.orders["A-4"].amount, dec("1200000"));
-    assert_eq!(lee.orders["A-4"].at, day(2025, 4, 18));
+    assert_eq!(
+        lee.orders.get("A-3").expect("order A-3").amount,
+        dec("1200000")
+    );
+    assert_eq!(
+        lee.orders.get("A-3").expect("order A-3").at,
+        day(2025, 4, 17)
+    );
+    assert_eq!(
+        lee.orders.get("A-4").expect("order A-4").amount,
+        dec("1200000")
+    );
+    assert_eq!(
+        lee.orders.get("A-4").expect("order A-4").at,
+        day(2025, 4, 18)
+    );
     let park = &l.data.sales.customers["박민수"];
     // (1,000) is a negative amount: a return, not an order; the 취소 row is void.
     assert_eq!(park.orders.len(), 0);
@@ -168,14 +189,22 @@ fn uci_style_sheet_nets_c_invoices_and_keeps_float_prices_exact() {
     let c = &l.data.sales.customers["17850"];
     assert_eq!(c.orders.len(), 1);
     assert_eq!(
-        c.orders["536365"].amount,
+        c.orders.get("536365").expect("order 536365").amount,
         dec("35.64"),
         "6×2.55 + 6×3.39 exactly"
     );
-    assert_eq!(c.orders["536365"].lines, 2);
+    assert_eq!(c.orders.get("536365").expect("order 536365").lines, 2);
     assert_eq!(c.returns[0].amount, dec("-27.5"));
     assert_eq!(c.display_name(), Some("17850"));
-    assert_eq!(l.data.sales.anonymous_orders["536366"].amount, dec("11.1"));
+    assert_eq!(
+        l.data
+            .sales
+            .anonymous_orders
+            .get("536366")
+            .expect("order 536366")
+            .amount,
+        dec("11.1")
+    );
     assert_eq!(l.data.sales.anonymous_rows, 1);
     assert!(problems(&l).contains(&"sales: 1 rows have no customer; excluded from customer statistics (still counted in shop revenue)".to_string()));
     assert_eq!(l.data.sales.shop_total(), dec("19.24"));

@@ -7,6 +7,7 @@ mod support;
 mod carts;
 mod check;
 mod commands;
+mod compact_orders;
 mod corpus;
 mod facts;
 mod fastpath;

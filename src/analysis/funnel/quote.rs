@@ -114,7 +114,7 @@ struct Facts {
 /// Every real (not per-row) order, by the fingerprint of its id → where it is, for order ids
 /// that are not the quote customer's own.
 struct OrderIndex<'a> {
-    all: BTreeMap<u64, (Option<&'a str>, &'a OrderAgg)>,
+    all: BTreeMap<u64, (Option<&'a str>, OrderAgg)>,
 }
 
 impl<'a> OrderIndex<'a> {
@@ -155,9 +155,9 @@ fn facts(q: &QuoteRow, sales: &SalesLedger, index: &OrderIndex<'_>) -> Facts {
     // The linked order: the customer's own first, then anyone's (by the id's fingerprint).
     let linked: Option<(u64, Option<&str>, OrderAgg)> = id.map(fingerprint).and_then(|id| {
         if let Some(o) = own.and_then(|c| c.orders.get_fingerprint(id)) {
-            return Some((id, q.customer.as_deref(), *o));
+            return Some((id, q.customer.as_deref(), o));
         }
-        index.all.get(&id).map(|(c, o)| (id, *c, **o))
+        index.all.get(&id).map(|(c, o)| (id, *c, *o))
     });
     if !(q.converted.is_yes() || linked.is_some()) {
         return Facts { recorded, dates };
