@@ -322,25 +322,35 @@ impl MergePlan {
         out: W,
     ) -> Result<(), WritebackError> {
         let mut zw = ZipWriter::new(QuietAfterError::new(out)?);
-        for name in pkg.names.clone() {
-            let key = lc(&name);
-            if self.remove.contains(&key) {
-                continue;
-            }
-            match self.edited.get(&key) {
-                Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
-                    let t = pkg.modified(&name);
-                    write_part(&mut zw, &name, bytes, t)?;
+        // The generated parts are compressed on another thread while the owner's parts are
+        // copied, then copied in as they are (the same bytes as compressing them here).
+        std::thread::scope(|s| {
+            let packed = s.spawn(|| pack(&self.new_parts, when));
+            for name in pkg.names.clone() {
+                let key = lc(&name);
+                if self.remove.contains(&key) {
+                    continue;
                 }
-                _ => pkg.raw_copy(&name, &mut zw)?,
+                match self.edited.get(&key) {
+                    Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
+                        let t = pkg.modified(&name);
+                        write_part(&mut zw, &name, bytes, t)?;
+                    }
+                    _ => pkg.raw_copy(&name, &mut zw)?,
+                }
             }
-        }
-        if let Some(doc) = &self.new_custom {
-            write_part(&mut zw, CUSTOM_PART, doc, when)?;
-        }
-        for (name, bytes) in &self.new_parts {
-            write_part(&mut zw, name, bytes, when)?;
-        }
+            if let Some(doc) = &self.new_custom {
+                write_part(&mut zw, CUSTOM_PART, doc, when)?;
+            }
+            let packed = packed
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+            let mut parts = zip::ZipArchive::new(Cursor::new(packed))?;
+            for i in 0..parts.len() {
+                zw.raw_copy_file_touch(parts.by_index_raw(i)?, when, None)?;
+            }
+            Ok::<(), WritebackError>(())
+        })?;
         if zw.finish()?.failed {
             // An error the zip writer did not pass on (it always does): never a cut package.
             return Err(WritebackError::Io(std::io::Error::other(
@@ -349,6 +359,15 @@ impl MergePlan {
         }
         Ok(())
     }
+}
+
+/// `parts` compressed into a zip of their own, in their order, as [`write_part`] writes them.
+fn pack(parts: &[(String, Vec<u8>)], when: DateTime) -> Result<Vec<u8>, WritebackError> {
+    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        write_part(&mut zw, name, bytes, when)?;
+    }
+    Ok(zw.finish()?.into_inner())
 }
 
 /// The merge's output: after its first write error it takes (and drops) everything, so that
