@@ -304,8 +304,10 @@ impl WriteJob {
     /// workbook, never held in memory (the owner's package is tens of megabytes); then the
     /// same steps as [`WriteJob::commit`]. A merge that fails removes the staged file.
     fn merge_staged(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
-        let mut staged = Staged::new(&self.real)?;
-        let summary = {
+        let Ok(mut staged) = Staged::new(&self.real) else {
+            return self.merge_in_memory(generated);
+        };
+        let merged = (|| {
             let mut out = BufWriter::with_capacity(1 << 16, staged.file());
             let summary = merge_generated_from(
                 BufReader::with_capacity(1 << 16, File::open(&self.input)?),
@@ -314,7 +316,18 @@ impl WriteJob {
                 &mut out,
             )?;
             out.flush()?;
-            summary
+            Ok(summary)
+        })();
+        let summary = match merged {
+            Ok(summary) => summary,
+            // A disk too full for the new version may hold a workbook that is already up to
+            // date: that is told in memory, as before (a write that is needed fails again, with
+            // the same error).
+            Err(WritebackError::Io(_)) => {
+                drop(staged);
+                return self.merge_in_memory(generated);
+            }
+            Err(e) => return Err(e),
         };
         crate::timings::phase("merge");
         let mut report = self.new_report(summary);
@@ -326,6 +339,20 @@ impl WriteJob {
         }
         crate::timings::phase("compare");
         self.finish_staged(staged, exists, report)
+    }
+
+    /// The merge in memory, then [`WriteJob::commit`]'s steps: for when no staged file can
+    /// be written beside the target.
+    fn merge_in_memory(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
+        let mut out = Cursor::new(Vec::new());
+        let summary = merge_generated_from(
+            BufReader::with_capacity(1 << 16, File::open(&self.input)?),
+            generated,
+            &self.opts.merge,
+            &mut out,
+        )?;
+        crate::timings::phase("merge");
+        self.commit_with(&out.into_inner(), summary)
     }
 
     /// The input's values as an `.xlsx`, with a pinned creation date.

@@ -159,3 +159,74 @@ fn the_staged_merge_tells_an_unchanged_run_and_leaves_no_temporary_file() {
     assert!(fs::read(&out).expect("out") == written);
     assert_eq!(temp_files(d.path()), Vec::<String>::new());
 }
+
+/// Unmounts the small file system when the test ends, however it ends.
+#[cfg(target_os = "linux")]
+struct Mounted(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A workbook that is already up to date on a disk with no room for a new version: the run
+/// says so and succeeds, as it did when the merge was made in memory; once the workbook needs
+/// a new version, the full disk is the error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_still_tells_an_up_to_date_workbook() {
+    let d = tmp();
+    let book = shop(d.path(), "shop.xlsx");
+    let original = fs::read(&book).expect("original");
+    assert_code(&run(&book, None, &[]), 0);
+    let current = fs::read(&book).expect("current");
+
+    let mnt = d.path().join("small");
+    fs::create_dir(&mnt).expect("mkdir");
+    let size = format!("size={}k", current.len().div_ceil(1024) + 256);
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &size, "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let _guard = Mounted(mnt.clone());
+    let wb = mnt.join("shop.xlsx");
+    fs::write(&wb, &current).expect("copy");
+    // Fill the disk, leaving a few blocks for the lock file.
+    {
+        use std::io::Write;
+        let mut f = fs::File::create(mnt.join("filler")).expect("filler");
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.sync_all();
+        let len = f.metadata().expect("meta").len();
+        f.set_len(len.saturating_sub(16 * 1024)).expect("truncate");
+    }
+    let o = run(&wb, None, &["--format", "json"]);
+    assert_code(&o, 0);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(j["unchanged"], true);
+    assert!(fs::read(&wb).expect("wb") == current);
+    assert_eq!(temp_files(&mnt), Vec::<String>::new());
+
+    // The workbook as it was before its first run needs a new version: no room for it.
+    fs::write(&wb, &original).expect("restore");
+    let o = run(&wb, None, &[]);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            // The sample shop is Korean: so is the message.
+            "dangol: 오류: {}에 쓸 수 없습니다. 바뀐 것은 없습니다: 디스크가 가득 찼습니다\n",
+            wb.display()
+        )
+    );
+    assert!(fs::read(&wb).expect("wb") == original);
+    assert_eq!(temp_files(&mnt), Vec::<String>::new());
+}
