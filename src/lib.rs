@@ -18,6 +18,7 @@ pub mod rules;
 pub mod sample;
 pub mod settings;
 pub mod starter;
+pub mod timings;
 pub mod writeback;
 
 use clap::Parser;

@@ -135,6 +135,7 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let mut before = before;
     crate::analysis::groups::tag_groups(data, settings, &mut before);
     let changes = changes_between(&before, &customers, settings);
+    crate::timings::phase("a:customers");
 
     let opts = FunnelOptions::from_settings(settings);
     let quotes = quotes_upto(&data.quotes, as_of);
@@ -146,6 +147,7 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
     let reminders = due_reminders(data, &customers, settings, as_of);
     let mut actions = next_actions(data, &customers, settings, as_of);
     let flows = flow_day(loaded, &customers, &reminders, as_of, SHEET_SEND_TIME);
+    crate::timings::phase("a:funnel+rem");
     if let Some(day) = &flows {
         crate::analysis::remind::actions_from_flows(&mut actions, day, loaded.currency);
     }
@@ -182,8 +184,11 @@ pub fn analyse(loaded: &Loaded, as_of: NaiveDate) -> anyhow::Result<Analyses> {
         price_mismatches,
         stock: stock.as_ref(),
     };
+    crate::timings::phase("a:groups+st");
     let mut weekly = weekly_for(loaded, week, as_of, &reminders, &done);
+    crate::timings::phase("a:weekly");
     let value = value_table(&data.sales, as_of, options_from(settings));
+    crate::timings::phase("a:value");
     weekly.value = value_summary(&value, 5, &|key: &str| name_in(&customers, key));
 
     Ok(Analyses {

@@ -96,6 +96,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 }
 
 fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    crate::timings::start();
     let as_of = super::as_of(g);
     // The workbook's own `backups` setting replaces the default once it has been read.
     let opts = WriteOptions::now(g.force, as_of, g.limits);
@@ -113,6 +114,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // workbook cannot change between the read and the write.
     let mut job = WriteJob::begin(&args.workbook, args.out.as_deref(), opts)
         .map_err(|e| write_error(&planned, e))?;
+    crate::timings::phase("lock");
 
     let bar = progress(g.quiet);
     // The workbook's language is known only once it is read: `--lang ko` says it earlier.
@@ -123,6 +125,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     };
     bar.set_message(crate::msg!(early, ProgressReading));
     let loaded = super::load(&args.workbook, g)?;
+    crate::timings::phase("read");
     // `--as-of latest` is known only now.
     let as_of = super::as_of(g);
     job.set_created(as_of);
@@ -151,7 +154,12 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         output::check_replace(&path, &Kind::Pdf, g.force)?;
         Some(path)
     };
-    let generated = generated_workbook(&analyses.sheets(), &ctx)?;
+    crate::timings::phase("analyse");
+    let sheets = analyses.sheets();
+    crate::timings::phase("contents");
+    let generated = generated_workbook(&sheets, &ctx)?;
+    drop(sheets);
+    crate::timings::phase("sheets");
     step(&bar, loaded.lang, crate::i18n::Msg::ProgressWriting);
     let report = job
         .write_generated(&generated)
@@ -187,6 +195,7 @@ fn run_job(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     };
     drop(job);
     bar.finish_and_clear();
+    crate::timings::phase("report");
 
     if !g.quiet {
         let mut err = std::io::stderr().lock();

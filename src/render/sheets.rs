@@ -89,6 +89,9 @@ impl Formats {
 pub fn generated_workbook(sheets: &[SheetContent], ctx: &SheetContext) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_creation_datetime(&ctx.as_of));
+    // These bytes only feed `writeback::merge_generated`, which inflates every part and
+    // compresses it again: the fastest level is enough (the written workbook is the same).
+    wb.set_zip_compression_level(1);
     let f = Formats::new(ctx.currency);
     for content in sheets {
         let ws = wb.add_worksheet();

@@ -24,7 +24,7 @@
 //! replaced), then the rename, and only after it the rotation of old backups.
 
 use std::fs::{self, File};
-use std::io::{BufReader, Cursor, Write};
+use std::io::{BufRead, BufReader, BufWriter, Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -282,24 +282,76 @@ impl WriteJob {
     /// target: merged into the original package for `.xlsx`/`.xlsm`, into a values-only copy
     /// for other formats.
     pub fn write_generated(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
-        // The merged package is about the original plus the generated sheets: reserve that
-        // up front instead of growing (and copying) a 40 MB buffer several times.
-        let size = fs::metadata(&self.input).map_or(0, |m| m.len());
-        let cap = usize::try_from(size).unwrap_or(0) + generated.len() + 64 * 1024;
-        let mut out = Cursor::new(Vec::with_capacity(cap));
-        let summary = match self.kind {
-            WriteKind::InPlace | WriteKind::OutFile => merge_generated_from(
-                BufReader::new(File::open(&self.input)?),
-                generated,
-                &self.opts.merge,
-                &mut out,
-            )?,
+        match self.kind {
+            WriteKind::InPlace | WriteKind::OutFile => self.merge_staged(generated),
             WriteKind::Converted => {
                 let values = self.values_copy()?;
                 self.refuse_owner_sheets(&values, generated)?;
-                merge_generated_from(Cursor::new(values), generated, &self.opts.merge, &mut out)?
+                let mut out = Cursor::new(Vec::new());
+                let summary = merge_generated_from(
+                    Cursor::new(values),
+                    generated,
+                    &self.opts.merge,
+                    &mut out,
+                )?;
+                crate::timings::phase("merge");
+                self.commit_with(&out.into_inner(), summary)
             }
+        }
+    }
+
+    /// The merge of an `.xlsx`/`.xlsm` written straight into the staged file beside the
+    /// workbook, never held in memory (the owner's package is tens of megabytes); then the
+    /// same steps as [`WriteJob::commit`]. A merge that fails removes the staged file.
+    fn merge_staged(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
+        let Ok(mut staged) = Staged::new(&self.real) else {
+            return self.merge_in_memory(generated);
         };
+        let merged = (|| {
+            let mut out = BufWriter::with_capacity(1 << 16, staged.file());
+            let summary = merge_generated_from(
+                BufReader::with_capacity(1 << 16, File::open(&self.input)?),
+                generated,
+                &self.opts.merge,
+                &mut out,
+            )?;
+            out.flush()?;
+            Ok(summary)
+        })();
+        let summary = match merged {
+            Ok(summary) => summary,
+            // A disk too full for the new version may hold a workbook that is already up to
+            // date: that is told in memory, as before (a write that is needed fails again, with
+            // the same error).
+            Err(WritebackError::Io(_)) => {
+                drop(staged);
+                return self.merge_in_memory(generated);
+            }
+            Err(e) => return Err(e),
+        };
+        crate::timings::phase("merge");
+        let mut report = self.new_report(summary);
+        self.check_owner()?;
+        let exists = self.real.exists();
+        if exists && same_files(staged.file(), &self.real)? {
+            report.unchanged = true;
+            return Ok(report);
+        }
+        crate::timings::phase("compare");
+        self.finish_staged(staged, exists, report)
+    }
+
+    /// The merge in memory, then [`WriteJob::commit`]'s steps: for when no staged file can
+    /// be written beside the target.
+    fn merge_in_memory(&self, generated: &[u8]) -> Result<WriteReport, WritebackError> {
+        let mut out = Cursor::new(Vec::new());
+        let summary = merge_generated_from(
+            BufReader::with_capacity(1 << 16, File::open(&self.input)?),
+            generated,
+            &self.opts.merge,
+            &mut out,
+        )?;
+        crate::timings::phase("merge");
         self.commit_with(&out.into_inner(), summary)
     }
 
@@ -327,19 +379,23 @@ impl WriteJob {
         self.commit_with(bytes, MergeSummary::default())
     }
 
-    fn commit_with(
-        &self,
-        bytes: &[u8],
-        summary: MergeSummary,
-    ) -> Result<WriteReport, WritebackError> {
-        let mut report = WriteReport {
+    fn new_report(&self, summary: MergeSummary) -> WriteReport {
+        WriteReport {
             kind: self.kind,
             target: self.target.clone(),
             summary,
             backup: None,
             unchanged: false,
             warnings: self.warnings.clone(),
-        };
+        }
+    }
+
+    fn commit_with(
+        &self,
+        bytes: &[u8],
+        summary: MergeSummary,
+    ) -> Result<WriteReport, WritebackError> {
+        let mut report = self.new_report(summary);
         // Excel may have opened the workbook while the run was reading it.
         self.check_owner()?;
         let real = &self.real;
@@ -348,23 +404,36 @@ impl WriteJob {
             report.unchanged = true;
             return Ok(report);
         }
-        let staged = self.stage(bytes, exists, &mut report.warnings)?;
+        crate::timings::phase("compare");
+        let mut staged = Staged::new(&self.real)?;
+        staged.file().write_all(bytes)?;
+        self.finish_staged(staged, exists, report)
+    }
+
+    /// Steps 1 to 5 once the new version's bytes are in `staged`.
+    fn finish_staged(
+        &self,
+        staged: Staged,
+        exists: bool,
+        mut report: WriteReport,
+    ) -> Result<WriteReport, WritebackError> {
+        let staged = self.stage(staged, exists, &mut report.warnings)?;
+        crate::timings::phase("stage");
         pause_for_tests();
         report.backup = self.replace(staged, exists, &mut report.warnings)?;
+        crate::timings::phase("replace");
         Ok(report)
     }
 
-    /// Step 1: the new version, complete and on disk, beside the workbook, with the
-    /// workbook's owner, group, mode and attributes. A full disk fails here, before anything
-    /// else exists.
+    /// Step 1: the new version (already written to `staged`), complete and on disk, beside
+    /// the workbook, with the workbook's owner, group, mode and attributes. A full disk fails
+    /// here, before anything else exists.
     fn stage(
         &self,
-        bytes: &[u8],
+        mut staged: Staged,
         exists: bool,
         warnings: &mut Vec<String>,
     ) -> Result<Staged, WritebackError> {
-        let mut staged = Staged::new(&self.real)?;
-        staged.file().write_all(bytes)?;
         if exists {
             staged.take_attributes(&self.real, &self.target, warnings)?;
         } else {
@@ -518,6 +587,37 @@ fn check_hard_links(
         let _ = (target, real, force, warnings);
     }
     Ok(())
+}
+
+/// Whether `staged` (read from its start) and the file at `path` hold the same bytes, both
+/// read in chunks.
+fn same_files(staged: &mut File, path: &Path) -> Result<bool, WritebackError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let other = File::open(path)?;
+    if staged.metadata()?.len() != other.metadata()?.len() {
+        return Ok(false);
+    }
+    staged.seek(SeekFrom::Start(0))?;
+    let mut ours = BufReader::with_capacity(1 << 16, staged);
+    let mut theirs = BufReader::with_capacity(1 << 16, other);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let chunk = ours.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(true);
+        }
+        let n = chunk.len().min(buf.len());
+        match theirs.read_exact(&mut buf[..n]) {
+            Ok(()) => {}
+            // Shorter than it was a moment ago: not the same.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        if chunk[..n] != buf[..n] {
+            return Ok(false);
+        }
+        ours.consume(n);
+    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`, read in chunks (never a second copy of a

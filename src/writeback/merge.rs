@@ -321,28 +321,132 @@ impl MergePlan {
         when: DateTime,
         out: W,
     ) -> Result<(), WritebackError> {
-        let mut zw = ZipWriter::new(out);
-        for name in pkg.names.clone() {
-            let key = lc(&name);
-            if self.remove.contains(&key) {
-                continue;
-            }
-            match self.edited.get(&key) {
-                Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
-                    let t = pkg.modified(&name);
-                    write_part(&mut zw, &name, bytes, t)?;
+        let mut zw = ZipWriter::new(QuietAfterError::new(out)?);
+        // The generated parts are compressed on another thread while the owner's parts are
+        // copied, then copied in as they are (the same bytes as compressing them here).
+        std::thread::scope(|s| {
+            let packed = s.spawn(|| pack(&self.new_parts, when));
+            for name in pkg.names.clone() {
+                let key = lc(&name);
+                if self.remove.contains(&key) {
+                    continue;
                 }
-                _ => pkg.raw_copy(&name, &mut zw)?,
+                match self.edited.get(&key) {
+                    Some(bytes) if pkg.read(&name)?.as_deref() != Some(bytes.as_slice()) => {
+                        let t = pkg.modified(&name);
+                        write_part(&mut zw, &name, bytes, t)?;
+                    }
+                    _ => pkg.raw_copy(&name, &mut zw)?,
+                }
             }
+            if let Some(doc) = &self.new_custom {
+                write_part(&mut zw, CUSTOM_PART, doc, when)?;
+            }
+            let packed = packed
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+            let mut parts = zip::ZipArchive::new(Cursor::new(packed))?;
+            for i in 0..parts.len() {
+                zw.raw_copy_file_touch(parts.by_index_raw(i)?, when, None)?;
+            }
+            Ok::<(), WritebackError>(())
+        })?;
+        if zw.finish()?.failed {
+            // An error the zip writer did not pass on (it always does): never a cut package.
+            return Err(WritebackError::Io(std::io::Error::other(
+                "the new package could not be written",
+            )));
         }
-        if let Some(doc) = &self.new_custom {
-            write_part(&mut zw, CUSTOM_PART, doc, when)?;
-        }
-        for (name, bytes) in &self.new_parts {
-            write_part(&mut zw, name, bytes, when)?;
-        }
-        zw.finish()?;
         Ok(())
+    }
+}
+
+/// `parts` compressed into a zip of their own, in their order, as [`write_part`] writes them.
+fn pack(parts: &[(String, Vec<u8>)], when: DateTime) -> Result<Vec<u8>, WritebackError> {
+    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        write_part(&mut zw, name, bytes, when)?;
+    }
+    Ok(zw.finish()?.into_inner())
+}
+
+/// The merge's output: after its first write error it takes (and drops) everything, so that
+/// the zip writer's clean-up when it is dropped on that error finds nothing to fail on (it
+/// would print its own line on stderr); the error itself has already gone to the caller.
+/// Positions stay what they would have been, as the zip writer expects.
+struct QuietAfterError<W> {
+    inner: W,
+    failed: bool,
+    /// The position, and the end of what was written.
+    pos: u64,
+    end: u64,
+}
+
+impl<W: Seek> QuietAfterError<W> {
+    fn new(mut inner: W) -> std::io::Result<Self> {
+        let pos = inner.stream_position()?;
+        Ok(QuietAfterError {
+            inner,
+            failed: false,
+            pos,
+            end: pos,
+        })
+    }
+}
+
+impl<W> QuietAfterError<W> {
+    fn note<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r
+            && e.kind() != std::io::ErrorKind::Interrupted
+        {
+            self.failed = true;
+        }
+        r
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n as u64);
+        self.end = self.end.max(self.pos);
+    }
+}
+
+impl<W: Write> Write for QuietAfterError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            self.advance(buf.len());
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        if let Ok(n) = r {
+            self.advance(n);
+        }
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.note(r)
+    }
+}
+
+impl<W: Seek> Seek for QuietAfterError<W> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed {
+            self.pos = match to {
+                std::io::SeekFrom::Start(n) => n,
+                std::io::SeekFrom::Current(d) => self.pos.saturating_add_signed(d),
+                std::io::SeekFrom::End(d) => self.end.saturating_add_signed(d),
+            };
+            return Ok(self.pos);
+        }
+        let r = self.inner.seek(to);
+        if let Ok(p) = r {
+            self.pos = p;
+        }
+        self.note(r)
     }
 }
 
@@ -1438,6 +1542,61 @@ fn splice_views(sp: &mut Splices, orig: &Book, new_index_of_orig: &dyn Fn(usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Takes `left` bytes, then fails like a full disk.
+    struct Full {
+        left: usize,
+        taken: Vec<u8>,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("No space left on device"));
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            self.taken.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Full {
+        fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+            Ok(self.taken.len() as u64)
+        }
+    }
+
+    #[test]
+    fn after_the_first_write_error_the_output_takes_nothing_more() {
+        let mut w = QuietAfterError {
+            inner: Full {
+                left: 3,
+                taken: Vec::new(),
+            },
+            failed: false,
+            pos: 0,
+            end: 0,
+        };
+        assert_eq!(w.write(b"ab").unwrap(), 2);
+        assert!(!w.failed);
+        assert_eq!(w.write(b"cd").unwrap(), 1);
+        let err = w.write(b"d").unwrap_err();
+        assert_eq!(err.to_string(), "No space left on device");
+        assert!(w.failed);
+        // What the zip writer's clean-up writes afterwards is dropped, without an error.
+        assert_eq!(w.write(b"central directory").unwrap(), 17);
+        w.flush().unwrap();
+        assert_eq!(w.inner.taken, b"abc");
+        // Positions go on as if it had been written (the zip writer checks them).
+        assert_eq!((w.pos, w.end), (20, 20));
+        assert_eq!(w.seek(std::io::SeekFrom::Start(5)).unwrap(), 5);
+        assert_eq!(w.stream_position().unwrap(), 5);
+        assert_eq!(w.seek(std::io::SeekFrom::End(-1)).unwrap(), 19);
+    }
 
     #[test]
     fn free_names_skip_used() {

@@ -30,6 +30,7 @@ mod real_data;
 mod remind;
 mod report;
 mod run;
+mod run_phases;
 mod sample;
 mod sample_history;
 mod settings_table;

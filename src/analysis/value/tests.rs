@@ -341,3 +341,65 @@ fn a_fit_that_does_not_converge_leaves_every_column_blank() {
         Err(Blank::NotConverged { .. })
     ));
 }
+
+#[test]
+fn the_prepared_fits_find_the_same_bits_as_the_plain_likelihoods() {
+    let l = busy_shop();
+    let hist = histories(&l, day("2024-09-30"));
+    let rft: Vec<Rft> = hist.iter().map(History::rft).collect();
+    let spends: Vec<Spend> = hist.iter().filter_map(History::spend).collect();
+    let bg = fit_bgnbd(&rft, 30).unwrap();
+    let plain = |z: &[f64]| {
+        if !within(z) {
+            return f64::INFINITY;
+        }
+        let p = BgNbd {
+            r: special::exp(z[0]),
+            alpha: special::exp(z[1]),
+            a: special::exp(z[2]),
+            b: special::exp(z[3]),
+        };
+        -p.total_ln_likelihood(&rft)
+    };
+    let mean_t = rft.iter().map(|c| c.t).sum::<f64>() / rft.len() as f64;
+    let m = optim::minimise(&plain, &[0.0, special::ln(mean_t.max(1.0)), 0.0, 0.0]);
+    assert_eq!((bg.ln_likelihood, bg.iterations), (-m.f, m.iterations));
+    assert_eq!(bg.params.r, special::exp(m.x[0]));
+    assert_eq!(bg.params.b, special::exp(m.x[3]));
+
+    let gg = fit_gamma_gamma(&spends, 30).unwrap();
+    let plain = |z: &[f64]| {
+        if !within(z) {
+            return f64::INFINITY;
+        }
+        let g = GammaGamma {
+            p: special::exp(z[0]),
+            q: special::exp(z[1]),
+            gamma: special::exp(z[2]),
+        };
+        -g.total_ln_likelihood(&spends)
+    };
+    let mean_m = spends.iter().map(|s| s.m).sum::<f64>() / spends.len() as f64;
+    let m = optim::minimise(&plain, &[0.0, 0.0, special::ln(mean_m)]);
+    assert_eq!((gg.ln_likelihood, gg.iterations), (-m.f, m.iterations));
+    assert_eq!(gg.params.gamma, special::exp(m.x[2]));
+}
+
+#[test]
+fn customers_valued_on_two_threads_are_those_valued_in_turn() {
+    let l = busy_shop();
+    let t = value_table(&l, day("2024-09-30"), ValueOptions::default());
+    let one = histories(&l, day("2024-09-30"));
+    // Enough customers for the second half to go to another thread.
+    let many: Vec<History> = std::iter::repeat_n(one, 2 * ROWS_PER_THREAD / 300 + 2)
+        .flatten()
+        .collect();
+    assert!(many.len() >= 2 * ROWS_PER_THREAD);
+    let (bg, gg) = (t.bgnbd.as_ref().ok(), t.gamma_gamma.as_ref().ok());
+    let in_turn: Vec<CustomerValue> = many
+        .iter()
+        .cloned()
+        .map(|h| value_one(h, bg, gg, ValueOptions::default()))
+        .collect();
+    assert_eq!(value_rows(many, bg, gg, ValueOptions::default()), in_turn);
+}
