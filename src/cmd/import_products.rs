@@ -158,9 +158,15 @@ pub fn read_export(text: &str, path: &str) -> anyhow::Result<Export> {
         let label = s.clone().or_else(|| n.clone()).unwrap_or_default();
         let t = field(rec, kind).unwrap_or_default().to_lowercase();
         if t.contains("grouped") || t.contains("external") {
+            // The export's own type word in English; the kind in Korean.
+            let ko = if t.contains("grouped") {
+                Msg::ImportKindGrouped
+            } else {
+                Msg::ImportKindExternal
+            };
             bad(Text::new(Msg::ImportHoldsNoStock)
                 .arg("label", &label)
-                .arg("kind", &t));
+                .io_parts("kind", t.clone(), Text::new(ko)));
             continue;
         }
         let number = |c: Option<usize>, what: &str| -> Result<Option<Decimal>, Text> {
@@ -479,4 +485,55 @@ fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
         eprintln!("dangol: warning: {w}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unusable_export_lines_are_said_in_both_languages() {
+        let text = "ID,Type,SKU,Name,Stock,Parent\n\
+                    1,grouped,G-1,Set,,\n\
+                    2,external,E-1,Ext,,\n\
+                    3,simple,,,4,\n\
+                    4,simple,A-1,Mug,ten,\n\
+                    5,variation,A-2,Mug red,1,id:9\n\
+                    6,simple,B-1,Cup,3,\n";
+        let export = read_export(text, "woo.csv").unwrap();
+        assert_eq!(export.products.len(), 1);
+        let said = |lang: Lang| -> Vec<String> {
+            export
+                .unusable
+                .iter()
+                .map(|(line, t)| format!("{line}: {}", t.render(lang)))
+                .collect()
+        };
+        assert_eq!(
+            said(Lang::En),
+            [
+                "2: G-1: a grouped product holds no stock",
+                "3: E-1: a external product holds no stock",
+                "4: no SKU and no name",
+                "5: A-1: Stock \"ten\" is not a number",
+                "6: A-2: Parent \"id:9\" is not a product of this file",
+            ]
+        );
+        assert_eq!(
+            said(Lang::Ko),
+            [
+                "2: G-1: 묶음 상품은 재고를 두지 않습니다",
+                "3: E-1: 외부 판매 상품은 재고를 두지 않습니다",
+                "4: 품목코드도 상품명도 없습니다",
+                "5: A-1: Stock 열에 숫자가 아닌 값 \"ten\"",
+                "6: A-2: 이 파일에 없는 상위상품 \"id:9\"",
+            ]
+        );
+        let err = read_export("Foo,Bar\n1,2\n", "woo.csv").unwrap_err();
+        let said = err.downcast_ref::<crate::i18n::Said>().unwrap();
+        assert_eq!(
+            said.0.render(Lang::Ko),
+            "woo.csv: WooCommerce 상품 내보내기 파일이 아닙니다: SKU(또는 Name) 열과 Stock 열이 있어야 하는데, 있는 열은 Foo, Bar"
+        );
+    }
 }

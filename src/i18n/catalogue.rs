@@ -801,6 +801,10 @@ catalogue! {
         ko: "{label}: {kind} 상품은 재고를 두지 않습니다",
         en: "{label}: a {kind} product holds no stock",
     },
+    /// WooCommerce's grouped product (a set of other products).
+    ImportKindGrouped { ko: "묶음", en: "grouped" },
+    /// WooCommerce's external product (sold elsewhere, a link).
+    ImportKindExternal { ko: "외부 판매", en: "external" },
     /// A Stock, Low stock amount or Regular price that is not a number.
     ImportNotNumber {
         ko: "{label}: {what} 열에 숫자가 아닌 값 {value}",
