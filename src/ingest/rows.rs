@@ -62,6 +62,8 @@ pub struct SheetRows<'s> {
     typo_after: Option<chrono::NaiveDate>,
     /// The sales row of the previous line, whose buffers the next line reuses.
     scratch: Option<SaleRow>,
+    /// The phone cell's text on the line before and the form it gave.
+    phone_memo: (String, Option<String>),
     /// Buffers kept while a field of the reused row is blank.
     spare: [String; 5],
     /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
@@ -152,6 +154,15 @@ fn fast_money(c: &Cell<'_>) -> Option<Decimal> {
     match c {
         Cell::Text(t) => fast::plain_decimal(t),
         _ => None,
+    }
+}
+
+/// Whether the phone `form` (as written) has the digits `digits` (as `phone_digits` gives them).
+fn same_digits(form: &str, digits: &str) -> bool {
+    if form.is_ascii() && !form.contains('.') {
+        form.bytes().filter(u8::is_ascii_digit).eq(digits.bytes())
+    } else {
+        values::phone_digits(form).as_deref() == Some(digits)
     }
 }
 
@@ -247,6 +258,7 @@ impl<'s> SheetRows<'s> {
             as_of: None,
             typo_after: None,
             scratch: None,
+            phone_memo: Default::default(),
             spare: Default::default(),
             row_key: String::new(),
             tags: None,
@@ -872,12 +884,6 @@ impl<'s> SheetRows<'s> {
         if sale.email.as_ref().is_some_and(|e| !e.contains('@')) {
             *email_spare = sale.email.take().unwrap_or_default();
         }
-        sale.phone = if cols.phone.is_some() {
-            text_at(cells, cols.phone)
-                .and_then(|p| values::phone_digits(&p).map(|d| out.phone_form(d, p)))
-        } else {
-            None
-        };
         if sale.email.is_none()
             && let Some(name) = &sale.name
         {
@@ -893,15 +899,63 @@ impl<'s> SheetRows<'s> {
                     sale.customer = values::customer_key(None, Some(name));
                 }
             }
+        } else if let Some(e) = sale.email.as_mut().filter(|e| e.is_ascii()) {
+            // An ASCII address (nearly all): the key is the address trimmed and in lower case,
+            // as `customer_key` makes it, written into the reused buffers.
+            let mut key = sale
+                .customer
+                .take()
+                .unwrap_or_else(|| std::mem::take(key_spare));
+            key.clear();
+            key.push_str(e.trim());
+            key.make_ascii_lowercase();
+            e.clone_from(&key);
+            sale.customer = Some(key);
         } else {
             if let Some(k) = sale.customer.take() {
                 *key_spare = k;
             }
             sale.customer = values::customer_key(sale.email.as_deref(), sale.name.as_deref());
+            if let Some(e) = &mut sale.email {
+                *e = e.trim().to_lowercase();
+            }
         }
-        if let Some(e) = &mut sale.email {
-            *e = e.trim().to_lowercase();
-        }
+        sale.phone = match cols.phone.and_then(|c| cells.get(c as usize)) {
+            // The same text as the line before (the next line of one order): the same form,
+            // written into the reused buffer, without the digits and the lookup again.
+            Some(Cell::Text(t)) if !self.phone_memo.0.is_empty() && self.phone_memo.0 == **t => {
+                self.phone_memo.1.as_ref().map(|form| {
+                    let mut p = sale.phone.take().unwrap_or_default();
+                    p.clone_from(form);
+                    p
+                })
+            }
+            Some(c) => {
+                let form = cells::text(c).and_then(|p| {
+                    let digits = values::phone_digits(&p)?;
+                    // A number this customer was already seen with: its form is the one
+                    // `phone_form` gave then (the workbook's first), found in the customer's
+                    // own short list instead of the workbook-wide table.
+                    let known = sale
+                        .customer
+                        .as_deref()
+                        .and_then(|k| out.sales.customers.get_mut(k))
+                        .and_then(|c| c.phones.iter().find(|f| same_digits(f, &digits)))
+                        .cloned();
+                    Some(known.unwrap_or_else(|| out.phone_form(digits, p)))
+                });
+                match c {
+                    Cell::Text(t) => {
+                        self.phone_memo.0.clear();
+                        self.phone_memo.0.push_str(t);
+                        self.phone_memo.1.clone_from(&form);
+                    }
+                    _ => self.phone_memo.0.clear(),
+                }
+                form
+            }
+            None => None,
+        };
     }
 
     fn flag_of(

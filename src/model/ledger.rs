@@ -4,12 +4,10 @@
 //! ([`fingerprint`]), with its earliest time, amount and line count, compactly ([`Orders`];
 //! exactly, at more cost, when a value does not fit the compact form).
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
-use super::{CellRef, SaleKind, SaleRow};
+use super::{CellRef, CustomerMap, SaleKind, SaleRow};
 
 /// One order (all lines sharing an order id, or one row when there is no order-id column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -672,7 +670,7 @@ impl CustomerLedger {
 /// Shop-wide sales: per-customer ledgers plus what has no customer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SalesLedger {
-    pub customers: BTreeMap<String, CustomerLedger>,
+    pub customers: CustomerMap,
     /// Orders of rows with no customer identity (still shop revenue).
     pub anonymous_orders: Orders,
     /// Returns with no customer identity.
@@ -724,24 +722,16 @@ impl SalesLedger {
             }
             return;
         };
-        // Look up by reference first: most rows belong to a customer already seen, and the
-        // entry API would allocate a key copy for every row.
-        let sheets = &mut self.sheets;
-        match self.customers.get_mut(key) {
-            Some(c) => c.add(row, order_key, sheets),
-            None => self
-                .customers
-                .entry(key.clone())
-                .or_default()
-                .add(row, order_key, sheets),
-        }
+        self.customers
+            .slot(key)
+            .add(row, order_key, &mut self.sheets);
     }
 
     /// Merge a ledger built from another part of the data.
     pub fn merge(&mut self, other: &SalesLedger) {
         let (map, same) = sheet_map(&mut self.sheets, &other.sheets);
         for (k, c) in &other.customers {
-            let mine = self.customers.entry(k.clone()).or_default();
+            let mine = self.customers.slot(k);
             if same {
                 mine.merge(c);
             } else {
@@ -777,7 +767,7 @@ impl SalesLedger {
         if self.customers.is_empty() {
             self.customers = other.customers;
         } else {
-            for (k, c) in other.customers {
+            for (k, c) in other.customers.into_sorted() {
                 match self.customers.get_mut(&k) {
                     Some(mine) => mine.absorb(c),
                     None => {
@@ -802,6 +792,7 @@ impl SalesLedger {
     pub fn shrink_to_fit(&mut self) {
         self.anonymous_orders.shrink_to_fit();
         self.anonymous_returns.shrink_to_fit();
+        self.customers.shrink_to_fit();
         for c in self.customers.values_mut() {
             c.orders.shrink_to_fit();
             c.returns.shrink_to_fit();
@@ -848,6 +839,7 @@ impl SalesLedger {
 mod tests {
     use super::*;
     use proptest::strategy::Strategy as _;
+    use std::collections::BTreeMap;
 
     fn at(day: u32) -> NaiveDateTime {
         chrono::NaiveDate::from_ymd_opt(2024, 3, day)

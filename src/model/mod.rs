@@ -1,11 +1,13 @@
 //! The typed rows dangol works on: what the readers produce and the analysis consumes.
 
 pub mod cellref;
+pub mod customer_map;
 pub mod fast;
 pub mod ledger;
 pub mod values;
 
 pub use cellref::CellRef;
+pub use customer_map::CustomerMap;
 pub use ledger::{CustomerLedger, OrderAgg, Orders, SalesLedger, TextMap};
 
 use chrono::{NaiveDate, NaiveDateTime};

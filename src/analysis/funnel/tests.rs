@@ -42,19 +42,14 @@ fn quote(i: u32, customer: &str, sent: &str) -> QuoteRow {
 }
 
 fn order(ledger: &mut SalesLedger, customer: &str, key: &str, at: NaiveDateTime) {
-    ledger
-        .customers
-        .entry(customer.to_string())
-        .or_default()
-        .orders
-        .insert(
-            key,
-            OrderAgg {
-                at,
-                amount: dec("10000"),
-                lines: 1,
-            },
-        );
+    ledger.customers.slot(customer).orders.insert(
+        key,
+        OrderAgg {
+            at,
+            amount: dec("10000"),
+            lines: 1,
+        },
+    );
 }
 
 /// The quote fixture; expected values are worked out by hand next to each quote.
