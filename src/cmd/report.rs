@@ -56,7 +56,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
         // The syntax does not depend on the week start; the week is parsed again below.
         if let Err(e) = Week::parse(text, Weekday::Mon) {
-            return Err(super::UsageError(format!("--week: {e}")).into());
+            let lang = crate::i18n::lang_of(g);
+            return Err(super::UsageError(crate::i18n::week_error(&e).render(lang)).into());
         }
     }
     let inputs = output::inputs(
@@ -75,7 +76,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let loaded = super::load_as_of(&args.workbook, g, stale_as_of)?;
     let ws = loaded.settings.week_start;
     let (week, as_of) = if let Some(text) = &args.week {
-        let week = Week::parse(text, ws).map_err(|e| anyhow::anyhow!("--week: {e}"))?;
+        let week = Week::parse(text, ws)
+            .map_err(|e| anyhow::Error::new(crate::i18n::Said(crate::i18n::week_error(&e))))?;
         (week, week.end() + Days::new(1))
     } else {
         let as_of = super::as_of(g);

@@ -82,7 +82,7 @@ const EXCEL_MAX_ROWS: u64 = 1_048_576;
 /// Why these options cannot fit a workbook, found before any row is generated: the Customers
 /// and Quotes sheets (one header row each) must fit Excel's row limit (the Sales table is
 /// split over several sheets instead).
-fn row_limit_problem(o: &SampleOptions) -> Option<String> {
+fn row_limit_problem(o: &SampleOptions, lang: crate::model::Lang) -> Option<String> {
     if o.format != SampleFormat::Xlsx {
         return None;
     }
@@ -92,26 +92,24 @@ fn row_limit_problem(o: &SampleOptions) -> Option<String> {
     let quotes = (customers * 3 * weeks).div_ceil(104);
     let limit = EXCEL_MAX_ROWS - 1;
     if customers > limit {
-        return Some(format!(
-            "--customers {}: the Customers sheet would have more rows than Excel's {} per sheet \
-             (at most {}); use fewer customers, or --format csv for the sales table alone",
-            fmt(customers),
-            fmt(EXCEL_MAX_ROWS),
-            fmt(limit)
+        return Some(crate::msg!(
+            lang,
+            SampleTooManyCustomers,
+            customers = fmt(customers),
+            excel = fmt(EXCEL_MAX_ROWS),
+            max = fmt(limit),
         ));
     }
     if quotes > limit {
         let max = limit * 104 / (3 * weeks.max(1));
-        return Some(format!(
-            "--customers {} over {} weeks gives {} quotes: more rows than Excel's {} per sheet \
-             (at most {} customers over {} weeks); use fewer customers or weeks, or --format csv \
-             for the sales table alone",
-            fmt(customers),
-            fmt(weeks),
-            fmt(quotes),
-            fmt(EXCEL_MAX_ROWS),
-            fmt(max),
-            fmt(weeks)
+        return Some(crate::msg!(
+            lang,
+            SampleTooManyQuotes,
+            customers = fmt(customers),
+            weeks = fmt(weeks),
+            quotes = fmt(quotes),
+            excel = fmt(EXCEL_MAX_ROWS),
+            max = fmt(max),
         ));
     }
     None
@@ -146,7 +144,7 @@ fn sample_kind(opts: &SampleOptions) -> anyhow::Result<Kind> {
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let opts = options(args, g);
-    if let Some(why) = row_limit_problem(&opts) {
+    if let Some(why) = row_limit_problem(&opts, crate::i18n::lang_of(g)) {
         return Err(super::UsageError(why).into());
     }
     // An existing file is replaced only when dangol made it (or with --force), and kept.

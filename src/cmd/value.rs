@@ -51,9 +51,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     if let Some(until) = args.calibrate_until
         && until >= as_of
     {
-        return Err(super::UsageError(format!(
-            "--calibrate-until {until} must be before the as-of day {as_of}: \
-             the check compares what the model predicts after that day with what happened"
+        let lang = crate::i18n::lang_of(g);
+        return Err(super::UsageError(crate::msg!(
+            lang,
+            CalibrateNotBefore,
+            until = until,
+            as_of = as_of
         ))
         .into());
     }

@@ -141,6 +141,62 @@ catalogue! {
         en: "{table}: {shown} of {total} rows shown; the rest do not fit on two pages",
     },
 
+    // --- notify: a channel that is not set up, Kakao's token, the journal ------------------
+    NotifyAlimtalkNoTemplate {
+        ko: "alimtalk: {kind}에 승인된 템플릿이 없습니다. notify.alimtalk.template.{kind}에 템플릿 ID를 넣으세요 (알림톡은 승인된 정보성 템플릿만 보낼 수 있습니다)",
+        en: "alimtalk: no approved template for {kind}: set notify.alimtalk.template.{kind} to the template's id (AlimTalk carries only approved, informational templates)",
+    },
+    NotifyAlimtalkNoRecipient {
+        ko: "alimtalk: 받는 사람이 없습니다. notify.alimtalk.to에 사장님의 휴대폰 번호를 넣으세요",
+        en: "alimtalk: no recipient: set notify.alimtalk.to to the owner's phone number",
+    },
+    NotifyAlimtalkNoPfId {
+        ko: "alimtalk: notify.alimtalk.pf_id에 채널의 pfId를 넣으세요",
+        en: "alimtalk: set notify.alimtalk.pf_id to the channel's pfId",
+    },
+    NotifyNotionNoParent {
+        ko: "notion: notify.notion.parent에 데이터베이스 ID(Notion-Version 2022-06-28)나 데이터 소스 ID(2025-09-03)를 넣으세요",
+        en: "notion: set notify.notion.parent to the database id (Notion-Version 2022-06-28) or data source id (2025-09-03)",
+    },
+    NotifyWebhookNoUrl {
+        ko: "webhook: notify.webhook.url에 메시지를 받을 주소를 넣으세요",
+        en: "webhook: set notify.webhook.url to the address that receives the messages",
+    },
+    /// `found` is quoted.
+    NotifyEmailBadAddress {
+        ko: "email: {key}: 값 {found}, owner@example.com 같은 주소여야 합니다",
+        en: "email: {key}: found {found}, expected an address like owner@example.com",
+    },
+    NotifyEmailNoTo {
+        ko: "email: notify.email.to에 메시지를 받을 주소를 넣으세요",
+        en: "email: set notify.email.to to the address that receives the messages",
+    },
+    NotifySmtpNoHost {
+        ko: "email: notify.smtp.host에 메일 서버를 넣으세요",
+        en: "email: set notify.smtp.host to your mail server",
+    },
+    KakaoRefreshRefused {
+        ko: "kakao: 토큰 갱신이 거부되었습니다 (HTTP {status}: {body}). 다시 로그인해 새 리프레시 토큰을 받으세요",
+        en: "kakao: the token refresh was refused (HTTP {status}: {body}); log in again to get a new refresh token",
+    },
+    KakaoRefreshFailed {
+        ko: "kakao: 토큰 갱신에 실패했습니다: {error}",
+        en: "kakao: the token refresh failed: {error}",
+    },
+    KakaoRefreshNotJson {
+        ko: "kakao: 토큰 갱신 응답이 JSON이 아닙니다",
+        en: "kakao: the token refresh answer is not JSON",
+    },
+    KakaoRefreshNoToken {
+        ko: "kakao: 토큰 갱신 응답에 access_token이 없습니다",
+        en: "kakao: the token refresh answer has no access_token",
+    },
+    /// A line of the notification journal that cannot be read (not the torn last one).
+    JournalBadLine {
+        ko: "{path}:{line}: 발송 기록의 줄이 아닙니다: {error}",
+        en: "{path}:{line}: not a journal line: {error}",
+    },
+
     // --- dangol's own usage errors ----------------------------------------------------------
     WeekAndAsOf {
         ko: "--week와 --as-of는 함께 쓸 수 없습니다. --week {week:은} 그 주를, --as-of는 그날 이전의 마지막 완전한 주를 보고합니다",
@@ -167,6 +223,31 @@ catalogue! {
     XlsxOnlyForSample {
         ko: "--format xlsx는 `dangol sample` 전용입니다. table, json, csv 중에서 고르세요",
         en: "--format xlsx is only for `dangol sample`; use table, json or csv",
+    },
+    /// `report --week` with a text that is not a week label (`week` is quoted).
+    WeekNotIso {
+        ko: "--week: {week:은} ISO 주가 아닙니다. 2025-W16 같은 주 이름을 쓰세요",
+        en: "--week: {week} is not an ISO week; expected a label like 2025-W16",
+    },
+    /// `report --week 2025-W53` in a year of 52 weeks.
+    WeekNoSuch {
+        ko: "--week: {year}년에는 ISO {week}주가 없습니다 ({weeks}주까지 있습니다)",
+        en: "--week: {year} has no ISO week {week} (it has {weeks})",
+    },
+    /// `value --calibrate-until` on or after the as-of day.
+    CalibrateNotBefore {
+        ko: "--calibrate-until {until:은} 기준일 {as_of}보다 앞서야 합니다. 이 점검은 그날 뒤로 모델이 예측한 것을 실제로 일어난 일과 비교합니다",
+        en: "--calibrate-until {until} must be before the as-of day {as_of}: the check compares what the model predicts after that day with what happened",
+    },
+    /// `sample --customers` past the rows of one sheet.
+    SampleTooManyCustomers {
+        ko: "--customers {customers}: 고객 시트가 엑셀의 시트당 {excel}행을 넘습니다 (최대 {max}명). 고객 수를 줄이거나, 판매표만 필요하면 --format csv를 쓰세요",
+        en: "--customers {customers}: the Customers sheet would have more rows than Excel's {excel} per sheet (at most {max}); use fewer customers, or --format csv for the sales table alone",
+    },
+    /// `sample --customers --weeks` whose quotes pass the rows of one sheet.
+    SampleTooManyQuotes {
+        ko: "--customers {customers:으로} {weeks}주를 만들면 견적이 {quotes}건이 되어 엑셀의 시트당 {excel}행을 넘습니다 ({weeks}주라면 고객은 최대 {max}명). 고객이나 주를 줄이거나, 판매표만 필요하면 --format csv를 쓰세요",
+        en: "--customers {customers} over {weeks} weeks gives {quotes} quotes: more rows than Excel's {excel} per sheet (at most {max} customers over {weeks} weeks); use fewer customers or weeks, or --format csv for the sales table alone",
     },
 
     SetNotKeyValue {

@@ -319,6 +319,17 @@ pub fn read_error(e: &std::io::Error) -> Text {
     }
 }
 
+/// Why a `--week` text names no week (`"garbage"`, `2025-W53` in a year of 52 weeks).
+pub fn week_error(e: &crate::analysis::weekly::WeekError) -> Text {
+    use crate::analysis::weekly::WeekError as W;
+    match e {
+        W::Syntax(t) => crate::text!(WeekNotIso, week = format!("{t:?}")),
+        W::NoSuchWeek { year, week, weeks } => {
+            crate::text!(WeekNoSuch, year = year, week = week, weeks = weeks)
+        }
+    }
+}
+
 /// A folder a command writes into (`--eml`, `--orders`) could not be made: nothing was
 /// written, in the catalogue's words with what the system said.
 pub fn folder_not_made(folder: &std::path::Path, e: &std::io::Error) -> anyhow::Error {
@@ -339,6 +350,11 @@ impl std::fmt::Display for Said {
 }
 
 impl std::error::Error for Said {}
+
+/// An error in the catalogue's words ([`Said`]).
+pub fn said(text: Text) -> anyhow::Error {
+    anyhow::Error::new(Said(text))
+}
 
 /// The I/O error at the bottom of `e` (a full disk, a folder that is a file), if it is one.
 pub fn io_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {

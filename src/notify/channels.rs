@@ -234,11 +234,7 @@ fn template_for<'s>(m: &Message, s: &'s NotifySettings) -> anyhow::Result<&'s st
         .get(m.kind.name())
         .map(String::as_str)
         .ok_or_else(|| {
-            anyhow::anyhow!(
-                "alimtalk: no approved template for {k}: set notify.alimtalk.template.{k} to the \
-                 template's id (알림톡 carries only approved, informational templates)",
-                k = m.kind.name()
-            )
+            crate::i18n::said(crate::text!(NotifyAlimtalkNoTemplate, kind = m.kind.name()))
         })
 }
 
@@ -252,12 +248,12 @@ pub fn alimtalk(
 ) -> anyhow::Result<Prepared> {
     let template = template_for(m, s)?;
     if s.alimtalk_to.is_empty() {
-        anyhow::bail!("alimtalk: no recipient: set notify.alimtalk.to to the owner's phone number");
+        return Err(crate::i18n::said(crate::text!(NotifyAlimtalkNoRecipient)));
     }
     let request = match s.alimtalk_provider {
         Provider::Solapi => {
             if s.alimtalk_pf_id.is_empty() {
-                anyhow::bail!("alimtalk: set notify.alimtalk.pf_id to the channel's pfId");
+                return Err(crate::i18n::said(crate::text!(NotifyAlimtalkNoPfId)));
             }
             let base = if s.alimtalk_url.is_empty() {
                 "https://api.solapi.com"
@@ -349,10 +345,7 @@ fn rich(text: &str) -> Value {
 /// the parent is `database_id` (2022-06-28) or a `data_source_id` (2025-09-03).
 pub fn notion(m: &Message, s: &NotifySettings, secret: &SecretFn<'_>) -> anyhow::Result<Prepared> {
     if s.notion_parent.is_empty() {
-        anyhow::bail!(
-            "notion: set notify.notion.parent to the database id (Notion-Version 2022-06-28) or \
-             data source id (2025-09-03)"
-        );
+        return Err(crate::i18n::said(crate::text!(NotifyNotionNoParent)));
     }
     let parent = match s.notion_version {
         NotionVersion::V20220628 => json!({"database_id": s.notion_parent}),
@@ -405,7 +398,7 @@ pub fn webhook(
     secret: &SecretFn<'_>,
 ) -> anyhow::Result<Prepared> {
     if s.webhook_url.is_empty() {
-        anyhow::bail!("webhook: set notify.webhook.url to the address that receives the messages");
+        return Err(crate::i18n::said(crate::text!(NotifyWebhookNoUrl)));
     }
     let recipient = s.webhook_url.clone();
     let key = key_of(&recipient);

@@ -270,21 +270,26 @@ fn refresh_kakao(
     let answer = send::exchange(agent, &req);
     let body = match answer {
         send::Attempt::Response { status, body, .. } if (200..300).contains(&status) => body,
-        send::Attempt::Response { status, body, .. } => anyhow::bail!(
-            "kakao: the token refresh was refused (HTTP {status}: {}); log in again to get a new \
-             refresh token",
-            secrets.redact(&super::truncate(body.trim(), 200))
-        ),
+        send::Attempt::Response { status, body, .. } => {
+            return Err(crate::i18n::said(crate::text!(
+                KakaoRefreshRefused,
+                status = status,
+                body = secrets.redact(&super::truncate(body.trim(), 200))
+            )));
+        }
         send::Attempt::NotSent(e) | send::Attempt::Unknown(e) => {
-            anyhow::bail!("kakao: the token refresh failed: {}", secrets.redact(&e))
+            return Err(crate::i18n::said(crate::text!(
+                KakaoRefreshFailed,
+                error = secrets.redact(&e)
+            )));
         }
     };
     let v: serde_json::Value = serde_json::from_str(&body)
-        .map_err(|_| anyhow::anyhow!("kakao: the token refresh answer is not JSON"))?;
+        .map_err(|_| crate::i18n::said(crate::text!(KakaoRefreshNotJson)))?;
     let access = v
         .get("access_token")
         .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| anyhow::anyhow!("kakao: the token refresh answer has no access_token"))?
+        .ok_or_else(|| crate::i18n::said(crate::text!(KakaoRefreshNoToken)))?
         .to_string();
     let mut updates = vec![("kakao.access_token", access.clone())];
     // Kakao sends a new refresh token only when the old one is close to expiring.

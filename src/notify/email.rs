@@ -24,7 +24,11 @@ pub struct Pdf {
 
 fn mailbox(v: &str, key: &str) -> anyhow::Result<Mailbox> {
     v.parse::<Mailbox>().map_err(|_| {
-        anyhow::anyhow!("email: {key}: found {v:?}, expected an address like owner@example.com")
+        crate::i18n::said(crate::text!(
+            NotifyEmailBadAddress,
+            key = key,
+            found = format!("{v:?}")
+        ))
     })
 }
 
@@ -37,7 +41,7 @@ pub fn build(
     date: SystemTime,
 ) -> anyhow::Result<lettre::Message> {
     if s.email_to.is_empty() {
-        anyhow::bail!("email: set notify.email.to to the address that receives the messages");
+        return Err(crate::i18n::said(crate::text!(NotifyEmailNoTo)));
     }
     let to = mailbox(&s.email_to, "notify.email.to")?;
     let from = if s.email_from.is_empty() {
@@ -97,7 +101,7 @@ fn transport(
     password: Option<&str>,
 ) -> anyhow::Result<lettre::SmtpTransport> {
     if s.smtp_host.is_empty() {
-        anyhow::bail!("email: set notify.smtp.host to your mail server");
+        return Err(crate::i18n::said(crate::text!(NotifySmtpNoHost)));
     }
     let b = match s.smtp_tls {
         SmtpTls::Tls => lettre::SmtpTransport::relay(&s.smtp_host)?,

@@ -76,7 +76,12 @@ fn read(workbook: &Path) -> anyhow::Result<(PathBuf, Vec<Entry>)> {
                 Ok(e) => entries.push(e),
                 Err(_) if i + 1 == count => {}
                 Err(e) => {
-                    anyhow::bail!("{}:{}: not a journal line: {e}", path.display(), i + 1)
+                    return Err(crate::i18n::said(crate::text!(
+                        JournalBadLine,
+                        path = path.display(),
+                        line = i + 1,
+                        error = e
+                    )));
                 }
             }
         }

@@ -961,10 +961,11 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
     let none = dir.join("none.toml");
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let (g, l) = (s(&good), w.lang);
+    let big = s(&dir.join(format!("big-{}.xlsx", w.lang)));
     let asof = ["--as-of", "2025-04-10"];
     let step = |name, args: &[&str], code| Step::new(name, args, code).and(&asof);
     let lock_on = good.clone();
-    let steps = vec![
+    let mut steps = vec![
         step("settings", &["check", &s(&settings)], 1),
         step("rule", &["customers", &s(&rule)], 1),
         step("last rule", &["customers", &s(&last)], 1),
@@ -1022,7 +1023,59 @@ fn provoke_errors(dir: &Path, w: &Words) -> Vec<(&'static str, String)> {
             2,
         ),
     ];
+    steps.extend(flag_steps(&g, &big, l));
     walk(&steps)
+}
+
+/// The usage errors of dangol's own flags that are checked before any file is read: a week
+/// that is not one, a calibration day not before the as-of day, a sample too big for a sheet.
+fn flag_steps(g: &str, big: &str, l: &str) -> Vec<Step> {
+    vec![
+        Step::new(
+            "week syntax",
+            &["report", g, "--lang", l, "--week", "garbage"],
+            2,
+        ),
+        Step::new(
+            "no such week",
+            &["report", g, "--lang", l, "--week", "2025-W53"],
+            2,
+        ),
+        Step::new(
+            "calibrate after as-of",
+            &["value", g, "--lang", l, "--calibrate-until", "2026-01-01"],
+            2,
+        )
+        .and(&["--as-of", "2025-04-10"]),
+        Step::new(
+            "sample customers",
+            &[
+                "sample",
+                "--out",
+                big,
+                "--lang",
+                l,
+                "--customers",
+                "2000000",
+            ],
+            2,
+        ),
+        Step::new(
+            "sample quotes",
+            &[
+                "sample",
+                "--out",
+                big,
+                "--lang",
+                l,
+                "--customers",
+                "100000",
+                "--weeks",
+                "520",
+            ],
+            2,
+        ),
+    ]
 }
 
 #[test]
@@ -1102,6 +1155,30 @@ fn korean_settings_rule_write_and_usage_errors_speak_korean() {
             "dangol: 오류: '--as-of <DATE>' 옵션에 쓸 수 없는 값 '2025-13-01': 2025-04-15 같은 날짜여야 합니다\n\n자세한 내용은 '--help'로 보세요.\n"
                 .to_string(),
         ),
+        (
+            "week syntax",
+            "dangol: 오류: --week: \"garbage\"는 ISO 주가 아닙니다. 2025-W16 같은 주 이름을 쓰세요\n"
+                .to_string(),
+        ),
+        (
+            "no such week",
+            "dangol: 오류: --week: 2025년에는 ISO 53주가 없습니다 (52주까지 있습니다)\n".to_string(),
+        ),
+        (
+            "calibrate after as-of",
+            "dangol: 오류: --calibrate-until 2026-01-01은 기준일 2025-04-10보다 앞서야 합니다. 이 점검은 그날 뒤로 모델이 예측한 것을 실제로 일어난 일과 비교합니다\n"
+                .to_string(),
+        ),
+        (
+            "sample customers",
+            "dangol: 오류: --customers 2,000,000: 고객 시트가 엑셀의 시트당 1,048,576행을 넘습니다 (최대 1,048,575명). 고객 수를 줄이거나, 판매표만 필요하면 --format csv를 쓰세요\n"
+                .to_string(),
+        ),
+        (
+            "sample quotes",
+            "dangol: 오류: --customers 100,000으로 520주를 만들면 견적이 1,500,000건이 되어 엑셀의 시트당 1,048,576행을 넘습니다 (520주라면 고객은 최대 69,905명). 고객이나 주를 줄이거나, 판매표만 필요하면 --format csv를 쓰세요\n"
+                .to_string(),
+        ),
     ] {
         assert_eq!(said(name), want, "{name}");
     }
@@ -1132,6 +1209,23 @@ fn english_settings_rule_write_and_usage_errors_hold_no_hangul() {
             "dangol: error: settings: Settings!A2: unknown setting 'lookback_dys'; did you mean 'lookback_days'?\n"
         ),
         "{all}"
+    );
+    let said = |name: &str| {
+        errors
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| e.as_str())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        said("no such week"),
+        "dangol: error: --week: 2025 has no ISO week 53 (it has 52)\n"
+    );
+    assert_eq!(
+        said("sample quotes"),
+        "dangol: error: --customers 100,000 over 520 weeks gives 1,500,000 quotes: more rows than \
+         Excel's 1,048,576 per sheet (at most 69,905 customers over 520 weeks); use fewer customers \
+         or weeks, or --format csv for the sales table alone\n"
     );
 }
 
@@ -1935,5 +2029,42 @@ fn korean_apply_in_a_folder_it_cannot_write_speaks_korean() {
         bad.is_empty(),
         "Hangul in English errors:\n{}",
         bad.join("\n")
+    );
+}
+
+/// A channel that is not set up (no address, no template, no database) is told in the
+/// workbook's language, for each channel asked for, and nothing is sent (exit 1).
+#[test]
+fn channels_not_set_up_are_told_in_the_workbooks_language() {
+    let dir = tmp();
+    let notify = |name: &str| {
+        let book = dir.path().join(name);
+        std::fs::copy(sample(name), &book).expect("copy");
+        let o = dangol(&[
+            "notify",
+            book.to_str().unwrap(),
+            "--what",
+            "weekly",
+            "--to",
+            "email,alimtalk,webhook,notion",
+            "--as-of",
+            "2026-11-22",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stderr(&o)
+    };
+    assert_eq!(
+        notify("shop.xlsx"),
+        "dangol: email weekly 2026-W46: 보낼 수 없음: email: notify.email.to에 메시지를 받을 주소를 넣으세요\n\
+         dangol: alimtalk weekly 2026-W46: 보낼 수 없음: alimtalk: weekly에 승인된 템플릿이 없습니다. notify.alimtalk.template.weekly에 템플릿 ID를 넣으세요 (알림톡은 승인된 정보성 템플릿만 보낼 수 있습니다)\n\
+         dangol: webhook weekly 2026-W46: 보낼 수 없음: webhook: notify.webhook.url에 메시지를 받을 주소를 넣으세요\n\
+         dangol: notion weekly 2026-W46: 보낼 수 없음: notion: notify.notion.parent에 데이터베이스 ID(Notion-Version 2022-06-28)나 데이터 소스 ID(2025-09-03)를 넣으세요\n"
+    );
+    assert_eq!(
+        notify("shop-en.xlsx"),
+        "dangol: email weekly 2026-W46: cannot send: email: set notify.email.to to the address that receives the messages\n\
+         dangol: alimtalk weekly 2026-W46: cannot send: alimtalk: no approved template for weekly: set notify.alimtalk.template.weekly to the template's id (AlimTalk carries only approved, informational templates)\n\
+         dangol: webhook weekly 2026-W46: cannot send: webhook: set notify.webhook.url to the address that receives the messages\n\
+         dangol: notion weekly 2026-W46: cannot send: notion: set notify.notion.parent to the database id (Notion-Version 2022-06-28) or data source id (2025-09-03)\n"
     );
 }
