@@ -36,6 +36,7 @@ use crate::ingest::Dataset;
 use crate::ingest::flows::{Channel, Flow, FlowSent, StopRule, Trigger};
 use crate::model::values::{format_money, group_thousands};
 use crate::model::{Currency, Lang};
+use crate::settings::Settings;
 
 /// Marketing messages are never sent from this hour …
 pub const QUIET_FROM: u32 = 21;
@@ -572,6 +573,38 @@ pub fn flow_day(
         messages,
         before_go_live,
     }
+}
+
+/// The whole flow decision of `as_of` at `at` from the data alone, as `dangol today` makes it:
+/// the customer table of the as-of day with its groups (a flow's `group == "도매"` condition
+/// sees the groups `run` sees), the reminders due that day (the `quote_unanswered` trigger),
+/// then [`flow_day`] over the Sent Log. No Flows sheet: no messages.
+pub fn decide(data: &Dataset, settings: &Settings, as_of: NaiveDate, at: NaiveTime) -> FlowDay {
+    let mut table = super::customers::customer_table(
+        &data.sales,
+        &data.quotes,
+        &data.customers,
+        settings,
+        as_of,
+    );
+    super::groups::tag_groups(data, settings, &mut table);
+    let reminders = super::remind::due_reminders(data, &table, settings, as_of);
+    if data.flows.is_empty() {
+        return FlowDay {
+            as_of,
+            at,
+            catch_up_days: settings.flows_catch_up_days,
+            messages: Vec::new(),
+            before_go_live: 0,
+        };
+    }
+    let opts = FlowOptions {
+        as_of,
+        at,
+        catch_up_days: settings.flows_catch_up_days,
+        reminder_after_days: settings.reminder_after_days,
+    };
+    flow_day(data, &table, &reminders, &data.flow_log, &opts)
 }
 
 /// Holds a due message when the customer got another flow's message within the flow's

@@ -557,3 +557,74 @@ pub fn actions_from_flows(
         }
     }
 }
+/// Whether the reminder's customer has a usable e-mail address.
+pub fn has_email(r: &Reminder) -> bool {
+    r.email
+        .as_deref()
+        .is_some_and(|e| crate::render::eml::usable_email(e.trim()))
+}
+
+/// Whether the reminder's customer can be reached at all: a usable e-mail or a phone.
+pub fn reachable(r: &Reminder) -> bool {
+    has_email(r) || r.phone.as_deref().is_some_and(|p| !p.trim().is_empty())
+}
+
+/// Customers of due reminders who cannot be e-mailed (no or unusable address) but have a
+/// phone (`reachable = false`: those with neither), once each.
+pub fn call_instead(due: &[Reminder], reach: bool) -> Vec<&Reminder> {
+    let mut seen: BTreeMap<&str, &Reminder> = BTreeMap::new();
+    for r in due {
+        if !has_email(r) && reachable(r) == reach {
+            seen.entry(r.customer.as_str()).or_insert(r);
+        }
+    }
+    seen.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reminder(customer: &str, email: Option<&str>, phone: Option<&str>) -> Reminder {
+        Reminder {
+            cell: CellRef::new("Quotes", 1, 0),
+            quote_id: None,
+            customer: customer.into(),
+            name: customer.into(),
+            email: email.map(Into::into),
+            phone: phone.map(Into::into),
+            sent: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            days_since_sent: 5,
+            opened: false,
+            opens: 0,
+            reminders: 0,
+            last_reminded: None,
+            amount: None,
+            vip: None,
+            responder: None,
+        }
+    }
+
+    #[test]
+    fn customers_without_a_usable_email_are_called_or_unreachable_once_each() {
+        let due = [
+            reminder("a", Some("a@x.example"), None),
+            reminder("b", Some("not an address"), Some("01012345678")),
+            reminder("b", None, Some("01012345678")),
+            reminder("c", None, Some("  ")),
+        ];
+        assert!(has_email(&due[0]) && reachable(&due[0]));
+        assert!(!has_email(&due[1]) && reachable(&due[1]));
+        assert!(!reachable(&due[3]));
+        let calls: Vec<&str> = call_instead(&due, true)
+            .iter()
+            .map(|r| r.customer.as_str())
+            .collect();
+        assert_eq!(calls, ["b"]);
+        let unreachable: Vec<&str> = call_instead(&due, false)
+            .iter()
+            .map(|r| r.customer.as_str())
+            .collect();
+        assert_eq!(unreachable, ["c"]);
+    }
+}

@@ -74,18 +74,6 @@ fn flag_settings(g: &Global) -> NotifySettings {
     s
 }
 
-fn items_from(a: &Analyses, kinds: &[Kind]) -> Vec<Item> {
-    kinds
-        .iter()
-        .filter_map(|&k| {
-            Some(Item {
-                plain: content::message(a, k, false)?,
-                masked: content::message(a, k, true)?,
-            })
-        })
-        .collect()
-}
-
 fn weekly_pdf(a: &Analyses) -> anyhow::Result<Pdf> {
     let (bytes, _) = crate::render::pdf::render_weekly_pdf(
         &a.weekly,
@@ -134,17 +122,10 @@ fn finish(
     })
 }
 
-fn unavailable(kinds: &[Kind]) -> Vec<String> {
-    kinds
-        .iter()
-        .filter_map(|k| k.unavailable().map(|why| format!("{}: {why}", k.name())))
-        .collect()
-}
-
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let as_of = super::as_of(g);
-    let mut missing = unavailable(&args.what);
+    let mut missing = Kind::unavailable_of(&args.what);
     let wants_data = args
         .what
         .iter()
@@ -165,7 +146,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
                         )
                     ));
                 }
-                items = items_from(&a, &args.what);
+                items = content::items(&a, &args.what);
                 if args.to.contains(&Channel::Email) && args.what.contains(&Kind::Weekly) {
                     pdf = Some(weekly_pdf(&a)?);
                 }
@@ -199,18 +180,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         out: args.out.clone(),
         pdf,
     };
-    let lines = dispatch::run(&plan, &items, &dedup(&args.to))?;
+    let lines = dispatch::run(&plan, &items, &Channel::unique(&args.to))?;
     finish(&lines, lang, g, &missing)
-}
-
-fn dedup(to: &[Channel]) -> Vec<Channel> {
-    let mut v: Vec<Channel> = Vec::new();
-    for c in to {
-        if !v.contains(c) {
-            v.push(*c);
-        }
-    }
-    v
 }
 
 fn display_name(p: &Path) -> String {
@@ -256,7 +227,7 @@ impl RunNotify {
             return Ok(Exit::Ok);
         }
         let settings = &settings.clone().with_env()?;
-        let items = items_from(a, &self.notify_what);
+        let items = content::items(a, &self.notify_what);
         let pdf = match pdf {
             Some(p) if self.notify.contains(&Channel::Email) => Some(Pdf {
                 name: display_name(p),
@@ -274,8 +245,8 @@ impl RunNotify {
             out: self.notify_out.clone(),
             pdf,
         };
-        let lines = dispatch::run(&plan, &items, &dedup(&self.notify))?;
-        finish(&lines, a.lang, g, &unavailable(&self.notify_what))
+        let lines = dispatch::run(&plan, &items, &Channel::unique(&self.notify))?;
+        finish(&lines, a.lang, g, &Kind::unavailable_of(&self.notify_what))
     }
 
     /// Pass a run's result through; a failed run is reported to the channels first.
@@ -314,7 +285,7 @@ impl RunNotify {
             plain: m.clone(),
             masked: m,
         }];
-        match dispatch::run(&plan, &items, &dedup(&self.notify)) {
+        match dispatch::run(&plan, &items, &Channel::unique(&self.notify)) {
             Ok(lines) => {
                 let _ = finish(&lines, lang, g, &[]);
             }

@@ -2,27 +2,20 @@
 //! in the owner's quote sheet, `--eml DIR` and `--csv FILE` write e-mail drafts.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde::Serialize;
 
 use crate::analysis::customers::customer_table;
-use crate::analysis::remind::{Reminder, due_reminders};
+use crate::analysis::remind::{self, Reminder, due_reminders};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
-use crate::ingest::source::Input;
-use crate::model::Lang;
-use crate::render::columns::JsonRows;
-use crate::render::contents_remind::{self as cr, RemindRow};
+use crate::render::contents_remind::{self as cr, Applied, RemindOutputs};
 use crate::render::eml::{self, DraftContext};
 use crate::render::output::{self, Backups, Kind};
-use crate::writeback::{self, CellEdit, EditValue};
-use crate::writeback::{WriteJob, WriteOptions};
+use crate::writeback::{self, WriteJob, WriteOptions, remind_edits};
 
 /// List the quotes that need a reminder; mark them, draft the e-mails.
 #[derive(Debug, clap::Args)]
@@ -58,41 +51,6 @@ pub struct Args {
     /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
     #[arg(long, value_name = "FILE", requires = "apply")]
     pub out: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct RemindJson<'a> {
-    as_of: String,
-    reminders: JsonRows<'a, RemindRow<'a>>,
-    call_instead: JsonRows<'a, Reminder>,
-    /// Neither a usable e-mail nor a phone: listed, never marked as reminded.
-    unreachable: JsonRows<'a, Reminder>,
-    applied: usize,
-    drafts: usize,
-}
-
-/// Whether the reminder's customer has a usable e-mail address.
-fn has_email(r: &Reminder) -> bool {
-    r.email
-        .as_deref()
-        .is_some_and(|e| eml::usable_email(e.trim()))
-}
-
-/// Whether the reminder's customer can be reached at all: a usable e-mail or a phone.
-fn reachable(r: &Reminder) -> bool {
-    has_email(r) || r.phone.as_deref().is_some_and(|p| !p.trim().is_empty())
-}
-
-/// Customers of due reminders who cannot be e-mailed (no or unusable address) but have a
-/// phone (`reachable = false`: those with neither), once each.
-fn call_instead(due: &[Reminder], reach: bool) -> Vec<&Reminder> {
-    let mut seen: BTreeMap<&str, &Reminder> = BTreeMap::new();
-    for r in due {
-        if !has_email(r) && reachable(r) == reach {
-            seen.entry(r.customer.as_str()).or_insert(r);
-        }
-    }
-    seen.into_values().collect()
 }
 
 /// Run the command.
@@ -177,42 +135,42 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
     // A customer with neither e-mail nor phone cannot have been reminded: never marked.
     let applied = if let Some(job) = &job {
-        let marked: Vec<Reminder> = due.iter().filter(|r| reachable(r)).cloned().collect();
+        let marked: Vec<Reminder> = due
+            .iter()
+            .filter(|r| remind::reachable(r))
+            .cloned()
+            .collect();
         apply(&loaded, args, g, &marked, as_of, job)?
     } else {
         0
     };
 
     let money_dp = loaded.currency.decimals().max(2);
-    let calls = call_instead(&due, true);
-    let unreachable = call_instead(&due, false);
+    let calls = remind::call_instead(&due, true);
+    let unreachable = remind::call_instead(&due, false);
+    let contacts = (calls.as_slice(), unreachable.as_slice());
     let text = match g.format {
-        Format::Json => {
-            let cols = cr::remind_columns();
-            let rows = cr::remind_rows(&due, money_dp);
-            let rows: Vec<&RemindRow<'_>> = rows.iter().collect();
-            let j = RemindJson {
-                as_of: as_of.to_string(),
-                reminders: JsonRows(&cols, &rows),
-                call_instead: JsonRows(cr::CALL_COLUMNS, &calls),
-                unreachable: JsonRows(cr::CALL_COLUMNS, &unreachable),
-                applied,
-                drafts: n_drafts,
-            };
-            let mut s = serde_json::to_string_pretty(&j)?;
-            s.push('\n');
-            s
-        }
+        Format::Json => cr::remind_json(&due, contacts, as_of, money_dp, (applied, n_drafts))?,
         Format::Csv => cr::reminders_csv(&due, money_dp)?,
-        Format::Table | Format::Xlsx => terminal(
-            &loaded,
-            &due,
-            (&calls, &unreachable),
-            as_of,
-            applied,
-            n_drafts,
-            args,
-        ),
+        Format::Table | Format::Xlsx => {
+            let outputs = RemindOutputs {
+                eml: args.eml.as_deref().map(|dir| (dir, n_drafts)),
+                csv: args.csv.as_deref(),
+                applied: args.apply.then(|| Applied {
+                    target: args.out.as_deref().unwrap_or(&args.workbook),
+                    marked: applied,
+                    to_out: args.out.is_some(),
+                }),
+            };
+            cr::remind_terminal(
+                &due,
+                contacts,
+                &loaded.settings,
+                (lang, loaded.currency),
+                as_of,
+                &outputs,
+            )
+        }
     };
     if !g.quiet {
         super::emit(&text)?;
@@ -220,231 +178,6 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn terminal(
-    loaded: &Loaded,
-    due: &[Reminder],
-    (calls, unreachable): (&[&Reminder], &[&Reminder]),
-    as_of: NaiveDate,
-    applied: usize,
-    drafts: usize,
-    args: &Args,
-) -> String {
-    let lang = loaded.lang;
-    let mut o = String::new();
-    due_section(&mut o, loaded, due, as_of);
-    contact_section(&mut o, lang, calls, unreachable);
-    outputs_section(&mut o, lang, args, applied, drafts);
-    o
-}
-
-/// The reminders due as of `as_of` (a table), or that there are none.
-fn due_section(o: &mut String, loaded: &Loaded, due: &[Reminder], as_of: NaiveDate) {
-    let lang = loaded.lang;
-    let s = &loaded.settings;
-    if due.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!("{as_of} 기준 리마인드할 견적이 없습니다."),
-                Lang::En => format!("No quotes need a reminder as of {as_of}."),
-            }
-        );
-    } else {
-        // The same plain, Hangul-aligned layout as `dangol customers` and `dangol funnel`.
-        let shown = cr::reminders_terminal(due, lang);
-        let ct = crate::render::terminal::render_table(&shown, loaded.currency);
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!(
-                    "{as_of} 기준 리마인드 대상 {}건 (발송 {}일 후, 최대 {}회, 간격 {}일)",
-                    due.len(),
-                    s.reminder_after_days,
-                    s.reminder_max,
-                    s.reminder_gap_days
-                ),
-                Lang::En => format!(
-                    "{} quote(s) need a reminder as of {as_of} (after {} days, at most {}, {} days apart)",
-                    due.len(),
-                    s.reminder_after_days,
-                    s.reminder_max,
-                    s.reminder_gap_days
-                ),
-            }
-        );
-        let _ = write!(o, "{ct}");
-    }
-}
-
-/// The customers to call instead (no usable e-mail) and those who cannot be reached at all.
-fn contact_section(o: &mut String, lang: Lang, calls: &[&Reminder], unreachable: &[&Reminder]) {
-    if !calls.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}",
-            lang.pick(
-                "이메일이 없어 전화로 연락할 고객:",
-                "No usable e-mail — call instead:"
-            )
-        );
-        for r in calls {
-            let phone = r
-                .phone
-                .as_deref()
-                .unwrap_or(lang.pick("(전화번호 없음)", "(no phone)"));
-            let (name, phone) = (
-                crate::render::terminal::visible(&r.name),
-                crate::render::terminal::visible(phone),
-            );
-            let _ = writeln!(o, "  {name}  {phone}");
-        }
-    }
-    if !unreachable.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}",
-            lang.pick(
-                "이메일도 전화번호도 없어 연락할 수 없는 고객 (리마인드로 표시하지 않음):",
-                "Unreachable — no e-mail and no phone (never marked as reminded):"
-            )
-        );
-        for r in unreachable {
-            let _ = writeln!(o, "  {}", r.name);
-        }
-    }
-}
-
-/// What was written: the drafts, the mail-merge CSV, the marked workbook.
-fn outputs_section(o: &mut String, lang: Lang, args: &Args, applied: usize, drafts: usize) {
-    if let Some(dir) = &args.eml {
-        let _ = writeln!(o, "{}", eml::drafts_written(lang, drafts, dir));
-    }
-    if let Some(csv) = &args.csv {
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!("메일 머지 CSV: {}", csv.display()),
-                Lang::En => format!("Mail-merge CSV: {}", csv.display()),
-            }
-        );
-    }
-    if args.apply {
-        let target = args.out.as_deref().unwrap_or(&args.workbook);
-        let _ = writeln!(
-            o,
-            "{}",
-            match (lang, applied) {
-                (Lang::Ko, 0) if args.out.is_some() => format!(
-                    "변경할 견적이 없어 통합 문서를 그대로 {}에 썼습니다.",
-                    target.display()
-                ),
-                (Lang::En, 0) if args.out.is_some() => format!(
-                    "Nothing to mark; wrote the workbook unchanged to {}.",
-                    target.display()
-                ),
-                (Lang::Ko, 0) => "변경할 견적이 없어 통합 문서를 그대로 두었습니다.".to_string(),
-                (Lang::En, 0) => "Nothing to mark; the workbook was left as it was.".to_string(),
-                (Lang::Ko, n) => format!(
-                    "견적 {n}건을 리마인드 발송으로 표시했습니다: {}",
-                    target.display()
-                ),
-                (Lang::En, n) => format!("Marked {n} quote(s) as reminded in {}", target.display()),
-            }
-        );
-    }
-}
-
-/// Header texts of the columns `--apply` writes.
-fn new_header(field: &str, lang: Lang) -> &'static str {
-    match field {
-        "status" => lang.pick("상태", "Status"),
-        "reminded" => lang.pick("리마인드일", "Reminded"),
-        _ => lang.pick("리마인드횟수", "Reminders"),
-    }
-}
-
-/// The last non-blank header cell of `sheet`'s header row (0-based column).
-fn last_header_col(
-    path: &Path,
-    sheet: &str,
-    header_row: u32,
-    limits: &crate::ingest::guard::Limits,
-) -> anyhow::Result<Option<u32>> {
-    let mut input = Input::open_with(path, None, limits)?;
-    let mut last = None;
-    input.for_each_row(sheet, |r, cells| {
-        if r == header_row {
-            last = cells.iter().rposition(|c| !c.is_blank()).map(|i| i as u32);
-        }
-        r < header_row
-    })?;
-    Ok(last)
-}
-
-/// The cell edits for one quote sheet: the three columns of every due quote on it, plus the
-/// header cells of columns that did not exist.
-fn sheet_edits(
-    loaded: &Loaded,
-    sheet: &str,
-    due: &[&Reminder],
-    as_of: NaiveDate,
-    limits: &crate::ingest::guard::Limits,
-) -> anyhow::Result<Vec<CellEdit>> {
-    let info = loaded
-        .data
-        .sheets
-        .iter()
-        .find(|s| s.name == sheet)
-        .with_context(|| format!("sheet '{sheet}' was read but is not listed"))?;
-    let lang = loaded.lang;
-    let mut next = None;
-    let mut edits = Vec::new();
-    let mut col_of = |field: &'static str, edits: &mut Vec<CellEdit>| -> anyhow::Result<u32> {
-        if let Some(c) = info.columns.iter().find(|c| c.0 == field) {
-            return Ok(c.1);
-        }
-        let n = match next {
-            Some(n) => n,
-            None => {
-                last_header_col(&loaded.path, sheet, info.header_row, limits)?.map_or(0, |c| c + 1)
-            }
-        };
-        next = Some(n + 1);
-        edits.push(CellEdit {
-            row: info.header_row,
-            col: n,
-            value: EditValue::Text(new_header(field, lang).to_string()),
-        });
-        Ok(n)
-    };
-    let status = col_of("status", &mut edits)?;
-    let reminded = col_of("reminded", &mut edits)?;
-    let count = col_of("reminders", &mut edits)?;
-    for r in due {
-        let row = r.cell.row;
-        edits.push(CellEdit {
-            row,
-            col: status,
-            value: EditValue::Text(lang.pick("리마인드 발송", "reminded").to_string()),
-        });
-        edits.push(CellEdit {
-            row,
-            col: reminded,
-            value: EditValue::Date(as_of),
-        });
-        edits.push(CellEdit {
-            row,
-            col: count,
-            value: EditValue::Number(Decimal::from(r.reminders) + Decimal::ONE),
-        });
-    }
-    Ok(edits)
-}
-
-/// Mark the due quotes as reminded; returns how many quote rows were updated.
 /// What a failed write did not change, and why (a lock or an open workbook keeps its own
 /// message and its exit code 3).
 fn unchanged(input: &Path) -> impl Fn(writeback::WritebackError) -> anyhow::Error + '_ {
@@ -471,6 +204,7 @@ fn begin_apply(args: &Args, g: &Global) -> anyhow::Result<WriteJob> {
     WriteJob::begin(input, args.out.as_deref(), opts).map_err(unchanged(input))
 }
 
+/// Mark the due quotes as reminded; returns how many quote rows were updated.
 fn apply(
     loaded: &Loaded,
     args: &Args,
@@ -492,7 +226,7 @@ fn apply(
     // One sheet after another, each edit reading the previous result.
     let mut bytes: Option<Vec<u8>> = None;
     for (sheet, rs) in &by_sheet {
-        let edits = sheet_edits(loaded, sheet, rs, as_of, &g.limits)?;
+        let edits = remind_edits::sheet_edits(loaded, sheet, rs, as_of, &g.limits)?;
         let next = match bytes.take() {
             None => writeback::edit_cells_with(input, sheet, &edits, &g.limits)?,
             Some(b) => {

@@ -7,6 +7,7 @@ use crate::model::Lang;
 use crate::pipeline::Analyses;
 use crate::settings::GradeKind;
 
+use super::dispatch::Item;
 use super::mask::mask_name;
 use super::{Kind, Message};
 
@@ -33,6 +34,20 @@ fn shop(a: &Analyses) -> String {
     } else {
         a.shop_name.trim().to_string()
     }
+}
+
+/// The messages of `kinds` from the analyses, each as it is shown and with names masked for
+/// chat; kinds with nothing to say are left out.
+pub fn items(a: &Analyses, kinds: &[Kind]) -> Vec<Item> {
+    kinds
+        .iter()
+        .filter_map(|&k| {
+            Some(Item {
+                plain: message(a, k, false)?,
+                masked: message(a, k, true)?,
+            })
+        })
+        .collect()
 }
 
 /// The message of `kind` from the analyses; `None` when there is nothing to say (no

@@ -68,6 +68,14 @@ impl Kind {
         // Every kind is built (`today` since the lifecycle flows, SPEC §8).
         None
     }
+
+    /// `KIND: why` for each of `kinds` that cannot be sent yet (reported, exit 1).
+    pub fn unavailable_of(kinds: &[Kind]) -> Vec<String> {
+        kinds
+            .iter()
+            .filter_map(|k| k.unavailable().map(|why| format!("{}: {why}", k.name())))
+            .collect()
+    }
 }
 
 /// Where a message goes.
@@ -114,6 +122,17 @@ impl Channel {
     /// to the owner's own mailbox with the PDF, which names customers anyway.
     pub fn masks_names(self) -> bool {
         self != Channel::Email
+    }
+
+    /// `to` with each channel once, in the order first given (`--to slack,slack`).
+    pub fn unique(to: &[Channel]) -> Vec<Channel> {
+        let mut v: Vec<Channel> = Vec::new();
+        for c in to {
+            if !v.contains(c) {
+                v.push(*c);
+            }
+        }
+        v
     }
 }
 
@@ -165,4 +184,25 @@ pub fn truncate(text: &str, max: usize) -> String {
     let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
     s.push('…');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_go_once_each_in_the_order_given() {
+        let to = [
+            Channel::Email,
+            Channel::Slack,
+            Channel::Email,
+            Channel::Slack,
+        ];
+        assert_eq!(Channel::unique(&to), [Channel::Email, Channel::Slack]);
+    }
+
+    #[test]
+    fn every_kind_is_available() {
+        assert!(Kind::unavailable_of(&Kind::ALL).is_empty());
+    }
 }

@@ -1,11 +1,18 @@
 //! The Reminders and Dashboard generated sheets as typed tables (SPEC §5), in the workbook's
 //! language. The terminal table and CSV of `dangol remind` use the same tables.
 
-use super::columns::{self, Column, Fact, Kind, Out};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::columns::{self, Column, Fact, JsonRows, Kind, Out};
 use crate::analysis::customers::{CustomerTable, Grade};
 use crate::analysis::remind::{ActionKind, NextAction, QuoteFlow, Reminder};
-use crate::model::Lang;
+use crate::model::{Currency, Lang};
 use crate::render::table::{GeneratedSheet, SheetContent, SheetTable};
+use crate::settings::Settings;
 
 /// Yes/no: a boolean in data, `예`/`아니오` (`yes`/`no`) for people.
 fn yes_no(b: bool, out: Out) -> Fact {
@@ -331,6 +338,212 @@ pub fn add_group_column(
 ) {
     if let Some(t) = dashboard.tables.first_mut() {
         *t = dashboard_table(actions, Some(customers), lang);
+    }
+}
+
+#[derive(Serialize)]
+struct RemindJson<'a> {
+    as_of: String,
+    reminders: JsonRows<'a, RemindRow<'a>>,
+    call_instead: JsonRows<'a, Reminder>,
+    /// Neither a usable e-mail nor a phone: listed, never marked as reminded.
+    unreachable: JsonRows<'a, Reminder>,
+    applied: usize,
+    drafts: usize,
+}
+
+/// `dangol remind --format json`: the due reminders, the customers to call instead and those
+/// who cannot be reached, how many quotes `--apply` marked and how many drafts `--eml` wrote.
+pub fn remind_json(
+    due: &[Reminder],
+    (calls, unreachable): (&[&Reminder], &[&Reminder]),
+    as_of: NaiveDate,
+    money_dp: u32,
+    (applied, drafts): (usize, usize),
+) -> anyhow::Result<String> {
+    let cols = remind_columns();
+    let rows = remind_rows(due, money_dp);
+    let rows: Vec<&RemindRow<'_>> = rows.iter().collect();
+    let j = RemindJson {
+        as_of: as_of.to_string(),
+        reminders: JsonRows(&cols, &rows),
+        call_instead: JsonRows(CALL_COLUMNS, calls),
+        unreachable: JsonRows(CALL_COLUMNS, unreachable),
+        applied,
+        drafts,
+    };
+    let mut s = serde_json::to_string_pretty(&j)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// What `dangol remind --apply` wrote.
+pub struct Applied<'a> {
+    /// The workbook written: the input, or `--out FILE`.
+    pub target: &'a Path,
+    /// How many quote rows were marked as reminded.
+    pub marked: usize,
+    /// Whether `target` is `--out FILE` (written even when nothing was marked).
+    pub to_out: bool,
+}
+
+/// What `dangol remind` wrote besides its report, for the lines under it.
+pub struct RemindOutputs<'a> {
+    /// `--eml DIR` and how many drafts went into it.
+    pub eml: Option<(&'a Path, usize)>,
+    /// `--csv FILE`.
+    pub csv: Option<&'a Path>,
+    /// `--apply`.
+    pub applied: Option<Applied<'a>>,
+}
+
+/// The terminal report of `dangol remind`: the due reminders (a table, with the reminder
+/// settings), the customers to call instead and those who cannot be reached, and what was
+/// written.
+pub fn remind_terminal(
+    due: &[Reminder],
+    (calls, unreachable): (&[&Reminder], &[&Reminder]),
+    settings: &Settings,
+    (lang, currency): (Lang, Currency),
+    as_of: NaiveDate,
+    outputs: &RemindOutputs<'_>,
+) -> String {
+    let mut o = String::new();
+    due_section(&mut o, settings, (lang, currency), due, as_of);
+    contact_section(&mut o, lang, calls, unreachable);
+    outputs_section(&mut o, lang, outputs);
+    o
+}
+
+/// The reminders due as of `as_of` (a table), or that there are none.
+fn due_section(
+    o: &mut String,
+    s: &Settings,
+    (lang, currency): (Lang, Currency),
+    due: &[Reminder],
+    as_of: NaiveDate,
+) {
+    if due.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("{as_of} 기준 리마인드할 견적이 없습니다."),
+                Lang::En => format!("No quotes need a reminder as of {as_of}."),
+            }
+        );
+    } else {
+        // The same plain, Hangul-aligned layout as `dangol customers` and `dangol funnel`.
+        let shown = reminders_terminal(due, lang);
+        let ct = crate::render::terminal::render_table(&shown, currency);
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!(
+                    "{as_of} 기준 리마인드 대상 {}건 (발송 {}일 후, 최대 {}회, 간격 {}일)",
+                    due.len(),
+                    s.reminder_after_days,
+                    s.reminder_max,
+                    s.reminder_gap_days
+                ),
+                Lang::En => format!(
+                    "{} quote(s) need a reminder as of {as_of} (after {} days, at most {}, {} days apart)",
+                    due.len(),
+                    s.reminder_after_days,
+                    s.reminder_max,
+                    s.reminder_gap_days
+                ),
+            }
+        );
+        let _ = write!(o, "{ct}");
+    }
+}
+
+/// The customers to call instead (no usable e-mail) and those who cannot be reached at all.
+fn contact_section(o: &mut String, lang: Lang, calls: &[&Reminder], unreachable: &[&Reminder]) {
+    if !calls.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            lang.pick(
+                "이메일이 없어 전화로 연락할 고객:",
+                "No usable e-mail — call instead:"
+            )
+        );
+        for r in calls {
+            let phone = r
+                .phone
+                .as_deref()
+                .unwrap_or(lang.pick("(전화번호 없음)", "(no phone)"));
+            let (name, phone) = (
+                crate::render::terminal::visible(&r.name),
+                crate::render::terminal::visible(phone),
+            );
+            let _ = writeln!(o, "  {name}  {phone}");
+        }
+    }
+    if !unreachable.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            lang.pick(
+                "이메일도 전화번호도 없어 연락할 수 없는 고객 (리마인드로 표시하지 않음):",
+                "Unreachable — no e-mail and no phone (never marked as reminded):"
+            )
+        );
+        for r in unreachable {
+            let _ = writeln!(o, "  {}", r.name);
+        }
+    }
+}
+
+/// What was written: the drafts, the mail-merge CSV, the marked workbook.
+fn outputs_section(o: &mut String, lang: Lang, outputs: &RemindOutputs<'_>) {
+    if let Some((dir, drafts)) = outputs.eml {
+        let _ = writeln!(
+            o,
+            "{}",
+            crate::render::eml::drafts_written(lang, drafts, dir)
+        );
+    }
+    if let Some(csv) = outputs.csv {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("메일 머지 CSV: {}", csv.display()),
+                Lang::En => format!("Mail-merge CSV: {}", csv.display()),
+            }
+        );
+    }
+    if let Some(Applied {
+        target,
+        marked,
+        to_out,
+    }) = outputs.applied
+    {
+        let _ = writeln!(
+            o,
+            "{}",
+            match (lang, marked) {
+                (Lang::Ko, 0) if to_out => format!(
+                    "변경할 견적이 없어 통합 문서를 그대로 {}에 썼습니다.",
+                    target.display()
+                ),
+                (Lang::En, 0) if to_out => format!(
+                    "Nothing to mark; wrote the workbook unchanged to {}.",
+                    target.display()
+                ),
+                (Lang::Ko, 0) => "변경할 견적이 없어 통합 문서를 그대로 두었습니다.".to_string(),
+                (Lang::En, 0) => "Nothing to mark; the workbook was left as it was.".to_string(),
+                (Lang::Ko, n) => format!(
+                    "견적 {n}건을 리마인드 발송으로 표시했습니다: {}",
+                    target.display()
+                ),
+                (Lang::En, n) => format!("Marked {n} quote(s) as reminded in {}", target.display()),
+            }
+        );
     }
 }
 

@@ -3,6 +3,8 @@
 //! 알림톡 variable file of `--csv FILE`, each one [`Column`] list.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -220,6 +222,111 @@ pub fn merge_csv(
         })
         .collect();
     columns::data_csv(&merge_columns(), &rows)
+}
+
+/// What `dangol today` wrote besides its report, for the lines under the table.
+pub struct TodayOutputs<'a> {
+    /// `--eml DIR` and how many drafts went into it.
+    pub eml: Option<(&'a Path, usize)>,
+    /// `--csv FILE`.
+    pub csv: Option<&'a Path>,
+    /// `--apply`: the workbook written (the input or `--out`) and how many messages it recorded.
+    pub applied: Option<(&'a Path, usize)>,
+}
+
+/// The terminal report of `dangol today`: the due messages (a table), the others with why they
+/// are not sent, the triggers before go-live, and what was written.
+pub fn today_terminal(
+    day: &FlowDay,
+    currency: Currency,
+    lang: Lang,
+    outputs: &TodayOutputs<'_>,
+) -> String {
+    let mut o = String::new();
+    let at = day.at.format("%H:%M");
+    let due: Vec<&Message> = day.due().collect();
+    if due.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("{} {at} 기준 보낼 자동발송 메시지가 없습니다.", day.as_of),
+                Lang::En => format!("No flow messages are due as of {} {at}.", day.as_of),
+            }
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("{} {at} 기준 보낼 메시지 {}건", day.as_of, due.len()),
+                Lang::En => format!("{} flow message(s) due as of {} {at}", due.len(), day.as_of),
+            }
+        );
+        let t = due_terminal(&due, currency, lang);
+        let _ = write!(o, "{}", crate::render::terminal::render_table(&t, currency));
+    }
+    let others: Vec<&Message> = day
+        .messages
+        .iter()
+        .filter(|m| m.status != Status::Due)
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(o, "{}", lang.pick("보내지 않는 메시지:", "Not sent:"));
+        for m in others {
+            let name = crate::render::terminal::visible(&m.name);
+            let _ = writeln!(o, "  {} → {name}: {}", m.flow, m.status.text(lang));
+        }
+    }
+    if day.before_go_live > 0 {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!(
+                    "적용 시작일 이전 계기 {}건은 보내지 않습니다.",
+                    day.before_go_live
+                ),
+                Lang::En => format!(
+                    "{} trigger(s) before a flow's go-live day are never sent.",
+                    day.before_go_live
+                ),
+            }
+        );
+    }
+    if let Some((dir, drafts)) = outputs.eml {
+        let _ = writeln!(
+            o,
+            "{}",
+            crate::render::eml::drafts_written(lang, drafts, dir)
+        );
+    }
+    if let Some(csv) = outputs.csv {
+        let _ = writeln!(
+            o,
+            "{}",
+            match lang {
+                Lang::Ko => format!("발송 변수 CSV: {}", csv.display()),
+                Lang::En => format!("Variables CSV: {}", csv.display()),
+            }
+        );
+    }
+    if let Some((target, applied)) = outputs.applied {
+        let _ = writeln!(
+            o,
+            "{}",
+            match (lang, applied) {
+                (Lang::Ko, 0) => "발송기록에 새로 추가할 메시지가 없습니다.".to_string(),
+                (Lang::En, 0) => "Nothing new to record in the Sent Log.".to_string(),
+                (Lang::Ko, n) => format!("발송기록에 {n}건을 기록했습니다: {}", target.display()),
+                (Lang::En, n) => format!(
+                    "Recorded {n} message(s) in the Sent Log of {}",
+                    target.display()
+                ),
+            }
+        );
+    }
+    o
 }
 
 #[cfg(test)]

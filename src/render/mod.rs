@@ -16,6 +16,8 @@
 //! - [`contents_groups`]: the Group Roster, Price Check and Promo Eligibility sheets.
 //! - [`contents_stock`]: the stock table and the Reorder sheet.
 //! - [`contents_today`]: the flow messages of `dangol today` and its mail-merge file.
+//! - [`messages`]: the text of `today`'s flow messages (templates, placeholders) and their
+//!   `.eml` drafts.
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
 //!   a file dangol did not make, backed up, umask).
@@ -36,6 +38,7 @@ pub mod csv_out;
 pub mod customers;
 pub mod eml;
 pub mod funnel;
+pub mod messages;
 pub mod output;
 pub mod pdf;
 pub mod safe;

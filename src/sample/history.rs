@@ -88,7 +88,7 @@ fn history_of(path: &Path, end: NaiveDate) -> anyhow::Result<Option<History>> {
         let Some(day) = latest.checked_sub_days(chrono::Days::new(back)) else {
             continue;
         };
-        let decided = crate::cmd::today::decide(&loaded, day, at);
+        let decided = crate::analysis::flows::decide(&loaded.data, &loaded.settings, day, at);
         let rows: Vec<FlowSent> = decided
             .due()
             .map(|m| FlowSent {

@@ -11,6 +11,7 @@ mod edit;
 mod job;
 mod merge;
 mod package;
+pub mod remind_edits;
 pub mod safe;
 mod styles;
 mod values;
