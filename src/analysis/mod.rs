@@ -8,5 +8,6 @@ pub mod groups;
 pub mod remind;
 pub mod rfm;
 pub mod stock;
+pub mod stock_import;
 pub mod value;
 pub mod weekly;
