@@ -4,6 +4,7 @@ pub mod carts;
 pub mod customers;
 pub mod flows;
 pub mod funnel;
+pub mod group_sheets;
 pub mod groups;
 pub mod remind;
 pub mod rfm;

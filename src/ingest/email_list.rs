@@ -52,15 +52,12 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_list_file_is_named() {
+    fn a_missing_list_file_is_named_in_the_owners_words() {
         let err = read_list("/nonexistent/dangol/list.txt").unwrap_err();
         let said = err.downcast_ref::<crate::i18n::Said>().unwrap();
-        assert!(
-            said.0
-                .render(crate::model::Lang::En)
-                .contains("/nonexistent/dangol/list.txt"),
-            "{}",
-            said.0.render(crate::model::Lang::En)
+        assert_eq!(
+            said.0.render(crate::model::Lang::Ko),
+            "이메일 목록 /nonexistent/dangol/list.txt를 읽을 수 없습니다: 파일이나 폴더가 없습니다"
         );
     }
 }
