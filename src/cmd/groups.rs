@@ -2,21 +2,21 @@
 //! leaves in the next days, and the price check (SPEC §7); `dangol groups add` adds members
 //! from an e-mail list, writing only with `--apply` through the one write job.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::analysis::groups::{AddVerdict, GroupBook, add_verdicts, summaries, validate};
+use crate::analysis::group_sheets::{group_problems, member_edits, members_sheet};
+use crate::analysis::groups::{AddVerdict, GroupBook, add_verdicts, summaries};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::i18n::{Msg, Text};
-use crate::ingest::Loaded;
-use crate::ingest::source::Input;
+use crate::ingest::email_list::{parse_list, read_list};
+use crate::ingest::extent::sheet_extent;
 use crate::model::{Problem, Severity};
 use crate::render::contents_edits::{self as edits, AddOutcome};
 use crate::render::contents_groups as cg;
 use crate::render::{csv_out, terminal};
-use crate::settings::Role;
-use crate::writeback::{self, CellEdit, EditValue, WriteJob, WriteOptions};
+use crate::writeback::new_file::write_new;
+use crate::writeback::{self, WriteJob, WriteOptions};
 
 /// Customer groups: members on --as-of, joins and leaves ahead, revenue, the price check.
 #[derive(Debug, clap::Args)]
@@ -72,32 +72,6 @@ pub struct AddArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Problems about the group sheets: those found reading them, the checks of
-/// [`validate`], and price ties.
-fn group_problems(loaded: &Loaded, book: &GroupBook<'_>, ties: Vec<Problem>) -> Vec<Problem> {
-    let sheets: Vec<&str> = loaded
-        .data
-        .sheets
-        .iter()
-        .filter(|s| s.role.is_some_and(crate::ingest::groups::is_group_role))
-        .map(|s| s.name.as_str())
-        .collect();
-    let mut out: Vec<Problem> = loaded
-        .data
-        .problems
-        .iter()
-        .filter(|p| {
-            sheets.iter().any(|s| {
-                p.place.starts_with(&format!("{s}!")) || p.place.starts_with(&format!("'{s}'!"))
-            })
-        })
-        .cloned()
-        .collect();
-    out.extend(validate(book));
-    out.extend(ties);
-    out
-}
-
 /// An error in the catalogue's words, shown in the workbook's language.
 fn said(text: Text) -> anyhow::Error {
     anyhow::Error::new(crate::i18n::Said(text))
@@ -119,7 +93,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
     let table = book.table_on(as_of);
     let (checks, ties) = book.price_check(as_of);
-    let problems = group_problems(&loaded, &book, ties);
+    let problems = group_problems(&loaded.data, &book, ties);
     let lang = loaded.lang;
     let sums = summaries(&book, &table, as_of);
     let changes = book.changes_ahead(as_of, i64::from(args.days));
@@ -174,49 +148,6 @@ fn report_problems(problems: &[Problem], g: &Global) -> Exit {
     if errors > 0 { Exit::Failure } else { Exit::Ok }
 }
 
-/// Write a file dangol makes, refusing to overwrite an existing one without `--force`.
-fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
-    if path.exists() && !force {
-        return Err(said(
-            Text::new(Msg::GroupsFileExists).arg("path", path.display()),
-        ));
-    }
-    std::fs::write(path, bytes).map_err(|e| {
-        said(
-            Text::new(Msg::GroupsCannotWrite)
-                .arg("path", path.display())
-                .io("error", &e),
-        )
-    })
-}
-
-/// The e-mails of a list: split on commas, semicolons and new lines, trimmed, lower-cased.
-fn parse_list(text: &str) -> Vec<String> {
-    text.trim_start_matches('\u{feff}')
-        .split([',', ';', '\n', '\r'])
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn read_list(src: &str) -> anyhow::Result<String> {
-    let failed = |e: std::io::Error| {
-        let text = if src == "-" {
-            Text::new(Msg::GroupsCannotReadStdin)
-        } else {
-            Text::new(Msg::GroupsCannotReadList).arg("path", src)
-        };
-        said(text.io_parts("error", e.to_string(), crate::i18n::read_error(&e)))
-    };
-    if src == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(failed)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(src).map_err(failed)
-    }
-}
-
 fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
     let list = parse_list(&read_list(&a.emails)?);
     // Lock before reading, so a save in between cannot be overwritten.
@@ -259,15 +190,18 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
             edits::groups_add_report(&a.group, &verdicts, AddOutcome::NothingToAdd, loaded.lang)
         }
         (Some(job), false) => {
-            let (sheet, cell_edits) = member_edits(&loaded, &a.group, &new, as_of, &g.limits)?;
-            let bytes = writeback::edit_cells_with(&a.workbook, &sheet, &cell_edits, &g.limits)?;
+            let target = members_sheet(&loaded.data, &loaded.path).map_err(said)?;
+            let sheet = &target.info.name;
+            let extent = sheet_extent(&loaded.path, sheet, target.info.header_row, &g.limits)?;
+            let cell_edits = member_edits(&target, &a.group, &new, as_of, extent.last_row);
+            let bytes = writeback::edit_cells_with(&a.workbook, sheet, &cell_edits, &g.limits)?;
             let report = job.commit(&bytes)?;
             for w in report.warnings.iter().filter(|_| !g.quiet) {
                 eprintln!("dangol: warning: {w}");
             }
             let outcome = AddOutcome::Added {
                 rows: new.len(),
-                sheet: &sheet,
+                sheet,
                 target: &report.target,
             };
             edits::groups_add_report(&a.group, &verdicts, outcome, loaded.lang)
@@ -277,69 +211,4 @@ fn add(a: &AddArgs, g: &Global) -> anyhow::Result<Exit> {
         super::emit(&text)?;
     }
     Ok(Exit::Ok)
-}
-
-/// New member rows below the last row of the first Group Members sheet.
-fn member_edits(
-    loaded: &Loaded,
-    group: &str,
-    emails: &[&str],
-    as_of: chrono::NaiveDate,
-    limits: &crate::ingest::guard::Limits,
-) -> anyhow::Result<(String, Vec<CellEdit>)> {
-    let Some(info) = loaded
-        .data
-        .sheets
-        .iter()
-        .find(|s| s.role == Some(Role::GroupMembers))
-    else {
-        return Err(said(
-            Text::new(Msg::GroupsNoMembersSheet).arg("path", loaded.path.display()),
-        ));
-    };
-    let col = |f: &str| info.columns.iter().find(|c| c.0 == f).map(|c| c.1);
-    let Some(email_col) = col("email").or(col("customer")) else {
-        return Err(said(
-            Text::new(Msg::GroupsNoEmailColumn).arg("sheet", &info.name),
-        ));
-    };
-    let group_col = col("group").unwrap_or(0);
-    let mut last = info.header_row;
-    let mut input = Input::open_with(&loaded.path, None, limits)?;
-    input.for_each_row(&info.name, |r, cells| {
-        if cells.iter().any(|c| !c.is_blank()) {
-            last = last.max(r);
-        }
-        true
-    })?;
-    let mut edits = Vec::new();
-    for (i, e) in emails.iter().enumerate() {
-        let row = last + 1 + u32::try_from(i).unwrap_or(u32::MAX - last - 1);
-        edits.push(CellEdit {
-            row,
-            col: group_col,
-            value: EditValue::Text(group.to_string()),
-        });
-        edits.push(CellEdit {
-            row,
-            col: email_col,
-            value: EditValue::Text((*e).to_string()),
-        });
-        if let Some(c) = col("start") {
-            edits.push(CellEdit {
-                row,
-                col: c,
-                value: EditValue::Date(as_of),
-            });
-        }
-        if let Some(c) = col("source") {
-            edits.push(CellEdit {
-                row,
-                col: c,
-                value: EditValue::Text("dangol groups add".into()),
-            });
-        }
-    }
-    edits.sort_by_key(|e| (e.row, e.col));
-    Ok((info.name.clone(), edits))
 }

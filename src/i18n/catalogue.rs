@@ -877,15 +877,16 @@ catalogue! {
     ImportSkipped { ko: "{file} {line}행: {what}; 건너뜀", en: "{file} line {line}: {what}; skipped" },
     /// An export line with neither SKU nor name.
     ImportNoSkuName { ko: "품목코드도 상품명도 없습니다", en: "no SKU and no name" },
-    /// A grouped or external product: nothing to count in stock.
+    /// A grouped or external product: nothing to count in stock. `{kind}` is one of the two
+    /// kinds below, which in English carry their article ("a grouped", "an external").
     ImportHoldsNoStock {
         ko: "{label}: {kind} 상품은 재고를 두지 않습니다",
-        en: "{label}: a {kind} product holds no stock",
+        en: "{label}: {kind} product holds no stock",
     },
-    /// WooCommerce's grouped product (a set of other products).
-    ImportKindGrouped { ko: "묶음", en: "grouped" },
-    /// WooCommerce's external product (sold elsewhere, a link).
-    ImportKindExternal { ko: "외부 판매", en: "external" },
+    /// WooCommerce's grouped product (a set of other products), with its English article.
+    ImportKindGrouped { ko: "묶음", en: "a grouped" },
+    /// WooCommerce's external product (sold elsewhere, a link), with its English article.
+    ImportKindExternal { ko: "외부 판매", en: "an external" },
     /// A Stock, Low stock amount or Regular price that is not a number.
     ImportNotNumber {
         ko: "{label}: {what} 열에 숫자가 아닌 값 {value}",

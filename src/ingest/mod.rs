@@ -4,6 +4,8 @@
 pub mod carts;
 pub mod cells;
 pub mod csv;
+pub mod email_list;
+pub mod extent;
 pub mod flows;
 pub mod groups;
 pub mod guard;
@@ -12,6 +14,7 @@ pub mod load;
 pub mod rows;
 pub mod source;
 pub mod stock;
+pub mod woocommerce;
 
 use crate::model::{
     CellRef, Currency, CustomerRow, Lang, PipelineRow, Problem, QuoteRow, SalesLedger,

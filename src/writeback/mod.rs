@@ -10,6 +10,7 @@
 mod edit;
 mod job;
 mod merge;
+pub mod new_file;
 mod package;
 pub mod remind_edits;
 pub mod safe;
