@@ -41,13 +41,24 @@ fn said(text: Text) -> anyhow::Error {
 
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let text = read_text(&args.file)?;
+    // `--apply`: lock, then read (SPEC promise 2). The job notes the workbook as it is now, so
+    // a save that lands after this point is caught before the rename, and the Stock sheet is
+    // never written from an older read.
+    let mut job = if args.apply {
+        Some(begin_apply(&args.workbook, g)?)
+    } else {
+        None
+    };
     let loaded = super::load(&args.workbook, g)?;
+    if let Some(job) = job.as_mut() {
+        job.set_backups(loaded.settings.backups);
+    }
     let export = read_export(&text, &args.file.display().to_string())?;
     let info = stock_import::stock_sheet(&loaded.data, &loaded.path).map_err(said)?;
     let extent = sheet_extent(&loaded.path, &info.name, info.header_row, &g.limits)?;
     let plan = stock_import::plan(&loaded.data, info, extent, &export, loaded.lang);
-    let outcome = if args.apply && !plan.edits.is_empty() {
-        write(&loaded, &plan, g)?;
+    let outcome = if let Some(job) = job.filter(|_| !plan.edits.is_empty()) {
+        write(&job, &loaded, &plan, g)?;
         ImportOutcome::Wrote {
             sheet: &plan.sheet,
             workbook: &args.workbook,
@@ -75,17 +86,16 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn write(loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
-    let input = &loaded.path;
+/// The write job of `--apply`, begun before the workbook is read.
+fn begin_apply(input: &std::path::Path, g: &Global) -> anyhow::Result<WriteJob> {
     super::require_editable(input, Msg::ApplyNeedsXlsx, None)?;
-    let job = WriteJob::begin(
-        input,
-        None,
-        WriteOptions {
-            backups: loaded.settings.backups,
-            ..WriteOptions::now(g.force, super::as_of(g), g.limits)
-        },
-    )?;
+    // The workbook's own `backups` setting replaces the default once it has been read.
+    let opts = WriteOptions::now(g.force, super::as_of(g), g.limits);
+    Ok(WriteJob::begin(input, None, opts)?)
+}
+
+fn write(job: &WriteJob, loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {
+    let input = &loaded.path;
     let bytes = writeback::edit_cells_with(input, &plan.sheet, &plan.edits, &g.limits)?;
     let report = job.commit(&bytes)?;
     for w in report.warnings.iter().filter(|_| !g.quiet) {

@@ -1111,3 +1111,33 @@ fn a_stock_sheet_full_of_bad_counts_lists_the_first_hundred_and_counts_the_rest(
     assert_eq!(l.data.stock.len(), 1);
     assert_eq!(l.data.stock[0].sku.as_deref(), Some("OK-1"));
 }
+
+/// `import-products --apply` takes the workbook's lock before it reads the workbook (SPEC
+/// promise 2): with another run holding the lock it stops at once, exit 3, before it could
+/// find that this workbook has no Stock sheet, and the workbook is left as it was.
+#[test]
+fn import_products_apply_locks_before_it_reads() {
+    let dir = tmp();
+    let p = dir.path().join("sales.xlsx");
+    xlsx(&p, &[("Sales", sales_rows())]);
+    let csv = dir.path().join("wc-product-export.csv");
+    std::fs::write(&csv, WOO_EXPORT).unwrap();
+    let before = std::fs::read(&p).unwrap();
+    let lock = dangol::writeback::WorkbookLock::acquire(&p).expect("lock");
+    let (w, c) = (p.to_str().unwrap(), csv.to_str().unwrap());
+    let out = dangol(&["import-products", w, c, "--apply"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "dangol: error: {w} is being written by another dangol run (lock file {}); try again when it has finished\n",
+            lock.path().display()
+        )
+    );
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    drop(lock);
+    // Without the lock, the same command reads the workbook and finds no Stock sheet.
+    let out = dangol(&["import-products", w, c, "--apply"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+}

@@ -47,15 +47,21 @@ fn apply_refuses_a_korean_csv_in_korean() {
     const KO_CSV: &str =
         "주문번호,고객명,이메일,주문일,금액\nO1,김민수,kim@ex.com,2025-04-01,1000\n";
     let xlsx_only = "--apply는 .xlsx나 .xlsm 통합문서만 고칠 수 있는데, 이 파일은 .csv 파일입니다";
-    let cases: [(&[&str], String); 6] = [
+    let cases: [(&[&str], String); 7] = [
         (
             &[
                 "groups", "add", "가게.csv", "--group", "G", "--emails", "list.txt", "--apply",
             ],
             format!("dangol: 오류: 가게.csv: {xlsx_only}\n"),
         ),
+        // `--apply` is refused before the workbook is read (the write job comes first) …
         (
             &["import-products", "가게.csv", "woo.csv", "--apply"],
+            format!("dangol: 오류: 가게.csv: {xlsx_only}\n"),
+        ),
+        // … and without it the CSV is read, and has no Stock sheet.
+        (
+            &["import-products", "가게.csv", "woo.csv"],
             "dangol: 오류: 가게.csv: 가져올 재고 시트가 없습니다. 머리글이 품목코드 | 상품명 | 재고 | 안전재고 | 판매가 | 상위상품 (또는 SKU | Name | Stock | Low stock amount | Price | Parent)인 시트를 추가하세요\n".to_string(),
         ),
         (
