@@ -14,8 +14,8 @@ use crate::ingest::extent::sheet_extent;
 use crate::model::{Problem, Severity};
 use crate::render::contents_edits::{self as edits, AddOutcome};
 use crate::render::contents_groups as cg;
+use crate::render::output::{self, Backups, Kind};
 use crate::render::{csv_out, terminal};
-use crate::writeback::new_file::write_new;
 use crate::writeback::{self, WriteJob, WriteOptions};
 
 /// Customer groups: members on --as-of, joins and leaves ahead, revenue, the price check.
@@ -117,11 +117,19 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         }
     };
     if let Some(csv) = &args.csv {
-        write_new(
-            csv,
-            &csv_out::to_csv(&cg::promo_table(&book, &table, lang))?,
-            g.force,
-        )?;
+        // Written as every other file dangol makes: its own earlier list is replaced (and kept
+        // in .dangol-backups), a file of the owner's is refused without --force.
+        let bytes = csv_out::to_csv(&cg::promo_table(&book, &table, lang))?;
+        let header = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| i + 1);
+        let backups = Backups {
+            keep: loaded.settings.backups,
+            ..Backups::default_now()
+        };
+        let kind = Kind::Csv(bytes[..header].to_vec());
+        output::write_output(csv, &bytes, &kind, g.force, backups, Some(path))?;
     }
     if !g.quiet {
         super::emit(&text)?;

@@ -993,13 +993,6 @@ catalogue! {
         ko: "{path}: 고객그룹이 없습니다 — 고객그룹 시트(그룹 | 시작일 | 종료일 | 단가표 | 할인율 | 조건)나 그룹회원 시트(그룹 | 이메일 | 시작일 | 종료일)를 추가하세요",
         en: "{path}: no customer groups — add a Groups sheet (group | start | end | price_list | discount | rule) or a Group Members sheet (group | email | start | end)",
     },
-    /// A file `groups` makes exists already.
-    GroupsFileExists {
-        ko: "{path} 파일이 이미 있습니다. 덮어쓰려면 --force를 붙이세요",
-        en: "{path} already exists; use --force to overwrite it",
-    },
-    /// A file `groups` makes could not be written.
-    GroupsCannotWrite { ko: "{path}에 쓸 수 없습니다: {error}", en: "cannot write {path}: {error}" },
     /// `groups add` into a workbook without a Group Members sheet.
     GroupsNoMembersSheet {
         ko: "{path}: 행을 추가할 그룹회원 시트(그룹 | 이메일 | 시작일 | 종료일 | 출처)가 없습니다",

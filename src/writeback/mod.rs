@@ -10,7 +10,6 @@
 mod edit;
 mod job;
 mod merge;
-pub mod new_file;
 mod package;
 pub mod remind_edits;
 pub mod safe;

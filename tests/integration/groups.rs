@@ -615,7 +615,7 @@ fn groups_add_apply_adds_exactly_the_new_rows_once() {
 }
 
 #[test]
-fn groups_csv_writes_the_promotion_mail_merge_list_and_refuses_to_overwrite_it() {
+fn groups_csv_writes_the_promotion_mail_merge_list_and_keeps_an_owners_file() {
     let d = tmp();
     let wb = shop(d.path(), None);
     let out = d.path().join("promo.csv");
@@ -636,15 +636,38 @@ fn groups_csv_writes_the_promotion_mail_merge_list_and_refuses_to_overwrite_it()
          봄세일,클럽,a@x.com,a@x.com,,500,2025-03-31\r\n\
          봄세일,클럽,b@x.com,b@x.com,,500,2025-03-31\r\n"
     );
+    let list = std::fs::read(&out).expect("csv");
+    // Its own list again: nothing to change, no backup.
     let o = dangol(&args);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(std::fs::read(&out).expect("csv"), list);
+    assert!(!d.path().join(".dangol-backups").exists());
+    // A file of the owner's at that name is refused, and left as it was …
+    std::fs::write(&out, "my notes\n").expect("notes");
+    let o = dangol(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a refused output file, as for every command"
+    );
     assert_eq!(
         stderr(&o),
         format!(
-            "dangol: error: {} already exists; use --force to overwrite it\n",
-            out.display()
+            "dangol: error: {} already exists and was not made by dangol; it is not replaced without --force (choose another file, or add --force: the old file is then kept in {})\n",
+            out.display(),
+            d.path().join(".dangol-backups").display()
         )
     );
+    assert_eq!(std::fs::read(&out).expect("notes"), b"my notes\n");
+    // … and with --force replaced, the owner's file kept in .dangol-backups.
+    let o = dangol(&[&args[..], &["--force"]].concat());
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(std::fs::read(&out).expect("csv"), list);
+    let kept: Vec<Vec<u8>> = std::fs::read_dir(d.path().join(".dangol-backups"))
+        .expect("backups")
+        .map(|e| std::fs::read(e.expect("entry").path()).expect("backup"))
+        .collect();
+    assert_eq!(kept, [b"my notes\n".to_vec()]);
 }
 
 #[test]
