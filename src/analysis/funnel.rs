@@ -38,8 +38,10 @@
 //! number of values is the mean of the middle two (so it may end in `.5`); `None` when no unit
 //! has both dates.
 
+pub mod grades;
 mod pipeline;
 mod quote;
+pub mod range;
 #[cfg(test)]
 mod tests;
 

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::analysis::customers::customer_table;
+use crate::analysis::funnel::range::filter_deals;
 use crate::analysis::funnel::{
-    FunnelOptions, GroupBy, PipelineFunnel, PipelineLayout, QuoteFunnel,
+    FunnelOptions, GroupBy, PipelineFunnel, PipelineLayout, QuoteFunnel, grades,
 };
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
 use crate::ingest::Loaded;
-use crate::model::{Lang, PipelineRow};
+use crate::model::Lang;
 use crate::render::csv_out;
 use crate::render::funnel::{self, Funnel};
 use crate::settings::{FunnelMode, FunnelUnit};
@@ -240,41 +241,8 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 
 static EMPTY: BTreeMap<String, String> = BTreeMap::new();
 
-/// Keep the deals whose first dated record falls in the range (all of a deal's rows, so its
-/// history stays whole); with no range, every row.
-fn filter_deals(rows: &[PipelineRow], in_range: &dyn Fn(NaiveDate) -> bool) -> Vec<PipelineRow> {
-    let mut first: BTreeMap<&str, Option<NaiveDate>> = BTreeMap::new();
-    for r in rows {
-        let d = r
-            .date
-            .into_iter()
-            .chain(r.stage_dates.iter().filter_map(|(_, d)| *d))
-            .min();
-        let e = first.entry(r.deal.trim()).or_insert(d);
-        *e = match (*e, d) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-    rows.iter()
-        .filter(|r| {
-            first
-                .get(r.deal.trim())
-                .copied()
-                .flatten()
-                .map_or_else(|| in_range_undated(in_range), in_range)
-        })
-        .cloned()
-        .collect()
-}
-
-/// An undated deal is kept only when no range is asked for (every day is then in range).
-fn in_range_undated(in_range: &dyn Fn(NaiveDate) -> bool) -> bool {
-    in_range(NaiveDate::MIN) && in_range(NaiveDate::MAX)
-}
-
-/// Customer → grade name, keyed by the customer key and by the name as written (pipeline
-/// rows name customers as written).
+/// Customer → grade name for a `--by vip`/`--by responder` breakdown, from the customer
+/// table as of the run's day.
 fn grade_map(loaded: &Loaded, g: &Global, vip: bool, lang: Lang) -> BTreeMap<String, String> {
     let d = &loaded.data;
     let t = customer_table(
@@ -284,14 +252,5 @@ fn grade_map(loaded: &Loaded, g: &Global, vip: bool, lang: Lang) -> BTreeMap<Str
         &loaded.settings,
         super::as_of(g),
     );
-    let mut m = BTreeMap::new();
-    for r in &t.rows {
-        let grade = if vip { &r.vip } else { &r.responder };
-        let name = grade.name.in_lang(lang).to_string();
-        if let Some(n) = &r.name {
-            m.entry(n.clone()).or_insert_with(|| name.clone());
-        }
-        m.insert(r.key.clone(), name);
-    }
-    m
+    grades::grade_map(&t, vip, lang)
 }
