@@ -8,6 +8,7 @@ pub mod group_sheets;
 pub mod groups;
 pub mod remind;
 pub mod rfm;
+pub mod select;
 pub mod stock;
 pub mod stock_import;
 pub mod value;

@@ -2,17 +2,18 @@
 //! movement since last week; possible duplicates. The flags and the orchestration: what is
 //! shown and how is `render::customers`.
 
-use std::cmp::Reverse;
 use std::path::PathBuf;
 
 use crate::analysis::customers::{
     CustomerStats, CustomerTable, customer_table, grade_changes, possible_duplicates,
     previous_week_end,
 };
+use crate::analysis::select::{self, CustomerSort};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
+use crate::model::Lang;
 use crate::render::customers;
-use crate::settings::{GradeKind, GradeName, Settings};
+use crate::settings::Settings;
 
 /// The order customers are listed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -105,60 +106,23 @@ fn finish(text: &str, g: &Global) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Filter by grade, sort, cut to `--top`; also returns how many customers matched before the
-/// cut. `--grade` names a grade of the VIP table (else of the responder table), in either
-/// language, any case; a name neither table has is a usage error that lists the grades there
-/// are.
+/// Filter by grade, sort, cut to `--top` (see [`analysis::select::select`]); also returns
+/// how many customers matched before the cut. A `--grade` neither grade table has is a usage
+/// error that lists the grades there are.
+///
+/// [`analysis::select::select`]: crate::analysis::select::select
 pub fn select<'a>(
     table: &'a CustomerTable,
     args: &Args,
     settings: &Settings,
 ) -> Result<(Vec<&'a CustomerStats>, usize), String> {
-    let mut rows: Vec<&CustomerStats> = table.rows.iter().collect();
-    if let Some(want) = &args.grade {
-        let want_l = want.trim().to_lowercase();
-        let is = |n: &GradeName| n.en.to_lowercase() == want_l || n.ko.to_lowercase() == want_l;
-        let kind = if settings.vip_rules.iter().any(|r| is(&r.grade)) {
-            GradeKind::Vip
-        } else if settings.responder_rules.iter().any(|r| is(&r.grade)) {
-            GradeKind::Responder
-        } else {
-            let lang = crate::i18n::current().unwrap_or(crate::model::Lang::En);
-            let mut names: Vec<&str> = Vec::new();
-            for r in settings.vip_rules.iter().chain(&settings.responder_rules) {
-                let name = lang.pick(&r.grade.ko, &r.grade.en);
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-            let (want, grades) = (format!("{want:?}"), names.join(", "));
-            return Err(crate::msg!(lang, NoSuchGrade, want = want, grades = grades));
-        };
-        rows.retain(|r| is(&r.grade(kind).name));
-    }
-    match args.sort {
-        SortKey::Total => rows.sort_by(|a, b| b.total.cmp(&a.total).then(a.key.cmp(&b.key))),
-        SortKey::Orders => rows.sort_by(|a, b| {
-            b.orders
-                .cmp(&a.orders)
-                .then(b.total.cmp(&a.total))
-                .then(a.key.cmp(&b.key))
-        }),
-        SortKey::Recency => {
-            rows.sort_by_key(|r| (r.recency_days.is_none(), r.recency_days, &r.key));
-        }
-        SortKey::Name => rows.sort_by(|a, b| {
-            a.display_name()
-                .cmp(b.display_name())
-                .then(a.key.cmp(&b.key))
-        }),
-        SortKey::LastOrder => {
-            rows.sort_by_key(|r| (r.last_order.is_none(), Reverse(r.last_order), &r.key));
-        }
-    }
-    let matched = rows.len();
-    if let Some(n) = args.top {
-        rows.truncate(n);
-    }
-    Ok((rows, matched))
+    let sort = match args.sort {
+        SortKey::Total => CustomerSort::Total,
+        SortKey::Orders => CustomerSort::Orders,
+        SortKey::Recency => CustomerSort::Recency,
+        SortKey::Name => CustomerSort::Name,
+        SortKey::LastOrder => CustomerSort::LastOrder,
+    };
+    let lang = crate::i18n::current().unwrap_or(Lang::En);
+    select::select(table, args.grade.as_deref(), sort, args.top, settings, lang)
 }
