@@ -24,6 +24,7 @@
 //! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
 pub mod columns;
+pub mod config_table;
 pub mod contents;
 pub mod contents_carts;
 pub mod contents_edits;
