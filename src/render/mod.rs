@@ -21,8 +21,11 @@
 //! - [`eml`]: reminder e-mail drafts and the mail-merge CSV.
 //! - [`output`]: the rules every other file dangol writes follows (never an input, never over
 //!   a file dangol did not make, backed up, umask).
+//! - [`run_summary`], [`check_report`]: what `run` did and what `check` found, as terminal
+//!   text and JSON.
 //! - [`safe`]: sheet names, file names and e-mail header values made safe.
 
+pub mod check_report;
 pub mod columns;
 pub mod config_table;
 pub mod contents;
@@ -42,6 +45,7 @@ pub mod funnel;
 pub mod messages;
 pub mod output;
 pub mod pdf;
+pub mod run_summary;
 pub mod safe;
 pub mod sheets;
 pub mod table;
