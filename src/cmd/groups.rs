@@ -85,6 +85,12 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let Some(path) = &args.workbook else {
         return Err(said(Text::new(Msg::GroupsNeedWorkbook)));
     };
+    // `--csv` is never the workbook or another input, whatever --force says.
+    if let Some(csv) = &args.csv {
+        let inputs = output::inputs(path, g.config.as_deref(), &[]);
+        let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::refuse_input("--csv", csv, &inputs)?;
+    }
     let loaded = super::load(path, g)?;
     let as_of = super::as_of(g);
     let book = GroupBook::new(&loaded.data, &loaded.settings);

@@ -668,6 +668,13 @@ fn groups_csv_writes_the_promotion_mail_merge_list_and_keeps_an_owners_file() {
         .map(|e| std::fs::read(e.expect("entry").path()).expect("backup"))
         .collect();
     assert_eq!(kept, [b"my notes\n".to_vec()]);
+    // Never the workbook itself, even with --force.
+    let before = std::fs::read(&wb).expect("workbook");
+    let w = wb.to_str().expect("path");
+    let o = dangol(&["groups", w, "--as-of", "2025-03-15", "--csv", w, "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--csv"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&wb).expect("workbook"), before);
 }
 
 #[test]
