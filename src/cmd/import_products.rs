@@ -32,6 +32,9 @@ pub struct Args {
     /// Write the changes into the workbook (default: only list them).
     #[arg(long)]
     pub apply: bool,
+    /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
+    #[arg(long, value_name = "FILE", requires = "apply")]
+    pub out: Option<PathBuf>,
 }
 
 /// An error in the catalogue's words, shown in the workbook's language.
@@ -45,7 +48,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     // a save that lands after this point is caught before the rename, and the Stock sheet is
     // never written from an older read.
     let mut job = if args.apply {
-        Some(begin_apply(&args.workbook, g)?)
+        Some(begin_apply(&args.workbook, args.out.as_deref(), g)?)
     } else {
         None
     };
@@ -61,7 +64,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
         write(&job, &loaded, &plan, g)?;
         ImportOutcome::Wrote {
             sheet: &plan.sheet,
-            workbook: &args.workbook,
+            workbook: args.out.as_deref().unwrap_or(&args.workbook),
         }
     } else if plan.edits.is_empty() {
         ImportOutcome::NothingToChange
@@ -87,11 +90,15 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
 }
 
 /// The write job of `--apply`, begun before the workbook is read.
-fn begin_apply(input: &std::path::Path, g: &Global) -> anyhow::Result<WriteJob> {
+fn begin_apply(
+    input: &std::path::Path,
+    out: Option<&std::path::Path>,
+    g: &Global,
+) -> anyhow::Result<WriteJob> {
     super::require_editable(input, Msg::ApplyNeedsXlsx, None)?;
     // The workbook's own `backups` setting replaces the default once it has been read.
     let opts = WriteOptions::now(g.force, super::as_of(g), g.limits);
-    Ok(WriteJob::begin(input, None, opts)?)
+    Ok(WriteJob::begin(input, out, opts)?)
 }
 
 fn write(job: &WriteJob, loaded: &Loaded, plan: &Plan, g: &Global) -> anyhow::Result<()> {

@@ -1141,3 +1141,49 @@ fn import_products_apply_locks_before_it_reads() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(std::fs::read(&p).unwrap(), before);
 }
+
+/// `import-products --apply --out FILE` writes the imported workbook to FILE, names it in the
+/// report, and leaves the workbook as it was; `--out` without `--apply` is a usage error.
+#[test]
+fn import_products_out_writes_another_file_and_keeps_the_workbook() {
+    let dir = tmp();
+    let p = dir.path().join("shop.xlsx");
+    xlsx(
+        &p,
+        &[(
+            "Stock",
+            vec![
+                vec![S("SKU"), S("Name"), S("Stock")],
+                vec![S("A-1"), S("Mug"), N(3.0)],
+            ],
+        )],
+    );
+    let csv = dir.path().join("wc.csv");
+    std::fs::write(&csv, "ID,Type,SKU,Name,Stock\n1,simple,A-1,Mug,9\n").unwrap();
+    let copy = dir.path().join("imported.xlsx");
+    let before = std::fs::read(&p).unwrap();
+    let (w, c, o) = (
+        p.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        copy.to_str().unwrap(),
+    );
+    let out = dangol(&["import-products", w, c, "--apply", "--out", o]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "1 products: 0 new, 1 changed, 0 unchanged, 0 unusable rows\nwrote the Stock sheet 'Stock' of {o}\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read(&p).unwrap(),
+        before,
+        "the workbook is left as it was"
+    );
+    assert_eq!(
+        sheet_text(&copy, "Stock"),
+        [["SKU", "Name", "Stock"], ["A-1", "Mug", "9"]]
+    );
+    let out = dangol(&["import-products", w, c, "--out", o]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
