@@ -89,12 +89,7 @@ pub fn flow_day(
     if data.flows.is_empty() {
         return None;
     }
-    let opts = crate::analysis::flows::FlowOptions {
-        as_of,
-        at,
-        catch_up_days: s.flows_catch_up_days,
-        reminder_after_days: s.reminder_after_days,
-    };
+    let opts = crate::analysis::flows::FlowOptions::of(s, as_of, at);
     Some(crate::analysis::flows::flow_day(
         data,
         customers,

@@ -205,6 +205,18 @@ pub struct FlowOptions {
     pub reminder_after_days: u32,
 }
 
+impl FlowOptions {
+    /// The options of `as_of` at `at` with the shop's settings.
+    pub fn of(settings: &Settings, as_of: NaiveDate, at: NaiveTime) -> FlowOptions {
+        FlowOptions {
+            as_of,
+            at,
+            catch_up_days: settings.flows_catch_up_days,
+            reminder_after_days: settings.reminder_after_days,
+        }
+    }
+}
+
 /// Whether `at` is in the quiet hours, when no marketing message goes.
 pub fn quiet_hours(at: NaiveTime) -> bool {
     !(QUIET_UNTIL..QUIET_FROM).contains(&chrono::Timelike::hour(&at))
@@ -598,12 +610,7 @@ pub fn decide(data: &Dataset, settings: &Settings, as_of: NaiveDate, at: NaiveTi
             before_go_live: 0,
         };
     }
-    let opts = FlowOptions {
-        as_of,
-        at,
-        catch_up_days: settings.flows_catch_up_days,
-        reminder_after_days: settings.reminder_after_days,
-    };
+    let opts = FlowOptions::of(settings, as_of, at);
     flow_day(data, &table, &reminders, &data.flow_log, &opts)
 }
 

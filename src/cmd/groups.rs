@@ -8,7 +8,7 @@ use crate::analysis::group_sheets::{group_problems, member_edits, members_sheet}
 use crate::analysis::groups::{AddVerdict, GroupBook, add_verdicts, summaries};
 use crate::cli::{Format, Global};
 use crate::exit::Exit;
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Msg, Text, said};
 use crate::ingest::email_list::{parse_list, read_list};
 use crate::ingest::extent::sheet_extent;
 use crate::model::{Problem, Severity};
@@ -70,11 +70,6 @@ pub struct AddArgs {
     /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
     #[arg(long, value_name = "FILE", requires = "apply")]
     pub out: Option<PathBuf>,
-}
-
-/// An error in the catalogue's words, shown in the workbook's language.
-fn said(text: Text) -> anyhow::Error {
-    anyhow::Error::new(crate::i18n::Said(text))
 }
 
 /// Run the command.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use crate::analysis::stock_import::{self, Plan};
 use crate::cli::Global;
 use crate::exit::Exit;
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Msg, said};
 use crate::ingest::Loaded;
 use crate::ingest::extent::sheet_extent;
 use crate::ingest::woocommerce::{read_export, read_text};
@@ -35,11 +35,6 @@ pub struct Args {
     /// With --apply: write the updated workbook here instead of replacing WORKBOOK.
     #[arg(long, value_name = "FILE", requires = "apply")]
     pub out: Option<PathBuf>,
-}
-
-/// An error in the catalogue's words, shown in the workbook's language.
-fn said(text: Text) -> anyhow::Error {
-    anyhow::Error::new(crate::i18n::Said(text))
 }
 
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {

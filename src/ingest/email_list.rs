@@ -3,7 +3,7 @@
 
 use std::io::Read as _;
 
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Msg, Text, said};
 
 /// The e-mails of a list: split on commas, semicolons and new lines, trimmed, lower-cased.
 pub fn parse_list(text: &str) -> Vec<String> {
@@ -31,11 +31,6 @@ pub fn read_list(src: &str) -> anyhow::Result<String> {
     } else {
         std::fs::read_to_string(src).map_err(failed)
     }
-}
-
-/// An error in the catalogue's words, shown in the workbook's language.
-fn said(text: Text) -> anyhow::Error {
-    anyhow::Error::new(crate::i18n::Said(text))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Msg, Text, said};
 use crate::model::values::{header_key, parse_money};
 
 /// One usable product of the export.
@@ -198,11 +198,6 @@ pub fn read_export(text: &str, path: &str) -> anyhow::Result<Export> {
         });
     }
     Ok(out)
-}
-
-/// An error in the catalogue's words, shown in the workbook's language.
-fn said(text: Text) -> anyhow::Error {
-    anyhow::Error::new(crate::i18n::Said(text))
 }
 
 #[cfg(test)]

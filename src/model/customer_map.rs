@@ -22,7 +22,7 @@ pub struct CustomerMap {
     map: IndexMap<String, CustomerLedger, FxBuildHasher>,
     /// Positions in `map` in key order; made on the first listing after a change.
     sorted: OnceLock<Vec<u32>>,
-    /// Where the last [`CustomerMap::slot`] found its customer.
+    /// Where the last [`CustomerMap::get_mut`] or [`CustomerMap::slot`] found its customer.
     last: usize,
 }
 
