@@ -443,7 +443,7 @@ fn add_sales(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Wi
     }
     s.name = c.display_name().map(str::to_string);
     s.email.clone_from(&c.email);
-    s.phones.clone_from(&c.phones);
+    s.phones = c.phones.iter().map(ToString::to_string).collect();
 }
 
 /// What the Customers sheet says of a customer (its name and e-mail only when the sales

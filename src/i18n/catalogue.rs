@@ -447,11 +447,11 @@ catalogue! {
     // --- writing a workbook ------------------------------------------------------------------
     WriteLocked {
         ko: "{workbook:은} 다른 dangol 실행이 쓰고 있습니다 (잠금 파일 {lock}). 통합문서는 바뀌지 않았습니다. 그 실행이 끝난 뒤 다시 하세요",
-        en: "{workbook} is being written by another dangol run (lock file {lock}); try again when it has finished",
+        en: "{workbook} is being written by another dangol run (lock file {lock}); the workbook was not changed. Try again when it has finished",
     },
     WriteOpenElsewhere {
         ko: "{workbook:이} Excel이나 LibreOffice에서 열려 있습니다 (소유자 파일 {owner}). 통합문서는 바뀌지 않았습니다. 파일을 닫고 다시 실행하거나 --force를 쓰세요",
-        en: "{workbook} is open in Excel or LibreOffice (owner file {owner}); close it and run again, or use --force",
+        en: "{workbook} is open in Excel or LibreOffice (owner file {owner}); the workbook was not changed. Close it and run again, or use --force",
     },
     WriteChanged {
         ko: "dangol이 작업하는 동안 다른 사람이 {workbook:을} 바꿨습니다 (Excel에서 저장?). dangol은 파일을 바꾸지 않았으므로 그 변경은 그대로 있습니다. 다시 실행하면 갱신됩니다",
@@ -459,7 +459,7 @@ catalogue! {
     },
     WriteSheetClash {
         ko: "통합문서에 dangol이 만들지 않은 \"{sheet}\" 시트가 이미 있습니다. dangol이 자기 \"{sheet}\" 시트를 더할 수 있도록 그 시트의 이름을 바꾸세요. 통합문서는 바뀌지 않았습니다",
-        en: "the workbook already has a sheet named \"{sheet}\" that dangol did not create; rename that sheet so dangol can add its own \"{sheet}\" sheet",
+        en: "the workbook already has a sheet named \"{sheet}\" that dangol did not create; rename that sheet so dangol can add its own \"{sheet}\" sheet. The workbook was not changed",
     },
     WriteNoFolder {
         ko: "dangol이 {folder}에 파일을 만들 수 없습니다 (잠금 파일과 새 통합문서는 통합문서 옆에 만들어집니다): {why}",
@@ -905,7 +905,7 @@ catalogue! {
     /// The counts of an import.
     ImportCounts {
         ko: "상품 {products}개: 새 상품 {added}개, 바뀐 상품 {updated}개, 그대로 {unchanged}개, 쓸 수 없는 행 {unusable}개",
-        en: "{products} products: {added} new, {updated} changed, {unchanged} unchanged, {unusable} unusable rows",
+        en: "products: {products} ({added} new, {updated} changed, {unchanged} unchanged); unusable rows: {unusable}",
     },
     /// `--apply`: the Stock sheet was written.
     ImportWrote {

@@ -10,6 +10,7 @@ use super::cells::{self, DateHint};
 use super::headers::Mapping;
 use super::source::Cell;
 use crate::model::fast;
+use crate::model::ledger::ADD_ROWS;
 use crate::model::values::{self, DateOrder};
 use crate::model::{
     CellRef, Currency, CustomerRow, Flag, PipelineRow, Problem, QuoteRow, SaleKind, SaleRow,
@@ -60,12 +61,15 @@ pub struct SheetRows<'s> {
     /// Sales after this day are not read; after `typo_after` too they are warnings.
     as_of: Option<chrono::NaiveDate>,
     typo_after: Option<chrono::NaiveDate>,
-    /// The sales row of the previous line, whose buffers the next line reuses.
-    scratch: Option<SaleRow>,
+    /// Sales rows read and not yet added to the ledger (up to `ADD_ROWS`, with their order
+    /// keys' fingerprints): the ledger takes them a few at a time (`add_queued`).
+    queued: Vec<(SaleRow, u64)>,
+    /// Sales rows added, whose buffers the next lines reuse.
+    free_rows: Vec<SaleRow>,
     /// The phone cell's text on the line before and the form it gave.
     phone_memo: (String, Option<String>),
     /// Buffers kept while a field of the reused row is blank.
-    spare: [String; 5],
+    spare: [String; 6],
     /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
     row_key: String,
     /// For a later part of a sheet read on its own (see [`SheetRows::take_part`]): the field
@@ -257,7 +261,8 @@ impl<'s> SheetRows<'s> {
             cols,
             as_of: None,
             typo_after: None,
-            scratch: None,
+            queued: Vec::with_capacity(ADD_ROWS),
+            free_rows: Vec::new(),
             phone_memo: Default::default(),
             spare: Default::default(),
             row_key: String::new(),
@@ -352,7 +357,8 @@ impl<'s> SheetRows<'s> {
         self.process(row, cells, out);
     }
 
-    /// Reads the rows buffered while deciding what the date columns hold.
+    /// Reads the rows buffered while deciding what the date columns hold, and adds the sales
+    /// rows still queued to the ledger: after this the ledger holds every row read.
     pub fn flush(&mut self, out: &mut Dataset) {
         if !self.decided {
             self.decide();
@@ -361,6 +367,7 @@ impl<'s> SheetRows<'s> {
                 self.process(*r, c, out);
             }
         }
+        self.add_queued(out);
     }
 
     /// Flush what is buffered and add the sheet-level notes.
@@ -786,7 +793,7 @@ impl<'s> SheetRows<'s> {
         out: &mut Dataset,
     ) {
         let cols = self.cols;
-        let mut sale = self.scratch.take().unwrap_or_else(|| SaleRow {
+        let mut sale = self.free_rows.pop().unwrap_or_else(|| SaleRow {
             cell: CellRef::new(self.sheet.clone(), row, 0),
             at,
             customer: None,
@@ -801,7 +808,9 @@ impl<'s> SheetRows<'s> {
         });
         sale.cell.row = row;
         sale.at = at;
-        self.identity_into(cells, &mut sale, out);
+        self.identity_into(cells, &mut sale);
+        // The phone as written; its form is settled when the row is added (`phone_form_of`).
+        fill(&mut sale.phone, &mut self.spare[5], cells, cols.phone);
         let spare = &mut self.spare;
         fill(&mut sale.order_id, &mut spare[0], cells, cols.order_id);
         let status = if cols.status.is_some() {
@@ -847,7 +856,7 @@ impl<'s> SheetRows<'s> {
             let _ = write!(self.row_key, "#{}!{}", self.sheet, row + 1);
             &self.row_key
         };
-        out.sales.add(&sale, key);
+        let order_key = crate::model::ledger::fingerprint(key);
         if out.groups.collect_lines {
             let product = text_at(cells, self.map.col("product"));
             super::groups::collect_line(
@@ -866,14 +875,31 @@ impl<'s> SheetRows<'s> {
         if prefixed {
             out.sales.prefixed_return_rows += 1;
         }
-        self.scratch = Some(sale);
+        self.queued.push((sale, order_key));
+        if self.queued.len() == ADD_ROWS {
+            self.add_queued(out);
+        }
     }
 
-    /// [`SheetRows::identity`] for a sales row, written into the reused row: the name, e-mail,
-    /// phone and identity key of the customer.
-    fn identity_into(&mut self, cells: &[Cell<'_>], sale: &mut SaleRow, out: &mut Dataset) {
+    /// Adds the queued sales rows to the ledger (`SalesLedger::find_rows`, each phone's form,
+    /// `SalesLedger::add_found`); their buffers are reused for the next rows.
+    fn add_queued(&mut self, out: &mut Dataset) {
+        let at = out.sales.find_rows(&self.queued);
+        for (i, a) in at.iter().enumerate().take(self.queued.len()) {
+            let mut phone = std::mem::take(&mut self.queued[i].0.phone);
+            self.phone_form_of(&mut phone, *a, out);
+            self.queued[i].0.phone = phone;
+        }
+        out.sales.add_found(&self.queued, &at);
+        self.free_rows
+            .extend(self.queued.drain(..).map(|(row, _)| row));
+    }
+
+    /// [`SheetRows::identity`] for a sales row, written into the reused row: the name, e-mail
+    /// and identity key of the customer (the phone comes later, see `phone_into`).
+    fn identity_into(&mut self, cells: &[Cell<'_>], sale: &mut SaleRow) {
         let cols = self.cols;
-        let [_, _, name_spare, email_spare, key_spare] = &mut self.spare;
+        let [_, _, name_spare, email_spare, key_spare, _] = &mut self.spare;
         fill(&mut sale.name, name_spare, cells, cols.customer);
         if let Some(n) = &sale.name
             && let std::borrow::Cow::Owned(composed) = values::nfc(n)
@@ -920,42 +946,54 @@ impl<'s> SheetRows<'s> {
                 *e = e.trim().to_lowercase();
             }
         }
-        sale.phone = match cols.phone.and_then(|c| cells.get(c as usize)) {
-            // The same text as the line before (the next line of one order): the same form,
-            // written into the reused buffer, without the digits and the lookup again.
-            Some(Cell::Text(t)) if !self.phone_memo.0.is_empty() && self.phone_memo.0 == **t => {
-                self.phone_memo.1.as_ref().map(|form| {
-                    let mut p = sale.phone.take().unwrap_or_default();
-                    p.clone_from(form);
-                    p
-                })
-            }
-            Some(c) => {
-                let form = cells::text(c).and_then(|p| {
-                    let digits = values::phone_digits(&p)?;
-                    // A number this customer was already seen with: its form is the one
-                    // `phone_form` gave then (the workbook's first), found in the customer's
-                    // own short list instead of the workbook-wide table.
-                    let known = sale
-                        .customer
-                        .as_deref()
-                        .and_then(|k| out.sales.customers.get_mut(k))
-                        .and_then(|c| c.phones.iter().find(|f| same_digits(f, &digits)))
-                        .cloned();
-                    Some(known.unwrap_or_else(|| out.phone_form(digits, p)))
-                });
-                match c {
-                    Cell::Text(t) => {
-                        self.phone_memo.0.clear();
-                        self.phone_memo.0.push_str(t);
-                        self.phone_memo.1.clone_from(&form);
-                    }
-                    _ => self.phone_memo.0.clear(),
-                }
-                form
-            }
-            None => None,
+    }
+
+    /// A sales row's phone, as written, turned into the form the workbook first wrote the
+    /// number in (see `Dataset::phone_form`; `None` when it holds no phone number), for the
+    /// customer at `at` in the ledger (found by `SalesLedger::find_rows`).
+    fn phone_form_of(&mut self, phone: &mut Option<String>, at: Option<usize>, out: &mut Dataset) {
+        let Some(written) = phone.as_deref() else {
+            return;
         };
+        let memo = &mut self.phone_memo;
+        // The same text as the line before (the next line of one order): the same form,
+        // written into the reused buffer, without the digits and the lookup again.
+        if !memo.0.is_empty() && memo.0 == written {
+            match &memo.1 {
+                Some(form) => {
+                    if let Some(p) = phone.as_mut() {
+                        p.clone_from(form);
+                    }
+                }
+                None => *phone = None,
+            }
+            return;
+        }
+        memo.0.clear();
+        memo.0.push_str(written);
+        let Some(digits) = values::phone_digits(written) else {
+            memo.1 = None;
+            *phone = None;
+            return;
+        };
+        // A number this customer was already seen with: its form is the one `phone_form` gave
+        // then (the workbook's first), found in the customer's own short list (already
+        // fetched) instead of the workbook-wide table.
+        let known = at
+            .map(|i| out.sales.customers.at_mut(i))
+            .and_then(|c| c.phones.iter().find(|f| same_digits(f, &digits)));
+        let p = phone.get_or_insert_default();
+        match known {
+            Some(form) => {
+                p.clear();
+                p.push_str(form);
+            }
+            None => *p = out.phone_form(digits, memo.0.clone()),
+        }
+        match &mut memo.1 {
+            Some(m) => m.clone_from(p),
+            m @ None => *m = Some(p.clone()),
+        }
     }
 
     fn flag_of(

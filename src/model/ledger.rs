@@ -5,7 +5,9 @@
 //! exactly, at more cost, when a value does not fit the compact form).
 
 use chrono::NaiveDateTime;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use super::{CellRef, CustomerMap, SaleKind, SaleRow};
 
@@ -354,7 +356,7 @@ impl Orders {
     /// `order` under `fp` when there is none yet (`true`), else the one there replaced by it
     /// (`replace`) or merged with it.
     fn upsert(&mut self, fp: u64, order: OrderAgg, replace: bool) -> bool {
-        let i = match self.slots.binary_search_by_key(&fp, Slot::fp) {
+        let i = match search(&self.slots, fp) {
             Ok(i) => {
                 Self::update_slot(&mut self.more, &mut self.slots[i], &order, replace);
                 return false;
@@ -397,6 +399,22 @@ impl Orders {
         }
     }
 
+    /// Starts fetching the slots a new order is compared with first (the newest-sorted end of
+    /// a small set; see [`search`]) into the processor's cache.
+    pub fn prefetch(&self) {
+        let n = self.slots.len();
+        if n <= SCAN_ORDERS {
+            // Four slots to a cache line: the last three lines.
+            for back in [1, 5, 9] {
+                if let Some(s) = n.checked_sub(back).and_then(|i| self.slots.get(i)) {
+                    super::customer_map::prefetch(s);
+                }
+            }
+        } else if let Some(s) = self.slots.get(n / 2) {
+            super::customer_map::prefetch(s);
+        }
+    }
+
     fn shrink_to_fit(&mut self) {
         self.slots.shrink_to_fit();
         if let Some(m) = &mut self.more {
@@ -418,6 +436,24 @@ impl Orders {
         } else {
             self.merge(&other);
         }
+    }
+}
+
+/// Up to this many orders a set is searched from its end, one slot after another, instead of
+/// by halves: a new order goes in where the search stops, so the slots it reads are the ones
+/// the insertion moves anyway, read in a row (which the processor fetches ahead), where a
+/// binary search waits for one uncached slot after another.
+const SCAN_ORDERS: usize = 64;
+
+/// Where `fp` is in the sorted `slots` (`Ok`), or where it would go (`Err`).
+fn search(slots: &[Slot], fp: u64) -> Result<usize, usize> {
+    if slots.len() > SCAN_ORDERS {
+        return slots.binary_search_by_key(&fp, Slot::fp);
+    }
+    match slots.iter().rposition(|s| s.fp() <= fp) {
+        Some(i) if slots[i].fp() == fp => Ok(i),
+        Some(i) => Err(i + 1),
+        None => Err(0),
     }
 }
 
@@ -448,15 +484,20 @@ pub struct ReturnAgg {
     pub amount: Decimal,
 }
 
-/// A few texts with a value each (a customer's spellings of the name, channels), as a vector
-/// sorted by the text: most customers have one of each, and a B-tree's smallest node is some
-/// 400 bytes.
+/// A short text kept in place: up to 24 bytes (a name, a phone, a channel) without a pointer
+/// to another allocation, longer ones on the heap.
+pub type Text = CompactString;
+
+/// A few texts with a value each (a customer's spellings of the name, channels), sorted by the
+/// text, the first one kept in place: most customers have one of each, so finding a row's name
+/// or channel reads the customer's own entry and nothing else (with 80,000 customers, each
+/// pointer followed to a name was a miss of the processor's cache).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TextMap<V>(Vec<(String, V)>);
+pub struct TextMap<V>(SmallVec<[(Text, V); 1]>);
 
 impl<V> Default for TextMap<V> {
     fn default() -> Self {
-        TextMap(Vec::new())
+        TextMap(SmallVec::new())
     }
 }
 
@@ -469,27 +510,31 @@ impl<V> TextMap<V> {
         self.0.is_empty()
     }
 
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|e| e.0.as_str().cmp(key))
+    }
+
     pub fn get(&self, key: &str) -> Option<&V> {
-        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        let i = self.find(key).ok()?;
         Some(&self.0[i].1)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        let i = self.0.binary_search_by(|e| e.0.as_str().cmp(key)).ok()?;
+        let i = self.find(key).ok()?;
         Some(&mut self.0[i].1)
     }
 
     /// The value of `key`, made by `make` (and the key copied) when there is none yet.
     pub fn slot(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
-        let i = match self.0.binary_search_by(|e| e.0.as_str().cmp(key)) {
+        let i = match self.find(key) {
             Ok(i) => i,
             Err(i) => {
                 if self.0.len() == self.0.capacity() {
-                    // Room for one more (half as many again past two): most customers have
-                    // one name and one channel, and a vector's first growth is to four.
+                    // Half as many again (at least one): a customer's second name or channel
+                    // should not make room for four.
                     self.0.reserve_exact((self.0.len() / 2).max(1));
                 }
-                self.0.insert(i, (key.to_string(), make()));
+                self.0.insert(i, (Text::from(key), make()));
                 i
             }
         };
@@ -497,18 +542,21 @@ impl<V> TextMap<V> {
     }
 
     /// The texts and their values, in text order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> + '_ {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> + '_ {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl<V> IntoIterator for TextMap<V> {
-    type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+    type Item = (Text, V);
+    type IntoIter = smallvec::IntoIter<[(Text, V); 1]>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
+
+/// A customer's phones, as written, in text order; the first kept in place (see [`TextMap`]).
+pub type Phones = SmallVec<[Text; 1]>;
 
 /// Where a spelling of a name was first read: a row (0-based) of the sheet at `sheet` in
 /// [`SalesLedger::sheets`] (its column is the sheet's customer column). Eight bytes, so a
@@ -554,7 +602,7 @@ pub struct CustomerLedger {
     pub names: TextMap<(u32, NaiveDateTime, FirstCell)>,
     pub email: Option<String>,
     /// Phones seen, as written (one form per number, see `Dataset::phone_form`).
-    pub phones: Vec<String>,
+    pub phones: Phones,
     /// Channels seen with their order counts.
     pub channels: TextMap<u32>,
     /// Orders by the fingerprint of their key.
@@ -568,7 +616,7 @@ impl CustomerLedger {
         self.names
             .iter()
             .max_by(|a, b| a.1.0.cmp(&b.1.0).then(a.1.1.cmp(&b.1.1)).then(b.0.cmp(a.0)))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| n)
     }
 
     /// Add one row of this customer (an order line or a return; never a void).
@@ -584,10 +632,9 @@ impl CustomerLedger {
             self.email.clone_from(&row.email);
         }
         if let Some(p) = &row.phone
-            && !self.phones.contains(p)
+            && let Err(i) = self.phones.binary_search_by(|q| q.as_str().cmp(p))
         {
-            self.phones.push(p.clone());
-            self.phones.sort();
+            self.phones.insert(i, Text::from(p.as_str()));
         }
         if row.kind == SaleKind::Return {
             self.returns.push(ReturnAgg {
@@ -667,6 +714,10 @@ impl CustomerLedger {
     }
 }
 
+/// The rows [`SalesLedger::find_rows`] finds customers for at once: enough for the waits to
+/// overlap, few enough that their entries stay in the cache until they are used.
+pub const ADD_ROWS: usize = 16;
+
 /// Shop-wide sales: per-customer ledgers plus what has no customer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SalesLedger {
@@ -702,6 +753,42 @@ impl SalesLedger {
 
     /// [`SalesLedger::add`] with the order key's [`fingerprint`] already worked out.
     pub fn add_fingerprint(&mut self, row: &SaleRow, order_key: u64) {
+        self.add_to(row, order_key, None);
+    }
+
+    /// Finds the customers of up to [`ADD_ROWS`] rows (their positions in
+    /// [`SalesLedger::customers`], `None` for a row without one or a customer not seen yet) and
+    /// starts fetching their entries and newest orders into the processor's cache, all rows
+    /// first: with tens of thousands of customers the waits for memory then overlap instead of
+    /// coming one per row (see `model::customer_map`). [`SalesLedger::add_found`] adds them.
+    pub fn find_rows(&mut self, rows: &[(SaleRow, u64)]) -> [Option<usize>; ADD_ROWS] {
+        let mut at = [None; ADD_ROWS];
+        for (a, (row, _)) in at.iter_mut().zip(rows) {
+            *a = row
+                .customer
+                .as_deref()
+                .and_then(|k| self.customers.locate(k));
+            if let Some(i) = *a {
+                self.customers.prefetch_at(i);
+            }
+        }
+        for i in at.iter().flatten() {
+            self.customers.prefetch_orders_at(*i);
+        }
+        at
+    }
+
+    /// Adds the rows [`SalesLedger::find_rows`] found customers for (each with its order key's
+    /// [`fingerprint`]), as [`SalesLedger::add_fingerprint`] one after another would.
+    pub fn add_found(&mut self, rows: &[(SaleRow, u64)], at: &[Option<usize>; ADD_ROWS]) {
+        for (i, (row, fp)) in rows.iter().enumerate() {
+            self.add_to(row, *fp, at.get(i).copied().flatten());
+        }
+    }
+
+    /// A row added to the customer at `at` in [`SalesLedger::customers`] (found by the row's
+    /// key when `None`).
+    fn add_to(&mut self, row: &SaleRow, order_key: u64, at: Option<usize>) {
         match row.kind {
             SaleKind::Void => {
                 self.void_rows += 1;
@@ -722,9 +809,11 @@ impl SalesLedger {
             }
             return;
         };
-        self.customers
-            .slot(key)
-            .add(row, order_key, &mut self.sheets);
+        let customer = match at {
+            Some(i) => self.customers.at_mut(i),
+            None => self.customers.slot(key),
+        };
+        customer.add(row, order_key, &mut self.sheets);
     }
 
     /// Merge a ledger built from another part of the data.
@@ -921,7 +1010,14 @@ mod tests {
 
     #[test]
     fn an_order_set_adds_lines_and_merges_the_same_past_its_vector() {
-        for n in [3usize, FEW_ORDERS, FEW_ORDERS + 1, 3 * FEW_ORDERS] {
+        for n in [
+            3usize,
+            SCAN_ORDERS,
+            SCAN_ORDERS + 1,
+            FEW_ORDERS,
+            FEW_ORDERS + 1,
+            3 * FEW_ORDERS,
+        ] {
             let mut whole = Orders::default();
             let (mut a, mut b) = (Orders::default(), Orders::default());
             for i in 0..2 * n {
@@ -946,6 +1042,90 @@ mod tests {
                 fps.windows(2).all(|w| w[0] < w[1]),
                 "not in fingerprint order"
             );
+        }
+    }
+
+    #[test]
+    fn one_name_phone_and_channel_are_kept_in_the_customers_entry() {
+        let mut l = SalesLedger::default();
+        let mut row = named("Sales", 1, "kim@example.com", "김민지");
+        row.phone = Some("010-1234-5678".into());
+        row.channel = Some("스마트스토어".into());
+        l.add(&row, "A-1");
+        l.add(&row, "A-2");
+        let c = &l.customers["kim@example.com"];
+        // Nothing of them on the heap: a row's name, phone and channel are compared with the
+        // customer's without leaving the entry.
+        assert!(!c.names.0.spilled() && !c.names.0[0].0.is_heap_allocated());
+        assert!(!c.phones.spilled() && !c.phones[0].is_heap_allocated());
+        assert!(!c.channels.0.spilled() && !c.channels.0[0].0.is_heap_allocated());
+        assert_eq!(
+            c.names.iter().collect::<Vec<_>>(),
+            [("김민지", &(2, at(2), FirstCell { sheet: 0, row: 1 }))]
+        );
+        assert_eq!(c.channels.get("스마트스토어"), Some(&2));
+        // A second phone and a longer name: in order, the long one on the heap.
+        row.phone = Some("010-0000-1111".into());
+        row.name = Some("김민지 (본점 단골, 2층 사무실 배송)".into());
+        l.add(&row, "A-3");
+        let c = &l.customers["kim@example.com"];
+        assert_eq!(c.phones.as_slice(), ["010-0000-1111", "010-1234-5678"]);
+        assert_eq!(c.names.len(), 2);
+        assert_eq!(c.display_name(), Some("김민지"));
+    }
+
+    proptest::proptest! {
+        /// Rows added a few at a time (the reader's way: their customers found and fetched
+        /// first, `find_rows` then `add_found`) give the ledger that adding them one by one
+        /// gives — new customers within one batch, rows without a customer, returns and voids
+        /// included, and a batch longer than `ADD_ROWS`.
+        #[test]
+        fn rows_added_a_few_at_a_time_give_the_same_ledger(
+            rows in proptest::collection::vec(
+                (
+                    proptest::option::weighted(0.9, 0u8..40),
+                    0u8..3,
+                    0u8..6,
+                    proptest::option::of(0u8..3),
+                    proptest::option::of(0u8..2),
+                    -3i64..50,
+                    0u32..20,
+                ),
+                0..200,
+            ),
+            batch in 1usize..40,
+        ) {
+            let rows: Vec<(SaleRow, u64)> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, (who, kind, spelling, phone, channel, amount, order))| {
+                    let row = SaleRow {
+                        cell: CellRef::new("Sales", i as u32 + 1, 0),
+                        at: at(1 + (i % 28) as u32),
+                        customer: who.map(|w| format!("customer{w}@example.com")),
+                        name: who.map(|w| format!("Name{w}{}", "x".repeat(usize::from(spelling)))),
+                        email: who.map(|w| format!("customer{w}@example.com")),
+                        phone: phone.map(|p| format!("010-0000-000{p}")),
+                        order_id: None,
+                        product: None,
+                        amount: Decimal::from(amount),
+                        kind: [SaleKind::Order, SaleKind::Return, SaleKind::Void][usize::from(kind)],
+                        channel: channel.map(|c| ["매장", "자사몰"][usize::from(c)].to_string()),
+                    };
+                    (row, fingerprint(&format!("ORD-{order}")))
+                })
+                .collect();
+            let mut one_by_one = SalesLedger::default();
+            for (row, fp) in &rows {
+                one_by_one.add_fingerprint(row, *fp);
+            }
+            let mut batched = SalesLedger::default();
+            for part in rows.chunks(batch) {
+                let at = batched.find_rows(part);
+                batched.add_found(part, &at);
+            }
+            proptest::prop_assert_eq!(&batched, &one_by_one);
+            proptest::prop_assert_eq!(batched.customers.len(), one_by_one.customers.len());
         }
     }
 

@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(
             import_report(&r, Lang::En),
             "woo.csv line 5: TS-X: Stock \"ten\" is not a number; skipped\n\
-             1,250 products: 1 new, 1 changed, 1,248 unchanged, 1 unusable rows\n\
+             products: 1,250 (1 new, 1 changed, 1,248 unchanged); unusable rows: 1\n\
              nothing written: run again with --apply to write these changes\n"
         );
         assert_eq!(
@@ -207,7 +207,7 @@ mod tests {
         );
         assert!(import_report(&r, Lang::Ko).ends_with("shop.xlsx의 재고 시트 '재고'에 썼습니다\n"));
         r.outcome = ImportOutcome::NothingToChange;
-        assert!(import_report(&r, Lang::En).ends_with("unusable rows\nnothing to change\n"));
+        assert!(import_report(&r, Lang::En).ends_with("; unusable rows: 1\nnothing to change\n"));
         assert!(import_report(&r, Lang::Ko).ends_with("행 1개\n바꿀 것이 없습니다\n"));
     }
 

@@ -898,7 +898,7 @@ fn import_products_reads_a_woocommerce_export_with_variations_and_reports_bad_li
     assert_eq!(
         stdout(&out),
         format!(
-            "{bad}4 products: 3 new, 1 changed, 0 unchanged, 4 unusable rows\nnothing written: run again with --apply to write these changes\n"
+            "{bad}products: 4 (3 new, 1 changed, 0 unchanged); unusable rows: 4\nnothing written: run again with --apply to write these changes\n"
         )
     );
     assert!(std::fs::read(&p).unwrap() == before);
@@ -908,7 +908,7 @@ fn import_products_reads_a_woocommerce_export_with_variations_and_reports_bad_li
     assert_eq!(
         stdout(&out),
         format!(
-            "{bad}4 products: 3 new, 1 changed, 0 unchanged, 4 unusable rows\nwrote the Stock sheet 'Stock' of {w}\n"
+            "{bad}products: 4 (3 new, 1 changed, 0 unchanged); unusable rows: 4\nwrote the Stock sheet 'Stock' of {w}\n"
         )
     );
     let e = "";
@@ -940,7 +940,7 @@ fn import_products_reads_a_woocommerce_export_with_variations_and_reports_bad_li
     assert_eq!(
         stdout(&out),
         format!(
-            "{bad}4 products: 0 new, 0 changed, 4 unchanged, 4 unusable rows\nnothing to change\n"
+            "{bad}products: 4 (0 new, 0 changed, 4 unchanged); unusable rows: 4\nnothing to change\n"
         )
     );
     assert!(std::fs::read(&p).unwrap() == written);
@@ -1130,7 +1130,7 @@ fn import_products_apply_locks_before_it_reads() {
     assert_eq!(
         stderr(&out),
         format!(
-            "dangol: error: {w} is being written by another dangol run (lock file {}); try again when it has finished\n",
+            "dangol: error: {w} is being written by another dangol run (lock file {}); the workbook was not changed. Try again when it has finished\n",
             lock.path().display()
         )
     );
@@ -1172,7 +1172,7 @@ fn import_products_out_writes_another_file_and_keeps_the_workbook() {
     assert_eq!(
         stdout(&out),
         format!(
-            "1 products: 0 new, 1 changed, 0 unchanged, 0 unusable rows\nwrote the Stock sheet 'Stock' of {o}\n"
+            "products: 1 (0 new, 1 changed, 0 unchanged); unusable rows: 0\nwrote the Stock sheet 'Stock' of {o}\n"
         )
     );
     assert_eq!(

@@ -323,7 +323,7 @@ fn a_user_sheet_with_a_generated_name_is_never_replaced() {
     );
     assert_eq!(
         err.to_string(),
-        "the workbook already has a sheet named \"Notes\" that dangol did not create; rename that sheet so dangol can add its own \"Notes\" sheet"
+        "the workbook already has a sheet named \"Notes\" that dangol did not create; rename that sheet so dangol can add its own \"Notes\" sheet. The workbook was not changed"
     );
 }
 
