@@ -23,8 +23,6 @@
 
 use std::sync::OnceLock;
 
-use hashbrown::HashTable;
-
 use super::CustomerLedger;
 
 /// One customer: the key and the ledger, with the low half of the key's fingerprint (the
@@ -46,8 +44,78 @@ struct Probe {
 }
 
 impl Probe {
+    /// An empty slot's position.
+    const NONE: u32 = u32::MAX;
+    const EMPTY: Probe = Probe {
+        check: 0,
+        top: 0,
+        at: Probe::NONE,
+    };
+
     fn is(&self, fp: (u64, u64)) -> bool {
         self.check == fp.1 && self.top == (fp.0 >> 32) as u32
+    }
+}
+
+/// The probe table: open addressing with linear probing, a power of two slots at most three
+/// quarters full, a key's first slot picked by the low bits of its fingerprint. (A table of its
+/// own rather than a library's so that the reader can ask for a key's slot before it looks:
+/// [`Probes::prefetch`].)
+#[derive(Debug, Clone, Default)]
+struct Probes {
+    slots: Vec<Probe>,
+}
+
+impl Probes {
+    fn home(&self, hash: u64) -> usize {
+        (hash as usize) & (self.slots.len() - 1)
+    }
+
+    fn find(&self, fp: (u64, u64)) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut i = self.home(fp.0);
+        loop {
+            let p = &self.slots[i];
+            if p.at == Probe::NONE {
+                return None;
+            }
+            if p.is(fp) {
+                return Some(p.at as usize);
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    /// Starts fetching the first slot of `hash` into the processor's cache.
+    fn prefetch(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            prefetch(&self.slots[self.home(hash)]);
+        }
+    }
+
+    /// Puts a probe not in the table yet into its first free slot (room made beforehand).
+    fn put(&mut self, hash: u64, probe: Probe) {
+        let mut i = self.home(hash);
+        while self.slots[i].at != Probe::NONE {
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+        self.slots[i] = probe;
+    }
+
+    /// Room for `len` customers (rebuilt, at least 16 slots, when the table is too small or
+    /// more than four times too big); `entries` give each probe's hash.
+    fn fit(&mut self, len: usize, entries: &[Entry]) {
+        let want = (len * 4 / 3 + 1).next_power_of_two().max(16);
+        let have = self.slots.len();
+        if have >= want && have <= want * 4 {
+            return;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![Probe::EMPTY; want]);
+        for p in old.into_iter().filter(|p| p.at != Probe::NONE) {
+            self.put(entries[p.at as usize].hash, p);
+        }
     }
 }
 
@@ -56,7 +124,7 @@ impl Probe {
 pub struct CustomerMap {
     /// In the order first seen.
     entries: Vec<Entry>,
-    table: HashTable<Probe>,
+    table: Probes,
     /// Positions in `entries` in key order; made on the first listing after a change.
     sorted: OnceLock<Vec<u32>>,
     /// The fingerprint and position of the customer the last lookup found: the rest of a row
@@ -121,7 +189,7 @@ impl CustomerMap {
 
     /// The position of the customer with this fingerprint (`key` only checked in test builds).
     fn find(&self, fp: (u64, u64), key: &str) -> Option<usize> {
-        let at = self.table.find(fp.0, |p| p.is(fp))?.at as usize;
+        let at = self.table.find(fp)?;
         debug_assert_eq!(self.entries[at].key, key, "two keys with one fingerprint");
         Some(at)
     }
@@ -129,7 +197,11 @@ impl CustomerMap {
     /// The position of `key`'s customer (for [`CustomerMap::at_mut`]), remembered for the next
     /// lookup.
     pub fn locate(&mut self, key: &str) -> Option<usize> {
-        let fp = key_fingerprint(key);
+        self.locate_by(key_fingerprint(key), key)
+    }
+
+    /// [`CustomerMap::locate`] with the key's fingerprint worked out already.
+    pub fn locate_by(&mut self, fp: (u64, u64), key: &str) -> Option<usize> {
         if let Some((last, at)) = self.last
             && last == fp
         {
@@ -150,6 +222,12 @@ impl CustomerMap {
     pub fn get_mut(&mut self, key: &str) -> Option<&mut CustomerLedger> {
         let at = self.locate(key)?;
         Some(&mut self.entries[at].ledger)
+    }
+
+    /// Starts fetching the probe slot of a key's fingerprint into the processor's cache, so
+    /// that [`CustomerMap::locate_by`] then finds it there.
+    pub fn prefetch_probe(&self, fp: (u64, u64)) {
+        self.table.prefetch(fp.0);
     }
 
     /// The ledger at a position [`CustomerMap::locate`] gave.
@@ -198,9 +276,10 @@ impl CustomerMap {
                 top: (fp.0 >> 32) as u32,
                 at: u32::try_from(at).expect("fewer than 4 billion customers"),
             };
-            let entries = &self.entries;
-            self.table
-                .insert_unique(fp.0, probe, |p| entries[p.at as usize].hash);
+            if (at + 1) * 4 > self.table.slots.len() * 3 {
+                self.table.fit((at + 1) * 2, &self.entries);
+            }
+            self.table.put(fp.0, probe);
             self.entries.push(Entry {
                 hash: fp.0,
                 key,
@@ -253,8 +332,7 @@ impl CustomerMap {
     /// Gives back the room the table grew into.
     pub fn shrink_to_fit(&mut self) {
         self.entries.shrink_to_fit();
-        let entries = &self.entries;
-        self.table.shrink_to_fit(|p| entries[p.at as usize].hash);
+        self.table.fit(self.entries.len(), &self.entries);
     }
 }
 

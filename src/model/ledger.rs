@@ -762,12 +762,19 @@ impl SalesLedger {
     /// first: with tens of thousands of customers the waits for memory then overlap instead of
     /// coming one per row (see `model::customer_map`). [`SalesLedger::add_found`] adds them.
     pub fn find_rows(&mut self, rows: &[(SaleRow, u64)]) -> [Option<usize>; ADD_ROWS] {
+        let mut fps = [(0, 0); ADD_ROWS];
+        for (fp, (row, _)) in fps.iter_mut().zip(rows) {
+            if let Some(k) = row.customer.as_deref() {
+                *fp = super::customer_map::key_fingerprint(k);
+                self.customers.prefetch_probe(*fp);
+            }
+        }
         let mut at = [None; ADD_ROWS];
-        for (a, (row, _)) in at.iter_mut().zip(rows) {
+        for ((a, fp), (row, _)) in at.iter_mut().zip(&fps).zip(rows) {
             *a = row
                 .customer
                 .as_deref()
-                .and_then(|k| self.customers.locate(k));
+                .and_then(|k| self.customers.locate_by(*fp, k));
             if let Some(i) = *a {
                 self.customers.prefetch_at(i);
             }
