@@ -33,5 +33,8 @@ for b in ("old", "new"):
     print(f"{b}: 1M {med(one,0):.2f} s wall, {med(one,1):.2f} s CPU, {max(x[2] for x in one)//1024} MB; "
           f"4M {med(four,0):.2f} s wall, {med(four,1):.2f} s CPU, {max(x[2] for x in four)//1024} MB; "
           f"4M/1M {med(four,0)/med(one,0):.2f}x wall, {med(four,1)/med(one,1):.2f}x CPU")
+    # Each round's own ratio (its 4M run over its 1M run): how far the machine moved them.
+    rounds = [f"{f[0]/o[0]:.2f}" for o, f in zip(one, four)]
+    print(f"{b}: per round 4M/1M wall {' '.join(rounds)}")
 PY
 rm -f "$log"
