@@ -141,37 +141,16 @@ impl PartialEq for CustomerMap {
 /// The 128-bit fingerprint of a customer key: two 64-bit lanes of a fixed-key multiply-fold
 /// hash (the same in every run), each finished with splitmix64's mixer.
 pub fn key_fingerprint(key: &str) -> (u64, u64) {
-    const K0: u64 = 0x9E37_79B9_7F4A_7C15;
-    const K1: u64 = 0xBF58_476D_1CE4_E5B9;
-    const K2: u64 = 0x94D0_49BB_1331_11EB;
-    const K3: u64 = 0xD6E8_FEB8_6659_FD93;
-    fn fold(a: u64, b: u64) -> u64 {
-        let r = u128::from(a) * u128::from(b);
-        (r as u64) ^ ((r >> 64) as u64)
-    }
-    fn finish(mut h: u64) -> u64 {
-        h ^= h >> 30;
-        h = h.wrapping_mul(K1);
-        h ^= h >> 27;
-        h = h.wrapping_mul(K2);
-        h ^ (h >> 31)
-    }
+    use super::ledger::mix::{K0, K1, K2, K3, finish, fold, words};
     let bytes = key.as_bytes();
     let len = bytes.len() as u64;
     let (mut a, mut b) = (K0 ^ len.wrapping_mul(K1), K3 ^ len.wrapping_mul(K2));
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let w = u64::from_le_bytes(w);
+    let (full, last) = words(bytes);
+    for w in full {
         a = fold(a ^ w, K1);
         b = fold(b ^ w.rotate_left(29), K3);
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(w);
+    if let Some(w) = last {
         a = fold(a ^ w, K2);
         b = fold(b ^ w.rotate_left(29), K0);
     }

@@ -40,36 +40,61 @@ impl OrderAgg {
 /// is not keyed, so ids built on purpose to collide could merge orders: the input is the
 /// shop's own records, not an adversary's.
 pub fn fingerprint(key: &str) -> u64 {
-    const K0: u64 = 0x9E37_79B9_7F4A_7C15;
-    const K1: u64 = 0xBF58_476D_1CE4_E5B9;
-    const K2: u64 = 0x94D0_49BB_1331_11EB;
+    use mix::{K0, K1, K2, finish, fold, words};
+    let bytes = key.as_bytes();
+    let mut h = K0 ^ (bytes.len() as u64).wrapping_mul(K1);
+    let (full, last) = words(bytes);
+    for w in full {
+        h = fold(h ^ w, K1);
+    }
+    if let Some(w) = last {
+        h = fold(h ^ w, K2);
+    }
+    let h = finish(h);
+    let row_key = u64::from(bytes.first() == Some(&b'#')) << 63;
+    (h >> 1) | row_key
+}
+
+/// The fixed-key multiply-fold hash the order fingerprints and the customer key fingerprints
+/// ([`super::customer_map::key_fingerprint`]) are made with.
+pub(super) mod mix {
+    pub const K0: u64 = 0x9E37_79B9_7F4A_7C15;
+    pub const K1: u64 = 0xBF58_476D_1CE4_E5B9;
+    pub const K2: u64 = 0x94D0_49BB_1331_11EB;
+    pub const K3: u64 = 0xD6E8_FEB8_6659_FD93;
+
     /// A 64×64→128-bit multiply folded to 64 bits (wyhash's mixer).
-    fn fold(a: u64, b: u64) -> u64 {
+    pub fn fold(a: u64, b: u64) -> u64 {
         let r = u128::from(a) * u128::from(b);
         (r as u64) ^ ((r >> 64) as u64)
     }
-    let bytes = key.as_bytes();
-    let mut h = K0 ^ (bytes.len() as u64).wrapping_mul(K1);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = fold(h ^ u64::from_le_bytes(w), K1);
+
+    /// splitmix64's finaliser: every input bit moves every output bit.
+    pub fn finish(mut h: u64) -> u64 {
+        h ^= h >> 30;
+        h = h.wrapping_mul(K1);
+        h ^= h >> 27;
+        h = h.wrapping_mul(K2);
+        h ^ (h >> 31)
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = fold(h ^ u64::from_le_bytes(w), K2);
+
+    /// The little-endian 8-byte words of `bytes`, and the last few bytes padded with zeros
+    /// (`None` when the length is a multiple of eight).
+    pub fn words(bytes: &[u8]) -> (impl Iterator<Item = u64> + '_, Option<u64>) {
+        let chunks = bytes.chunks_exact(8);
+        let rest = chunks.remainder();
+        let last = (!rest.is_empty()).then(|| {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(w)
+        });
+        let full = chunks.map(|c| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            u64::from_le_bytes(w)
+        });
+        (full, last)
     }
-    // splitmix64's finaliser: every input bit moves every output bit.
-    h ^= h >> 30;
-    h = h.wrapping_mul(K1);
-    h ^= h >> 27;
-    h = h.wrapping_mul(K2);
-    h ^= h >> 31;
-    let row_key = u64::from(bytes.first() == Some(&b'#')) << 63;
-    (h >> 1) | row_key
 }
 
 /// Whether a fingerprint is that of a per-row key (`#Sales!17`), not of a real order id.
