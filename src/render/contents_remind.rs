@@ -500,23 +500,13 @@ fn contact_section(o: &mut String, lang: Lang, calls: &[&Reminder], unreachable:
 
 /// What was written: the drafts, the mail-merge CSV, the marked workbook.
 fn outputs_section(o: &mut String, lang: Lang, outputs: &RemindOutputs<'_>) {
-    if let Some((dir, drafts)) = outputs.eml {
-        let _ = writeln!(
-            o,
-            "{}",
-            crate::render::eml::drafts_written(lang, drafts, dir)
-        );
-    }
-    if let Some(csv) = outputs.csv {
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!("메일 머지 CSV: {}", csv.display()),
-                Lang::En => format!("Mail-merge CSV: {}", csv.display()),
-            }
-        );
-    }
+    crate::render::eml::written_lines(
+        o,
+        lang,
+        outputs.eml,
+        outputs.csv,
+        ("메일 머지 CSV", "Mail-merge CSV"),
+    );
     if let Some(Applied {
         target,
         marked,

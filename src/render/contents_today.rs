@@ -294,23 +294,13 @@ pub fn today_terminal(
             }
         );
     }
-    if let Some((dir, drafts)) = outputs.eml {
-        let _ = writeln!(
-            o,
-            "{}",
-            crate::render::eml::drafts_written(lang, drafts, dir)
-        );
-    }
-    if let Some(csv) = outputs.csv {
-        let _ = writeln!(
-            o,
-            "{}",
-            match lang {
-                Lang::Ko => format!("발송 변수 CSV: {}", csv.display()),
-                Lang::En => format!("Variables CSV: {}", csv.display()),
-            }
-        );
-    }
+    crate::render::eml::written_lines(
+        &mut o,
+        lang,
+        outputs.eml,
+        outputs.csv,
+        ("발송 변수 CSV", "Variables CSV"),
+    );
     if let Some((target, applied)) = outputs.applied {
         let _ = writeln!(
             o,

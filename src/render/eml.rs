@@ -528,6 +528,29 @@ pub fn drafts_written(lang: Lang, drafts: usize, dir: &std::path::Path) -> Strin
     }
 }
 
+/// The lines saying where a run's drafts and its CSV went (`remind`, `today`), the CSV called
+/// `csv_name` (Korean, English).
+pub fn written_lines(
+    o: &mut String,
+    lang: Lang,
+    eml: Option<(&std::path::Path, usize)>,
+    csv: Option<&std::path::Path>,
+    csv_name: (&str, &str),
+) {
+    use std::fmt::Write as _;
+    if let Some((dir, drafts)) = eml {
+        let _ = writeln!(o, "{}", drafts_written(lang, drafts, dir));
+    }
+    if let Some(csv) = csv {
+        let _ = writeln!(
+            o,
+            "{}: {}",
+            lang.pick(csv_name.0, csv_name.1),
+            csv.display()
+        );
+    }
+}
+
 pub fn csv_safe(s: &str) -> String {
     super::csv_out::neutralise(s).into_owned()
 }
