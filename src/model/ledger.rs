@@ -566,6 +566,16 @@ impl<V> TextMap<V> {
         &mut self.0[i].1
     }
 
+    /// Starts fetching the texts into the processor's cache when there are more than one (and
+    /// so kept apart from the map itself).
+    pub fn prefetch_spilled(&self) {
+        if self.0.spilled()
+            && let Some(first) = self.0.first()
+        {
+            super::customer_map::prefetch(first);
+        }
+    }
+
     /// The texts and their values, in text order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> + '_ {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
