@@ -13,9 +13,10 @@
 //! the order fingerprints' 64 bits are the weaker link. (Test builds compare the keys too.)
 //!
 //! The reader adds rows a few at a time ([`crate::model::SalesLedger::find_rows`]): it finds
-//! every row's customer first and asks the processor for their entries and newest orders
-//! ([`CustomerMap::prefetch_at`]), then adds the rows, so the waits for memory overlap instead
-//! of coming one after another.
+//! every row's customer first and asks the processor for their entries, then for their newest
+//! orders and their lists of several channels, spellings or phones
+//! ([`CustomerMap::prefetch_at`], [`CustomerMap::prefetch_parts_at`]), then adds the rows,
+//! so the waits for memory overlap instead of coming one after another.
 //!
 //! Everything that lists customers — tables, sheets, JSON, merges — sees them in key order, as
 //! before: the order is sorted once, when first asked for after a change, and kept until the
@@ -231,17 +232,13 @@ impl CustomerMap {
     /// spellings, channels and phones of a customer with more than one of them, kept apart
     /// from the entry (a customer who buys through several channels reads that list on every
     /// row, and with 80,000 customers it was a wait for memory on nearly each one).
-    pub fn prefetch_orders_at(&self, at: usize) {
+    pub fn prefetch_parts_at(&self, at: usize) {
         if let Some(e) = self.entries.get(at) {
             let c = &e.ledger;
             c.orders.prefetch();
             c.names.prefetch_spilled();
             c.channels.prefetch_spilled();
-            if c.phones.spilled()
-                && let Some(first) = c.phones.first()
-            {
-                prefetch(first);
-            }
+            prefetch_spilled(&c.phones);
         }
     }
 
@@ -335,6 +332,16 @@ pub(crate) fn prefetch<T>(value: &T) {
     safe_arch::prefetch_t0(value);
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
     let _ = value;
+}
+
+/// Starts fetching the items of `v` into the processor's cache when they are kept apart from
+/// it (more than fit in place).
+pub(crate) fn prefetch_spilled<A: smallvec::Array>(v: &smallvec::SmallVec<A>) {
+    if v.spilled()
+        && let Some(first) = v.first()
+    {
+        prefetch(first);
+    }
 }
 
 impl std::ops::Index<&str> for CustomerMap {
@@ -455,7 +462,7 @@ mod tests {
             let at = m.locate(&key).expect("located");
             assert_eq!(m.at_mut(at).email, Some(format!("{n}")));
             m.prefetch_at(at);
-            m.prefetch_orders_at(at);
+            m.prefetch_parts_at(at);
             assert_eq!(
                 m.get(&key).and_then(|c| c.email.clone()),
                 Some(format!("{n}"))

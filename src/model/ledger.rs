@@ -569,11 +569,7 @@ impl<V> TextMap<V> {
     /// Starts fetching the texts into the processor's cache when there are more than one (and
     /// so kept apart from the map itself).
     pub fn prefetch_spilled(&self) {
-        if self.0.spilled()
-            && let Some(first) = self.0.first()
-        {
-            super::customer_map::prefetch(first);
-        }
+        super::customer_map::prefetch_spilled(&self.0);
     }
 
     /// The texts and their values, in text order.
@@ -793,9 +789,9 @@ impl SalesLedger {
 
     /// Finds the customers of up to [`ADD_ROWS`] rows (their positions in
     /// [`SalesLedger::customers`], `None` for a row without one or a customer not seen yet) and
-    /// starts fetching their entries and newest orders into the processor's cache, all rows
-    /// first: with tens of thousands of customers the waits for memory then overlap instead of
-    /// coming one per row (see `model::customer_map`). [`SalesLedger::add_found`] adds them.
+    /// starts fetching their entries, newest orders and lists of several channels, spellings or
+    /// phones into the processor's cache, all rows first: with tens of thousands of customers
+    /// the waits for memory then overlap instead of coming one per row (see `model::customer_map`). [`SalesLedger::add_found`] adds them.
     pub fn find_rows(&mut self, rows: &[(SaleRow, u64)]) -> [Option<usize>; ADD_ROWS] {
         let mut fps = [(0, 0); ADD_ROWS];
         for (fp, (row, _)) in fps.iter_mut().zip(rows) {
@@ -815,7 +811,7 @@ impl SalesLedger {
             }
         }
         for i in at.iter().flatten() {
-            self.customers.prefetch_orders_at(*i);
+            self.customers.prefetch_parts_at(*i);
         }
         at
     }
