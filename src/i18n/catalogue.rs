@@ -811,11 +811,6 @@ catalogue! {
         ko: "{path}: 읽을 수 없습니다 — {why}. 아무것도 바꾸지 않았습니다",
         en: "{path}: cannot be read: {why}; nothing was changed",
     },
-    /// A CSV record the parser refused, by its row.
-    ReadFailedRow {
-        ko: "{path}: {row}행을 읽을 수 없습니다 — {why}. 아무것도 바꾸지 않았습니다",
-        en: "{path}: row {row} cannot be read: {why}; nothing was changed",
-    },
     ReadIsFolder { ko: "파일이 아니라 폴더입니다", en: "it is a folder, not a file" },
     ReadPermission {
         ko: "읽을 권한이 없습니다 (다른 사용자의 파일이거나 읽기가 막혀 있습니다 — 파일의 권한을 확인하세요)",
@@ -829,15 +824,6 @@ catalogue! {
         ko: "파일로 읽을 수 없는 것입니다 (폴더, 장치 또는 특수 파일)",
         en: "it cannot be read as a file (a folder, a device or a special file)",
     },
-    CsvUnequal {
-        ko: "필드가 {found}개인데 앞의 행은 {expected}개입니다",
-        en: "the record has {found} field(s) where the rows before have {expected}",
-    },
-    CsvBadUtf8 {
-        ko: "{field}번째 필드가 올바른 UTF-8이 아닙니다 (파일의 인코딩을 --encoding으로 알려 주세요)",
-        en: "field {field} is not valid UTF-8 (pass --encoding with the file's encoding)",
-    },
-    CsvRecordOther { ko: "CSV 레코드 오류 ({detail})", en: "a CSV record error ({detail})" },
 
     // --- a workbook whose bytes are not what its name says -------------------------------------
     WrongXlsxIsXls {
