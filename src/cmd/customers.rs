@@ -64,7 +64,9 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
+    crate::timings::start();
     let loaded = super::load(&args.workbook, g)?;
+    crate::timings::phase("read");
     super::warn_unusable_rows(&loaded);
     let as_of = super::as_of(g);
     let d = &loaded.data;
@@ -76,6 +78,7 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     }
     let mut table = customer_table(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
     crate::analysis::groups::tag_groups(d, &loaded.settings, &mut table);
+    crate::timings::phase("table");
     if args.duplicates {
         let groups = possible_duplicates(&table);
         return finish(&customers::duplicates(&groups, &table, g.format, show)?, g);

@@ -122,6 +122,8 @@ pub struct CsvSource {
     feed: Feed,
     /// The record last returned.
     record: Record,
+    /// Its fields were decoded to UTF-8 by the reader thread.
+    utf8: bool,
     /// Field buffers for text that must be decoded (CP949, single-byte), reused across rows.
     decoded: Vec<String>,
     decoding: Decoding,
@@ -166,7 +168,18 @@ struct Ahead {
 #[derive(Default)]
 struct Batch {
     records: Vec<Record>,
-    meta: Vec<(u64, bool)>,
+    meta: Vec<Meta>,
+}
+
+/// What the reader thread tells of a record besides its fields.
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    /// 0-based row.
+    row: u64,
+    /// The last field ends with CR.
+    cr_end: bool,
+    /// The fields were decoded to UTF-8 on the reader thread (see [`Record::transcode`]).
+    utf8: bool,
 }
 
 impl Ahead {
@@ -235,6 +248,39 @@ impl Record {
 
     fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// `raw`'s fields decoded from `enc` into this record's, each on its own as
+    /// [`decode_field`] decodes it; `false` (this record then undefined) when a field is
+    /// malformed, which the reading end finds again and reports.
+    fn transcode(&mut self, raw: &Record, enc: &'static Encoding) -> bool {
+        self.bytes.clear();
+        self.ends.clear();
+        self.gap = 0;
+        for field in raw.iter() {
+            if field.is_ascii() {
+                self.bytes.extend_from_slice(field);
+            } else {
+                let mut decoder = enc.new_decoder_without_bom_handling();
+                let Some(max) = decoder.max_utf8_buffer_length_without_replacement(field.len())
+                else {
+                    return false;
+                };
+                let start = self.bytes.len();
+                self.bytes.resize(start + max, 0);
+                let (result, _, written) = decoder.decode_to_utf8_without_replacement(
+                    field,
+                    &mut self.bytes[start..],
+                    true,
+                );
+                if result != DecoderResult::InputEmpty {
+                    return false;
+                }
+                self.bytes.truncate(start + written);
+            }
+            self.ends.push(self.bytes.len());
+        }
+        true
     }
 }
 
@@ -462,11 +508,17 @@ impl Splitter {
 
     /// Runs on the reader thread of [`Feed::Ahead`]: splits batches until the end, an error, or
     /// the reading end is gone (a header search stops after a few rows).
+    ///
+    /// `transcode`: the encoding the file was settled on from its sample when it is neither
+    /// UTF-8 nor ASCII-only (CP949, a single-byte one); the records with other bytes than ASCII
+    /// are decoded here too, so that the reading end has only UTF-8 to check.
     fn read_ahead(
         mut self,
         tx: &std::sync::mpsc::SyncSender<Result<Batch, CsvError>>,
         back: &std::sync::mpsc::Receiver<Batch>,
+        transcode: Option<&'static Encoding>,
     ) {
+        let mut spare = Record::default();
         loop {
             let mut batch = back.try_recv().unwrap_or_default();
             batch.meta.clear();
@@ -476,7 +528,16 @@ impl Splitter {
                     batch.records.push(Record::default());
                 }
                 match self.next(&mut batch.records[i]) {
-                    Ok(Some(meta)) => batch.meta.push(meta),
+                    Ok(Some((row, cr_end))) => {
+                        let record = &mut batch.records[i];
+                        let utf8 = transcode.is_some_and(|enc| {
+                            !record.as_slice().is_ascii() && spare.transcode(record, enc)
+                        });
+                        if utf8 {
+                            std::mem::swap(record, &mut spare);
+                        }
+                        batch.meta.push(Meta { row, cr_end, utf8 });
+                    }
                     Ok(None) => {
                         if !batch.meta.is_empty() {
                             let _ = tx.send(Ok(batch));
@@ -599,7 +660,12 @@ impl CsvSource {
             delimiter,
             0,
         );
-        // A file longer than the sample is split on a thread of its own.
+        // A file longer than the sample is split on a thread of its own, which decodes it too
+        // when the sample settled on CP949 or a single-byte encoding.
+        let transcode = match decoding {
+            Decoding::Strict(enc) if enc != UTF_8 => Some(enc),
+            _ => None,
+        };
         let feed = if at_eof || !ahead {
             Feed::Inline(Box::new(splitter))
         } else {
@@ -607,7 +673,7 @@ impl CsvSource {
             let (back, back_rx) = std::sync::mpsc::channel();
             let thread = std::thread::Builder::new()
                 .name("dangol-csv".into())
-                .spawn(move || splitter.read_ahead(&tx, &back_rx))
+                .spawn(move || splitter.read_ahead(&tx, &back_rx, transcode))
                 .map_err(|source| CsvError::Io {
                     path: path.clone(),
                     source,
@@ -624,6 +690,7 @@ impl CsvSource {
             path,
             feed,
             record: Record::default(),
+            utf8: false,
             decoded: Vec::new(),
             decoding,
             encoding_name: detected.name,
@@ -750,7 +817,7 @@ impl CsvSource {
         let borrowable = match self.decoding {
             // Undecided only reaches here for all-ASCII records.
             Decoding::Undecided | Decoding::Transcoded { .. } => true,
-            Decoding::Strict(enc) => enc == UTF_8 || self.record.as_slice().is_ascii(),
+            Decoding::Strict(enc) => enc == UTF_8 || self.utf8 || self.record.as_slice().is_ascii(),
         };
         if borrowable {
             let flag_replacement = matches!(
@@ -825,10 +892,11 @@ impl CsvSource {
                 }
                 // Swapping hands the batch the record just used, to be filled again.
                 std::mem::swap(&mut self.record, &mut ahead.batch.records[ahead.pos]);
-                let (row, cr) = ahead.batch.meta[ahead.pos];
+                let meta = ahead.batch.meta[ahead.pos];
                 ahead.pos += 1;
-                self.row = row;
-                Ok(Some(cr))
+                self.row = meta.row;
+                self.utf8 = meta.utf8;
+                Ok(Some(meta.cr_end))
             }
         }
     }
@@ -910,6 +978,7 @@ impl CsvRest {
             path: self.path,
             feed: Feed::Inline(Box::new(splitter)),
             record: Record::default(),
+            utf8: false,
             decoded: Vec::new(),
             decoding: self.decoding,
             encoding_name: self.encoding_name,
@@ -1738,6 +1807,52 @@ mod tests {
         let mut fields = Vec::new();
         assert!(src.next_record(&mut fields).unwrap());
         drop(src);
+    }
+
+    #[test]
+    fn a_long_cp949_file_is_decoded_on_the_reader_thread_and_a_bad_field_names_its_row() {
+        // Korean in the sample settles CP949, so the reader thread decodes the records: the
+        // same fields and rows as decoding them on the reading end, and a malformed field is
+        // still the error of its own row, after every row before it.
+        let mut text = String::from("고객명,메모,금액\r\n");
+        let mut expected = vec![r(0, &["고객명", "메모", "금액"])];
+        for i in 0..(3 * BATCH as u32 + 17) {
+            let name = ["김철수", "똠얌", "lee"][i as usize % 3];
+            let memo = if i % 5 == 0 {
+                format!("배송 {i}, 문 앞")
+            } else {
+                format!("메모 {i} {}", "가".repeat(20))
+            };
+            text.push_str(&format!("{name},\"{memo}\",{}\r\n", i * 3));
+            expected.push((i + 1, vec![name.to_string(), memo, (i * 3).to_string()]));
+        }
+        let mut bytes = cp949(&text);
+        assert!(bytes.len() > SAMPLE_LEN);
+        let bad_row = expected.len() as u32; // 0-based
+        // A lead byte with no trail byte before the delimiter.
+        bytes.extend(b"kim\x81,x,1\r\n");
+        bytes.extend(cp949("박,끝,2\r\n"));
+        let (_d, mut src) = open_bytes("long949.csv", &bytes, None);
+        assert_eq!(src.encoding_name(), "EUC-KR");
+        let mut got = Vec::new();
+        let mut fields = Vec::new();
+        let err = loop {
+            match src.next_record(&mut fields) {
+                Ok(true) => got.push((src.row_index(), fields.clone())),
+                Ok(false) => panic!("the malformed row was read"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(got, expected);
+        let err = err.to_string();
+        assert!(
+            err.ends_with(&format!(
+                "long949.csv: row {}: the bytes are not valid CP949 (EUC-KR), though the start of \
+                 the file was; pass --encoding with the file's real encoding, e.g. --encoding utf-8",
+                bad_row + 1
+            )),
+            "{err}"
+        );
     }
 
     #[test]

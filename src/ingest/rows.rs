@@ -55,6 +55,9 @@ pub struct SheetRows<'s> {
     /// Columns of the pipeline's per-stage dates (`engage_date`).
     stage_date_cols: Vec<(u32, String)>,
     cancel_words: Vec<String>,
+    /// Status texts seen (trimmed, as written) and whether each is a cancel word: a shop has a
+    /// handful of statuses, repeated on every row, each folded once instead of per row.
+    statuses: Vec<(Box<str>, bool)>,
     currency_votes: BTreeMap<Currency, u64>,
     /// Columns of the fields read on every sales row, looked up once instead of per cell.
     cols: HotCols,
@@ -257,6 +260,7 @@ impl<'s> SheetRows<'s> {
             problem_counts: BTreeMap::new(),
             stage_date_cols,
             cancel_words: settings.cancel_words.iter().map(|w| norm_word(w)).collect(),
+            statuses: Vec::new(),
             currency_votes: BTreeMap::new(),
             cols,
             as_of: None,
@@ -813,12 +817,8 @@ impl<'s> SheetRows<'s> {
         fill(&mut sale.phone, &mut self.spare[5], cells, cols.phone);
         let spare = &mut self.spare;
         fill(&mut sale.order_id, &mut spare[0], cells, cols.order_id);
-        let status = if cols.status.is_some() {
-            text_at(cells, cols.status)
-        } else {
-            None
-        };
         fill(&mut sale.channel, &mut spare[1], cells, cols.channel);
+        let cancel_status = self.is_cancel_status(cells);
         let order_id = sale.order_id.as_deref();
         let prefix = &self.settings.cancel_prefix;
         // A prefix the owner set applies as written (`C-INV-2037` with `C`); none is set by
@@ -831,9 +831,6 @@ impl<'s> SheetRows<'s> {
             out.credit_hint.see(id);
         }
         let negative = amount < Decimal::ZERO || qty.is_some_and(|q| q < Decimal::ZERO);
-        let cancel_status = status
-            .as_deref()
-            .is_some_and(|s| self.cancel_words.contains(&norm_word(s)));
         let kind = if negative || prefixed {
             SaleKind::Return
         } else if cancel_status {
@@ -879,6 +876,30 @@ impl<'s> SheetRows<'s> {
         if self.queued.len() == ADD_ROWS {
             self.add_queued(out);
         }
+    }
+
+    /// Whether the row's status reads one of the cancel words (any case and spacing).
+    fn is_cancel_status(&mut self, cells: &[Cell<'_>]) -> bool {
+        /// More distinct statuses than this are folded on every row (a column of free text).
+        const STATUSES: usize = 32;
+        let Some(cell) = self.cols.status.and_then(|c| cells.get(c as usize)) else {
+            return false;
+        };
+        let Cell::Text(t) = cell else {
+            return cells::text(cell).is_some_and(|s| self.cancel_words.contains(&norm_word(&s)));
+        };
+        let t = t.trim();
+        if t.is_empty() {
+            return false;
+        }
+        if let Some((_, cancel)) = self.statuses.iter().find(|(s, _)| **s == *t) {
+            return *cancel;
+        }
+        let cancel = self.cancel_words.contains(&norm_word(t));
+        if self.statuses.len() < STATUSES {
+            self.statuses.push((t.into(), cancel));
+        }
+        cancel
     }
 
     /// Adds the queued sales rows to the ledger (`SalesLedger::find_rows`, each phone's form,
