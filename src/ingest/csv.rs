@@ -220,6 +220,9 @@ struct Record {
     /// Bytes between one field's end and the next one's start: 1 for a line split as it
     /// stands (the delimiter stays in `bytes`), 0 for fields unquoted by `csv_core`.
     gap: usize,
+    /// The fields decoded to UTF-8 on the reader thread, which `ends` then index instead of
+    /// `bytes` (see [`Record::transcode`]; the reading end then reads only this).
+    text: String,
 }
 
 impl Record {
@@ -250,35 +253,34 @@ impl Record {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    /// `raw`'s fields decoded from `enc` into this record's, each on its own as
-    /// [`decode_field`] decodes it; `false` (this record then undefined) when a field is
-    /// malformed, which the reading end finds again and reports.
+    /// `raw`'s fields decoded from `enc` into this record's `text` (its `ends` then index
+    /// that), each on its own as [`decode_field`] decodes it; `false` (this record then
+    /// undefined) when a field is malformed, which the reading end finds again and reports.
     fn transcode(&mut self, raw: &Record, enc: &'static Encoding) -> bool {
-        self.bytes.clear();
+        self.text.clear();
         self.ends.clear();
         self.gap = 0;
         for field in raw.iter() {
             if field.is_ascii() {
-                self.bytes.extend_from_slice(field);
+                // ASCII is UTF-8 as it stands.
+                let Ok(ascii) = std::str::from_utf8(field) else {
+                    return false;
+                };
+                self.text.push_str(ascii);
             } else {
                 let mut decoder = enc.new_decoder_without_bom_handling();
                 let Some(max) = decoder.max_utf8_buffer_length_without_replacement(field.len())
                 else {
                     return false;
                 };
-                let start = self.bytes.len();
-                self.bytes.resize(start + max, 0);
-                let (result, _, written) = decoder.decode_to_utf8_without_replacement(
-                    field,
-                    &mut self.bytes[start..],
-                    true,
-                );
+                self.text.reserve(max);
+                let (result, _) =
+                    decoder.decode_to_string_without_replacement(field, &mut self.text, true);
                 if result != DecoderResult::InputEmpty {
                     return false;
                 }
-                self.bytes.truncate(start + written);
             }
-            self.ends.push(self.bytes.len());
+            self.ends.push(self.text.len());
         }
         true
     }
@@ -830,9 +832,13 @@ impl CsvSource {
             // The fields end to end checked once, then lent out as slices of that text: the
             // same as checking each field (a field cut inside a character is not a slice of
             // it, and is the same error), without a call per field.
-            let whole = std::str::from_utf8(record.as_slice())
-                .ok()
-                .filter(|t| !(flag_replacement && t.contains('\u{FFFD}')));
+            // Text the reader thread decoded is UTF-8 already.
+            let whole = if self.utf8 {
+                record.text.get(..record.ends.last().copied().unwrap_or(0))
+            } else {
+                std::str::from_utf8(record.as_slice()).ok()
+            }
+            .filter(|t| !(flag_replacement && t.contains('\u{FFFD}')));
             let Some(whole) = whole else {
                 return Err(self.decode_error());
             };
