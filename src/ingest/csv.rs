@@ -122,8 +122,6 @@ pub struct CsvSource {
     feed: Feed,
     /// The record last returned.
     record: Record,
-    /// Its fields were decoded to UTF-8 by the reader thread.
-    utf8: bool,
     /// Field buffers for text that must be decoded (CP949, single-byte), reused across rows.
     decoded: Vec<String>,
     decoding: Decoding,
@@ -168,18 +166,7 @@ struct Ahead {
 #[derive(Default)]
 struct Batch {
     records: Vec<Record>,
-    meta: Vec<Meta>,
-}
-
-/// What the reader thread tells of a record besides its fields.
-#[derive(Debug, Clone, Copy)]
-struct Meta {
-    /// 0-based row.
-    row: u64,
-    /// The last field ends with CR.
-    cr_end: bool,
-    /// The fields were decoded to UTF-8 on the reader thread (see [`Record::transcode`]).
-    utf8: bool,
+    meta: Vec<(u64, bool)>,
 }
 
 impl Ahead {
@@ -220,9 +207,10 @@ struct Record {
     /// Bytes between one field's end and the next one's start: 1 for a line split as it
     /// stands (the delimiter stays in `bytes`), 0 for fields unquoted by `csv_core`.
     gap: usize,
-    /// The fields decoded to UTF-8 on the reader thread, which `ends` then index instead of
-    /// `bytes` (see [`Record::transcode`]; the reading end then reads only this).
+    /// The fields decoded to UTF-8 on the reader thread (see [`Record::transcode`]).
     text: String,
+    /// The fields are in `text`, and `ends` index it instead of `bytes`.
+    utf8: bool,
 }
 
 impl Record {
@@ -232,7 +220,18 @@ impl Record {
 
     /// The fields' bytes end to end (with the delimiters between them when `gap` is 1).
     fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.ends.last().copied().unwrap_or(0)]
+        let all = if self.utf8 {
+            self.text.as_bytes()
+        } else {
+            &self.bytes
+        };
+        &all[..self.ends.last().copied().unwrap_or(0)]
+    }
+
+    /// The fields end to end as text, when they were decoded on the reader thread.
+    fn decoded_text(&self) -> Option<&str> {
+        let end = self.ends.last().copied().unwrap_or(0);
+        self.text.get(..end).filter(|_| self.utf8)
     }
 
     fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
@@ -246,20 +245,21 @@ impl Record {
     }
 
     fn get(&self, i: usize) -> Option<&[u8]> {
-        self.range(i).map(|r| &self.bytes[r])
+        self.range(i).and_then(|r| self.as_slice().get(r))
     }
 
     fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    /// `raw`'s fields decoded from `enc` into this record's `text` (its `ends` then index
-    /// that), each on its own as [`decode_field`] decodes it; `false` (this record then
-    /// undefined) when a field is malformed, which the reading end finds again and reports.
+    /// `raw`'s fields decoded from `enc` into this record's `text`, each on its own as
+    /// [`decode_field`] decodes it; `false` (this record then undefined) when a field is
+    /// malformed, which the reading end finds again and reports.
     fn transcode(&mut self, raw: &Record, enc: &'static Encoding) -> bool {
         self.text.clear();
         self.ends.clear();
         self.gap = 0;
+        self.utf8 = true;
         for field in raw.iter() {
             if field.is_ascii() {
                 // ASCII is UTF-8 as it stands.
@@ -439,6 +439,7 @@ impl Splitter {
                 .extend(memchr::memchr_iter(self.delimiter, line));
             record.ends.push(line.len());
             record.gap = 1;
+            record.utf8 = false;
             return Ok(Some((first_line, 0)));
         }
     }
@@ -457,6 +458,7 @@ impl Splitter {
         }
         self.started = true;
         record.gap = 0;
+        record.utf8 = false;
         if record.bytes.len() < 256 {
             record.bytes.resize(256, 0);
         }
@@ -475,9 +477,7 @@ impl Splitter {
             // Whether the last byte taken was a line break: the record's end when it is one
             // (at the end of the input, the record ends without one).
             let terminated = nin > 0 && input[nin - 1] == b'\n';
-            #[allow(clippy::naive_bytecount)]
-            let breaks = input[..nin].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.lines += breaks;
+            self.lines += line_breaks(&input[..nin]);
             self.pos += nin;
             out += nout;
             ends += nend;
@@ -493,10 +493,8 @@ impl Splitter {
                 }
                 R::Record => {
                     record.ends.truncate(ends);
-                    // The fields' line breaks (quoted), in one pass (the compiler vectorises
-                    // this loop; a crate for it would buy nothing at record sizes).
-                    #[allow(clippy::naive_bytecount)]
-                    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+                    // The fields' line breaks (quoted ones).
+                    let inside = line_breaks(record.as_slice());
                     let first_line = self.lines - inside - u64::from(terminated);
                     return Ok(Some((first_line, inside)));
                 }
@@ -530,15 +528,14 @@ impl Splitter {
                     batch.records.push(Record::default());
                 }
                 match self.next(&mut batch.records[i]) {
-                    Ok(Some((row, cr_end))) => {
+                    Ok(Some(meta)) => {
                         let record = &mut batch.records[i];
-                        let utf8 = transcode.is_some_and(|enc| {
+                        if transcode.is_some_and(|enc| {
                             !record.as_slice().is_ascii() && spare.transcode(record, enc)
-                        });
-                        if utf8 {
+                        }) {
                             std::mem::swap(record, &mut spare);
                         }
-                        batch.meta.push(Meta { row, cr_end, utf8 });
+                        batch.meta.push(meta);
                     }
                     Ok(None) => {
                         if !batch.meta.is_empty() {
@@ -692,7 +689,6 @@ impl CsvSource {
             path,
             feed,
             record: Record::default(),
-            utf8: false,
             decoded: Vec::new(),
             decoding,
             encoding_name: detected.name,
@@ -804,9 +800,10 @@ impl CsvSource {
     /// from the reader's own buffers, and its 0-based row; `Ok(None)` at the end.
     ///
     /// Nothing is allocated per row once the buffers have grown to the longest record: the
-    /// csv crate's byte record is reused, UTF-8 (and ASCII) fields are checked in place and
-    /// lent out without a copy, and only CP949 and other strictly decoded single-byte text
-    /// goes through the decoder, into field buffers that are reused too.
+    /// records are reused, UTF-8 (and ASCII) fields are checked in place and lent out without
+    /// a copy, and CP949 and other strictly decoded single-byte text is decoded into reused
+    /// text — on the reader thread for a file long enough to have one, else here, into field
+    /// buffers that are reused too.
     pub fn read_fields<'a>(&'a mut self, out: &mut Vec<&'a str>) -> Result<Option<u32>, CsvError> {
         out.clear();
         let Some(cr_end) = self.next_raw()? else {
@@ -819,7 +816,9 @@ impl CsvSource {
         let borrowable = match self.decoding {
             // Undecided only reaches here for all-ASCII records.
             Decoding::Undecided | Decoding::Transcoded { .. } => true,
-            Decoding::Strict(enc) => enc == UTF_8 || self.utf8 || self.record.as_slice().is_ascii(),
+            Decoding::Strict(enc) => {
+                enc == UTF_8 || self.record.utf8 || self.record.as_slice().is_ascii()
+            }
         };
         if borrowable {
             let flag_replacement = matches!(
@@ -833,12 +832,10 @@ impl CsvSource {
             // same as checking each field (a field cut inside a character is not a slice of
             // it, and is the same error), without a call per field.
             // Text the reader thread decoded is UTF-8 already.
-            let whole = if self.utf8 {
-                record.text.get(..record.ends.last().copied().unwrap_or(0))
-            } else {
-                std::str::from_utf8(record.as_slice()).ok()
-            }
-            .filter(|t| !(flag_replacement && t.contains('\u{FFFD}')));
+            let whole = record
+                .decoded_text()
+                .or_else(|| std::str::from_utf8(record.as_slice()).ok())
+                .filter(|t| !(flag_replacement && t.contains('\u{FFFD}')));
             let Some(whole) = whole else {
                 return Err(self.decode_error());
             };
@@ -898,11 +895,10 @@ impl CsvSource {
                 }
                 // Swapping hands the batch the record just used, to be filled again.
                 std::mem::swap(&mut self.record, &mut ahead.batch.records[ahead.pos]);
-                let meta = ahead.batch.meta[ahead.pos];
+                let (row, cr) = ahead.batch.meta[ahead.pos];
                 ahead.pos += 1;
-                self.row = meta.row;
-                self.utf8 = meta.utf8;
-                Ok(Some(meta.cr_end))
+                self.row = row;
+                Ok(Some(cr))
             }
         }
     }
@@ -984,7 +980,6 @@ impl CsvRest {
             path: self.path,
             feed: Feed::Inline(Box::new(splitter)),
             record: Record::default(),
-            utf8: false,
             decoded: Vec::new(),
             decoding: self.decoding,
             encoding_name: self.encoding_name,
@@ -1040,12 +1035,18 @@ fn count_lines(file: &mut File, len: u64) -> io::Result<u64> {
         if n == 0 {
             break;
         }
-        #[allow(clippy::naive_bytecount)]
-        let here = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
-        lines += here;
+        lines += line_breaks(&buf[..n]);
         left -= n as u64;
     }
     Ok(lines)
+}
+
+/// The line breaks (LF) in `bytes`, in one pass (the compiler vectorises this loop; a crate
+/// for it would buy nothing at these sizes).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    #[allow(clippy::naive_bytecount)]
+    let n = bytes.iter().filter(|&&b| b == b'\n').count();
+    n as u64
 }
 
 /// Decodes one field; `None` when its bytes are malformed in the encoding.
@@ -1355,8 +1356,7 @@ mod tests {
             // csv's line counter stands past the record's LF, unless the record ended at the
             // end of the input (only then has csv read again after a record).
             let after = reader.position().line();
-            #[allow(clippy::naive_bytecount)]
-            let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+            let inside = line_breaks(record.as_slice());
             let terminated = u64::from(!reader.get_ref().seen);
             let first_line = after.saturating_sub(inside + terminated).max(1);
             let row = (first_line - 1).saturating_sub(embedded);
