@@ -30,8 +30,8 @@ for line in open(sys.argv[1]):
 for b in ("old", "new"):
     one, four = d[b, "1m"], d[b, "4m"]
     med = lambda xs, i: st.median(x[i] for x in xs)
-    print(f"{b}: 1M {med(one,0):.2f} s wall, {med(one,1):.2f} s CPU, {max(x[2] for x in one)//1024} MB; "
-          f"4M {med(four,0):.2f} s wall, {med(four,1):.2f} s CPU, {max(x[2] for x in four)//1024} MB; "
+    print(f"{b}: 1M {med(one,0):.2f} s wall, {med(one,1):.2f} s CPU, {max(x[2] for x in one)/1024:.1f} MiB; "
+          f"4M {med(four,0):.2f} s wall, {med(four,1):.2f} s CPU, {max(x[2] for x in four)/1024:.1f} MiB ({max(x[2] for x in four)*1.024/1000:.1f} MB); "
           f"4M/1M {med(four,0)/med(one,0):.2f}x wall, {med(four,1)/med(one,1):.2f}x CPU")
     # Each round's own ratio (its 4M run over its 1M run): how far the machine moved them.
     rounds = [f"{f[0]/o[0]:.2f}" for o, f in zip(one, four)]

@@ -146,6 +146,25 @@ pub struct CustomerStats {
     pub tenure_days: Option<i64>,
     pub orders_all: u32,
     pub total_all: Decimal,
+    /// The quote log's numbers; `None` for a customer without a quote up to the day (every
+    /// customer of a shop that only sells): read them through [`CustomerStats::quoting`]. Kept
+    /// apart, so that a table of 80,000 customers is some ten megabytes smaller.
+    pub quoting: Option<Box<Quoting>>,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub segment: Option<Segment>,
+    pub total_rank_pct: Option<u32>,
+    pub vip: Grade,
+    pub responder: Grade,
+    /// Customer value (SPEC §11), filled only when a grade rule names it (the fit is not free):
+    /// read it through [`CustomerStats::value`].
+    pub value: Option<Box<ValueMetrics>>,
+}
+
+/// A customer's quote-log numbers (see [`CustomerStats::quoting`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quoting {
     pub quotes: u32,
     pub opens: u32,
     /// Quotes opened at least once.
@@ -157,20 +176,58 @@ pub struct CustomerStats {
     pub last_quote: Option<NaiveDate>,
     pub days_since_last_quote: Option<i64>,
     pub reminders: u32,
-    pub r: Option<u8>,
-    pub f: Option<u8>,
-    pub m: Option<u8>,
-    pub segment: Option<Segment>,
-    pub total_rank_pct: Option<u32>,
-    pub vip: Grade,
-    pub responder: Grade,
-    /// Customer value (SPEC §11), filled only when a grade rule names it (the fit is not free).
+}
+
+impl Quoting {
+    /// A customer without quotes.
+    pub const NONE: Quoting = Quoting {
+        quotes: 0,
+        opens: 0,
+        quotes_opened: 0,
+        responses: 0,
+        conversions: 0,
+        open_rate: None,
+        conversion_rate: None,
+        last_quote: None,
+        days_since_last_quote: None,
+        reminders: 0,
+    };
+}
+
+/// A customer's value (SPEC §11; see [`CustomerStats::value`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueMetrics {
     pub p_alive: Option<Decimal>,
     pub expected_orders_365: Option<Decimal>,
     pub clv: Option<Decimal>,
 }
 
+impl ValueMetrics {
+    /// Not worked out.
+    pub const NONE: ValueMetrics = ValueMetrics {
+        p_alive: None,
+        expected_orders_365: None,
+        clv: None,
+    };
+}
+
 impl CustomerStats {
+    /// The quote log's numbers (all zero and `None` for a customer without quotes).
+    pub fn quoting(&self) -> &Quoting {
+        self.quoting.as_deref().unwrap_or(&Quoting::NONE)
+    }
+    /// The quote log's numbers, to fill in.
+    pub fn quoting_mut(&mut self) -> &mut Quoting {
+        self.quoting.get_or_insert_with(Box::default)
+    }
+    /// The customer's value (all `None` when not worked out).
+    pub fn value(&self) -> &ValueMetrics {
+        self.value.as_deref().unwrap_or(&ValueMetrics::NONE)
+    }
+    /// The customer's value, to fill in.
+    pub fn value_mut(&mut self) -> &mut ValueMetrics {
+        self.value.get_or_insert_with(Box::default)
+    }
     /// The name, or the key when no name is known.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.key)
@@ -201,17 +258,17 @@ impl Metrics for CustomerStats {
             Metric::F => s(self.f),
             Metric::M => s(self.m),
             Metric::TotalRankPct => self.total_rank_pct.map(Decimal::from),
-            Metric::Quotes => n(self.quotes),
-            Metric::Opens => n(self.opens),
-            Metric::Responses => n(self.responses),
-            Metric::Conversions => n(self.conversions),
-            Metric::OpenRate => self.open_rate,
-            Metric::ConversionRate => self.conversion_rate,
-            Metric::DaysSinceLastQuote => d(self.days_since_last_quote),
-            Metric::Reminders => n(self.reminders),
-            Metric::PAlive => self.p_alive,
-            Metric::ExpectedOrders365 => self.expected_orders_365,
-            Metric::Clv => self.clv,
+            Metric::Quotes => n(self.quoting().quotes),
+            Metric::Opens => n(self.quoting().opens),
+            Metric::Responses => n(self.quoting().responses),
+            Metric::Conversions => n(self.quoting().conversions),
+            Metric::OpenRate => self.quoting().open_rate,
+            Metric::ConversionRate => self.quoting().conversion_rate,
+            Metric::DaysSinceLastQuote => d(self.quoting().days_since_last_quote),
+            Metric::Reminders => n(self.quoting().reminders),
+            Metric::PAlive => self.value().p_alive,
+            Metric::ExpectedOrders365 => self.value().expected_orders_365,
+            Metric::Clv => self.value().clv,
         }
     }
     fn groups(&self) -> Vec<String> {
@@ -470,18 +527,21 @@ fn add_quotes(s: &mut CustomerStats, q: &QuoteAgg<'_>, as_of: NaiveDate) {
         s.email = q.email.map(str::to_string);
     }
     s.phones.extend(q.phones.iter().map(|p| (*p).to_string()));
-    s.quotes = q.quotes;
-    s.opens = q.opens;
-    s.quotes_opened = q.opened;
-    s.responses = q.responses;
-    s.conversions = q.conversions;
-    s.reminders = q.reminders;
-    s.last_quote = q.last;
-    s.days_since_last_quote = q.last.map(|d| (as_of - d).num_days());
-    if q.quotes > 0 {
-        s.open_rate = Some(Decimal::from(q.opened) / Decimal::from(q.quotes));
-        s.conversion_rate = Some(Decimal::from(q.conversions) / Decimal::from(q.quotes));
-    }
+    let quoting = Quoting {
+        quotes: q.quotes,
+        opens: q.opens,
+        quotes_opened: q.opened,
+        responses: q.responses,
+        conversions: q.conversions,
+        open_rate: (q.quotes > 0).then(|| Decimal::from(q.opened) / Decimal::from(q.quotes)),
+        conversion_rate: (q.quotes > 0)
+            .then(|| Decimal::from(q.conversions) / Decimal::from(q.quotes)),
+        last_quote: q.last,
+        days_since_last_quote: q.last.map(|d| (as_of - d).num_days()),
+        reminders: q.reminders,
+    };
+    // Nothing to keep for a customer the quote log only names.
+    s.quoting = (quoting != Quoting::NONE).then(|| Box::new(quoting));
 }
 
 /// The metrics derived from the others: the phone to show, the average order, recency and
@@ -563,16 +623,7 @@ fn empty_stats_with(key: &str, grade: &Grade) -> CustomerStats {
         tenure_days: None,
         orders_all: 0,
         total_all: Decimal::ZERO,
-        quotes: 0,
-        opens: 0,
-        quotes_opened: 0,
-        responses: 0,
-        conversions: 0,
-        open_rate: None,
-        conversion_rate: None,
-        last_quote: None,
-        days_since_last_quote: None,
-        reminders: 0,
+        quoting: None,
         r: None,
         f: None,
         m: None,
@@ -580,9 +631,7 @@ fn empty_stats_with(key: &str, grade: &Grade) -> CustomerStats {
         total_rank_pct: None,
         vip: grade.clone(),
         responder: grade.clone(),
-        p_alive: None,
-        expected_orders_365: None,
-        clv: None,
+        value: None,
     }
 }
 
@@ -977,22 +1026,26 @@ mod tests {
         assert_eq!(c.vip.name.en, "Prospect");
         assert_eq!(c.vip.reason_in(c, Lang::En), "always");
         assert_eq!(c.responder.name.en, "No quotes");
+        // A customer without quotes keeps no quote numbers (they read as zero and none).
+        assert!(c.quoting.is_none());
+        assert_eq!(c.quoting(), &Quoting::NONE);
         let q = t.get("q@x.kr").unwrap();
+        assert!(q.quoting.is_some());
         assert_eq!(q.name.as_deref(), Some("Q q@x.kr"));
         assert_eq!(
             (
-                q.quotes,
-                q.opens,
-                q.quotes_opened,
-                q.responses,
-                q.conversions,
-                q.reminders
+                q.quoting().quotes,
+                q.quoting().opens,
+                q.quoting().quotes_opened,
+                q.quoting().responses,
+                q.quoting().conversions,
+                q.quoting().reminders
             ),
             (2, 3, 1, 0, 1, 1)
         );
-        assert_eq!(q.open_rate, Some(Decimal::new(5, 1)));
-        assert_eq!(q.conversion_rate, Some(Decimal::new(5, 1)));
-        assert_eq!(q.days_since_last_quote, Some(5));
+        assert_eq!(q.quoting().open_rate, Some(Decimal::new(5, 1)));
+        assert_eq!(q.quoting().conversion_rate, Some(Decimal::new(5, 1)));
+        assert_eq!(q.quoting().days_since_last_quote, Some(5));
         assert_eq!(q.responder.name.en, "Interested");
         // Only the clauses that held: `responses 0 ≥ 1` did not (SPEC §3 reasons).
         assert_eq!(

@@ -522,7 +522,7 @@ fn action_of(
             },
         );
     }
-    if c.listed && c.orders_all == 0 && c.last_quote.is_none() {
+    if c.listed && c.orders_all == 0 && c.quoting().last_quote.is_none() {
         return (ActionKind::Welcome, ActionReason::Welcome);
     }
     (ActionKind::None, ActionReason::None)

@@ -84,18 +84,24 @@ pub const COLUMNS: &[Column<CustomerStats>] = {
         C::data("tenure_days", Kind::Count, |c, _| c.tenure_days.into()),
         C::data("orders_all", Kind::Count, |c, _| c.orders_all.into()),
         C::data("total_all", Kind::Money, |c, _| c.total_all.into()),
-        C::data("quotes", Kind::Count, |c, _| c.quotes.into()),
-        C::data("opens", Kind::Count, |c, _| c.opens.into()),
-        C::data("responses", Kind::Count, |c, _| c.responses.into()),
-        C::data("conversions", Kind::Count, |c, _| c.conversions.into()),
-        C::data("open_rate", Kind::Rate, |c, _| c.open_rate.into()),
+        C::data("quotes", Kind::Count, |c, _| c.quoting().quotes.into()),
+        C::data("opens", Kind::Count, |c, _| c.quoting().opens.into()),
+        C::data("responses", Kind::Count, |c, _| {
+            c.quoting().responses.into()
+        }),
+        C::data("conversions", Kind::Count, |c, _| {
+            c.quoting().conversions.into()
+        }),
+        C::data("open_rate", Kind::Rate, |c, _| c.quoting().open_rate.into()),
         C::data("conversion_rate", Kind::Rate, |c, _| {
-            c.conversion_rate.into()
+            c.quoting().conversion_rate.into()
         }),
         C::data("days_since_last_quote", Kind::Count, |c, _| {
-            c.days_since_last_quote.into()
+            c.quoting().days_since_last_quote.into()
         }),
-        C::data("reminders", Kind::Count, |c, _| c.reminders.into()),
+        C::data("reminders", Kind::Count, |c, _| {
+            c.quoting().reminders.into()
+        }),
         C::sheet("r", ("R", "R"), Kind::Count, |c, _| c.r.into()),
         C::sheet("f", ("F", "F"), Kind::Count, |c, _| c.f.into()),
         C::sheet("m", ("M", "M"), Kind::Count, |c, _| c.m.into()),

@@ -644,9 +644,13 @@ pub fn fill_rule_metrics(
     };
     for row in rows {
         if let Some(v) = table.get(&row.key) {
-            row.p_alive = dec(v.p_alive, 4);
-            row.expected_orders_365 = dec(v.expected_365, 4);
-            row.clv = dec(v.clv, 2);
+            let value = crate::analysis::customers::ValueMetrics {
+                p_alive: dec(v.p_alive, 4),
+                expected_orders_365: dec(v.expected_365, 4),
+                clv: dec(v.clv, 2),
+            };
+            row.value =
+                (value != crate::analysis::customers::ValueMetrics::NONE).then(|| Box::new(value));
         }
     }
 }
