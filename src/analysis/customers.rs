@@ -163,7 +163,7 @@ pub struct CustomerStats {
 }
 
 /// A customer's quote-log numbers (see [`CustomerStats::quoting`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Quoting {
     pub quotes: u32,
     pub opens: u32,
@@ -195,7 +195,7 @@ impl Quoting {
 }
 
 /// A customer's value (SPEC §11; see [`CustomerStats::value`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValueMetrics {
     pub p_alive: Option<Decimal>,
     pub expected_orders_365: Option<Decimal>,
@@ -216,17 +216,9 @@ impl CustomerStats {
     pub fn quoting(&self) -> &Quoting {
         self.quoting.as_deref().unwrap_or(&Quoting::NONE)
     }
-    /// The quote log's numbers, to fill in.
-    pub fn quoting_mut(&mut self) -> &mut Quoting {
-        self.quoting.get_or_insert_with(Box::default)
-    }
     /// The customer's value (all `None` when not worked out).
     pub fn value(&self) -> &ValueMetrics {
         self.value.as_deref().unwrap_or(&ValueMetrics::NONE)
-    }
-    /// The customer's value, to fill in.
-    pub fn value_mut(&mut self) -> &mut ValueMetrics {
-        self.value.get_or_insert_with(Box::default)
     }
     /// The name, or the key when no name is known.
     pub fn display_name(&self) -> &str {

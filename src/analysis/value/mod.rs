@@ -30,6 +30,7 @@ use rust_decimal::prelude::ToPrimitive;
 pub use bgnbd::{BgNbd, Rft};
 pub use gamma_gamma::{GammaGamma, Spend};
 
+use crate::analysis::customers::ValueMetrics;
 use crate::model::ledger::{CustomerLedger, SalesLedger};
 
 /// Days in a month for the discounted value: a twelfth of a year, so 12 months are the same
@@ -644,13 +645,12 @@ pub fn fill_rule_metrics(
     };
     for row in rows {
         if let Some(v) = table.get(&row.key) {
-            let value = crate::analysis::customers::ValueMetrics {
+            let value = ValueMetrics {
                 p_alive: dec(v.p_alive, 4),
                 expected_orders_365: dec(v.expected_365, 4),
                 clv: dec(v.clv, 2),
             };
-            row.value =
-                (value != crate::analysis::customers::ValueMetrics::NONE).then(|| Box::new(value));
+            row.value = (value != ValueMetrics::NONE).then(|| Box::new(value));
         }
     }
 }
