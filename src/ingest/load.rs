@@ -987,29 +987,38 @@ fn read_csv_in_halves(
         rows.flush(data);
         read.is_ok()
     };
-    let (head, tail) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| {
-            let mut src = rest.open().ok()?;
-            let mut rows = reader().later_part();
-            let mut data = Dataset::default();
-            read(&mut src, &mut rows, &mut data).then_some((src, rows, data))
+    // The halves are put together on the thread that read the later one: the memory its
+    // ledger frees there stays with that thread's allocator arena, and the memory the first
+    // half's ledger frees stays with this thread, for the tables made next (glibc keeps what
+    // is freed in the arena it came from; put together on this thread, the later half's
+    // whole ledger was left behind, freed but resident, beside the tables).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let joined = std::thread::scope(|scope| {
+        let later = scope.spawn(move || {
+            let src = rest.open().ok();
+            let mut later = reader().later_part();
+            let mut part = Dataset::default();
+            let read_ok = src
+                .map(|mut src| read(&mut src, &mut later, &mut part).then_some(src))
+                .unwrap_or_default();
+            let (first, mut rows, mut data): (CsvSource, SheetRows<'_>, Dataset) =
+                rx.recv().ok().flatten()?;
+            let src = read_ok?;
+            (first.joins(&src) && rows.take_part(later, &mut data, part)).then_some((rows, data))
         });
         let mut rows = reader();
         let mut data = Dataset::default();
-        let head = read(&mut first, &mut rows, &mut data).then_some((rows, data));
-        (
-            head,
-            later
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
+        let head = read(&mut first, &mut rows, &mut data).then_some((first, rows, data));
+        // The later half's thread answers `None` when its half could not be read; a send to a
+        // thread that has stopped is that answer too.
+        let _ = tx.send(head);
+        later
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
     });
-    let (Some((mut rows, mut data)), Some((src, later, part))) = (head, tail) else {
+    let Some((mut rows, mut data)) = joined else {
         return Vec::new();
     };
-    if !first.joins(&src) || !rows.take_part(later, &mut data, part) {
-        return Vec::new();
-    }
     rows.finish(&mut data);
     data.csv_halves = true;
     vec![(name.clone(), Ok((data, rows.rows, rows.bad_rows)))]

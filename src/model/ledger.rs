@@ -454,13 +454,44 @@ impl Orders {
         }
     }
 
-    /// Moves `other`'s orders into these, merging those with the same key.
+    /// Moves `other`'s orders into these, merging those with the same key: two sets of
+    /// compact orders in one pass into a vector of their joint size (not grown an order at a
+    /// time, which left each smaller vector behind, freed, in the allocator), others order by
+    /// order.
     fn absorb(&mut self, other: Orders) {
         if self.is_empty() {
             *self = other;
-        } else {
-            self.merge(&other);
+            return;
         }
+        if self.more.is_some() || other.more.is_some() {
+            self.merge(&other);
+            return;
+        }
+        let (a, b) = (std::mem::take(&mut self.slots), other.slots);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].fp().cmp(&b[j].fp()) {
+                std::cmp::Ordering::Less => {
+                    out.push(a[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(b[j]);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let mut s = a[i];
+                    Self::update_slot(&mut self.more, &mut s, &b[j].order(), false);
+                    out.push(s);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        self.slots = out;
     }
 }
 
