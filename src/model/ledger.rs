@@ -57,7 +57,7 @@ pub fn fingerprint(key: &str) -> u64 {
 
 /// The fixed-key multiply-fold hash the order fingerprints and the customer key fingerprints
 /// ([`super::customer_map::key_fingerprint`]) are made with.
-pub(super) mod mix {
+pub(crate) mod mix {
     pub const K0: u64 = 0x9E37_79B9_7F4A_7C15;
     pub const K1: u64 = 0xBF58_476D_1CE4_E5B9;
     pub const K2: u64 = 0x94D0_49BB_1331_11EB;
