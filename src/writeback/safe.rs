@@ -282,23 +282,23 @@ fn checksum(f: &mut impl Read) -> io::Result<u64> {
             }
         }
         total += n as u64;
+        // A 32-byte block, a word to each lane.
+        let take = |lanes: &mut [u64; 4], block: &[u8], k: u64| {
+            for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+                let word = <[u8; 8]>::try_from(w).unwrap_or_default();
+                *lane = fold(*lane ^ u64::from_le_bytes(word), k);
+            }
+        };
         let mut blocks = buf[..n].chunks_exact(32);
         for block in &mut blocks {
-            for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(w);
-                *lane = fold(*lane ^ u64::from_le_bytes(word), K1);
-            }
+            take(&mut lanes, block, K1);
         }
         let rest = blocks.remainder();
         if !rest.is_empty() {
+            // The last few bytes, padded with zeros (the length tells them from real zeros).
             let mut block = [0u8; 32];
             block[..rest.len()].copy_from_slice(rest);
-            for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(w);
-                *lane = fold(*lane ^ u64::from_le_bytes(word), K2);
-            }
+            take(&mut lanes, &block, K2);
         }
         if n < buf.len() {
             break;
@@ -789,8 +789,9 @@ mod tests {
         let sum = |b: &[u8]| checksum(&mut &b[..]).expect("read");
         let whole = sum(&bytes);
         assert_eq!(checksum(&mut Trickle(&bytes, 0)).expect("read"), whole);
-        // One byte changed at the start, in the first block's remainder, past the first
-        // buffer and at the very end; a zero byte added; the bytes cut short.
+        // One byte changed at the start, at the end of the first 64 KiB buffer, at the start
+        // of the second, inside the third and at the very end; a zero byte added; the bytes
+        // cut short (their last block padded).
         for at in [0, 65_535, 65_536, 131_075, bytes.len() - 1] {
             let mut changed = bytes.clone();
             changed[at] ^= 1;
