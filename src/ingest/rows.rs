@@ -69,8 +69,9 @@ pub struct SheetRows<'s> {
     queued: Vec<(SaleRow, u64)>,
     /// Sales rows added, whose buffers the next lines reuse.
     free_rows: Vec<SaleRow>,
-    /// The phone cell's text on the line before and the form it gave.
-    phone_memo: (String, Option<String>),
+    /// The phone cell's text on the line before and the form it gave, and a buffer for the
+    /// digits of a phone.
+    phone_memo: (String, Option<String>, String),
     /// Buffers kept while a field of the reused row is blank.
     spare: [String; 6],
     /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
@@ -992,24 +993,44 @@ impl<'s> SheetRows<'s> {
         }
         memo.0.clear();
         memo.0.push_str(written);
-        let Some(digits) = values::phone_digits(written) else {
+        // The digits into the memo's buffer: no allocation for a number written in ASCII.
+        let digits = &mut memo.2;
+        let number = match fast::ascii_phone_digits(written, digits) {
+            Some(number) => number,
+            None => match values::phone_digits(written) {
+                Some(d) => {
+                    *digits = d;
+                    true
+                }
+                None => false,
+            },
+        };
+        if !number {
             memo.1 = None;
             *phone = None;
             return;
-        };
+        }
         // A number this customer was already seen with: its form is the one `phone_form` gave
         // then (the workbook's first), found in the customer's own short list (already
         // fetched) instead of the workbook-wide table.
         let known = at
             .map(|i| out.sales.customers.at_mut(i))
-            .and_then(|c| c.phones.iter().find(|f| same_digits(f, &digits)));
+            .and_then(|c| c.phones.iter().find(|f| same_digits(f, digits)));
         let p = phone.get_or_insert_default();
         match known {
             Some(form) => {
                 p.clear();
                 p.push_str(form);
             }
-            None => *p = out.phone_form(digits, memo.0.clone()),
+            // The workbook's first form of the number, or this one, the first.
+            None => {
+                if let Some(form) = out.phone_forms.get(digits.as_str()) {
+                    p.clone_from(form);
+                } else {
+                    p.clone_from(&memo.0);
+                    out.phone_forms.insert(digits.clone(), memo.0.clone());
+                }
+            }
         }
         match &mut memo.1 {
             Some(m) => m.clone_from(p),

@@ -105,10 +105,25 @@ pub fn ascii_name_key(name: &str, out: &mut String) -> Option<bool> {
     Some(true)
 }
 
+/// The digits of a phone number written in ASCII, into `out` (cleared first): what
+/// [`super::values::phone_digits`] gives, without its three `String`s — `Some(true)` when that
+/// is a number, `Some(false)` when it gives `None`, `None` when the text is not ASCII (the
+/// caller uses the full function).
+pub fn ascii_phone_digits(written: &str, out: &mut String) -> Option<bool> {
+    if !written.is_ascii() {
+        return None;
+    }
+    out.clear();
+    let trimmed = written.trim();
+    let text = super::values::integral_len(trimmed).map_or(trimmed, |n| &trimmed[..n]);
+    out.extend(text.chars().filter(char::is_ascii_digit));
+    Some((7..=15).contains(&out.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::values::{DateOrder, customer_key, parse_date, parse_money};
+    use crate::model::values::{DateOrder, customer_key, parse_date, parse_money, phone_digits};
     use proptest::prelude::*;
 
     #[test]
@@ -148,6 +163,19 @@ mod tests {
         assert_eq!(key, "KimLee");
         assert_eq!(ascii_name_key("  ", &mut key), Some(false));
         assert_eq!(ascii_name_key("김철수", &mut key), None);
+        let mut digits = String::new();
+        assert_eq!(
+            ascii_phone_digits(" 010-1234-5678 ", &mut digits),
+            Some(true)
+        );
+        assert_eq!(digits, "01012345678");
+        assert_eq!(
+            ascii_phone_digits(" 1012345678.0\t", &mut digits),
+            Some(true)
+        );
+        assert_eq!(digits, "1012345678");
+        assert_eq!(ascii_phone_digits("123-45", &mut digits), Some(false));
+        assert_eq!(ascii_phone_digits("０１０-1234-5678", &mut digits), None);
     }
 
     /// Values as a POS export or a hand-typed sheet holds them: mostly plain, with signs,
@@ -171,6 +199,16 @@ mod tests {
             "[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?( ?[AaPp][Mm])?",
             "[0-9 :T\\-]{8,22}",
             ".{0,12}",
+        ]
+    }
+
+    fn messy_phone() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ ]?(\\+82 ?)?0?1[0-9]-?[0-9]{3,4}-?[0-9]{4}[ ]?",
+            "[0-9]{6,16}(\\.0{0,2})?",
+            "[0-9() +./\\-\\t]{0,20}",
+            "[0-9０-９\u{3000}\u{A0}-]{0,14}",
+            ".{0,10}",
         ]
     }
 
@@ -201,6 +239,16 @@ mod tests {
                 for order in [DateOrder::Auto, DateOrder::Dmy, DateOrder::Mdy] {
                     prop_assert_eq!(parse_date(&text, order), Ok(fast), "{:?}", text);
                 }
+            }
+        }
+
+        #[test]
+        fn ascii_phone_digits_agrees_with_phone_digits(phone in messy_phone()) {
+            let mut digits = String::from("left over");
+            match ascii_phone_digits(&phone, &mut digits) {
+                None => prop_assert!(!phone.is_ascii()),
+                Some(true) => prop_assert_eq!(phone_digits(&phone), Some(digits), "{:?}", phone),
+                Some(false) => prop_assert_eq!(phone_digits(&phone), None, "{:?}", phone),
             }
         }
 
