@@ -248,12 +248,16 @@ pub fn write_csv(rows: &[&CustomerStats], mut out: impl std::io::Write) -> anyho
             .map(|c| csv_out::neutralise(c).into_owned()),
     )
     .map_err(io)?;
+    // A customer's cells written one by one, as `csv_table` would put them in its row,
+    // without a table and a copy of every text per customer.
+    let cols: Vec<&Column<CustomerStats>> = COLUMNS.iter().filter(|c| c.csv).collect();
     for row in rows {
-        let t = columns::csv_table(COLUMNS, std::iter::once(*row));
-        for cells in &t.rows {
-            w.write_record(cells.iter().map(|c| csv_out::cell_text(c).into_owned()))
+        for c in &cols {
+            let cell = c.cell(row, Out::Data);
+            w.write_field(csv_out::cell_text(&cell).as_bytes())
                 .map_err(io)?;
         }
+        w.write_record(None::<&[u8]>).map_err(io)?;
     }
     w.flush()?;
     Ok(())
