@@ -4,7 +4,7 @@
 //! ([`fingerprint`]), with its earliest time, amount and line count, compactly ([`Orders`];
 //! exactly, at more cost, when a value does not fit the compact form).
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
@@ -302,6 +302,54 @@ impl Orders {
         .map(|s| (s.fp(), self.read(s)))
     }
 
+    /// What the orders dated up to `as_of` add up to, and those of them from `start` on,
+    /// read straight from the compact slots: the same numbers as adding [`Orders::values`]
+    /// one by one to [`Decimal::ZERO`] (the sums to the same scale, a zero's scale kept only
+    /// when every order is zero, as decimal addition does). `None` — add them one by one —
+    /// when the set keeps orders exactly or apart, an amount is negative, or a sum would not
+    /// fit a decimal at its scale (where adding one by one starts to round).
+    pub fn window_sums(&self, start: NaiveDate, as_of: NaiveDate) -> Option<WindowSums> {
+        if self.more.is_some() {
+            return None;
+        }
+        let minute = |d: NaiveDate| (i64::from(d.num_days_from_ce()) - i64::from(BASE_DAY)) * 1440;
+        let (from, until) = (minute(start), minute(as_of) + 1440);
+        let (mut all, mut within) = (DecimalSum::default(), DecimalSum::default());
+        let (mut count_all, mut count_within) = (0u32, 0u32);
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for slot in &self.slots {
+            let at = i64::from(slot.word & ((1 << MINUTE_BITS) - 1));
+            if at >= until {
+                continue;
+            }
+            let (amount, scale) = (slot.amount(), (slot.word & !EXACT) >> MINUTE_BITS);
+            if amount < 0 {
+                return None;
+            }
+            count_all += 1;
+            all.add(amount, scale);
+            first = first.min(at);
+            last = last.max(at);
+            if at >= from {
+                count_within += 1;
+                within.add(amount, scale);
+            }
+        }
+        let day = |at: i64| {
+            i32::try_from(at / 1440)
+                .ok()
+                .and_then(|d| NaiveDate::from_num_days_from_ce_opt(BASE_DAY + d))
+        };
+        Some(WindowSums {
+            count_all,
+            total_all: all.total()?,
+            count_within,
+            total_within: within.total()?,
+            first: (count_all > 0).then(|| day(first)).flatten(),
+            last: (count_all > 0).then(|| day(last)).flatten(),
+        })
+    }
+
     /// The orders, in fingerprint order.
     pub fn values(&self) -> impl Iterator<Item = OrderAgg> + '_ {
         self.iter().map(|(_, o)| o)
@@ -492,6 +540,51 @@ impl Orders {
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
         self.slots = out;
+    }
+}
+
+/// A customer's orders up to a day and within a window (see [`Orders::window_sums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSums {
+    pub count_all: u32,
+    pub total_all: Decimal,
+    pub count_within: u32,
+    pub total_within: Decimal,
+    /// The days of the first and the last order up to the day.
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+/// Non-negative compact amounts added up by scale, as decimal addition would add them.
+#[derive(Default)]
+struct DecimalSum {
+    by_scale: [i128; MAX_SCALE as usize + 1],
+    /// The largest scale of an amount that is not zero.
+    top: Option<u32>,
+    /// The scale of the last zero added (the sum when every amount is zero).
+    zero: Option<u32>,
+}
+
+impl DecimalSum {
+    fn add(&mut self, mantissa: i32, scale: u32) {
+        if mantissa == 0 {
+            self.zero = Some(scale);
+        } else {
+            self.by_scale[scale as usize] += i128::from(mantissa);
+            self.top = self.top.max(Some(scale));
+        }
+    }
+
+    /// The sum; `None` when it does not fit a decimal at its scale.
+    fn total(&self) -> Option<Decimal> {
+        let Some(top) = self.top else {
+            return Some(self.zero.map_or(Decimal::ZERO, |s| Decimal::new(0, s)));
+        };
+        let mut sum: i128 = 0;
+        for (scale, part) in (0..=top).zip(&self.by_scale) {
+            sum = sum.checked_add(part.checked_mul(10i128.checked_pow(top - scale)?)?)?;
+        }
+        Decimal::try_from_i128_with_scale(sum, top).ok()
     }
 }
 
@@ -1281,6 +1374,105 @@ mod tests {
         }
         let c = o.get("C").expect("C");
         assert_eq!((c.lines, c.amount), (256, Decimal::from(255 * 128)));
+    }
+
+    /// [`Orders::window_sums`] as the orders added one by one give it (to the digit and the
+    /// scale), or `None`.
+    fn window_sums_one_by_one(o: &Orders, start: NaiveDate, as_of: NaiveDate) -> WindowSums {
+        let mut w = WindowSums {
+            count_all: 0,
+            total_all: Decimal::ZERO,
+            count_within: 0,
+            total_within: Decimal::ZERO,
+            first: None,
+            last: None,
+        };
+        for order in o.values().filter(|x| x.at.date() <= as_of) {
+            let day = order.at.date();
+            w.count_all += 1;
+            w.total_all += order.amount;
+            w.first = Some(w.first.map_or(day, |f| f.min(day)));
+            w.last = w.last.max(Some(day));
+            if start <= day {
+                w.count_within += 1;
+                w.total_within += order.amount;
+            }
+        }
+        w
+    }
+
+    #[test]
+    fn window_sums_keep_the_scale_decimal_addition_gives() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
+        let at = |d: NaiveDate, h| d.and_hms_opt(h, 0, 0).expect("time");
+        let mut o = Orders::default();
+        o.add(1, at(day(2026, 1, 5), 9), Decimal::new(0, 2));
+        o.add(2, at(day(2026, 3, 1), 9), Decimal::new(0, 1));
+        let (start, as_of) = (day(2026, 1, 1), day(2026, 12, 31));
+        let w = o.window_sums(start, as_of).expect("compact");
+        // Only zeros: the sum is the last zero added (in fingerprint order), as `+=` leaves it.
+        assert_eq!(w.total_all.to_string(), "0.0");
+        assert_eq!(w, window_sums_one_by_one(&o, start, as_of));
+        o.add(3, at(day(2026, 2, 1), 9), Decimal::new(5, 0));
+        o.add(4, at(day(2025, 12, 31), 9), Decimal::new(125, 2));
+        o.add(5, at(day(2027, 1, 1), 0), Decimal::new(7, 0));
+        let w = o.window_sums(start, as_of).expect("compact");
+        assert_eq!(w.total_all.to_string(), "6.25");
+        assert_eq!(w.total_within.to_string(), "5");
+        assert_eq!((w.count_all, w.count_within), (4, 3));
+        assert_eq!(
+            (w.first, w.last),
+            (Some(day(2025, 12, 31)), Some(day(2026, 3, 1)))
+        );
+        assert_eq!(w, window_sums_one_by_one(&o, start, as_of));
+        // A negative amount: added one by one instead.
+        o.add(6, at(day(2026, 4, 1), 9), Decimal::new(-1, 0));
+        assert_eq!(o.window_sums(start, as_of), None);
+    }
+
+    proptest::proptest! {
+        /// Read from the slots, the sums are those of adding the orders one by one.
+        #[test]
+        fn window_sums_are_the_orders_added_one_by_one(
+            orders in proptest::collection::vec(
+                (
+                    0u64..400,
+                    0i64..800,
+                    proptest::prop_oneof![
+                        (0i64..100_000).prop_map(|m| (m, 0u32)),
+                        (0i64..3).prop_map(|m| (m, 2u32)),
+                        (0i64..8_000_000).prop_map(|m| (m, 1u32)),
+                        (0i64..1_000).prop_map(|m| (m, 15u32)),
+                    ],
+                ),
+                0..300,
+            ),
+            start in 0i64..800,
+            len in 0i64..800,
+        ) {
+            let base = NaiveDate::from_ymd_opt(2025, 1, 1).expect("base");
+            let mut o = Orders::default();
+            for (fp, day, (m, scale)) in &orders {
+                let at = (base + chrono::Duration::days(*day))
+                    .and_hms_opt(10, 30, 0)
+                    .expect("time");
+                o.add(*fp, at, Decimal::new(*m, *scale));
+            }
+            let start = base + chrono::Duration::days(start);
+            let as_of = start + chrono::Duration::days(len);
+            let want = window_sums_one_by_one(&o, start, as_of);
+            match o.window_sums(start, as_of) {
+                Some(got) => {
+                    proptest::prop_assert_eq!(got, want);
+                    proptest::prop_assert_eq!(got.total_all.to_string(), want.total_all.to_string());
+                    proptest::prop_assert_eq!(
+                        got.total_within.to_string(),
+                        want.total_within.to_string()
+                    );
+                }
+                None => proptest::prop_assert!(o.more.is_some()),
+            }
+        }
     }
 
     proptest::proptest! {
