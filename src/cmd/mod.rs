@@ -34,6 +34,7 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
         today: Some(chrono::Local::now().date_naive()),
         limits: Some(g.limits),
         csv_split_min: None,
+        sales_on_one_thread: false,
     })
 }
 

@@ -140,8 +140,10 @@ pub struct CsvSource {
 /// Records per batch handed from the reader thread (see [`Feed::Ahead`]).
 const BATCH: usize = 512;
 /// Batches the reader thread may hold ready: with the one being filled and the one being
-/// read, at most four batches of records exist at once, however long the file.
-const BATCHES_AHEAD: usize = 2;
+/// read, at most six batches of records exist at once, however long the file (enough that
+/// the reader rarely waits for the rows' thread, or it for the reader, when the sales rows are
+/// added up on a third: see `SheetRows::add_elsewhere`).
+const BATCHES_AHEAD: usize = 4;
 
 /// Where [`CsvSource`] takes its records from.
 enum Feed {

@@ -34,6 +34,9 @@ pub struct ReadOptions {
     /// A CSV at least this long is read in two halves, one per core; `None`: 4 MiB, or
     /// `DANGOL_CSV_SPLIT_MIN` (bytes; for tests of small files).
     pub csv_split_min: Option<u64>,
+    /// Add up each sales sheet's rows on the thread that types them, not on a second one (for
+    /// tests that compare the two).
+    pub sales_on_one_thread: bool,
 }
 
 /// A workbook read and its effective settings.
@@ -685,6 +688,7 @@ fn read_sheet(
     settings: &Settings,
     (name, role, header_row, map): &Planned,
     data: &mut Dataset,
+    two_threads: bool,
 ) -> Result<(u64, u64), LoadError> {
     let (role, header_row) = (*role, *header_row);
     Ok(if role == Role::Flows {
@@ -715,14 +719,66 @@ fn read_sheet(
     } else {
         let mut rows = SheetRows::new(name, role, map.clone(), settings);
         rows.dated_until(opts.as_of, opts.today);
-        input.for_each_row(name, |r, cells| {
-            if r > header_row {
-                rows.push(r, cells, data);
+        let read = |mut rows: SheetRows<'_>, input: &mut Input, data: &mut Dataset| {
+            let read = input.for_each_row(name, |r, cells| {
+                if r > header_row {
+                    rows.push(r, cells, data);
+                }
+                true
+            });
+            if read.is_ok() {
+                rows.finish(data);
             }
-            true
-        })?;
-        rows.finish(data);
-        (rows.rows, rows.bad_rows)
+            read.map(|()| (rows.rows, rows.bad_rows))
+        };
+        let end = if two_threads {
+            rows.add_elsewhere(data)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            return Ok(read(rows, input, data)?);
+        };
+        // The rows typed on a thread of their own and added up on this one (where the ledger's
+        // memory is the memory the tables made next reuse). The reader is moved there, and the
+        // ledger's end is owned in here: whichever side stops, on an error or a panic, drops
+        // its end of the hand-over, and the other side stops too.
+        let (typed, end) = std::thread::scope(|scope| {
+            let mut end = end;
+            let (job_tx, job_rx) = std::sync::mpsc::channel();
+            let typing = std::thread::Builder::new()
+                .name("dangol-rows".into())
+                .spawn_scoped(scope, move || {
+                    let (rows, input, data) = job_rx.recv().ok()?;
+                    Some(read(rows, input, data))
+                });
+            let Ok(typing) = typing else {
+                // No thread could be started: the rows are read here.
+                return (Err(rows), end);
+            };
+            // The thread holds the receiving end until this arrives.
+            let _ = job_tx.send((rows, &mut *input, &mut *data));
+            end.run();
+            let typed = typing
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (Ok(typed), end)
+        });
+        end.restore(data);
+        match typed {
+            Ok(Some(read)) => read?,
+            Ok(None) => {
+                return Err(OpenError::Io {
+                    path: name.clone(),
+                    source: std::io::Error::other("the sales rows' thread stopped before reading"),
+                }
+                .into());
+            }
+            Err(mut rows) => {
+                rows.add_here();
+                read(rows, input, data)?
+            }
+        }
     })
 }
 
@@ -760,6 +816,8 @@ fn read_workbook(
     } else {
         Vec::new()
     };
+    // A sales sheet read here (not in parallel) is typed on this thread and added up on another.
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
     for planned in &plan {
         let (name, role, header_row, map) = planned;
         korean += map.korean;
@@ -775,7 +833,8 @@ fn read_workbook(
             }
             (rows, bad_rows)
         } else {
-            read_sheet(&mut input, opts, &settings, planned, &mut data)?
+            let two = parallel && *role == Role::Sales && two_cores && !opts.sales_on_one_thread;
+            read_sheet(&mut input, opts, &settings, planned, &mut data, two)?
         };
         data.sheets.push(SheetInfo {
             name: name.clone(),

@@ -82,6 +82,9 @@ pub struct Dataset {
     pub flow_log: Vec<flows::FlowSent>,
     /// The CSV's sales were read in two halves, one per core (see `load::read_csv_in_halves`).
     pub csv_halves: bool,
+    /// Batches of sales rows added up on a second thread while their sheet was read (see
+    /// `SheetRows::add_elsewhere`); 0 when every sales row was added where it was typed.
+    pub batches_added_apart: u64,
 }
 
 /// The most all amounts of a workbook may add up to (10^25, about a thousandth of what an

@@ -69,9 +69,12 @@ pub struct SheetRows<'s> {
     queued: Vec<(SaleRow, u64)>,
     /// Sales rows added, whose buffers the next lines reuse.
     free_rows: Vec<SaleRow>,
+    /// Where the typed rows go while the ledger is on another thread (see
+    /// [`SheetRows::add_elsewhere`]).
+    ledger: Option<LedgerLink>,
     /// The phone cell's text on the line before and the form it gave, and a buffer for the
     /// digits of a phone.
-    phone_memo: (String, Option<String>, String),
+    phone_memo: PhoneMemo,
     /// Buffers kept while a field of the reused row is blank.
     spare: [String; 6],
     /// The order key of a row when the sheet has no order-id column (`#Sales!17`).
@@ -214,6 +217,297 @@ fn fill(slot: &mut Option<String>, spare: &mut String, cells: &[Cell<'_>], col: 
     }
 }
 
+/// Sales rows handed to the ledger's thread at once: few enough that the batches in flight
+/// stay small, enough that handing them over costs next to nothing per row.
+const THREAD_ROWS: usize = 64 * ADD_ROWS;
+/// A batch is handed over sooner when its rows' texts pass this many bytes (a CSV cell has no
+/// length limit): the batches in flight stay small whatever the rows hold.
+const THREAD_TEXT: usize = 1 << 20;
+/// Batches the ledger's thread may have waiting: enough that neither side waits for the other
+/// at every batch.
+const THREAD_BATCHES: usize = 8;
+
+/// The phone cell's text on the line before and the form it gave, and a buffer for the
+/// digits of a phone.
+type PhoneMemo = (String, Option<String>, String);
+
+/// Typed sales rows on their way to the ledger's thread, packed end to end: the texts of the
+/// rows one after another in one buffer, so that the other core reads them in a row (rows
+/// with a buffer for each text, read on another core, each cost a wait for memory there).
+/// Only what the ledger reads is kept: the row's cell, time, amount, kind, order key and its
+/// customer key, name, e-mail, phone and channel.
+struct RowBatch {
+    text: String,
+    rows: Vec<Packed>,
+}
+
+/// One row of a [`RowBatch`]: its texts end at `ends` in the batch's text (each after the one
+/// before; those not in `present` are blank).
+#[derive(Clone, Copy)]
+struct Packed {
+    row: u32,
+    col: u32,
+    at: chrono::NaiveDateTime,
+    amount: Decimal,
+    kind: SaleKind,
+    order: u64,
+    ends: [usize; 5],
+    present: u8,
+}
+
+impl RowBatch {
+    fn with_room() -> Self {
+        RowBatch {
+            text: String::with_capacity(THREAD_ROWS * 96),
+            rows: Vec::with_capacity(THREAD_ROWS),
+        }
+    }
+
+    fn push(&mut self, row: &SaleRow, order: u64) {
+        let mut ends = [0; 5];
+        let mut present = 0;
+        let texts = [
+            &row.customer,
+            &row.name,
+            &row.email,
+            &row.phone,
+            &row.channel,
+        ];
+        for (i, text) in texts.into_iter().enumerate() {
+            if let Some(t) = text {
+                self.text.push_str(t);
+                present |= 1 << i;
+            }
+            ends[i] = self.text.len();
+        }
+        self.rows.push(Packed {
+            row: row.cell.row,
+            col: row.cell.col,
+            at: row.at,
+            amount: row.amount,
+            kind: row.kind,
+            order,
+            ends,
+            present,
+        });
+    }
+
+    /// Row `i` into `into` (its buffers reused; a blank text's buffer kept in `spare`), with
+    /// its order key.
+    fn unpack(&self, i: usize, into: &mut SaleRow, spare: &mut [String; 5]) -> u64 {
+        let p = &self.rows[i];
+        into.cell.row = p.row;
+        into.cell.col = p.col;
+        into.at = p.at;
+        into.amount = p.amount;
+        into.kind = p.kind;
+        let mut from = match i.checked_sub(1) {
+            Some(before) => self.rows[before].ends[4],
+            None => 0,
+        };
+        let slots = [
+            &mut into.customer,
+            &mut into.name,
+            &mut into.email,
+            &mut into.phone,
+            &mut into.channel,
+        ];
+        for (k, (slot, spare)) in slots.into_iter().zip(spare.iter_mut()).enumerate() {
+            let to = p.ends[k];
+            let mut buf = slot.take().unwrap_or_else(|| std::mem::take(spare));
+            match self.text.get(from..to) {
+                Some(t) if p.present & (1 << k) != 0 => {
+                    buf.clear();
+                    buf.push_str(t);
+                    *slot = Some(buf);
+                }
+                _ => *spare = buf,
+            }
+            from = to;
+        }
+        p.order
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+    }
+}
+
+/// Where a sales reader hands its typed rows while they are added up on another thread (see
+/// [`SheetRows::add_elsewhere`]).
+struct LedgerLink {
+    rows: std::sync::mpsc::SyncSender<RowBatch>,
+    /// Batches added, to be filled again.
+    back: std::sync::mpsc::Receiver<RowBatch>,
+    /// The batch being filled.
+    batch: RowBatch,
+}
+
+impl LedgerLink {
+    /// Hands the batch over and takes one the end has added (or a new one) to fill next.
+    fn send(&mut self) {
+        let mut next = self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| RowBatch::with_room());
+        next.clear();
+        let full = std::mem::replace(&mut self.batch, next);
+        // An end that has stopped has panicked: its thread says so when it is joined.
+        let _ = self.rows.send(full);
+    }
+
+    /// Hands over what is left; the end stops once it has added it.
+    fn send_last(self) {
+        if !self.batch.rows.is_empty() {
+            let _ = self.rows.send(self.batch);
+        }
+    }
+}
+
+/// The ledger of a sales sheet while its rows are typed on another thread (see
+/// [`SheetRows::add_elsewhere`]): it adds the rows handed to it, in their order.
+pub struct LedgerEnd {
+    rows: std::sync::mpsc::Receiver<RowBatch>,
+    back: std::sync::mpsc::Sender<RowBatch>,
+    sales: crate::model::SalesLedger,
+    forms: std::collections::HashMap<String, String>,
+    memo: PhoneMemo,
+    batches: u64,
+    /// The rows unpacked here, [`ADD_ROWS`] at a time, and their spare buffers.
+    local: Vec<(SaleRow, u64)>,
+    spares: Vec<[String; 5]>,
+}
+
+impl LedgerEnd {
+    /// Adds the rows handed over until the reader has flushed or is gone.
+    pub fn run(&mut self) {
+        while let Ok(batch) = self.rows.recv() {
+            self.batches += 1;
+            let mut i = 0;
+            while i < batch.rows.len() {
+                let n = ADD_ROWS.min(batch.rows.len() - i);
+                let local = self.local.iter_mut().zip(&mut self.spares).take(n);
+                for (j, ((row, order), spare)) in local.enumerate() {
+                    *order = batch.unpack(i + j, row, spare);
+                }
+                add_rows(
+                    &mut self.local[..n],
+                    &mut self.sales,
+                    &mut self.forms,
+                    &mut self.memo,
+                );
+                i += n;
+            }
+            // The reader may have stopped taking batches back: it is only freed then.
+            let _ = self.back.send(batch);
+        }
+    }
+
+    /// Puts the ledger and the phone forms back into `out`, with the counts the reader kept
+    /// there meanwhile (rows after the as-of day, prefixed returns).
+    pub fn restore(self, out: &mut Dataset) {
+        let kept = std::mem::replace(&mut out.sales, self.sales);
+        out.sales.later_rows += kept.later_rows;
+        out.sales.future_rows += kept.future_rows;
+        out.sales.prefixed_return_rows += kept.prefixed_return_rows;
+        out.batches_added_apart += self.batches;
+        let forms = std::mem::replace(&mut out.phone_forms, self.forms);
+        for (digits, form) in forms {
+            out.phone_forms.entry(digits).or_insert(form);
+        }
+    }
+}
+
+/// Adds up to [`ADD_ROWS`] typed sales rows to the ledger: their customers found at once
+/// (`SalesLedger::find_rows`), each phone turned into its form ([`phone_form_of`]), then the
+/// rows added (`SalesLedger::add_found`).
+fn add_rows(
+    rows: &mut [(SaleRow, u64)],
+    sales: &mut crate::model::SalesLedger,
+    forms: &mut std::collections::HashMap<String, String>,
+    memo: &mut PhoneMemo,
+) {
+    let at = sales.find_rows(rows);
+    for (i, a) in at.iter().enumerate().take(rows.len()) {
+        phone_form_of(&mut rows[i].0.phone, *a, sales, forms, memo);
+    }
+    sales.add_found(rows, &at);
+}
+
+/// A sales row's phone, as written, turned into the form the workbook first wrote the
+/// number in (see `Dataset::phone_form`; `None` when it holds no phone number), for the
+/// customer at `at` in the ledger (found by `SalesLedger::find_rows`).
+fn phone_form_of(
+    phone: &mut Option<String>,
+    at: Option<usize>,
+    sales: &mut crate::model::SalesLedger,
+    forms: &mut std::collections::HashMap<String, String>,
+    memo: &mut PhoneMemo,
+) {
+    let Some(written) = phone.as_deref() else {
+        return;
+    };
+    // The same text as the line before (the next line of one order): the same form,
+    // written into the reused buffer, without the digits and the lookup again.
+    if !memo.0.is_empty() && memo.0 == written {
+        match &memo.1 {
+            Some(form) => {
+                if let Some(p) = phone.as_mut() {
+                    p.clone_from(form);
+                }
+            }
+            None => *phone = None,
+        }
+        return;
+    }
+    memo.0.clear();
+    memo.0.push_str(written);
+    // The digits into the memo's buffer: no allocation for a number written in ASCII.
+    let digits = &mut memo.2;
+    let number = match fast::ascii_phone_digits(written, digits) {
+        Some(number) => number,
+        None => match values::phone_digits(written) {
+            Some(d) => {
+                *digits = d;
+                true
+            }
+            None => false,
+        },
+    };
+    if !number {
+        memo.1 = None;
+        *phone = None;
+        return;
+    }
+    // A number this customer was already seen with: its form is the one `phone_form` gave
+    // then (the workbook's first), found in the customer's own short list (already
+    // fetched) instead of the workbook-wide table.
+    let known = at
+        .map(|i| sales.customers.at_mut(i))
+        .and_then(|c| c.phones.iter().find(|f| same_digits(f, digits)));
+    let p = phone.get_or_insert_default();
+    match known {
+        Some(form) => {
+            p.clear();
+            p.push_str(form);
+        }
+        // The workbook's first form of the number, or this one, the first.
+        None => {
+            if let Some(form) = forms.get(digits.as_str()) {
+                p.clone_from(form);
+            } else {
+                p.clone_from(&memo.0);
+                forms.insert(digits.clone(), memo.0.clone());
+            }
+        }
+    }
+    match &mut memo.1 {
+        Some(m) => m.clone_from(p),
+        m @ None => *m = Some(p.clone()),
+    }
+}
+
 /// 합계, 총계, 소계, Total, Subtotal, Grand total (any case and spacing; `합계:` too).
 fn is_totals_word(s: &str) -> bool {
     // Every word starts with a letter: a text that starts with a digit (a date, on nearly
@@ -268,6 +562,7 @@ impl<'s> SheetRows<'s> {
             typo_after: None,
             queued: Vec::with_capacity(ADD_ROWS),
             free_rows: Vec::new(),
+            ledger: None,
             phone_memo: Default::default(),
             spare: Default::default(),
             row_key: String::new(),
@@ -373,6 +668,9 @@ impl<'s> SheetRows<'s> {
             }
         }
         self.add_queued(out);
+        if let Some(link) = self.ledger.take() {
+            link.send_last();
+        }
     }
 
     /// Flush what is buffered and add the sheet-level notes.
@@ -903,18 +1201,88 @@ impl<'s> SheetRows<'s> {
         cancel
     }
 
-    /// Adds the queued sales rows to the ledger (`SalesLedger::find_rows`, each phone's form,
-    /// `SalesLedger::add_found`); their buffers are reused for the next rows.
+    /// Adds the queued sales rows to the ledger ([`add_rows`]), or, while the ledger is on
+    /// another thread, packs them into the batch for it (handed over when full); their buffers
+    /// are reused for the next rows.
     fn add_queued(&mut self, out: &mut Dataset) {
-        let at = out.sales.find_rows(&self.queued);
-        for (i, a) in at.iter().enumerate().take(self.queued.len()) {
-            let mut phone = std::mem::take(&mut self.queued[i].0.phone);
-            self.phone_form_of(&mut phone, *a, out);
-            self.queued[i].0.phone = phone;
+        if let Some(link) = &mut self.ledger {
+            for (row, order) in &self.queued {
+                link.batch.push(row, *order);
+            }
+            self.free_rows
+                .extend(self.queued.drain(..).map(|(row, _)| row));
+            if link.batch.rows.len() >= THREAD_ROWS || link.batch.text.len() >= THREAD_TEXT {
+                link.send();
+            }
+            return;
         }
-        out.sales.add_found(&self.queued, &at);
+        add_rows(
+            &mut self.queued,
+            &mut out.sales,
+            &mut out.phone_forms,
+            &mut self.phone_memo,
+        );
         self.free_rows
             .extend(self.queued.drain(..).map(|(row, _)| row));
+    }
+
+    /// From here on, the rows this reader types go to the ledger's end (which adds them up on
+    /// another thread: [`LedgerEnd::run`]) instead of the ledger, so that one core reads and
+    /// types rows while the other adds them up: the ledger and the phone forms move there
+    /// until [`LedgerEnd::restore`] puts them back, after [`SheetRows::flush`]. The rows
+    /// reach the ledger in the same order, so the result is the same as on one thread. Only
+    /// for a sales sheet (`None` for another).
+    pub fn add_elsewhere(&mut self, out: &mut Dataset) -> Option<LedgerEnd> {
+        if self.role != Role::Sales || self.ledger.is_some() {
+            return None;
+        }
+        self.add_queued(out);
+        let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel(THREAD_BATCHES);
+        let (back_tx, back_rx) = std::sync::mpsc::channel();
+        // The batches that go back and forth are made here, where the ledger is: what they
+        // hold when the sheet is read is memory the tables made next reuse (an allocator keeps
+        // memory in the arena of the thread that took it, and a buffer grown stays there).
+        for _ in 0..3 {
+            let _ = back_tx.send(RowBatch::with_room());
+        }
+        self.ledger = Some(LedgerLink {
+            rows: rows_tx,
+            back: back_rx,
+            batch: RowBatch::with_room(),
+        });
+        let row = |_| {
+            let room = || Some(String::with_capacity(32));
+            let row = SaleRow {
+                cell: CellRef::new(self.sheet.clone(), 0, 0),
+                at: chrono::NaiveDateTime::MIN,
+                customer: room(),
+                name: room(),
+                email: room(),
+                phone: room(),
+                order_id: None,
+                product: None,
+                amount: Decimal::ZERO,
+                kind: SaleKind::Order,
+                channel: room(),
+            };
+            (row, 0)
+        };
+        Some(LedgerEnd {
+            rows: rows_rx,
+            back: back_tx,
+            sales: std::mem::take(&mut out.sales),
+            forms: std::mem::take(&mut out.phone_forms),
+            memo: std::mem::take(&mut self.phone_memo),
+            batches: 0,
+            local: (0..ADD_ROWS).map(row).collect(),
+            spares: (0..ADD_ROWS).map(|_| Default::default()).collect(),
+        })
+    }
+
+    /// Adds the rows to the ledger here again (after [`SheetRows::add_elsewhere`], once its
+    /// end has put the ledger back).
+    pub fn add_here(&mut self) {
+        self.ledger = None;
     }
 
     /// [`SheetRows::identity`] for a sales row, written into the reused row: the name, e-mail
@@ -967,74 +1335,6 @@ impl<'s> SheetRows<'s> {
             if let Some(e) = &mut sale.email {
                 *e = e.trim().to_lowercase();
             }
-        }
-    }
-
-    /// A sales row's phone, as written, turned into the form the workbook first wrote the
-    /// number in (see `Dataset::phone_form`; `None` when it holds no phone number), for the
-    /// customer at `at` in the ledger (found by `SalesLedger::find_rows`).
-    fn phone_form_of(&mut self, phone: &mut Option<String>, at: Option<usize>, out: &mut Dataset) {
-        let Some(written) = phone.as_deref() else {
-            return;
-        };
-        let memo = &mut self.phone_memo;
-        // The same text as the line before (the next line of one order): the same form,
-        // written into the reused buffer, without the digits and the lookup again.
-        if !memo.0.is_empty() && memo.0 == written {
-            match &memo.1 {
-                Some(form) => {
-                    if let Some(p) = phone.as_mut() {
-                        p.clone_from(form);
-                    }
-                }
-                None => *phone = None,
-            }
-            return;
-        }
-        memo.0.clear();
-        memo.0.push_str(written);
-        // The digits into the memo's buffer: no allocation for a number written in ASCII.
-        let digits = &mut memo.2;
-        let number = match fast::ascii_phone_digits(written, digits) {
-            Some(number) => number,
-            None => match values::phone_digits(written) {
-                Some(d) => {
-                    *digits = d;
-                    true
-                }
-                None => false,
-            },
-        };
-        if !number {
-            memo.1 = None;
-            *phone = None;
-            return;
-        }
-        // A number this customer was already seen with: its form is the one `phone_form` gave
-        // then (the workbook's first), found in the customer's own short list (already
-        // fetched) instead of the workbook-wide table.
-        let known = at
-            .map(|i| out.sales.customers.at_mut(i))
-            .and_then(|c| c.phones.iter().find(|f| same_digits(f, digits)));
-        let p = phone.get_or_insert_default();
-        match known {
-            Some(form) => {
-                p.clear();
-                p.push_str(form);
-            }
-            // The workbook's first form of the number, or this one, the first.
-            None => {
-                if let Some(form) = out.phone_forms.get(digits.as_str()) {
-                    p.clone_from(form);
-                } else {
-                    p.clone_from(&memo.0);
-                    out.phone_forms.insert(digits.clone(), memo.0.clone());
-                }
-            }
-        }
-        match &mut memo.1 {
-            Some(m) => m.clone_from(p),
-            m @ None => *m = Some(p.clone()),
         }
     }
 

@@ -339,3 +339,109 @@ fn orders_are_told_apart_by_their_ids_in_every_customer() {
         .sum();
     assert_eq!(others, 3000);
 }
+
+/// A CSV with phone and channel columns is read whole (its halves would not read alike), its
+/// rows typed on one thread and added up on another: the ledger, the phones' forms (one per
+/// number, the workbook's first), the channels counted once per order, returns, voids, rows
+/// after the as-of day, unusable cells and their problems are those of adding every row where
+/// it was typed.
+#[test]
+fn sales_added_up_on_a_second_thread_give_the_ledger_of_one() {
+    let dir = tmp();
+    let mut text =
+        String::from("Invoice,Quantity,InvoiceDate,Price,Customer ID,Phone,Channel,Status\n");
+    for i in 0..6000usize {
+        let invoice = i / 3;
+        let id = if invoice % 50 == 7 {
+            format!("C{}", 600_000 + invoice)
+        } else {
+            (600_000 + invoice).to_string()
+        };
+        let qty = if i % 17 == 0 { -1 } else { 1 + (i % 4) as i64 };
+        let date = match i {
+            _ if i % 101 == 0 => "2025-03-01 10:00:00".to_string(),
+            4445 => "2090-01-01 10:00:00".to_string(),
+            _ => format!(
+                "2024-{:02}-{:02} 09:{:02}:00",
+                1 + (i / 500) % 12,
+                1 + i % 28,
+                i % 60
+            ),
+        };
+        let price = if i == 1234 || i == 5555 {
+            "abc"
+        } else {
+            "2.50"
+        };
+        let customer = if i % 23 == 0 {
+            String::new()
+        } else {
+            (13_000 + (invoice * 7919) % 300).to_string()
+        };
+        // Customers share numbers (every 97th), written two ways; some cells hold no number.
+        let n = (13_000 + (invoice * 7919) % 300) % 97;
+        let phone = match i {
+            _ if i % 11 == 0 => String::new(),
+            _ if i % 29 == 0 => "n/a".to_string(),
+            _ if i % 2 == 0 => format!("010-1234-{n:04}"),
+            _ => format!("0101234{n:04}"),
+        };
+        let channel = ["web", "shop", "kakao"][(invoice + i / 1000) % 3];
+        let status = if invoice % 31 == 5 {
+            "cancelled"
+        } else {
+            "paid"
+        };
+        text.push_str(&format!(
+            "{id},{qty},{date},{price},{customer},{phone},{channel},{status}\n"
+        ));
+    }
+    let p = dir.path().join("sales.csv");
+    std::fs::write(&p, text).unwrap();
+    let two = dangol::ingest::load(&p, &opts(u64::MAX)).expect("read, added up apart");
+    let one_thread = ReadOptions {
+        sales_on_one_thread: true,
+        ..opts(u64::MAX)
+    };
+    let one = dangol::ingest::load(&p, &one_thread).expect("read on one thread");
+    assert!(!two.data.csv_halves);
+    assert_eq!(one.data.batches_added_apart, 0);
+    if std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2) {
+        // 6,000 rows less the unusable and later ones, 1,024 to a batch.
+        assert_eq!(two.data.batches_added_apart, 6);
+    } else {
+        assert_eq!(two.data.batches_added_apart, 0);
+    }
+    assert_same(&two, &one);
+    let s = &two.data.sales;
+    assert_eq!(
+        (
+            s.order_rows,
+            s.return_rows,
+            s.void_rows,
+            s.later_rows,
+            s.future_rows
+        ),
+        (
+            one.data.sales.order_rows,
+            one.data.sales.return_rows,
+            one.data.sales.void_rows,
+            0,
+            60
+        )
+    );
+    assert!(s.void_rows > 0 && s.prefixed_return_rows > 0 && s.anonymous_rows > 0);
+    // One form per number across customers (the first one written): 97 numbers, 97 forms.
+    let forms: std::collections::BTreeSet<&str> = s
+        .customers
+        .values()
+        .flat_map(|c| c.phones.iter().map(compact_str::CompactString::as_str))
+        .collect();
+    let digits: std::collections::BTreeSet<String> = forms
+        .iter()
+        .map(|f| f.chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    assert_eq!((forms.len(), digits.len()), (97, 97), "{forms:?}");
+    assert!(forms.contains("010-1234-0001") && forms.contains("01012340000"));
+    assert_eq!(problems(&two).len(), problems(&one).len());
+}
