@@ -419,6 +419,23 @@ impl LedgerEnd {
     }
 }
 
+/// A sales row of `sheet` with nothing in it yet, for a reader to fill and reuse.
+fn blank_sale(sheet: &str) -> SaleRow {
+    SaleRow {
+        cell: CellRef::new(sheet, 0, 0),
+        at: chrono::NaiveDateTime::MIN,
+        customer: None,
+        name: None,
+        email: None,
+        phone: None,
+        order_id: None,
+        product: None,
+        amount: Decimal::ZERO,
+        kind: SaleKind::Order,
+        channel: None,
+    }
+}
+
 /// Adds up to [`ADD_ROWS`] typed sales rows to the ledger: their customers found at once
 /// (`SalesLedger::find_rows`), each phone turned into its form ([`phone_form_of`]), then the
 /// rows added (`SalesLedger::add_found`).
@@ -1096,19 +1113,10 @@ impl<'s> SheetRows<'s> {
         out: &mut Dataset,
     ) {
         let cols = self.cols;
-        let mut sale = self.free_rows.pop().unwrap_or_else(|| SaleRow {
-            cell: CellRef::new(self.sheet.clone(), row, 0),
-            at,
-            customer: None,
-            name: None,
-            email: None,
-            phone: None,
-            order_id: None,
-            product: None,
-            amount,
-            kind: SaleKind::Order,
-            channel: None,
-        });
+        let mut sale = self
+            .free_rows
+            .pop()
+            .unwrap_or_else(|| blank_sale(&self.sheet));
         sale.cell.row = row;
         sale.at = at;
         self.identity_into(cells, &mut sale);
@@ -1250,23 +1258,6 @@ impl<'s> SheetRows<'s> {
             back: back_rx,
             batch: RowBatch::with_room(),
         });
-        let row = |_| {
-            let room = || Some(String::with_capacity(32));
-            let row = SaleRow {
-                cell: CellRef::new(self.sheet.clone(), 0, 0),
-                at: chrono::NaiveDateTime::MIN,
-                customer: room(),
-                name: room(),
-                email: room(),
-                phone: room(),
-                order_id: None,
-                product: None,
-                amount: Decimal::ZERO,
-                kind: SaleKind::Order,
-                channel: room(),
-            };
-            (row, 0)
-        };
         Some(LedgerEnd {
             rows: rows_rx,
             back: back_tx,
@@ -1274,7 +1265,9 @@ impl<'s> SheetRows<'s> {
             forms: std::mem::take(&mut out.phone_forms),
             memo: std::mem::take(&mut self.phone_memo),
             batches: 0,
-            local: (0..ADD_ROWS).map(row).collect(),
+            local: (0..ADD_ROWS)
+                .map(|_| (blank_sale(&self.sheet), 0))
+                .collect(),
             spares: (0..ADD_ROWS).map(|_| Default::default()).collect(),
         })
     }
