@@ -155,6 +155,16 @@ impl Slot {
         (self.packed as i32) >> 8
     }
 
+    /// A compact slot's minutes since 1900-01-01 00:00.
+    fn minutes(&self) -> u32 {
+        self.word & ((1 << MINUTE_BITS) - 1)
+    }
+
+    /// A compact slot's scale.
+    fn scale(&self) -> u32 {
+        (self.word & !EXACT) >> MINUTE_BITS
+    }
+
     fn lines(&self) -> u32 {
         self.packed & 0xFF
     }
@@ -191,8 +201,7 @@ impl Slot {
 
     /// The order of a compact slot (not [`EXACT`]).
     fn order(&self) -> OrderAgg {
-        let minutes = self.word & ((1 << MINUTE_BITS) - 1);
-        let scale = (self.word & !EXACT) >> MINUTE_BITS;
+        let (minutes, scale) = (self.minutes(), self.scale());
         let (days, minute) = (minutes / 1440, minutes % 1440);
         let at = chrono::NaiveDate::from_num_days_from_ce_opt(BASE_DAY + days as i32)
             .and_then(|d| d.and_hms_opt(minute / 60, minute % 60, 0))
@@ -318,11 +327,11 @@ impl Orders {
         let (mut count_all, mut count_within) = (0u32, 0u32);
         let (mut first, mut last) = (i64::MAX, i64::MIN);
         for slot in &self.slots {
-            let at = i64::from(slot.word & ((1 << MINUTE_BITS) - 1));
+            let at = i64::from(slot.minutes());
             if at >= until {
                 continue;
             }
-            let (amount, scale) = (slot.amount(), (slot.word & !EXACT) >> MINUTE_BITS);
+            let (amount, scale) = (slot.amount(), slot.scale());
             if amount < 0 {
                 return None;
             }
@@ -1376,8 +1385,8 @@ mod tests {
         assert_eq!((c.lines, c.amount), (256, Decimal::from(255 * 128)));
     }
 
-    /// [`Orders::window_sums`] as the orders added one by one give it (to the digit and the
-    /// scale), or `None`.
+    /// What [`Orders::window_sums`] must give: the orders added one by one (to the digit and
+    /// the scale).
     fn window_sums_one_by_one(o: &Orders, start: NaiveDate, as_of: NaiveDate) -> WindowSums {
         let mut w = WindowSums {
             count_all: 0,
