@@ -228,14 +228,15 @@ impl CustomerMap {
     }
 
     /// Starts fetching what the entry of the customer at `at` points to (the entry should be
-    /// on its way already: this reads where those parts are): the newest orders, and the
+    /// on its way already: this reads where those parts are): the orders the row's order
+    /// (the fingerprint `order`) is compared with first, and the
     /// spellings, channels and phones of a customer with more than one of them, kept apart
     /// from the entry (a customer who buys through several channels reads that list on every
     /// row, and with 80,000 customers it was a wait for memory on nearly each one).
-    pub fn prefetch_parts_at(&self, at: usize) {
+    pub fn prefetch_parts_at(&self, at: usize, order: u64) {
         if let Some(e) = self.entries.get(at) {
             let c = &e.ledger;
-            c.orders.prefetch();
+            c.orders.prefetch(order);
             c.names.prefetch_spilled();
             c.channels.prefetch_spilled();
             prefetch_spilled(&c.phones);
@@ -462,7 +463,7 @@ mod tests {
             let at = m.locate(&key).expect("located");
             assert_eq!(m.at_mut(at).email, Some(format!("{n}")));
             m.prefetch_at(at);
-            m.prefetch_parts_at(at);
+            m.prefetch_parts_at(at, 7);
             assert_eq!(
                 m.get(&key).and_then(|c| c.email.clone()),
                 Some(format!("{n}"))
