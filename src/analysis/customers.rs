@@ -364,21 +364,31 @@ pub fn customer_table(
     let placeholder = ungraded(0);
     let mut rows: Vec<CustomerStats> = keys
         .into_iter()
-        .map(|key| {
-            let mut s = empty_stats_with(key, &placeholder);
-            if let Some(c) = ledger.customers.get(key) {
-                add_sales(&mut s, c, window);
-            }
-            if let Some(&(m, opt_out)) = master.get(key) {
-                add_listed(&mut s, m, opt_out);
-            }
-            if let Some(q) = qagg.get(key) {
-                add_quotes(&mut s, q, as_of);
-            }
-            finish_stats(&mut s, as_of);
-            s
-        })
+        .map(|key| empty_stats_with(key, &placeholder))
         .collect();
+    // Each customer's orders are added up from their own ledger alone: the two halves of the
+    // rows on two cores, in place (the orders of 80,000 customers are 40 MB, read from memory
+    // rather than the cache). Nothing is allocated there: the texts are copied after, on this
+    // thread, whose freed memory they reuse.
+    super::each_on_two_cores(&mut rows, |s| {
+        if let Some(c) = ledger.customers.get(&s.key) {
+            add_sums(s, c, window);
+        }
+    });
+    for s in &mut rows {
+        let key = s.key.as_str();
+        let (sales, listed, quoted) = (ledger.customers.get(key), master.get(key), qagg.get(key));
+        if let Some(c) = sales {
+            add_texts(s, c);
+        }
+        if let Some(&(m, opt_out)) = listed {
+            add_listed(s, m, opt_out);
+        }
+        if let Some(q) = quoted {
+            add_quotes(s, q, as_of);
+        }
+        finish_stats(s, as_of);
+    }
 
     let rfm_cuts = score_rfm(&mut rows, settings);
     rank_totals(&mut rows);
@@ -386,10 +396,10 @@ pub fn customer_table(
     let currency = settings.currency.unwrap_or(Currency::Krw);
     let vip_rules = shared_rules(&settings.vip_rules, currency);
     let responder_rules = shared_rules(&settings.responder_rules, currency);
-    for row in &mut rows {
+    super::each_on_two_cores(&mut rows, |row| {
         row.vip = grade_named(&settings.vip_rules, &vip_rules, row);
         row.responder = grade_named(&settings.responder_rules, &responder_rules, row);
-    }
+    });
 
     let (mut anonymous_total_all, mut anonymous_orders_all) = (Decimal::ZERO, 0u64);
     for o in ledger
@@ -471,8 +481,9 @@ fn quote_aggs(quotes: &[QuoteRow], window: Window) -> BTreeMap<&str, QuoteAgg<'_
     qagg
 }
 
-/// A customer's orders and returns up to `as_of`, and the identity the sales give.
-fn add_sales(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Window) {
+/// A customer's orders and returns up to `as_of` added to their row (the identity the sales
+/// give: [`add_texts`]).
+fn add_sums(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Window) {
     if let Some(sums) = c.orders.window_sums(window.start, window.as_of) {
         s.orders_all += sums.count_all;
         s.total_all += sums.total_all;
@@ -492,6 +503,10 @@ fn add_sales(s: &mut CustomerStats, c: &crate::model::CustomerLedger, window: Wi
             s.total += r.amount;
         }
     }
+}
+
+/// The name, e-mail and phones of a customer's ledger copied to their row.
+fn add_texts(s: &mut CustomerStats, c: &crate::model::CustomerLedger) {
     s.name = c.display_name().map(str::to_string);
     s.email.clone_from(&c.email);
     s.phones = c.phones.iter().map(ToString::to_string).collect();
