@@ -79,24 +79,42 @@ pub fn run(args: &Args, g: &Global) -> anyhow::Result<Exit> {
     let mut table = customer_table(&d.sales, &d.quotes, &d.customers, &loaded.settings, as_of);
     crate::analysis::groups::tag_groups(d, &loaded.settings, &mut table);
     crate::timings::phase("table");
+    let shown = show_table(&table, &loaded, args, g);
+    super::done_with((loaded, table));
+    shown
+}
+
+/// The customer table as `args` and the output format ask.
+fn show_table(
+    table: &CustomerTable,
+    loaded: &crate::ingest::Loaded,
+    args: &Args,
+    g: &Global,
+) -> anyhow::Result<Exit> {
+    let show = (loaded.lang, loaded.currency);
     if args.duplicates {
-        let groups = possible_duplicates(&table);
-        return finish(&customers::duplicates(&groups, &table, g.format, show)?, g);
+        let groups = possible_duplicates(table);
+        return finish(&customers::duplicates(&groups, table, g.format, show)?, g);
     }
-    let (rows, matched) = match select(&table, args, &loaded.settings) {
+    let (rows, matched) = match select(table, args, &loaded.settings) {
         Ok(r) => r,
         Err(msg) => return Err(super::UsageError(msg).into()),
     };
+    crate::timings::phase("select");
     let text = match g.format {
         // Streamed a row at a time: a million customers are never a second copy in memory.
         Format::Json if !g.quiet => return customers::stream_json(&rows).map(|()| Exit::Ok),
         Format::Json => String::new(),
-        Format::Csv if !g.quiet => return customers::stream_csv(&rows).map(|()| Exit::Ok),
+        Format::Csv if !g.quiet => {
+            customers::stream_csv(&rows)?;
+            crate::timings::phase("written");
+            return Ok(Exit::Ok);
+        }
         Format::Csv => customers::csv(&rows)?,
         Format::Table | Format::Xlsx => {
             let filter = args.grade.as_deref().map(str::trim);
             let how = (loaded.lang, loaded.currency, g.verbose);
-            customers::terminal_text(&table, &rows, matched, filter, how)
+            customers::terminal_text(table, &rows, matched, filter, how)
         }
     };
     finish(&text, g)

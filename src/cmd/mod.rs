@@ -97,6 +97,28 @@ pub fn load_as_of(
     Ok(loaded)
 }
 
+/// Set by the binary: the process ends when the command returns, so what a command is done
+/// with need not be freed piece by piece (see [`done_with`]).
+static FREED_AT_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the commands that the process exits when they return (the binary's `main`; never a
+/// library caller, whose memory would stay taken).
+pub fn freed_at_exit() {
+    FREED_AT_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Gives up `value` (a read workbook, a table) at the end of a command: freed, or, when the
+/// process is about to exit ([`freed_at_exit`]), left for the system to take back with the
+/// rest of the process at once — freeing 80,000 customers' ledgers one allocation at a time
+/// took 50 ms after the output was written.
+pub fn done_with<T>(value: T) {
+    if FREED_AT_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+    } else {
+        drop(value);
+    }
+}
+
 /// Days after the newest sale beyond which the data looks stale (SPEC promise 7).
 pub const STALE_DAYS: i64 = 7;
 
@@ -106,10 +128,9 @@ pub fn newest_sale(l: &Loaded, as_of: chrono::NaiveDate) -> Option<chrono::Naive
     let s = &l.data.sales;
     s.customers
         .values()
-        .flat_map(|c| c.orders.values())
-        .chain(s.anonymous_orders.values())
-        .map(|o| o.at.date())
-        .filter(|d| *d <= as_of)
+        .map(|c| &c.orders)
+        .chain([&s.anonymous_orders])
+        .filter_map(|o| o.newest_day(as_of))
         .max()
 }
 

@@ -362,6 +362,33 @@ impl Orders {
         })
     }
 
+    /// The day of the newest order dated on or before `until`, read straight from the compact
+    /// slots (the same day as the newest of [`Orders::values`] on or before it).
+    pub fn newest_day(&self, until: NaiveDate) -> Option<NaiveDate> {
+        let end = (i64::from(until.num_days_from_ce()) - i64::from(BASE_DAY) + 1) * 1440;
+        let mut newest: Option<i64> = None;
+        let mut exact: Option<NaiveDate> = None;
+        for slot in self.slots.iter().chain(self.tail()) {
+            if slot.is_exact() {
+                let d = self.read(slot).at.date();
+                if d <= until {
+                    exact = exact.max(Some(d));
+                }
+                continue;
+            }
+            let at = i64::from(slot.minutes());
+            if at < end {
+                newest = newest.max(Some(at));
+            }
+        }
+        let compact = newest.and_then(|m| {
+            i32::try_from(m / 1440)
+                .ok()
+                .and_then(|d| NaiveDate::from_num_days_from_ce_opt(BASE_DAY + d))
+        });
+        compact.max(exact)
+    }
+
     /// The orders, in fingerprint order.
     pub fn values(&self) -> impl Iterator<Item = OrderAgg> + '_ {
         self.iter().map(|(_, o)| o)
@@ -1644,6 +1671,13 @@ mod tests {
                     let fp = fingerprint(&id.to_string());
                     let o = orders.get_fingerprint(fp);
                     proptest::prop_assert!(o.is_some_and(|o| same(&o, &want[&fp])));
+                }
+                // The newest day read from the slots, on and before days around the orders'.
+                for (_, at, _) in lines.iter().take(5) {
+                    for until in [at.date(), at.date() - chrono::Duration::days(1)] {
+                        let newest = want.values().map(|w| w.at.date()).filter(|d| *d <= until).max();
+                        proptest::prop_assert_eq!(orders.newest_day(until), newest);
+                    }
                 }
             }
         }
