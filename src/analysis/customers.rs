@@ -349,16 +349,19 @@ pub fn customer_table(
             .or_insert((c, c.opt_out));
     }
 
-    let mut keys: BTreeSet<&str> = BTreeSet::new();
-    keys.extend(master.keys());
-    keys.extend(qagg.keys());
+    // Every key once, in key order: the ledger's come in that order, so with no master list
+    // or quote log the sort only checks it.
+    let mut keys: Vec<&str> = Vec::with_capacity(ledger.customers.len());
     for (k, c) in &ledger.customers {
-        let seen = c.orders.values().any(|o| window.upto(o.at))
-            || c.returns.iter().any(|r| window.upto(r.at));
+        let seen = c.orders.any_by(window.as_of) || c.returns.iter().any(|r| window.upto(r.at));
         if seen {
-            keys.insert(k.as_str());
+            keys.push(k.as_str());
         }
     }
+    keys.extend(master.keys());
+    keys.extend(qagg.keys());
+    keys.sort_unstable();
+    keys.dedup();
 
     // Every row's grades before grading: one shared name.
     let placeholder = ungraded(0);
@@ -611,15 +614,26 @@ fn score_rfm(rows: &mut [CustomerStats], settings: &Settings) -> RfmCuts {
 
 /// Rank by window total among customers with a window order.
 fn rank_totals(rows: &mut [CustomerStats]) {
-    let mut totals: Vec<Decimal> = rows
+    let totals: Vec<Decimal> = rows
         .iter()
         .filter(|r| r.orders > 0)
         .map(|r| r.total)
         .collect();
-    totals.sort_unstable_by(|a, b| b.cmp(a));
-    let n = totals.len();
-    for row in rows.iter_mut().filter(|r| r.orders > 0) {
-        let above = totals.partition_point(|t| *t > row.total);
+    // The ranks depend on the values alone: compared as whole numbers when they fit.
+    match super::as_integers(&totals) {
+        Some(ints) => rank_by(rows.iter_mut().filter(|r| r.orders > 0), ints),
+        None => rank_by(rows.iter_mut().filter(|r| r.orders > 0), totals),
+    }
+}
+
+/// Each row's rank among `totals` (its rows' totals, in row order, as comparable values):
+/// the share of totals above it, plus itself, in whole percent rounded up.
+fn rank_by<'a, T: Ord + Copy>(rows: impl Iterator<Item = &'a mut CustomerStats>, totals: Vec<T>) {
+    let mut sorted = totals.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let n = sorted.len();
+    for (row, total) in rows.zip(totals) {
+        let above = sorted.partition_point(|t| *t > total);
         row.total_rank_pct = Some(((above + 1) * 100).div_ceil(n) as u32);
     }
 }

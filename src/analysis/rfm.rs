@@ -315,6 +315,34 @@ fn zip3(r: &[u8], f: &[u8], m: &[u8]) -> Vec<RfmScore> {
 /// Quintile scores of `values` (higher is better), in input order, and the four cut points:
 /// `cuts[k]` is the lowest value scoring at least `k + 2` (`None` when no value does).
 pub fn quintile_scores(values: &[Decimal]) -> (Vec<u8>, [Option<Decimal>; 4]) {
+    // One scale, and every zero of one sign (recency is scored on negated days: a customer
+    // who bought on the day is -0): each value has one way of being written, so the scores
+    // and cuts of its whole number are those of the decimal, found comparing integers
+    // (80,000 customers' decimals took 30 ms to sort and look up).
+    let scale = values.first().map_or(0, Decimal::scale);
+    let negative_zero = values
+        .iter()
+        .find(|d| d.is_zero())
+        .is_some_and(Decimal::is_sign_negative);
+    let one_way = values
+        .iter()
+        .all(|d| d.scale() == scale && (!d.is_zero() || d.is_sign_negative() == negative_zero));
+    if one_way && let Some(ints) = super::as_integers(values) {
+        let (scores, cuts) = quintiles(&ints);
+        let back = |c: Option<i128>| {
+            let mut d = Decimal::try_from_i128_with_scale(c?, scale).ok()?;
+            if d.is_zero() {
+                d.set_sign_negative(negative_zero);
+            }
+            Some(d)
+        };
+        return (scores, cuts.map(back));
+    }
+    quintiles(values)
+}
+
+/// [`quintile_scores`] of any ordered values.
+fn quintiles<T: Ord + Copy>(values: &[T]) -> (Vec<u8>, [Option<T>; 4]) {
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
     let mut distinct = sorted.clone();
@@ -336,7 +364,7 @@ pub fn quintile_scores(values: &[Decimal]) -> (Vec<u8>, [Option<Decimal>; 4]) {
 }
 
 /// The score of each distinct value (ascending) — see the module notes.
-fn distinct_scores(sorted: &[Decimal], distinct: &[Decimal]) -> Vec<u8> {
+fn distinct_scores<T: Ord>(sorted: &[T], distinct: &[T]) -> Vec<u8> {
     let (n, k) = (sorted.len(), distinct.len());
     // rank_lo: customers with a strictly worse value.
     let rank_lo: Vec<usize> = distinct
@@ -586,6 +614,31 @@ mod tests {
             monetary_cuts(&s),
             d(&[100_000, 300_000, 500_000, 1_000_000])
         );
+    }
+
+    proptest::proptest! {
+        /// Scored as whole numbers (one scale, zeros of one sign), the scores and cuts are
+        /// those of the decimals themselves, each cut written as the value it is.
+        #[test]
+        fn whole_number_quintiles_are_the_decimals(
+            values in proptest::collection::vec(-40i64..40, 0..300),
+            scale in 0u32..3,
+            negate in proptest::bool::ANY,
+        ) {
+            let ds: Vec<Decimal> = values
+                .iter()
+                .map(|&v| {
+                    let d = Decimal::new(v, scale);
+                    if negate { -d } else { d }
+                })
+                .collect();
+            let (fast, slow) = (quintile_scores(&ds), quintiles(&ds));
+            proptest::prop_assert_eq!(&fast.0, &slow.0);
+            let written = |c: &[Option<Decimal>; 4]| {
+                c.map(|d| d.map(|d| (d.to_string(), d.is_sign_negative())))
+            };
+            proptest::prop_assert_eq!(written(&fast.1), written(&slow.1));
+        }
     }
 
     #[test]

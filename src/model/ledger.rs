@@ -362,6 +362,19 @@ impl Orders {
         })
     }
 
+    /// Whether an order is dated on or before `until` (read from the slots, the first such one
+    /// ending the search).
+    pub fn any_by(&self, until: NaiveDate) -> bool {
+        let end = (i64::from(until.num_days_from_ce()) - i64::from(BASE_DAY) + 1) * 1440;
+        self.slots.iter().chain(self.tail()).any(|slot| {
+            if slot.is_exact() {
+                self.read(slot).at.date() <= until
+            } else {
+                i64::from(slot.minutes()) < end
+            }
+        })
+    }
+
     /// The day of the newest order dated on or before `until`, read straight from the compact
     /// slots (the same day as the newest of [`Orders::values`] on or before it).
     pub fn newest_day(&self, until: NaiveDate) -> Option<NaiveDate> {
@@ -1677,6 +1690,7 @@ mod tests {
                     for until in [at.date(), at.date() - chrono::Duration::days(1)] {
                         let newest = want.values().map(|w| w.at.date()).filter(|d| *d <= until).max();
                         proptest::prop_assert_eq!(orders.newest_day(until), newest);
+                        proptest::prop_assert_eq!(orders.any_by(until), newest.is_some());
                     }
                 }
             }
