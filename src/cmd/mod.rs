@@ -35,6 +35,7 @@ pub fn read_options(g: &Global) -> anyhow::Result<ReadOptions> {
         limits: Some(g.limits),
         csv_split_min: None,
         sales_on_one_thread: false,
+        product_sales: false,
     })
 }
 

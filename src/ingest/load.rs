@@ -37,6 +37,9 @@ pub struct ReadOptions {
     /// Add up each sales sheet's rows on the thread that types them, not on a second one (for
     /// tests that compare the two).
     pub sales_on_one_thread: bool,
+    /// Keep the units sold per product per day (`Dataset::product_sales`) even without a Stock
+    /// sheet: for a caller that reports stock against a list of its own.
+    pub product_sales: bool,
 }
 
 /// A workbook read and its effective settings.
@@ -805,10 +808,12 @@ fn read_workbook(
     data.groups.collect_lines = plan
         .iter()
         .any(|p| matches!(p.1, Role::PriceList | Role::Promotions));
-    // Units per product per day cost a map entry per sales line: kept only for a Stock sheet.
-    data.collect_product_sales = plan
-        .iter()
-        .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
+    // Units per product per day cost a map entry per sales line: kept only for a Stock sheet
+    // (or a caller's own stock list).
+    data.collect_product_sales = opts.product_sales
+        || plan
+            .iter()
+            .any(|p| matches!(p.1, Role::Stock | Role::StockMoves));
     let mut parts = if parallel && parallel_sales_fit(&input, &plan, &data) {
         read_sales_in_parallel(&mut input, path, opts, limits, &settings, &plan)
     } else if parallel && csv_halves_fit(&input, &plan, &data) {

@@ -702,9 +702,11 @@ fn uci_per_sku_velocity_matches_an_independent_calculation() {
         want.len()
     );
 
-    // dangol's side: its own reading, and the stock analysis over a Stock list of those SKUs.
-    // As a user of the UCI data would: `C` invoices are credit notes.
+    // dangol's side: its own reading, and the stock analysis over a Stock list of those SKUs
+    // (the workbook has no Stock sheet: the list is this test's own, so it asks for the units
+    // per product). As a user of the UCI data would: `C` invoices are credit notes.
     let opts = dangol::ingest::ReadOptions {
+        product_sales: true,
         flags: vec![dangol::settings::load::RawSetting {
             key: "cancel_prefix".into(),
             value: "C".into(),
