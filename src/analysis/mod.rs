@@ -104,6 +104,30 @@ mod tests {
     }
 
     #[test]
+    fn each_item_is_worked_on_once_on_either_core_in_the_workbooks_language() {
+        for n in [
+            0,
+            1,
+            TWO_CORES_FROM - 1,
+            TWO_CORES_FROM,
+            3 * TWO_CORES_FROM + 1,
+        ] {
+            crate::i18n::set_current(crate::model::Lang::Ko);
+            let mut items: Vec<(usize, u32, Option<crate::model::Lang>)> =
+                (0..n).map(|i| (i, 0, None)).collect();
+            each_on_two_cores(&mut items, |(i, times, lang)| {
+                *i = *i * 3 + 1;
+                *times += 1;
+                *lang = crate::i18n::current();
+            });
+            for (k, (i, times, lang)) in items.iter().enumerate() {
+                assert_eq!((*i, *times), (k * 3 + 1, 1), "item {k} of {n}");
+                assert_eq!(*lang, Some(crate::model::Lang::Ko), "item {k} of {n}");
+            }
+        }
+    }
+
+    #[test]
     fn whole_numbers_of_mixed_places() {
         let ds: Vec<Decimal> = ["12.5", "3", "12.50", "-0", "0", "-7.25", "100.001"]
             .iter()
