@@ -143,3 +143,49 @@ fn the_streamed_customers_csv_is_the_whole_tables_csv() {
         "the leading-zero key keeps its mark"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_customers_csv_quietly() {
+    // 3,000 customers: some 900 KB of CSV in a dozen runs, more than a pipe holds, so dangol
+    // is still writing (and its second thread formatting) when the reader goes away.
+    use std::io::Read as _;
+    let dir = tmp();
+    let lines: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                "{},A,1,2024-05-1{} 10:00:00,{}.5,{},UK",
+                500 + i,
+                i % 10,
+                i % 50,
+                10_000 + i
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let p = file(dir.path(), &refs);
+    let mut child = crate::support::command()
+        .args([
+            "customers",
+            p.to_str().expect("path"),
+            "--format",
+            "csv",
+            "--as-of",
+            "2024-05-20",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("the first bytes");
+    // The pipe's reading end is closed here.
+    let out = child.wait_with_output().expect("wait");
+    assert!(String::from_utf8_lossy(&first).starts_with("\u{feff}customer,key,"));
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
